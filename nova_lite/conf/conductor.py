@@ -1,0 +1,31 @@
+from oslo_config import cfg
+
+conductor_group = cfg.OptGroup('conductor', title='Conductor options')
+
+conductor_opts = [
+    cfg.IntOpt('workers', default=4, min=1,
+               help='Threads of the conductor RPC server executor.'),
+]
+
+scheduler_group = cfg.OptGroup('scheduler', title='Scheduler options')
+
+scheduler_opts = [
+    cfg.IntOpt('discover_hosts_in_cells_interval', default=60, min=-1,
+               help='Seconds between periodic discoveries of unmapped '
+                    'compute hosts in all cells. -1 disables the periodic '
+                    'task; hosts are still discovered when no mapped host '
+                    'can take a build.'),
+    cfg.IntOpt('max_attempts', default=3, min=1,
+               help='Maximum number of hosts tried for one build.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(conductor_group)
+    conf.register_opts(conductor_opts, group=conductor_group)
+    conf.register_group(scheduler_group)
+    conf.register_opts(scheduler_opts, group=scheduler_group)
+
+
+def list_opts():
+    return {conductor_group: conductor_opts, scheduler_group: scheduler_opts}

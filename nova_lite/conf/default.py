@@ -1,0 +1,58 @@
+import os
+import socket
+
+from oslo_config import cfg
+
+core_opts = [
+    cfg.StrOpt('state_path',
+               default=os.path.join(os.path.expanduser('~'), '.nova-lite'),
+               help='Top-level directory for maintaining nova_lite state: '
+                    'the SQLite databases of the embedded default and the '
+                    'instance files of the fake and libvirt drivers.'),
+    cfg.StrOpt('host',
+               default=socket.gethostname(),
+               sample_default='<current_hostname>',
+               help='Hostname, FQDN or IP address of this host. Used as '
+                    'the name of the compute service record and as its RPC '
+                    'server name; must be unique within a cell.'),
+    cfg.StrOpt('my_ip', default='127.0.0.1',
+               help='IP address of this host, given to block storage in the '
+                    'host connector.'),
+    cfg.IntOpt('report_interval', default=10, min=1,
+               help='Seconds between two service heartbeats written to the '
+                    'services table.'),
+    cfg.IntOpt('service_down_time', default=60, min=1,
+               help='Maximum seconds since the last heartbeat for a service '
+                    'to be considered up. Must be larger than '
+                    'report_interval.'),
+    cfg.StrOpt('compute_driver', default='fake.FakeDriver',
+               help='Virt driver used by nova-lite-compute, as '
+                    '<module>.<Class> under nova_lite.virt, for example '
+                    '``fake.FakeDriver`` or ``libvirt.LibvirtDriver``.'),
+    cfg.HostAddressOpt('osapi_compute_listen', default='127.0.0.1',
+                       help='IP address on which the compute API listens.'),
+    cfg.PortOpt('osapi_compute_listen_port', default=8774,
+                help='Port on which the compute API listens.'),
+    cfg.IntOpt('osapi_compute_workers', min=1,
+               help='Number of worker threads of the compute API server. '
+                    'Defaults to 16.'),
+    cfg.StrOpt('default_availability_zone', default='nova',
+               help='Availability zone of compute hosts.'),
+    cfg.StrOpt('internal_service_availability_zone', default='internal',
+               help='Availability zone shown for services other than '
+                    'nova-compute.'),
+    cfg.IntOpt('max_concurrent_builds', default=10, min=1,
+               help='Maximum number of instance builds a compute worker runs '
+                    'at once.'),
+    cfg.IntOpt('rpc_response_timeout_long', default=1800, min=1,
+               help='Timeout, in seconds, of RPC calls that wait on a compute '
+                    'host doing slow work.'),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(core_opts)
+
+
+def list_opts():
+    return {'DEFAULT': core_opts}

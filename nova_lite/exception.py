@@ -1,0 +1,302 @@
+"""Domain errors.
+
+Each class carries a message template (nova's wording where nova has the
+same error) and the HTTP status nova answers with when the error reaches the
+API. The API layer turns them into fault bodies; nothing here knows webob.
+"""
+
+
+class NovaLiteException(Exception):
+    msg_fmt = 'An unknown exception occurred.'
+    code = 500
+
+    def __init__(self, message=None, **kwargs):
+        self.kwargs = kwargs
+        if not message:
+            try:
+                message = self.msg_fmt % kwargs
+            except (KeyError, TypeError):
+                message = self.msg_fmt
+        self.message = str(message)
+        super().__init__(self.message)
+
+    def format_message(self):
+        return self.message
+
+
+# 400 -----------------------------------------------------------------------
+
+class Invalid(NovaLiteException):
+    msg_fmt = 'Bad Request - Invalid Parameters'
+    code = 400
+
+
+class ValidationError(Invalid):
+    msg_fmt = '%(detail)s'
+
+
+class InvalidInput(Invalid):
+    msg_fmt = 'Invalid input received: %(reason)s'
+
+
+class InvalidRequest(Invalid):
+    msg_fmt = 'The request is invalid.'
+
+
+class InvalidAPIVersionString(Invalid):
+    msg_fmt = ('API Version String %(version)s is of invalid format. Must '
+               'be of format MajorNum.MinorNum.')
+
+
+class InvalidSortKey(Invalid):
+    msg_fmt = 'Sort key supplied was not valid.'
+
+
+class MarkerNotFound(NovaLiteException):
+    msg_fmt = 'Marker %(marker)s could not be found.'
+    code = 400
+
+
+class InvalidBDM(Invalid):
+    msg_fmt = 'Block Device Mapping is Invalid.'
+
+
+class InvalidBDMFormat(InvalidBDM):
+    msg_fmt = 'Block Device Mapping is Invalid: %(details)s'
+
+
+class InvalidBDMBootSequence(InvalidBDM):
+    msg_fmt = ('Block Device Mapping is Invalid: Boot sequence for the '
+               'instance and image/block device mapping combination is not '
+               'valid.')
+
+
+class InvalidBDMVolume(InvalidBDM):
+    msg_fmt = 'Block Device Mapping is Invalid: failed to get volume %(id)s.'
+
+
+class InvalidVolume(Invalid):
+    msg_fmt = 'Invalid volume: %(reason)s'
+
+
+class InvalidDevicePath(Invalid):
+    msg_fmt = 'The supplied device path (%(path)s) is invalid.'
+
+
+class MultiattachNotSupportedOldMicroversion(Invalid):
+    msg_fmt = ('Multiattach volumes are only supported starting with compute '
+               'API version 2.60.')
+
+
+class MultiattachToShelvedNotSupported(Invalid):
+    msg_fmt = ('Attaching multiattach volumes is not supported for '
+               'shelved-offloaded instances.')
+
+
+class MultiattachSwapVolumeNotSupported(Invalid):
+    msg_fmt = ('Swapping multi-attach volumes with more than one read/write '
+               'attachment is not supported.')
+
+
+class VolumeTaggedAttachNotSupported(Invalid):
+    msg_fmt = ('Tagged volume attachment is not supported for this server '
+               'instance.')
+
+
+class VolumeTaggedAttachToShelvedNotSupported(VolumeTaggedAttachNotSupported):
+    msg_fmt = ('Tagged volume attachment is not supported for '
+               'shelved-offloaded instances.')
+
+
+class FlavorNotFoundForCreate(Invalid):
+    msg_fmt = 'Flavor %(flavor_id)s could not be found.'
+
+
+class ImageNotFoundForCreate(Invalid):
+    msg_fmt = 'Image %(image_id)s could not be found.'
+
+
+class NotSupported(Invalid):
+    msg_fmt = 'Not supported: %(reason)s'
+
+
+# 401 / 403 -----------------------------------------------------------------
+
+class NotAuthorized(NovaLiteException):
+    msg_fmt = 'Not authorized.'
+    code = 403
+
+
+class Forbidden(NotAuthorized):
+    msg_fmt = 'Forbidden'
+
+
+class PolicyNotAuthorized(NotAuthorized):
+    msg_fmt = "Policy doesn't allow %(action)s to be performed."
+
+
+class AdminRequired(NotAuthorized):
+    msg_fmt = 'User does not have admin privileges'
+
+
+class TooManyDiskDevices(Forbidden):
+    msg_fmt = ('The maximum allowed number of disk devices (%(maximum)d) to '
+               'attach to a single instance has been exceeded.')
+
+
+# 404 -----------------------------------------------------------------------
+
+class NotFound(NovaLiteException):
+    msg_fmt = 'Resource could not be found.'
+    code = 404
+
+
+class InstanceNotFound(NotFound):
+    msg_fmt = 'Instance %(instance_id)s could not be found.'
+
+
+class InstanceMappingNotFound(NotFound):
+    msg_fmt = 'Instance %(uuid)s has no mapping to a cell.'
+
+
+class FlavorNotFound(NotFound):
+    msg_fmt = 'Flavor %(flavor_id)s could not be found.'
+
+
+class ImageNotFound(NotFound):
+    msg_fmt = 'Image %(image_id)s could not be found.'
+
+
+class VolumeNotFound(NotFound):
+    msg_fmt = 'Volume %(volume_id)s could not be found.'
+
+
+class VolumeAttachmentNotFound(NotFound):
+    msg_fmt = 'Volume attachment %(attachment_id)s could not be found.'
+
+
+class VolumeBDMNotFound(NotFound):
+    msg_fmt = 'No volume Block Device Mapping with id %(volume_id)s.'
+
+
+class VolumeBDMPathNotFound(VolumeBDMNotFound):
+    msg_fmt = 'No volume Block Device Mapping at path: %(path)s'
+
+
+class VolumeNotAttached(NotFound):
+    msg_fmt = 'Instance %(instance)s is not attached to volume %(volume)s'
+
+
+class ServiceNotFound(NotFound):
+    msg_fmt = 'Service %(service_id)s could not be found.'
+
+
+class ComputeHostNotFound(NotFound):
+    msg_fmt = 'Compute host %(host)s could not be found.'
+
+
+class HostMappingNotFound(NotFound):
+    msg_fmt = 'Host %(name)s is not mapped to any cell'
+
+
+class CellMappingNotFound(NotFound):
+    msg_fmt = 'Cell %(uuid)s has no mapping.'
+
+
+class BuildRequestNotFound(NotFound):
+    msg_fmt = 'BuildRequest not found for instance %(uuid)s'
+
+
+# 409 -----------------------------------------------------------------------
+
+class Conflict(NovaLiteException):
+    msg_fmt = 'Conflict'
+    code = 409
+
+
+class InstanceInvalidState(Conflict):
+    msg_fmt = ('Instance %(instance_uuid)s in %(attr)s %(state)s. Cannot '
+               '%(method)s while the instance is in this state.')
+
+
+class InstanceIsLocked(Conflict):
+    msg_fmt = 'Instance %(instance_uuid)s is locked'
+
+
+class InstanceExists(Conflict):
+    msg_fmt = 'Instance %(name)s already exists.'
+
+
+class DevicePathInUse(Conflict):
+    msg_fmt = 'The supplied device path (%(path)s) is in use.'
+
+
+class MultiattachSupportNotYetAvailable(Conflict):
+    msg_fmt = 'Multiattach volume support is not yet available.'
+
+
+class MultiattachNotSupportedByVirtDriver(Conflict):
+    msg_fmt = ("Volume %(volume_id)s has 'multiattach' set, which is not "
+               "supported for this instance.")
+
+
+class ServiceUnavailable(Conflict):
+    msg_fmt = 'Service is unavailable at this time.'
+
+
+class ServiceBinaryExists(Conflict):
+    msg_fmt = 'Service with host %(host)s binary %(binary)s exists.'
+
+
+class ServiceTopicExists(Conflict):
+    msg_fmt = 'Service with host %(host)s topic %(topic)s exists.'
+
+
+class CellMappingExists(Conflict):
+    msg_fmt = 'A cell named %(name)s already exists.'
+
+
+class InstanceActionNotAllowed(Conflict):
+    msg_fmt = '%(reason)s'
+
+
+# 500 / 503 -----------------------------------------------------------------
+
+class NoValidHost(NovaLiteException):
+    msg_fmt = 'No valid host was found. %(reason)s'
+
+
+class MaxRetriesExceeded(NoValidHost):
+    msg_fmt = 'Exceeded maximum number of retries. %(reason)s'
+
+
+class BuildAbortException(NovaLiteException):
+    msg_fmt = 'Build of instance %(instance_uuid)s aborted: %(reason)s'
+
+
+class RescheduledException(NovaLiteException):
+    msg_fmt = ('Build of instance %(instance_uuid)s was re-scheduled: '
+               '%(reason)s')
+
+
+class InstanceDeployFailure(NovaLiteException):
+    msg_fmt = 'Failed to deploy instance: %(reason)s'
+
+
+class VirtDriverNotFound(NovaLiteException):
+    msg_fmt = 'Could not load the virt driver %(name)s.'
+
+
+class CinderConnectionFailed(NovaLiteException):
+    msg_fmt = 'Connection to cinder host failed: %(reason)s'
+    code = 503
+
+
+class DBNotAllowed(NovaLiteException):
+    msg_fmt = '%(binary)s attempted direct database access which is not allowed.'
+
+
+class TooOldComputeService(NovaLiteException):
+    msg_fmt = ('This service is older (v%(thisver)i) than the minimum '
+               '(v%(minver)i) version of the rest of the deployment. Unable '
+               'to continue.')

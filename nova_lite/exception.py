@@ -300,3 +300,14 @@ class TooOldComputeService(NovaLiteException):
     msg_fmt = ('This service is older (v%(thisver)i) than the minimum '
                '(v%(minver)i) version of the rest of the deployment. Unable '
                'to continue.')
+
+
+class InstanceNotReady(Conflict):
+    msg_fmt = 'Instance %(instance_id)s is not ready'
+
+
+class UnshelveInstanceInvalidState(Invalid):
+    msg_fmt = ('The availability_zone parameter was specified but the '
+               'instance %(instance_uuid)s is in vm_state %(state)s: only '
+               'shelved_offloaded instances can be unshelved to an '
+               'availability zone.')

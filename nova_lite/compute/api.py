@@ -1,0 +1,398 @@
+"""Server operations as the API performs them.
+
+Controllers call these functions; they look servers up through the API
+database's mappings, check states, record what must be recorded and hand
+work to the conductor or to the server's compute host over RPC. Nothing
+here talks HTTP or a hypervisor.
+"""
+
+import logging
+import random
+import string
+
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+
+from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.conductor import rpcapi as conductor_rpcapi
+from nova_lite import context as nl_context
+from nova_lite import exception
+from nova_lite.objects import build_request
+from nova_lite.objects import cell_mapping
+from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import service as service_obj
+
+LOG = logging.getLogger(__name__)
+
+ALLOW_SOFT_REBOOT = (instance_obj.ACTIVE,)
+ALLOW_HARD_REBOOT = (instance_obj.ACTIVE, instance_obj.STOPPED,
+                     instance_obj.PAUSED, instance_obj.SUSPENDED,
+                     instance_obj.ERROR)
+ALLOW_REBOOT_TASKS = (None, instance_obj.REBOOTING,
+                      instance_obj.REBOOT_PENDING,
+                      instance_obj.REBOOT_STARTED, 'resuming',
+                      instance_obj.REBOOTING_HARD, 'unpausing', 'pausing',
+                      'suspending')
+
+
+def check_state(instance, method, vm_states=None, task_states=(None,),
+                must_have_launched=True):
+    """Raise InstanceInvalidState as nova's API state checks do."""
+    if vm_states is not None and instance.vm_state not in vm_states:
+        raise exception.InstanceInvalidState(
+            attr='vm_state', instance_uuid=instance.uuid,
+            state=instance.vm_state, method=method)
+    if task_states is not None and instance.task_state not in task_states:
+        raise exception.InstanceInvalidState(
+            attr='task_state', instance_uuid=instance.uuid,
+            state=instance.task_state, method=method)
+    if must_have_launched and not instance.launched_at:
+        raise exception.InstanceInvalidState(
+            attr='launched_at', instance_uuid=instance.uuid,
+            state=instance.launched_at, method=method)
+
+
+def check_lock(context, instance):
+    if instance.locked and not context.is_admin:
+        raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
+
+
+class API:
+    """The compute API: one per WSGI application."""
+
+    def __init__(self, conf):
+        self.conf = conf
+        self.conductor = conductor_rpcapi.ConductorAPI(conf)
+        self.compute = compute_rpcapi.ComputeAPI(conf)
+
+    # -- lookups ---------------------------------------------------------------
+
+    def get(self, context, uuid):
+        """Return ``(instance, cell_mapping)``; cell is None while building."""
+        for _attempt in range(3):
+            try:
+                mapping = cell_mapping.get_instance_mapping(context, uuid)
+            except exception.InstanceMappingNotFound:
+                raise exception.InstanceNotFound(instance_id=uuid)
+            if mapping.cell_mapping is None:
+                try:
+                    return build_request.get_instance(context, uuid), None
+                except exception.BuildRequestNotFound:
+                    # Scheduled meanwhile: read the mapping again.
+                    continue
+            cctxt = nl_context.target_cell(context, mapping.cell_mapping)
+            return (instance_obj.get_by_uuid(cctxt, uuid),
+                    mapping.cell_mapping)
+        raise exception.InstanceNotFound(instance_id=uuid)
+
+    def get_all(self, context, filters, sort_keys, sort_dirs, limit=None,
+                marker=None):
+        """Servers of all cells and build requests, merged in sort order.
+
+        ``marker`` is a server uuid; a marker that is nowhere raises
+        MarkerNotFound. Returns the list (at most ``limit`` long).
+        """
+        marker_inst = None
+        if marker is not None:
+            try:
+                ctxt = context.elevated(read_deleted='yes')
+                marker_inst, _cell = self.get(ctxt, marker)
+            except exception.InstanceNotFound:
+                raise exception.MarkerNotFound(marker=marker)
+        results = []
+        deleted = filters.get('deleted', False)
+        if deleted is not True:
+            results.extend(self._build_requests(context, filters))
+        for cell in cell_mapping.get_all_cells(context):
+            cctxt = nl_context.target_cell(context, cell)
+            try:
+                results.extend(instance_obj.get_all(
+                    cctxt, filters, sort_keys, sort_dirs, limit=limit,
+                    marker=marker_inst))
+            except exception.NovaLiteException:
+                raise
+            except Exception:
+                LOG.warning('Cell %s did not answer the server list',
+                            cell.name, exc_info=True)
+        results = _sort(results, sort_keys, sort_dirs)
+        if marker_inst is not None:
+            results = [r for r in results
+                       if _after(r, marker_inst, sort_keys, sort_dirs)]
+        if limit is not None:
+            results = results[:limit]
+        return results
+
+    def _build_requests(self, context, filters):
+        insts = build_request.get_all_instances(
+            context, project_id=filters.get('project_id'))
+        out = []
+        for inst in insts:
+            if filters.get('vm_state') is not None and \
+                    inst.vm_state not in filters['vm_state']:
+                continue
+            if filters.get('task_state') is not None and \
+                    inst.task_state not in filters['task_state']:
+                continue
+            if filters.get('uuid') is not None and \
+                    inst.uuid not in filters['uuid']:
+                continue
+            if filters.get('name'):
+                import re
+                if not re.search(filters['name'], inst.display_name or ''):
+                    continue
+            for key in ('user_id', 'image_ref', 'reservation_id',
+                        'key_name', 'availability_zone'):
+                if filters.get(key) is not None and \
+                        getattr(inst, key) != filters[key]:
+                    break
+            else:
+                if filters.get('host') or filters.get('node'):
+                    continue
+                if filters.get('flavor_id') is not None and \
+                        inst.flavor.get('flavorid') != filters['flavor_id']:
+                    continue
+                since = filters.get('changes_since')
+                if since is not None and (inst.updated_at or
+                                          inst.created_at) < since:
+                    continue
+                before = filters.get('changes_before')
+                if before is not None and (inst.updated_at or
+                                           inst.created_at) > before:
+                    continue
+                out.append(inst)
+        return out
+
+    # -- create ----------------------------------------------------------------
+
+    def create(self, context, flavor, name, image_ref, bdms, min_count=1,
+               max_count=1, description=None, metadata=None, tags=None,
+               availability_zone=None, user_data=None, config_drive=None,
+               access_ip_v4=None, access_ip_v6=None, key_name=None):
+        """Record new servers as build requests and cast their build."""
+        if min_count > max_count:
+            raise exception.InvalidInput(
+                reason='min_count must be <= max_count')
+        count = max_count
+        reservation_id = 'r-' + ''.join(random.choice(
+            string.ascii_lowercase + string.digits) for _ in range(8))
+        now = timeutils.utcnow()
+        uuids = []
+        root_device_name = None
+        for bdm in bdms:
+            if bdm.get('boot_index') == 0 and bdm.get('device_name'):
+                root_device_name = bdm['device_name']
+        for index in range(count):
+            uuid = uuidutils.generate_uuid()
+            display_name = name
+            if count > 1:
+                display_name = '%s-%d' % (name, index + 1)
+            values = {
+                'uuid': uuid, 'project_id': context.project_id,
+                'user_id': context.user_id, 'display_name': display_name,
+                'display_description': description,
+                'hostname': _hostname(display_name, uuid),
+                'vm_state': instance_obj.BUILDING,
+                'task_state': instance_obj.SCHEDULING,
+                'power_state': instance_obj.NOSTATE,
+                'flavor': flavor.snapshot(), 'image_ref': image_ref or '',
+                'key_name': key_name,
+                'config_drive': 'True' if config_drive else '',
+                'user_data': user_data, 'access_ip_v4': access_ip_v4,
+                'access_ip_v6': access_ip_v6,
+                'metadata': dict(metadata or {}), 'tags': list(tags or []),
+                'locked': False, 'launch_index': index,
+                'reservation_id': reservation_id,
+                'root_device_name': root_device_name or '/dev/vda',
+                'availability_zone': availability_zone,
+                'progress': 0, 'created_at': now, 'updated_at': now,
+            }
+            instance_bdms = [dict(b, uuid=uuidutils.generate_uuid())
+                             for b in bdms]
+            spec = {'instance_uuid': uuid, 'flavor': flavor.snapshot(),
+                    'availability_zone': availability_zone,
+                    'num_instances': count, 'image_ref': image_ref}
+            cell_mapping.create_instance_mapping(
+                context, uuid, context.project_id, context.user_id)
+            build_request.create(context, values, instance_bdms, spec)
+            uuids.append(uuid)
+        self.conductor.schedule_and_build_instances(context, uuids)
+        return uuids, reservation_id
+
+    # -- delete ------------------------------------------------------------------
+
+    def delete(self, context, instance, cell):
+        check_lock(context, instance)
+        cell_mapping.queue_instance_for_delete(context, instance.uuid)
+        if cell is None:
+            if build_request.destroy(context, instance.uuid):
+                build_request.destroy_request_spec(context, instance.uuid)
+                return
+            # The conductor built it meanwhile.
+            instance, cell = self.get(context, instance.uuid)
+        cctxt = nl_context.target_cell(context, cell)
+        if instance.task_state == instance_obj.DELETING and instance.host \
+                and self._host_is_up(cctxt, instance.host):
+            return
+        if not instance.host or not self._host_is_up(cctxt, instance.host):
+            LOG.info('Deleting server %s locally (no host, or its compute '
+                     'service is down)', instance.uuid)
+            instance_obj.destroy(cctxt, instance.uuid)
+            return
+        instance_obj.update(cctxt, instance.uuid,
+                            {'task_state': instance_obj.DELETING,
+                             'progress': 0})
+        self.compute.terminate_instance(context, instance.host,
+                                        instance.uuid, cell=cell)
+
+    def _host_is_up(self, cctxt, host):
+        try:
+            svc = service_obj.get_by_host_and_binary(cctxt, host,
+                                                     'nova-compute')
+        except exception.ComputeHostNotFound:
+            return False
+        return svc.is_up(self.conf.service_down_time)
+
+    # -- actions -------------------------------------------------------------------
+
+    def _start_task(self, context, instance, cell, method, task_state,
+                    vm_states=None, task_states=(None,), extra=None):
+        check_lock(context, instance)
+        if cell is None:
+            raise exception.InstanceInvalidState(
+                attr='vm_state', instance_uuid=instance.uuid,
+                state=instance.vm_state, method=method)
+        check_state(instance, method, vm_states, task_states)
+        cctxt = nl_context.target_cell(context, cell)
+        values = {'task_state': task_state}
+        values.update(extra or {})
+        expected = list(task_states) if task_states is not None else None
+        try:
+            return instance_obj.update(cctxt, instance.uuid, values,
+                                       expected_task_state=expected,
+                                       expected_vm_state=vm_states)
+        except exception.InstanceInvalidState as e:
+            raise exception.InstanceInvalidState(
+                attr=e.kwargs['attr'], instance_uuid=instance.uuid,
+                state=e.kwargs['state'], method=method)
+
+    def _require_host(self, instance):
+        if not instance.host:
+            raise exception.InstanceInvalidState(
+                attr='host', instance_uuid=instance.uuid, state=None,
+                method='stop')
+
+    def stop(self, context, instance, cell):
+        check_lock(context, instance)
+        if instance.host is None and cell is not None:
+            raise exception.InstanceNotReady(instance_id=instance.uuid)
+        self._start_task(context, instance, cell, 'stop',
+                         instance_obj.POWERING_OFF,
+                         vm_states=(instance_obj.ACTIVE, instance_obj.ERROR),
+                         extra={'progress': 0})
+        self.compute.stop_instance(context, instance.host, instance.uuid,
+                                   cell=cell)
+
+    def start(self, context, instance, cell):
+        check_lock(context, instance)
+        if instance.host is None and cell is not None:
+            raise exception.InstanceNotReady(instance_id=instance.uuid)
+        self._start_task(context, instance, cell, 'start',
+                         instance_obj.POWERING_ON,
+                         vm_states=(instance_obj.STOPPED,))
+        self.compute.start_instance(context, instance.host, instance.uuid,
+                                    cell=cell)
+
+    def reboot(self, context, instance, cell, reboot_type):
+        if reboot_type == 'SOFT':
+            self._start_task(context, instance, cell, 'reboot',
+                             instance_obj.REBOOTING,
+                             vm_states=ALLOW_SOFT_REBOOT)
+        else:
+            self._start_task(context, instance, cell, 'reboot',
+                             instance_obj.REBOOTING_HARD,
+                             vm_states=ALLOW_HARD_REBOOT,
+                             task_states=ALLOW_REBOOT_TASKS)
+        self.compute.reboot_instance(context, instance.host, instance.uuid,
+                                     reboot_type, cell=cell)
+
+    def shelve(self, context, instance, cell):
+        self._start_task(context, instance, cell, 'shelve',
+                         instance_obj.SHELVING,
+                         vm_states=(instance_obj.ACTIVE, instance_obj.STOPPED,
+                                    instance_obj.PAUSED,
+                                    instance_obj.SUSPENDED))
+        self.compute.shelve_instance(context, instance.host, instance.uuid,
+                                     cell=cell)
+
+    def shelve_offload(self, context, instance, cell):
+        self._start_task(context, instance, cell, 'shelve_offload',
+                         instance_obj.SHELVING_OFFLOADING,
+                         vm_states=(instance_obj.SHELVED,))
+        self.compute.shelve_offload_instance(context, instance.host,
+                                             instance.uuid, cell=cell)
+
+    def unshelve(self, context, instance, cell, availability_zone=None):
+        extra = {}
+        if availability_zone is not None:
+            if instance.vm_state != instance_obj.SHELVED_OFFLOADED:
+                raise exception.UnshelveInstanceInvalidState(
+                    state=instance.vm_state, instance_uuid=instance.uuid)
+            extra['availability_zone'] = availability_zone
+        was_offloaded = instance.vm_state == instance_obj.SHELVED_OFFLOADED
+        self._start_task(context, instance, cell, 'unshelve',
+                         instance_obj.UNSHELVING,
+                         vm_states=(instance_obj.SHELVED,
+                                    instance_obj.SHELVED_OFFLOADED),
+                         extra=extra)
+        if was_offloaded:
+            self.conductor.unshelve_instance(context, instance.uuid)
+        else:
+            # Still on its host: it only needs powering on.
+            cctxt = nl_context.target_cell(context, cell)
+            instance_obj.update(cctxt, instance.uuid,
+                                {'task_state': instance_obj.POWERING_ON})
+            self.compute.start_instance(context, instance.host,
+                                        instance.uuid, cell=cell)
+
+    # -- update ------------------------------------------------------------------
+
+    def update(self, context, instance, cell, values):
+        if cell is None:
+            raise exception.InstanceInvalidState(
+                attr='vm_state', instance_uuid=instance.uuid,
+                state=instance.vm_state, method='update')
+        cctxt = nl_context.target_cell(context, cell)
+        instance_obj.update(cctxt, instance.uuid, values)
+        return instance_obj.get_by_uuid(cctxt, instance.uuid)
+
+
+def _hostname(display_name, uuid):
+    out = []
+    for ch in (display_name or '').lower():
+        out.append(ch if ch.isalnum() and ch.isascii() else '-')
+    name = ''.join(out).strip('-.')
+    while '--' in name:
+        name = name.replace('--', '-')
+    return name[:63] or 'server-%s' % uuid
+
+
+def _sort_value(inst, key):
+    value = getattr(inst, key)
+    return (value is not None, value if value is not None else 0)
+
+
+def _sort(instances, sort_keys, sort_dirs):
+    out = list(instances)
+    for key, direction in reversed(list(zip(sort_keys, sort_dirs))):
+        out.sort(key=lambda i: _sort_value(i, key),
+                 reverse=(direction == 'desc'))
+    return out
+
+
+def _after(inst, marker, sort_keys, sort_dirs):
+    for key, direction in zip(sort_keys, sort_dirs):
+        a, b = _sort_value(inst, key), _sort_value(marker, key)
+        if a == b:
+            continue
+        return a > b if direction == 'asc' else a < b
+    return False

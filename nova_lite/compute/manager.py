@@ -1,0 +1,212 @@
+"""The compute RPC endpoint: drives the virt driver for this host's servers.
+
+Each call works on one server under a per-server lock; state lives in this
+host's cell database. Failures put the server in a definite state: ERROR
+with a fault for a failed build, and for other actions the task state is
+cleared and a fault recorded.
+"""
+
+import contextlib
+import functools
+import logging
+
+from oslo_concurrency import lockutils
+import oslo_messaging as messaging
+from oslo_utils import timeutils
+
+from nova_lite import context as nl_context
+from nova_lite import exception
+from nova_lite.objects import block_device as bdm_obj
+from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import instance_fault
+from nova_lite.virt import driver as virt_driver
+
+LOG = logging.getLogger(__name__)
+
+
+def _locked_instance(func):
+    """Run under the server's lock with the server loaded from the cell."""
+    @functools.wraps(func)
+    def wrapper(self, context, instance_uuid, **kwargs):
+        with lockutils.lock('instance-%s' % instance_uuid):
+            try:
+                instance = instance_obj.get_by_uuid(context, instance_uuid)
+            except exception.InstanceNotFound:
+                LOG.info('Server %s is gone; ignoring %s', instance_uuid,
+                         func.__name__)
+                return None
+            return func(self, context, instance, **kwargs)
+    return wrapper
+
+
+class ComputeManager:
+    target = messaging.Target(version='1.0')
+
+    def __init__(self, conf, driver=None):
+        self.conf = conf
+        self.host = conf.host
+        self.driver = driver or virt_driver.load_compute_driver(conf)
+        self.service_ref = None
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def init_host(self, service_ref):
+        self.service_ref = service_ref
+        self.driver.init_host(self.host)
+        self._reset_interrupted_tasks(nl_context.get_admin_context())
+
+    def cleanup_host(self):
+        self.driver.cleanup_host(self.host)
+
+    def _reset_interrupted_tasks(self, context):
+        """Clear what a previous run of this host left half done."""
+        for inst in instance_obj.get_by_host(context, self.host):
+            if inst.task_state == instance_obj.DELETING:
+                LOG.info('Completing the delete of server %s', inst.uuid)
+                self._terminate(context, inst)
+            elif inst.vm_state == instance_obj.BUILDING:
+                self._set_error(context, inst, exception.BuildAbortException(
+                    instance_uuid=inst.uuid,
+                    reason='the compute service restarted during the build'))
+            elif inst.task_state is not None:
+                instance_obj.update(context, inst.uuid, {
+                    'task_state': None,
+                    'power_state': self.driver.get_power_state(inst)})
+
+    # -- helpers -------------------------------------------------------------
+
+    def _set_error(self, context, instance, error):
+        instance_fault.create(context, instance_fault.fault_values(
+            instance.uuid, error, host=self.host))
+        instance_obj.update(context, instance.uuid, {
+            'vm_state': instance_obj.ERROR, 'task_state': None})
+
+    @contextlib.contextmanager
+    def _reverts_task_state(self, context, instance):
+        try:
+            yield
+        except Exception as error:
+            LOG.exception('Action on server %s failed', instance.uuid)
+            instance_fault.create(context, instance_fault.fault_values(
+                instance.uuid, error, host=self.host))
+            instance_obj.update(context, instance.uuid, {'task_state': None})
+
+    def _block_device_info(self, context, instance):
+        return [b.to_dict() for b in
+                bdm_obj.get_by_instance(context, instance.uuid)]
+
+    # -- build and delete ----------------------------------------------------
+
+    @_locked_instance
+    def build_and_run_instance(self, context, instance):
+        if instance.task_state == instance_obj.DELETING:
+            return
+        try:
+            instance = instance_obj.update(context, instance.uuid, {
+                'task_state': instance_obj.SPAWNING, 'host': self.host,
+                'node': self.host},
+                expected_task_state=[instance_obj.SCHEDULING, None])
+            self.driver.spawn(instance,
+                              self._block_device_info(context, instance))
+            instance_obj.update(context, instance.uuid, {
+                'vm_state': instance_obj.ACTIVE, 'task_state': None,
+                'power_state': instance_obj.RUNNING,
+                'launched_at': timeutils.utcnow()},
+                expected_task_state=[instance_obj.SPAWNING])
+        except exception.InstanceInvalidState:
+            LOG.info('Server %s changed state during its build (deleted?)',
+                     instance.uuid)
+        except Exception as error:
+            LOG.exception('Build of server %s failed', instance.uuid)
+            if not isinstance(error, exception.BuildAbortException):
+                error = exception.BuildAbortException(
+                    instance_uuid=instance.uuid,
+                    reason=getattr(error, 'message', None) or str(error)
+                    or type(error).__name__)
+            self.driver.destroy(instance)
+            self._set_error(context, instance, error)
+
+    @_locked_instance
+    def terminate_instance(self, context, instance):
+        self._terminate(context, instance)
+
+    def _terminate(self, context, instance):
+        self.driver.destroy(instance,
+                            self._block_device_info(context, instance))
+        instance_obj.destroy(context, instance.uuid)
+        LOG.info('Server %s deleted', instance.uuid)
+
+    # -- power -----------------------------------------------------------------
+
+    @_locked_instance
+    def stop_instance(self, context, instance):
+        with self._reverts_task_state(context, instance):
+            self.driver.power_off(instance)
+            instance_obj.update(context, instance.uuid, {
+                'vm_state': instance_obj.STOPPED, 'task_state': None,
+                'power_state': self.driver.get_power_state(instance)})
+
+    @_locked_instance
+    def start_instance(self, context, instance):
+        with self._reverts_task_state(context, instance):
+            self.driver.power_on(
+                instance, self._block_device_info(context, instance))
+            instance_obj.update(context, instance.uuid, {
+                'vm_state': instance_obj.ACTIVE, 'task_state': None,
+                'power_state': self.driver.get_power_state(instance)})
+
+    @_locked_instance
+    def reboot_instance(self, context, instance, reboot_type):
+        with self._reverts_task_state(context, instance):
+            self.driver.reboot(instance, reboot_type,
+                               self._block_device_info(context, instance))
+            instance_obj.update(context, instance.uuid, {
+                'vm_state': instance_obj.ACTIVE, 'task_state': None,
+                'power_state': self.driver.get_power_state(instance)})
+
+    # -- shelve ------------------------------------------------------------------
+
+    @_locked_instance
+    def shelve_instance(self, context, instance):
+        with self._reverts_task_state(context, instance):
+            self.driver.power_off(instance)
+            instance_obj.update(context, instance.uuid, {
+                'vm_state': instance_obj.SHELVED, 'task_state': None,
+                'power_state': instance_obj.SHUTDOWN})
+            if self.conf.compute.shelved_offload_time == 0:
+                instance = instance_obj.update(context, instance.uuid, {
+                    'task_state': instance_obj.SHELVING_OFFLOADING})
+                self._offload(context, instance)
+
+    @_locked_instance
+    def shelve_offload_instance(self, context, instance):
+        with self._reverts_task_state(context, instance):
+            self._offload(context, instance)
+
+    def _offload(self, context, instance):
+        self.driver.destroy(instance,
+                            self._block_device_info(context, instance))
+        instance_obj.update(context, instance.uuid, {
+            'vm_state': instance_obj.SHELVED_OFFLOADED, 'task_state': None,
+            'power_state': instance_obj.SHUTDOWN, 'host': None,
+            'node': None})
+
+    @_locked_instance
+    def unshelve_instance(self, context, instance):
+        try:
+            instance = instance_obj.update(context, instance.uuid, {
+                'task_state': instance_obj.SPAWNING, 'host': self.host,
+                'node': self.host})
+            self.driver.spawn(instance,
+                              self._block_device_info(context, instance))
+            instance_obj.update(context, instance.uuid, {
+                'vm_state': instance_obj.ACTIVE, 'task_state': None,
+                'power_state': instance_obj.RUNNING})
+        except Exception as error:
+            LOG.exception('Unshelve of server %s failed', instance.uuid)
+            self.driver.destroy(instance)
+            instance_fault.create(context, instance_fault.fault_values(
+                instance.uuid, error, host=self.host))
+            instance_obj.update(context, instance.uuid, {
+                'vm_state': instance_obj.SHELVED_OFFLOADED,
+                'task_state': None, 'host': None, 'node': None})

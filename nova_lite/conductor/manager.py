@@ -1,0 +1,124 @@
+"""The conductor RPC endpoint: schedules builds and places them in cells."""
+
+import logging
+import time
+
+import oslo_messaging as messaging
+
+from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite import context as nl_context
+from nova_lite import exception
+from nova_lite.objects import block_device as bdm_obj
+from nova_lite.objects import build_request
+from nova_lite.objects import cell_mapping
+from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import instance_fault
+from nova_lite.scheduler import host_selection
+
+LOG = logging.getLogger(__name__)
+
+
+class ConductorManager:
+    target = messaging.Target(version='1.0')
+
+    def __init__(self, conf):
+        self.conf = conf
+        self.compute_rpcapi = compute_rpcapi.ComputeAPI(conf)
+        self._last_discovery = 0.0
+
+    def periodic_tasks(self, context):
+        interval = self.conf.scheduler.discover_hosts_in_cells_interval
+        if interval < 0 or time.monotonic() - self._last_discovery < interval:
+            return
+        self._last_discovery = time.monotonic()
+        host_selection.discover_hosts(context)
+
+    # -- builds ----------------------------------------------------------------
+
+    def schedule_and_build_instances(self, context, instance_uuids):
+        for uuid in instance_uuids:
+            try:
+                self._schedule_and_build(context, uuid)
+            except Exception:
+                LOG.exception('Unexpected error building server %s', uuid)
+
+    def _schedule_and_build(self, context, uuid):
+        try:
+            inst = build_request.get_instance(context, uuid)
+        except exception.BuildRequestNotFound:
+            LOG.info('Server %s was deleted before it was scheduled', uuid)
+            return
+        try:
+            host, cell = host_selection.select_destination(context, self.conf)
+        except exception.NoValidHost as error:
+            LOG.warning('No valid host for server %s', uuid)
+            self._bury_in_cell0(context, inst, error)
+            return
+        cctxt = nl_context.target_cell(context, cell)
+        values = inst.to_dict()
+        bdms = values.pop('bdms') or []
+        for key in ('id', 'fault', 'cell_uuid', 'created_at', 'updated_at',
+                    'deleted_at', 'deleted'):
+            values.pop(key, None)
+        values.update(host=host, node=host,
+                      availability_zone=inst.availability_zone or
+                      self.conf.default_availability_zone)
+        created = instance_obj.create(cctxt, dict(
+            values, created_at=inst.created_at))
+        for bdm in bdms:
+            bdm_obj.create(cctxt, dict(bdm, instance_uuid=uuid))
+        cell_mapping.set_instance_cell(context, uuid, cell.id)
+        if not build_request.destroy(context, uuid):
+            # Deleted by the user while we were scheduling it.
+            LOG.info('Server %s was deleted during scheduling', uuid)
+            instance_obj.destroy(cctxt, created.uuid)
+            return
+        build_request.destroy_request_spec(context, uuid)
+        self.compute_rpcapi.build_and_run_instance(context, host, uuid,
+                                                   cell=cell)
+
+    def _bury_in_cell0(self, context, inst, error):
+        uuid = inst.uuid
+        try:
+            cell0 = cell_mapping.get_cell(context, cell_mapping.CELL0_UUID)
+        except exception.CellMappingNotFound:
+            LOG.error('No cell0 mapping: server %s cannot be recorded as '
+                      'failed; run "nova-lite-manage cell_v2 map_cell0"',
+                      uuid)
+            return
+        cctxt = nl_context.target_cell(context, cell0)
+        values = inst.to_dict()
+        values.pop('bdms', None)
+        for key in ('id', 'fault', 'cell_uuid', 'updated_at', 'deleted_at',
+                    'deleted'):
+            values.pop(key, None)
+        values.update(vm_state=instance_obj.ERROR, task_state=None,
+                      host=None, node=None)
+        instance_obj.create(cctxt, values)
+        instance_fault.create(cctxt, instance_fault.fault_values(
+            uuid, error, with_details=True))
+        cell_mapping.set_instance_cell(context, uuid, cell0.id)
+        if not build_request.destroy(context, uuid):
+            instance_obj.destroy(cctxt, uuid)
+        build_request.destroy_request_spec(context, uuid)
+
+    # -- unshelve ----------------------------------------------------------------
+
+    def unshelve_instance(self, context, instance_uuid):
+        mapping = cell_mapping.get_instance_mapping(context, instance_uuid)
+        cctxt = nl_context.target_cell(context, mapping.cell_mapping)
+        try:
+            host, cell = host_selection.select_destination(context, self.conf)
+        except exception.NoValidHost as error:
+            instance_fault.create(cctxt, instance_fault.fault_values(
+                instance_uuid, error))
+            instance_obj.update(cctxt, instance_uuid, {'task_state': None})
+            return
+        if cell.uuid != mapping.cell_mapping.uuid:
+            # Servers do not move between cells; stay in the current one.
+            LOG.warning('Selected host %s is in another cell than server %s',
+                        host, instance_uuid)
+            instance_obj.update(cctxt, instance_uuid, {'task_state': None})
+            return
+        self.compute_rpcapi.unshelve_instance(context, host, instance_uuid,
+                                              cell=cell)

@@ -1,0 +1,27 @@
+"""Client side of the conductor RPC API.
+
+History:
+
+* 1.0 - schedule_and_build_instances, unshelve_instance
+"""
+
+from nova_lite import rpc
+
+TOPIC = 'conductor'
+VERSION = '1.0'
+
+
+class ConductorAPI:
+
+    def __init__(self, conf):
+        self.conf = conf
+        self.client = rpc.get_client(conf, TOPIC, VERSION)
+
+    def schedule_and_build_instances(self, ctxt, instance_uuids):
+        cctxt = self.client.prepare(version='1.0')
+        cctxt.cast(ctxt, 'schedule_and_build_instances',
+                   instance_uuids=instance_uuids)
+
+    def unshelve_instance(self, ctxt, instance_uuid):
+        cctxt = self.client.prepare(version='1.0')
+        cctxt.cast(ctxt, 'unshelve_instance', instance_uuid=instance_uuid)

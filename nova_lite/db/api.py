@@ -1,0 +1,174 @@
+"""The enginefacade transaction contexts.
+
+There is one for the API database and one for the process' own cell database
+(``[database]``); requests targeted at another cell (see
+:func:`nova_lite.context.target_cell`) get a context manager for that cell's
+connection, created once per connection string and cached.
+
+Query functions elsewhere use the decorators below; they never open sessions
+themselves.
+"""
+
+import functools
+import os
+import threading
+
+from oslo_db.sqlalchemy import enginefacade
+from sqlalchemy.engine import Engine
+from sqlalchemy import event
+
+api_context_manager = enginefacade.transaction_context()
+main_context_manager = enginefacade.transaction_context()
+
+_CELL_MANAGERS = {}
+_CELL_LOCK = threading.Lock()
+_ENGINE_KWARGS = {}
+_CONFIGURED = {'api': None, 'main': None}
+
+
+@event.listens_for(Engine, 'connect')
+def _sqlite_on_connect(dbapi_conn, record):
+    if type(dbapi_conn).__module__.split('.')[0] != 'sqlite3':
+        return
+    cursor = dbapi_conn.cursor()
+    # Several threads (API workers, RPC executors) share one file: let them
+    # wait for each other instead of failing with "database is locked".
+    cursor.execute('PRAGMA busy_timeout = 30000')
+    cursor.execute('PRAGMA journal_mode = WAL')
+    cursor.close()
+
+
+def _engine_kwargs(conf_group):
+    kwargs = {
+        'sqlite_fk': True,
+        'max_retries': conf_group.max_retries,
+        'connection_recycle_time': conf_group.connection_recycle_time,
+        'pool_timeout': conf_group.pool_timeout,
+    }
+    if conf_group.max_pool_size is not None:
+        kwargs['max_pool_size'] = conf_group.max_pool_size
+    if conf_group.max_overflow is not None:
+        kwargs['max_overflow'] = conf_group.max_overflow
+    return kwargs
+
+
+def default_connections(conf):
+    """Connection strings of the embedded default (SQLite under state_path)."""
+    state = conf.state_path
+    return {
+        'api': 'sqlite:///%s' % os.path.join(state, 'nova_lite_api.sqlite'),
+        'main': 'sqlite:///%s' % os.path.join(state, 'nova_lite.sqlite'),
+        'cell0': 'sqlite:///%s' % os.path.join(state,
+                                               'nova_lite_cell0.sqlite'),
+    }
+
+
+def api_connection(conf):
+    return conf.api_database.connection or default_connections(conf)['api']
+
+
+def main_connection(conf):
+    return conf.database.connection or default_connections(conf)['main']
+
+
+def _ensure_state_path(conf, *connections):
+    if any(c.startswith('sqlite:///') for c in connections):
+        os.makedirs(conf.state_path, exist_ok=True)
+
+
+def configure(conf, api=True, main=True):
+    """Point the transaction contexts at the configured databases.
+
+    May be called once per process; later calls with the same connections
+    are no-ops (tests use :func:`reset` between configurations).
+    """
+    _ENGINE_KWARGS.update(_engine_kwargs(conf.database))
+    if api:
+        conn = api_connection(conf)
+        _ensure_state_path(conf, conn)
+        if _CONFIGURED['api'] is None:
+            api_context_manager.configure(
+                connection=conn, **_engine_kwargs(conf.api_database))
+            _CONFIGURED['api'] = conn
+    if main:
+        conn = main_connection(conf)
+        _ensure_state_path(conf, conn)
+        if _CONFIGURED['main'] is None:
+            main_context_manager.configure(
+                connection=conn, **_engine_kwargs(conf.database))
+            _CONFIGURED['main'] = conn
+
+
+def reset():
+    """Forget all engines (tests)."""
+    global api_context_manager, main_context_manager
+    for mgr in [api_context_manager, main_context_manager] + list(
+            _CELL_MANAGERS.values()):
+        try:
+            mgr.dispose_pool()
+        except Exception:
+            pass
+    api_context_manager = enginefacade.transaction_context()
+    main_context_manager = enginefacade.transaction_context()
+    _CELL_MANAGERS.clear()
+    _CONFIGURED.update(api=None, main=None)
+
+
+def get_cell_context_manager(connection):
+    """The transaction context for a cell database, created once."""
+    if connection == _CONFIGURED['main']:
+        return main_context_manager
+    with _CELL_LOCK:
+        mgr = _CELL_MANAGERS.get(connection)
+        if mgr is None:
+            mgr = enginefacade.transaction_context()
+            mgr.configure(connection=connection, **_ENGINE_KWARGS)
+            _CELL_MANAGERS[connection] = mgr
+        return mgr
+
+
+def get_context_manager(context):
+    return context.db_connection or main_context_manager
+
+
+def get_api_engine():
+    return api_context_manager.writer.get_engine()
+
+
+def get_main_engine(context=None):
+    mgr = get_context_manager(context) if context else main_context_manager
+    return mgr.writer.get_engine()
+
+
+def cell_reader(f):
+    """Run ``f(context, ...)`` in a reader transaction on the context's cell."""
+    @functools.wraps(f)
+    def wrapper(context, *args, **kwargs):
+        with get_context_manager(context).reader.using(context):
+            return f(context, *args, **kwargs)
+    return wrapper
+
+
+def cell_writer(f):
+    """Run ``f(context, ...)`` in a writer transaction on the context's cell."""
+    @functools.wraps(f)
+    def wrapper(context, *args, **kwargs):
+        with get_context_manager(context).writer.using(context):
+            return f(context, *args, **kwargs)
+    return wrapper
+
+
+def api_reader(f):
+    @functools.wraps(f)
+    def wrapper(context, *args, **kwargs):
+        with api_context_manager.reader.using(context):
+            return f(context, *args, **kwargs)
+    return wrapper
+
+
+def api_writer(f):
+    @functools.wraps(f)
+    def wrapper(context, *args, **kwargs):
+        with api_context_manager.writer.using(context):
+            return f(context, *args, **kwargs)
+    return wrapper

@@ -1,0 +1,54 @@
+"""Apply the alembic migrations under ``migrations/`` to a database."""
+
+import os
+import sys
+
+from alembic import command as alembic_command
+from alembic import config as alembic_config
+from alembic import migration as alembic_migration
+import sqlalchemy as sa
+
+DATABASES = ('api', 'main')
+
+
+def migrations_dir():
+    here = os.path.dirname(os.path.abspath(__file__))
+    candidates = [
+        os.path.join(here, '..', '..', 'migrations'),
+        os.path.join(sys.prefix, 'share', 'nova-lite', 'migrations'),
+    ]
+    for path in candidates:
+        if os.path.isfile(os.path.join(path, 'env_common.py')):
+            return os.path.abspath(path)
+    raise RuntimeError('Unable to find the nova_lite migrations directory; '
+                       'looked in: %s' % ', '.join(candidates))
+
+
+def _config(database, connection):
+    path = os.path.join(migrations_dir(), database)
+    cfg = alembic_config.Config(os.path.join(path, 'alembic.ini'))
+    cfg.set_main_option('script_location', path)
+    cfg.attributes['connection'] = connection
+    return cfg
+
+
+def upgrade(database, engine, revision='head'):
+    """Upgrade ``database`` ('api' or 'main') reachable through ``engine``."""
+    if database not in DATABASES:
+        raise ValueError(database)
+    with engine.begin() as connection:
+        alembic_command.upgrade(_config(database, connection), revision)
+
+
+def current(engine):
+    with engine.connect() as connection:
+        return alembic_migration.MigrationContext.configure(
+            connection).get_current_revision()
+
+
+def upgrade_url(database, url, revision='head'):
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        upgrade(database, engine, revision)
+    finally:
+        engine.dispose()

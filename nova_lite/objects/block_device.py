@@ -1,0 +1,81 @@
+"""Block device mappings of a cell database."""
+
+from oslo_utils import uuidutils
+
+from nova_lite.db import api as db_api
+from nova_lite.db import models
+from nova_lite import exception
+from nova_lite.objects import base
+
+
+class BlockDeviceMapping(base.Record):
+    FIELDS = ('id', 'uuid', 'instance_uuid', 'source_type',
+              'destination_type', 'guest_format', 'device_type', 'disk_bus',
+              'boot_index', 'device_name', 'delete_on_termination',
+              'snapshot_id', 'volume_id', 'volume_size', 'volume_type',
+              'image_id', 'no_device', 'connection_info', 'tag',
+              'attachment_id', 'created_at', 'updated_at')
+
+    @property
+    def is_root(self):
+        return self.boot_index == 0
+
+    @property
+    def is_volume(self):
+        return self.destination_type == 'volume'
+
+
+_WRITABLE = set(BlockDeviceMapping.FIELDS) - {'id', 'created_at',
+                                              'updated_at'}
+
+
+@db_api.cell_writer
+def create(context, values):
+    row = models.BlockDeviceMapping()
+    values = {k: v for k, v in values.items() if k in _WRITABLE}
+    values.setdefault('uuid', uuidutils.generate_uuid())
+    values['delete_on_termination'] = bool(
+        values.get('delete_on_termination'))
+    row.update(values)
+    context.session.add(row)
+    context.session.flush()
+    return BlockDeviceMapping.from_row(row)
+
+
+@db_api.cell_reader
+def get_by_instance(context, instance_uuid):
+    rows = context.session.query(models.BlockDeviceMapping).filter_by(
+        instance_uuid=instance_uuid).order_by(
+        models.BlockDeviceMapping.id).all()
+    return [BlockDeviceMapping.from_row(r) for r in rows]
+
+
+@db_api.cell_reader
+def get_by_volume_and_instance(context, volume_id, instance_uuid):
+    row = context.session.query(models.BlockDeviceMapping).filter_by(
+        volume_id=volume_id, instance_uuid=instance_uuid).first()
+    if row is None:
+        raise exception.VolumeBDMNotFound(volume_id=volume_id)
+    return BlockDeviceMapping.from_row(row)
+
+
+@db_api.cell_reader
+def get_by_volume(context, volume_id):
+    rows = context.session.query(models.BlockDeviceMapping).filter_by(
+        volume_id=volume_id).order_by(models.BlockDeviceMapping.id).all()
+    return [BlockDeviceMapping.from_row(r) for r in rows]
+
+
+@db_api.cell_writer
+def update(context, bdm_id, values):
+    values = {k: v for k, v in values.items() if k in _WRITABLE}
+    count = context.session.query(models.BlockDeviceMapping).filter_by(
+        id=bdm_id).update(values, synchronize_session=False)
+    if not count:
+        raise exception.VolumeBDMNotFound(volume_id=bdm_id)
+
+
+@db_api.cell_writer
+def destroy(context, bdm_id):
+    context.session.query(models.BlockDeviceMapping).filter_by(
+        id=bdm_id).delete(synchronize_session=False)

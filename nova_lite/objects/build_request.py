@@ -1,0 +1,92 @@
+"""Build requests and request specs (API database).
+
+A server accepted by the API lives here, as a JSON copy of its instance
+record and block device mappings, until the conductor builds it in a cell.
+"""
+
+from oslo_serialization import jsonutils
+from oslo_utils import timeutils
+
+from nova_lite.db import api as db_api
+from nova_lite.db import models
+from nova_lite import exception
+from nova_lite.objects import instance as instance_obj
+
+
+def _encode(values):
+    out = {}
+    for key, value in values.items():
+        if hasattr(value, 'isoformat'):
+            value = {'__dt__': value.isoformat()}
+        out[key] = value
+    return jsonutils.dumps(out)
+
+
+def _decode(text):
+    values = jsonutils.loads(text)
+    for key, value in list(values.items()):
+        if isinstance(value, dict) and '__dt__' in value:
+            values[key] = timeutils.parse_isotime(value['__dt__']).replace(
+                tzinfo=None)
+    return values
+
+
+def instance_from_build_request(row):
+    values = _decode(row.instance)
+    values['bdms'] = jsonutils.loads(row.block_device_mappings or '[]')
+    return instance_obj.Instance(**values)
+
+
+@db_api.api_writer
+def create(context, instance_values, bdms, request_spec):
+    context.session.add(models.BuildRequest(
+        instance_uuid=instance_values['uuid'],
+        project_id=instance_values['project_id'],
+        instance=_encode(instance_values),
+        block_device_mappings=jsonutils.dumps(bdms)))
+    context.session.add(models.RequestSpec(
+        instance_uuid=instance_values['uuid'],
+        spec=jsonutils.dumps(request_spec)))
+
+
+@db_api.api_reader
+def get_instance(context, instance_uuid):
+    row = context.session.query(models.BuildRequest).filter_by(
+        instance_uuid=instance_uuid).first()
+    if row is None:
+        raise exception.BuildRequestNotFound(uuid=instance_uuid)
+    return instance_from_build_request(row)
+
+
+@db_api.api_reader
+def get_all_instances(context, project_id=None):
+    query = context.session.query(models.BuildRequest)
+    if project_id is not None:
+        query = query.filter_by(project_id=project_id)
+    return [instance_from_build_request(r) for r in query.all()]
+
+
+@db_api.api_writer
+def destroy(context, instance_uuid):
+    """Delete a build request; False if it was already gone."""
+    return bool(context.session.query(models.BuildRequest).filter_by(
+        instance_uuid=instance_uuid).delete())
+
+
+@db_api.api_reader
+def get_request_spec(context, instance_uuid):
+    row = context.session.query(models.RequestSpec).filter_by(
+        instance_uuid=instance_uuid).first()
+    return jsonutils.loads(row.spec) if row else None
+
+
+@db_api.api_writer
+def update_request_spec(context, instance_uuid, spec):
+    context.session.query(models.RequestSpec).filter_by(
+        instance_uuid=instance_uuid).update({'spec': jsonutils.dumps(spec)})
+
+
+@db_api.api_writer
+def destroy_request_spec(context, instance_uuid):
+    context.session.query(models.RequestSpec).filter_by(
+        instance_uuid=instance_uuid).delete()

@@ -1,0 +1,157 @@
+"""Cell, host and instance mappings (API database)."""
+
+from oslo_utils import uuidutils
+
+from nova_lite.db import api as db_api
+from nova_lite.db import models
+from nova_lite import exception
+from nova_lite.objects import base
+
+CELL0_UUID = '00000000-0000-0000-0000-000000000000'
+CELL0_NAME = 'cell0'
+
+
+class CellMapping(base.Record):
+    FIELDS = ('id', 'uuid', 'name', 'transport_url', 'database_connection',
+              'disabled')
+
+    @property
+    def is_cell0(self):
+        return self.uuid == CELL0_UUID
+
+
+class InstanceMapping(base.Record):
+    FIELDS = ('id', 'instance_uuid', 'cell_id', 'project_id', 'user_id',
+              'queued_for_delete')
+    JSON_FIELDS = {}
+
+    def __init__(self, cell_mapping=None, **kwargs):
+        super().__init__(**kwargs)
+        self.cell_mapping = cell_mapping
+
+
+# -- cells -------------------------------------------------------------------
+
+@db_api.api_reader
+def get_all_cells(context):
+    rows = context.session.query(models.CellMapping).order_by(
+        models.CellMapping.id).all()
+    return [CellMapping.from_row(r) for r in rows]
+
+
+@db_api.api_reader
+def get_cell(context, uuid):
+    row = context.session.query(models.CellMapping).filter_by(
+        uuid=uuid).first()
+    if row is None:
+        raise exception.CellMappingNotFound(uuid=uuid)
+    return CellMapping.from_row(row)
+
+
+@db_api.api_reader
+def get_cell_by_name(context, name):
+    row = context.session.query(models.CellMapping).filter_by(
+        name=name).first()
+    if row is None:
+        raise exception.CellMappingNotFound(uuid=name)
+    return CellMapping.from_row(row)
+
+
+@db_api.api_writer
+def create_cell(context, name, database_connection, transport_url=None,
+                uuid=None, disabled=False):
+    if context.session.query(models.CellMapping).filter_by(
+            name=name).count():
+        raise exception.CellMappingExists(name=name)
+    row = models.CellMapping(uuid=uuid or uuidutils.generate_uuid(),
+                             name=name, transport_url=transport_url,
+                             database_connection=database_connection,
+                             disabled=disabled)
+    context.session.add(row)
+    context.session.flush()
+    return CellMapping.from_row(row)
+
+
+@db_api.api_writer
+def delete_cell(context, uuid):
+    context.session.query(models.CellMapping).filter_by(uuid=uuid).delete()
+
+
+# -- hosts -------------------------------------------------------------------
+
+@db_api.api_reader
+def get_host_cell(context, host):
+    row = context.session.query(models.HostMapping, models.CellMapping).join(
+        models.CellMapping,
+        models.HostMapping.cell_id == models.CellMapping.id).filter(
+        models.HostMapping.host == host).first()
+    if row is None:
+        raise exception.HostMappingNotFound(name=host)
+    return CellMapping.from_row(row[1])
+
+
+@db_api.api_reader
+def get_mapped_hosts(context):
+    return {r.host: r.cell_id for r in
+            context.session.query(models.HostMapping).all()}
+
+
+@db_api.api_writer
+def map_host(context, host, cell_id):
+    row = context.session.query(models.HostMapping).filter_by(
+        host=host).first()
+    if row is not None:
+        return False
+    context.session.add(models.HostMapping(host=host, cell_id=cell_id))
+    return True
+
+
+@db_api.api_writer
+def unmap_host(context, host):
+    context.session.query(models.HostMapping).filter_by(host=host).delete()
+
+
+# -- instances ---------------------------------------------------------------
+
+def _instance_mapping(row, cell_row):
+    cell = CellMapping.from_row(cell_row) if cell_row is not None else None
+    return InstanceMapping.from_row(row, cell_mapping=cell)
+
+
+@db_api.api_writer
+def create_instance_mapping(context, instance_uuid, project_id, user_id,
+                            cell_id=None):
+    row = models.InstanceMapping(instance_uuid=instance_uuid,
+                                 project_id=project_id, user_id=user_id,
+                                 cell_id=cell_id, queued_for_delete=False)
+    context.session.add(row)
+
+
+@db_api.api_reader
+def get_instance_mapping(context, instance_uuid):
+    res = context.session.query(
+        models.InstanceMapping, models.CellMapping).outerjoin(
+        models.CellMapping,
+        models.InstanceMapping.cell_id == models.CellMapping.id).filter(
+        models.InstanceMapping.instance_uuid == instance_uuid).first()
+    if res is None:
+        raise exception.InstanceMappingNotFound(uuid=instance_uuid)
+    return _instance_mapping(*res)
+
+
+@db_api.api_writer
+def set_instance_cell(context, instance_uuid, cell_id):
+    context.session.query(models.InstanceMapping).filter_by(
+        instance_uuid=instance_uuid).update({'cell_id': cell_id})
+
+
+@db_api.api_writer
+def queue_instance_for_delete(context, instance_uuid):
+    context.session.query(models.InstanceMapping).filter_by(
+        instance_uuid=instance_uuid).update({'queued_for_delete': True})
+
+
+@db_api.api_writer
+def delete_instance_mapping(context, instance_uuid):
+    context.session.query(models.InstanceMapping).filter_by(
+        instance_uuid=instance_uuid).delete()

@@ -1,0 +1,291 @@
+"""Servers (instances) in a cell database."""
+
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+import sqlalchemy as sa
+
+from nova_lite.db import api as db_api
+from nova_lite.db import models
+from nova_lite import exception
+from nova_lite.objects import base
+from nova_lite.objects import block_device
+from nova_lite.objects import instance_fault
+
+# vm_states and task_states, with nova's spellings.
+ACTIVE = 'active'
+BUILDING = 'building'
+STOPPED = 'stopped'
+PAUSED = 'paused'
+SUSPENDED = 'suspended'
+RESCUED = 'rescued'
+RESIZED = 'resized'
+SOFT_DELETED = 'soft-delete'
+DELETED = 'deleted'
+ERROR = 'error'
+SHELVED = 'shelved'
+SHELVED_OFFLOADED = 'shelved_offloaded'
+
+SCHEDULING = 'scheduling'
+BLOCK_DEVICE_MAPPING = 'block_device_mapping'
+NETWORKING = 'networking'
+SPAWNING = 'spawning'
+POWERING_OFF = 'powering-off'
+POWERING_ON = 'powering-on'
+REBOOTING = 'rebooting'
+REBOOT_PENDING = 'reboot_pending'
+REBOOT_STARTED = 'reboot_started'
+REBOOTING_HARD = 'rebooting_hard'
+REBOOT_PENDING_HARD = 'reboot_pending_hard'
+REBOOT_STARTED_HARD = 'reboot_started_hard'
+SHELVING = 'shelving'
+SHELVING_IMAGE_PENDING_UPLOAD = 'shelving_image_pending_upload'
+SHELVING_IMAGE_UPLOADING = 'shelving_image_uploading'
+SHELVING_OFFLOADING = 'shelving_offloading'
+UNSHELVING = 'unshelving'
+DELETING = 'deleting'
+
+# power states
+NOSTATE = 0
+RUNNING = 1
+SHUTDOWN = 4
+CRASHED = 6
+
+_COLUMNS = (
+    'id', 'uuid', 'project_id', 'user_id', 'display_name',
+    'display_description', 'hostname', 'host', 'node', 'availability_zone',
+    'vm_state', 'task_state', 'power_state', 'image_ref', 'key_name',
+    'config_drive', 'user_data', 'access_ip_v4', 'access_ip_v6', 'locked',
+    'locked_by', 'locked_reason', 'launched_at', 'terminated_at',
+    'launch_index', 'reservation_id', 'root_device_name', 'kernel_id',
+    'ramdisk_id', 'progress', 'created_at', 'updated_at', 'deleted_at',
+    'deleted',
+)
+
+
+class Instance(base.Record):
+    FIELDS = _COLUMNS + ('fault', 'cell_uuid')
+    JSON_FIELDS = {'flavor': dict, 'metadata': dict, 'tags': list,
+                   'bdms': list}
+
+    @classmethod
+    def json_columns(cls):
+        return {'flavor': 'flavor', 'metadata': 'server_metadata',
+                'tags': 'tags'}
+
+    @property
+    def name(self):
+        return 'instance-%08x' % (self.id or 0)
+
+    def volume_bdms(self):
+        return [b for b in self.bdms if b.get('volume_id')]
+
+
+def _row_values(values):
+    """Map record attribute names onto columns."""
+    out = {}
+    for key, value in values.items():
+        if key == 'metadata':
+            out['server_metadata'] = base.dumps(value or {})
+        elif key in ('flavor', 'tags'):
+            out[key] = base.dumps(value if value is not None else
+                                  ({} if key == 'flavor' else []))
+        elif key in _COLUMNS:
+            out[key] = value
+    return out
+
+
+def _to_record(context, row, with_extra=True):
+    extra = {'cell_uuid': context.cell_uuid}
+    inst = Instance.from_row(row, **extra)
+    if with_extra:
+        inst.bdms = [b.to_dict() for b in
+                     block_device.get_by_instance(context, row.uuid)]
+        inst.fault = instance_fault.get_latest(context, row.uuid)
+    return inst
+
+
+@db_api.cell_writer
+def create(context, values):
+    values = dict(values)
+    values.setdefault('uuid', uuidutils.generate_uuid())
+    row = models.Instance()
+    row.update(_row_values(values))
+    row.deleted = 0
+    row.locked = bool(values.get('locked', False))
+    context.session.add(row)
+    context.session.flush()
+    return Instance.from_row(row, cell_uuid=context.cell_uuid)
+
+
+def _query(context, read_deleted=None):
+    query = context.session.query(models.Instance)
+    read_deleted = read_deleted or context.read_deleted
+    if read_deleted == 'no':
+        query = query.filter(models.Instance.deleted == 0)
+    elif read_deleted == 'only':
+        query = query.filter(models.Instance.deleted != 0)
+    return query
+
+
+@db_api.cell_reader
+def get_by_uuid(context, uuid, read_deleted=None, with_extra=True):
+    row = _query(context, read_deleted).filter_by(uuid=uuid).first()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=uuid)
+    return _to_record(context, row, with_extra)
+
+
+@db_api.cell_writer
+def update(context, uuid, values, expected_vm_state=None,
+           expected_task_state=None):
+    """Update a live instance, optionally compare-and-swap on its states.
+
+    ``expected_*`` are lists of accepted current values (``None`` allowed
+    as a member); when the row does not match,
+    :class:`~nova_lite.exception.InstanceInvalidState` is raised and nothing
+    is written.
+    """
+    query = _query(context, 'no').filter_by(uuid=uuid)
+    for column, expected in (('vm_state', expected_vm_state),
+                             ('task_state', expected_task_state)):
+        if expected is None:
+            continue
+        col = getattr(models.Instance, column)
+        conds = [col.in_([e for e in expected if e is not None])]
+        if None in expected:
+            conds.append(col.is_(None))
+        query = query.filter(sa.or_(*conds))
+    row_values = _row_values(values)
+    row_values['updated_at'] = timeutils.utcnow()
+    count = query.update(row_values, synchronize_session=False)
+    if not count:
+        row = _query(context, 'no').filter_by(uuid=uuid).first()
+        if row is None:
+            raise exception.InstanceNotFound(instance_id=uuid)
+        attr, state = 'task_state', row.task_state
+        if expected_vm_state is not None and \
+                row.vm_state not in expected_vm_state:
+            attr, state = 'vm_state', row.vm_state
+        raise exception.InstanceInvalidState(
+            instance_uuid=uuid, attr=attr, state=state, method='update')
+    row = _query(context, 'no').filter_by(uuid=uuid).one()
+    return _to_record(context, row, with_extra=False)
+
+
+@db_api.cell_writer
+def destroy(context, uuid):
+    """Soft-delete an instance and remove its block device mappings."""
+    row = _query(context, 'no').filter_by(uuid=uuid).first()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=uuid)
+    now = timeutils.utcnow()
+    row.update({'deleted': row.id, 'deleted_at': now, 'updated_at': now,
+                'terminated_at': row.terminated_at or now,
+                'vm_state': DELETED, 'task_state': None,
+                'power_state': NOSTATE})
+    context.session.query(models.BlockDeviceMapping).filter_by(
+        instance_uuid=uuid).delete(synchronize_session=False)
+    return _to_record(context, row, with_extra=False)
+
+
+@db_api.cell_reader
+def get_uuids_by_host(context, host):
+    rows = _query(context, 'no').filter_by(host=host).with_entities(
+        models.Instance.uuid).all()
+    return [r[0] for r in rows]
+
+
+@db_api.cell_reader
+def get_by_host(context, host):
+    rows = _query(context, 'no').filter_by(host=host).all()
+    return [_to_record(context, r) for r in rows]
+
+
+@db_api.cell_reader
+def count_by_host(context, host):
+    return _query(context, 'no').filter_by(host=host).count()
+
+
+SORT_KEYS = ('created_at', 'display_name', 'uuid', 'updated_at', 'vm_state',
+             'task_state', 'host', 'launched_at', 'terminated_at',
+             'display_description', 'project_id', 'user_id', 'hostname',
+             'availability_zone', 'image_ref', 'launch_index', 'key_name',
+             'locked', 'power_state', 'reservation_id', 'root_device_name',
+             'access_ip_v4', 'access_ip_v6', 'config_drive', 'kernel_id',
+             'ramdisk_id', 'node', 'progress')
+
+
+@db_api.cell_reader
+def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None):
+    """Instances matching ``filters``, sorted, after ``marker``.
+
+    ``filters`` keys: project_id, user_id, name (regex), vm_state (list),
+    task_state (list), host, node, image_ref, flavor_id, reservation_id,
+    availability_zone, changes_since, changes_before, deleted (bool or
+    None for "live and deleted"), locked, uuid (list).
+    ``marker`` is an :class:`Instance` (possibly from another cell) whose
+    sort values rows must come after.
+    """
+    m = models.Instance
+    deleted = filters.get('deleted', False)
+    query = context.session.query(m)
+    if deleted is False:
+        query = query.filter(m.deleted == 0)
+    elif deleted is True:
+        query = query.filter(m.deleted != 0)
+    for key in ('project_id', 'user_id', 'host', 'node', 'image_ref',
+                'reservation_id', 'availability_zone', 'key_name'):
+        if filters.get(key) is not None:
+            query = query.filter(getattr(m, key) == filters[key])
+    for key in ('vm_state', 'task_state', 'uuid'):
+        values = filters.get(key)
+        if values is not None:
+            conds = [getattr(m, key).in_([v for v in values
+                                          if v is not None])]
+            if None in values:
+                conds.append(getattr(m, key).is_(None))
+            query = query.filter(sa.or_(*conds))
+    if filters.get('locked') is not None:
+        query = query.filter(m.locked == bool(filters['locked']))
+    if filters.get('name'):
+        query = query.filter(m.display_name.regexp_match(filters['name']))
+    if filters.get('changes_since') is not None:
+        query = query.filter(m.updated_at >= filters['changes_since'])
+    if filters.get('changes_before') is not None:
+        query = query.filter(m.updated_at <= filters['changes_before'])
+    if filters.get('flavor_id') is not None:
+        query = query.filter(m.flavor.like(
+            '%%"flavorid": "%s"%%' % filters['flavor_id']))
+    if marker is not None:
+        query = query.filter(_after_marker(m, marker, sort_keys, sort_dirs))
+    order = []
+    for key, direction in zip(sort_keys, sort_dirs):
+        col = getattr(m, key)
+        order.append(col.desc() if direction == 'desc' else col.asc())
+    query = query.order_by(*order)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_to_record(context, r) for r in query.all()]
+
+
+def _after_marker(model, marker, sort_keys, sort_dirs):
+    """SQL condition "row sorts strictly after marker" (keyset paging)."""
+    clauses = []
+    for i, (key, direction) in enumerate(zip(sort_keys, sort_dirs)):
+        col = getattr(model, key)
+        value = getattr(marker, key)
+        eqs = []
+        for prev_key in sort_keys[:i]:
+            prev = getattr(marker, prev_key)
+            prev_col = getattr(model, prev_key)
+            eqs.append(prev_col.is_(None) if prev is None else
+                       prev_col == prev)
+        if value is None:
+            # NULLs sort first ascending: everything non-null is after.
+            cmp = col.isnot(None) if direction == 'asc' else sa.false()
+        else:
+            cmp = col > value if direction == 'asc' else col < value
+            if direction == 'desc':
+                cmp = sa.or_(cmp, col.is_(None))
+        clauses.append(sa.and_(*(eqs + [cmp])))
+    return sa.or_(*clauses)

@@ -1,0 +1,45 @@
+"""Instance faults: why a server went to ERROR."""
+
+import traceback
+
+from nova_lite.db import api as db_api
+from nova_lite.db import models
+from nova_lite import exception
+
+
+def fault_values(instance_uuid, error, host=None, with_details=True):
+    """Fault row values for ``error`` (nova's code/message/details rules)."""
+    code = getattr(error, 'code', 500)
+    if not isinstance(code, int):
+        code = 500
+    if isinstance(error, exception.NovaLiteException):
+        message = error.format_message()
+    else:
+        message = error.__class__.__name__
+    details = ''
+    if with_details:
+        details = ''.join(traceback.format_exception(
+            type(error), error, error.__traceback__)) if code == 500 else \
+            message
+    return {'instance_uuid': instance_uuid, 'code': code,
+            'message': message[:255], 'details': details, 'host': host}
+
+
+@db_api.cell_writer
+def create(context, values):
+    row = models.InstanceFault()
+    row.update(values)
+    context.session.add(row)
+
+
+@db_api.cell_reader
+def get_latest(context, instance_uuid):
+    row = context.session.query(models.InstanceFault).filter_by(
+        instance_uuid=instance_uuid).order_by(
+        models.InstanceFault.created_at.desc(),
+        models.InstanceFault.id.desc()).first()
+    if row is None:
+        return None
+    return {'code': row.code, 'message': row.message,
+            'details': row.details, 'created': row.created_at,
+            'host': row.host}

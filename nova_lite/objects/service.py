@@ -1,0 +1,128 @@
+"""Service records of a cell database and the service version history."""
+
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+import sqlalchemy as sa
+
+from nova_lite.db import api as db_api
+from nova_lite.db import models
+from nova_lite import exception
+from nova_lite.objects import base
+
+# nova_lite's own service version history. Every binary writes
+# SERVICE_VERSION into its service record.
+#
+#  1 - initial: build, delete, stop/start, reboot, shelve/unshelve
+#  2 - compute RPC 1.1: attach and detach volumes with Cinder attachments
+#  3 - compute RPC 1.2: reserve_block_device_name takes ``multiattach``
+SERVICE_VERSION = 3
+
+# The oldest nova-compute that can attach a multiattach volume.
+MIN_COMPUTE_MULTIATTACH = 3
+
+
+class Service(base.Record):
+    FIELDS = ('id', 'uuid', 'host', 'binary', 'topic', 'report_count',
+              'disabled', 'disabled_reason', 'last_seen_up', 'forced_down',
+              'version', 'created_at', 'updated_at', 'deleted_at')
+
+    def is_up(self, down_time):
+        if self.forced_down:
+            return False
+        last = self.last_seen_up or self.updated_at or self.created_at
+        if last is None:
+            return False
+        elapsed = (timeutils.utcnow() - last).total_seconds()
+        return abs(elapsed) <= down_time
+
+
+def _query(context):
+    return context.session.query(models.Service).filter(
+        models.Service.deleted == 0)
+
+
+@db_api.cell_writer
+def get_or_create(context, host, binary, topic, version=SERVICE_VERSION):
+    """This host's record for ``binary``, created or refreshed."""
+    row = _query(context).filter_by(host=host, binary=binary).first()
+    now = timeutils.utcnow()
+    if row is None:
+        row = models.Service(uuid=uuidutils.generate_uuid(), host=host,
+                             binary=binary, topic=topic, report_count=0,
+                             disabled=False, forced_down=False,
+                             version=version, last_seen_up=now, deleted=0)
+        context.session.add(row)
+    else:
+        row.update({'version': version, 'topic': topic, 'last_seen_up': now})
+    context.session.flush()
+    return Service.from_row(row)
+
+
+@db_api.cell_writer
+def heartbeat(context, service_id):
+    now = timeutils.utcnow()
+    context.session.query(models.Service).filter_by(id=service_id).update(
+        {'report_count': models.Service.report_count + 1,
+         'last_seen_up': now, 'updated_at': now},
+        synchronize_session=False)
+
+
+@db_api.cell_reader
+def get_all(context, binary=None, host=None):
+    query = _query(context)
+    if binary:
+        query = query.filter_by(binary=binary)
+    if host:
+        query = query.filter_by(host=host)
+    return [Service.from_row(r) for r in
+            query.order_by(models.Service.id).all()]
+
+
+@db_api.cell_reader
+def get_by_host_and_binary(context, host, binary):
+    row = _query(context).filter_by(host=host, binary=binary).first()
+    if row is None:
+        raise exception.ComputeHostNotFound(host=host)
+    return Service.from_row(row)
+
+
+@db_api.cell_reader
+def get_by_uuid(context, uuid):
+    row = _query(context).filter_by(uuid=uuid).first()
+    if row is None:
+        raise exception.ServiceNotFound(service_id=uuid)
+    return Service.from_row(row)
+
+
+@db_api.cell_reader
+def get_by_id(context, service_id):
+    row = _query(context).filter_by(id=service_id).first()
+    if row is None:
+        raise exception.ServiceNotFound(service_id=service_id)
+    return Service.from_row(row)
+
+
+@db_api.cell_writer
+def update(context, service_id, values):
+    values = dict(values, updated_at=timeutils.utcnow())
+    _query(context).filter_by(id=service_id).update(
+        values, synchronize_session=False)
+
+
+@db_api.cell_writer
+def destroy(context, service_id):
+    now = timeutils.utcnow()
+    _query(context).filter_by(id=service_id).update(
+        {'deleted': models.Service.id, 'deleted_at': now},
+        synchronize_session=False)
+
+
+@db_api.cell_reader
+def get_minimum_version(context, binary):
+    """Minimum version of live, not forced-down ``binary`` services (0 if none)."""
+    value = context.session.query(sa.func.min(models.Service.version)).filter(
+        models.Service.deleted == 0,
+        models.Service.binary == binary,
+        models.Service.forced_down.is_(False),
+        models.Service.version > 0).scalar()
+    return value or 0

@@ -1,0 +1,93 @@
+"""oslo.messaging plumbing: transports, clients, servers, context serializer.
+
+Transports are cached per URL in the process, so that API, conductor and
+compute of the all-in-one share one in-process ``fake://`` exchange, and so
+that a process keeps one connection pool per RabbitMQ cluster.
+"""
+
+import threading
+
+import oslo_messaging as messaging
+from oslo_messaging.rpc import dispatcher
+
+from nova_lite import context as nl_context
+
+ALLOWED_EXMODS = ['nova_lite.exception']
+DEFAULT_TRANSPORT_URL = 'fake:/'
+
+_TRANSPORTS = {}
+_LOCK = threading.Lock()
+
+
+def set_defaults(conf):
+    messaging.set_transport_defaults(control_exchange='nova_lite')
+
+
+def transport_url(conf):
+    return conf.transport_url or DEFAULT_TRANSPORT_URL
+
+
+def get_transport(conf, url=None):
+    url = url or transport_url(conf)
+    with _LOCK:
+        transport = _TRANSPORTS.get(url)
+        if transport is None:
+            transport = messaging.get_rpc_transport(
+                conf, url=url, allowed_remote_exmods=ALLOWED_EXMODS)
+            _TRANSPORTS[url] = transport
+        return transport
+
+
+def cleanup():
+    with _LOCK:
+        for transport in _TRANSPORTS.values():
+            transport.cleanup()
+        _TRANSPORTS.clear()
+
+
+def register_opts(conf):
+    """Register oslo.messaging's options (transport_url, rpc timeouts)."""
+    # oslo_messaging.opts.list_opts() would import the library's eventlet
+    # helpers; the transport options are all we need before a transport
+    # exists.
+    from oslo_messaging import transport as msg_transport
+    conf.register_opts(msg_transport._transport_opts)
+    from oslo_messaging.rpc import client as rpc_client
+    conf.register_opts(rpc_client._client_opts)
+    # The embedded default runs everything in one process.
+    conf.set_default('transport_url', DEFAULT_TRANSPORT_URL)
+
+
+def is_in_process(conf):
+    return transport_url(conf).startswith('fake:')
+
+
+class RequestContextSerializer(messaging.Serializer):
+    def serialize_entity(self, ctxt, entity):
+        return entity
+
+    def deserialize_entity(self, ctxt, entity):
+        return entity
+
+    def serialize_context(self, ctxt):
+        return ctxt.to_dict()
+
+    def deserialize_context(self, values):
+        return nl_context.RequestContext.from_dict(values)
+
+
+def get_client(conf, topic, version, version_cap=None, url=None):
+    target = messaging.Target(topic=topic, version=version)
+    return messaging.get_rpc_client(
+        get_transport(conf, url), target, version_cap=version_cap,
+        serializer=RequestContextSerializer())
+
+
+def get_server(conf, target, endpoints, executor_pool_size=None, url=None):
+    access_policy = dispatcher.DefaultRPCAccessPolicy
+    server = messaging.get_rpc_server(
+        get_transport(conf, url), target, endpoints, executor='threading',
+        serializer=RequestContextSerializer(), access_policy=access_policy)
+    if executor_pool_size:
+        conf.set_override('executor_thread_pool_size', executor_pool_size)
+    return server

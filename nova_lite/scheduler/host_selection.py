@@ -1,0 +1,76 @@
+"""Pick a compute host for a build: a small scheduler, no placement.
+
+Candidates are the enabled, up ``nova-compute`` services of every enabled
+cell whose host is mapped to that cell. The least loaded candidate (fewest
+live servers) wins; ties go to the host name order so that results are
+stable.
+"""
+
+import logging
+
+from nova_lite import context as nl_context
+from nova_lite import exception
+from nova_lite.objects import cell_mapping
+from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import service as service_obj
+
+LOG = logging.getLogger(__name__)
+
+
+def discover_hosts(context):
+    """Map unmapped compute hosts of every cell; return the new host names."""
+    mapped = cell_mapping.get_mapped_hosts(context)
+    added = []
+    for cell in cell_mapping.get_all_cells(context):
+        if cell.is_cell0:
+            continue
+        cctxt = nl_context.target_cell(context, cell)
+        try:
+            services = service_obj.get_all(cctxt, binary='nova-compute')
+        except Exception:
+            LOG.warning('Cell %s did not answer during host discovery',
+                        cell.name, exc_info=True)
+            continue
+        for svc in services:
+            if svc.host not in mapped:
+                if cell_mapping.map_host(context, svc.host, cell.id):
+                    added.append(svc.host)
+                    mapped[svc.host] = cell.id
+                    LOG.info('Mapped compute host %s to cell %s', svc.host,
+                             cell.name)
+    return added
+
+
+def _candidates(context, conf, exclude):
+    mapped = cell_mapping.get_mapped_hosts(context)
+    out = []
+    for cell in cell_mapping.get_all_cells(context):
+        if cell.is_cell0 or cell.disabled:
+            continue
+        cctxt = nl_context.target_cell(context, cell)
+        try:
+            services = service_obj.get_all(cctxt, binary='nova-compute')
+        except Exception:
+            LOG.warning('Cell %s is not answering; skipping its hosts',
+                        cell.name, exc_info=True)
+            continue
+        for svc in services:
+            if svc.host in exclude or mapped.get(svc.host) != cell.id:
+                continue
+            if svc.disabled or not svc.is_up(conf.service_down_time):
+                continue
+            load = instance_obj.count_by_host(cctxt, svc.host)
+            out.append((load, svc.host, cell))
+    return out
+
+
+def select_destination(context, conf, exclude=()):
+    """Return ``(host, cell_mapping)`` or raise NoValidHost."""
+    candidates = _candidates(context, conf, set(exclude))
+    if not candidates and discover_hosts(context):
+        candidates = _candidates(context, conf, set(exclude))
+    if not candidates:
+        raise exception.NoValidHost(reason='')
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    _load, host, cell = candidates[0]
+    return host, cell

@@ -1,0 +1,79 @@
+"""The virt driver interface compute workers drive."""
+
+import importlib
+
+from nova_lite import exception
+
+
+class ComputeDriver:
+    """Base class of virt drivers.
+
+    ``capabilities`` is static per driver class; a driver may refine it in
+    :meth:`init_host` (libvirt does, from its library and QEMU versions).
+    """
+
+    capabilities = {
+        'supports_multiattach': False,
+        'supports_tagged_attach_volume': False,
+    }
+
+    def __init__(self, conf):
+        self.conf = conf
+        self.capabilities = dict(type(self).capabilities)
+
+    def init_host(self, host):
+        """Called once when the compute service starts."""
+
+    def cleanup_host(self, host):
+        """Called when the compute service stops."""
+
+    def list_instance_uuids(self):
+        raise NotImplementedError()
+
+    def spawn(self, instance, block_device_info):
+        """Create and start the guest of ``instance``.
+
+        ``block_device_info`` is a list of block device mapping dicts with
+        their ``connection_info`` decoded.
+        """
+        raise NotImplementedError()
+
+    def destroy(self, instance, block_device_info=None):
+        """Stop and remove the guest; unknown guests are not an error."""
+        raise NotImplementedError()
+
+    def power_off(self, instance):
+        raise NotImplementedError()
+
+    def power_on(self, instance, block_device_info=None):
+        raise NotImplementedError()
+
+    def reboot(self, instance, reboot_type, block_device_info=None):
+        raise NotImplementedError()
+
+    def get_power_state(self, instance):
+        raise NotImplementedError()
+
+    def get_volume_connector(self, instance):
+        """The host connector given to block storage."""
+        return {'host': self.conf.host, 'ip': self.conf.my_ip,
+                'initiator': None, 'multipath': False,
+                'platform': 'x86_64', 'os_type': 'linux'}
+
+    def attach_volume(self, instance, connection_info, mountpoint,
+                      disk_bus=None, device_type=None):
+        raise NotImplementedError()
+
+    def detach_volume(self, instance, connection_info, mountpoint):
+        raise NotImplementedError()
+
+
+def load_compute_driver(conf, name=None):
+    name = name or conf.compute_driver
+    module_name, _, class_name = name.rpartition('.')
+    try:
+        module = importlib.import_module('nova_lite.virt.%s' % module_name)
+        cls = getattr(module, class_name)
+    except (ImportError, AttributeError, ValueError):
+        raise exception.VirtDriverNotFound(name=name)
+    return cls(conf)

@@ -1,0 +1,107 @@
+"""Build the compute API WSGI application.
+
+Middleware, outermost first:
+
+``/``            root version list (no request id, no microversion)
+``/v2.1[/]``     proxy headers -> request id -> fault wrapper -> microversion
+                 -> version document (unauthenticated, as nova serves it)
+``/v2.1/...``    proxy headers -> request id -> fault wrapper -> body size
+                 limit -> microversion -> authentication (noauth2 or
+                 keystone) -> request environment -> pecan
+anything else    300 Multiple Choices
+"""
+
+import re
+
+from oslo_middleware import http_proxy_to_wsgi
+from oslo_middleware import sizelimit
+import pecan
+
+from nova_lite.api import auth
+from nova_lite.api.controllers import root
+from nova_lite.api.controllers import versions
+from nova_lite.api import faults
+from nova_lite.api import microversion
+from nova_lite.api import request_id
+from nova_lite.compute import api as compute_api
+from nova_lite import policy
+
+_PROJECT_ID_RE = re.compile(r'^[0-9a-zA-Z_\-]+$')
+
+
+class _RequestEnvironment:
+    """Put conf and the compute API in the environ; check the URL project."""
+
+    def __init__(self, application, conf, api):
+        self.application = application
+        self.conf = conf
+        self.api = api
+
+    def __call__(self, environ, start_response):
+        environ['nova_lite.conf'] = self.conf
+        environ['nova_lite.compute_api'] = self.api
+        url_project = environ.get('nova_lite.url_project_id')
+        ctx = environ.get('nova_lite.context')
+        if url_project and ctx is not None and \
+                url_project != ctx.project_id:
+            msg = ("Malformed request URL: URL's project_id '%s' doesn't "
+                   "match Context's project_id '%s'"
+                   % (url_project, ctx.project_id))
+            return faults.fault_response(400, msg)(environ, start_response)
+        return self.application(environ, start_response)
+
+
+class _Dispatcher:
+    """Route by path prefix, stripping /v2.1 and an optional project id."""
+
+    def __init__(self, root_app, discovery, v21):
+        self.root_app = root_app
+        self.discovery = discovery
+        self.v21 = v21
+
+    def __call__(self, environ, start_response):
+        path = environ.get('PATH_INFO', '') or '/'
+        if path == '/':
+            return self.root_app(environ, start_response)
+        if path in ('/v2.1', '/v2.1/'):
+            return self.discovery(environ, start_response)
+        if not path.startswith('/v2.1/'):
+            return self.root_app(environ, start_response)
+        environ['SCRIPT_NAME'] = environ.get('SCRIPT_NAME', '') + '/v2.1'
+        rest = path[len('/v2.1'):]
+        segments = rest.split('/')
+        first = segments[1] if len(segments) > 1 else ''
+        environ['nova_lite.url_project_id'] = None
+        if first and first not in root.RESOURCES and \
+                _PROJECT_ID_RE.match(first):
+            environ['nova_lite.url_project_id'] = first
+            rest = '/' + '/'.join(segments[2:])
+        environ['PATH_INFO'] = rest or '/'
+        return self.v21(environ, start_response)
+
+
+def build_app(conf, api=None):
+    """The WSGI application for ``conf`` (tests build it the same way)."""
+    enforcer = policy.init(conf)
+    api = api or compute_api.API(conf)
+    pecan_app = pecan.make_app(root.V21Controller(),
+                               guess_content_type_from_ext=False,
+                               force_canonical=False,
+                               debug=False)
+    v21 = _RequestEnvironment(pecan_app, conf, api)
+    v21 = auth.build_auth_pipeline(v21, conf, enforcer)
+    v21 = microversion.MicroversionMiddleware(v21)
+    v21 = sizelimit.RequestBodySizeLimiter(v21, conf)
+    v21 = faults.FaultWrapper(v21)
+    v21 = request_id.RequestIdMiddleware(v21)
+
+    discovery = microversion.MicroversionMiddleware(versions.VersionApp(conf))
+    discovery = faults.FaultWrapper(discovery)
+    discovery = request_id.RequestIdMiddleware(discovery)
+
+    app = _Dispatcher(faults.FaultWrapper(versions.RootApp(conf)),
+                      discovery, v21)
+    app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
+    return app
+
+

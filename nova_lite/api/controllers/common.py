@@ -1,0 +1,73 @@
+"""Helpers shared by controllers: request access, paging, state errors."""
+
+import pecan
+import webob.exc
+
+from nova_lite import exception
+
+
+def context():
+    return pecan.request.environ['nova_lite.context']
+
+
+def conf():
+    return pecan.request.environ['nova_lite.conf']
+
+
+def compute_api():
+    return pecan.request.environ['nova_lite.compute_api']
+
+
+def request():
+    return pecan.request
+
+
+def conflict_for_invalid_state(error, action, server_id):
+    """409 with nova's text for an InstanceInvalidState."""
+    attr = error.kwargs.get('attr')
+    state = error.kwargs.get('state')
+    if attr is not None and state is not None:
+        msg = ("Cannot '%(action)s' instance %(server_id)s while it is in "
+               "%(attr)s %(state)s" % {'action': action, 'attr': attr,
+                                        'state': state,
+                                        'server_id': server_id})
+    else:
+        msg = ("Instance %(server_id)s is in an invalid state for "
+               "'%(action)s'" % {'action': action, 'server_id': server_id})
+    return webob.exc.HTTPConflict(explanation=msg)
+
+
+def get_limit_and_marker(params, max_limit):
+    """Nova's limit/marker rules: limit a non-negative int, capped."""
+    limit = params.get('limit')
+    marker = params.get('marker')
+    if limit is not None:
+        try:
+            limit = int(limit)
+        except ValueError:
+            raise webob.exc.HTTPBadRequest(
+                explanation='limit param must be an integer')
+        if limit < 0:
+            raise webob.exc.HTTPBadRequest(
+                explanation='limit param must be positive')
+        limit = min(limit, max_limit)
+    else:
+        limit = max_limit
+    return limit, marker
+
+
+def last_param(params, name, default=None):
+    """Query parameters repeat; nova uses the last value."""
+    values = params.getall(name) if hasattr(params, 'getall') else \
+        [params[name]] if name in params else []
+    return values[-1] if values else default
+
+
+def not_found(error):
+    return webob.exc.HTTPNotFound(explanation=error.format_message())
+
+
+def bad_request(error):
+    msg = error.format_message() if isinstance(
+        error, exception.NovaLiteException) else str(error)
+    return webob.exc.HTTPBadRequest(explanation=msg)

@@ -1,0 +1,22 @@
+"""The pecan root of /v2.1: one attribute per top-level resource."""
+
+import pecan
+
+from nova_lite.api.controllers import flavors
+from nova_lite.api.controllers import servers
+from nova_lite.api.controllers import versions
+from nova_lite.api.expose import expose
+
+# Resource names directly under /v2.1; any other first segment is taken as
+# a project id.
+RESOURCES = frozenset(['servers', 'flavors'])
+
+
+class V21Controller:
+    servers = servers.ServersController()
+    flavors = flavors.FlavorsController()
+
+    @expose()
+    def index(self, **kwargs):
+        """GET /v2.1/{project_id}/: the version document, authenticated."""
+        return versions.version_document(pecan.request.host_url)

@@ -1,0 +1,319 @@
+"""/servers: create, list, show, update, delete."""
+
+import base64
+import binascii
+import logging
+
+import pecan
+from pecan import rest
+import webob.exc
+
+from nova_lite.api.controllers import common
+from nova_lite.api.controllers import server_actions
+from nova_lite.api.controllers import server_filters
+from nova_lite.api.expose import expose
+from nova_lite.api.expose import Result
+from nova_lite.api import microversion
+from nova_lite.api.schemas import servers as schemas
+from nova_lite.api import validation
+from nova_lite.api.views import links
+from nova_lite.api.views import servers as views
+from nova_lite import block_device
+from nova_lite import context as nl_context
+from nova_lite import exception
+from nova_lite.objects import flavor as flavor_obj
+from nova_lite.objects import service as service_obj
+
+LOG = logging.getLogger(__name__)
+
+SERVERS = 'os_compute_api:servers:%s'
+EXTENDED_ATTRS = 'os_compute_api:os-extended-server-attributes'
+FLAVOR_EXTRA_SPECS = 'os_compute_api:os-flavor-extra-specs:index'
+
+
+def with_schemas(entries, query=False):
+    """Apply validation decorators for every (min, max, schema) entry."""
+    deco = validation.query_schema if query else validation.schema
+
+    def decorator(func):
+        for min_v, max_v, schema in entries:
+            func = deco(schema, min_v, max_v)(func)
+        return func
+    return decorator
+
+
+def get_server(ctx, server_id, read_deleted=None):
+    """(instance, cell) of a server this context may see, else 404."""
+    api = common.compute_api()
+    lookup_ctx = ctx
+    if read_deleted:
+        lookup_ctx = nl_context.RequestContext.from_dict(ctx.to_dict())
+        lookup_ctx.read_deleted = read_deleted
+        lookup_ctx.enforcer = ctx.enforcer
+    try:
+        instance, cell = api.get(lookup_ctx, server_id)
+    except exception.InstanceNotFound:
+        raise webob.exc.HTTPNotFound(
+            explanation='Instance %s could not be found.' % server_id)
+    if not ctx.is_admin and instance.project_id != ctx.project_id:
+        raise webob.exc.HTTPNotFound(
+            explanation='Instance %s could not be found.' % server_id)
+    return instance, cell
+
+
+def _host_status(ctx, instance, cell):
+    if not instance.host or cell is None:
+        return ''
+    cctxt = nl_context.target_cell(ctx, cell)
+    try:
+        svc = service_obj.get_by_host_and_binary(cctxt, instance.host,
+                                                 'nova-compute')
+    except exception.ComputeHostNotFound:
+        return 'UNKNOWN'
+    if svc.forced_down:
+        return 'DOWN'
+    if svc.is_up(common.conf().service_down_time):
+        return 'MAINTENANCE' if svc.disabled else 'UP'
+    return 'UNKNOWN'
+
+
+def _view_options(ctx, req):
+    return {
+        'show_extended_attrs': bool(ctx.can(EXTENDED_ATTRS, fatal=False)),
+        'show_host_status': microversion.is_supported(req, '2.16') and bool(
+            ctx.can(SERVERS % 'show:host_status', fatal=False)),
+        'show_extra_specs': microversion.is_supported(req, '2.47') and bool(
+            ctx.can(FLAVOR_EXTRA_SPECS, fatal=False)),
+    }
+
+
+def _id_from_href(value):
+    value = str(value)
+    return value.rstrip('/').rsplit('/', 1)[-1] if '/' in value else value
+
+
+def _generate_password(length=12):
+    import secrets
+    alphabet = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'
+    return ''.join(secrets.choice(alphabet) for _ in range(length))
+
+
+class ServersController(rest.RestController):
+    _custom_actions = {'detail': ['GET']}
+
+    action = server_actions.ServerActionsController()
+
+    # -- list --------------------------------------------------------------------
+
+    def _list(self, is_detail):
+        ctx = common.context()
+        req = pecan.request
+        ctx.can(SERVERS % ('detail' if is_detail else 'index'),
+                {'project_id': ctx.project_id, 'user_id': ctx.user_id})
+        can_all = bool(ctx.can(SERVERS % 'allow_all_filters', fatal=False))
+        built = server_filters.build(req, ctx, can_all, ctx.is_admin)
+        if built is None:
+            return {'servers': []}
+        filters, all_tenants = built
+        list_ctx = ctx
+        if all_tenants:
+            ctx.can(SERVERS % ('%s:get_all_tenants' %
+                               ('detail' if is_detail else 'index')))
+            list_ctx = ctx.elevated()
+        limit, marker = common.get_limit_and_marker(
+            {k: req.GET.getall(k)[-1] for k in ('limit', 'marker')
+             if k in req.GET}, common.conf().api.max_limit)
+        sort_keys, sort_dirs = server_filters.sort_params(req)
+        try:
+            instances = common.compute_api().get_all(
+                list_ctx, filters, sort_keys, sort_dirs, limit=limit,
+                marker=marker)
+        except exception.MarkerNotFound:
+            raise webob.exc.HTTPBadRequest(
+                explanation='marker [%s] not found' % marker)
+        next_marker = None
+        if limit and len(instances) == limit:
+            next_marker = instances[-1].uuid
+        if not is_detail:
+            return views.index(req, instances, next_marker=next_marker)
+        opts = _view_options(ctx, req)
+        host_statuses = {}
+        if opts['show_host_status']:
+            host_statuses = {i.uuid: _host_status(ctx, i, _CellRef(i))
+                             for i in instances}
+        return views.detail(req, instances, host_statuses=host_statuses,
+                            next_marker=next_marker, **opts)
+
+    @expose()
+    @with_schemas(schemas.QUERY_SCHEMAS, query=True)
+    def get_all(self, **kwargs):
+        return self._list(is_detail=False)
+
+    @expose()
+    @with_schemas(schemas.QUERY_SCHEMAS, query=True)
+    def detail(self, **kwargs):
+        return self._list(is_detail=True)
+
+    # -- show ----------------------------------------------------------------------
+
+    @expose()
+    def get_one(self, server_id, **kwargs):
+        ctx = common.context()
+        req = pecan.request
+        instance, cell = get_server(ctx, server_id)
+        ctx.can(SERVERS % 'show', {'project_id': instance.project_id})
+        opts = _view_options(ctx, req)
+        host_status = None
+        if opts['show_host_status']:
+            host_status = _host_status(ctx, instance, cell)
+        return views.show(req, instance, host_status=host_status, **opts)
+
+    # -- create --------------------------------------------------------------------
+
+    @expose(status=202)
+    @with_schemas(schemas.CREATE_SCHEMAS)
+    def post(self, body=None, **kwargs):
+        ctx = common.context()
+        req = pecan.request
+        conf = common.conf()
+        server = body['server']
+        target = {'project_id': ctx.project_id, 'user_id': ctx.user_id,
+                  'availability_zone': server.get('availability_zone')}
+        ctx.can(SERVERS % 'create', target)
+        bdm_v2 = server.get('block_device_mapping_v2') or []
+        legacy = server.get('block_device_mapping') or []
+        if bdm_v2 and legacy:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Using different block_device_mapping syntaxes '
+                            'is not allowed in the same request.')
+        if bdm_v2 or legacy:
+            ctx.can(SERVERS % 'create:attach_volume', target)
+        if server.get('networks') not in (None, 'none', 'auto'):
+            ctx.can(SERVERS % 'create:attach_network', target)
+        image_ref = _id_from_href(server.get('imageRef') or '') or ''
+        min_count = int(server.get('min_count', 1))
+        max_count = int(server.get('max_count', min_count))
+        if min_count > max_count:
+            raise webob.exc.HTTPBadRequest(
+                explanation='min_count must be <= max_count')
+        flavor_id = _id_from_href(server['flavorRef'])
+        try:
+            flavor = flavor_obj.get_by_flavor_id(ctx, flavor_id)
+        except exception.FlavorNotFound:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Flavor %s could not be found.' % flavor_id)
+        if server.get('key_name'):
+            raise webob.exc.HTTPBadRequest(
+                explanation='Invalid key_name provided.')
+        user_data = server.get('user_data')
+        if user_data is not None:
+            try:
+                base64.b64decode(user_data, validate=True)
+            except (TypeError, ValueError, binascii.Error):
+                raise webob.exc.HTTPBadRequest(
+                    explanation='Userdata content cannot be decoded')
+        items = list(bdm_v2) + [_legacy_bdm(b) for b in legacy]
+        try:
+            bdms = block_device.transform(items, image_ref, min_count,
+                                          max_count)
+        except exception.Invalid as error:
+            raise common.bad_request(error)
+        if not image_ref and not bdms:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Missing imageRef attribute')
+        uuids, reservation_id = common.compute_api().create(
+            ctx, flavor, server['name'], image_ref, bdms,
+            min_count=min_count, max_count=max_count,
+            description=server.get('description'),
+            metadata=server.get('metadata'), tags=server.get('tags'),
+            availability_zone=server.get('availability_zone'),
+            user_data=user_data, config_drive=server.get('config_drive'),
+            access_ip_v4=server.get('accessIPv4'),
+            access_ip_v6=server.get('accessIPv6'))
+        if server.get('return_reservation_id'):
+            return Result({'reservation_id': reservation_id}, status=202)
+        admin_pass = None
+        if conf.api.enable_instance_password:
+            admin_pass = server.get('adminPass') or _generate_password()
+        resp = views.create(req, uuids[0], admin_pass)
+        location = links.server_links(req, uuids[0])[0]['href']
+        return Result(resp, status=202, headers={'Location': location})
+
+    # -- update --------------------------------------------------------------------
+
+    @expose()
+    @with_schemas(schemas.UPDATE_SCHEMAS)
+    def put(self, server_id, body=None, **kwargs):
+        ctx = common.context()
+        req = pecan.request
+        instance, cell = get_server(ctx, server_id)
+        ctx.can(SERVERS % 'update', {'project_id': instance.project_id,
+                                     'user_id': instance.user_id})
+        server = body['server']
+        values = {}
+        if 'name' in server:
+            values['display_name'] = server['name']
+        if 'description' in server:
+            values['display_description'] = server['description']
+        if 'accessIPv4' in server:
+            values['access_ip_v4'] = server['accessIPv4'] or None
+        if 'accessIPv6' in server:
+            values['access_ip_v6'] = server['accessIPv6'] or None
+        try:
+            instance = common.compute_api().update(ctx, instance, cell,
+                                                   values)
+        except exception.InstanceInvalidState as error:
+            raise common.conflict_for_invalid_state(error, 'update',
+                                                    server_id)
+        opts = _view_options(ctx, req)
+        host_status = None
+        if opts['show_host_status']:
+            host_status = _host_status(ctx, instance, cell)
+        return views.update(req, instance, host_status=host_status, **opts)
+
+    # -- delete --------------------------------------------------------------------
+
+    @expose(status=204)
+    def delete(self, server_id, **kwargs):
+        ctx = common.context()
+        instance, cell = get_server(ctx, server_id)
+        ctx.can(SERVERS % 'delete', {'project_id': instance.project_id,
+                                     'user_id': instance.user_id})
+        try:
+            common.compute_api().delete(ctx, instance, cell)
+        except exception.InstanceNotFound:
+            raise webob.exc.HTTPNotFound(
+                explanation='Instance could not be found')
+        return None
+
+
+class _CellRef:
+    """Lazy cell of a listed instance (for host status)."""
+
+    def __new__(cls, instance):
+        from nova_lite.objects import cell_mapping
+        if not instance.cell_uuid:
+            return None
+        ctx = common.context()
+        try:
+            return cell_mapping.get_cell(ctx, instance.cell_uuid)
+        except exception.CellMappingNotFound:
+            return None
+
+
+def _legacy_bdm(item):
+    """A legacy ``block_device_mapping`` item as a v2 item."""
+    out = {'source_type': 'volume', 'destination_type': 'volume',
+           'device_name': item.get('device_name'),
+           'delete_on_termination': item.get('delete_on_termination',
+                                              False)}
+    if item.get('snapshot_id'):
+        out.update(source_type='snapshot', uuid=item['snapshot_id'])
+    elif item.get('volume_id'):
+        out['uuid'] = item['volume_id']
+    if item.get('volume_size'):
+        out['volume_size'] = item['volume_size']
+    if item.get('device_name') in ('/dev/vda', 'vda'):
+        out['boot_index'] = 0
+    return out
+

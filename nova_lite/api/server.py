@@ -1,0 +1,62 @@
+"""Serve the compute API with cheroot (a maintained, threaded WSGI server)."""
+
+import ipaddress
+import logging
+import threading
+
+from cheroot import wsgi as cheroot_wsgi
+
+LOG = logging.getLogger(__name__)
+
+
+class NoAuthOnPublicAddress(Exception):
+    pass
+
+
+def check_listen_auth(conf):
+    """Refuse noauth2 on an address other than loopback unless allowed."""
+    if conf.api.auth_strategy != 'noauth2' or \
+            conf.api.allow_noauth_on_any_address:
+        return
+    host = conf.osapi_compute_listen
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == 'localhost'
+    if not loopback:
+        raise NoAuthOnPublicAddress(
+            'auth_strategy = noauth2 makes anybody an administrator; it is '
+            'refused on %s. Listen on 127.0.0.1, use auth_strategy = '
+            'keystone, or set [api] allow_noauth_on_any_address = True.'
+            % host)
+
+
+class APIServer:
+    def __init__(self, conf, app, host=None, port=None):
+        self.conf = conf
+        self.host = host or conf.osapi_compute_listen
+        self.port = conf.osapi_compute_listen_port if port is None else port
+        threads = conf.osapi_compute_workers or conf.wsgi.default_pool_size
+        self.server = cheroot_wsgi.Server(
+            (self.host, self.port), app, numthreads=threads,
+            server_name='nova-lite-api',
+            timeout=conf.wsgi.client_socket_timeout or 10)
+        self.server.max_request_header_size = conf.wsgi.max_header_line * 8
+        self._thread = None
+
+    @property
+    def bound_port(self):
+        return self.server.bind_addr[1]
+
+    def start(self):
+        self.server.prepare()
+        self._thread = threading.Thread(target=self.server.serve,
+                                        name='nova-lite-api', daemon=True)
+        self._thread.start()
+        LOG.info('Compute API listening on http://%s:%s/', self.host,
+                 self.bound_port)
+
+    def stop(self):
+        self.server.stop()
+        if self._thread is not None:
+            self._thread.join(timeout=10)

@@ -1,0 +1,73 @@
+"""nova-lite-all: API, conductor and one compute in one process."""
+
+import logging
+import sys
+
+from nova_lite.api import app as api_app
+from nova_lite.api import server as api_server
+from nova_lite.cmd import common
+from nova_lite.compute import manager as compute_manager
+from nova_lite.conductor import manager as conductor_manager
+from nova_lite import context as nl_context
+from nova_lite.db import sync
+from nova_lite.scheduler import host_selection
+from nova_lite import service
+
+LOG = logging.getLogger(__name__)
+
+
+class AllInOne:
+    """The embedded default, startable and stoppable (tests use it too)."""
+
+    def __init__(self, conf, port=None):
+        self.conf = conf
+        self.port = port
+        self.services = []
+        self.api = None
+
+    def start(self):
+        conf = self.conf
+        api_server.check_listen_auth(conf)
+        common.configure_databases(conf)
+        sync.sync_api_db(conf)
+        sync.sync_main_db(conf)
+        sync.ensure_embedded_cells(conf)
+        conductor = service.Service(
+            conf, 'nova-conductor', 'conductor',
+            conductor_manager.ConductorManager(conf),
+            pool_size=conf.conductor.workers)
+        compute = service.Service(
+            conf, 'nova-compute', 'compute',
+            compute_manager.ComputeManager(conf),
+            pool_size=conf.compute.executor_thread_pool_size)
+        for svc in (conductor, compute):
+            svc.start()
+            self.services.append(svc)
+        host_selection.discover_hosts(nl_context.get_admin_context())
+        self.api = api_server.APIServer(conf, api_app.build_app(conf),
+                                        port=self.port)
+        self.api.start()
+        return self
+
+    @property
+    def compute_manager(self):
+        return self.services[1].manager
+
+    def stop(self):
+        if self.api is not None:
+            self.api.stop()
+        for svc in reversed(self.services):
+            svc.stop()
+        self.services = []
+
+
+def main(argv=None):
+    conf = common.setup(sys.argv[1:] if argv is None else argv,
+                        'nova-lite-all')
+    try:
+        aio = AllInOne(conf).start()
+    except api_server.NoAuthOnPublicAddress as error:
+        sys.exit(str(error))
+    LOG.info('nova-lite-all is running: compute API on http://%s:%s/v2.1',
+             conf.osapi_compute_listen, aio.api.bound_port)
+    common.wait_for_signal(aio.stop)

@@ -1,0 +1,19 @@
+"""nova-lite-conductor: builds servers, schedules, talks to every cell."""
+
+import sys
+
+from nova_lite.cmd import common
+from nova_lite.conductor import manager
+from nova_lite import service
+
+
+def main(argv=None):
+    conf = common.setup(sys.argv[1:] if argv is None else argv,
+                        'nova-lite-conductor')
+    common.require_real_transport(conf, 'nova-lite-conductor')
+    common.configure_databases(conf)
+    svc = service.Service(conf, 'nova-conductor', 'conductor',
+                          manager.ConductorManager(conf),
+                          pool_size=conf.conductor.workers)
+    svc.start()
+    common.wait_for_signal(svc.stop)

@@ -1,0 +1,152 @@
+"""Record queries on SQLite, MariaDB and PostgreSQL."""
+
+import datetime
+
+import pytest
+
+from nova_lite import exception
+from nova_lite.objects import block_device
+from nova_lite.objects import build_request
+from nova_lite.objects import cell_mapping
+from nova_lite.objects import flavor as flavor_obj
+from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import service as service_obj
+
+
+def _make(ctx, name, created, **extra):
+    values = {'project_id': 'p1', 'user_id': 'u1', 'display_name': name,
+              'vm_state': instance_obj.ACTIVE, 'flavor': {'flavorid': '1'},
+              'metadata': {'k': name}, 'tags': ['t1'],
+              'created_at': created, 'updated_at': created}
+    values.update(extra)
+    return instance_obj.create(ctx, values)
+
+
+def test_seeded_flavors(synced):
+    _conf, ctx = synced
+    flavors = flavor_obj.get_all(ctx)
+    assert [f.flavorid for f in flavors][:3] == ['1', '2', '3']
+    tiny = flavor_obj.get_by_flavor_id(ctx, '1')
+    assert (tiny.name, tiny.memory_mb, tiny.vcpus) == ('m1.tiny', 512, 1)
+    with pytest.raises(exception.FlavorNotFound):
+        flavor_obj.get_by_flavor_id(ctx, 'nope')
+    after = flavor_obj.get_all(ctx, marker='1', limit=2)
+    assert [f.flavorid for f in after] == ['2', '3']
+    with pytest.raises(exception.MarkerNotFound):
+        flavor_obj.get_all(ctx, marker='missing')
+
+
+def test_instance_round_trip_and_json_fields(synced):
+    _conf, ctx = synced
+    t0 = datetime.datetime(2026, 1, 1, 12, 0, 0)
+    inst = _make(ctx, 'vm1', t0, user_data='a' * 70000)
+    got = instance_obj.get_by_uuid(ctx, inst.uuid)
+    assert got.display_name == 'vm1'
+    assert got.metadata == {'k': 'vm1'}
+    assert got.tags == ['t1']
+    assert got.flavor == {'flavorid': '1'}
+    assert len(got.user_data) == 70000
+    assert got.name == 'instance-%08x' % got.id
+
+
+def test_compare_and_swap_update(synced):
+    _conf, ctx = synced
+    inst = _make(ctx, 'vm1', datetime.datetime(2026, 1, 1))
+    instance_obj.update(ctx, inst.uuid, {'task_state': 'powering-off'},
+                        expected_task_state=[None])
+    with pytest.raises(exception.InstanceInvalidState) as err:
+        instance_obj.update(ctx, inst.uuid, {'task_state': 'powering-on'},
+                            expected_task_state=[None])
+    assert err.value.kwargs['state'] == 'powering-off'
+    assert instance_obj.get_by_uuid(ctx, inst.uuid).task_state == \
+        'powering-off'
+
+
+def test_get_all_sorting_paging_and_filters(synced):
+    _conf, ctx = synced
+    base = datetime.datetime(2026, 1, 1)
+    made = [_make(ctx, 'web-%d' % i, base + datetime.timedelta(minutes=i))
+            for i in range(5)]
+    _make(ctx, 'db-0', base, project_id='p2')
+    keys, dirs = ['created_at', 'uuid'], ['desc', 'desc']
+    page1 = instance_obj.get_all(ctx, {'project_id': 'p1'}, keys, dirs,
+                                 limit=2)
+    assert [i.display_name for i in page1] == ['web-4', 'web-3']
+    page2 = instance_obj.get_all(ctx, {'project_id': 'p1'}, keys, dirs,
+                                 limit=2, marker=page1[-1])
+    assert [i.display_name for i in page2] == ['web-2', 'web-1']
+    regex = instance_obj.get_all(ctx, {'name': '^web-[13]$'}, keys, dirs)
+    assert sorted(i.display_name for i in regex) == ['web-1', 'web-3']
+    since = instance_obj.get_all(
+        ctx, {'changes_since': base + datetime.timedelta(minutes=3)},
+        keys, dirs)
+    assert sorted(i.display_name for i in since) == ['web-3', 'web-4']
+    instance_obj.destroy(ctx, made[0].uuid)
+    live = instance_obj.get_all(ctx, {'project_id': 'p1'}, keys, dirs)
+    assert len(live) == 4
+    gone = instance_obj.get_all(ctx, {'project_id': 'p1', 'deleted': True},
+                                keys, dirs)
+    assert [i.vm_state for i in gone] == [instance_obj.DELETED]
+    with pytest.raises(exception.InstanceNotFound):
+        instance_obj.get_by_uuid(ctx, made[0].uuid)
+
+
+def test_block_device_mappings(synced):
+    _conf, ctx = synced
+    inst = _make(ctx, 'vm1', datetime.datetime(2026, 1, 1))
+    bdm = block_device.create(ctx, {
+        'instance_uuid': inst.uuid, 'source_type': 'volume',
+        'destination_type': 'volume', 'volume_id': 'v' * 36,
+        'boot_index': 0, 'delete_on_termination': True})
+    assert block_device.get_by_volume_and_instance(
+        ctx, 'v' * 36, inst.uuid).id == bdm.id
+    assert instance_obj.get_by_uuid(ctx, inst.uuid).volume_bdms()[0][
+        'volume_id'] == 'v' * 36
+    instance_obj.destroy(ctx, inst.uuid)
+    assert block_device.get_by_volume(ctx, 'v' * 36) == []
+
+
+def test_services_and_minimum_version(synced):
+    _conf, ctx = synced
+    assert service_obj.get_minimum_version(ctx, 'nova-compute') == 0
+    a = service_obj.get_or_create(ctx, 'h1', 'nova-compute', 'compute',
+                                  version=5)
+    service_obj.get_or_create(ctx, 'h2', 'nova-compute', 'compute',
+                              version=3)
+    assert service_obj.get_minimum_version(ctx, 'nova-compute') == 3
+    service_obj.heartbeat(ctx, a.id)
+    assert service_obj.get_by_id(ctx, a.id).report_count == 1
+    h2 = service_obj.get_by_host_and_binary(ctx, 'h2', 'nova-compute')
+    service_obj.update(ctx, h2.id, {'forced_down': True})
+    assert service_obj.get_minimum_version(ctx, 'nova-compute') == 5
+    assert service_obj.get_by_uuid(ctx, a.uuid).is_up(60)
+    service_obj.destroy(ctx, a.id)
+    # The same host may register again once the old row is deleted.
+    again = service_obj.get_or_create(ctx, 'h1', 'nova-compute', 'compute')
+    assert again.id != a.id
+
+
+def test_cell_host_instance_mappings_and_build_requests(synced):
+    _conf, ctx = synced
+    cell = cell_mapping.create_cell(ctx, 'cellX', 'sqlite://')
+    with pytest.raises(exception.CellMappingExists):
+        cell_mapping.create_cell(ctx, 'cellX', 'sqlite://')
+    assert cell_mapping.map_host(ctx, 'h1', cell.id)
+    assert not cell_mapping.map_host(ctx, 'h1', cell.id)
+    assert cell_mapping.get_host_cell(ctx, 'h1').uuid == cell.uuid
+    uuid = 'a' * 8 + '-aaaa-aaaa-aaaa-' + 'a' * 12
+    cell_mapping.create_instance_mapping(ctx, uuid, 'p1', 'u1')
+    assert cell_mapping.get_instance_mapping(ctx, uuid).cell_mapping is None
+    now = datetime.datetime(2026, 2, 3, 4, 5, 6)
+    build_request.create(ctx, {'uuid': uuid, 'project_id': 'p1',
+                               'display_name': 'b', 'created_at': now,
+                               'flavor': {'flavorid': '1'}},
+                         [{'source_type': 'image'}], {'x': 1})
+    inst = build_request.get_instance(ctx, uuid)
+    assert inst.created_at == now and inst.bdms == [{'source_type': 'image'}]
+    assert build_request.get_request_spec(ctx, uuid) == {'x': 1}
+    cell_mapping.set_instance_cell(ctx, uuid, cell.id)
+    assert cell_mapping.get_instance_mapping(
+        ctx, uuid).cell_mapping.name == 'cellX'
+    assert build_request.destroy(ctx, uuid)
+    assert not build_request.destroy(ctx, uuid)

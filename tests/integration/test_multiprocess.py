@@ -1,0 +1,133 @@
+"""API, conductor and compute as separate processes over RabbitMQ.
+
+Needs RabbitMQ on 127.0.0.1:5672 (guest/guest) and PostgreSQL or MariaDB on
+127.0.0.1 (see README.rst, "Testing").
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+import requests
+
+from tests.fixtures import databases
+
+RABBIT = os.environ.get('NOVA_LITE_TEST_RABBIT_URL',
+                        'rabbit://guest:guest@127.0.0.1:5672/')
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def _bin(name):
+    return os.path.join(os.path.dirname(sys.executable), name)
+
+
+@pytest.fixture(params=['postgresql', 'mysql'])
+def deployment(request, tmp_path):
+    api_db = databases.Database(request.param, tmp_path)
+    cell_db = databases.Database(request.param, tmp_path)
+    cell0_db = databases.Database(request.param, tmp_path)
+    api_url, cell_url = api_db.create(), cell_db.create()
+    cell0_url = cell0_db.create()
+    port = _free_port()
+    exchange = 'nova_lite_it_%s' % uuid.uuid4().hex[:8]
+    common = ('[DEFAULT]\ntransport_url = %s\nstate_path = %s\n'
+              'report_interval = 1\ncontrol_exchange = %s\n'
+              'osapi_compute_listen_port = %d\n'
+              '[api_database]\nconnection = %s\n'
+              '[database]\nconnection = %s\n'
+              '[scheduler]\ndiscover_hosts_in_cells_interval = 1\n'
+              % (RABBIT, tmp_path, exchange, port, api_url, cell_url))
+    api_conf = tmp_path / 'api.conf'
+    api_conf.write_text(common + '[DEFAULT]\nhost = controller\n')
+    compute_conf = tmp_path / 'compute.conf'
+    compute_conf.write_text(common + '[DEFAULT]\nhost = compute-a\n')
+    manage = [_bin('nova-lite-manage'), '--config-file', str(api_conf)]
+    subprocess.run(manage + ['api_db', 'sync'], check=True)
+    subprocess.run(manage + ['cell_v2', 'map_cell0',
+                             '--database_connection', cell0_url], check=True)
+    subprocess.run(manage + ['cell_v2', 'create_cell', '--name', 'cell1',
+                             '--database_connection', cell_url,
+                             '--transport-url', RABBIT], check=True)
+    subprocess.run(manage + ['db', 'sync'], check=True)
+    procs = []
+    logs = []
+    for binary, conf in (('nova-lite-conductor', api_conf),
+                         ('nova-lite-compute', compute_conf),
+                         ('nova-lite-api', api_conf)):
+        log = open(tmp_path / ('%s.log' % binary), 'w')
+        logs.append(log)
+        procs.append(subprocess.Popen([_bin(binary), '--config-file',
+                                       str(conf)], stdout=log,
+                                      stderr=subprocess.STDOUT))
+    base = 'http://127.0.0.1:%d' % port
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                requests.get(base + '/', timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        yield base, manage
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        for log in logs:
+            log.close()
+        for db in (api_db, cell_db, cell0_db):
+            db.drop()
+
+
+def _wait(base, sid, status, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        resp = requests.get(base + '/v2.1/servers/%s' % sid,
+                            headers={'X-Auth-Token': 'demo:demo'})
+        if status == 'DELETED' and resp.status_code == 404:
+            return None
+        server = resp.json()['server']
+        if server['status'] == status and \
+                server['OS-EXT-STS:task_state'] is None:
+            return server
+        time.sleep(0.2)
+    raise AssertionError('%s never reached %s' % (sid, status))
+
+
+def test_server_lifecycle_across_processes(deployment):
+    base, manage = deployment
+    hdrs = {'X-Auth-Token': 'demo:demo',
+            'OpenStack-API-Version': 'compute 2.60'}
+    resp = requests.post(base + '/v2.1/servers', headers=hdrs, json={
+        'server': {'name': 'mp', 'flavorRef': '1', 'networks': 'none',
+                   'imageRef': '70a599e0-31e7-49b7-b260-868f441e862b'}})
+    assert resp.status_code == 202, resp.text
+    sid = resp.json()['server']['id']
+    server = _wait(base, sid, 'ACTIVE')
+    admin = requests.get(base + '/v2.1/servers/%s' % sid,
+                         headers={'X-Auth-Token': 'admin:admin'}).json()
+    assert admin['server']['OS-EXT-SRV-ATTR:host'] == 'compute-a'
+    assert server['name'] == 'mp'
+    resp = requests.post(base + '/v2.1/servers/%s/action' % sid,
+                         headers=hdrs, json={'os-stop': None})
+    assert resp.status_code == 202
+    _wait(base, sid, 'SHUTOFF')
+    out = subprocess.run(manage + ['service', 'list'], check=True,
+                         capture_output=True, text=True).stdout
+    assert 'compute-a' in out and 'nova-compute' in out
+    assert requests.delete(base + '/v2.1/servers/%s' % sid,
+                           headers=hdrs).status_code == 204
+    _wait(base, sid, 'DELETED')

@@ -1,5 +1,8 @@
 """Service records of a cell database and the service version history."""
 
+import threading
+import time
+
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
@@ -126,3 +129,61 @@ def get_minimum_version(context, binary):
         models.Service.forced_down.is_(False),
         models.Service.version > 0).scalar()
     return value or 0
+
+
+class _MinimumVersionCache:
+    """Process-wide, short-lived cache of the all-cells minimum versions."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._values = {}
+
+    def get(self, key, ttl):
+        with self._lock:
+            entry = self._values.get(key)
+        if entry is not None and time.monotonic() - entry[0] < ttl:
+            return entry[1]
+        return None
+
+    def set(self, key, value):
+        with self._lock:
+            self._values[key] = (time.monotonic(), value)
+
+    def clear(self):
+        with self._lock:
+            self._values.clear()
+
+
+MIN_VERSION_CACHE = _MinimumVersionCache()
+
+
+def get_minimum_version_all_cells(context, binaries, timeout=None,
+                                  cache_ttl=0):
+    """The lowest version of ``binaries`` over every cell that answers.
+
+    Cells that fail or time out are skipped (and logged); cells where a
+    binary runs nowhere do not drag the minimum down. 0 when no cell had an
+    answer.
+    """
+    from nova_lite import cells
+
+    key = tuple(sorted(binaries))
+    if cache_ttl:
+        cached = MIN_VERSION_CACHE.get(key, cache_ttl)
+        if cached is not None:
+            return cached
+
+    def _per_cell(cctxt):
+        return [get_minimum_version(cctxt, b) for b in binaries]
+
+    results = cells.scatter_gather_all_cells(context, _per_cell,
+                                             timeout=timeout)
+    versions = []
+    for result in results.values():
+        if cells.is_failure(result):
+            continue
+        versions.extend(v for v in result if v)
+    value = min(versions) if versions else 0
+    if cache_ttl:
+        MIN_VERSION_CACHE.set(key, value)
+    return value

@@ -1,0 +1,93 @@
+"""Scatter-gather over cell databases and the all-cells minimum version."""
+
+import time
+
+from nova_lite import cells
+from nova_lite import context as nl_context
+from nova_lite.db import api as db_api
+from nova_lite.db import sync
+from nova_lite.objects import cell_mapping
+from nova_lite.objects import service as service_obj
+from tests.fixtures import databases
+
+
+def _cell_with_computes(ctx, tmp_path, backend, name, versions):
+    db = databases.Database(backend, tmp_path)
+    url = db.create()
+    sync.sync_url(url)
+    cell = cell_mapping.create_cell(ctx, name, url)
+    cctxt = nl_context.target_cell(ctx, cell)
+    for i, version in enumerate(versions):
+        service_obj.get_or_create(cctxt, '%s-host%d' % (name, i),
+                                  'nova-compute', 'compute', version=version)
+    return db
+
+
+def test_minimum_version_all_cells(synced, backend, tmp_path):
+    conf, ctx = synced
+    name = backend[0]
+    dbs = [_cell_with_computes(ctx, tmp_path, name, 'c1', [7, 9]),
+           _cell_with_computes(ctx, tmp_path, name, 'c2', [4]),
+           _cell_with_computes(ctx, tmp_path, name, 'empty', [])]
+    try:
+        assert service_obj.get_minimum_version_all_cells(
+            ctx, ['nova-compute']) == 4
+        # A cell whose database cannot be reached is skipped.
+        cell_mapping.create_cell(
+            ctx, 'down', 'mysql+pymysql://root@127.0.0.1:1/nowhere')
+        assert service_obj.get_minimum_version_all_cells(
+            ctx, ['nova-compute'], timeout=10) == 4
+    finally:
+        for db in dbs:
+            db.drop()
+
+
+def test_no_answering_cell_means_zero(synced):
+    _conf, ctx = synced
+    for cell in cell_mapping.get_all_cells(ctx):
+        cell_mapping.delete_cell(ctx, cell.uuid)
+    cell_mapping.create_cell(ctx, 'down',
+                             'mysql+pymysql://root@127.0.0.1:1/nowhere')
+    assert service_obj.get_minimum_version_all_cells(
+        ctx, ['nova-compute'], timeout=10) == 0
+
+
+def test_scatter_gather_timeout_and_errors(synced):
+    _conf, ctx = synced
+    ok = cell_mapping.create_cell(ctx, 'ok', 'sqlite://')
+    slow = cell_mapping.create_cell(ctx, 'slow', 'sqlite://')
+    bad = cell_mapping.create_cell(ctx, 'bad', 'sqlite://')
+
+    def fn(cctxt):
+        if cctxt.cell_uuid == slow.uuid:
+            time.sleep(2)
+        if cctxt.cell_uuid == bad.uuid:
+            raise RuntimeError('boom')
+        return cctxt.cell_uuid
+
+    start = time.monotonic()
+    results = cells.scatter_gather_cells(ctx, [ok, slow, bad], 0.5, fn)
+    assert time.monotonic() - start < 1.5
+    assert results[ok.uuid] == ok.uuid
+    assert results[slow.uuid] is cells.did_not_respond_sentinel
+    assert results[bad.uuid] is cells.raised_exception_sentinel
+
+
+def test_minimum_version_cache(synced):
+    _conf, ctx = synced
+    service_obj.MIN_VERSION_CACHE.clear()
+    cell = cell_mapping.get_all_cells(ctx)[0] if cell_mapping.get_all_cells(
+        ctx) else cell_mapping.create_cell(ctx, 'c', db_api.main_connection(
+            _conf))
+    cctxt = nl_context.target_cell(ctx, cell)
+    service_obj.get_or_create(cctxt, 'h', 'nova-compute', 'compute',
+                              version=2)
+    assert service_obj.get_minimum_version_all_cells(
+        ctx, ['nova-compute'], cache_ttl=60) == 2
+    svc = service_obj.get_by_host_and_binary(cctxt, 'h', 'nova-compute')
+    service_obj.update(cctxt, svc.id, {'version': 1})
+    assert service_obj.get_minimum_version_all_cells(
+        ctx, ['nova-compute'], cache_ttl=60) == 2
+    service_obj.MIN_VERSION_CACHE.clear()
+    assert service_obj.get_minimum_version_all_cells(
+        ctx, ['nova-compute'], cache_ttl=60) == 1

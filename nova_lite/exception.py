@@ -311,3 +311,7 @@ class UnshelveInstanceInvalidState(Invalid):
                'instance %(instance_uuid)s is in vm_state %(state)s: only '
                'shelved_offloaded instances can be unshelved to an '
                'availability zone.')
+
+
+class HostBinaryNotFound(NotFound):
+    msg_fmt = 'Could not find binary %(binary)s on host %(host)s.'

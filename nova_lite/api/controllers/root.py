@@ -4,12 +4,13 @@ import pecan
 
 from nova_lite.api.controllers import flavors
 from nova_lite.api.controllers import servers
+from nova_lite.api.controllers import services
 from nova_lite.api.controllers import versions
 from nova_lite.api.expose import expose
 
 # Resource names directly under /v2.1; any other first segment is taken as
 # a project id.
-RESOURCES = frozenset(['servers', 'flavors'])
+RESOURCES = frozenset(['servers', 'flavors', 'os-services'])
 
 
 class V21Controller:
@@ -20,3 +21,6 @@ class V21Controller:
     def index(self, **kwargs):
         """GET /v2.1/{project_id}/: the version document, authenticated."""
         return versions.version_document(pecan.request.host_url)
+
+
+pecan.route(V21Controller, 'os-services', services.ServicesController())

@@ -1,0 +1,262 @@
+"""Compute API microversions: the one list, parsing and the middleware.
+
+The numbers mirror nova's: a client that negotiates X.Y gets nova's X.Y
+behaviour for every resource nova_lite serves.
+"""
+
+import re
+
+import webob
+
+from nova_lite import exception
+
+VERSIONS = [
+    '2.1',   # the v2.1 baseline
+    '2.2',   # keypair type (not served)
+    '2.3',   # extended server attributes; volumes_attached delete flag
+    '2.4',   # fixed ip reserve (not served)
+    '2.5',   # ip6 server list filter for users
+    '2.6',   # remote consoles API (not served)
+    '2.7',   # security group checks on keypairs (not served)
+    '2.8',   # mks console (not served)
+    '2.9',   # server "locked" field
+    '2.10',  # keypairs by user (not served)
+    '2.11',  # os-services forced_down
+    '2.12',  # virtual interfaces net_id (not served)
+    '2.13',  # server groups fields (not served)
+    '2.14',  # evacuate on shared storage (not served)
+    '2.15',  # soft-affinity policies (not served)
+    '2.16',  # server host_status
+    '2.17',  # trigger crash dump (not served)
+    '2.18',  # project id optional in URLs
+    '2.19',  # server description
+    '2.20',  # volume attach/detach for shelved servers
+    '2.21',  # deleted instances in os-instance-actions (not served)
+    '2.22',  # force live migration (not served)
+    '2.23',  # migrations fields (not served)
+    '2.24',  # abort live migration (not served)
+    '2.25',  # live migration block_migration auto (not served)
+    '2.26',  # server tags
+    '2.27',  # OpenStack-API-Version header accepted
+    '2.28',  # hypervisor cpu_info as object (not served)
+    '2.29',  # evacuate force (not served)
+    '2.30',  # live migrate force (not served)
+    '2.31',  # serial console URLs (not served)
+    '2.32',  # tag in block_device_mapping_v2 and networks (this version)
+    '2.33',  # hypervisors paging (not served)
+    '2.34',  # async live migration checks (not served)
+    '2.35',  # keypairs paging (not served)
+    '2.36',  # proxy APIs removed (not served)
+    '2.37',  # server create requires networks (auto/none/list)
+    '2.38',  # invalid status filter on server list is a 400
+    '2.39',  # image metadata quota removed (not served)
+    '2.40',  # simple tenant usage paging (not served)
+    '2.41',  # aggregate uuid (not served)
+    '2.42',  # tag in block_device_mapping_v2 and networks restored
+    '2.43',  # os-hosts removed (not served)
+    '2.44',  # network proxy actions removed (not served)
+    '2.45',  # createImage returns image_id (not served)
+    '2.46',  # request id returned (signalling only)
+    '2.47',  # embedded flavor in server responses
+    '2.48',  # diagnostics format (not served)
+    '2.49',  # tag on volume attach
+    '2.50',  # quota classes server groups (not served)
+    '2.51',  # volume-extended event (not served)
+    '2.52',  # tags on server create
+    '2.53',  # os-services and hypervisors by uuid
+    '2.54',  # key_name on rebuild (not served)
+    '2.55',  # flavor description
+    '2.56',  # cold migrate host (not served)
+    '2.57',  # rebuild user_data (not served)
+    '2.58',  # instance actions paging (not served)
+    '2.59',  # migrations paging (not served)
+    '2.60',  # volume multi-attach
+    '2.61',  # flavor extra_specs in flavor responses
+    '2.62',  # instance action events host (not served)
+    '2.63',  # trusted_image_certificates
+    '2.64',  # server group policy (not served)
+    '2.65',  # abort queued live migration (not served)
+    '2.66',  # changes-before filter
+    '2.67',  # volume_type in block_device_mapping_v2
+    '2.68',  # force evacuate/live migrate removed (not served)
+    '2.69',  # down-cell tolerant listings
+    '2.70',  # tag in volume attachment responses
+    '2.71',  # server_groups in server show
+    '2.72',  # neutron resource requests (not served)
+    '2.73',  # locked_reason
+    '2.74',  # host/hypervisor_hostname on create
+    '2.75',  # unknown query params rejected; full server on PUT
+    '2.76',  # power-update event (not served)
+    '2.77',  # availability_zone on unshelve
+    '2.78',  # server topology (not served)
+    '2.79',  # delete_on_termination on volume attach
+    '2.80',  # migrations project/user filters (not served)
+    '2.81',  # image cache (not served)
+    '2.82',  # accelerator events (not served)
+    '2.83',  # more server list filters for users
+    '2.84',  # instance action event details (not served)
+    '2.85',  # PUT volume attachment delete_on_termination
+    '2.86',  # extra specs validation (not served)
+    '2.87',  # rescue of volume-backed servers (not served)
+    '2.88',  # hypervisor fields removed (not served)
+    '2.89',  # attachment_id and bdm_uuid in volume attachments
+]
+
+MIN_VERSION = VERSIONS[0]
+MAX_VERSION = VERSIONS[-1]
+
+_VERSION_RE = re.compile(r'^([1-9]\d*)\.([1-9]\d*|0)$')
+SERVICE_TYPE = 'compute'
+NEW_HEADER = 'OpenStack-API-Version'
+LEGACY_HEADER = 'X-OpenStack-Nova-API-Version'
+ENVIRON_KEY = 'nova_lite.api_version'
+
+
+class VersionNotAvailable(exception.NovaLiteException):
+    msg_fmt = ('Version %(req_ver)s is not supported by the API. Minimum is '
+               '%(min_ver)s and maximum is %(max_ver)s.')
+    code = 406
+
+    def __init__(self, version):
+        self.version = version
+        super().__init__(req_ver=str(version), min_ver=MIN_VERSION,
+                         max_ver=MAX_VERSION)
+
+
+class APIVersion:
+    """A microversion; the null version is ``APIVersion()``."""
+
+    __slots__ = ('major', 'minor')
+
+    def __init__(self, version=None):
+        self.major = self.minor = 0
+        if version is None:
+            return
+        if isinstance(version, APIVersion):
+            self.major, self.minor = version.major, version.minor
+            return
+        match = _VERSION_RE.match(version)
+        if not match:
+            raise exception.InvalidAPIVersionString(version=version)
+        self.major, self.minor = int(match.group(1)), int(match.group(2))
+
+    def is_null(self):
+        return self.major == 0 and self.minor == 0
+
+    def _key(self):
+        return (self.major, self.minor)
+
+    def __eq__(self, other):
+        return self._key() == APIVersion(other)._key()
+
+    def __lt__(self, other):
+        return self._key() < APIVersion(other)._key()
+
+    def __le__(self, other):
+        return self._key() <= APIVersion(other)._key()
+
+    def __gt__(self, other):
+        return self._key() > APIVersion(other)._key()
+
+    def __ge__(self, other):
+        return self._key() >= APIVersion(other)._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __str__(self):
+        return '%d.%d' % (self.major, self.minor)
+
+    __repr__ = __str__
+
+    def matches(self, min_version=None, max_version=None):
+        """True if ``min_version <= self <= max_version`` (None: open)."""
+        if min_version is not None and self < APIVersion(min_version):
+            return False
+        if max_version is not None and self > APIVersion(max_version):
+            return False
+        return True
+
+
+def _header_values(environ, name):
+    key = 'HTTP_' + name.upper().replace('-', '_')
+    value = environ.get(key)
+    if value is None:
+        return []
+    return [v.strip() for v in value.split(',')]
+
+
+def requested_version_string(environ):
+    """The version string the request asks for, or None."""
+    for entry in reversed(_header_values(environ, NEW_HEADER)):
+        parts = entry.split(None, 1)
+        if len(parts) == 2 and parts[0].lower() == SERVICE_TYPE:
+            return parts[1].strip()
+        if len(parts) == 1 and parts[0].lower() == SERVICE_TYPE:
+            return ''
+    legacy = _header_values(environ, LEGACY_HEADER)
+    if legacy:
+        return legacy[-1]
+    return None
+
+
+def parse_request_version(environ):
+    """Return the APIVersion of the request, or raise 400/406 errors."""
+    text = requested_version_string(environ)
+    if text is None:
+        return APIVersion(MIN_VERSION)
+    if text == 'latest':
+        return APIVersion(MAX_VERSION)
+    version = APIVersion(text)
+    if not version.matches(MIN_VERSION, MAX_VERSION):
+        raise VersionNotAvailable(version)
+    return version
+
+
+def version_headers(version):
+    value = str(version)
+    return [(NEW_HEADER, '%s %s' % (SERVICE_TYPE, value)),
+            (LEGACY_HEADER, value),
+            ('Vary', NEW_HEADER),
+            ('Vary', LEGACY_HEADER)]
+
+
+class MicroversionMiddleware:
+    """Negotiate the version and add the version headers to responses."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        from nova_lite.api import faults
+
+        try:
+            version = parse_request_version(environ)
+        except exception.InvalidAPIVersionString as error:
+            # The request keeps a null version: no version headers.
+            return faults.exception_to_response(error)(environ,
+                                                      start_response)
+        except VersionNotAvailable as error:
+            resp = faults.exception_to_response(error)
+            for name, value in version_headers(error.version):
+                resp.headerlist.append((name, value))
+            return resp(environ, start_response)
+        environ[ENVIRON_KEY] = version
+        headers = version_headers(version)
+
+        def _start_response(status, response_headers, exc_info=None):
+            response_headers = list(response_headers) + headers
+            return start_response(status, response_headers, exc_info)
+
+        return self.application(environ, _start_response)
+
+
+def get_version(req):
+    environ = req.environ if isinstance(req, webob.Request) or hasattr(
+        req, 'environ') else req
+    version = environ.get(ENVIRON_KEY)
+    return version if version is not None else APIVersion(MIN_VERSION)
+
+
+def is_supported(req, min_version, max_version=None):
+    return get_version(req).matches(min_version, max_version)

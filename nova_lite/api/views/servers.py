@@ -1,0 +1,264 @@
+"""Server bodies as nova renders them at each microversion."""
+
+import hashlib
+
+from nova_lite.api import microversion
+from nova_lite.api.views import links
+
+_PROGRESS_STATUSES = ('ACTIVE', 'BUILD', 'REBUILD', 'RESIZE',
+                      'VERIFY_RESIZE', 'MIGRATING')
+_FAULT_STATUSES = ('ERROR', 'DELETED')
+
+_STATE_MAP = {
+    'active': {
+        'default': 'ACTIVE',
+        'rebooting': 'REBOOT', 'reboot_pending': 'REBOOT',
+        'reboot_started': 'REBOOT',
+        'rebooting_hard': 'HARD_REBOOT', 'reboot_pending_hard': 'HARD_REBOOT',
+        'reboot_started_hard': 'HARD_REBOOT',
+        'updating_password': 'PASSWORD',
+        'rebuilding': 'REBUILD', 'rebuild_block_device_mapping': 'REBUILD',
+        'rebuild_spawning': 'REBUILD',
+        'migrating': 'MIGRATING',
+        'resize_prep': 'RESIZE', 'resize_migrating': 'RESIZE',
+        'resize_migrated': 'RESIZE', 'resize_finish': 'RESIZE',
+    },
+    'building': {'default': 'BUILD'},
+    'stopped': {
+        'default': 'SHUTOFF',
+        'resize_prep': 'RESIZE', 'resize_migrating': 'RESIZE',
+        'resize_migrated': 'RESIZE', 'resize_finish': 'RESIZE',
+        'rebuilding': 'REBUILD', 'rebuild_block_device_mapping': 'REBUILD',
+        'rebuild_spawning': 'REBUILD',
+    },
+    'resized': {'default': 'VERIFY_RESIZE',
+                'resize_reverting': 'REVERT_RESIZE'},
+    'paused': {'default': 'PAUSED', 'migrating': 'MIGRATING'},
+    'suspended': {'default': 'SUSPENDED'},
+    'rescued': {'default': 'RESCUE'},
+    'error': {'default': 'ERROR', 'rebuilding': 'REBUILD',
+              'rebuild_block_device_mapping': 'REBUILD',
+              'rebuild_spawning': 'REBUILD'},
+    'deleted': {'default': 'DELETED'},
+    'soft-delete': {'default': 'SOFT_DELETED'},
+    'shelved': {'default': 'SHELVED'},
+    'shelved_offloaded': {'default': 'SHELVED_OFFLOADED'},
+}
+
+
+def status_from_state(vm_state, task_state='default'):
+    task_map = _STATE_MAP.get(vm_state, {'default': 'UNKNOWN'})
+    status = task_map.get(task_state, task_map['default'])
+    if status == 'UNKNOWN':
+        return 'UNKNOWN'
+    return status
+
+
+def _status(instance):
+    if getattr(instance, 'deleted', 0):
+        return 'DELETED'
+    return status_from_state(instance.vm_state, instance.task_state)
+
+
+def _isotime(when):
+    return when.strftime('%Y-%m-%dT%H:%M:%SZ') if when else None
+
+
+def _usage_time(when):
+    return when.strftime('%Y-%m-%dT%H:%M:%S.%f') if when else None
+
+
+def _host_id(instance):
+    if not instance.host:
+        return ''
+    data = ('%s%s' % (instance.project_id, instance.host)).encode('utf-8')
+    return hashlib.sha224(data).hexdigest()
+
+
+def _image(req, instance):
+    image_ref = instance.image_ref
+    if not image_ref:
+        return ''
+    image_id = str(image_ref).rstrip('/').rsplit('/', 1)[-1]
+    return {'id': image_id,
+            'links': [{'rel': 'bookmark',
+                       'href': links.bookmark_link(req, 'images',
+                                                   image_id)}]}
+
+
+def _flavor(req, instance, show_extra_specs):
+    flavor = instance.flavor or {}
+    if not flavor:
+        return {}
+    if microversion.is_supported(req, '2.47'):
+        body = {'vcpus': flavor.get('vcpus'), 'ram': flavor.get('memory_mb'),
+                'disk': flavor.get('root_gb'),
+                'ephemeral': flavor.get('ephemeral_gb'),
+                'swap': flavor.get('swap'),
+                'original_name': flavor.get('name')}
+        if show_extra_specs:
+            body['extra_specs'] = dict(flavor.get('extra_specs') or {})
+        return body
+    flavor_id = str(flavor.get('flavorid'))
+    return {'id': flavor_id,
+            'links': [{'rel': 'bookmark',
+                       'href': links.bookmark_link(req, 'flavors',
+                                                   flavor_id)}]}
+
+
+def _fault(req, instance):
+    fault = instance.fault
+    if not fault:
+        return None
+    body = {'code': fault['code'], 'created': _isotime(fault['created']),
+            'message': fault['message']}
+    if fault.get('details'):
+        ctx = req.environ.get('nova_lite.context')
+        is_admin = bool(getattr(ctx, 'is_admin', False))
+        if is_admin or fault['code'] != 500:
+            body['details'] = fault['details']
+    return body
+
+
+def _volumes_attached(req, instance):
+    out = []
+    for bdm in instance.bdms or []:
+        if not bdm.get('volume_id'):
+            continue
+        item = {'id': bdm['volume_id']}
+        if microversion.is_supported(req, '2.3'):
+            item['delete_on_termination'] = bool(
+                bdm.get('delete_on_termination'))
+        out.append(item)
+    return out
+
+
+def _server(req, instance, *, show_extended_attrs, show_extra_specs,
+            host_status=None, show_host_status=False, full=True,
+            server_groups=False):
+    status = _status(instance)
+    body = {
+        'accessIPv4': instance.access_ip_v4 or '',
+        'accessIPv6': instance.access_ip_v6 or '',
+        'addresses': {},
+        'created': _isotime(instance.created_at),
+        'flavor': _flavor(req, instance, show_extra_specs),
+        'hostId': _host_id(instance),
+        'id': instance.uuid,
+        'image': _image(req, instance),
+        'links': links.server_links(req, instance.uuid),
+        'metadata': dict(instance.metadata or {}),
+        'name': instance.display_name,
+        'status': status,
+        'tenant_id': instance.project_id or '',
+        'user_id': instance.user_id or '',
+        'updated': _isotime(instance.updated_at or instance.created_at),
+        'OS-DCF:diskConfig': 'MANUAL',
+    }
+    if status in _FAULT_STATUSES:
+        fault = _fault(req, instance)
+        if fault:
+            body['fault'] = fault
+    if status in _PROGRESS_STATUSES:
+        body['progress'] = instance.progress or 0
+    if full:
+        body['OS-EXT-AZ:availability_zone'] = instance.availability_zone or ''
+        body['config_drive'] = instance.config_drive or ''
+        body['key_name'] = instance.key_name
+        body['OS-SRV-USG:launched_at'] = _usage_time(instance.launched_at)
+        body['OS-SRV-USG:terminated_at'] = _usage_time(
+            instance.terminated_at)
+        if show_extended_attrs:
+            body['OS-EXT-SRV-ATTR:host'] = instance.host
+            body['OS-EXT-SRV-ATTR:instance_name'] = instance.name
+            body['OS-EXT-SRV-ATTR:hypervisor_hostname'] = instance.node
+            if microversion.is_supported(req, '2.3'):
+                body['OS-EXT-SRV-ATTR:hostname'] = instance.hostname
+                body['OS-EXT-SRV-ATTR:kernel_id'] = instance.kernel_id or ''
+                body['OS-EXT-SRV-ATTR:launch_index'] = instance.launch_index
+                body['OS-EXT-SRV-ATTR:ramdisk_id'] = instance.ramdisk_id or ''
+                body['OS-EXT-SRV-ATTR:reservation_id'] = \
+                    instance.reservation_id
+                body['OS-EXT-SRV-ATTR:root_device_name'] = \
+                    instance.root_device_name
+                body['OS-EXT-SRV-ATTR:user_data'] = instance.user_data
+        body['OS-EXT-STS:task_state'] = instance.task_state
+        body['OS-EXT-STS:vm_state'] = instance.vm_state
+        body['OS-EXT-STS:power_state'] = instance.power_state
+        body['os-extended-volumes:volumes_attached'] = _volumes_attached(
+            req, instance)
+    if microversion.is_supported(req, '2.9'):
+        body['locked'] = bool(instance.locked)
+    if full and show_host_status and microversion.is_supported(req, '2.16') \
+            and host_status is not None:
+        body['host_status'] = host_status
+    if microversion.is_supported(req, '2.19'):
+        body['description'] = instance.display_description
+    if microversion.is_supported(req, '2.26'):
+        body['tags'] = list(instance.tags or [])
+    if microversion.is_supported(req, '2.63'):
+        body['trusted_image_certificates'] = None
+    if server_groups and microversion.is_supported(req, '2.71'):
+        body['server_groups'] = []
+    if microversion.is_supported(req, '2.73'):
+        body['locked_reason'] = instance.locked_reason
+    return body
+
+
+def show(req, instance, *, show_extended_attrs, show_host_status,
+         host_status, show_extra_specs):
+    return {'server': _server(
+        req, instance, show_extended_attrs=show_extended_attrs,
+        show_extra_specs=show_extra_specs, host_status=host_status,
+        show_host_status=show_host_status, server_groups=True)}
+
+
+def update(req, instance, *, show_extended_attrs, show_host_status,
+           host_status, show_extra_specs):
+    """PUT /servers/{id}: a reduced body before 2.75, the full one after."""
+    if microversion.is_supported(req, '2.75'):
+        return show(req, instance, show_extended_attrs=show_extended_attrs,
+                    show_host_status=show_host_status,
+                    host_status=host_status,
+                    show_extra_specs=show_extra_specs)
+    return {'server': _server(req, instance, show_extended_attrs=False,
+                              show_extra_specs=show_extra_specs,
+                              full=False, server_groups=True)}
+
+
+def index(req, instances, next_marker=None):
+    body = {'servers': [{'id': i.uuid, 'name': i.display_name,
+                         'links': links.server_links(req, i.uuid)}
+                        for i in instances]}
+    if next_marker:
+        body['servers_links'] = links.collection_next_link(
+            req, 'servers', next_marker)
+    return body
+
+
+def detail(req, instances, *, show_extended_attrs, show_host_status,
+           host_statuses, show_extra_specs, next_marker=None):
+    servers = []
+    for inst in instances:
+        servers.append(_server(
+            req, inst, show_extended_attrs=show_extended_attrs,
+            show_extra_specs=show_extra_specs,
+            host_status=(host_statuses or {}).get(inst.uuid),
+            show_host_status=show_host_status))
+    body = {'servers': servers}
+    if next_marker:
+        body['servers_links'] = links.collection_next_link(
+            req, 'servers/detail', next_marker)
+    return body
+
+
+def create(req, instance_uuid, admin_pass=None, security_groups=None):
+    body = {'server': {
+        'id': instance_uuid,
+        'links': links.server_links(req, instance_uuid),
+        'OS-DCF:diskConfig': 'MANUAL',
+        'security_groups': security_groups or [{'name': 'default'}],
+    }}
+    if admin_pass is not None:
+        body['server']['adminPass'] = admin_pass
+    return body

@@ -5,6 +5,7 @@ compute of the all-in-one share one in-process ``fake://`` exchange, and so
 that a process keeps one connection pool per RabbitMQ cluster.
 """
 
+import importlib
 import threading
 
 import oslo_messaging as messaging
@@ -54,6 +55,19 @@ def register_opts(conf):
     conf.register_opts(msg_transport._transport_opts)
     from oslo_messaging.rpc import client as rpc_client
     conf.register_opts(rpc_client._client_opts)
+    # The library registers these on the global CONF only, but reads them
+    # from the ConfigOpts each client and server is given.
+    for module, attr, group in (
+            ('oslo_messaging._tracing.client', 'oslo_messaging_tracing',
+             'oslo_messaging_tracing'),
+            ('oslo_messaging._metrics.client', 'oslo_messaging_metrics',
+             'oslo_messaging_metrics'),
+            ('oslo_messaging.rpc.dispatcher', '_dispatcher_opts', None)):
+        try:
+            opts = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):  # pragma: no cover
+            continue
+        conf.register_opts(opts, group=group)
     # The embedded default runs everything in one process.
     conf.set_default('transport_url', DEFAULT_TRANSPORT_URL)
 

@@ -72,8 +72,10 @@ class _Dispatcher:
         segments = rest.split('/')
         first = segments[1] if len(segments) > 1 else ''
         environ['nova_lite.url_project_id'] = None
+        following = segments[2] if len(segments) > 2 else ''
         if first and first not in root.RESOURCES and \
-                _PROJECT_ID_RE.match(first):
+                _PROJECT_ID_RE.match(first) and \
+                (following in root.RESOURCES or following == ''):
             environ['nova_lite.url_project_id'] = first
             rest = '/' + '/'.join(segments[2:])
         environ['PATH_INFO'] = rest or '/'

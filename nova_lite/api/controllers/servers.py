@@ -28,7 +28,7 @@ LOG = logging.getLogger(__name__)
 
 SERVERS = 'os_compute_api:servers:%s'
 EXTENDED_ATTRS = 'os_compute_api:os-extended-server-attributes'
-FLAVOR_EXTRA_SPECS = 'os_compute_api:os-flavor-extra-specs:index'
+FLAVOR_EXTRA_SPECS = 'os_compute_api:servers:show:flavor-extra-specs'
 
 
 def with_schemas(entries, query=False):
@@ -172,7 +172,8 @@ class ServersController(rest.RestController):
 
     @expose(status=202)
     @with_schemas(schemas.CREATE_SCHEMAS)
-    def post(self, body=None, **kwargs):
+    def post(self, **kwargs):
+        body = kwargs['body']
         ctx = common.context()
         req = pecan.request
         conf = common.conf()
@@ -243,7 +244,8 @@ class ServersController(rest.RestController):
 
     @expose()
     @with_schemas(schemas.UPDATE_SCHEMAS)
-    def put(self, server_id, body=None, **kwargs):
+    def put(self, server_id, **kwargs):
+        body = kwargs['body']
         ctx = common.context()
         req = pecan.request
         instance, cell = get_server(ctx, server_id)

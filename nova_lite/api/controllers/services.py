@@ -106,7 +106,8 @@ class ServicesController(rest.RestController):
 
     @expose()
     @_with_schemas(schemas.UPDATE_SCHEMAS)
-    def put(self, service_id, body=None, **kwargs):
+    def put(self, service_id, **kwargs):
+        body = kwargs['body']
         req = pecan.request
         if microversion.is_supported(req, '2.53'):
             return self._update_v253(req, service_id, body)

@@ -40,6 +40,8 @@ class _RequestEnvironment:
     def __call__(self, environ, start_response):
         environ['nova_lite.conf'] = self.conf
         environ['nova_lite.compute_api'] = self.api
+        # Responses are always JSON; keep pecan out of Accept negotiation.
+        environ['HTTP_ACCEPT'] = '*/*'
         url_project = environ.get('nova_lite.url_project_id')
         ctx = environ.get('nova_lite.context')
         if url_project and ctx is not None and \

@@ -67,8 +67,8 @@ def create_cell(conf):
         return 1
     try:
         cell = cell_mapping.create_cell(
-            nl_context.get_admin_context(), cmd.name,
-            cmd.database_connection, transport_url=cmd.transport_url)
+            nl_context.get_admin_context(), cmd.cell_name,
+            cmd.database_connection, transport_url=cmd.cell_transport_url)
     except exception.CellMappingExists as error:
         print(error.format_message())
         return 2
@@ -152,9 +152,10 @@ def _add_parsers(subparsers):
     p.add_argument('--database_connection', default=None)
     p.set_defaults(func=map_cell0)
     p = cells.add_parser('create_cell')
-    p.add_argument('--name', required=True)
+    p.add_argument('--name', dest='cell_name', required=True)
     p.add_argument('--database_connection', default=None)
-    p.add_argument('--transport-url', dest='transport_url', default=None)
+    p.add_argument('--transport-url', dest='cell_transport_url',
+                   default=None)
     p.set_defaults(func=create_cell)
     cells.add_parser('list_cells').set_defaults(func=list_cells)
     p = cells.add_parser('delete_cell')

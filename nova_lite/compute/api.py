@@ -358,9 +358,11 @@ class API:
 
     def update(self, context, instance, cell, values):
         if cell is None:
-            raise exception.InstanceInvalidState(
-                attr='vm_state', instance_uuid=instance.uuid,
-                state=instance.vm_state, method='update')
+            values = dict(values, updated_at=timeutils.utcnow())
+            if build_request.update_instance(context, instance.uuid, values):
+                return build_request.get_instance(context, instance.uuid)
+            # Scheduled meanwhile: update it in its cell.
+            instance, cell = self.get(context, instance.uuid)
         cctxt = nl_context.target_cell(context, cell)
         instance_obj.update(cctxt, instance.uuid, values)
         return instance_obj.get_by_uuid(cctxt, instance.uuid)

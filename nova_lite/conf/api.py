@@ -1,3 +1,5 @@
+import copy
+
 from oslo_config import cfg
 
 api_group = cfg.OptGroup('api', title='API options',
@@ -28,7 +30,7 @@ api_opts = [
 
 
 def register_opts(conf):
-    conf.register_group(api_group)
+    conf.register_group(copy.deepcopy(api_group))
     conf.register_opts(api_opts, group=api_group)
 
 

@@ -1,3 +1,5 @@
+import copy
+
 from oslo_config import cfg
 
 cinder_group = cfg.OptGroup('cinder', title='Block storage (Cinder) options')
@@ -19,7 +21,7 @@ cinder_opts = [
 
 
 def register_opts(conf):
-    conf.register_group(cinder_group)
+    conf.register_group(copy.deepcopy(cinder_group))
     conf.register_opts(cinder_opts, group=cinder_group)
 
 

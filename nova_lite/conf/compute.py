@@ -1,3 +1,5 @@
+import copy
+
 from oslo_config import cfg
 
 compute_group = cfg.OptGroup('compute', title='Compute options')
@@ -28,9 +30,9 @@ fake_opts = [
 
 
 def register_opts(conf):
-    conf.register_group(compute_group)
+    conf.register_group(copy.deepcopy(compute_group))
     conf.register_opts(compute_opts, group=compute_group)
-    conf.register_group(fake_group)
+    conf.register_group(copy.deepcopy(fake_group))
     conf.register_opts(fake_opts, group=fake_group)
 
 

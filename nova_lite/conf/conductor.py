@@ -1,3 +1,5 @@
+import copy
+
 from oslo_config import cfg
 
 conductor_group = cfg.OptGroup('conductor', title='Conductor options')
@@ -21,9 +23,9 @@ scheduler_opts = [
 
 
 def register_opts(conf):
-    conf.register_group(conductor_group)
+    conf.register_group(copy.deepcopy(conductor_group))
     conf.register_opts(conductor_opts, group=conductor_group)
-    conf.register_group(scheduler_group)
+    conf.register_group(copy.deepcopy(scheduler_group))
     conf.register_opts(scheduler_opts, group=scheduler_group)
 
 

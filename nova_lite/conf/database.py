@@ -27,7 +27,7 @@ API_DB_OPTS = _api_db_opts()
 
 def register_opts(conf):
     oslo_db_options.set_defaults(conf)
-    conf.register_group(api_db_group)
+    conf.register_group(copy.deepcopy(api_db_group))
     conf.register_opts(API_DB_OPTS, group=api_db_group)
 
 

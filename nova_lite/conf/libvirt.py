@@ -1,3 +1,5 @@
+import copy
+
 from oslo_config import cfg
 
 libvirt_group = cfg.OptGroup('libvirt', title='libvirt driver options')
@@ -11,7 +13,7 @@ libvirt_opts = [
 
 
 def register_opts(conf):
-    conf.register_group(libvirt_group)
+    conf.register_group(copy.deepcopy(libvirt_group))
     conf.register_opts(libvirt_opts, group=libvirt_group)
 
 

@@ -1,3 +1,5 @@
+import copy
+
 from oslo_config import cfg
 
 wsgi_group = cfg.OptGroup('wsgi', title='WSGI server options')
@@ -13,7 +15,7 @@ wsgi_opts = [
 
 
 def register_opts(conf):
-    conf.register_group(wsgi_group)
+    conf.register_group(copy.deepcopy(wsgi_group))
     conf.register_opts(wsgi_opts, group=wsgi_group)
 
 

@@ -26,16 +26,38 @@ _ENGINE_KWARGS = {}
 _CONFIGURED = {'api': None, 'main': None}
 
 
+def _is_sqlite(dbapi_conn):
+    return type(dbapi_conn).__module__.split('.')[0] == 'sqlite3'
+
+
 @event.listens_for(Engine, 'connect')
 def _sqlite_on_connect(dbapi_conn, record):
-    if type(dbapi_conn).__module__.split('.')[0] != 'sqlite3':
+    if not _is_sqlite(dbapi_conn):
         return
+    # Several threads (API workers, RPC executors) share one file: wait for
+    # each other instead of failing with "database is locked", and take the
+    # write lock when a transaction starts (BEGIN IMMEDIATE below), since a
+    # deferred transaction that reads and then writes cannot wait for it.
+    dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
-    # Several threads (API workers, RPC executors) share one file: let them
-    # wait for each other instead of failing with "database is locked".
     cursor.execute('PRAGMA busy_timeout = 30000')
     cursor.execute('PRAGMA journal_mode = WAL')
     cursor.close()
+
+
+@event.listens_for(Engine, 'begin')
+def _sqlite_on_begin(conn):
+    if conn.dialect.name == 'sqlite' and 'in_transaction' not in conn.info:
+        conn.exec_driver_sql('BEGIN IMMEDIATE')
+        # oslo.db's own listener then knows a transaction is open.
+        conn.info['in_transaction'] = True
+
+
+@event.listens_for(Engine, 'commit')
+@event.listens_for(Engine, 'rollback')
+def _sqlite_on_end(conn):
+    if conn.dialect.name == 'sqlite':
+        conn.info.pop('in_transaction', None)
 
 
 def _engine_kwargs(conf_group):

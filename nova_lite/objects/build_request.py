@@ -67,6 +67,19 @@ def get_all_instances(context, project_id=None):
 
 
 @db_api.api_writer
+def update_instance(context, instance_uuid, values):
+    """Change the recorded instance of a build request; False if gone."""
+    row = context.session.query(models.BuildRequest).filter_by(
+        instance_uuid=instance_uuid).first()
+    if row is None:
+        return False
+    current = _decode(row.instance)
+    current.update(values)
+    row.instance = _encode(current)
+    return True
+
+
+@db_api.api_writer
 def destroy(context, instance_uuid):
     """Delete a build request; False if it was already gone."""
     return bool(context.session.query(models.BuildRequest).filter_by(

@@ -62,11 +62,14 @@ def test_novaclient_lifecycle(stack, version):
     stack.conf.set_override('shelved_offload_time', -1, group='compute')
     nova.servers.shelve(server)
     _wait(lambda: nova.servers.get(server.id), 'SHELVED')
-    nova.servers.shelve_offload(server)
+    # shelveOffload is for administrators by default.
+    with pytest.raises(nova_exc.Forbidden):
+        nova.servers.shelve_offload(server)
+    admin = _nova(stack, version, token='admin:admin')
+    admin.servers.shelve_offload(server)
     _wait(lambda: nova.servers.get(server.id), 'SHELVED_OFFLOADED')
     nova.servers.unshelve(server)
     _wait(lambda: nova.servers.get(server.id), 'ACTIVE')
-    admin = _nova(stack, version, token='admin:admin')
     shown = admin.servers.get(server.id).to_dict()
     assert shown['OS-EXT-SRV-ATTR:host'] == 'compute1'
     assert ('host_status' in shown) == _ge(version, '2.16')

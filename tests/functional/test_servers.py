@@ -78,9 +78,15 @@ def test_shelve_keep_on_host_then_offload(stack):
     stack.wait_for_server(sid, 'ACTIVE')
     assert _action(stack, sid, {'shelve': None}).status_code == 202
     stack.wait_for_server(sid, 'SHELVED')
-    assert _action(stack, sid, {'shelveOffload': None}).status_code == 202
+    denied = _action(stack, sid, {'shelveOffload': None})
+    assert denied.status_code == 403
+    assert denied.json()['forbidden']['message'] == (
+        "Policy doesn't allow os_compute_api:os-shelve:shelve_offload to be "
+        "performed.")
+    assert _action(stack, sid, {'shelveOffload': None},
+                   token='admin:admin').status_code == 202
     stack.wait_for_server(sid, 'SHELVED_OFFLOADED')
-    resp = _action(stack, sid, {'shelveOffload': None})
+    resp = _action(stack, sid, {'shelveOffload': None}, token='admin:admin')
     assert resp.status_code == 409
     assert "while it is in vm_state shelved_offloaded" in resp.text
 

@@ -107,5 +107,3 @@ def build_app(conf, api=None):
                       discovery, v21)
     app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
     return app
-
-

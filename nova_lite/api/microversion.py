@@ -234,8 +234,8 @@ class MicroversionMiddleware:
             version = parse_request_version(environ)
         except exception.InvalidAPIVersionString as error:
             # The request keeps a null version: no version headers.
-            return faults.exception_to_response(error)(environ,
-                                                      start_response)
+            resp = faults.exception_to_response(error)
+            return resp(environ, start_response)
         except VersionNotAvailable as error:
             resp = faults.exception_to_response(error)
             for name, value in version_headers(error.version):

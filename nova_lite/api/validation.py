@@ -206,8 +206,8 @@ def request_body(req):
 
 
 def _in_range(req, min_version, max_version):
-    return microversion.is_supported(req, min_version or
-                                      microversion.MIN_VERSION, max_version)
+    minimum = min_version or microversion.MIN_VERSION
+    return microversion.is_supported(req, minimum, max_version)
 
 
 def schema(request_body_schema, min_version=None, max_version=None):

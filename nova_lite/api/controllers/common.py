@@ -29,8 +29,8 @@ def conflict_for_invalid_state(error, action, server_id):
     if attr is not None and state is not None:
         msg = ("Cannot '%(action)s' instance %(server_id)s while it is in "
                "%(attr)s %(state)s" % {'action': action, 'attr': attr,
-                                        'state': state,
-                                        'server_id': server_id})
+                                       'state': state,
+                                       'server_id': server_id})
     else:
         msg = ("Instance %(server_id)s is in an invalid state for "
                "'%(action)s'" % {'action': action, 'server_id': server_id})

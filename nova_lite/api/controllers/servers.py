@@ -308,7 +308,7 @@ def _legacy_bdm(item):
     out = {'source_type': 'volume', 'destination_type': 'volume',
            'device_name': item.get('device_name'),
            'delete_on_termination': item.get('delete_on_termination',
-                                              False)}
+                                             False)}
     if item.get('snapshot_id'):
         out.update(source_type='snapshot', uuid=item['snapshot_id'])
     elif item.get('volume_id'):
@@ -318,4 +318,3 @@ def _legacy_bdm(item):
     if item.get('device_name') in ('/dev/vda', 'vda'):
         out['boot_index'] = 0
     return out
-

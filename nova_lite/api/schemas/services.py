@@ -50,5 +50,5 @@ index_query = {
 index_query_v275 = copy.deepcopy(index_query)
 index_query_v275['additionalProperties'] = False
 
-QUERY_SCHEMAS = [('2.1', '2.74', index_query), ('2.75', None,
-                                                 index_query_v275)]
+QUERY_SCHEMAS = [('2.1', '2.74', index_query),
+                 ('2.75', None, index_query_v275)]

@@ -12,8 +12,3 @@ def list_opts():
             groups.setdefault(group, []).extend(opts)
     return [(group, opts) for group, opts in groups.items()]
 
-
-def set_defaults(conf):
-    """Defaults of library options as nova_lite ships them."""
-    from oslo_policy import opts as policy_opts
-    policy_opts.set_defaults(conf, policy_file='policy.yaml')

@@ -1,52 +1,139 @@
-"""The policy enforcer: rules from code, overrides from a policy file."""
+"""The policy enforcer: defaults from ``nova_lite.policies``, overrides from
+the optional policy file named by ``[oslo_policy] policy_file``.
 
-from oslo_policy import opts as policy_opts
+``init(conf)`` returns one :class:`Enforcer` per configuration object, built
+on first use. Contexts carry it as ``context.enforcer``, and
+``RequestContext.can()`` calls its :meth:`Enforcer.authorize`.
+
+Scope and new defaults: nova sets neither ``enforce_scope`` nor
+``enforce_new_defaults`` itself and relies on oslo.policy's defaults. In the
+oslo.policy releases nova_lite uses, scope is always enforced (the option is
+gone) and ``enforce_new_defaults`` defaults to True, so nova_lite does not
+touch them either; an operator may still set ``enforce_new_defaults = False``
+to OR each rule with the legacy rule it replaced.
+"""
+
+import logging
+import threading
+
 from oslo_policy import policy as oslo_policy
 
 from nova_lite import exception
 from nova_lite import policies
 
+LOG = logging.getLogger(__name__)
+
+_LOCK = threading.Lock()
+# The enforcer lives on the ConfigOpts it was built from, so it goes away
+# with it (a module-level cache keyed by conf would keep every test's conf
+# alive: the enforcer refers to its conf).
+_ATTR = '_nova_lite_policy_enforcer'
+
+
+def credentials(context):
+    """The credentials dict oslo.policy checks a context against.
+
+    oslo.context's ``to_policy_values()`` (user_id, project_id, roles,
+    system_scope, domain_id, service roles, ...) plus ``is_admin``, which the
+    legacy ``is_admin:True`` rules read and oslo.context leaves out.
+    """
+    creds = dict(context.to_policy_values().items())
+    creds['is_admin'] = bool(getattr(context, 'is_admin', False))
+    return creds
+
+
+def default_target(context):
+    return {'project_id': context.project_id, 'user_id': context.user_id}
+
 
 class Enforcer:
-    """What ``RequestContext.can()`` calls."""
+    """The enforcer contexts carry; wraps an ``oslo_policy.policy.Enforcer``.
+    """
 
     def __init__(self, conf):
         self.conf = conf
-        self._enforcer = oslo_policy.Enforcer(conf, use_conf=True)
-        self._enforcer.register_defaults(policies.list_rules())
-        self._enforcer.load_rules()
+        enforcer = oslo_policy.Enforcer(conf, use_conf=True)
+        # As nova: nearly every default changed with the role based rules;
+        # one warning per rule would drown the log.
+        enforcer.suppress_default_change_warnings = True
+        enforcer.register_defaults(policies.list_rules())
+        # Fail at start-up, not at the first request, on a broken file.
+        enforcer.load_rules()
+        self._enforcer = enforcer
 
     @property
     def oslo_enforcer(self):
         return self._enforcer
 
-    def authorize(self, context, action, target, fatal=True):
-        credentials = context.to_policy_values()
+    def authorize(self, context, action, target=None, fatal=True):
+        """Check ``action`` for ``context`` against ``target``.
+
+        Returns a true value when allowed. When denied, raises
+        ``PolicyNotAuthorized(action=action)`` if ``fatal``, else returns
+        False. A token of the wrong scope (system or domain scoped) counts as
+        denied. An unregistered ``action`` is a programming error: it is
+        logged and ``oslo_policy.policy.PolicyNotRegistered`` propagates
+        whatever ``fatal`` says.
+        """
+        if target is None:
+            target = default_target(context)
+        creds = credentials(context)
         try:
-            allowed = self._enforcer.authorize(
-                action, target, credentials, do_raise=fatal,
+            return self._enforcer.authorize(
+                action, target, creds, do_raise=fatal,
                 exc=exception.PolicyNotAuthorized, action=action)
         except oslo_policy.PolicyNotRegistered:
+            LOG.error('Policy %s is not registered; every action must have '
+                      'a default in nova_lite.policies.', action)
             raise
         except oslo_policy.InvalidScope:
-            if fatal:
-                raise exception.PolicyNotAuthorized(action=action)
-            return False
-        return allowed
+            LOG.debug('Policy %s denied: token scope does not match; '
+                      'credentials %s', action, creds)
+            raise exception.PolicyNotAuthorized(action=action)
+
+    def check_is_admin(self, context):
+        """Whether ``context`` passes ``context_is_admin`` (policy file
+        overrides included); how nova decides ``is_admin`` for Keystone
+        contexts."""
+        return bool(self._enforcer.authorize(
+            'context_is_admin', default_target(context),
+            credentials(context), do_raise=False))
 
 
 def init(conf):
-    """An Enforcer for ``conf``; scope and new defaults enforced."""
-    policy_opts.set_defaults(conf, enforce_scope=True,
-                             enforce_new_defaults=True)
-    return Enforcer(conf)
+    """The process-wide :class:`Enforcer` for ``conf`` (built once)."""
+    with _LOCK:
+        enforcer = vars(conf).get(_ATTR)
+        if enforcer is None:
+            enforcer = Enforcer(conf)
+            setattr(conf, _ATTR, enforcer)
+        return enforcer
+
+
+def reset(conf):
+    """Forget the enforcer of ``conf``; the next init() builds a new one."""
+    with _LOCK:
+        vars(conf).pop(_ATTR, None)
+
+
+def authorize(context, action, target=None, fatal=True):
+    """Module-level spelling of ``context.enforcer.authorize``."""
+    enforcer = getattr(context, 'enforcer', None)
+    if enforcer is None:
+        raise exception.PolicyNotAuthorized(action=action)
+    return enforcer.authorize(context, action, target, fatal=fatal)
 
 
 def get_enforcer():
-    """For oslopolicy-checker and friends (``oslo.policy.enforcer``)."""
+    """The ``oslo.policy.enforcer`` entry point (oslopolicy-checker,
+    oslopolicy-policy-generator, oslopolicy-list-redundant).
+
+    Builds a configuration with nova_lite's options, parses no command line
+    (the tools own it) but does read the default config files for
+    ``nova-lite``, so ``[oslo_policy] policy_file`` is honoured.
+    """
     from nova_lite import conf as nl_conf
 
     conf = nl_conf.new_conf()
-    policy_opts.set_defaults(conf)
     conf([], project='nova-lite')
     return init(conf).oslo_enforcer

@@ -21,6 +21,7 @@ from nova_lite.api import auth
 from nova_lite.api.controllers import root
 from nova_lite.api.controllers import versions
 from nova_lite.api import faults
+from nova_lite.api import images
 from nova_lite.api import microversion
 from nova_lite.api import request_id
 from nova_lite.compute import api as compute_api
@@ -56,10 +57,18 @@ class _RequestEnvironment:
 class _Dispatcher:
     """Route by path prefix, stripping /v2.1 and an optional project id."""
 
-    def __init__(self, root_app, discovery, v21):
+    def __init__(self, conf, root_app, discovery, v21):
+        self.conf = conf
         self.root_app = root_app
         self.discovery = discovery
         self.v21 = v21
+        self.image_app = images.ImageApp(conf)
+        self.identity_app = images.IdentityDiscoveryApp()
+
+    @staticmethod
+    def _mount(environ, prefix):
+        environ['SCRIPT_NAME'] = environ.get('SCRIPT_NAME', '') + prefix
+        environ['PATH_INFO'] = environ['PATH_INFO'][len(prefix):]
 
     def __call__(self, environ, start_response):
         path = environ.get('PATH_INFO', '') or '/'
@@ -67,6 +76,12 @@ class _Dispatcher:
             return self.root_app(environ, start_response)
         if path in ('/v2.1', '/v2.1/'):
             return self.discovery(environ, start_response)
+        if path == '/image' or path.startswith('/image/'):
+            self._mount(environ, '/image')
+            return self.image_app(environ, start_response)
+        if path in ('/identity/v3', '/identity/v3/'):
+            self._mount(environ, '/identity')
+            return self.identity_app(environ, start_response)
         if not path.startswith('/v2.1/'):
             return self.root_app(environ, start_response)
         environ['SCRIPT_NAME'] = environ.get('SCRIPT_NAME', '') + '/v2.1'
@@ -81,6 +96,13 @@ class _Dispatcher:
             environ['nova_lite.url_project_id'] = first
             rest = '/' + '/'.join(segments[2:])
         environ['PATH_INFO'] = rest or '/'
+        if rest.startswith('/v2/images'):
+            # novaclient looks images up through the compute endpoint.
+            resp = images.images_response(
+                self.conf, environ['REQUEST_METHOD'], rest,
+                environ.get('QUERY_STRING', ''))
+            if resp is not None:
+                return resp(environ, start_response)
         return self.v21(environ, start_response)
 
 
@@ -103,7 +125,7 @@ def build_app(conf, api=None):
     discovery = faults.FaultWrapper(discovery)
     discovery = request_id.RequestIdMiddleware(discovery)
 
-    app = _Dispatcher(faults.FaultWrapper(versions.RootApp(conf)),
+    app = _Dispatcher(conf, faults.FaultWrapper(versions.RootApp(conf)),
                       discovery, v21)
     app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
     return app

@@ -1,9 +1,19 @@
-"""Authentication middlewares that build the request context.
+"""Authentication middlewares: they put a ``RequestContext`` (carrying the
+policy enforcer) in ``environ['nova_lite.context']``.
 
-``noauth2`` (the embedded default) trusts ``X-Auth-Token: user:project``;
-``keystone`` runs keystonemiddleware's auth_token and reads the identity
-headers it sets.
+``[api] auth_strategy`` picks one:
+
+* ``noauth2`` -- :class:`NoAuthMiddleware`, nova's test-only scheme: the
+  ``X-Auth-Token`` header *is* the identity, ``user[:project]``.
+* ``keystone`` -- keystonemiddleware's ``auth_token`` validates the token
+  and sets identity headers; :class:`KeystoneContextMiddleware` turns them
+  into the context.
+
+Errors produced here are nova fault bodies
+(``{"unauthorized": {"code": 401, "message": ...}}``).
 """
+
+import logging
 
 from keystonemiddleware import auth_token
 from oslo_middleware import request_id
@@ -14,16 +24,63 @@ import webob.dec
 from nova_lite.api import faults
 from nova_lite import context as nl_context
 
+LOG = logging.getLogger(__name__)
+
 CONTEXT_KEY = 'nova_lite.context'
+
+# keystonemiddleware's wording for a missing or rejected token.
+AUTH_REQUIRED = 'The request you have made requires authentication.'
+
+# What noauth2 contexts get. nova's noauth2 gave no roles at all, which
+# stopped working once the role based defaults were enforced (nova removed
+# noauth2 in 2025). nova's own functional-test API clients send these role
+# sets instead; noauth2 reproduces them so the default rules behave as for a
+# Keystone user with the implied-role chain admin -> member -> reader.
+NOAUTH_ROLES = ('reader', 'member')
+NOAUTH_ADMIN_ROLES = ('reader', 'member', 'admin')
+NOAUTH_ADMIN_USER = 'admin'
+
+
+def unauthorized(message=AUTH_REQUIRED):
+    """A 401 nova fault response."""
+    return faults.fault_response(401, message)
+
+
+def parse_noauth_token(token):
+    """``(user_id, project_id)`` named by a noauth2 token.
+
+    ``user:project``; a token without ``:`` names a project with the
+    user's name. Returns ``(None, None)`` for a token naming no user.
+    """
+    user_id, _sep, project_id = (token or '').strip().partition(':')
+    if not user_id:
+        return None, None
+    return user_id, project_id or user_id
+
+
+def _request_ids(environ):
+    """Request ids set by oslo.middleware's RequestId middleware."""
+    return {'request_id': environ.get(request_id.ENV_REQUEST_ID),
+            'global_request_id': environ.get(request_id.GLOBAL_REQ_ID)}
 
 
 class NoAuthMiddleware:
-    """nova's noauth2: the token names the user and the project.
+    """nova's ``noauth2``: trust ``X-Auth-Token: user[:project]``.
 
-    User ``admin`` is an administrator. Everybody else is a member (and so a
-    reader) of the project the token names, so the default policies work as
-    they do for a Keystone user with the member role. A request without a
-    token gets nova's legacy answer: 204 with a token to use.
+    * ``admin:admin`` -> user ``admin``, project ``admin``, administrator.
+    * ``demo:demo`` -> user ``demo``, project ``demo``.
+    * ``demo`` (no colon) -> user ``demo``, project ``demo``.
+    * User ``admin`` is an administrator (``is_admin``, roles reader, member,
+      admin) in whichever project the token names; every other user gets
+      roles reader and member in the named project. ``X-Roles`` is ignored.
+    * No ``X-Auth-Token`` header: nova's legacy answer -- 204 No Content,
+      ``text/plain``, with ``X-Auth-Token: <user>:<project>`` (from
+      ``X-Auth-User`` / ``X-Auth-Project-Id``, each defaulting to
+      ``admin``) and ``X-Server-Management-Url`` (the request URL, without
+      trailing slash, plus ``/<project>``). The request goes no further.
+    * An ``X-Auth-Token`` naming no user (empty, or ``:project``): 401 fault.
+      (nova built a context with no user; with roles handed out here that
+      would be an anonymous project member.)
     """
 
     def __init__(self, application, enforcer):
@@ -33,32 +90,47 @@ class NoAuthMiddleware:
     @webob.dec.wsgify
     def __call__(self, req):
         if 'X-Auth-Token' not in req.headers:
-            user_id = req.headers.get('X-Auth-User', 'admin')
-            project_id = req.headers.get('X-Auth-Project-Id', 'admin')
-            resp = webob.Response(status=204)
-            resp.headers['X-Auth-Token'] = '%s:%s' % (user_id, project_id)
-            resp.headers['X-Server-Management-Url'] = \
-                req.application_url.rstrip('/') + '/' + project_id
-            resp.content_type = 'text/plain'
-            return resp
+            return self._token_response(req)
         token = req.headers['X-Auth-Token']
-        user_id, _sep, project_id = token.partition(':')
-        project_id = project_id or user_id
-        is_admin = user_id == 'admin'
-        roles = ['reader', 'member'] + (['admin'] if is_admin else [])
+        user_id, project_id = parse_noauth_token(token)
+        if user_id is None:
+            return unauthorized()
+        is_admin = user_id == NOAUTH_ADMIN_USER
+        roles = NOAUTH_ADMIN_ROLES if is_admin else NOAUTH_ROLES
         ctx = nl_context.RequestContext(
             user_id=user_id, project_id=project_id, is_admin=is_admin,
-            roles=roles, remote_address=req.remote_addr,
-            request_id=req.environ.get(request_id.ENV_REQUEST_ID),
-            global_request_id=req.environ.get(
-                request_id.GLOBAL_REQ_ID))
+            roles=list(roles),
+            remote_address=req.remote_addr,
+            **_request_ids(req.environ))
         ctx.enforcer = self.enforcer
         req.environ[CONTEXT_KEY] = ctx
         return self.application
 
+    @staticmethod
+    def _token_response(req):
+        user_id = req.headers.get('X-Auth-User', 'admin')
+        project_id = req.headers.get('X-Auth-Project-Id', 'admin')
+        resp = webob.Response(status=204)
+        resp.headers['X-Auth-Token'] = '%s:%s' % (user_id, project_id)
+        resp.headers['X-Server-Management-Url'] = '/'.join(
+            [req.url.rstrip('/'), project_id])
+        resp.content_type = 'text/plain'
+        return resp
+
 
 class KeystoneContextMiddleware:
-    """Build the context from the headers auth_token validated."""
+    """The context from the headers keystonemiddleware ``auth_token`` set.
+
+    ``X-Identity-Status`` must be ``Confirmed`` (auth_token sets ``Invalid``
+    when ``delay_auth_decision`` lets an unauthenticated request through, and
+    strips any value a client sent) and ``X-User-Id`` must be present;
+    otherwise 401. The rest follows oslo.context's ``from_environ``: user,
+    project, domains, names, roles, system scope, service-token identity,
+    auth token, request id and global request id. Additionally: remote
+    address, the decoded ``X-Service-Catalog`` (undecodable -> 500, as
+    nova), auth_token's auth plugin, and ``is_admin`` decided by the
+    ``context_is_admin`` rule as nova does.
+    """
 
     def __init__(self, application, enforcer):
         self.application = application
@@ -66,9 +138,8 @@ class KeystoneContextMiddleware:
 
     @webob.dec.wsgify
     def __call__(self, req):
-        if req.headers.get('X-Identity-Status', 'Confirmed') != 'Confirmed':
-            return faults.fault_response(
-                401, 'The request you have made requires authentication.')
+        if req.headers.get('X-Identity-Status') != 'Confirmed':
+            return unauthorized()
         catalog = None
         header = req.headers.get('X-Service-Catalog')
         if header is not None:
@@ -81,17 +152,26 @@ class KeystoneContextMiddleware:
             req.environ, remote_address=req.remote_addr,
             service_catalog=catalog,
             user_auth_plugin=req.environ.get('keystone.token_auth'))
-        if ctx.user_id is None:
-            return faults.fault_response(
-                401, 'The request you have made requires authentication.')
-        ctx.is_admin = 'admin' in [r.lower() for r in ctx.roles]
+        if not ctx.user_id:
+            LOG.debug('Neither X-User-Id nor X-User in the request')
+            return unauthorized()
         ctx.enforcer = self.enforcer
+        ctx.is_admin = self.enforcer.check_is_admin(ctx)
         req.environ[CONTEXT_KEY] = ctx
         return self.application
 
 
 def build_auth_pipeline(application, conf, enforcer):
-    if conf.api.auth_strategy == 'keystone':
+    """``application`` behind the middleware ``[api] auth_strategy`` names.
+
+    For ``keystone``, auth_token reads ``[keystone_authtoken]`` from
+    ``conf`` (passed as ``oslo_config_config``; auth_token registers its
+    options there itself).
+    """
+    strategy = conf.api.auth_strategy
+    if strategy == 'keystone':
         inner = KeystoneContextMiddleware(application, enforcer)
         return auth_token.AuthProtocol(inner, {'oslo_config_config': conf})
-    return NoAuthMiddleware(application, enforcer)
+    if strategy == 'noauth2':
+        return NoAuthMiddleware(application, enforcer)
+    raise ValueError('Unknown [api] auth_strategy %r' % strategy)

@@ -12,11 +12,12 @@ from nova_lite.conf import compute
 from nova_lite.conf import conductor
 from nova_lite.conf import database
 from nova_lite.conf import default
+from nova_lite.conf import image
 from nova_lite.conf import libvirt
 from nova_lite.conf import wsgi
 
 _MODULES = (default, api, wsgi, database, conductor, compute, cinder,
-            libvirt)
+            libvirt, image)
 
 
 def register_opts(conf):

@@ -1,19 +1,27 @@
-"""Flavor extra specs policy (flavor list and show need none)."""
+"""Flavor policies.
+
+Listing and showing flavors needs no rule in nova and none here. The one
+rule is nova's extra-specs rule, which from microversion 2.61 decides
+whether flavor bodies include ``extra_specs``; nova_lite serves no
+``os-extra_specs`` sub-resource and no flavor management.
+"""
 
 from oslo_policy import policy
 
 from nova_lite.policies import base
 
 POLICY_ROOT = 'os_compute_api:os-flavor-extra-specs:%s'
+EXTRA_SPECS_INDEX = POLICY_ROOT % 'index'
 
 rules = [
     policy.DocumentedRuleDefault(
-        name=POLICY_ROOT % 'index', check_str=base.PROJECT_READER_OR_ADMIN,
-        description='List extra specs for a flavor. Starting with '
-                    'microversion 2.61, extra specs may be returned in '
-                    'responses for the flavor resource.',
-        operations=[{'method': 'GET', 'path': '/flavors/detail'},
-                    {'method': 'GET', 'path': '/flavors/{flavor_id}'}],
+        name=EXTRA_SPECS_INDEX,
+        check_str=base.PROJECT_READER_OR_ADMIN,
+        description='List the extra specs of a flavor. From microversion '
+                    '2.61 this also decides whether flavor bodies include '
+                    'their extra_specs.',
+        operations=base.operations(('GET', '/flavors/detail'),
+                                   ('GET', '/flavors/{flavor_id}')),
         scope_types=['project']),
 ]
 

@@ -1,80 +1,402 @@
+"""Policy defaults per persona, rule documentation, and the enforcer."""
+
+import importlib.metadata
+import os
+import shutil
+import subprocess
+import sys
+
+from oslo_config import cfg
+from oslo_policy import generator
+from oslo_policy import opts as policy_opts
+from oslo_policy import policy as oslo_policy
 import pytest
+import yaml
 
 from nova_lite import conf as nl_conf
-from nova_lite import context as nl_context
+from nova_lite import context
 from nova_lite import exception
 from nova_lite import policies
 from nova_lite import policy
 
+PROJECT = 'project-a'
+OTHER = 'project-b'
+
+# Personas as Keystone would present them (implied roles expanded).
+PERSONAS = {
+    'admin': dict(user_id='admin', project_id=OTHER,
+                  roles=['admin', 'member', 'reader'], is_admin=True),
+    'manager': dict(user_id='boss', project_id=PROJECT,
+                    roles=['manager', 'member', 'reader']),
+    'member': dict(user_id='alice', project_id=PROJECT,
+                   roles=['member', 'reader']),
+    'reader': dict(user_id='rita', project_id=PROJECT, roles=['reader']),
+    'other_member': dict(user_id='bob', project_id=OTHER,
+                         roles=['member', 'reader']),
+    'no_roles': dict(user_id='nobody', project_id=PROJECT, roles=[]),
+    'service': dict(user_id='cinder', project_id='service',
+                    roles=['service']),
+}
+
+# Who passes, by persona, for each family of defaults.
+ADMIN = {'admin'}
+READER = {'admin', 'manager', 'member', 'reader'}
+MEMBER = {'admin', 'manager', 'member'}
+MANAGER = {'admin', 'manager'}
+SERVICE = {'admin', 'service'}
+
+S = 'os_compute_api:servers:'
+VA = 'os_compute_api:os-volumes-attachments:'
+
+# nova's current defaults, written out independently of nova_lite.policies.
+EXPECTED = {
+    # base personas
+    'context_is_admin': ADMIN,
+    'project_member_api': {'manager', 'member'},
+    'project_reader_api': {'manager', 'member', 'reader'},
+    'project_manager_api': {'manager'},
+    'service_api': {'service'},
+    'project_member_or_admin': MEMBER,
+    'project_reader_or_admin': READER,
+    'project_manager_or_admin': MANAGER,
+    'service_or_admin': SERVICE,
+    # legacy: is_admin:True [or project_id:%(project_id)s]
+    'admin_or_owner': {'admin', 'manager', 'member', 'reader', 'no_roles'},
+    'admin_api': ADMIN,
+    # servers
+    S + 'index': READER,
+    S + 'detail': READER,
+    S + 'index:get_all_tenants': ADMIN,
+    S + 'detail:get_all_tenants': ADMIN,
+    S + 'allow_all_filters': ADMIN,
+    S + 'show': READER,
+    S + 'show:flavor-extra-specs': READER,
+    S + 'show:host_status': ADMIN,
+    S + 'show:host_status:unknown-only': ADMIN,
+    S + 'create': MEMBER,
+    S + 'create:forced_host': ADMIN,
+    S + 'create:attach_volume': MEMBER,
+    S + 'create:attach_network': MEMBER,
+    S + 'create:trusted_certs': MEMBER,
+    S + 'create:zero_disk_flavor': ADMIN,
+    S + 'update': MEMBER,
+    S + 'delete': MEMBER,
+    S + 'start': MEMBER,
+    S + 'stop': MEMBER,
+    S + 'reboot': MEMBER,
+    'os_compute_api:os-shelve:shelve': MEMBER,
+    'os_compute_api:os-shelve:shelve_offload': ADMIN,
+    'os_compute_api:os-shelve:unshelve': MEMBER,
+    'os_compute_api:os-shelve:unshelve_to_host': ADMIN,
+    'os_compute_api:os-lock-server:lock': MEMBER,
+    'os_compute_api:os-lock-server:unlock': MEMBER,
+    'os_compute_api:os-lock-server:unlock:unlock_override': ADMIN,
+    'os_compute_api:os-extended-server-attributes': ADMIN,
+    # flavors
+    'os_compute_api:os-flavor-extra-specs:index': READER,
+    # services
+    'os_compute_api:os-services:list': ADMIN,
+    'os_compute_api:os-services:update': ADMIN,
+    'os_compute_api:os-services:delete': ADMIN,
+    # volume attachments
+    VA + 'index': READER,
+    VA + 'show': READER,
+    VA + 'create': MEMBER,
+    VA + 'update': MEMBER,
+    VA + 'swap': SERVICE,
+    VA + 'delete': MEMBER,
+}
+
+BASE_RULES = {'context_is_admin', 'admin_or_owner', 'admin_api',
+              'project_member_api', 'project_reader_api',
+              'project_manager_api', 'service_api',
+              'project_member_or_admin', 'project_reader_or_admin',
+              'project_manager_or_admin', 'service_or_admin'}
+
+
+def _conf(policy_file=None):
+    conf = nl_conf.new_conf()
+    conf([], project='nova-lite-test', default_config_files=[])
+    policy_opts.set_defaults(conf)  # registers [oslo_policy] for overrides
+    if policy_file is not None:
+        conf.set_override('policy_file', str(policy_file),
+                          group='oslo_policy')
+    return conf
+
 
 @pytest.fixture(scope='module')
 def enforcer():
-    conf = nl_conf.new_conf()
-    conf([])
-    return policy.init(conf)
+    return policy.init(_conf())
 
 
-def _ctx(enforcer, roles, project='p1', user='u1'):
-    ctx = nl_context.RequestContext(user_id=user, project_id=project,
-                                    roles=roles, is_admin='admin' in roles)
+def _context(persona, enforcer=None):
+    ctx = context.RequestContext(**PERSONAS[persona])
     ctx.enforcer = enforcer
     return ctx
 
 
-PERSONAS = {
-    'admin': (['admin', 'member', 'reader'], 'other'),
-    'member': (['member', 'reader'], 'p1'),
-    'reader': (['reader'], 'p1'),
-    'other_member': (['member', 'reader'], 'p2'),
-    'no_roles': ([], 'p1'),
-}
-
-# rule -> personas allowed against a server of project p1
-EXPECTED = {
-    'os_compute_api:servers:show': {'admin', 'member', 'reader'},
-    'os_compute_api:servers:index': {'admin', 'member', 'reader'},
-    'os_compute_api:servers:create': {'admin', 'member'},
-    'os_compute_api:servers:delete': {'admin', 'member'},
-    'os_compute_api:servers:stop': {'admin', 'member'},
-    'os_compute_api:servers:index:get_all_tenants': {'admin'},
-    'os_compute_api:servers:show:host_status': {'admin'},
-    'os_compute_api:os-extended-server-attributes': {'admin'},
-    'os_compute_api:os-shelve:shelve': {'admin', 'member'},
-    'os_compute_api:os-shelve:shelve_offload': {'admin'},
-    'os_compute_api:os-services:list': {'admin'},
-    'os_compute_api:os-services:delete': {'admin'},
-    'os_compute_api:os-volumes-attachments:index': {
-        'admin', 'member', 'reader'},
-    'os_compute_api:os-volumes-attachments:create': {'admin', 'member'},
-    'os_compute_api:os-volumes-attachments:swap': {'admin'},
-}
+def _rules():
+    return {rule.name: rule for rule in policies.list_rules()}
 
 
-@pytest.mark.parametrize('rule', sorted(EXPECTED))
-@pytest.mark.parametrize('persona', sorted(PERSONAS))
-def test_persona_matrix(enforcer, rule, persona):
-    roles, project = PERSONAS[persona]
-    ctx = _ctx(enforcer, roles, project)
-    target = {'project_id': 'p1', 'user_id': 'u1'}
-    allowed = bool(ctx.can(rule, target, fatal=False))
-    assert allowed == (persona in EXPECTED[rule])
-    if not allowed:
-        with pytest.raises(exception.PolicyNotAuthorized) as err:
-            ctx.can(rule, target)
-        assert err.value.format_message() == (
-            "Policy doesn't allow %s to be performed." % rule)
+# -- the rule list ------------------------------------------------------------
 
-
-def test_rules_are_unique_and_documented():
-    names = [r.name for r in policies.list_rules()]
+def test_rule_names_are_unique():
+    names = [rule.name for rule in policies.list_rules()]
     assert len(names) == len(set(names))
-    for rule in policies.list_rules():
-        if rule.name.startswith('os_compute_api'):
-            assert rule.description and rule.operations
-            assert rule.scope_types == ['project']
 
 
-def test_unregistered_rule_is_an_error(enforcer):
-    ctx = _ctx(enforcer, ['admin'])
-    with pytest.raises(Exception):
-        ctx.can('os_compute_api:nope')
+def test_every_rule_is_in_the_persona_matrix():
+    assert set(_rules()) == set(EXPECTED)
+
+
+def test_api_rules_are_documented_project_scoped_with_operations():
+    for name, rule in _rules().items():
+        if name in BASE_RULES:
+            continue
+        assert isinstance(rule, oslo_policy.DocumentedRuleDefault), name
+        assert rule.description.strip(), name
+        assert rule.scope_types == ['project'], name
+        assert rule.operations, name
+        for op in rule.operations:
+            assert op['method'] in ('GET', 'POST', 'PUT', 'DELETE'), name
+            assert op['path'].startswith('/'), name
+
+
+def test_base_rules_have_descriptions():
+    rules = _rules()
+    for name in BASE_RULES:
+        assert rules[name].description.strip(), name
+
+
+def test_legacy_rules_are_deprecated():
+    rules = _rules()
+    for name in ('admin_or_owner', 'admin_api'):
+        assert rules[name].deprecated_for_removal
+        assert rules[name].deprecated_reason
+
+
+def test_api_rules_use_persona_aliases():
+    """Per-resource rules refer to a persona, never to roles directly."""
+    for name, rule in _rules().items():
+        if name not in BASE_RULES:
+            assert rule.check_str.startswith('rule:'), name
+
+
+# -- persona matrix -----------------------------------------------------------
+
+MATRIX = [(rule, persona) for rule in sorted(EXPECTED)
+          for persona in sorted(PERSONAS)]
+
+
+@pytest.mark.parametrize('rule,persona', MATRIX)
+def test_persona_matrix(enforcer, rule, persona):
+    ctx = _context(persona, enforcer)
+    target = {'project_id': PROJECT, 'user_id': 'alice'}
+    allowed = bool(enforcer.authorize(ctx, rule, target, fatal=False))
+    assert allowed == (persona in EXPECTED[rule]), (rule, persona)
+
+
+def test_denied_raises_policy_not_authorized(enforcer):
+    ctx = _context('reader', enforcer)
+    with pytest.raises(exception.PolicyNotAuthorized) as err:
+        ctx.can('os_compute_api:servers:delete', {'project_id': PROJECT})
+    assert err.value.format_message() == (
+        "Policy doesn't allow os_compute_api:servers:delete to be "
+        "performed.")
+
+
+def test_can_defaults_target_to_own_project(enforcer):
+    assert _context('member', enforcer).can('os_compute_api:servers:create')
+    assert not _context('reader', enforcer).can(
+        'os_compute_api:servers:create', fatal=False)
+
+
+def test_empty_target_for_services(enforcer):
+    assert _context('admin', enforcer).can(
+        'os_compute_api:os-services:list', {})
+    assert not _context('member', enforcer).can(
+        'os_compute_api:os-services:list', {}, fatal=False)
+
+
+def test_module_level_authorize(enforcer):
+    ctx = _context('member', enforcer)
+    assert policy.authorize(ctx, VA + 'create', {'project_id': PROJECT})
+    with pytest.raises(exception.PolicyNotAuthorized):
+        policy.authorize(ctx, VA + 'swap', {})
+
+
+def test_context_without_enforcer_is_denied():
+    with pytest.raises(exception.PolicyNotAuthorized):
+        policy.authorize(_context('admin'), S + 'show')
+
+
+def test_unregistered_rule_is_an_error_even_when_not_fatal(enforcer):
+    ctx = _context('admin', enforcer)
+    with pytest.raises(oslo_policy.PolicyNotRegistered):
+        enforcer.authorize(ctx, 'os_compute_api:no-such-rule', {},
+                           fatal=False)
+
+
+@pytest.mark.parametrize('scope', [dict(system_scope='all'),
+                                   dict(domain_id='default')])
+def test_project_rules_deny_other_token_scopes(enforcer, scope):
+    values = dict(PERSONAS['admin'], project_id=None, **scope)
+    ctx = context.RequestContext(**values)
+    ctx.enforcer = enforcer
+    with pytest.raises(exception.PolicyNotAuthorized):
+        ctx.can('os_compute_api:os-services:list', {})
+    assert ctx.can('os_compute_api:os-services:list', {},
+                   fatal=False) is False
+
+
+def test_credentials_map_context_for_oslo_policy():
+    ctx = context.RequestContext(user_id='u', project_id='p',
+                                 roles=['reader'], is_admin=True,
+                                 system_scope='all')
+    creds = policy.credentials(ctx)
+    assert creds['user_id'] == 'u'
+    assert creds['project_id'] == 'p'
+    assert creds['roles'] == ['reader']
+    assert creds['system_scope'] == 'all'
+    assert creds['is_admin'] is True
+    assert isinstance(creds, dict)
+
+
+def test_check_is_admin(enforcer):
+    assert enforcer.check_is_admin(_context('admin'))
+    assert not enforcer.check_is_admin(_context('member'))
+
+
+def test_elevated_context_is_admin(enforcer):
+    ctx = _context('member', enforcer).elevated()
+    assert ctx.can('os_compute_api:os-services:list', {})
+
+
+# -- the enforcer object ------------------------------------------------------
+
+def test_init_returns_one_enforcer_per_conf():
+    conf = _conf()
+    first = policy.init(conf)
+    assert policy.init(conf) is first
+    assert policy.init(_conf()) is not first
+    policy.reset(conf)
+    assert policy.init(conf) is not first
+
+
+def test_new_defaults_are_enforced_by_default(enforcer):
+    assert enforcer.conf.oslo_policy.enforce_new_defaults is True
+    # a legacy owner (no roles) would pass admin_or_owner; not the new rule
+    ctx = _context('no_roles', enforcer)
+    assert not ctx.can(S + 'show', {'project_id': PROJECT}, fatal=False)
+
+
+def test_old_defaults_when_operator_disables_new_defaults():
+    conf = _conf()
+    conf.set_override('enforce_new_defaults', False, group='oslo_policy')
+    ctx = _context('no_roles', policy.init(conf))
+    assert ctx.can(S + 'show', {'project_id': PROJECT})
+    assert not ctx.can(S + 'show', {'project_id': OTHER}, fatal=False)
+
+
+def test_missing_policy_file_is_fine():
+    conf = _conf()
+    assert conf.oslo_policy.policy_file == 'policy.yaml'
+    assert _context('member', policy.init(conf)).can(S + 'create')
+
+
+def test_policy_file_overrides_defaults(tmp_path):
+    path = tmp_path / 'policy.yaml'
+    path.write_text(yaml.safe_dump({
+        'os_compute_api:os-services:list': 'rule:project_reader_api',
+        VA + 'swap': '!',
+    }))
+    enforcer = policy.init(_conf(policy_file=path))
+    member = _context('member', enforcer)
+    assert member.can('os_compute_api:os-services:list',
+                      {'project_id': PROJECT})
+    assert not _context('admin', enforcer).can(VA + 'swap', {}, fatal=False)
+    # untouched rules keep their defaults
+    assert not member.can('os_compute_api:os-services:delete', {},
+                          fatal=False)
+
+
+def test_context_is_admin_override_changes_admin_rules(tmp_path):
+    path = tmp_path / 'policy.yaml'
+    path.write_text(yaml.safe_dump({'context_is_admin': 'role:superuser'}))
+    enforcer = policy.init(_conf(policy_file=path))
+    su = context.RequestContext(user_id='su', project_id=OTHER,
+                                roles=['superuser'])
+    su.enforcer = enforcer
+    assert su.can('os_compute_api:os-services:list', {})
+    assert enforcer.check_is_admin(su)
+    assert not _context('admin', enforcer).can(
+        'os_compute_api:os-services:list', {}, fatal=False)
+
+
+def test_get_enforcer_for_oslopolicy_tools(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv('HOME', str(tmp_path))
+    enforcer = policy.get_enforcer()
+    assert isinstance(enforcer, oslo_policy.Enforcer)
+    assert set(enforcer.registered_rules) == set(EXPECTED)
+    assert enforcer.rules
+
+
+# -- sample generation --------------------------------------------------------
+
+def test_sample_generator_renders_every_rule(monkeypatch, tmp_path):
+    """What ``oslopolicy-sample-generator --namespace nova_lite`` does,
+    with list_rules() in place of the entry point lookup (so it runs
+    without the package installed)."""
+    monkeypatch.setattr(generator, 'get_policies_dict',
+                        lambda namespaces: {'nova_lite':
+                                            policies.list_rules()})
+    out = tmp_path / 'policy.yaml.sample'
+    generator.generate_sample(
+        ['--namespace', 'nova_lite', '--output-file', str(out)],
+        conf=cfg.ConfigOpts())
+    text = out.read_text()
+    for name in EXPECTED:
+        assert '#"%s":' % name in text, name
+    # all commented out: loading the sample overrides nothing
+    assert yaml.safe_load(text) is None
+
+
+def _entry_point_installed():
+    eps = importlib.metadata.entry_points(group='oslo.policy.policies')
+    return any(ep.name == 'nova_lite' for ep in eps)
+
+
+def _tool(name):
+    """A console script of this interpreter's environment (the venv need
+    not be on PATH)."""
+    path = os.path.join(os.path.dirname(sys.executable), name)
+    return path if os.path.exists(path) else shutil.which(name)
+
+
+@pytest.mark.skipif(not _entry_point_installed() or
+                    not _tool('oslopolicy-sample-generator'),
+                    reason='nova_lite is not installed (pip install -e .)')
+def test_sample_generator_cli(tmp_path):
+    out = tmp_path / 'policy.yaml.sample'
+    subprocess.run([_tool('oslopolicy-sample-generator'),
+                    '--namespace', 'nova_lite', '--output-file', str(out)],
+                   check=True)
+    assert '"os_compute_api:os-volumes-attachments:swap"' in out.read_text()
+
+
+@pytest.mark.skipif(not _entry_point_installed() or
+                    not _tool('oslopolicy-policy-generator'),
+                    reason='nova_lite is not installed (pip install -e .)')
+def test_policy_generator_cli_uses_get_enforcer(tmp_path):
+    """``oslopolicy-policy-generator`` goes through get_enforcer()."""
+    out = tmp_path / 'effective.yaml'
+    subprocess.run([_tool('oslopolicy-policy-generator'),
+                    '--namespace', 'nova_lite', '--output-file', str(out)],
+                   check=True, cwd=str(tmp_path),
+                   env={'HOME': str(tmp_path), 'PATH': '/usr/bin:/bin'})
+    effective = yaml.safe_load(out.read_text())
+    assert effective['os_compute_api:os-services:list'] == \
+        'rule:context_is_admin'
+    assert set(effective) == set(EXPECTED)

@@ -21,6 +21,7 @@ from nova_lite.api.views import servers as views
 from nova_lite import block_device
 from nova_lite import context as nl_context
 from nova_lite import exception
+from nova_lite.image import catalog as image_catalog
 from nova_lite.objects import flavor as flavor_obj
 from nova_lite.objects import service as service_obj
 
@@ -197,6 +198,11 @@ class ServersController(rest.RestController):
         if min_count > max_count:
             raise webob.exc.HTTPBadRequest(
                 explanation='min_count must be <= max_count')
+        if image_ref:
+            try:
+                image_catalog.get(conf, image_ref)
+            except exception.ImageNotFound as error:
+                raise common.bad_request(error)
         flavor_id = _id_from_href(server['flavorRef'])
         try:
             flavor = flavor_obj.get_by_flavor_id(ctx, flavor_id)

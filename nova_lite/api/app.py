@@ -16,6 +16,7 @@ import re
 from oslo_middleware import http_proxy_to_wsgi
 from oslo_middleware import sizelimit
 import pecan
+import webob
 
 from nova_lite.api import auth
 from nova_lite.api.controllers import root
@@ -24,7 +25,9 @@ from nova_lite.api import faults
 from nova_lite.api import images
 from nova_lite.api import microversion
 from nova_lite.api import request_id
+from nova_lite.api import validation
 from nova_lite.compute import api as compute_api
+from nova_lite import exception
 from nova_lite import policy
 
 _PROJECT_ID_RE = re.compile(r'^[0-9a-zA-Z_\-]+$')
@@ -43,6 +46,15 @@ class _RequestEnvironment:
         environ['nova_lite.compute_api'] = self.api
         # Responses are always JSON; keep pecan out of Accept negotiation.
         environ['HTTP_ACCEPT'] = '*/*'
+        if environ.get('REQUEST_METHOD') in ('POST', 'PUT', 'PATCH'):
+            # Parse (and cache) the body once, with nova's errors, and keep
+            # pecan from merging JSON keys into controller arguments.
+            try:
+                validation.request_body(webob.Request(environ))
+            except exception.NovaLiteException as error:
+                resp = faults.exception_to_response(error)
+                return resp(environ, start_response)
+            environ['CONTENT_TYPE'] = 'application/octet-stream'
         url_project = environ.get('nova_lite.url_project_id')
         ctx = environ.get('nova_lite.context')
         if url_project and ctx is not None and \

@@ -11,4 +11,3 @@ def list_opts():
         for group, opts in module.list_opts().items():
             groups.setdefault(group, []).extend(opts)
     return [(group, opts) for group, opts in groups.items()]
-

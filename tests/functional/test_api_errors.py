@@ -130,3 +130,44 @@ def test_flavors(stack):
     detail = stack.request('GET', '/v2.1/flavors/detail?limit=2').json()
     assert len(detail['flavors']) == 2 and detail['flavors_links']
     _fault(stack.request('GET', '/v2.1/flavors/nope'), 404, 'itemNotFound')
+
+
+@pytest.mark.parametrize('raw', [
+    b'\xff\xfe{"server": 1}',
+    b'[' * 5000 + b']' * 5000,
+    b'{"server": {"name": "\xc3\x28", "flavorRef": "1"}}',
+])
+def test_undecodable_bodies(stack, raw):
+    resp = stack.request('POST', '/v2.1/servers', data=raw,
+                         headers={'Content-Type': 'application/json'})
+    assert resp.status_code == 400
+    assert 'badRequest' in resp.json()
+
+
+def test_put_and_actions_on_missing_servers(stack):
+    missing = str(uuid.uuid4())
+    resp = stack.request('PUT', '/v2.1/servers/%s' % missing,
+                         json={'server': {'name': 'x'}})
+    _fault(resp, 404, 'itemNotFound')
+    resp = stack.request('POST', '/v2.1/servers/%s/action' % missing,
+                         json={'os-stop': None})
+    _fault(resp, 404, 'itemNotFound')
+    resp = stack.request('DELETE', '/v2.1/servers/%s' % missing)
+    _fault(resp, 404, 'itemNotFound')
+
+
+def test_unknown_image_is_refused(stack):
+    resp = stack.request('POST', '/v2.1/servers', json={'server': {
+        'name': 'x', 'flavorRef': '1',
+        'imageRef': '11111111-2222-3333-4444-555555555555'}})
+    assert _fault(resp, 400, 'badRequest') == (
+        'Image 11111111-2222-3333-4444-555555555555 could not be found.')
+
+
+def test_query_params_before_and_after_2_75(stack):
+    assert stack.request('GET', '/v2.1/servers?bogus=1',
+                         version='2.74').status_code == 200
+    resp = stack.request('GET', '/v2.1/servers?bogus=1', version='2.75')
+    assert 'bogus' in _fault(resp, 400, 'badRequest')
+    resp = stack.request('GET', '/v2.1/servers?limit=-1')
+    _fault(resp, 400, 'badRequest')

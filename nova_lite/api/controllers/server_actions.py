@@ -1,6 +1,5 @@
 """POST /servers/{id}/action: power, reboot and shelve actions."""
 
-from oslo_serialization import jsonutils
 import pecan
 from pecan import rest
 import webob.exc
@@ -30,11 +29,7 @@ class ServerActionsController(rest.RestController):
 
     @expose(status=202)
     def post(self, server_id, **kwargs):
-        try:
-            body = jsonutils.loads(pecan.request.body or b'null')
-        except ValueError:
-            raise webob.exc.HTTPBadRequest(
-                explanation='Malformed request body')
+        body = validation.request_body(pecan.request)
         if not isinstance(body, dict) or len(body) != 1:
             raise webob.exc.HTTPBadRequest(
                 explanation='Malformed request body')

@@ -117,3 +117,28 @@ def test_versions_match_tempest_schemas(stack):
     client = versions_client.VersionsClient(auth, 'compute', 'RegionOne')
     client.list_versions()
     client.get_version_by_url(stack.base + '/v2.1')
+
+
+@pytest.mark.parametrize('version', ['2.1', '2.11', '2.53', '2.69', '2.89'])
+def test_services_match_tempest_schemas(stack, at_version, version):
+    from tempest.lib.services.compute import services_client
+    at_version(version)
+    auth = _AuthProvider(stack.base + '/v2.1', 'admin:admin')
+    client = services_client.ServicesClient(auth, 'compute', 'RegionOne')
+    services = client.list_services()['services']
+    client.list_services(binary='nova-compute', host='compute1')
+    compute = [s for s in services if s['binary'] == 'nova-compute'][0]
+    if version == '2.1':
+        client.disable_service(host='compute1', binary='nova-compute')
+        client.disable_log_reason(host='compute1', binary='nova-compute',
+                                  disabled_reason='x')
+        client.enable_service(host='compute1', binary='nova-compute')
+    elif version == '2.11':
+        client.update_forced_down(host='compute1', binary='nova-compute',
+                                  forced_down=True)
+        client.update_forced_down(host='compute1', binary='nova-compute',
+                                  forced_down=False)
+    else:
+        client.update_service(compute['id'], status='disabled',
+                              disabled_reason='maintenance')
+        client.update_service(compute['id'], status='enabled')

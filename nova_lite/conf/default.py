@@ -3,18 +3,21 @@ import socket
 
 from oslo_config import cfg
 
-core_opts = [
-    cfg.StrOpt('state_path',
-               default=os.path.join(os.path.expanduser('~'), '.nova-lite'),
-               help='Top-level directory for maintaining nova_lite state: '
-                    'the SQLite databases of the embedded default and the '
-                    'instance files of the fake and libvirt drivers.'),
+cli_opts = [
     cfg.StrOpt('host',
                default=socket.gethostname(),
                sample_default='<current_hostname>',
                help='Hostname, FQDN or IP address of this host. Used as '
                     'the name of the compute service record and as its RPC '
                     'server name; must be unique within a cell.'),
+]
+
+core_opts = [
+    cfg.StrOpt('state_path',
+               default=os.path.join(os.path.expanduser('~'), '.nova-lite'),
+               help='Top-level directory for maintaining nova_lite state: '
+                    'the SQLite databases of the embedded default and the '
+                    'instance files of the fake and libvirt drivers.'),
     cfg.StrOpt('my_ip', default='127.0.0.1',
                help='IP address of this host, given to block storage in the '
                     'host connector.'),
@@ -51,8 +54,9 @@ core_opts = [
 
 
 def register_opts(conf):
+    conf.register_cli_opts(cli_opts)
     conf.register_opts(core_opts)
 
 
 def list_opts():
-    return {'DEFAULT': core_opts}
+    return {'DEFAULT': cli_opts + core_opts}

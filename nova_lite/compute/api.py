@@ -99,10 +99,12 @@ class API:
                 marker_inst, _cell = self.get(ctxt, marker)
             except exception.InstanceNotFound:
                 raise exception.MarkerNotFound(marker=marker)
+        # Build requests are read first: a server the conductor places in a
+        # cell meanwhile is then found there too, and the cell copy wins.
+        building = []
+        if filters.get('deleted', False) is not True:
+            building = self._build_requests(context, filters)
         results = []
-        deleted = filters.get('deleted', False)
-        if deleted is not True:
-            results.extend(self._build_requests(context, filters))
         for cell in cell_mapping.get_all_cells(context):
             cctxt = nl_context.target_cell(context, cell)
             try:
@@ -114,6 +116,8 @@ class API:
             except Exception:
                 LOG.warning('Cell %s did not answer the server list',
                             cell.name, exc_info=True)
+        in_cells = {inst.uuid for inst in results}
+        results.extend(i for i in building if i.uuid not in in_cells)
         results = _sort(results, sort_keys, sort_dirs)
         if marker_inst is not None:
             results = [r for r in results

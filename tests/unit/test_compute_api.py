@@ -54,3 +54,29 @@ def test_merge_sort_and_marker_across_sources():
 def test_hostname_from_display_name(name, expected):
     got = compute_api._hostname(name, 'uuid-1')
     assert got == (expected or 'server-uuid-1')
+
+
+def test_server_being_placed_is_listed_once(monkeypatch):
+    """A server in both a build request and a cell appears once."""
+    from nova_lite.objects import build_request
+    from nova_lite.objects import cell_mapping
+    from nova_lite.objects import instance as instance_obj
+
+    t = datetime.datetime(2026, 1, 1)
+    building = types.SimpleNamespace(uuid='a', created_at=t, vm_state='building',
+                                     task_state='scheduling', bdms=[])
+    placed = types.SimpleNamespace(uuid='a', created_at=t, vm_state='building',
+                                   task_state='spawning', bdms=[])
+    cell = types.SimpleNamespace(uuid='c1', name='cell1', db_connection=None,
+                                 database_connection='sqlite://')
+    monkeypatch.setattr(build_request, 'get_all_instances',
+                        lambda ctx, project_id=None: [building])
+    monkeypatch.setattr(cell_mapping, 'get_all_cells', lambda ctx: [cell])
+    monkeypatch.setattr(instance_obj, 'get_all',
+                        lambda *a, **kw: [placed])
+    monkeypatch.setattr(compute_api.nl_context, 'target_cell',
+                        lambda ctx, c: ctx)
+    api = compute_api.API.__new__(compute_api.API)
+    got = api.get_all(types.SimpleNamespace(), {}, ['created_at', 'uuid'],
+                      ['desc', 'desc'])
+    assert got == [placed]

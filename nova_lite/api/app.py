@@ -5,8 +5,8 @@ Middleware, outermost first:
 ``/``            root version list (no request id, no microversion)
 ``/v2.1[/]``     proxy headers -> request id -> fault wrapper -> microversion
                  -> version document (unauthenticated, as nova serves it)
-``/v2.1/...``    proxy headers -> request id -> fault wrapper -> body size
-                 limit -> microversion -> authentication (noauth2 or
+``/v2.1/...``    proxy headers -> request id -> fault wrapper -> request
+                 log -> body size limit -> microversion -> authentication (noauth2 or
                  keystone) -> request environment -> pecan
 anything else    300 Multiple Choices
 """
@@ -25,6 +25,7 @@ from nova_lite.api import faults
 from nova_lite.api import images
 from nova_lite.api import microversion
 from nova_lite.api import request_id
+from nova_lite.api import request_log
 from nova_lite.api import validation
 from nova_lite.compute import api as compute_api
 from nova_lite import exception
@@ -130,6 +131,7 @@ def build_app(conf, api=None):
     v21 = auth.build_auth_pipeline(v21, conf, enforcer)
     v21 = microversion.MicroversionMiddleware(v21)
     v21 = sizelimit.RequestBodySizeLimiter(v21, conf)
+    v21 = request_log.RequestLog(v21)
     v21 = faults.FaultWrapper(v21)
     v21 = request_id.RequestIdMiddleware(v21)
 

@@ -108,16 +108,11 @@ class ConductorManager:
         mapping = cell_mapping.get_instance_mapping(context, instance_uuid)
         cctxt = nl_context.target_cell(context, mapping.cell_mapping)
         try:
-            host, cell = host_selection.select_destination(context, self.conf)
+            host, cell = host_selection.select_destination(
+                context, self.conf, cell_uuid=mapping.cell_mapping.uuid)
         except exception.NoValidHost as error:
             instance_fault.create(cctxt, instance_fault.fault_values(
                 instance_uuid, error))
-            instance_obj.update(cctxt, instance_uuid, {'task_state': None})
-            return
-        if cell.uuid != mapping.cell_mapping.uuid:
-            # Servers do not move between cells; stay in the current one.
-            LOG.warning('Selected host %s is in another cell than server %s',
-                        host, instance_uuid)
             instance_obj.update(cctxt, instance_uuid, {'task_state': None})
             return
         self.compute_rpcapi.unshelve_instance(context, host, instance_uuid,

@@ -17,35 +17,12 @@ from nova_lite.objects import service as service_obj
 LOG = logging.getLogger(__name__)
 
 
-def discover_hosts(context):
-    """Map unmapped compute hosts of every cell; return the new host names."""
-    mapped = cell_mapping.get_mapped_hosts(context)
-    added = []
+def _computes_by_cell(context, skip_disabled_cells=False, cell_uuid=None):
+    """Yield ``(cell, cell_context, compute services)`` of answering cells."""
     for cell in cell_mapping.get_all_cells(context):
-        if cell.is_cell0:
+        if cell.is_cell0 or (skip_disabled_cells and cell.disabled):
             continue
-        cctxt = nl_context.target_cell(context, cell)
-        try:
-            services = service_obj.get_all(cctxt, binary='nova-compute')
-        except Exception:
-            LOG.warning('Cell %s did not answer during host discovery',
-                        cell.name, exc_info=True)
-            continue
-        for svc in services:
-            if svc.host not in mapped:
-                if cell_mapping.map_host(context, svc.host, cell.id):
-                    added.append(svc.host)
-                    mapped[svc.host] = cell.id
-                    LOG.info('Mapped compute host %s to cell %s', svc.host,
-                             cell.name)
-    return added
-
-
-def _candidates(context, conf, exclude):
-    mapped = cell_mapping.get_mapped_hosts(context)
-    out = []
-    for cell in cell_mapping.get_all_cells(context):
-        if cell.is_cell0 or cell.disabled:
+        if cell_uuid is not None and cell.uuid != cell_uuid:
             continue
         cctxt = nl_context.target_cell(context, cell)
         try:
@@ -54,6 +31,29 @@ def _candidates(context, conf, exclude):
             LOG.warning('Cell %s is not answering; skipping its hosts',
                         cell.name, exc_info=True)
             continue
+        yield cell, cctxt, services
+
+
+def discover_hosts(context):
+    """Map unmapped compute hosts of every cell; return the new host names."""
+    mapped = cell_mapping.get_mapped_hosts(context)
+    added = []
+    for cell, _cctxt, services in _computes_by_cell(context):
+        for svc in services:
+            if svc.host not in mapped and \
+                    cell_mapping.map_host(context, svc.host, cell.id):
+                added.append(svc.host)
+                mapped[svc.host] = cell.id
+                LOG.info('Mapped compute host %s to cell %s', svc.host,
+                         cell.name)
+    return added
+
+
+def _candidates(context, conf, exclude, cell_uuid=None):
+    mapped = cell_mapping.get_mapped_hosts(context)
+    out = []
+    for cell, cctxt, services in _computes_by_cell(
+            context, skip_disabled_cells=True, cell_uuid=cell_uuid):
         for svc in services:
             if svc.host in exclude or mapped.get(svc.host) != cell.id:
                 continue
@@ -64,11 +64,15 @@ def _candidates(context, conf, exclude):
     return out
 
 
-def select_destination(context, conf, exclude=()):
-    """Return ``(host, cell_mapping)`` or raise NoValidHost."""
-    candidates = _candidates(context, conf, set(exclude))
+def select_destination(context, conf, exclude=(), cell_uuid=None):
+    """Return ``(host, cell_mapping)`` or raise NoValidHost.
+
+    ``cell_uuid`` restricts the choice to one cell (servers do not move
+    between cells).
+    """
+    candidates = _candidates(context, conf, set(exclude), cell_uuid)
     if not candidates and discover_hosts(context):
-        candidates = _candidates(context, conf, set(exclude))
+        candidates = _candidates(context, conf, set(exclude), cell_uuid)
     if not candidates:
         raise exception.NoValidHost(reason='')
     candidates.sort(key=lambda c: (c[0], c[1]))

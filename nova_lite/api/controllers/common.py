@@ -3,7 +3,19 @@
 import pecan
 import webob.exc
 
+from nova_lite.api import validation
 from nova_lite import exception
+
+
+def with_schemas(entries, query=False):
+    """Apply validation decorators for every (min, max, schema) entry."""
+    deco = validation.query_schema if query else validation.schema
+
+    def decorator(func):
+        for min_v, max_v, schema in entries:
+            func = deco(schema, min_v, max_v)(func)
+        return func
+    return decorator
 
 
 def context():

@@ -6,7 +6,6 @@ from pecan import rest
 import webob.exc
 
 from nova_lite.api.controllers import common
-from nova_lite.api.controllers.servers import with_schemas
 from nova_lite.api.expose import expose
 from nova_lite.api import microversion
 from nova_lite.api.schemas import flavors as schemas
@@ -77,12 +76,12 @@ class FlavorsController(rest.RestController):
             ctx.can(FLAVOR_EXTRA_SPECS, fatal=False))
 
     @expose()
-    @with_schemas(schemas.INDEX_QUERY_SCHEMAS, query=True)
+    @common.with_schemas(schemas.INDEX_QUERY_SCHEMAS, query=True)
     def get_all(self, **kwargs):
         return self._list(is_detail=False)
 
     @expose()
-    @with_schemas(schemas.INDEX_QUERY_SCHEMAS, query=True)
+    @common.with_schemas(schemas.INDEX_QUERY_SCHEMAS, query=True)
     def detail(self, **kwargs):
         return self._list(is_detail=True)
 

@@ -15,7 +15,6 @@ from nova_lite.api.expose import expose
 from nova_lite.api.expose import Result
 from nova_lite.api import microversion
 from nova_lite.api.schemas import servers as schemas
-from nova_lite.api import validation
 from nova_lite.api.views import links
 from nova_lite.api.views import servers as views
 from nova_lite import block_device
@@ -30,17 +29,6 @@ LOG = logging.getLogger(__name__)
 SERVERS = 'os_compute_api:servers:%s'
 EXTENDED_ATTRS = 'os_compute_api:os-extended-server-attributes'
 FLAVOR_EXTRA_SPECS = 'os_compute_api:servers:show:flavor-extra-specs'
-
-
-def with_schemas(entries, query=False):
-    """Apply validation decorators for every (min, max, schema) entry."""
-    deco = validation.query_schema if query else validation.schema
-
-    def decorator(func):
-        for min_v, max_v, schema in entries:
-            func = deco(schema, min_v, max_v)(func)
-        return func
-    return decorator
 
 
 def get_server(ctx, server_id, read_deleted=None):
@@ -86,6 +74,14 @@ def _view_options(ctx, req):
         'show_extra_specs': microversion.is_supported(req, '2.47') and bool(
             ctx.can(FLAVOR_EXTRA_SPECS, fatal=False)),
     }
+
+
+def _render(view, ctx, req, instance, cell):
+    opts = _view_options(ctx, req)
+    host_status = None
+    if opts['show_host_status']:
+        host_status = _host_status(ctx, instance, cell)
+    return view(req, instance, host_status=host_status, **opts)
 
 
 def _id_from_href(value):
@@ -146,12 +142,12 @@ class ServersController(rest.RestController):
                             next_marker=next_marker, **opts)
 
     @expose()
-    @with_schemas(schemas.QUERY_SCHEMAS, query=True)
+    @common.with_schemas(schemas.QUERY_SCHEMAS, query=True)
     def get_all(self, **kwargs):
         return self._list(is_detail=False)
 
     @expose()
-    @with_schemas(schemas.QUERY_SCHEMAS, query=True)
+    @common.with_schemas(schemas.QUERY_SCHEMAS, query=True)
     def detail(self, **kwargs):
         return self._list(is_detail=True)
 
@@ -163,16 +159,12 @@ class ServersController(rest.RestController):
         req = pecan.request
         instance, cell = get_server(ctx, server_id)
         ctx.can(SERVERS % 'show', {'project_id': instance.project_id})
-        opts = _view_options(ctx, req)
-        host_status = None
-        if opts['show_host_status']:
-            host_status = _host_status(ctx, instance, cell)
-        return views.show(req, instance, host_status=host_status, **opts)
+        return _render(views.show, ctx, req, instance, cell)
 
     # -- create --------------------------------------------------------------------
 
     @expose(status=202)
-    @with_schemas(schemas.CREATE_SCHEMAS)
+    @common.with_schemas(schemas.CREATE_SCHEMAS)
     def post(self, **kwargs):
         body = kwargs['body']
         ctx = common.context()
@@ -249,7 +241,7 @@ class ServersController(rest.RestController):
     # -- update --------------------------------------------------------------------
 
     @expose()
-    @with_schemas(schemas.UPDATE_SCHEMAS)
+    @common.with_schemas(schemas.UPDATE_SCHEMAS)
     def put(self, server_id, **kwargs):
         body = kwargs['body']
         ctx = common.context()
@@ -273,11 +265,7 @@ class ServersController(rest.RestController):
         except exception.InstanceInvalidState as error:
             raise common.conflict_for_invalid_state(error, 'update',
                                                     server_id)
-        opts = _view_options(ctx, req)
-        host_status = None
-        if opts['show_host_status']:
-            host_status = _host_status(ctx, instance, cell)
-        return views.update(req, instance, host_status=host_status, **opts)
+        return _render(views.update, ctx, req, instance, cell)
 
     # -- delete --------------------------------------------------------------------
 

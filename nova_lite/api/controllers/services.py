@@ -10,7 +10,6 @@ from nova_lite.api.controllers import common
 from nova_lite.api.expose import expose
 from nova_lite.api import microversion
 from nova_lite.api.schemas import services as schemas
-from nova_lite.api import validation
 from nova_lite import cells
 from nova_lite import context as nl_context
 from nova_lite import exception
@@ -20,16 +19,6 @@ from nova_lite.objects import service as service_obj
 
 POLICY = 'os_compute_api:os-services:%s'
 _HIDDEN_BINARIES = ('nova-osapi_compute', 'nova-metadata')
-
-
-def _with_schemas(entries, query=False):
-    deco = validation.query_schema if query else validation.schema
-
-    def decorator(func):
-        for min_v, max_v, schema in entries:
-            func = deco(schema, min_v, max_v)(func)
-        return func
-    return decorator
 
 
 def _updated_at(svc):
@@ -91,7 +80,7 @@ def _find(ctx, service_id):
 class ServicesController(rest.RestController):
 
     @expose()
-    @_with_schemas(schemas.QUERY_SCHEMAS, query=True)
+    @common.with_schemas(schemas.QUERY_SCHEMAS, query=True)
     def get_all(self, **kwargs):
         ctx = common.context()
         req = pecan.request
@@ -105,7 +94,7 @@ class ServicesController(rest.RestController):
                              for svc, _cell in services]}
 
     @expose()
-    @_with_schemas(schemas.UPDATE_SCHEMAS)
+    @common.with_schemas(schemas.UPDATE_SCHEMAS)
     def put(self, service_id, **kwargs):
         body = kwargs['body']
         req = pecan.request

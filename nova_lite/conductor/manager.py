@@ -13,13 +13,14 @@ from nova_lite.objects import build_request
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import instance_fault
+from nova_lite.objects import service as service_obj
 from nova_lite.scheduler import host_selection
 
 LOG = logging.getLogger(__name__)
 
 
 class ConductorManager:
-    target = messaging.Target(version='1.0')
+    target = messaging.Target(version='1.1')
 
     def __init__(self, conf):
         self.conf = conf
@@ -32,6 +33,18 @@ class ConductorManager:
             return
         self._last_discovery = time.monotonic()
         host_selection.discover_hosts(context)
+
+    # -- service versions ------------------------------------------------------
+
+    def get_minimum_service_version(self, context, binary):
+        """Minimum version of ``binary`` over every cell that answers.
+
+        Cells that fail or time out are skipped; 0 when none answers, so
+        that features gated on it fail closed. Cached briefly.
+        """
+        return service_obj.get_minimum_version_all_cells(
+            context, [binary], timeout=self.conf.conductor.cell_timeout,
+            cache_ttl=self.conf.conductor.service_version_cache_time)
 
     # -- builds ----------------------------------------------------------------
 

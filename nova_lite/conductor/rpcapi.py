@@ -3,12 +3,13 @@
 History:
 
 * 1.0 - schedule_and_build_instances, unshelve_instance
+* 1.1 - get_minimum_service_version
 """
 
 from nova_lite import rpc
 
 TOPIC = 'conductor'
-VERSION = '1.0'
+VERSION = '1.1'
 
 
 class ConductorAPI:
@@ -25,3 +26,8 @@ class ConductorAPI:
     def unshelve_instance(self, ctxt, instance_uuid):
         cctxt = self.client.prepare(version='1.0')
         cctxt.cast(ctxt, 'unshelve_instance', instance_uuid=instance_uuid)
+
+    def get_minimum_service_version(self, ctxt, binary):
+        """The minimum version of ``binary`` over all cells (a call)."""
+        cctxt = self.client.prepare(version='1.1')
+        return cctxt.call(ctxt, 'get_minimum_service_version', binary=binary)

@@ -7,6 +7,13 @@ conductor_group = cfg.OptGroup('conductor', title='Conductor options')
 conductor_opts = [
     cfg.IntOpt('workers', default=4, min=1,
                help='Threads of the conductor RPC server executor.'),
+    cfg.IntOpt('cell_timeout', default=60, min=1,
+               help='Seconds to wait for each cell database when gathering '
+                    'answers from all cells; a cell slower than this is '
+                    'skipped and logged.'),
+    cfg.IntOpt('service_version_cache_time', default=10, min=0,
+               help='Seconds the minimum service versions over all cells '
+                    'are cached by the conductor; 0 disables the cache.'),
 ]
 
 scheduler_group = cfg.OptGroup('scheduler', title='Scheduler options')

@@ -144,3 +144,15 @@ def test_delete(stack):
     done = stack.request('DELETE', path, token=ADMIN, version='2.53')
     assert done.status_code == 204
     assert _services(stack, binary='nova-compute') == []
+
+
+def test_conductor_answers_minimum_compute_version(stack):
+    from nova_lite.conductor import rpcapi as conductor_rpcapi
+    from nova_lite import context as nl_context
+    from nova_lite.objects import service as service_obj
+    api = conductor_rpcapi.ConductorAPI(stack.conf)
+    ctxt = nl_context.get_admin_context()
+    assert api.get_minimum_service_version(ctxt, 'nova-compute') == \
+        service_obj.SERVICE_VERSION
+    # No conductor-side answer for a binary that runs nowhere: 0.
+    assert api.get_minimum_service_version(ctxt, 'nova-nothing') == 0

@@ -13,6 +13,7 @@ import string
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
+from nova_lite import cells
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
@@ -86,9 +87,13 @@ class API:
         raise exception.InstanceNotFound(instance_id=uuid)
 
     def get_all(self, context, filters, sort_keys, sort_dirs, limit=None,
-                marker=None):
+                marker=None, cell_down_support=False):
         """Servers of all cells and build requests, merged in sort order.
 
+        Cells are asked in parallel; one that fails or does not answer in
+        ``[conductor] cell_timeout`` is skipped, or, with
+        ``cell_down_support`` (2.69), represented by minimal records of its
+        servers built from the instance mappings, after the others.
         ``marker`` is a server uuid; a marker that is nowhere raises
         MarkerNotFound. Returns the list (at most ``limit`` long).
         """
@@ -104,27 +109,41 @@ class API:
         building = []
         if filters.get('deleted', False) is not True:
             building = self._build_requests(context, filters)
-        results = []
-        for cell in cell_mapping.get_all_cells(context):
-            cctxt = nl_context.target_cell(context, cell)
-            try:
-                results.extend(instance_obj.get_all(
-                    cctxt, filters, sort_keys, sort_dirs, limit=limit,
-                    marker=marker_inst))
-            except exception.NovaLiteException:
-                raise
-            except Exception:
-                LOG.warning('Cell %s did not answer the server list',
-                            cell.name, exc_info=True)
+        all_cells = cell_mapping.get_all_cells(context)
+        answers = cells.scatter_gather_cells(
+            context, all_cells, self.conf.conductor.cell_timeout,
+            instance_obj.get_all, filters, sort_keys, sort_dirs,
+            limit=limit, marker=marker_inst)
+        results, down = [], []
+        for cell in all_cells:
+            answer = answers[cell.uuid]
+            if cells.is_failure(answer):
+                down.append(cell)
+            else:
+                results.extend(answer)
         in_cells = {inst.uuid for inst in results}
         results.extend(i for i in building if i.uuid not in in_cells)
         results = _sort(results, sort_keys, sort_dirs)
         if marker_inst is not None:
             results = [r for r in results
                        if _after(r, marker_inst, sort_keys, sort_dirs)]
+        if cell_down_support and down:
+            results.extend(self._down_cell_records(context, down, filters))
         if limit is not None:
             results = results[:limit]
         return results
+
+    def _down_cell_records(self, context, down_cells, filters):
+        records = []
+        for cell in down_cells:
+            for mapping in cell_mapping.get_instance_mappings_in_cell(
+                    context, cell.id, filters.get('project_id')):
+                records.append(instance_obj.DownCellInstance(
+                    uuid=mapping.instance_uuid,
+                    project_id=mapping.project_id,
+                    user_id=mapping.user_id,
+                    created_at=mapping.created_at))
+        return records
 
     def _build_requests(self, context, filters):
         insts = build_request.get_all_instances(

@@ -22,7 +22,7 @@ class CellMapping(base.Record):
 
 class InstanceMapping(base.Record):
     FIELDS = ('id', 'instance_uuid', 'cell_id', 'project_id', 'user_id',
-              'queued_for_delete')
+              'queued_for_delete', 'created_at')
     JSON_FIELDS = {}
 
     def __init__(self, cell_mapping=None, **kwargs):
@@ -137,6 +137,16 @@ def get_instance_mapping(context, instance_uuid):
     if res is None:
         raise exception.InstanceMappingNotFound(uuid=instance_uuid)
     return _instance_mapping(*res)
+
+
+@db_api.api_reader
+def get_instance_mappings_in_cell(context, cell_id, project_id=None):
+    query = context.session.query(models.InstanceMapping).filter_by(
+        cell_id=cell_id, queued_for_delete=False)
+    if project_id is not None:
+        query = query.filter_by(project_id=project_id)
+    return [InstanceMapping.from_row(r) for r in
+            query.order_by(models.InstanceMapping.id).all()]
 
 
 @db_api.api_writer

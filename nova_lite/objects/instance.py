@@ -80,6 +80,19 @@ class Instance(base.Record):
         return [b for b in self.bdms if b.get('volume_id')]
 
 
+class DownCellInstance:
+    """What is known of a server whose cell does not answer."""
+
+    cell_down = True
+    cell_uuid = None
+
+    def __init__(self, uuid, project_id, user_id, created_at):
+        self.uuid = uuid
+        self.project_id = project_id
+        self.user_id = user_id
+        self.created_at = created_at
+
+
 def _row_values(values):
     """Map record attribute names onto columns."""
     out = {}

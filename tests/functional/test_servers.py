@@ -219,3 +219,32 @@ def test_boot_from_volume_body_as_clients_send_it(stack):
     vols = shown['os-extended-volumes:volumes_attached']
     assert [v['id'] for v in vols] == [
         body['server']['block_device_mapping_v2'][0]['uuid']]
+
+
+def test_down_cell_servers_are_minimal_from_2_69(stack):
+    from nova_lite import context as nl_context
+    from nova_lite.objects import cell_mapping
+    stack.conf.set_override('cell_timeout', 5, group='conductor')
+    ctxt = nl_context.get_admin_context()
+    sid = _create(stack).json()['server']['id']
+    stack.wait_for_server(sid, 'ACTIVE')
+    down = cell_mapping.create_cell(
+        ctxt, 'cell-down', 'mysql+pymysql://root@127.0.0.1:1/nowhere')
+    lost = str(uuid.uuid4())
+    cell_mapping.create_instance_mapping(ctxt, lost, 'demo', 'demo',
+                                         cell_id=down.id)
+    old = stack.request('GET', '/v2.1/servers/detail', version='2.68')
+    assert [s['id'] for s in old.json()['servers']] == [sid]
+    new = stack.request('GET', '/v2.1/servers/detail', version='2.69')
+    servers = new.json()['servers']
+    assert [s['id'] for s in servers] == [sid, lost]
+    assert set(servers[1]) == {'id', 'status', 'links', 'tenant_id',
+                               'created'}
+    assert servers[1]['status'] == 'UNKNOWN'
+    index = stack.request('GET', '/v2.1/servers', version='2.69').json()
+    assert index['servers'][1] == {
+        'id': lost, 'status': 'UNKNOWN',
+        'links': index['servers'][1]['links']}
+    other = stack.request('GET', '/v2.1/servers', version='2.69',
+                          token='eve:other').json()
+    assert other == {'servers': []}

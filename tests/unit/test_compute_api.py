@@ -77,6 +77,8 @@ def test_server_being_placed_is_listed_once(monkeypatch):
     monkeypatch.setattr(compute_api.nl_context, 'target_cell',
                         lambda ctx, c: ctx)
     api = compute_api.API.__new__(compute_api.API)
+    api.conf = types.SimpleNamespace(
+        conductor=types.SimpleNamespace(cell_timeout=5))
     got = api.get_all(types.SimpleNamespace(), {}, ['created_at', 'uuid'],
                       ['desc', 'desc'])
     assert got == [placed]

@@ -124,7 +124,8 @@ class ServersController(rest.RestController):
         try:
             instances = common.compute_api().get_all(
                 list_ctx, filters, sort_keys, sort_dirs, limit=limit,
-                marker=marker)
+                marker=marker,
+                cell_down_support=microversion.is_supported(req, '2.69'))
         except exception.MarkerNotFound:
             raise webob.exc.HTTPBadRequest(
                 explanation='marker [%s] not found' % marker)
@@ -137,7 +138,8 @@ class ServersController(rest.RestController):
         host_statuses = {}
         if opts['show_host_status']:
             host_statuses = {i.uuid: _host_status(ctx, i, _CellRef(i))
-                             for i in instances}
+                             for i in instances
+                             if not getattr(i, 'cell_down', False)}
         return views.detail(req, instances, host_statuses=host_statuses,
                             next_marker=next_marker, **opts)
 

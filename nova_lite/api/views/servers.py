@@ -226,10 +226,22 @@ def update(req, instance, *, show_extended_attrs, show_host_status,
                               full=False, server_groups=True)}
 
 
+def _down_cell(req, instance, detail):
+    """The partial record of a server whose cell does not answer (2.69)."""
+    body = {'id': instance.uuid, 'status': 'UNKNOWN',
+            'links': links.server_links(req, instance.uuid)}
+    if detail:
+        body['tenant_id'] = instance.project_id
+        body['created'] = _isotime(instance.created_at)
+    return body
+
+
 def index(req, instances, next_marker=None):
-    body = {'servers': [{'id': i.uuid, 'name': i.display_name,
-                         'links': links.server_links(req, i.uuid)}
-                        for i in instances]}
+    body = {'servers': [
+        _down_cell(req, i, False) if getattr(i, 'cell_down', False) else
+        {'id': i.uuid, 'name': i.display_name,
+         'links': links.server_links(req, i.uuid)}
+        for i in instances]}
     if next_marker:
         body['servers_links'] = links.collection_next_link(
             req, 'servers', next_marker)
@@ -240,6 +252,9 @@ def detail(req, instances, *, show_extended_attrs, show_host_status,
            host_statuses, show_extra_specs, next_marker=None):
     servers = []
     for inst in instances:
+        if getattr(inst, 'cell_down', False):
+            servers.append(_down_cell(req, inst, True))
+            continue
         servers.append(_server(
             req, inst, show_extended_attrs=show_extended_attrs,
             show_extra_specs=show_extra_specs,

@@ -7,17 +7,14 @@ nothing in nova_lite reads a global configuration object.
 from oslo_config import cfg
 
 from nova_lite.conf import api
-from nova_lite.conf import cinder
 from nova_lite.conf import compute
 from nova_lite.conf import conductor
 from nova_lite.conf import database
 from nova_lite.conf import default
 from nova_lite.conf import image
-from nova_lite.conf import libvirt
 from nova_lite.conf import wsgi
 
-_MODULES = (default, api, wsgi, database, conductor, compute, cinder,
-            libvirt, image)
+_MODULES = (default, api, wsgi, database, conductor, compute, image)
 
 
 def register_opts(conf):

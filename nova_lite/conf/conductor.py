@@ -24,8 +24,6 @@ scheduler_opts = [
                     'compute hosts in all cells. -1 disables the periodic '
                     'task; hosts are still discovered when no mapped host '
                     'can take a build.'),
-    cfg.IntOpt('max_attempts', default=3, min=1,
-               help='Maximum number of hosts tried for one build.'),
 ]
 
 

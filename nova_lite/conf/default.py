@@ -44,12 +44,6 @@ core_opts = [
     cfg.StrOpt('internal_service_availability_zone', default='internal',
                help='Availability zone shown for services other than '
                     'nova-compute.'),
-    cfg.IntOpt('max_concurrent_builds', default=10, min=1,
-               help='Maximum number of instance builds a compute worker runs '
-                    'at once.'),
-    cfg.IntOpt('rpc_response_timeout_long', default=1800, min=1,
-               help='Timeout, in seconds, of RPC calls that wait on a compute '
-                    'host doing slow work.'),
 ]
 
 

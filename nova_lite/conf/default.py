@@ -15,9 +15,8 @@ cli_opts = [
 core_opts = [
     cfg.StrOpt('state_path',
                default=os.path.join(os.path.expanduser('~'), '.nova-lite'),
-               help='Top-level directory for maintaining nova_lite state: '
-                    'the SQLite databases of the embedded default and the '
-                    'instance files of the fake and libvirt drivers.'),
+               help='Top-level directory for maintaining nova_lite state, '
+                    'such as the SQLite databases of the embedded default.'),
     cfg.StrOpt('my_ip', default='127.0.0.1',
                help='IP address of this host, given to block storage in the '
                     'host connector.'),
@@ -31,7 +30,7 @@ core_opts = [
     cfg.StrOpt('compute_driver', default='fake.FakeDriver',
                help='Virt driver used by nova-lite-compute, as '
                     '<module>.<Class> under nova_lite.virt, for example '
-                    '``fake.FakeDriver`` or ``libvirt.LibvirtDriver``.'),
+                    '``fake.FakeDriver`` (in-memory guests).'),
     cfg.HostAddressOpt('osapi_compute_listen', default='127.0.0.1',
                        help='IP address on which the compute API listens.'),
     cfg.PortOpt('osapi_compute_listen_port', default=8774,

@@ -171,6 +171,8 @@ class API:
             else:
                 if filters.get('host') or filters.get('node'):
                     continue
+                if not _tags_match(inst.tags or [], filters):
+                    continue
                 if filters.get('flavor_id') is not None and \
                         inst.flavor.get('flavorid') != filters['flavor_id']:
                     continue
@@ -389,6 +391,19 @@ class API:
         cctxt = nl_context.target_cell(context, cell)
         instance_obj.update(cctxt, instance.uuid, values)
         return instance_obj.get_by_uuid(cctxt, instance.uuid)
+
+
+def _tags_match(tags, filters):
+    tags = set(tags)
+    if filters.get('tags') and not set(filters['tags']) <= tags:
+        return False
+    if filters.get('tags-any') and not set(filters['tags-any']) & tags:
+        return False
+    if filters.get('not-tags') and set(filters['not-tags']) <= tags:
+        return False
+    if filters.get('not-tags-any') and set(filters['not-tags-any']) & tags:
+        return False
+    return True
 
 
 def _hostname(display_name, uuid):

@@ -266,6 +266,7 @@ def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None):
         query = query.filter(m.updated_at >= filters['changes_since'])
     if filters.get('changes_before') is not None:
         query = query.filter(m.updated_at <= filters['changes_before'])
+    query = _tag_filters(query, m, filters)
     if filters.get('flavor_id') is not None:
         query = query.filter(m.flavor.like(
             '%%"flavorid": "%s"%%' % filters['flavor_id']))
@@ -279,6 +280,30 @@ def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None):
     if limit is not None:
         query = query.limit(limit)
     return [_to_record(context, r) for r in query.all()]
+
+
+def _has_tag(model, tag):
+    # Tags are stored as a JSON list of strings, which cannot hold a '"'
+    # unescaped; tags never contain ',' or '/'.
+    escaped = tag.replace('\\', '\\\\').replace('"', '\\"')
+    return model.tags.contains('"%s"' % escaped, autoescape=True)
+
+
+def _tag_filters(query, model, filters):
+    """nova's tags, tags-any, not-tags and not-tags-any filters."""
+    if filters.get('tags'):
+        query = query.filter(sa.and_(*[_has_tag(model, t)
+                                       for t in filters['tags']]))
+    if filters.get('tags-any'):
+        query = query.filter(sa.or_(*[_has_tag(model, t)
+                                      for t in filters['tags-any']]))
+    if filters.get('not-tags'):
+        query = query.filter(sa.not_(sa.and_(
+            *[_has_tag(model, t) for t in filters['not-tags']])))
+    if filters.get('not-tags-any'):
+        query = query.filter(sa.not_(sa.or_(
+            *[_has_tag(model, t) for t in filters['not-tags-any']])))
+    return query
 
 
 def _after_marker(model, marker, sort_keys, sort_dirs):

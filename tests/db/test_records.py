@@ -150,3 +150,22 @@ def test_cell_host_instance_mappings_and_build_requests(synced):
         ctx, uuid).cell_mapping.name == 'cellX'
     assert build_request.destroy(ctx, uuid)
     assert not build_request.destroy(ctx, uuid)
+
+
+def test_tag_filters(synced):
+    _conf, ctx = synced
+    t = datetime.datetime(2026, 1, 1)
+    _make(ctx, 'ab', t, tags=['a', 'b'])
+    _make(ctx, 'a', t, tags=['a'])
+    _make(ctx, 'c', t, tags=['c', 'x"y'])
+    keys, dirs = ['display_name'], ['asc']
+
+    def names(**filters):
+        return [i.display_name for i in
+                instance_obj.get_all(ctx, filters, keys, dirs)]
+    assert names(tags=['a', 'b']) == ['ab']
+    assert names(**{'tags-any': ['b', 'c']}) == ['ab', 'c']
+    assert names(**{'not-tags': ['a', 'b']}) == ['a', 'c']
+    assert names(**{'not-tags-any': ['a']}) == ['c']
+    assert names(tags=['x"y']) == ['c']
+    assert names(tags=['%']) == []

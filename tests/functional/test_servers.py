@@ -248,3 +248,25 @@ def test_down_cell_servers_are_minimal_from_2_69(stack):
     other = stack.request('GET', '/v2.1/servers', version='2.69',
                           token='eve:other').json()
     assert other == {'servers': []}
+
+
+def test_tags_on_create_and_in_filters(stack):
+    one = _create(stack, name='t1', version='2.52',
+                  tags=['web', 'prod']).json()['server']['id']
+    two = _create(stack, name='t2', version='2.52',
+                  tags=['web']).json()['server']['id']
+    shown = stack.request('GET', '/v2.1/servers/%s' % one,
+                          version='2.26').json()['server']
+    assert shown['tags'] == ['web', 'prod']
+    both = stack.request('GET', '/v2.1/servers?tags=web,prod',
+                         version='2.26').json()['servers']
+    assert [s['id'] for s in both] == [one]
+    anyof = stack.request('GET', '/v2.1/servers?tags-any=prod,web',
+                          version='2.26').json()['servers']
+    assert sorted(s['id'] for s in anyof) == sorted([one, two])
+    without = stack.request('GET', '/v2.1/servers?not-tags-any=prod',
+                            version='2.26').json()['servers']
+    assert [s['id'] for s in without] == [two]
+    # Before 2.26 the tag filters are not API and are ignored.
+    old = stack.request('GET', '/v2.1/servers?tags=nothing').json()
+    assert len(old['servers']) == 2

@@ -129,6 +129,10 @@ def build(req, context, can_all_filters, is_admin):
     for param, key in simple.items():
         if opts.get(param):
             filters[key] = [opts[param]] if key == 'uuid' else opts[param]
+    if microversion.is_supported(req, '2.26'):
+        for key in ('tags', 'tags-any', 'not-tags', 'not-tags-any'):
+            if opts.get(key):
+                filters[key] = [t for t in opts[key].split(',') if t]
     if 'locked' in opts:
         filters['locked'] = strutils.bool_from_string(opts['locked'])
     all_tenants = 'all_tenants' in opts and strutils.bool_from_string(

@@ -156,3 +156,19 @@ def test_conductor_answers_minimum_compute_version(stack):
         service_obj.SERVICE_VERSION
     # No conductor-side answer for a binary that runs nowhere: 0.
     assert api.get_minimum_service_version(ctxt, 'nova-nothing') == 0
+
+
+def test_down_cell_computes_are_minimal_from_2_69(stack):
+    from nova_lite import context as nl_context
+    from nova_lite.objects import cell_mapping
+    stack.conf.set_override('cell_timeout', 5, group='conductor')
+    ctxt = nl_context.get_admin_context()
+    down = cell_mapping.create_cell(
+        ctxt, 'cell-down', 'mysql+pymysql://root@127.0.0.1:1/nowhere')
+    cell_mapping.map_host(ctxt, 'lost-host', down.id)
+    old = _services(stack, '2.68')
+    assert 'lost-host' not in [s['host'] for s in old]
+    new = _services(stack, '2.69')
+    assert new[-1] == {'binary': 'nova-compute', 'host': 'lost-host',
+                       'status': 'UNKNOWN'}
+    assert len(new) == len(old) + 1

@@ -46,26 +46,38 @@ def _view(req, svc, with_forced_down):
 
 
 def _all_services(ctx, host=None, binary=None):
-    """``[(service, cell)]`` over every cell that answers."""
+    """``([(service, cell)], [cells that did not answer])``."""
     cells_list = [c for c in cell_mapping.get_all_cells(ctx)
                   if not c.is_cell0]
     by_uuid = {c.uuid: c for c in cells_list}
     results = cells.scatter_gather_cells(
-        ctx, cells_list, cells.CELL_TIMEOUT,
+        ctx, cells_list, common.conf().conductor.cell_timeout,
         lambda cctxt: service_obj.get_all(cctxt, binary=binary, host=host))
-    out = []
+    out, down = [], []
     for cell_uuid, services in results.items():
         if cells.is_failure(services):
+            down.append(by_uuid[cell_uuid])
             continue
         out.extend((svc, by_uuid[cell_uuid]) for svc in services
                    if svc.binary not in _HIDDEN_BINARIES)
-    return out
+    return out, down
+
+
+def _down_cell_computes(ctx, down_cells, host=None, binary=None):
+    """Minimal records (2.69) of the computes mapped to unanswering cells."""
+    if binary not in (None, 'nova-compute'):
+        return []
+    down_ids = {c.id for c in down_cells}
+    return [{'binary': 'nova-compute', 'host': name, 'status': 'UNKNOWN'}
+            for name, cell_id in sorted(
+                cell_mapping.get_mapped_hosts(ctx).items())
+            if cell_id in down_ids and host in (None, name)]
 
 
 def _find(ctx, service_id):
     """``(service, cell)`` by uuid (>= 2.53) or integer id."""
     matches = []
-    for svc, cell in _all_services(ctx):
+    for svc, cell in _all_services(ctx)[0]:
         if str(svc.uuid) == service_id or str(svc.id) == service_id:
             matches.append((svc, cell))
     if not matches:
@@ -88,10 +100,12 @@ class ServicesController(rest.RestController):
         host = common.last_param(req.GET, 'host')
         binary = common.last_param(req.GET, 'binary')
         with_forced_down = microversion.is_supported(req, '2.11')
-        services = sorted(_all_services(ctx, host=host, binary=binary),
-                          key=lambda s: (s[1].id, s[0].id))
-        return {'services': [_view(req, svc, with_forced_down)
-                             for svc, _cell in services]}
+        services, down = _all_services(ctx, host=host, binary=binary)
+        services.sort(key=lambda s: (s[1].id, s[0].id))
+        body = [_view(req, svc, with_forced_down) for svc, _cell in services]
+        if microversion.is_supported(req, '2.69'):
+            body.extend(_down_cell_computes(ctx, down, host, binary))
+        return {'services': body}
 
     @expose()
     @common.with_schemas(schemas.UPDATE_SCHEMAS)

@@ -11,9 +11,12 @@ def main(argv=None):
     conf = common.setup(sys.argv[1:] if argv is None else argv,
                         'nova-lite-conductor')
     common.require_real_transport(conf, 'nova-lite-conductor')
-    common.configure_databases(conf)
+    # Without an API database this is the conductor of one cell.
+    superconductor = conf.api_database.connection is not None
+    common.configure_databases(conf, api=superconductor)
     svc = service.Service(conf, 'nova-conductor', 'conductor',
-                          manager.ConductorManager(conf),
+                          manager.ConductorManager(
+                              conf, superconductor=superconductor),
                           pool_size=conf.conductor.workers)
     svc.start()
     common.wait_for_signal(svc.stop)

@@ -14,6 +14,7 @@ from oslo_concurrency import lockutils
 import oslo_messaging as messaging
 from oslo_utils import timeutils
 
+from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
 from nova_lite import exception
 from nova_lite.objects import block_device as bdm_obj
@@ -40,12 +41,13 @@ def _locked_instance(func):
 
 
 class ComputeManager:
-    target = messaging.Target(version='1.0')
+    target = messaging.Target(version='1.1')
 
     def __init__(self, conf, driver=None):
         self.conf = conf
         self.host = conf.host
         self.driver = driver or virt_driver.load_compute_driver(conf)
+        self.conductor_rpcapi = conductor_rpcapi.ConductorAPI(conf)
         self.service_ref = None
 
     # -- lifecycle -----------------------------------------------------------
@@ -98,7 +100,7 @@ class ComputeManager:
     # -- build and delete ----------------------------------------------------
 
     @_locked_instance
-    def build_and_run_instance(self, context, instance):
+    def build_and_run_instance(self, context, instance, alternates=None):
         if instance.task_state == instance_obj.DELETING:
             return
         try:
@@ -118,6 +120,10 @@ class ComputeManager:
                      instance.uuid)
         except Exception as error:
             LOG.exception('Build of server %s failed', instance.uuid)
+            if alternates and not isinstance(
+                    error, exception.BuildAbortException):
+                self._reschedule(context, instance, alternates, error)
+                return
             if not isinstance(error, exception.BuildAbortException):
                 error = exception.BuildAbortException(
                     instance_uuid=instance.uuid,
@@ -125,6 +131,22 @@ class ComputeManager:
                     or type(error).__name__)
             self.driver.destroy(instance)
             self._set_error(context, instance, error)
+
+    def _reschedule(self, context, instance, alternates, error):
+        """Hand a failed build back to the conductor of this cell."""
+        self.driver.destroy(instance)
+        try:
+            instance_obj.update(context, instance.uuid, {
+                'task_state': instance_obj.SCHEDULING, 'host': None,
+                'node': None}, expected_task_state=[instance_obj.SPAWNING])
+        except exception.InstanceInvalidState:
+            return
+        reason = getattr(error, 'message', None) or str(error) or \
+            type(error).__name__
+        LOG.info('Rescheduling the build of server %s: %s', instance.uuid,
+                 reason)
+        self.conductor_rpcapi.reschedule_build_instance(
+            context, instance.uuid, list(alternates), reason)
 
     @_locked_instance
     def terminate_instance(self, context, instance):

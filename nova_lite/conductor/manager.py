@@ -1,4 +1,11 @@
-"""The conductor RPC endpoint: schedules builds and places them in cells."""
+"""The conductor RPC endpoint.
+
+A superconductor (one with the API database) schedules builds, places them
+in cells and answers for all cells. The conductor of a cell (only that
+cell's ``[database]``, on the cell's message bus) retries the builds that
+fail on a compute host of its cell on the alternates chosen up front. A
+superconductor on the same bus as a cell's computes does both.
+"""
 
 import logging
 import time
@@ -20,14 +27,17 @@ LOG = logging.getLogger(__name__)
 
 
 class ConductorManager:
-    target = messaging.Target(version='1.1')
+    target = messaging.Target(version='1.2')
 
-    def __init__(self, conf):
+    def __init__(self, conf, superconductor=True):
         self.conf = conf
+        self.superconductor = superconductor
         self.compute_rpcapi = compute_rpcapi.ComputeAPI(conf)
         self._last_discovery = 0.0
 
     def periodic_tasks(self, context):
+        if not self.superconductor:
+            return
         interval = self.conf.scheduler.discover_hosts_in_cells_interval
         if interval < 0 or time.monotonic() - self._last_discovery < interval:
             return
@@ -62,7 +72,8 @@ class ConductorManager:
             LOG.info('Server %s was deleted before it was scheduled', uuid)
             return
         try:
-            host, cell = host_selection.select_destination(context, self.conf)
+            host, cell, alternates = host_selection.select_destinations(
+                context, self.conf)
         except exception.NoValidHost as error:
             LOG.warning('No valid host for server %s', uuid)
             self._bury_in_cell0(context, inst, error)
@@ -88,7 +99,55 @@ class ConductorManager:
             return
         build_request.destroy_request_spec(context, uuid)
         self.compute_rpcapi.build_and_run_instance(context, host, uuid,
-                                                   cell=cell)
+                                                   cell=cell,
+                                                   alternates=alternates)
+
+    def reschedule_build_instance(self, context, instance_uuid, alternates,
+                                  reason):
+        """Retry a failed build on the next alternate host that is up."""
+        cell = None
+        cctxt = context
+        if self.superconductor:
+            mapping = cell_mapping.get_instance_mapping(context,
+                                                        instance_uuid)
+            cell = mapping.cell_mapping
+            cctxt = nl_context.target_cell(context, cell)
+        for index, host in enumerate(alternates):
+            try:
+                svc = service_obj.get_by_host_and_binary(cctxt, host,
+                                                         'nova-compute')
+            except exception.ComputeHostNotFound:
+                continue
+            if svc.disabled or not svc.is_up(self.conf.service_down_time):
+                continue
+            try:
+                instance_obj.update(
+                    cctxt, instance_uuid, {'host': host, 'node': host},
+                    expected_task_state=[instance_obj.SCHEDULING])
+            except (exception.InstanceNotFound,
+                    exception.InstanceInvalidState):
+                LOG.info('Server %s changed meanwhile; not rescheduled',
+                         instance_uuid)
+                return
+            LOG.info('Retrying the build of server %s on %s', instance_uuid,
+                     host)
+            self.compute_rpcapi.build_and_run_instance(
+                context, host, instance_uuid, cell=cell,
+                alternates=alternates[index + 1:])
+            return
+        error = exception.MaxRetriesExceeded(
+            reason='Exhausted all hosts available for retrying build '
+                   'failures for instance %s.' % instance_uuid)
+        try:
+            instance_fault.create(cctxt, instance_fault.fault_values(
+                instance_uuid, error))
+            instance_obj.update(cctxt, instance_uuid, {
+                'vm_state': instance_obj.ERROR, 'task_state': None},
+                expected_task_state=[instance_obj.SCHEDULING])
+        except (exception.InstanceNotFound, exception.InstanceInvalidState):
+            pass
+        LOG.warning('Build of server %s failed on every host: %s',
+                    instance_uuid, reason)
 
     def _bury_in_cell0(self, context, inst, error):
         uuid = inst.uuid

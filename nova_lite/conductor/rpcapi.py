@@ -4,12 +4,13 @@ History:
 
 * 1.0 - schedule_and_build_instances, unshelve_instance
 * 1.1 - get_minimum_service_version
+* 1.2 - reschedule_build_instance
 """
 
 from nova_lite import rpc
 
 TOPIC = 'conductor'
-VERSION = '1.1'
+VERSION = '1.2'
 
 
 class ConductorAPI:
@@ -31,3 +32,11 @@ class ConductorAPI:
         """The minimum version of ``binary`` over all cells (a call)."""
         cctxt = self.client.prepare(version='1.1')
         return cctxt.call(ctxt, 'get_minimum_service_version', binary=binary)
+
+    def reschedule_build_instance(self, ctxt, instance_uuid, alternates,
+                                  reason):
+        """Ask the conductor of the cell to retry a failed build."""
+        cctxt = self.client.prepare(version='1.2')
+        cctxt.cast(ctxt, 'reschedule_build_instance',
+                   instance_uuid=instance_uuid, alternates=alternates,
+                   reason=reason)

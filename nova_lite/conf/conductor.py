@@ -24,6 +24,11 @@ scheduler_opts = [
                     'compute hosts in all cells. -1 disables the periodic '
                     'task; hosts are still discovered when no mapped host '
                     'can take a build.'),
+    cfg.IntOpt('max_attempts', default=3, min=1,
+               help='Maximum number of hosts a build is tried on: the '
+                    'chosen host plus alternates of the same cell, which '
+                    'the conductor of the cell tries in turn when a build '
+                    'fails.'),
 ]
 
 

@@ -64,11 +64,13 @@ def _candidates(context, conf, exclude, cell_uuid=None):
     return out
 
 
-def select_destination(context, conf, exclude=(), cell_uuid=None):
-    """Return ``(host, cell_mapping)`` or raise NoValidHost.
+def select_destinations(context, conf, exclude=(), cell_uuid=None):
+    """Return ``(host, cell_mapping, alternates)`` or raise NoValidHost.
 
-    ``cell_uuid`` restricts the choice to one cell (servers do not move
-    between cells).
+    ``alternates`` are up to ``[scheduler] max_attempts - 1`` other hosts
+    of the same cell, in order, for the cell conductor to retry a failed
+    build on. ``cell_uuid`` restricts the choice to one cell (servers do
+    not move between cells).
     """
     candidates = _candidates(context, conf, set(exclude), cell_uuid)
     if not candidates and discover_hosts(context):
@@ -77,4 +79,12 @@ def select_destination(context, conf, exclude=(), cell_uuid=None):
         raise exception.NoValidHost(reason='')
     candidates.sort(key=lambda c: (c[0], c[1]))
     _load, host, cell = candidates[0]
+    alternates = [h for _l, h, c in candidates[1:] if c.uuid == cell.uuid]
+    return host, cell, alternates[:conf.scheduler.max_attempts - 1]
+
+
+def select_destination(context, conf, exclude=(), cell_uuid=None):
+    """Return ``(host, cell_mapping)`` or raise NoValidHost."""
+    host, cell, _alternates = select_destinations(context, conf, exclude,
+                                                  cell_uuid)
     return host, cell

@@ -64,7 +64,8 @@ def test_server_being_placed_is_listed_once(monkeypatch):
 
     t = datetime.datetime(2026, 1, 1)
     building = types.SimpleNamespace(uuid='a', created_at=t, vm_state='building',
-                                     task_state='scheduling', bdms=[])
+                                     task_state='scheduling', bdms=[],
+                                     tags=[])
     placed = types.SimpleNamespace(uuid='a', created_at=t, vm_state='building',
                                    task_state='spawning', bdms=[])
     cell = types.SimpleNamespace(uuid='c1', name='cell1', db_connection=None,

@@ -21,6 +21,7 @@ from nova_lite import block_device
 from nova_lite import context as nl_context
 from nova_lite import exception
 from nova_lite.image import catalog as image_catalog
+from nova_lite.objects import cell_mapping
 from nova_lite.objects import flavor as flavor_obj
 from nova_lite.objects import service as service_obj
 
@@ -137,7 +138,7 @@ class ServersController(rest.RestController):
         opts = _view_options(ctx, req)
         host_statuses = {}
         if opts['show_host_status']:
-            host_statuses = {i.uuid: _host_status(ctx, i, _CellRef(i))
+            host_statuses = {i.uuid: _host_status(ctx, i, _cell_of(ctx, i))
                              for i in instances
                              if not getattr(i, 'cell_down', False)}
         return views.detail(req, instances, host_statuses=host_statuses,
@@ -285,18 +286,14 @@ class ServersController(rest.RestController):
         return None
 
 
-class _CellRef:
-    """Lazy cell of a listed instance (for host status)."""
-
-    def __new__(cls, instance):
-        from nova_lite.objects import cell_mapping
-        if not instance.cell_uuid:
-            return None
-        ctx = common.context()
-        try:
-            return cell_mapping.get_cell(ctx, instance.cell_uuid)
-        except exception.CellMappingNotFound:
-            return None
+def _cell_of(ctx, instance):
+    """The cell mapping a listed instance was read from (or None)."""
+    if not instance.cell_uuid:
+        return None
+    try:
+        return cell_mapping.get_cell(ctx, instance.cell_uuid)
+    except exception.CellMappingNotFound:
+        return None
 
 
 def _legacy_bdm(item):

@@ -78,6 +78,12 @@ class ConductorManager:
             LOG.warning('No valid host for server %s', uuid)
             self._bury_in_cell0(context, inst, error)
             return
+        except Exception as error:
+            # Never leave a server behind as a build request nobody builds.
+            LOG.exception('Scheduling server %s failed', uuid)
+            self._bury_in_cell0(context, inst, exception.NoValidHost(
+                reason='Scheduling failed: %s' % type(error).__name__))
+            return
         cctxt = nl_context.target_cell(context, cell)
         values = inst.to_dict()
         bdms = values.pop('bdms') or []

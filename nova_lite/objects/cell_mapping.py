@@ -1,5 +1,6 @@
 """Cell, host and instance mappings (API database)."""
 
+from oslo_db import exception as db_exc
 from oslo_utils import uuidutils
 
 from nova_lite.db import api as db_api
@@ -96,13 +97,25 @@ def get_mapped_hosts(context):
             context.session.query(models.HostMapping).all()}
 
 
-@db_api.api_writer
 def map_host(context, host, cell_id):
+    """Map ``host`` to a cell; False if it is mapped already.
+
+    Safe against another process mapping the same host at the same time.
+    """
+    try:
+        return _map_host(context, host, cell_id)
+    except db_exc.DBDuplicateEntry:
+        return False
+
+
+@db_api.api_writer
+def _map_host(context, host, cell_id):
     row = context.session.query(models.HostMapping).filter_by(
         host=host).first()
     if row is not None:
         return False
     context.session.add(models.HostMapping(host=host, cell_id=cell_id))
+    context.session.flush()
     return True
 
 

@@ -1,6 +1,9 @@
 """Record queries on SQLite, MariaDB and PostgreSQL."""
 
 import datetime
+from unittest import mock
+
+from oslo_db import exception as db_exc
 
 import pytest
 
@@ -169,3 +172,14 @@ def test_tag_filters(synced):
     assert names(**{'not-tags-any': ['a']}) == ['c']
     assert names(tags=['x"y']) == ['c']
     assert names(tags=['%']) == []
+
+
+def test_host_mapping_race_is_harmless(synced):
+    _conf, ctx = synced
+    cell = cell_mapping.create_cell(ctx, 'race', 'sqlite://')
+    assert cell_mapping.map_host(ctx, 'h-race', cell.id)
+    assert not cell_mapping.map_host(ctx, 'h-race', cell.id)
+    # Another process inserted the same host between our check and insert.
+    with mock.patch.object(cell_mapping, '_map_host',
+                           side_effect=db_exc.DBDuplicateEntry()):
+        assert cell_mapping.map_host(ctx, 'h-race', cell.id) is False

@@ -19,9 +19,8 @@ from nova_lite.objects import cell_mapping
 from nova_lite.objects import service as service_obj
 from nova_lite import rpc
 from tests.fixtures import databases
+from tests.fixtures import processes
 from tests.fixtures import stack as stack_fixture
-from tests.integration.test_multiprocess import _bin
-from tests.integration.test_multiprocess import _free_port
 from tests.integration.test_multiprocess import RABBIT
 
 IMAGE = '70a599e0-31e7-49b7-b260-868f441e862b'
@@ -40,7 +39,7 @@ def two_cells(tmp_path):
     dbs = {name: databases.Database('postgresql', tmp_path)
            for name in ('api', 'cell0', 'cell1', 'cell2')}
     urls = {name: db.create() for name, db in dbs.items()}
-    port = _free_port()
+    port = processes.free_port()
     prefix = 'nova_lite_it_%s' % uuid.uuid4().hex[:8]
     vhosts = {name: '%s_%s' % (prefix, name)
               for name in ('api', 'cell1', 'cell2')}
@@ -52,7 +51,7 @@ def two_cells(tmp_path):
            for name, vhost in vhosts.items()}
     exchange = 'nova_lite'
     base_conf = ('[DEFAULT]\ncontrol_exchange = %s\n'
-                 'report_interval = 1\nservice_down_time = 6\n'
+                 'report_interval = 1\nservice_down_time = 30\n'
                  'state_path = %s\nosapi_compute_listen_port = %d\n'
                  '[scheduler]\ndiscover_hosts_in_cells_interval = 1\n'
                  '[conductor]\ncell_timeout = 5\n'
@@ -64,7 +63,7 @@ def two_cells(tmp_path):
                         '[api_database]\nconnection = %s\n'
                         '[database]\nconnection = %s\n'
                         % (bus['api'], urls['api'], urls['cell1']))
-    manage = [_bin('nova-lite-manage'), '--config-file', str(api_conf)]
+    manage = [processes.binary('nova-lite-manage'), '--config-file', str(api_conf)]
     subprocess.run(manage + ['api_db', 'sync'], check=True,
                    capture_output=True)
     subprocess.run(manage + ['cell_v2', 'map_cell0', '--database_connection',
@@ -94,27 +93,13 @@ def two_cells(tmp_path):
             host_conf.write_text(cell_conf + extra)
             commands.append(('nova-lite-compute', host_conf,
                              ['--host', host]))
-    procs, logs = [], []
-    for binary, conf, extra in commands:
-        log = open(tmp_path / ('%s-%d.log' % (binary, len(procs))), 'w')
-        logs.append(log)
-        procs.append(subprocess.Popen(
-            [_bin(binary), '--config-file', str(conf)] + extra,
-            stdout=log, stderr=subprocess.STDOUT))
+    procs = processes.Processes(tmp_path).start(commands)
     base = 'http://127.0.0.1:%d' % port
     try:
         _wait_for(lambda: _up_computes(base) == 4, 60)
         yield base, urls, api_conf
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        for log in logs:
-            log.close()
+        procs.stop()
         db_api.reset()
         rpc.cleanup()
         for db in dbs.values():

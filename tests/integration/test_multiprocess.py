@@ -5,9 +5,7 @@ Needs RabbitMQ on 127.0.0.1:5672 (guest/guest) and PostgreSQL or MariaDB on
 """
 
 import os
-import socket
 import subprocess
-import sys
 import time
 import uuid
 
@@ -15,19 +13,10 @@ import pytest
 import requests
 
 from tests.fixtures import databases
+from tests.fixtures import processes
 
 RABBIT = os.environ.get('NOVA_LITE_TEST_RABBIT_URL',
                         'rabbit://guest:guest@127.0.0.1:5672/')
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
-def _bin(name):
-    return os.path.join(os.path.dirname(sys.executable), name)
 
 
 @pytest.fixture(params=['postgresql', 'mysql'])
@@ -37,7 +26,7 @@ def deployment(request, tmp_path):
     cell0_db = databases.Database(request.param, tmp_path)
     api_url, cell_url = api_db.create(), cell_db.create()
     cell0_url = cell0_db.create()
-    port = _free_port()
+    port = processes.free_port()
     exchange = 'nova_lite_it_%s' % uuid.uuid4().hex[:8]
     common = ('[DEFAULT]\ntransport_url = %s\nstate_path = %s\n'
               'report_interval = 1\ncontrol_exchange = %s\n'
@@ -50,7 +39,7 @@ def deployment(request, tmp_path):
     api_conf.write_text(common + '[DEFAULT]\nhost = controller\n')
     compute_conf = tmp_path / 'compute.conf'
     compute_conf.write_text(common + '[DEFAULT]\nhost = compute-a\n')
-    manage = [_bin('nova-lite-manage'), '--config-file', str(api_conf)]
+    manage = [processes.binary('nova-lite-manage'), '--config-file', str(api_conf)]
     subprocess.run(manage + ['api_db', 'sync'], check=True)
     subprocess.run(manage + ['cell_v2', 'map_cell0',
                              '--database_connection', cell0_url], check=True)
@@ -58,16 +47,10 @@ def deployment(request, tmp_path):
                              '--database_connection', cell_url,
                              '--transport-url', RABBIT], check=True)
     subprocess.run(manage + ['db', 'sync'], check=True)
-    procs = []
-    logs = []
-    for binary, conf in (('nova-lite-conductor', api_conf),
-                         ('nova-lite-compute', compute_conf),
-                         ('nova-lite-api', api_conf)):
-        log = open(tmp_path / ('%s.log' % binary), 'w')
-        logs.append(log)
-        procs.append(subprocess.Popen([_bin(binary), '--config-file',
-                                       str(conf)], stdout=log,
-                                      stderr=subprocess.STDOUT))
+    procs = processes.Processes(tmp_path).start([
+        ('nova-lite-conductor', api_conf, []),
+        ('nova-lite-compute', compute_conf, []),
+        ('nova-lite-api', api_conf, [])])
     base = 'http://127.0.0.1:%d' % port
     try:
         deadline = time.monotonic() + 60
@@ -79,15 +62,7 @@ def deployment(request, tmp_path):
                 time.sleep(0.2)
         yield base, manage
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        for log in logs:
-            log.close()
+        procs.stop()
         for db in (api_db, cell_db, cell0_db):
             db.drop()
 

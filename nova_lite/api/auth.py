@@ -99,7 +99,7 @@ class NoAuthMiddleware:
         roles = NOAUTH_ADMIN_ROLES if is_admin else NOAUTH_ROLES
         ctx = nl_context.RequestContext(
             user_id=user_id, project_id=project_id, is_admin=is_admin,
-            roles=list(roles),
+            roles=list(roles), auth_token=token,
             remote_address=req.remote_addr,
             **_request_ids(req.environ))
         ctx.enforcer = self.enforcer

@@ -13,12 +13,12 @@ class NoAuthOnPublicAddress(Exception):
     pass
 
 
-def check_listen_auth(conf):
+def check_listen_auth(conf, host=None):
     """Refuse noauth2 on an address other than loopback unless allowed."""
     if conf.api.auth_strategy != 'noauth2' or \
             conf.api.allow_noauth_on_any_address:
         return
-    host = conf.osapi_compute_listen
+    host = host or conf.osapi_compute_listen
     try:
         loopback = ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -32,14 +32,18 @@ def check_listen_auth(conf):
 
 
 class APIServer:
-    def __init__(self, conf, app, host=None, port=None):
+    def __init__(self, conf, app, host=None, port=None, threads=None,
+                 name='nova-lite-api', description='Compute API'):
         self.conf = conf
+        self.name = name
+        self.description = description
         self.host = host or conf.osapi_compute_listen
         self.port = conf.osapi_compute_listen_port if port is None else port
-        threads = conf.osapi_compute_workers or conf.wsgi.default_pool_size
+        threads = threads or conf.osapi_compute_workers or \
+            conf.wsgi.default_pool_size
         self.server = cheroot_wsgi.Server(
             (self.host, self.port), app, numthreads=threads,
-            server_name='nova-lite-api',
+            server_name=name,
             timeout=conf.wsgi.client_socket_timeout or 10)
         self.server.max_request_header_size = conf.wsgi.max_header_line * 8
         self._thread = None
@@ -51,10 +55,10 @@ class APIServer:
     def start(self):
         self.server.prepare()
         self._thread = threading.Thread(target=self.server.serve,
-                                        name='nova-lite-api', daemon=True)
+                                        name=self.name, daemon=True)
         self._thread.start()
-        LOG.info('Compute API listening on http://%s:%s/', self.host,
-                 self.bound_port)
+        LOG.info('%s listening on http://%s:%s/', self.description,
+                 self.host, self.bound_port)
 
     def stop(self):
         self.server.stop()

@@ -5,6 +5,7 @@ import sys
 
 from nova_lite.api import app as api_app
 from nova_lite.api import server as api_server
+from nova_lite.block_storage import service as bs_service
 from nova_lite.cmd import common
 from nova_lite.compute import manager as compute_manager
 from nova_lite.conductor import manager as conductor_manager
@@ -19,11 +20,13 @@ LOG = logging.getLogger(__name__)
 class AllInOne:
     """The embedded default, startable and stoppable (tests use it too)."""
 
-    def __init__(self, conf, port=None):
+    def __init__(self, conf, port=None, volume_port=None):
         self.conf = conf
         self.port = port
+        self.volume_port = volume_port
         self.services = []
         self.api = None
+        self.block_storage = None
 
     def start(self):
         conf = self.conf
@@ -32,6 +35,13 @@ class AllInOne:
         sync.sync_api_db(conf)
         sync.sync_main_db(conf)
         sync.ensure_embedded_cells(conf)
+        if conf.block_storage.enabled:
+            self.block_storage = bs_service.BlockStorageService(
+                conf, port=self.volume_port).start()
+            if not conf.cinder.endpoint_template:
+                conf.set_default('endpoint_template',
+                                 self.block_storage.endpoint,
+                                 group='cinder')
         conductor = service.Service(
             conf, 'nova-conductor', 'conductor',
             conductor_manager.ConductorManager(conf),
@@ -59,6 +69,9 @@ class AllInOne:
         for svc in reversed(self.services):
             svc.stop()
         self.services = []
+        if self.block_storage is not None:
+            self.block_storage.stop()
+            self.block_storage = None
 
 
 def main(argv=None):
@@ -70,4 +83,7 @@ def main(argv=None):
         sys.exit(str(error))
     LOG.info('nova-lite-all is running: compute API on http://%s:%s/v2.1',
              conf.osapi_compute_listen, aio.api.bound_port)
+    if aio.block_storage is not None:
+        LOG.info('Built-in block storage on http://%s:%s/v3',
+                 conf.osapi_volume_listen, aio.block_storage.bound_port)
     common.wait_for_signal(aio.stop)

@@ -7,6 +7,8 @@ nothing in nova_lite reads a global configuration object.
 from oslo_config import cfg
 
 from nova_lite.conf import api
+from nova_lite.conf import block_storage
+from nova_lite.conf import cinder
 from nova_lite.conf import compute
 from nova_lite.conf import conductor
 from nova_lite.conf import database
@@ -14,7 +16,8 @@ from nova_lite.conf import default
 from nova_lite.conf import image
 from nova_lite.conf import wsgi
 
-_MODULES = (default, api, wsgi, database, conductor, compute, image)
+_MODULES = (default, api, wsgi, database, conductor, compute, image,
+            cinder, block_storage)
 
 
 def register_opts(conf):

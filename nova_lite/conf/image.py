@@ -14,7 +14,9 @@ image_opts = [
     cfg.ListOpt('images',
                 default=['70a599e0-31e7-49b7-b260-868f441e862b:'
                          'cirros-0.6.2-x86_64-disk'],
-                help='Images as <uuid>:<name> entries.'),
+                help='Images as <uuid>:<name>[:<path>] entries. <path> is a '
+                     'local file with the image\'s bytes: volumes created '
+                     'from the image get a copy of them.'),
 ]
 
 

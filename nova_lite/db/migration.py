@@ -8,7 +8,11 @@ from alembic import config as alembic_config
 from alembic import migration as alembic_migration
 import sqlalchemy as sa
 
-DATABASES = ('api', 'main')
+DATABASES = ('api', 'main', 'block_storage')
+
+# The block storage keeps its alembic version in a table of its own, so its
+# tables may share a database with another tree.
+VERSION_TABLES = {'block_storage': 'block_storage_alembic_version'}
 
 
 def migrations_dir():
@@ -33,17 +37,18 @@ def _config(database, connection):
 
 
 def upgrade(database, engine, revision='head'):
-    """Upgrade ``database`` ('api' or 'main') reachable through ``engine``."""
+    """Upgrade ``database`` (one of DATABASES) reachable through ``engine``."""
     if database not in DATABASES:
         raise ValueError(database)
     with engine.begin() as connection:
         alembic_command.upgrade(_config(database, connection), revision)
 
 
-def current(engine):
+def current(engine, database=None):
+    opts = {'version_table': VERSION_TABLES.get(database, 'alembic_version')}
     with engine.connect() as connection:
         return alembic_migration.MigrationContext.configure(
-            connection).get_current_revision()
+            connection, opts=opts).get_current_revision()
 
 
 def upgrade_url(database, url, revision='head'):

@@ -3,6 +3,7 @@
 import itertools
 
 from nova_lite.policies import base
+from nova_lite.policies import block_storage
 from nova_lite.policies import flavors
 from nova_lite.policies import servers
 from nova_lite.policies import services
@@ -18,4 +19,5 @@ def list_rules():
         flavors.list_rules(),
         services.list_rules(),
         volume_attachments.list_rules(),
+        block_storage.list_rules(),
     ))

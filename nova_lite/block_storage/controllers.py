@@ -1,0 +1,475 @@
+"""Handlers of the block storage API, one function per route.
+
+Each handler takes ``(req, api_req, **url_args)`` -- the webob request and
+the :class:`nova_lite.block_storage.views.Request` -- and returns
+``(status, body)``.
+"""
+
+import ast
+
+from oslo_utils import strutils
+
+from nova_lite.api import validation
+from nova_lite.block_storage import exception
+from nova_lite.block_storage import schemas
+from nova_lite.block_storage import views
+from nova_lite import exception as nl_exception
+from nova_lite.image import catalog
+from nova_lite.policies import block_storage as policy
+
+VOLUME_FILTERS = ('name', 'status', 'metadata', 'bootable',
+                  'migration_status', 'availability_zone', 'group_id',
+                  'size', 'created_at', 'updated_at', 'project_id')
+LIST_PARAMS = ('limit', 'marker', 'sort', 'sort_key', 'sort_dir', 'offset',
+               'with_count', 'all_tenants', 'is_public')
+
+
+def _body(req, schema):
+    body = validation.request_body(req)
+    if body is None:
+        raise nl_exception.ValidationError(
+            detail='The request body is missing or empty.')
+    validation.validate(schema, body)
+    return body
+
+
+def _require(api_req, version, method_version):
+    if not api_req.at_least(method_version):
+        raise exception.VersionNotFoundForAPIMethod(version=version)
+
+
+def _authorize(api_req, rule, project_id=None):
+    api_req.ctx.can(rule, {'project_id': project_id or
+                           api_req.ctx.project_id,
+                           'user_id': api_req.ctx.user_id})
+
+
+def _bool(value):
+    return strutils.bool_from_string(value, strict=True)
+
+
+# ------------------------------------------------------------- volumes ---
+
+def _parse_sort(params):
+    sort = []
+    if 'sort' in params:
+        for item in params['sort'].split(','):
+            key, _sep, direction = item.strip().partition(':')
+            sort.append((key, direction or 'desc'))
+    elif 'sort_key' in params:
+        sort.append((params['sort_key'], params.get('sort_dir', 'desc')))
+    for key, direction in sort:
+        if key not in ('created_at', 'updated_at', 'id', 'name', 'size',
+                       'status', 'display_name', 'availability_zone',
+                       'bootable'):
+            raise exception.InvalidInput(reason='Invalid sort key')
+        if direction not in ('asc', 'desc'):
+            raise exception.InvalidInput(
+                reason="Unknown sort direction, must be 'desc' or 'asc'")
+    return sort or None
+
+
+def _parse_limit(params):
+    if 'limit' not in params:
+        return None
+    try:
+        limit = int(params['limit'])
+    except ValueError:
+        raise exception.InvalidInput(
+            reason='limit param must be an integer')
+    if limit < 0:
+        raise exception.InvalidInput(
+            reason='limit param must be positive')
+    return limit
+
+
+def list_volumes(req, api_req, detail=False):
+    store = req.environ['nova_lite.block_storage']
+    ctx = api_req.ctx
+    _authorize(api_req, policy.GET_ALL)
+    params = dict(req.GET.items())
+    unknown = [k for k in params if k not in VOLUME_FILTERS + LIST_PARAMS]
+    if unknown and api_req.at_least('3.31'):
+        raise exception.InvalidInput(
+            reason='Invalid filters %s are found in query options.'
+            % ','.join(sorted(unknown)))
+    all_projects = ctx.is_admin and _bool(params.get('all_tenants', 'false'))
+    filters = {}
+    for key in VOLUME_FILTERS:
+        if key not in params:
+            continue
+        value = params[key]
+        if key == 'bootable':
+            value = _bool(value)
+        elif key == 'metadata':
+            try:
+                value = ast.literal_eval(value)
+            except (ValueError, SyntaxError):
+                raise exception.InvalidInput(
+                    reason='metadata filter must be a dictionary')
+            if not isinstance(value, dict):
+                raise exception.InvalidInput(
+                    reason='metadata filter must be a dictionary')
+        elif key == 'size':
+            try:
+                value = int(value)
+            except ValueError:
+                raise exception.InvalidInput(
+                    reason='size filter must be an integer')
+        elif key in ('created_at', 'updated_at', 'group_id',
+                     'migration_status'):
+            continue
+        filters[key] = value
+    if 'project_id' in filters:
+        all_projects = all_projects or ctx.is_admin
+    limit = _parse_limit(params)
+    volumes, count = store.list_volumes(
+        ctx, filters, all_projects=all_projects, limit=limit,
+        marker=params.get('marker'), sort=_parse_sort(params))
+    next_marker = None
+    if limit is not None and len(volumes) == limit and limit and \
+            count > limit:
+        next_marker = volumes[-1].id
+    with_count = _bool(params.get('with_count', 'false'))
+    keep = {k: v for k, v in params.items() if k != 'marker'}
+    return 200, views.volume_list(
+        api_req, volumes, detail, count=count if with_count else None,
+        next_marker=next_marker, params=keep)
+
+
+def list_volumes_detail(req, api_req):
+    return list_volumes(req, api_req, detail=True)
+
+
+def show_volume(req, api_req, volume_id):
+    store = req.environ['nova_lite.block_storage']
+    volume = store.get_volume(api_req.ctx, volume_id)
+    _authorize(api_req, policy.GET, volume.project_id)
+    return 200, {'volume': views.volume_detail(api_req, volume)}
+
+
+def create_volume(req, api_req):
+    store = req.environ['nova_lite.block_storage']
+    conf = req.environ['nova_lite.conf']
+    _authorize(api_req, policy.CREATE)
+    body = _body(req, schemas.create_volume)['volume']
+    if body.get('snapshot_id'):
+        raise nl_exception.NotFound(
+            'Snapshot %s could not be found.' % body['snapshot_id'])
+    if body.get('backup_id'):
+        raise nl_exception.NotFound(
+            'Backup %s could not be found.' % body['backup_id'])
+    if body.get('group_id'):
+        raise nl_exception.NotFound(
+            'Group %s could not be found.' % body['group_id'])
+    if body.get('consistencygroup_id'):
+        raise nl_exception.NotFound(
+            'ConsistencyGroup %s could not be found.'
+            % body['consistencygroup_id'])
+    size = body.get('size')
+    source = body.get('source_volid')
+    if size is None and source:
+        size = store.get_volume(api_req.ctx, source).size
+    if size is None or int(size) < 1:
+        raise exception.InvalidInput(
+            reason="Volume size '%s' must be an integer and greater than 0"
+            % size)
+    image = None
+    image_ref = body.get('imageRef') or body.get('image_id')
+    if image_ref:
+        try:
+            image = catalog.get(conf, image_ref.rsplit('/', 1)[-1])
+        except nl_exception.ImageNotFound:
+            raise exception.ImageNotAccessible()
+    volume = store.create_volume(
+        api_req.ctx, int(size),
+        name=body.get('name', body.get('display_name')),
+        description=body.get('description',
+                             body.get('display_description')),
+        volume_type=body.get('volume_type'),
+        metadata=body.get('metadata'), image=image,
+        availability_zone=body.get('availability_zone'),
+        source_volid=source)
+    return 202, {'volume': views.volume_detail(api_req, volume)}
+
+
+def update_volume(req, api_req, volume_id):
+    store = req.environ['nova_lite.block_storage']
+    body = _body(req, schemas.update_volume)['volume']
+    volume = store.get_volume(api_req.ctx, volume_id)
+    _authorize(api_req, policy.UPDATE, volume.project_id)
+    values = {}
+    for key, column in (('name', 'display_name'),
+                        ('display_name', 'display_name'),
+                        ('description', 'display_description'),
+                        ('display_description', 'display_description')):
+        if key in body:
+            values[column] = body[key]
+    if 'metadata' in body:
+        values['metadata'] = body['metadata'] or {}
+    volume = store.update_volume(api_req.ctx, volume_id, values)
+    return 200, {'volume': views.volume_detail(api_req, volume)}
+
+
+def delete_volume(req, api_req, volume_id):
+    store = req.environ['nova_lite.block_storage']
+    volume = store.get_volume(api_req.ctx, volume_id)
+    force = _bool(req.GET.get('force', 'false'))
+    if force:
+        _require(api_req, api_req.version, '3.23')
+        _authorize(api_req, policy.FORCE_DELETE, volume.project_id)
+    else:
+        _authorize(api_req, policy.DELETE, volume.project_id)
+    store.delete_volume(api_req.ctx, volume_id, force=force)
+    return 202, None
+
+
+def volume_action(req, api_req, volume_id):
+    store = req.environ['nova_lite.block_storage']
+    body = validation.request_body(req)
+    if not isinstance(body, dict) or len(body) != 1:
+        raise nl_exception.ValidationError(
+            detail='Malformed request body')
+    action = next(iter(body))
+    volume = store.get_volume(api_req.ctx, volume_id)
+    project = volume.project_id
+    ctx = api_req.ctx
+    if action == 'os-reserve':
+        _authorize(api_req, policy.RESERVE, project)
+        store.reserve(ctx, volume_id)
+    elif action == 'os-unreserve':
+        _authorize(api_req, policy.UNRESERVE, project)
+        store.unreserve(ctx, volume_id)
+    elif action == 'os-begin_detaching':
+        _authorize(api_req, policy.BEGIN_DETACHING, project)
+        store.begin_detaching(ctx, volume_id)
+    elif action == 'os-roll_detaching':
+        _authorize(api_req, policy.ROLL_DETACHING, project)
+        store.roll_detaching(ctx, volume_id)
+    elif action == 'os-set_bootable':
+        validation.validate(schemas.set_bootable, body)
+        _authorize(api_req, policy.SET_BOOTABLE, project)
+        store.set_bootable(ctx, volume_id,
+                           _bool(str(body[action]['bootable'])))
+        return 200, None
+    elif action == 'os-extend':
+        validation.validate(schemas.extend, body)
+        _authorize(api_req, policy.EXTEND, project)
+        if volume.status == 'in-use':
+            _require(api_req, api_req.version, '3.42')
+        store.extend(ctx, volume_id, int(body[action]['new_size']))
+    elif action == 'os-reset_status':
+        validation.validate(schemas.reset_status, body)
+        _authorize(api_req, policy.RESET_STATUS, project)
+        store.reset_status(ctx, volume_id, dict(body[action] or {}))
+    elif action == 'os-force_delete':
+        _authorize(api_req, policy.FORCE_DELETE, project)
+        store.delete_volume(ctx, volume_id, force=True)
+    else:
+        raise nl_exception.ValidationError(
+            detail='There is no such action: %s' % action)
+    return 202, None
+
+
+
+
+# --------------------------------------------------------------- types ---
+
+def list_types(req, api_req):
+    store = req.environ['nova_lite.block_storage']
+    is_public = True
+    if api_req.ctx.is_admin:
+        value = req.GET.get('is_public')
+        if value is None:
+            is_public = True
+        elif value.lower() == 'none':
+            is_public = None
+        else:
+            is_public = _bool(value)
+    types = store.list_types(api_req.ctx, is_public=is_public)
+    return 200, {'volume_types': [views.volume_type(api_req, t, brief=True)
+                                  for t in types]}
+
+
+def show_type(req, api_req, type_id):
+    store = req.environ['nova_lite.block_storage']
+    vtype = store.get_type(api_req.ctx, type_id)
+    if not vtype.is_public and not api_req.ctx.is_admin:
+        raise exception.VolumeTypeNotFound(volume_type_id=type_id)
+    return 200, views.volume_type(api_req, vtype)
+
+
+def create_type(req, api_req):
+    store = req.environ['nova_lite.block_storage']
+    _authorize(api_req, policy.TYPES_MANAGE)
+    body = _body(req, schemas.create_type)['volume_type']
+    is_public = _bool(str(body.get('os-volume-type-access:is_public',
+                                   True)))
+    vtype = store.create_type(api_req.ctx, body['name'],
+                              description=body.get('description'),
+                              is_public=is_public,
+                              extra_specs=body.get('extra_specs'))
+    return 200, views.volume_type(api_req, vtype)
+
+
+def update_type(req, api_req, type_id):
+    store = req.environ['nova_lite.block_storage']
+    _authorize(api_req, policy.TYPES_MANAGE)
+    body = _body(req, schemas.update_type)['volume_type']
+    if not body:
+        raise exception.InvalidInput(
+            reason='Specify volume type name, description, is_public or a '
+                   'combination thereof.')
+    values = {}
+    if 'name' in body:
+        values['name'] = body['name']
+    if 'description' in body:
+        values['description'] = body['description']
+    if 'is_public' in body:
+        values['is_public'] = _bool(str(body['is_public']))
+    vtype = store.update_type(api_req.ctx, type_id, values)
+    return 200, views.volume_type(api_req, vtype)
+
+
+def delete_type(req, api_req, type_id):
+    store = req.environ['nova_lite.block_storage']
+    _authorize(api_req, policy.TYPES_MANAGE)
+    store.delete_type(api_req.ctx, type_id)
+    return 202, None
+
+
+def list_extra_specs(req, api_req, type_id):
+    store = req.environ['nova_lite.block_storage']
+    _authorize(api_req, policy.TYPES_EXTRA_SPECS)
+    vtype = store.get_type(api_req.ctx, type_id)
+    return 200, {'extra_specs': {s.key: s.value for s in vtype.extra_specs}}
+
+
+def create_extra_specs(req, api_req, type_id):
+    store = req.environ['nova_lite.block_storage']
+    _authorize(api_req, policy.TYPES_MANAGE)
+    specs = _body(req, schemas.set_extra_specs)['extra_specs']
+    store.set_extra_specs(api_req.ctx, type_id, specs)
+    return 200, {'extra_specs': specs}
+
+
+def show_extra_spec(req, api_req, type_id, key):
+    store = req.environ['nova_lite.block_storage']
+    _authorize(api_req, policy.TYPES_EXTRA_SPECS)
+    vtype = store.get_type(api_req.ctx, type_id)
+    for spec in vtype.extra_specs:
+        if spec.key == key:
+            return 200, {key: spec.value}
+    raise exception.VolumeTypeExtraSpecsNotFound(
+        volume_type_id=type_id, extra_specs_key=key)
+
+
+def update_extra_spec(req, api_req, type_id, key):
+    store = req.environ['nova_lite.block_storage']
+    _authorize(api_req, policy.TYPES_MANAGE)
+    body = validation.request_body(req)
+    if not isinstance(body, dict) or key not in body:
+        raise exception.InvalidInput(reason='Request body and URI mismatch')
+    if len(body) > 1:
+        raise exception.InvalidInput(
+            reason='Request body contains too many items')
+    validation.validate(schemas.set_extra_specs, {'extra_specs': body})
+    store.set_extra_specs(api_req.ctx, type_id, body)
+    return 200, body
+
+
+def delete_extra_spec(req, api_req, type_id, key):
+    store = req.environ['nova_lite.block_storage']
+    _authorize(api_req, policy.TYPES_MANAGE)
+    store.delete_extra_spec(api_req.ctx, type_id, key)
+    return 202, None
+
+
+# --------------------------------------------------------- attachments ---
+
+ATTACHMENT_FILTERS = {'volume_id': 'volume_id', 'status': 'attach_status',
+                      'attach_status': 'attach_status',
+                      'instance_id': 'instance_uuid'}
+
+
+def _attachments(req, api_req, detail):
+    _require(api_req, api_req.version, '3.27')
+    store = req.environ['nova_lite.block_storage']
+    _authorize(api_req, policy.ATTACHMENT_GET)
+    params = dict(req.GET.items())
+    all_projects = api_req.ctx.is_admin and _bool(
+        params.get('all_tenants', 'false'))
+    filters = {column: params[key]
+               for key, column in ATTACHMENT_FILTERS.items()
+               if key in params}
+    attachments = store.list_attachments(api_req.ctx, filters,
+                                         all_projects=all_projects)
+    render = views.attachment_detail if detail else \
+        views.attachment_summary
+    return 200, {'attachments': [render(a) for a in attachments]}
+
+
+def list_attachments(req, api_req):
+    return _attachments(req, api_req, detail=False)
+
+
+def list_attachments_detail(req, api_req):
+    return _attachments(req, api_req, detail=True)
+
+
+def show_attachment(req, api_req, attachment_id):
+    _require(api_req, api_req.version, '3.27')
+    store = req.environ['nova_lite.block_storage']
+    attachment = store.get_attachment(api_req.ctx, attachment_id)
+    _authorize(api_req, policy.ATTACHMENT_GET, attachment.project_id)
+    return 200, {'attachment': views.attachment_detail(attachment)}
+
+
+def create_attachment(req, api_req):
+    _require(api_req, api_req.version, '3.27')
+    store = req.environ['nova_lite.block_storage']
+    body = _body(req, schemas.create_attachment)['attachment']
+    try:
+        volume = store.get_volume(api_req.ctx, body['volume_uuid'])
+    except exception.VolumeNotFound:
+        raise
+    _authorize(api_req, policy.ATTACHMENT_CREATE, volume.project_id)
+    if volume.multiattach and volume.bootable and volume.status == 'in-use':
+        _authorize(api_req, policy.MULTIATTACH_BOOTABLE, volume.project_id)
+    mode = 'null'
+    if api_req.at_least('3.54'):
+        mode = body.get('mode') or 'null'
+    attachment = store.attachment_create(
+        api_req.ctx, volume.id, body.get('instance_uuid'),
+        connector=body.get('connector'), mode=mode)
+    return 200, {'attachment': views.attachment_detail(attachment)}
+
+
+def update_attachment(req, api_req, attachment_id):
+    _require(api_req, api_req.version, '3.27')
+    store = req.environ['nova_lite.block_storage']
+    body = _body(req, schemas.update_attachment)['attachment']
+    attachment = store.get_attachment(api_req.ctx, attachment_id)
+    _authorize(api_req, policy.ATTACHMENT_UPDATE, attachment.project_id)
+    attachment = store.attachment_update(api_req.ctx, attachment_id,
+                                         body['connector'])
+    return 200, {'attachment': views.attachment_detail(attachment)}
+
+
+def delete_attachment(req, api_req, attachment_id):
+    _require(api_req, api_req.version, '3.27')
+    store = req.environ['nova_lite.block_storage']
+    attachment = store.get_attachment(api_req.ctx, attachment_id)
+    _authorize(api_req, policy.ATTACHMENT_DELETE, attachment.project_id)
+    left = store.attachment_delete(api_req.ctx, attachment_id)
+    return 200, {'attachments': [views.attachment_summary(a) for a in left]}
+
+
+def attachment_action(req, api_req, attachment_id):
+    _require(api_req, api_req.version, '3.44')
+    store = req.environ['nova_lite.block_storage']
+    _body(req, schemas.complete_attachment)
+    attachment = store.get_attachment(api_req.ctx, attachment_id)
+    _authorize(api_req, policy.ATTACHMENT_COMPLETE, attachment.project_id)
+    store.attachment_complete(api_req.ctx, attachment_id)
+    return 204, None

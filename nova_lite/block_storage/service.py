@@ -1,0 +1,46 @@
+"""Run the built-in block storage: database, volume files and HTTP server."""
+
+import logging
+
+from nova_lite.api import server as api_server
+from nova_lite.block_storage import app as bs_app
+from nova_lite.block_storage import store as bs_store
+
+LOG = logging.getLogger(__name__)
+
+
+class BlockStorageService:
+    def __init__(self, conf, port=None):
+        self.conf = conf
+        self.port = conf.osapi_volume_listen_port if port is None else port
+        self.store = None
+        self.server = None
+
+    @property
+    def bound_port(self):
+        return self.server.bound_port
+
+    @property
+    def endpoint(self):
+        """The v3 endpoint, as a Cinder catalog template."""
+        return 'http://%s:%s/v3/%%(project_id)s' % (
+            self.conf.osapi_volume_listen, self.bound_port)
+
+    def start(self):
+        conf = self.conf
+        api_server.check_listen_auth(conf, conf.osapi_volume_listen)
+        self.store = bs_store.Store(conf)
+        self.store.sync()
+        self.server = api_server.APIServer(
+            conf, bs_app.build_app(conf, self.store),
+            host=conf.osapi_volume_listen, port=self.port,
+            threads=conf.block_storage.workers,
+            name='nova-lite-block-storage', description='Block storage API')
+        self.server.start()
+        return self
+
+    def stop(self):
+        if self.server is not None:
+            self.server.stop()
+        if self.store is not None:
+            self.store.stop()

@@ -1,0 +1,604 @@
+"""Volume types, volumes and attachments: the rules and the database.
+
+Status rules follow Cinder:
+
+* a volume is ``creating`` until its file exists, then ``available``;
+* an attachment created without a connector is ``reserved`` and makes the
+  volume ``reserved``; updating it with a connector makes both
+  ``attaching`` and returns the connection info; completing it makes the
+  attachment ``attached`` and the volume ``in-use``;
+* deleting an attachment recomputes the volume's status from the
+  attachments left (attached > attaching > detaching > reserved, none
+  means ``available``);
+* a volume that is not multiattach takes a new attachment only while
+  ``available`` (or for the server it is already attached to); a
+  multiattach volume also while ``in-use`` or ``reserved``.
+
+Every state change of a volume happens in one write transaction that first
+locks the volume's row, so concurrent attachment calls on one volume are
+serialised and none is lost.
+"""
+
+import concurrent.futures
+import logging
+import os
+
+from oslo_db import exception as db_exc
+from oslo_db.sqlalchemy import enginefacade
+from oslo_serialization import jsonutils
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+
+from nova_lite.block_storage import backend as file_backend
+from nova_lite.block_storage import exception
+from nova_lite.block_storage import models
+from nova_lite.db import api as db_api
+from nova_lite.db import migration
+from nova_lite.image import catalog
+
+LOG = logging.getLogger(__name__)
+
+MULTIATTACH_SPEC = 'multiattach'
+TRUE_SPEC = '<is> True'
+
+DELETABLE = ('available', 'error', 'error_restoring', 'error_extending',
+             'error_managing')
+# Volume status for the "strongest" attachment status left.
+_STATUS_FROM_ATTACH = {'attached': 'in-use', 'detached': 'available'}
+_ATTACH_ORDER = ('attached', 'attaching', 'detaching', 'reserved')
+
+SORT_KEYS = ('created_at', 'updated_at', 'id', 'name', 'size', 'status',
+             'display_name')
+
+
+def build_or_str(values, fmt=None):
+    """Cinder's "a or b or c" rendering of a tuple of statuses."""
+    text = ' or '.join(values) if isinstance(values, tuple) else values
+    return fmt % text if fmt else text
+
+
+@enginefacade.transaction_context_provider
+class _Scope:
+    """One database transaction (enginefacade wants a context object)."""
+
+
+def default_connection(conf):
+    return 'sqlite:///%s' % os.path.join(conf.state_path,
+                                        'nova_lite_block_storage.sqlite')
+
+
+def is_multiattach_type(volume_type):
+    for spec in volume_type.extra_specs:
+        if spec.key == MULTIATTACH_SPEC:
+            return spec.value == TRUE_SPEC
+    return False
+
+
+class Store:
+    def __init__(self, conf, host=None):
+        self.conf = conf
+        bs = conf.block_storage
+        self.connection = bs.connection or default_connection(conf)
+        if self.connection.startswith('sqlite:///'):
+            os.makedirs(conf.state_path, exist_ok=True)
+        self._tc = enginefacade.transaction_context()
+        self._tc.configure(connection=self.connection,
+                           **db_api._engine_kwargs(conf.database))
+        self.backend = file_backend.FileBackend(
+            bs.volumes_path or os.path.join(conf.state_path, 'volumes'))
+        self.host = '%s@%s#%s' % (host or conf.host, bs.backend_name,
+                                  bs.backend_name)
+        self._executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=bs.create_workers,
+            thread_name_prefix='block-storage-create')
+
+    # ----------------------------------------------------------- set-up ---
+
+    def sync(self):
+        """Apply the migrations and make sure the default type exists."""
+        migration.upgrade('block_storage', self._tc.writer.get_engine())
+        name = self.conf.block_storage.default_volume_type
+        with self._writer() as session:
+            if not session.query(models.VolumeType).filter_by(
+                    name=name).first():
+                session.add(models.VolumeType(
+                    id=uuidutils.generate_uuid(), name=name,
+                    description='Default Volume Type', is_public=True))
+
+    def stop(self):
+        self._executor.shutdown(wait=True)
+        self._tc.dispose_pool()
+
+    def _writer(self):
+        return self._tc.writer.using(_Scope())
+
+    def _reader(self):
+        return self._tc.reader.using(_Scope())
+
+    # ------------------------------------------------------------ types ---
+
+    @staticmethod
+    def _type_query(session):
+        return session.query(models.VolumeType)
+
+    def _get_type(self, session, id_or_name, by_name=False):
+        query = self._type_query(session)
+        vtype = query.filter_by(id=id_or_name).first()
+        if vtype is None and by_name:
+            vtype = query.filter_by(name=id_or_name).first()
+        if vtype is None:
+            raise exception.VolumeTypeNotFound(volume_type_id=id_or_name)
+        return vtype
+
+    def default_type(self, session):
+        return self._get_type(session,
+                              self.conf.block_storage.default_volume_type,
+                              by_name=True)
+
+    def list_types(self, ctx, is_public=True):
+        with self._reader() as session:
+            query = self._type_query(session)
+            if is_public is not None:
+                query = query.filter_by(is_public=is_public)
+            return query.order_by(models.VolumeType.name).all()
+
+    def get_type(self, ctx, type_id):
+        with self._reader() as session:
+            if type_id == 'default':
+                return self.default_type(session)
+            return self._get_type(session, type_id)
+
+    def create_type(self, ctx, name, description=None, is_public=True,
+                    extra_specs=None):
+        try:
+            with self._writer() as session:
+                if self._type_query(session).filter_by(name=name).first():
+                    raise exception.VolumeTypeExists(id=name)
+                vtype = models.VolumeType(
+                    id=uuidutils.generate_uuid(), name=name,
+                    description=description, is_public=is_public)
+                for key, value in (extra_specs or {}).items():
+                    vtype.extra_specs.append(models.VolumeTypeExtraSpec(
+                        key=key, value=value))
+                session.add(vtype)
+        except db_exc.DBDuplicateEntry:
+            raise exception.VolumeTypeExists(id=name)
+        return self.get_type(ctx, vtype.id)
+
+    def update_type(self, ctx, type_id, values):
+        with self._writer() as session:
+            vtype = self._get_type(session, type_id)
+            if 'name' in values and values['name'] != vtype.name:
+                if self._type_query(session).filter_by(
+                        name=values['name']).first():
+                    raise exception.VolumeTypeExists(id=values['name'])
+            for key, value in values.items():
+                setattr(vtype, key, value)
+        return self.get_type(ctx, type_id)
+
+    def delete_type(self, ctx, type_id):
+        with self._writer() as session:
+            vtype = self._get_type(session, type_id)
+            if vtype.name == self.conf.block_storage.default_volume_type:
+                raise exception.InvalidVolumeType(
+                    reason='Default volume type can not be deleted')
+            if session.query(models.Volume).filter_by(
+                    volume_type_id=vtype.id).first():
+                raise exception.VolumeTypeInUse()
+            session.delete(vtype)
+
+    def set_extra_specs(self, ctx, type_id, specs):
+        with self._writer() as session:
+            vtype = self._get_type(session, type_id)
+            existing = {spec.key: spec for spec in vtype.extra_specs}
+            for key, value in specs.items():
+                if key in existing:
+                    existing[key].value = value
+                else:
+                    vtype.extra_specs.append(models.VolumeTypeExtraSpec(
+                        key=key, value=value))
+        return self.get_type(ctx, type_id)
+
+    def delete_extra_spec(self, ctx, type_id, key):
+        with self._writer() as session:
+            vtype = self._get_type(session, type_id)
+            for spec in vtype.extra_specs:
+                if spec.key == key:
+                    vtype.extra_specs.remove(spec)
+                    return
+            raise exception.VolumeTypeExtraSpecsNotFound(
+                volume_type_id=type_id, extra_specs_key=key)
+
+    # ---------------------------------------------------------- volumes ---
+
+    @staticmethod
+    def _visible(ctx, query, model=models.Volume, all_projects=False):
+        if ctx.is_admin and all_projects:
+            return query
+        return query.filter(model.project_id == ctx.project_id)
+
+    def _get_volume(self, session, ctx, volume_id, lock=False):
+        query = session.query(models.Volume).filter_by(id=volume_id)
+        if lock:
+            query = query.with_for_update()
+        volume = query.first()
+        if volume is None or not (
+                ctx.is_admin or volume.project_id == ctx.project_id):
+            raise exception.VolumeNotFound(volume_id=volume_id)
+        return volume
+
+    def get_volume(self, ctx, volume_id):
+        with self._reader() as session:
+            return self._get_volume(session, ctx, volume_id)
+
+    def list_volumes(self, ctx, filters=None, all_projects=False,
+                     limit=None, marker=None, sort=None):
+        filters = dict(filters or {})
+        with self._reader() as session:
+            query = self._visible(ctx, session.query(models.Volume),
+                                  all_projects=all_projects)
+            if 'project_id' in filters and ctx.is_admin:
+                query = query.filter_by(project_id=filters.pop('project_id'))
+            filters.pop('project_id', None)
+            for key, value in filters.items():
+                if key == 'name':
+                    query = query.filter_by(display_name=value)
+                elif key == 'bootable':
+                    query = query.filter_by(bootable=value)
+                elif key == 'metadata':
+                    continue
+                else:
+                    query = query.filter(
+                        getattr(models.Volume, key) == value)
+            volumes = query.all()
+        if 'metadata' in filters:
+            wanted = filters['metadata']
+            volumes = [v for v in volumes
+                       if all(self.metadata(v).get(k) == val
+                              for k, val in wanted.items())]
+        volumes = self._sort(volumes, sort or [('created_at', 'desc')])
+        count = len(volumes)
+        if marker is not None:
+            ids = [v.id for v in volumes]
+            if marker not in ids:
+                raise exception.VolumeNotFound(volume_id=marker)
+            volumes = volumes[ids.index(marker) + 1:]
+        if limit is not None:
+            volumes = volumes[:limit]
+        return volumes, count
+
+    @staticmethod
+    def _sort(volumes, sort):
+        for key, direction in reversed(sort):
+            attr = 'display_name' if key == 'name' else key
+
+            def sort_key(volume, attr=attr):
+                value = getattr(volume, attr)
+                return (value is not None, value or 0 if attr == 'size'
+                        else value if value is not None else '')
+            volumes = sorted(volumes, key=sort_key,
+                             reverse=(direction == 'desc'))
+        return volumes
+
+    @staticmethod
+    def metadata(volume):
+        return jsonutils.loads(volume.metadata_json or '{}')
+
+    def create_volume(self, ctx, size, name=None, description=None,
+                      volume_type=None, metadata=None, image=None,
+                      availability_zone=None, source_volid=None):
+        bs = self.conf.block_storage
+        if size > bs.max_volume_size:
+            raise exception.VolumeSizeExceedsAvailableQuota(
+                requested=size, maximum=bs.max_volume_size)
+        if image is not None and image.size is not None and \
+                image.size > size * file_backend.GiB:
+            raise exception.ImageTooLarge(
+                image_size=-(-image.size // file_backend.GiB),
+                volume_size=size)
+        zone = availability_zone or bs.storage_availability_zone
+        if zone != bs.storage_availability_zone:
+            raise exception.InvalidInput(
+                reason='Availability zone \'%s\' is invalid.' % zone)
+        volume_id = uuidutils.generate_uuid()
+        source_path = None
+        with self._writer() as session:
+            if volume_type is None:
+                vtype = self.default_type(session)
+            else:
+                try:
+                    vtype = self._get_type(session, volume_type, by_name=True)
+                except exception.VolumeTypeNotFound:
+                    raise exception.VolumeTypeNotFoundForCreate()
+            if source_volid is not None:
+                source = self._get_volume(session, ctx, source_volid)
+                if source.status not in ('available', 'in-use'):
+                    raise exception.InvalidVolume(
+                        reason='source volume must be available or in-use')
+                if size < source.size:
+                    raise exception.InvalidInput(
+                        reason='Volume size %(size)sGB cannot be smaller '
+                               'than original volume size %(source)sGB. '
+                               'They must be >= original volume size.'
+                               % {'size': size, 'source': source.size})
+                source_path = source.path
+            volume = models.Volume(
+                id=volume_id, project_id=ctx.project_id, user_id=ctx.user_id,
+                display_name=name, display_description=description,
+                size=size, status='creating', attach_status='detached',
+                availability_zone=zone, host=self.host,
+                volume_type_id=vtype.id,
+                bootable=bool(image is not None or (
+                    source_volid and source.bootable)),
+                multiattach=is_multiattach_type(vtype),
+                image_id=image.id if image is not None else None,
+                image_name=image.name if image is not None else None,
+                source_volid=source_volid,
+                metadata_json=jsonutils.dumps(metadata or {}),
+                path=self.backend.path_for(volume_id))
+            session.add(volume)
+        fill_from = source_path or (image.path if image is not None
+                                    else None)
+        created = self.get_volume(ctx, volume_id)
+        self._executor.submit(self._fill, volume_id, size, fill_from)
+        return created
+
+    def _fill(self, volume_id, size, fill_from):
+        try:
+            self.backend.create(volume_id, size, fill_from)
+            status = 'available'
+        except Exception:
+            LOG.exception('Creating the file of volume %s failed', volume_id)
+            status = 'error'
+        with self._writer() as session:
+            updated = session.query(models.Volume).filter_by(
+                id=volume_id, status='creating').update(
+                    {'status': status}, synchronize_session=False)
+        if not updated:
+            # Deleted while it was being created.
+            self.backend.delete(self.backend.path_for(volume_id))
+
+    def update_volume(self, ctx, volume_id, values):
+        with self._writer() as session:
+            volume = self._get_volume(session, ctx, volume_id, lock=True)
+            for key, value in values.items():
+                if key == 'metadata':
+                    volume.metadata_json = jsonutils.dumps(value)
+                else:
+                    setattr(volume, key, value)
+        return self.get_volume(ctx, volume_id)
+
+    def delete_volume(self, ctx, volume_id, force=False):
+        with self._writer() as session:
+            volume = self._get_volume(session, ctx, volume_id, lock=True)
+            live = [a for a in volume.attachments]
+            if not force and (volume.status not in DELETABLE or live):
+                status = build_or_str(DELETABLE, 'status must be %s and')
+                raise exception.InvalidVolume(
+                    reason='Volume %s must not be migrating, attached, '
+                           'belong to a group, have snapshots, awaiting a '
+                           'transfer, or be disassociated from snapshots '
+                           'after volume transfer.' % status)
+            for attachment in live:
+                session.delete(attachment)
+            path = volume.path
+            session.delete(volume)
+        self.backend.delete(path)
+
+    def _conditional_status(self, ctx, volume_id, expected, values, msg):
+        with self._writer() as session:
+            volume = self._get_volume(session, ctx, volume_id, lock=True)
+            for key, allowed in expected.items():
+                if getattr(volume, key) not in allowed:
+                    raise exception.InvalidVolume(reason=msg % {
+                        'vol_id': volume.id, 'current': volume.status})
+            for key, value in values.items():
+                setattr(volume, key, value)
+
+    def reserve(self, ctx, volume_id):
+        statuses = ('available', 'in-use') if self.get_volume(
+            ctx, volume_id).multiattach else ('available',)
+        self._conditional_status(
+            ctx, volume_id, {'status': statuses}, {'status': 'attaching'},
+            'Volume status must be %s to reserve.' % build_or_str(statuses))
+
+    def unreserve(self, ctx, volume_id):
+        with self._writer() as session:
+            volume = self._get_volume(session, ctx, volume_id, lock=True)
+            if volume.status == 'attaching':
+                self._recompute(session, volume)
+
+    def begin_detaching(self, ctx, volume_id):
+        self._conditional_status(
+            ctx, volume_id,
+            {'status': ('in-use',), 'attach_status': ('attached',)},
+            {'status': 'detaching'},
+            "Unable to detach volume. Volume status must be 'in-use' and "
+            "attach_status must be 'attached' to detach.")
+
+    def roll_detaching(self, ctx, volume_id):
+        with self._writer() as session:
+            volume = self._get_volume(session, ctx, volume_id, lock=True)
+            if volume.status == 'detaching':
+                volume.status = 'in-use'
+
+    def set_bootable(self, ctx, volume_id, bootable):
+        self.update_volume(ctx, volume_id, {'bootable': bootable})
+
+    def reset_status(self, ctx, volume_id, values):
+        self.update_volume(ctx, volume_id, values)
+
+    def extend(self, ctx, volume_id, new_size):
+        with self._writer() as session:
+            volume = self._get_volume(session, ctx, volume_id, lock=True)
+            if volume.status not in ('available', 'in-use'):
+                raise exception.InvalidVolume(
+                    reason='Volume status must be available or in-use to '
+                           'extend, but current status is: %s.'
+                    % volume.status)
+            if new_size <= volume.size:
+                raise exception.InvalidInput(
+                    reason='New size for extend must be greater than '
+                           'current size. (current: %(size)s, extended: '
+                           '%(new_size)s).' % {'size': volume.size,
+                                               'new_size': new_size})
+            self.backend.extend(volume.path, new_size)
+            volume.size = new_size
+
+    # ------------------------------------------------------ attachments ---
+
+    @staticmethod
+    def _recompute(session, volume, without=None):
+        """Cinder's volume status from the attachments left."""
+        left = [a.attach_status for a in volume.attachments
+                if a.id != without and
+                not a.attach_status.startswith('error')]
+        attach_status = 'detached'
+        for candidate in _ATTACH_ORDER:
+            if candidate in left:
+                attach_status = candidate
+                break
+        volume.attach_status = attach_status
+        volume.status = _STATUS_FROM_ATTACH.get(attach_status, attach_status)
+
+    def _get_attachment(self, session, ctx, attachment_id, lock_volume=False):
+        attachment = session.query(models.VolumeAttachment).filter_by(
+            id=attachment_id).first()
+        if attachment is None or not (
+                ctx.is_admin or attachment.project_id == ctx.project_id):
+            raise exception.VolumeAttachmentNotFound(
+                filter='attachment_id = %s' % attachment_id)
+        if lock_volume:
+            self._get_volume(session, ctx, attachment.volume_id, lock=True)
+            session.refresh(attachment)
+        return attachment
+
+    def get_attachment(self, ctx, attachment_id):
+        with self._reader() as session:
+            attachment = self._get_attachment(session, ctx, attachment_id)
+            session.expunge(attachment)
+            return attachment
+
+    def list_attachments(self, ctx, filters=None, all_projects=False):
+        with self._reader() as session:
+            query = self._visible(ctx, session.query(models.VolumeAttachment),
+                                  models.VolumeAttachment,
+                                  all_projects=all_projects)
+            for key, value in (filters or {}).items():
+                query = query.filter(
+                    getattr(models.VolumeAttachment, key) == value)
+            attachments = query.order_by(
+                models.VolumeAttachment.created_at).all()
+            for attachment in attachments:
+                session.expunge(attachment)
+            return attachments
+
+    def attachment_create(self, ctx, volume_id, instance_uuid,
+                          connector=None, mode='null'):
+        with self._writer() as session:
+            volume = self._get_volume(session, ctx, volume_id, lock=True)
+            if 'error' in volume.status:
+                raise exception.InvalidVolume(
+                    reason='Volume attachments can not be created if the '
+                           'volume is in an error state. The Volume %s '
+                           'currently has a status of: %s '
+                    % (volume.id, volume.status))
+            expected = (('available', 'in-use', 'downloading', 'reserved')
+                        if volume.multiattach
+                        else ('available', 'downloading'))
+            if volume.status not in expected:
+                same_server = instance_uuid and volume.status in (
+                    'in-use', 'reserved') and any(
+                        a.instance_uuid == instance_uuid
+                        for a in volume.attachments)
+                if not same_server:
+                    shown = tuple(s for s in expected if s != 'reserved')
+                    raise exception.InvalidVolume(
+                        reason='Volume %s status must be %s to reserve, but '
+                               'the current status is %s.'
+                        % (volume.id, build_or_str(shown), volume.status))
+            attachment = models.VolumeAttachment(
+                id=uuidutils.generate_uuid(), volume_id=volume.id,
+                project_id=volume.project_id, instance_uuid=instance_uuid,
+                attach_status='reserved',
+                attach_mode=mode if mode != 'null' else None)
+            session.add(attachment)
+            volume.status = 'reserved'
+            if volume.attach_status == 'detached':
+                volume.attach_status = 'reserved'
+            attachment_id = attachment.id
+        if connector:
+            return self.attachment_update(ctx, attachment_id, connector)
+        return self.get_attachment(ctx, attachment_id)
+
+    def _connection_info(self, volume, attachment, mode):
+        return {
+            'driver_volume_type': 'file',
+            'device_path': volume.path,
+            'format': 'raw',
+            'volume_id': volume.id,
+            'access_mode': mode,
+            'encrypted': False,
+            'discard': True,
+            'attachment_id': attachment.id,
+            'enforce_multipath': False,
+        }
+
+    def attachment_update(self, ctx, attachment_id, connector):
+        with self._writer() as session:
+            attachment = self._get_attachment(session, ctx, attachment_id,
+                                              lock_volume=True)
+            volume = attachment.volume
+            if 'error' in volume.status:
+                raise exception.ResourceConflict(
+                    reason='Volume attachments can not be updated if the '
+                           'volume is in an error state. The Volume %s '
+                           'currently has a status of: %s '
+                    % (volume.id, volume.status))
+            if not volume.multiattach:
+                hosts = {jsonutils.loads(a.connector).get('host')
+                         for a in volume.attachments
+                         if a.connection_info and a.id != attachment.id}
+                if hosts:
+                    raise exception.ResourceConflict(
+                        reason='duplicate connectors detected on volume %s'
+                        % volume.id)
+            mode = connector.get('mode') or attachment.attach_mode or 'rw'
+            info = self._connection_info(volume, attachment, mode)
+            attachment.connector = jsonutils.dumps(connector)
+            attachment.connection_info = jsonutils.dumps(info)
+            attachment.attached_host = connector.get('host')
+            attachment.mountpoint = connector.get('mountpoint')
+            attachment.attach_mode = mode
+            attachment.attach_status = 'attaching'
+            volume.status = 'attaching'
+            volume.attach_status = 'attaching'
+        return self.get_attachment(ctx, attachment_id)
+
+    def attachment_complete(self, ctx, attachment_id):
+        with self._writer() as session:
+            attachment = self._get_attachment(session, ctx, attachment_id,
+                                              lock_volume=True)
+            attachment.attach_status = 'attached'
+            attachment.attach_time = timeutils.utcnow()
+            volume = attachment.volume
+            volume.status = 'in-use'
+            volume.attach_status = 'attached'
+
+    def attachment_delete(self, ctx, attachment_id):
+        """Delete an attachment; the attachments left on its volume."""
+        with self._writer() as session:
+            attachment = self._get_attachment(session, ctx, attachment_id,
+                                              lock_volume=True)
+            volume = attachment.volume
+            self._recompute(session, volume, without=attachment.id)
+            session.delete(attachment)
+            session.flush()
+            left = session.query(models.VolumeAttachment).filter_by(
+                volume_id=volume.id).all()
+            for item in left:
+                session.expunge(item)
+            return left
+
+    def engine(self):
+        return self._tc.writer.get_engine()

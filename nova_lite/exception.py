@@ -131,6 +131,10 @@ class Forbidden(NotAuthorized):
     msg_fmt = 'Forbidden'
 
 
+class OverQuota(Forbidden):
+    msg_fmt = 'Quota exceeded for resources: %(overs)s'
+
+
 class PolicyNotAuthorized(NotAuthorized):
     msg_fmt = "Policy doesn't allow %(action)s to be performed."
 
@@ -290,6 +294,14 @@ class VirtDriverNotFound(NovaLiteException):
 class CinderConnectionFailed(NovaLiteException):
     msg_fmt = 'Connection to cinder host failed: %(reason)s'
     code = 503
+
+
+class CinderAPIVersionNotAvailable(NovaLiteException):
+    msg_fmt = 'Cinder API version %(version)s is not available.'
+
+
+class UnsupportedCinderAPIVersion(NovaLiteException):
+    msg_fmt = 'Nova does not support Cinder API version %(version)s'
 
 
 class DBNotAllowed(NovaLiteException):

@@ -61,7 +61,8 @@ def _unexpected(error):
 def exception_to_response(error):
     if isinstance(error, exception.NovaLiteException):
         code = error.code if isinstance(error.code, int) else 500
-        if code >= 500:
+        # 503 messages (an unreachable dependency) are meant for users.
+        if code >= 500 and code != 503:
             return _unexpected(error)
         return fault_response(code, error.format_message())
     if isinstance(error, webob.exc.HTTPException):

@@ -200,7 +200,7 @@ class _Dispatcher:
         environ['nova_lite.url_project_id'] = None
         rest = path[len('/v3'):]
         if first and first not in RESOURCES and _PROJECT_RE.match(first) \
-                and (following in RESOURCES or following == ''):
+                and following in RESOURCES:
             environ['nova_lite.url_project_id'] = first
             rest = '/' + '/'.join(segments[2:])
         environ['PATH_INFO'] = rest or '/'

@@ -12,7 +12,13 @@ Status rules follow Cinder:
   means ``available``);
 * a volume that is not multiattach takes a new attachment only while
   ``available`` (or for the server it is already attached to); a
-  multiattach volume also while ``in-use`` or ``reserved``.
+  multiattach volume takes one whatever other attachments are doing.
+
+Where Cinder overwrites a volume's status with that of the attachment being
+worked on, this service derives it from all of them, so that concurrent
+attaches and detaches of one multiattach volume do not fail each other: a
+shared volume with one attached server reads ``in-use`` while a second
+server's attachment is only reserved.
 
 Every state change of a volume happens in one write transaction that first
 locks the volume's row, so concurrent attachment calls on one volume are
@@ -409,18 +415,25 @@ class Store:
                 self._recompute(session, volume)
 
     def begin_detaching(self, ctx, volume_id):
-        self._conditional_status(
-            ctx, volume_id,
-            {'status': ('in-use',), 'attach_status': ('attached',)},
-            {'status': 'detaching'},
-            "Unable to detach volume. Volume status must be 'in-use' and "
-            "attach_status must be 'attached' to detach.")
+        with self._writer() as session:
+            volume = self._get_volume(session, ctx, volume_id, lock=True)
+            # A shared volume may be detached from several servers at once.
+            statuses = ('in-use', 'detaching') if volume.multiattach \
+                else ('in-use',)
+            attached = any(a.attach_status == 'attached'
+                           for a in volume.attachments)
+            if volume.status not in statuses or not attached:
+                raise exception.InvalidVolume(
+                    reason="Unable to detach volume. Volume status must be "
+                           "'in-use' and attach_status must be 'attached' "
+                           "to detach.")
+            volume.status = 'detaching'
 
     def roll_detaching(self, ctx, volume_id):
         with self._writer() as session:
             volume = self._get_volume(session, ctx, volume_id, lock=True)
             if volume.status == 'detaching':
-                volume.status = 'in-use'
+                self._recompute(session, volume)
 
     def set_bootable(self, ctx, volume_id, bootable):
         self.update_volume(ctx, volume_id, {'bootable': bootable})
@@ -503,29 +516,32 @@ class Store:
                            'volume is in an error state. The Volume %s '
                            'currently has a status of: %s '
                     % (volume.id, volume.status))
-            expected = (('available', 'in-use', 'downloading', 'reserved')
+            # Cinder's statuses, plus (multiattach only) those another
+            # server's attach or detach in progress leaves, so concurrent
+            # attachments of a shared volume do not fail each other.
+            expected = (('available', 'in-use', 'downloading')
                         if volume.multiattach
                         else ('available', 'downloading'))
-            if volume.status not in expected:
+            allowed = expected + (('reserved', 'attaching', 'detaching')
+                                  if volume.multiattach else ())
+            if volume.status not in allowed:
                 same_server = instance_uuid and volume.status in (
                     'in-use', 'reserved') and any(
                         a.instance_uuid == instance_uuid
                         for a in volume.attachments)
                 if not same_server:
-                    shown = tuple(s for s in expected if s != 'reserved')
                     raise exception.InvalidVolume(
                         reason='Volume %s status must be %s to reserve, but '
                                'the current status is %s.'
-                        % (volume.id, build_or_str(shown), volume.status))
+                        % (volume.id, build_or_str(expected), volume.status))
             attachment = models.VolumeAttachment(
                 id=uuidutils.generate_uuid(), volume_id=volume.id,
                 project_id=volume.project_id, instance_uuid=instance_uuid,
                 attach_status='reserved',
                 attach_mode=mode if mode != 'null' else None)
             session.add(attachment)
-            volume.status = 'reserved'
-            if volume.attach_status == 'detached':
-                volume.attach_status = 'reserved'
+            volume.attachments.append(attachment)
+            self._recompute(session, volume)
             attachment_id = attachment.id
         if connector:
             return self.attachment_update(ctx, attachment_id, connector)
@@ -571,8 +587,7 @@ class Store:
             attachment.mountpoint = connector.get('mountpoint')
             attachment.attach_mode = mode
             attachment.attach_status = 'attaching'
-            volume.status = 'attaching'
-            volume.attach_status = 'attaching'
+            self._recompute(session, volume)
         return self.get_attachment(ctx, attachment_id)
 
     def attachment_complete(self, ctx, attachment_id):

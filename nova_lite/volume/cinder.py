@@ -1,0 +1,417 @@
+"""The block storage (Cinder v3) client of nova_lite.
+
+This is the only module that imports cinderclient. It talks to any Cinder v3
+API -- a real Cinder or the built-in block storage -- over a keystoneauth1
+session configured from ``[cinder]``:
+
+* endpoint: ``[cinder] endpoint_template`` (formatted with the context, a
+  missing project id drops that path segment) or the service catalog entry
+  ``[cinder] catalog_info`` in ``[cinder] os_region_name``;
+* credentials: the user's token from the request context (plus a service
+  token from ``[service_user]`` when ``send_service_user_token`` is set);
+  contexts without a token (periodic tasks) use the ``[cinder]`` auth plugin,
+  or with ``[api] auth_strategy = noauth2`` an administrator token;
+* microversions: 3.0 by default, 3.44 for attachments (checked against the
+  server's version document first), 3.48 for volume reads that need
+  ``shared_targets``;
+* the global request id travels with every call;
+* errors become nova_lite exceptions with nova's wording.
+"""
+
+import functools
+import logging
+import threading
+import time
+
+from cinderclient import api_versions as cinder_api_versions
+from cinderclient import client as cinder_client
+from cinderclient import exceptions as cinder_exception
+from keystoneauth1.access import service_catalog as ks_catalog
+from keystoneauth1 import exceptions as keystone_exception
+from keystoneauth1 import loading as ks_loading
+from keystoneauth1 import plugin as ks_plugin
+from keystoneauth1 import service_token
+from oslo_utils import encodeutils
+
+from nova_lite import exception
+
+LOG = logging.getLogger(__name__)
+
+MIN_VERSION = '3.0'
+ATTACHMENT_VERSION = '3.44'
+SHARED_TARGETS_VERSION = '3.48'
+NOAUTH_ADMIN_TOKEN = 'admin:admin'
+# Calls retried on a 500 or 504, as nova does for attachment update and
+# delete.
+RETRIES_ON_SERVER_ERROR = 5
+
+_LOCK = threading.Lock()
+_ATTR = '_nova_lite_cinder_state'
+
+
+class _State:
+    """Per-configuration session, auth plugins and checked versions."""
+
+    def __init__(self, conf):
+        self.session = ks_loading.load_session_from_conf_options(
+            conf, 'cinder')
+        self.admin_auth = None
+        if conf.cinder.auth_type:
+            self.admin_auth = ks_loading.load_auth_from_conf_options(
+                conf, 'cinder')
+        self.service_auth = None
+        if conf.service_user.send_service_user_token:
+            self.service_auth = ks_loading.load_auth_from_conf_options(
+                conf, 'service_user')
+        self.max_versions = {}
+
+
+def _state(conf):
+    with _LOCK:
+        state = vars(conf).get(_ATTR)
+        if state is None:
+            state = _State(conf)
+            setattr(conf, _ATTR, state)
+        return state
+
+
+class ContextAuth(ks_plugin.BaseAuthPlugin):
+    """The request context's token, and endpoints from its catalog."""
+
+    def __init__(self, token, catalog):
+        super().__init__()
+        self.token = token
+        self.catalog = catalog or []
+
+    def get_token(self, session, **kwargs):
+        return self.token
+
+    def get_endpoint(self, session, service_type=None, interface=None,
+                     region_name=None, service_name=None, **kwargs):
+        if not self.catalog:
+            return None
+        if interface and interface.endswith('URL'):
+            interface = interface[:-3]
+        catalog = ks_catalog.ServiceCatalogV3(self.catalog)
+        return catalog.url_for(service_type=service_type,
+                               interface=interface or 'public',
+                               region_name=region_name,
+                               service_name=service_name or None)
+
+
+def _endpoint_override(conf, context):
+    template = conf.cinder.endpoint_template
+    if not template:
+        return None
+    values = context.to_dict()
+    if not values.get('project_id'):
+        template = template.replace('/%(project_id)s', '').replace(
+            '/%(tenant)s', '')
+    return template % values
+
+
+def _auth(conf, state, context):
+    token = getattr(context, 'auth_token', None)
+    if token:
+        auth = ContextAuth(token, context.service_catalog)
+        if state.service_auth is not None:
+            auth = service_token.ServiceTokenAuthWrapper(
+                user_auth=auth, service_auth=state.service_auth)
+        return auth
+    if state.admin_auth is not None:
+        return state.admin_auth
+    if conf.api.auth_strategy == 'noauth2':
+        return ContextAuth(NOAUTH_ADMIN_TOKEN, [])
+    raise exception.Forbidden(
+        'No credentials for the block storage service: the request has no '
+        'token and [cinder] configures no auth plugin.')
+
+
+def cinderclient(conf, context, microversion=None):
+    """A cinderclient v3 client for ``context``."""
+    state = _state(conf)
+    service_type, service_name, interface = conf.cinder.catalog_info.split(
+        ':', 2)
+    version = cinder_api_versions.APIVersion(microversion or MIN_VERSION)
+    return cinder_client.Client(
+        version, session=state.session, auth=_auth(conf, state, context),
+        endpoint_override=_endpoint_override(conf, context),
+        service_type=service_type, service_name=service_name or None,
+        interface=interface, region_name=conf.cinder.os_region_name,
+        retries=conf.cinder.http_retries,
+        connect_retries=conf.cinder.http_retries,
+        global_request_id=getattr(context, 'global_id', None),
+        http_log_debug=conf.cinder.debug)
+
+
+# ---------------------------------------------------------- translation ---
+
+def _reason(error):
+    return encodeutils.exception_to_unicode(error)
+
+
+def _translate_common(error):
+    """The nova_lite exception for a cinderclient/keystoneauth error."""
+    if isinstance(error, (cinder_exception.ConnectionError,
+                          keystone_exception.ConnectionError,
+                          keystone_exception.ConnectTimeout)):
+        return exception.CinderConnectionFailed(reason=_reason(error))
+    if isinstance(error, (cinder_exception.BadRequest,
+                          keystone_exception.BadRequest)):
+        message = getattr(error, 'message', None) or _reason(error)
+        if str(message).startswith('Invalid volume: '):
+            return exception.InvalidVolume(
+                reason=str(message)[len('Invalid volume: '):])
+        return exception.InvalidInput(reason=message)
+    if isinstance(error, (cinder_exception.Forbidden,
+                          keystone_exception.Forbidden)):
+        return exception.Forbidden(_reason(error))
+    if isinstance(error, cinder_exception.OverLimit):
+        return exception.OverQuota(overs='volumes')
+    if isinstance(error, cinder_exception.ClientException) and \
+            getattr(error, 'code', 0) in (500, 502, 503, 504):
+        return exception.CinderConnectionFailed(reason=_reason(error))
+    if isinstance(error, keystone_exception.http.HttpError) and \
+            getattr(error, 'http_status', 0) >= 500:
+        return exception.CinderConnectionFailed(reason=_reason(error))
+    return None
+
+
+def _translate(not_found):
+    """Decorator: translate errors; ``not_found(args) -> exception``."""
+    def decorator(method):
+        @functools.wraps(method)
+        def wrapper(self, context, *args, **kwargs):
+            try:
+                return method(self, context, *args, **kwargs)
+            except (cinder_exception.NotFound,
+                    keystone_exception.NotFound) as error:
+                if not_found is None:
+                    raise exception.NotFound(_reason(error))
+                raise not_found(*args) from error
+            except (cinder_exception.ClientException,
+                    keystone_exception.ClientException) as error:
+                translated = _translate_common(error)
+                if translated is None:
+                    raise
+                raise translated from error
+        return wrapper
+    return decorator
+
+
+def _volume_not_found(volume_id, *args):
+    return exception.VolumeNotFound(volume_id=volume_id)
+
+
+def _attachment_not_found(attachment_id, *args):
+    return exception.VolumeAttachmentNotFound(attachment_id=attachment_id)
+
+
+def _retry_on_server_error(call):
+    """Retry ``call`` on a 500 or 504, as nova does for attachments."""
+    for attempt in range(RETRIES_ON_SERVER_ERROR):
+        try:
+            return call()
+        except cinder_exception.ClientException as error:
+            if getattr(error, 'code', None) not in (500, 504) or \
+                    attempt == RETRIES_ON_SERVER_ERROR - 1:
+                raise
+            LOG.warning('Block storage answered %s; retrying (%d/%d)',
+                        error.code, attempt + 1, RETRIES_ON_SERVER_ERROR)
+            time.sleep(min(0.1 * 2 ** attempt, 2))
+
+
+# ----------------------------------------------------------- views ---
+
+def _untranslate_volume(vol):
+    """nova's volume dict from a cinderclient Volume (§8.2)."""
+    info = vol._info
+    attachments = {}
+    for item in info.get('attachments') or []:
+        server_id = item.get('server_id')
+        if server_id:
+            attachments[server_id] = {
+                'attachment_id': item.get('attachment_id'),
+                'mountpoint': item.get('device')}
+    volume = {
+        'id': info.get('id'),
+        'status': info.get('status'),
+        'size': info.get('size'),
+        'availability_zone': info.get('availability_zone'),
+        'created_at': info.get('created_at'),
+        'multiattach': bool(info.get('multiattach', False)),
+        'attachments': attachments,
+        'attach_status': 'attached' if attachments else 'detached',
+        'display_name': info.get('name'),
+        'display_description': info.get('description'),
+        'volume_type_id': info.get('volume_type'),
+        'snapshot_id': info.get('snapshot_id'),
+        'bootable': str(info.get('bootable')).lower() == 'true',
+        'volume_metadata': info.get('metadata') or {},
+        'migration_status': info.get('migration_status'),
+        'encrypted': bool(info.get('encrypted', False)),
+    }
+    if 'volume_image_metadata' in info:
+        volume['volume_image_metadata'] = info['volume_image_metadata']
+    if 'shared_targets' in info:
+        volume['shared_targets'] = info['shared_targets']
+        volume['service_uuid'] = info.get('service_uuid')
+    return volume
+
+
+def _translate_attachment(attachment):
+    """nova's attachment dict, with a legacy-shaped connection_info."""
+    info = dict(attachment._info if hasattr(attachment, '_info')
+                else attachment)
+    result = {key: info.get(key) for key in
+              ('id', 'status', 'instance', 'volume_id', 'attached_at',
+               'detached_at', 'attach_mode')}
+    raw = dict(info.get('connection_info') or {})
+    if raw:
+        raw.pop('attachment_id', None)
+        driver_type = raw.pop('driver_volume_type', None)
+        result['connection_info'] = {
+            'driver_volume_type': driver_type, 'data': raw,
+            'attachment_id': info.get('id'),
+            'volume_id': info.get('volume_id'),
+            'status': info.get('status'),
+            'instance': info.get('instance'),
+            'attach_mode': info.get('attach_mode'),
+        }
+    else:
+        result['connection_info'] = {}
+    return result
+
+
+class API:
+    """What compute services ask of block storage."""
+
+    def __init__(self, conf):
+        self.conf = conf
+
+    def _client(self, context, microversion=None):
+        return cinderclient(self.conf, context, microversion)
+
+    # ------------------------------------------------------------ checks ---
+
+    def _check_microversion(self, context, wanted):
+        """Raise CinderAPIVersionNotAvailable if the server lacks it."""
+        client = self._client(context)
+        base = client.client._get_base_url()
+        state = _state(self.conf)
+        maximum = state.max_versions.get(base)
+        if maximum is None:
+            try:
+                versions = client.services.server_api_version()
+            except (cinder_exception.ClientException,
+                    keystone_exception.ClientException) as error:
+                translated = _translate_common(error)
+                if translated is None:
+                    raise
+                raise translated from error
+            found = [v for v in versions if v.id.startswith('v3')]
+            if not found:
+                raise exception.UnsupportedCinderAPIVersion(
+                    version=','.join(v.id for v in versions))
+            maximum = cinder_api_versions.APIVersion(found[0].version)
+            state.max_versions[base] = maximum
+        if maximum < cinder_api_versions.APIVersion(wanted):
+            raise exception.CinderAPIVersionNotAvailable(version=wanted)
+
+    # ----------------------------------------------------------- volumes ---
+
+    @_translate(_volume_not_found)
+    def get(self, context, volume_id, microversion=None):
+        client = self._client(context, microversion)
+        return _untranslate_volume(client.volumes.get(volume_id))
+
+    @_translate(None)
+    def create(self, context, size, name, description, image_id=None,
+               volume_type=None, availability_zone=None, metadata=None):
+        client = self._client(context)
+        vol = client.volumes.create(
+            size, name=name, description=description, imageRef=image_id,
+            volume_type=volume_type, availability_zone=availability_zone,
+            metadata=metadata)
+        return _untranslate_volume(vol)
+
+    @_translate(_volume_not_found)
+    def delete(self, context, volume_id):
+        self._client(context).volumes.delete(volume_id)
+
+    @_translate(_volume_not_found)
+    def reserve_volume(self, context, volume_id):
+        self._client(context).volumes.reserve(volume_id)
+
+    @_translate(_volume_not_found)
+    def unreserve_volume(self, context, volume_id):
+        self._client(context).volumes.unreserve(volume_id)
+
+    @_translate(_volume_not_found)
+    def begin_detaching(self, context, volume_id):
+        self._client(context).volumes.begin_detaching(volume_id)
+
+    @_translate(_volume_not_found)
+    def roll_detaching(self, context, volume_id):
+        self._client(context).volumes.roll_detaching(volume_id)
+
+    # ------------------------------------------------------- attachments ---
+
+    @_translate(_volume_not_found)
+    def attachment_create(self, context, volume_id, instance_id,
+                          connector=None, mountpoint=None):
+        """Reserve (no connector) or create a connected attachment."""
+        self._check_microversion(context, ATTACHMENT_VERSION)
+        if connector is not None and mountpoint:
+            connector = dict(connector, mountpoint=mountpoint)
+        client = self._client(context, ATTACHMENT_VERSION)
+        attachment = client.attachments.create(volume_id, connector,
+                                               instance_id)
+        return _translate_attachment(attachment)
+
+    @_translate(_attachment_not_found)
+    def attachment_get(self, context, attachment_id):
+        client = self._client(context, ATTACHMENT_VERSION)
+        return _translate_attachment(client.attachments.show(attachment_id))
+
+    @_translate(_volume_not_found)
+    def attachment_list(self, context, volume_id=None, instance_id=None):
+        client = self._client(context, ATTACHMENT_VERSION)
+        search = {}
+        if volume_id:
+            search['volume_id'] = volume_id
+        if instance_id:
+            search['instance_id'] = instance_id
+        return [_translate_attachment(a) for a in
+                client.attachments.list(detailed=True, search_opts=search)]
+
+    @_translate(_attachment_not_found)
+    def attachment_update(self, context, attachment_id, connector,
+                          mountpoint=None):
+        """Give the attachment its host connector; its connection_info."""
+        if mountpoint:
+            connector = dict(connector, mountpoint=mountpoint)
+        client = self._client(context, ATTACHMENT_VERSION)
+        attachment = _retry_on_server_error(
+            lambda: client.attachments.update(attachment_id, connector))
+        return _translate_attachment(attachment)
+
+    @_translate(_attachment_not_found)
+    def attachment_complete(self, context, attachment_id):
+        client = self._client(context, ATTACHMENT_VERSION)
+        client.attachments.complete(attachment_id)
+
+    def attachment_delete(self, context, attachment_id):
+        """Delete an attachment; one already gone counts as deleted."""
+        client = self._client(context, ATTACHMENT_VERSION)
+        try:
+            _retry_on_server_error(
+                lambda: client.attachments.delete(attachment_id))
+        except (cinder_exception.NotFound, keystone_exception.NotFound):
+            LOG.info('Attachment %s was already deleted', attachment_id)
+        except (cinder_exception.ClientException,
+                keystone_exception.ClientException) as error:
+            translated = _translate_common(error)
+            if translated is None:
+                raise
+            raise translated from error

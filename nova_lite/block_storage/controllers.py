@@ -190,7 +190,8 @@ def create_volume(req, api_req):
         metadata=body.get('metadata'), image=image,
         availability_zone=body.get('availability_zone'),
         source_volid=source)
-    return 202, {'volume': views.volume_detail(api_req, volume)}
+    return 202, {'volume': views.volume_detail(api_req, volume,
+                                               extended=False)}
 
 
 def update_volume(req, api_req, volume_id):
@@ -208,7 +209,8 @@ def update_volume(req, api_req, volume_id):
     if 'metadata' in body:
         values['metadata'] = body['metadata'] or {}
     volume = store.update_volume(api_req.ctx, volume_id, values)
-    return 200, {'volume': views.volume_detail(api_req, volume)}
+    return 200, {'volume': views.volume_detail(api_req, volume,
+                                               extended=False)}
 
 
 def delete_volume(req, api_req, volume_id):

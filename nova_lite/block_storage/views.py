@@ -113,7 +113,9 @@ def volume_summary(req, volume):
             'links': req.links('volumes', volume.id)}
 
 
-def volume_detail(req, volume):
+def volume_detail(req, volume, extended=True):
+    """The detailed view; ``extended`` adds what Cinder's API extensions
+    add to show and list responses (not to create and update ones)."""
     project = volume.project_id
     body = {
         'id': volume.id,
@@ -140,14 +142,14 @@ def volume_detail(req, volume):
     admin = req.ctx.is_admin
     if admin:
         body['migration_status'] = None
-    if req.allowed(bs_policy.HOST_ATTRIBUTE, project):
+    if extended and req.allowed(bs_policy.HOST_ATTRIBUTE, project):
         body['os-vol-host-attr:host'] = volume.host
-    if req.allowed(bs_policy.TENANT_ATTRIBUTE, project):
+    if extended and req.allowed(bs_policy.TENANT_ATTRIBUTE, project):
         body['os-vol-tenant-attr:tenant_id'] = volume.project_id
-    if req.allowed(bs_policy.MIG_ATTRIBUTE, project):
+    if extended and req.allowed(bs_policy.MIG_ATTRIBUTE, project):
         body['os-vol-mig-status-attr:migstat'] = None
         body['os-vol-mig-status-attr:name_id'] = None
-    if volume.image_id:
+    if extended and volume.image_id:
         body['volume_image_metadata'] = {'image_id': volume.image_id,
                                          'image_name': volume.image_name}
     if req.at_least('3.13'):

@@ -71,7 +71,7 @@ class Volume(Base):
     source_volid = sa.Column(sa.String(36), nullable=True)
     metadata_json = sa.Column(sa.Text, nullable=True)
     path = sa.Column(sa.Text, nullable=True)
-    volume_type = orm.relationship(VolumeType, lazy='joined')
+    volume_type = orm.relationship(VolumeType, lazy='selectin')
     attachments = orm.relationship(
         'VolumeAttachment', lazy='selectin',
         order_by='VolumeAttachment.created_at',

@@ -475,8 +475,14 @@ class Store:
         volume.status = _STATUS_FROM_ATTACH.get(attach_status, attach_status)
 
     def _get_attachment(self, session, ctx, attachment_id, lock_volume=False):
-        attachment = session.query(models.VolumeAttachment).filter_by(
-            id=attachment_id).first()
+        query = session.query(models.VolumeAttachment).filter_by(
+            id=attachment_id)
+        if lock_volume:
+            # A locking read first: on MariaDB a plain read here would fix
+            # the transaction's snapshot before the volume lock is held, and
+            # the volume's other attachments would then be read stale.
+            query = query.with_for_update()
+        attachment = query.first()
         if attachment is None or not (
                 ctx.is_admin or attachment.project_id == ctx.project_id):
             raise exception.VolumeAttachmentNotFound(

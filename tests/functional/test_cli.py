@@ -6,8 +6,6 @@ import subprocess
 import sys
 import time
 
-import yaml
-
 IMAGE = '70a599e0-31e7-49b7-b260-868f441e862b'
 
 
@@ -52,26 +50,31 @@ def test_nova_cli(stack):
     assert _nova(stack, 'delete', 'cli1').returncode == 0
 
 
-def test_openstack_cli(stack, tmp_path):
+def _osc_env(stack, tmp_path, cloud='nova-lite'):
+    """The shipped clouds.yaml, pointed at the stack's ports."""
     source = os.path.join(os.path.dirname(__file__), '..', '..', 'etc',
                           'nova-lite', 'clouds.yaml')
     with open(source) as f:
-        clouds = yaml.safe_load(f)
-    for cloud in clouds['clouds'].values():
-        for key, value in list(cloud.items()):
-            if isinstance(value, str):
-                cloud[key] = value.replace('http://127.0.0.1:8774',
-                                           stack.base)
-        cloud['auth']['endpoint'] = cloud['auth']['endpoint'].replace(
-            'http://127.0.0.1:8774', stack.base)
+        text = f.read()
+    text = text.replace('http://127.0.0.1:8774', stack.base).replace(
+        'http://127.0.0.1:8776', stack.volume_base)
     path = tmp_path / 'clouds.yaml'
-    path.write_text(yaml.safe_dump(clouds))
-    env = dict(os.environ, OS_CLIENT_CONFIG_FILE=str(path),
-               OS_CLOUD='nova-lite')
+    path.write_text(text)
+    return dict(os.environ, OS_CLIENT_CONFIG_FILE=str(path), OS_CLOUD=cloud)
+
+
+def _osc(env, *args, cloud=None):
+    if cloud:
+        env = dict(env, OS_CLOUD=cloud)
+    return subprocess.run([_bin('openstack')] + list(args), env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_openstack_cli(stack, tmp_path):
+    env = _osc_env(stack, tmp_path)
 
     def osc(*args):
-        return subprocess.run([_bin('openstack')] + list(args), env=env,
-                              capture_output=True, text=True, timeout=120)
+        return _osc(env, *args)
 
     created = osc('server', 'create', '--flavor', '1', '--image', IMAGE,
                   '--nic', 'none', 'osc1', '-f', 'json')
@@ -89,3 +92,84 @@ def test_openstack_cli(stack, tmp_path):
     assert 'm1.tiny' in [f['Name'] for f in flavors]
     assert osc('server', 'delete', '--wait', 'osc1').returncode == 0
     assert json.loads(osc('server', 'list', '-f', 'json').stdout) == []
+
+
+def test_openstack_cli_volumes(stack, tmp_path):
+    """The block storage part of the multi-attach walkthrough."""
+    env = _osc_env(stack, tmp_path)
+    made = _osc(env, 'volume', 'type', 'create', '--property',
+                'multiattach=<is> True', 'multiattach', '-f', 'json',
+                cloud='nova-lite-admin')
+    assert made.returncode == 0, made.stderr
+    vtype = json.loads(made.stdout)
+    assert vtype['name'] == 'multiattach'
+    assert "multiattach='<is> True'" in str(vtype['properties']) or \
+        vtype['properties'] == {'multiattach': '<is> True'}
+    denied = _osc(env, 'volume', 'type', 'create', 'mine')
+    assert denied.returncode != 0
+    assert 'volume_extension:types_manage' in denied.stderr
+    created = _osc(env, 'volume', 'create', '--size', '1', '--type',
+                   'multiattach', 'vol-multiattach', '-f', 'json')
+    assert created.returncode == 0, created.stderr
+    volume = json.loads(created.stdout)
+    assert volume['multiattach'] is True
+    _wait_status(lambda: json.loads(_osc(
+        env, 'volume', 'show', 'vol-multiattach', '-f', 'json').stdout)[
+            'status'], 'available')
+    shown = json.loads(_osc(env, 'volume', 'show', 'vol-multiattach', '-c',
+                            'attachments', '-c', 'type', '-f',
+                            'json').stdout)
+    assert shown == {'attachments': [], 'type': 'multiattach'}
+    listed = json.loads(_osc(env, 'volume', 'list', '-f', 'json').stdout)
+    assert [(v['Name'], v['Status'], v['Size']) for v in listed] == [
+        ('vol-multiattach', 'available', 1)]
+    deleted = _osc(env, 'volume', 'delete', 'vol-multiattach')
+    assert deleted.returncode == 0, deleted.stderr
+    _wait_status(lambda: json.loads(_osc(env, 'volume', 'list', '-f',
+                                         'json').stdout), [])
+    missing = _osc(env, 'volume', 'show', 'vol-multiattach')
+    assert missing.returncode != 0
+
+
+def test_cinder_cli_and_python_api(stack):
+    env = dict(os.environ)
+
+    def cinder(*args):
+        return subprocess.run(
+            [_bin('cinder'), '--os-auth-type', 'noauth', '--os-user-id',
+             'demo', '--os-project-id', 'demo', '--os-endpoint',
+             stack.volume_base + '/v3'] + list(args),
+            env=env, capture_output=True, text=True, timeout=120)
+
+    made = cinder('create', '--name', 'v9', '1')
+    assert made.returncode == 0, made.stderr
+    assert ' v9 ' in made.stdout
+    _wait_status(lambda: 'available' if ' available ' in cinder(
+        'show', 'v9').stdout else None, 'available')
+    listed = cinder('list')
+    assert ' v9 ' in listed.stdout and ' available ' in listed.stdout
+    attachments = cinder('--os-volume-api-version', '3.27',
+                         'attachment-list')
+    assert attachments.returncode == 0, attachments.stderr
+
+    from cinderclient import client as cinder_client
+    from keystoneauth1 import noauth
+    from keystoneauth1 import session
+    sess = session.Session(auth=noauth.NoAuth())
+    client = cinder_client.Client('3.60', session=sess,
+                                  endpoint_override=stack.volume_base + '/v3')
+    # keystoneauth's "none" sends the token "notused": a project of its own.
+    assert client.volumes.list() == []
+    volume = client.volumes.create(1, name='py1')
+    deadline = time.monotonic() + 10
+    while client.volumes.get(volume.id).status != 'available':
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    attachment = client.attachments.create(
+        volume.id, {'host': 'compute1'}, '2c8e9c0e-4a1d-4c0e-8b1a-6a1c1c1c1c1c')
+    assert attachment['status'] == 'attaching'
+    client.attachments.complete(attachment['id'])
+    assert client.volumes.get(volume.id).status == 'in-use'
+    client.attachments.delete(attachment['id'])
+    client.volumes.delete(volume.id)
+    assert cinder('delete', 'v9').returncode == 0

@@ -273,8 +273,6 @@ def volume_action(req, api_req, volume_id):
     return 202, None
 
 
-
-
 # --------------------------------------------------------------- types ---
 
 def list_types(req, api_req):

@@ -40,7 +40,6 @@ from nova_lite.block_storage import exception
 from nova_lite.block_storage import models
 from nova_lite.db import api as db_api
 from nova_lite.db import migration
-from nova_lite.image import catalog
 
 LOG = logging.getLogger(__name__)
 
@@ -69,8 +68,8 @@ class _Scope:
 
 
 def default_connection(conf):
-    return 'sqlite:///%s' % os.path.join(conf.state_path,
-                                        'nova_lite_block_storage.sqlite')
+    return 'sqlite:///%s' % os.path.join(
+        conf.state_path, 'nova_lite_block_storage.sqlite')
 
 
 def is_multiattach_type(volume_type):

@@ -5,6 +5,9 @@ mapping records stored with a server, raising nova's errors for what nova
 refuses.
 """
 
+import re
+import string
+
 from nova_lite import exception
 
 _API_FIELDS = {
@@ -117,3 +120,66 @@ def transform(items, image_ref, min_count, max_count):
     if not indexes or indexes != list(range(len(indexes))):
         raise exception.InvalidBDMBootSequence()
     return records
+
+
+# ---------------------------------------------------------- device names ---
+
+_DEVICE_RE = re.compile(r'(^/dev/x{0,1}[a-z]{0,1}d{0,1})([a-z]+)[0-9]*$')
+DEFAULT_ROOT_DEV_NAME = '/dev/sda1'
+
+
+def prepend_dev(name):
+    return name if name.startswith('/dev/') else '/dev/' + name
+
+
+def match_device(device):
+    """``(prefix, letters)`` of a device name, or None."""
+    match = _DEVICE_RE.match(device)
+    return match.groups() if match else None
+
+
+def _letter(device):
+    matched = match_device(prepend_dev(device))
+    return matched[1] if matched else None
+
+
+def _unused_letter(used):
+    # a..z, then aa..zz, as nova numbers disks.
+    letters = string.ascii_lowercase
+    candidates = list(letters) + [a + b for a in letters for b in letters]
+    for candidate in candidates:
+        if candidate not in used:
+            return candidate
+    raise exception.TooManyDiskDevices(maximum=len(candidates))
+
+
+def next_device_name(root_device_name, used_names, requested=None,
+                     honour_requested=True, maximum=-1):
+    """The device name for a new disk of a server (nova's rules).
+
+    ``requested`` must parse as a device path (400 otherwise); its letter is
+    kept when ``honour_requested`` (the fake driver does; libvirt picks the
+    next free name itself) and must not be in use (409). The prefix is
+    always the root device's.
+    """
+    req_letter = None
+    if requested:
+        matched = match_device(requested)
+        if matched is None:
+            raise exception.InvalidDevicePath(path=requested)
+        if honour_requested:
+            req_letter = matched[1]
+    root = match_device(prepend_dev(root_device_name or
+                                    DEFAULT_ROOT_DEV_NAME))
+    if root is None:
+        raise exception.InvalidDevicePath(path=root_device_name)
+    used = {_letter(name) for name in used_names if name}
+    if root[1]:
+        used.add(root[1])
+    if maximum >= 0 and len(used) >= maximum:
+        raise exception.TooManyDiskDevices(maximum=maximum)
+    if req_letter is None:
+        req_letter = _unused_letter(used)
+    elif req_letter in used:
+        raise exception.DevicePathInUse(path=requested)
+    return root[0] + req_letter

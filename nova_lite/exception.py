@@ -79,6 +79,18 @@ class InvalidVolume(Invalid):
     msg_fmt = 'Invalid volume: %(reason)s'
 
 
+class InvalidBDMVolumeNotBootable(InvalidBDM):
+    msg_fmt = 'Block Device %(id)s is not bootable.'
+
+
+class InvalidVolumeRequest(InvalidInput):
+    """Block storage refused a volume call as invalid ("Invalid volume: ...").
+
+    The message stays nova's: ``Invalid input received: <block storage's
+    answer>``.
+    """
+
+
 class InvalidDevicePath(Invalid):
     msg_fmt = 'The supplied device path (%(path)s) is invalid.'
 
@@ -294,6 +306,12 @@ class VirtDriverNotFound(NovaLiteException):
 class CinderConnectionFailed(NovaLiteException):
     msg_fmt = 'Connection to cinder host failed: %(reason)s'
     code = 503
+
+
+class VolumeNotCreated(NovaLiteException):
+    msg_fmt = ('Volume %(volume_id)s did not finish being created even after '
+               'we waited %(seconds)s seconds or %(attempts)s attempts. And '
+               'its status is %(volume_status)s.')
 
 
 class CinderAPIVersionNotAvailable(NovaLiteException):

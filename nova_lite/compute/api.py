@@ -14,14 +14,21 @@ from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
 from nova_lite import cells
+from nova_lite.compute import checks
 from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute import volumes
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
 from nova_lite import exception
+from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import build_request
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import service as service_obj
+from nova_lite.volume import cinder
+
+check_state = checks.check_state
+check_lock = checks.check_lock
 
 LOG = logging.getLogger(__name__)
 
@@ -36,35 +43,14 @@ ALLOW_REBOOT_TASKS = (None, instance_obj.REBOOTING,
                       'suspending')
 
 
-def check_state(instance, method, vm_states=None, task_states=(None,),
-                must_have_launched=True):
-    """Raise InstanceInvalidState as nova's API state checks do."""
-    if vm_states is not None and instance.vm_state not in vm_states:
-        raise exception.InstanceInvalidState(
-            attr='vm_state', instance_uuid=instance.uuid,
-            state=instance.vm_state, method=method)
-    if task_states is not None and instance.task_state not in task_states:
-        raise exception.InstanceInvalidState(
-            attr='task_state', instance_uuid=instance.uuid,
-            state=instance.task_state, method=method)
-    if must_have_launched and not instance.launched_at:
-        raise exception.InstanceInvalidState(
-            attr='launched_at', instance_uuid=instance.uuid,
-            state=instance.launched_at, method=method)
-
-
-def check_lock(context, instance):
-    if instance.locked and not context.is_admin:
-        raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
-
-
-class API:
+class API(volumes.VolumeAPI):
     """The compute API: one per WSGI application."""
 
     def __init__(self, conf):
         self.conf = conf
         self.conductor = conductor_rpcapi.ConductorAPI(conf)
         self.compute = compute_rpcapi.ComputeAPI(conf)
+        self.volume_api = cinder.API(conf)
 
     # -- lookups ---------------------------------------------------------------
 
@@ -192,11 +178,14 @@ class API:
     def create(self, context, flavor, name, image_ref, bdms, min_count=1,
                max_count=1, description=None, metadata=None, tags=None,
                availability_zone=None, user_data=None, config_drive=None,
-               access_ip_v4=None, access_ip_v6=None, key_name=None):
+               access_ip_v4=None, access_ip_v6=None, key_name=None,
+               supports_multiattach=False):
         """Record new servers as build requests and cast their build."""
         if min_count > max_count:
             raise exception.InvalidInput(
                 reason='min_count must be <= max_count')
+        self.check_boot_volumes(context, bdms, supports_multiattach,
+                                availability_zone)
         count = max_count
         reservation_id = 'r-' + ''.join(random.choice(
             string.ascii_lowercase + string.digits) for _ in range(8))
@@ -236,9 +225,16 @@ class API:
             spec = {'instance_uuid': uuid, 'flavor': flavor.snapshot(),
                     'availability_zone': availability_zone,
                     'num_instances': count, 'image_ref': image_ref}
-            cell_mapping.create_instance_mapping(
-                context, uuid, context.project_id, context.user_id)
-            build_request.create(context, values, instance_bdms, spec)
+            self.reserve_boot_volumes(context, uuid, instance_bdms)
+            try:
+                cell_mapping.create_instance_mapping(
+                    context, uuid, context.project_id, context.user_id)
+                build_request.create(context, values, instance_bdms, spec)
+            except Exception:
+                self.local_cleanup_volumes(context, [
+                    dict(b, delete_on_termination=False)
+                    for b in instance_bdms])
+                raise
             uuids.append(uuid)
         self.conductor.schedule_and_build_instances(context, uuids)
         return uuids, reservation_id
@@ -251,6 +247,7 @@ class API:
         if cell is None:
             if build_request.destroy(context, instance.uuid):
                 build_request.destroy_request_spec(context, instance.uuid)
+                self.cleanup_build_request_volumes(context, instance)
                 return
             # The conductor built it meanwhile.
             instance, cell = self.get(context, instance.uuid)
@@ -261,6 +258,8 @@ class API:
         if not instance.host or not self._host_is_up(cctxt, instance.host):
             LOG.info('Deleting server %s locally (no host, or its compute '
                      'service is down)', instance.uuid)
+            self.local_cleanup_volumes(
+                cctxt, bdm_obj.get_by_instance(cctxt, instance.uuid))
             instance_obj.destroy(cctxt, instance.uuid)
             return
         instance_obj.update(cctxt, instance.uuid,

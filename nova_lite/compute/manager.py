@@ -14,6 +14,7 @@ from oslo_concurrency import lockutils
 import oslo_messaging as messaging
 from oslo_utils import timeutils
 
+from nova_lite.compute import volume_ops
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
 from nova_lite import exception
@@ -21,6 +22,7 @@ from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import instance_fault
 from nova_lite.virt import driver as virt_driver
+from nova_lite.volume import cinder
 
 LOG = logging.getLogger(__name__)
 
@@ -40,14 +42,15 @@ def _locked_instance(func):
     return wrapper
 
 
-class ComputeManager:
-    target = messaging.Target(version='1.1')
+class ComputeManager(volume_ops.VolumeOperations):
+    target = messaging.Target(version='1.2')
 
     def __init__(self, conf, driver=None):
         self.conf = conf
         self.host = conf.host
         self.driver = driver or virt_driver.load_compute_driver(conf)
         self.conductor_rpcapi = conductor_rpcapi.ConductorAPI(conf)
+        self.volume_api = cinder.API(conf)
         self.service_ref = None
 
     # -- lifecycle -----------------------------------------------------------
@@ -94,8 +97,7 @@ class ComputeManager:
             instance_obj.update(context, instance.uuid, {'task_state': None})
 
     def _block_device_info(self, context, instance):
-        return [b.to_dict() for b in
-                bdm_obj.get_by_instance(context, instance.uuid)]
+        return self.block_device_info(context, instance)
 
     # -- build and delete ----------------------------------------------------
 
@@ -108,8 +110,8 @@ class ComputeManager:
                 'task_state': instance_obj.SPAWNING, 'host': self.host,
                 'node': self.host},
                 expected_task_state=[instance_obj.SCHEDULING, None])
-            self.driver.spawn(instance,
-                              self._block_device_info(context, instance))
+            block_device_info = self.prep_block_devices(context, instance)
+            self.driver.spawn(instance, block_device_info)
             instance_obj.update(context, instance.uuid, {
                 'vm_state': instance_obj.ACTIVE, 'task_state': None,
                 'power_state': instance_obj.RUNNING,
@@ -129,12 +131,32 @@ class ComputeManager:
                     instance_uuid=instance.uuid,
                     reason=getattr(error, 'message', None) or str(error)
                     or type(error).__name__)
-            self.driver.destroy(instance)
+            self._abort_volumes(context, instance)
             self._set_error(context, instance, error)
+
+    def _abort_volumes(self, context, instance):
+        """A failed build keeps no host connection and no attachment; the
+        volumes marked delete_on_termination are deleted, as nova does."""
+        bdms = bdm_obj.get_by_instance(context, instance.uuid)
+        self.cleanup_volumes(
+            context, instance, bdms,
+            destroy_guest=lambda info: self.driver.destroy(instance, info))
+        for bdm in bdms:
+            if bdm.volume_id:
+                values = {'attachment_id': None, 'connection_info': None}
+                if bdm.delete_on_termination:
+                    values['volume_id'] = None
+                bdm_obj.update(context, bdm.id, values)
 
     def _reschedule(self, context, instance, alternates, error):
         """Hand a failed build back to the conductor of this cell."""
-        self.driver.destroy(instance)
+        bdms = bdm_obj.get_by_instance(context, instance.uuid)
+        with volume_ops.volume_locks([b.volume_id for b in bdms
+                                      if b.volume_id]):
+            self.driver.destroy(instance, self.block_device_info(
+                context, instance, bdms))
+        # The next host connects with fresh attachments.
+        self.replace_attachments(context, instance, bdms)
         try:
             instance_obj.update(context, instance.uuid, {
                 'task_state': instance_obj.SCHEDULING, 'host': None,
@@ -153,8 +175,10 @@ class ComputeManager:
         self._terminate(context, instance)
 
     def _terminate(self, context, instance):
-        self.driver.destroy(instance,
-                            self._block_device_info(context, instance))
+        bdms = bdm_obj.get_by_instance(context, instance.uuid)
+        self.cleanup_volumes(
+            context, instance, bdms,
+            destroy_guest=lambda info: self.driver.destroy(instance, info))
         instance_obj.destroy(context, instance.uuid)
         LOG.info('Server %s deleted', instance.uuid)
 
@@ -206,8 +230,13 @@ class ComputeManager:
             self._offload(context, instance)
 
     def _offload(self, context, instance):
-        self.driver.destroy(instance,
-                            self._block_device_info(context, instance))
+        bdms = bdm_obj.get_by_instance(context, instance.uuid)
+        with volume_ops.volume_locks([b.volume_id for b in bdms
+                                      if b.volume_id]):
+            self.driver.destroy(instance, self.block_device_info(
+                context, instance, bdms))
+        # As nova: the volumes stay reserved for the server, unconnected.
+        self.replace_attachments(context, instance, bdms)
         instance_obj.update(context, instance.uuid, {
             'vm_state': instance_obj.SHELVED_OFFLOADED, 'task_state': None,
             'power_state': instance_obj.SHUTDOWN, 'host': None,
@@ -219,14 +248,19 @@ class ComputeManager:
             instance = instance_obj.update(context, instance.uuid, {
                 'task_state': instance_obj.SPAWNING, 'host': self.host,
                 'node': self.host})
-            self.driver.spawn(instance,
-                              self._block_device_info(context, instance))
+            block_device_info = self.prep_block_devices(context, instance)
+            self.driver.spawn(instance, block_device_info)
             instance_obj.update(context, instance.uuid, {
                 'vm_state': instance_obj.ACTIVE, 'task_state': None,
                 'power_state': instance_obj.RUNNING})
         except Exception as error:
             LOG.exception('Unshelve of server %s failed', instance.uuid)
-            self.driver.destroy(instance)
+            bdms = bdm_obj.get_by_instance(context, instance.uuid)
+            with volume_ops.volume_locks([b.volume_id for b in bdms
+                                          if b.volume_id]):
+                self.driver.destroy(instance, self.block_device_info(
+                    context, instance, bdms))
+            self.replace_attachments(context, instance, bdms)
             instance_fault.create(context, instance_fault.fault_values(
                 instance.uuid, error, host=self.host))
             instance_obj.update(context, instance.uuid, {

@@ -6,12 +6,14 @@ History:
   start_instance, reboot_instance, shelve_instance,
   shelve_offload_instance, unshelve_instance
 * 1.1 - build_and_run_instance takes ``alternates``
+* 1.2 - reserve_block_device_name (a call, with ``multiattach``),
+  attach_volume, detach_volume, swap_volume
 """
 
 from nova_lite import rpc
 
 TOPIC = 'compute'
-VERSION = '1.1'
+VERSION = '1.2'
 
 
 class ComputeAPI:
@@ -60,3 +62,33 @@ class ComputeAPI:
     def unshelve_instance(self, ctxt, host, instance_uuid, cell=None):
         self._client(host, cell).cast(ctxt, 'unshelve_instance',
                                       instance_uuid=instance_uuid)
+
+    def reserve_block_device_name(self, ctxt, host, instance_uuid, device,
+                                  volume_id, disk_bus=None, device_type=None,
+                                  tag=None, multiattach=False,
+                                  delete_on_termination=False, cell=None):
+        """Reserve a device name on the server's host (a call); returns
+        the new block device mapping as a dict."""
+        return self._client(host, cell, version='1.2').call(
+            ctxt, 'reserve_block_device_name', instance_uuid=instance_uuid,
+            device=device, volume_id=volume_id, disk_bus=disk_bus,
+            device_type=device_type, tag=tag, multiattach=multiattach,
+            delete_on_termination=delete_on_termination)
+
+    def attach_volume(self, ctxt, host, instance_uuid, bdm_uuid, cell=None):
+        self._client(host, cell, version='1.2').cast(
+            ctxt, 'attach_volume', instance_uuid=instance_uuid,
+            bdm_uuid=bdm_uuid)
+
+    def detach_volume(self, ctxt, host, instance_uuid, volume_id,
+                      attachment_id=None, cell=None):
+        self._client(host, cell, version='1.2').cast(
+            ctxt, 'detach_volume', instance_uuid=instance_uuid,
+            volume_id=volume_id, attachment_id=attachment_id)
+
+    def swap_volume(self, ctxt, host, instance_uuid, old_volume_id,
+                    new_volume_id, new_attachment_id, cell=None):
+        self._client(host, cell, version='1.2').cast(
+            ctxt, 'swap_volume', instance_uuid=instance_uuid,
+            old_volume_id=old_volume_id, new_volume_id=new_volume_id,
+            new_attachment_id=new_attachment_id)

@@ -166,13 +166,17 @@ class ConductorManager:
             return
         cctxt = nl_context.target_cell(context, cell0)
         values = inst.to_dict()
-        values.pop('bdms', None)
+        bdms = values.pop('bdms', None) or []
         for key in ('id', 'fault', 'cell_uuid', 'updated_at', 'deleted_at',
                     'deleted'):
             values.pop(key, None)
         values.update(vm_state=instance_obj.ERROR, task_state=None,
                       host=None, node=None)
         instance_obj.create(cctxt, values)
+        # The mappings go to cell0 too, so that deleting the server there
+        # frees the volumes reserved for it.
+        for bdm in bdms:
+            bdm_obj.create(cctxt, dict(bdm, instance_uuid=uuid))
         instance_fault.create(cctxt, instance_fault.fault_values(
             uuid, error, with_details=True))
         cell_mapping.set_instance_cell(context, uuid, cell0.id)

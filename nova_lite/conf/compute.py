@@ -10,6 +10,18 @@ compute_opts = [
                     'offloads at once, -1 never.'),
     cfg.IntOpt('executor_thread_pool_size', default=16, min=1,
                help='Threads of the compute RPC server executor.'),
+    cfg.IntOpt('max_disk_devices_to_attach', default=-1, min=-1,
+               help='Maximum number of disk devices allowed to attach to '
+                    'a single server; -1 means unlimited.'),
+]
+
+block_device_opts = [
+    cfg.IntOpt('block_device_allocate_retries', default=60, min=0,
+               help='Number of times to check whether a volume created '
+                    'for a server\'s block device mapping is available '
+                    'before giving up on the build.'),
+    cfg.IntOpt('block_device_allocate_retries_interval', default=3, min=0,
+               help='Seconds between two checks of such a volume.'),
 ]
 
 fake_group = cfg.OptGroup('fake_driver', title='Fake virt driver options')
@@ -23,10 +35,15 @@ fake_opts = [
                  help='Seconds the fake driver waits in spawn.'),
     cfg.ListOpt('fail_spawn_for_names', default=[],
                 help='Server names whose spawn the fake driver fails.'),
+    cfg.BoolOpt('fail_attach', default=False,
+                help='Make every volume attach of the fake driver fail.'),
+    cfg.BoolOpt('fail_detach', default=False,
+                help='Make every volume detach of the fake driver fail.'),
 ]
 
 
 def register_opts(conf):
+    conf.register_opts(block_device_opts)
     conf.register_group(copy.deepcopy(compute_group))
     conf.register_opts(compute_opts, group=compute_group)
     conf.register_group(copy.deepcopy(fake_group))
@@ -34,4 +51,5 @@ def register_opts(conf):
 
 
 def list_opts():
-    return {compute_group: compute_opts, fake_group: fake_opts}
+    return {'DEFAULT': block_device_opts, compute_group: compute_opts,
+            fake_group: fake_opts}

@@ -79,3 +79,23 @@ def update(context, bdm_id, values):
 def destroy(context, bdm_id):
     context.session.query(models.BlockDeviceMapping).filter_by(
         id=bdm_id).delete(synchronize_session=False)
+
+
+@db_api.cell_reader
+def get_by_uuid(context, bdm_uuid):
+    row = context.session.query(models.BlockDeviceMapping).filter_by(
+        uuid=bdm_uuid).first()
+    if row is None:
+        raise exception.VolumeBDMNotFound(volume_id=bdm_uuid)
+    return BlockDeviceMapping.from_row(row)
+
+
+@db_api.cell_reader
+def count_volume_users_on_host(context, volume_id, host):
+    """Servers of ``host`` with a connected mapping of ``volume_id``."""
+    return context.session.query(models.BlockDeviceMapping).join(
+        models.Instance,
+        models.Instance.uuid == models.BlockDeviceMapping.instance_uuid
+    ).filter(models.BlockDeviceMapping.volume_id == volume_id,
+             models.BlockDeviceMapping.connection_info.isnot(None),
+             models.Instance.host == host).count()

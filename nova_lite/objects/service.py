@@ -16,8 +16,9 @@ from nova_lite.objects import base
 # SERVICE_VERSION into its service record.
 #
 #  1 - initial: build, delete, stop/start, reboot, shelve/unshelve
-#  2 - compute RPC 1.1: attach and detach volumes with Cinder attachments
-#  3 - compute RPC 1.2: reserve_block_device_name takes ``multiattach``
+#  2 - compute RPC 1.1: builds carry their alternate hosts
+#  3 - compute RPC 1.2: volume attach, detach and swap with Cinder
+#      attachments; reserve_block_device_name takes ``multiattach``
 SERVICE_VERSION = 3
 
 # The oldest nova-compute that can attach a multiattach volume.

@@ -2,6 +2,7 @@
 
 import importlib
 
+from nova_lite import block_device
 from nova_lite import exception
 
 
@@ -39,7 +40,11 @@ class ComputeDriver:
         raise NotImplementedError()
 
     def destroy(self, instance, block_device_info=None):
-        """Stop and remove the guest; unknown guests are not an error."""
+        """Stop and remove the guest; unknown guests are not an error.
+
+        Volumes whose item says ``disconnect_host`` are disconnected from
+        this host; the others are still used by another server here.
+        """
         raise NotImplementedError()
 
     def power_off(self, instance):
@@ -60,11 +65,27 @@ class ComputeDriver:
                 'initiator': None, 'multipath': False,
                 'platform': 'x86_64', 'os_type': 'linux'}
 
+    def get_device_name_for_instance(self, instance, used_names,
+                                     requested=None):
+        """The device name of a disk being attached (nova's rules: a
+        requested name is honoured when free)."""
+        return block_device.next_device_name(
+            instance.root_device_name, used_names, requested,
+            maximum=self.conf.compute.max_disk_devices_to_attach)
+
     def attach_volume(self, instance, connection_info, mountpoint,
                       disk_bus=None, device_type=None):
+        """Connect the volume to this host and plug it into the guest."""
         raise NotImplementedError()
 
-    def detach_volume(self, instance, connection_info, mountpoint):
+    def detach_volume(self, instance, connection_info, mountpoint,
+                      disconnect_host=True):
+        """Unplug the volume from the guest; disconnect it from this host
+        unless another server here still uses it (``disconnect_host``)."""
+        raise NotImplementedError()
+
+    def swap_volume(self, instance, old_connection_info,
+                    new_connection_info, mountpoint):
         raise NotImplementedError()
 
 

@@ -21,6 +21,10 @@ class FakeDriver(driver.ComputeDriver):
             conf.fake_driver.supports_tagged_attach_volume
         self._lock = threading.Lock()
         self.guests = {}
+        # Host connections per volume id, as a host connector would hold
+        # them: connected on first use, disconnected when told to.
+        self.host_connections = {}
+        self.disconnects = []
 
     def list_instance_uuids(self):
         with self._lock:
@@ -33,16 +37,38 @@ class FakeDriver(driver.ComputeDriver):
             raise exception.InstanceDeployFailure(
                 reason='the fake driver was told to fail this server')
         disks = {}
-        for bdm in block_device_info or []:
-            if bdm.get('connection_info'):
-                disks[bdm.get('device_name')] = bdm['connection_info']
         with self._lock:
+            for bdm in block_device_info or []:
+                info = bdm.get('connection_info')
+                if info:
+                    self._connect(info)
+                    disks[bdm.get('device_name')] = info
             self.guests[instance.uuid] = {
                 'state': instance_obj.RUNNING, 'volumes': disks}
 
+    def _connect(self, info):
+        serial = info.get('serial')
+        self.host_connections[serial] = \
+            self.host_connections.get(serial, 0) + 1
+
+    def _disconnect(self, info, disconnect_host):
+        serial = info.get('serial')
+        if serial not in self.host_connections:
+            return
+        self.host_connections[serial] -= 1
+        if disconnect_host:
+            self.disconnects.append(serial)
+            del self.host_connections[serial]
+
     def destroy(self, instance, block_device_info=None):
         with self._lock:
-            self.guests.pop(instance.uuid, None)
+            guest = self.guests.pop(instance.uuid, None)
+            if guest is None:
+                return
+            for bdm in block_device_info or []:
+                info = bdm.get('connection_info')
+                if info and bdm.get('device_name') in guest['volumes']:
+                    self._disconnect(info, bdm.get('disconnect_host', True))
 
     def _guest(self, instance):
         guest = self.guests.get(instance.uuid)
@@ -69,14 +95,31 @@ class FakeDriver(driver.ComputeDriver):
 
     def attach_volume(self, instance, connection_info, mountpoint,
                       disk_bus=None, device_type=None):
+        if self.conf.fake_driver.fail_attach:
+            raise exception.NovaLiteException(
+                'the fake driver was told to fail attaches')
         with self._lock:
             guest = self._guest(instance)
             if mountpoint in guest['volumes']:
                 raise exception.DevicePathInUse(path=mountpoint)
+            self._connect(connection_info)
             guest['volumes'][mountpoint] = connection_info
 
-    def detach_volume(self, instance, connection_info, mountpoint):
+    def detach_volume(self, instance, connection_info, mountpoint,
+                      disconnect_host=True):
+        if self.conf.fake_driver.fail_detach:
+            raise exception.NovaLiteException(
+                'the fake driver was told to fail detaches')
         with self._lock:
             guest = self.guests.get(instance.uuid)
-            if guest is not None:
-                guest['volumes'].pop(mountpoint, None)
+            if guest is not None and \
+                    guest['volumes'].pop(mountpoint, None) is not None:
+                self._disconnect(connection_info, disconnect_host)
+
+    def swap_volume(self, instance, old_connection_info,
+                    new_connection_info, mountpoint):
+        with self._lock:
+            guest = self._guest(instance)
+            guest['volumes'][mountpoint] = new_connection_info
+            self._connect(new_connection_info)
+            self._disconnect(old_connection_info, True)

@@ -15,7 +15,9 @@ session configured from ``[cinder]``:
   server's version document first), 3.48 for volume reads that need
   ``shared_targets``;
 * the global request id travels with every call;
-* errors become nova_lite exceptions with nova's wording.
+* errors become nova_lite exceptions with nova's wording (a refusal as
+  "Invalid volume" is :class:`InvalidVolumeRequest`, still a 400 reading
+  ``Invalid input received: ...``).
 """
 
 import functools
@@ -158,11 +160,10 @@ def _translate_common(error):
         return exception.CinderConnectionFailed(reason=_reason(error))
     if isinstance(error, (cinder_exception.BadRequest,
                           keystone_exception.BadRequest)):
-        message = getattr(error, 'message', None) or _reason(error)
-        if str(message).startswith('Invalid volume: '):
-            return exception.InvalidVolume(
-                reason=str(message)[len('Invalid volume: '):])
-        return exception.InvalidInput(reason=message)
+        # nova's wording: "Invalid input received: <the client's text>".
+        if str(getattr(error, 'message', '')).startswith('Invalid volume'):
+            return exception.InvalidVolumeRequest(reason=_reason(error))
+        return exception.InvalidInput(reason=_reason(error))
     if isinstance(error, (cinder_exception.Forbidden,
                           keystone_exception.Forbidden)):
         return exception.Forbidden(_reason(error))

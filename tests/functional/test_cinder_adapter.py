@@ -99,7 +99,7 @@ def test_begin_and_roll_detaching(api):
     api.attachment_complete(ctx, made['id'])
     api.begin_detaching(ctx, volume['id'])
     assert api.get(ctx, volume['id'])['status'] == 'detaching'
-    with pytest.raises(exception.InvalidVolume) as error:
+    with pytest.raises(exception.InvalidVolumeRequest) as error:
         api.begin_detaching(ctx, volume['id'])
     assert "Volume status must be 'in-use'" in str(error.value)
     api.roll_detaching(ctx, volume['id'])
@@ -122,11 +122,12 @@ def test_errors_are_translated(api, stack):
     with pytest.raises(exception.VolumeNotFound):
         api.get(_ctx('other'), volume['id'])
     first = api.attachment_create(ctx, volume['id'], SERVER_A)
-    with pytest.raises(exception.InvalidVolume) as error:
+    with pytest.raises(exception.InvalidVolumeRequest) as error:
         api.attachment_create(ctx, volume['id'], SERVER_B)
-    assert str(error.value) == (
-        'Invalid volume: Volume %s status must be available or downloading '
-        'to reserve, but the current status is reserved.' % volume['id'])
+    assert str(error.value).startswith(
+        'Invalid input received: Invalid volume: Volume %s status must be '
+        'available or downloading to reserve, but the current status is '
+        'reserved. (HTTP 400)' % volume['id'])
     api.attachment_delete(ctx, first['id'])
     with pytest.raises(exception.OverQuota):
         api.create(ctx, 100000, 'huge', None)

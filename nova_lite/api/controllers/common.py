@@ -83,3 +83,9 @@ def bad_request(error):
     msg = error.format_message() if isinstance(
         error, exception.NovaLiteException) else str(error)
     return webob.exc.HTTPBadRequest(explanation=msg)
+
+
+def as_bool(value):
+    """A boolean the schema accepted (true, 'yes', '1', ...)."""
+    from oslo_utils import strutils
+    return strutils.bool_from_string(value, strict=True)

@@ -11,6 +11,7 @@ import webob.exc
 from nova_lite.api.controllers import common
 from nova_lite.api.controllers import server_actions
 from nova_lite.api.controllers import server_filters
+from nova_lite.api.controllers import volume_attachments
 from nova_lite.api.expose import expose
 from nova_lite.api.expose import Result
 from nova_lite.api import microversion
@@ -231,7 +232,8 @@ class ServersController(rest.RestController):
             availability_zone=server.get('availability_zone'),
             user_data=user_data, config_drive=server.get('config_drive'),
             access_ip_v4=server.get('accessIPv4'),
-            access_ip_v6=server.get('accessIPv6'))
+            access_ip_v6=server.get('accessIPv6'),
+            supports_multiattach=microversion.is_supported(req, '2.60'))
         if server.get('return_reservation_id'):
             return Result({'reservation_id': reservation_id}, status=202)
         admin_pass = None
@@ -311,3 +313,7 @@ def _legacy_bdm(item):
     if item.get('device_name') in ('/dev/vda', 'vda'):
         out['boot_index'] = 0
     return out
+
+
+pecan.route(ServersController, 'os-volume_attachments',
+            volume_attachments.VolumeAttachmentsController())

@@ -45,9 +45,9 @@ def _locked_instance(func):
 class ComputeManager(volume_ops.VolumeOperations):
     target = messaging.Target(version='1.2')
 
-    def __init__(self, conf, driver=None):
+    def __init__(self, conf, driver=None, host=None):
         self.conf = conf
-        self.host = conf.host
+        self.host = host or conf.host
         self.driver = driver or virt_driver.load_compute_driver(conf)
         self.conductor_rpcapi = conductor_rpcapi.ConductorAPI(conf)
         self.volume_api = cinder.API(conf)

@@ -97,7 +97,7 @@ rules = [
           ('POST', V + '/types/{type_id}/extra_specs'),
           ('PUT', V + '/types/{type_id}/extra_specs/{key}'),
           ('DELETE', V + '/types/{type_id}/extra_specs/{key}')),
-    _rule(TYPES_EXTRA_SPECS, base.RULE_ANY,
+    _rule(TYPES_EXTRA_SPECS, base.PROJECT_READER_OR_ADMIN,
           'Include extra_specs in volume type bodies and read them.',
           ('GET', V + '/types/{type_id}'),
           ('GET', V + '/types/{type_id}/extra_specs')),

@@ -20,10 +20,12 @@ class ComputeDriver:
 
     def __init__(self, conf):
         self.conf = conf
+        self.host = conf.host
         self.capabilities = dict(type(self).capabilities)
 
     def init_host(self, host):
         """Called once when the compute service starts."""
+        self.host = host
 
     def cleanup_host(self, host):
         """Called when the compute service stops."""
@@ -61,7 +63,7 @@ class ComputeDriver:
 
     def get_volume_connector(self, instance):
         """The host connector given to block storage."""
-        return {'host': self.conf.host, 'ip': self.conf.my_ip,
+        return {'host': self.host, 'ip': self.conf.my_ip,
                 'initiator': None, 'multipath': False,
                 'platform': 'x86_64', 'os_type': 'linux'}
 

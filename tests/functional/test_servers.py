@@ -205,11 +205,15 @@ def test_update_server(stack):
 
 
 def test_boot_from_volume_body_as_clients_send_it(stack):
+    made = stack.volume_request('POST', '/v3/volumes', json={'volume': {
+        'size': 1, 'imageRef': '70a599e0-31e7-49b7-b260-868f441e862b'}})
+    volume_id = made.json()['volume']['id']
+    stack.wait_for_volume(volume_id, 'available')
     body = {'server': {
         'name': 'bfv', 'flavorRef': '1', 'imageRef': '', 'networks': 'none',
         'min_count': 1, 'max_count': 1,
         'block_device_mapping_v2': [{
-            'uuid': str(uuid.uuid4()), 'source_type': 'volume',
+            'uuid': volume_id, 'source_type': 'volume',
             'destination_type': 'volume', 'boot_index': '0'}]}}
     resp = stack.request('POST', '/v2.1/servers', json=body, version='2.60')
     assert resp.status_code == 202, resp.text

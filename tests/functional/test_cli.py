@@ -173,3 +173,59 @@ def test_cinder_cli_and_python_api(stack):
     client.attachments.delete(attachment['id'])
     client.volumes.delete(volume.id)
     assert cinder('delete', 'v9').returncode == 0
+
+
+def test_openstack_cli_multiattach_walkthrough(stack, tmp_path):
+    """The multi-attach walkthrough, as an administrator runs it."""
+    env = dict(_osc_env(stack, tmp_path, cloud='nova-lite-admin'),
+               OS_COMPUTE_API_VERSION='2.60')
+
+    def osc(*args):
+        out = _osc(env, *args)
+        assert out.returncode == 0, (args, out.stderr)
+        return out.stdout
+
+    osc('volume', 'type', 'create', '--property', 'multiattach=<is> True',
+        'multiattach')
+    osc('volume', 'create', '--size', '1', '--type', 'multiattach',
+        'vol-multiattach')
+    _wait_status(lambda: json.loads(osc(
+        'volume', 'show', 'vol-multiattach', '-f', 'json'))['status'],
+        'available')
+    volume_id = osc('volume', 'show', 'vol-multiattach', '-c', 'id', '-f',
+                    'value').strip()
+    osc('server', 'create', '--flavor', '1', '--image', IMAGE, '--nic',
+        'none', '--block-device',
+        'uuid=%s,source_type=volume,destination_type=volume,boot_index=-1'
+        % volume_id, '--wait', 'vm1')
+    osc('server', 'create', '--flavor', '1', '--image', IMAGE, '--nic',
+        'none', '--wait', 'vm2')
+    added = json.loads(osc('server', 'add', 'volume', 'vm2',
+                           'vol-multiattach', '-f', 'json'))
+    assert added['Device'] == '/dev/vdb'
+    vm = {name: json.loads(osc('server', 'show', name, '-f', 'json'))['id']
+          for name in ('vm1', 'vm2')}
+
+    def attachments():
+        return json.loads(osc('volume', 'show', 'vol-multiattach', '-c',
+                              'attachments', '-f', 'json'))['attachments']
+    _wait_status(lambda: len(attachments()), 2)
+    listed = attachments()
+    assert sorted(a['server_id'] for a in listed) == sorted(vm.values())
+    for item in listed:
+        assert set(item) == {'server_id', 'attachment_id', 'attached_at',
+                             'host_name', 'volume_id', 'device', 'id'}
+        assert (item['volume_id'], item['id']) == (volume_id, volume_id)
+        assert item['host_name'] == 'compute1'
+        assert item['device'] == '/dev/vdb'
+    assert len({a['attachment_id'] for a in listed}) == 2
+    shown = json.loads(osc('server', 'show', '-c', 'volumes_attached',
+                           'vm2', '-f', 'json'))
+    assert volume_id in str(shown['volumes_attached'])
+    osc('server', 'remove', 'volume', 'vm2', 'vol-multiattach')
+    _wait_status(lambda: [a['server_id'] for a in attachments()],
+                 [vm['vm1']])
+    osc('server', 'remove', 'volume', 'vm1', 'vol-multiattach')
+    _wait_status(lambda: attachments(), [])
+    assert json.loads(osc('volume', 'show', 'vol-multiattach', '-f',
+                          'json'))['status'] == 'available'

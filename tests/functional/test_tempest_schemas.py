@@ -142,3 +142,47 @@ def test_services_match_tempest_schemas(stack, at_version, version):
         client.update_service(compute['id'], status='disabled',
                               disabled_reason='maintenance')
         client.update_service(compute['id'], status='enabled')
+
+
+ATTACH_VERSIONS = ['2.1', '2.20', '2.49', '2.60', '2.70', '2.79', '2.85',
+                   '2.89']
+
+
+@pytest.mark.parametrize('version', ATTACH_VERSIONS)
+def test_volume_attachments_match_tempest_schemas(stack, at_version,
+                                                  version):
+    stack.volume_request('POST', '/v3/types', token='admin:admin', json={
+        'volume_type': {'name': 'multiattach',
+                        'extra_specs': {'multiattach': '<is> True'}}})
+    made = stack.volume_request('POST', '/v3/volumes', json={'volume': {
+        'size': 1, 'volume_type': 'multiattach'}}).json()['volume']
+    stack.wait_for_volume(made['id'], 'available')
+    at_version(version)
+    servers, _flavors = _clients(stack)
+    extra = {'networks': 'none'} if version >= '2.37' else {}
+    server_id = servers.create_server(name='att', imageRef=IMAGE,
+                                      flavorRef='1', **extra)['server']['id']
+    _wait(servers, server_id, 'ACTIVE')
+    kwargs = {'volumeId': made['id']}
+    if version >= '2.49':
+        kwargs['tag'] = 'data'
+    if version >= '2.79':
+        kwargs['delete_on_termination'] = False
+    if version < '2.60':
+        # A multiattach volume needs 2.60; tempest's client sees the 400.
+        with pytest.raises(lib_exc.BadRequest):
+            servers.attach_volume(server_id, **kwargs)
+        return
+    attached = servers.attach_volume(server_id, **kwargs)['volumeAttachment']
+    assert attached['volumeId'] == made['id']
+    stack.wait_for_volume(made['id'], 'in-use')
+    (listed,) = servers.list_volume_attachments(server_id)[
+        'volumeAttachments']
+    assert listed['volumeId'] == made['id']
+    servers.show_volume_attachment(server_id, made['id'])
+    if version >= '2.85':
+        servers.update_attached_volume(server_id, made['id'],
+                                       volumeId=made['id'],
+                                       delete_on_termination=True)
+    servers.detach_volume(server_id, made['id'])
+    servers.delete_server(server_id)

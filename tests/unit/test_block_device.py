@@ -90,3 +90,39 @@ def test_missing_image_and_mappings():
     with pytest.raises(exception.InvalidRequest) as err:
         block_device.transform([], '', 1, 1)
     assert err.value.format_message() == 'Missing imageRef attribute'
+
+
+# -- device names ----------------------------------------------------------------
+
+def test_next_device_name_takes_the_first_free_letter():
+    assert block_device.next_device_name('/dev/vda', []) == '/dev/vdb'
+    assert block_device.next_device_name(
+        '/dev/vda', ['/dev/vdb', '/dev/vdc']) == '/dev/vdd'
+    assert block_device.next_device_name(
+        '/dev/vda', ['/dev/vdb', '/dev/vdd']) == '/dev/vdc'
+
+
+def test_requested_device_is_honoured_with_the_root_prefix():
+    assert block_device.next_device_name('/dev/vda', [], '/dev/sdf') == \
+        '/dev/vdf'
+    assert block_device.next_device_name(
+        '/dev/vda', [], '/dev/vdf', honour_requested=False) == '/dev/vdb'
+
+
+def test_requested_device_errors():
+    with pytest.raises(exception.InvalidDevicePath):
+        block_device.next_device_name('/dev/vda', [], 'vdb; rm')
+    with pytest.raises(exception.DevicePathInUse):
+        block_device.next_device_name('/dev/vda', ['/dev/vdb'], '/dev/vdb')
+    with pytest.raises(exception.DevicePathInUse):
+        block_device.next_device_name('/dev/vda', [], '/dev/vda')
+
+
+def test_disk_limit():
+    with pytest.raises(exception.TooManyDiskDevices) as error:
+        block_device.next_device_name('/dev/vda', ['/dev/vdb'], maximum=2)
+    assert str(error.value) == (
+        'The maximum allowed number of disk devices (2) to attach to a '
+        'single instance has been exceeded.')
+    names = ['/dev/vd%s' % c for c in 'bcdefghijklmnopqrstuvwxyz']
+    assert block_device.next_device_name('/dev/vda', names) == '/dev/vdaa'

@@ -1,0 +1,365 @@
+"""The libvirt virt driver (libvirt-python): QEMU guests, and volumes
+hot-plugged as ``<disk>`` devices, shareable with ``cache='none'`` when
+multiattach.
+
+Guests are ``<domain type='qemu'>`` (TCG) unless ``[libvirt] virt_type``
+says kvm, with ACPI on (PCI hot-plug needs it), a virtio-scsi controller,
+a root disk (a file under ``[DEFAULT] instances_path``, backed by the
+image's file when the catalog names one, or the boot volume) and a serial
+console written to ``console.log`` beside it.
+"""
+
+import logging
+import os
+import shutil
+import subprocess
+import threading
+import time
+from xml.etree import ElementTree as ET
+
+from nova_lite import block_device
+from nova_lite import exception
+from nova_lite.image import catalog
+from nova_lite.objects import instance as instance_obj
+from nova_lite.virt import driver
+from nova_lite.virt.libvirt import config
+from nova_lite.virt.libvirt import volume as volume_drivers
+
+LOG = logging.getLogger(__name__)
+
+VIR_DOMAIN_AFFECT_LIVE = 1
+VIR_DOMAIN_AFFECT_CONFIG = 2
+VIR_DOMAIN_XML_INACTIVE = 2
+VIR_ERR_NO_DOMAIN = 42
+
+# supports_multiattach: libvirt >= 3.10, or QEMU older than 2.10 (which had
+# no image locking to trip over).
+MIN_LIBVIRT_MULTIATTACH = 3010000
+MIN_QEMU_IMAGE_LOCKING = 2010000
+
+_POWER_STATES = {
+    0: instance_obj.NOSTATE,     # VIR_DOMAIN_NOSTATE
+    1: instance_obj.RUNNING,     # RUNNING
+    2: instance_obj.RUNNING,     # BLOCKED
+    3: 3,                        # PAUSED
+    4: instance_obj.SHUTDOWN,    # SHUTDOWN (in progress)
+    5: instance_obj.SHUTDOWN,    # SHUTOFF
+    6: instance_obj.CRASHED,     # CRASHED
+    7: 7,                        # PMSUSPENDED
+}
+_BUS_PREFIX = {'virtio': 'vd', 'scsi': 'sd', 'sata': 'sd'}
+
+
+class DeviceDetachFailed(exception.NovaLiteException):
+    msg_fmt = 'Device detach failed for %(device)s: %(reason)s'
+
+
+def supports_multiattach(lib_version, qemu_version):
+    return lib_version >= MIN_LIBVIRT_MULTIATTACH or \
+        qemu_version < MIN_QEMU_IMAGE_LOCKING
+
+
+def domain_name(instance):
+    # The uuid, not nova's instance-%08x: ids restart in every cell database
+    # and several cells may share a libvirtd.
+    return 'instance-%s' % instance.uuid
+
+
+def target_dev(mountpoint, bus):
+    """The guest device name on ``bus`` for a nova device name."""
+    matched = block_device.match_device(
+        block_device.prepend_dev(mountpoint))
+    letters = matched[1] if matched else 'b'
+    return _BUS_PREFIX.get(bus, 'vd') + letters
+
+
+class LibvirtDriver(driver.ComputeDriver):
+
+    capabilities = {
+        'supports_multiattach': True,
+        'supports_tagged_attach_volume': True,
+    }
+
+    def __init__(self, conf, connection=None, volume_overrides=None):
+        super().__init__(conf)
+        self._conn = connection
+        self._conn_lock = threading.Lock()
+        self._volume_overrides = volume_overrides or {}
+        self.instances_path = conf.instances_path or os.path.join(
+            conf.state_path, 'instances')
+
+    # -- connection ----------------------------------------------------------
+
+    @property
+    def conn(self):
+        with self._conn_lock:
+            if self._conn is None:
+                import libvirt
+                uri = self.conf.libvirt.connection_uri or 'qemu:///system'
+                self._conn = libvirt.open(uri)
+            return self._conn
+
+    def init_host(self, host):
+        super().init_host(host)
+        os.makedirs(self.instances_path, mode=0o755, exist_ok=True)
+        lib, qemu = self.conn.getLibVersion(), self.conn.getVersion()
+        self.capabilities['supports_multiattach'] = supports_multiattach(
+            lib, qemu)
+        LOG.info('libvirt %s, QEMU %s: multiattach %s', lib, qemu,
+                 'supported' if self.capabilities['supports_multiattach']
+                 else 'not supported')
+
+    def cleanup_host(self, host):
+        with self._conn_lock:
+            if self._conn is not None:
+                try:
+                    self._conn.close()
+                except Exception:
+                    pass
+                self._conn = None
+
+    def _lookup(self, instance):
+        try:
+            return self.conn.lookupByUUIDString(instance.uuid)
+        except Exception as error:
+            code = getattr(error, 'get_error_code', lambda: None)()
+            if code not in (None, VIR_ERR_NO_DOMAIN):
+                raise
+            return None
+
+    def _domain(self, instance):
+        dom = self._lookup(instance)
+        if dom is None:
+            raise exception.InstanceNotFound(instance_id=instance.uuid)
+        return dom
+
+    def list_instance_uuids(self):
+        return [d.UUIDString() for d in self.conn.listAllDomains(0)]
+
+    # -- guest configuration -----------------------------------------------------
+
+    def _instance_dir(self, instance):
+        return os.path.join(self.instances_path, instance.uuid)
+
+    def _bus(self, bdm=None):
+        return (bdm or {}).get('disk_bus') or \
+            self.conf.libvirt.default_disk_bus
+
+    def _volume_driver(self, connection_info):
+        return volume_drivers.get_driver(connection_info, self.host,
+                                         self._volume_overrides)
+
+    def _root_disk_file(self, instance):
+        """Create the local root disk: a qcow2 overlay of the image's file,
+        or an empty sparse raw disk of the flavor's size."""
+        os.makedirs(self._instance_dir(instance), mode=0o755, exist_ok=True)
+        path = os.path.join(self._instance_dir(instance), 'disk')
+        size_gb = max(int((instance.flavor or {}).get('root_gb') or 1), 1)
+        image_path = None
+        if instance.image_ref:
+            try:
+                image_path = catalog.get(self.conf, instance.image_ref).path
+            except exception.ImageNotFound:
+                image_path = None
+        if image_path and os.path.isfile(image_path):
+            with open(image_path, 'rb') as f:
+                backing_format = 'qcow2' if f.read(4) == b'QFI\xfb' \
+                    else 'raw'
+            subprocess.run(
+                ['qemu-img', 'create', '-q', '-f', 'qcow2', '-F',
+                 backing_format, '-b', image_path, path, '%dG' % size_gb],
+                check=True, capture_output=True)
+            return path, 'qcow2'
+        with open(path, 'wb') as f:
+            f.truncate(size_gb * 1024 ** 3)
+        return path, 'raw'
+
+    def guest_config(self, instance, block_device_info):
+        flavor = instance.flavor or {}
+        guest = config.Guest(
+            name=domain_name(instance), uuid=instance.uuid,
+            memory_mb=int(flavor.get('memory_mb') or 128),
+            vcpus=int(flavor.get('vcpus') or 1),
+            virt_type=self.conf.libvirt.virt_type,
+            description='nova_lite server %s' % instance.display_name)
+        guest.add_device(config.GuestController())
+        root = [b for b in block_device_info or []
+                if b.get('boot_index') == 0 and b.get('connection_info')]
+        if not root:
+            path, fmt = self._root_disk_file(instance)
+            guest.add_device(config.GuestDisk(
+                source_type='file', source_path=path, target_dev='vda',
+                target_bus='virtio', driver_format=fmt,
+                driver_cache='none'))
+        for bdm in block_device_info or []:
+            info = bdm.get('connection_info')
+            if not info:
+                continue
+            bus = self._bus(bdm)
+            name = 'vda' if bdm.get('boot_index') == 0 else \
+                target_dev(bdm.get('device_name') or '/dev/vdb', bus)
+            driver_ = self._volume_driver(info)
+            driver_.connect_volume(info, instance)
+            guest.add_device(driver_.get_config(
+                info, name, 'virtio' if name == 'vda' else bus))
+        guest.add_device(config.GuestSerialLog(
+            os.path.join(self._instance_dir(instance), 'console.log')))
+        return guest
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def spawn(self, instance, block_device_info):
+        os.makedirs(self._instance_dir(instance), mode=0o755,
+                    exist_ok=True)
+        xml = self.guest_config(instance, block_device_info).to_string()
+        dom = self.conn.defineXML(xml)
+        try:
+            dom.create()
+        except Exception:
+            self._undefine(dom)
+            raise
+
+    def _undefine(self, dom):
+        try:
+            if dom.isActive():
+                dom.destroy()
+        finally:
+            dom.undefineFlags(0)
+
+    def destroy(self, instance, block_device_info=None):
+        dom = self._lookup(instance)
+        if dom is not None:
+            self._undefine(dom)
+        for bdm in block_device_info or []:
+            info = bdm.get('connection_info')
+            if info and bdm.get('disconnect_host', True):
+                try:
+                    self._volume_driver(info).disconnect_volume(info,
+                                                                instance)
+                except Exception:
+                    LOG.exception('Disconnecting volume %s failed',
+                                  info.get('serial'))
+        shutil.rmtree(self._instance_dir(instance), ignore_errors=True)
+
+    def power_off(self, instance):
+        dom = self._domain(instance)
+        if dom.isActive():
+            dom.destroy()
+
+    def power_on(self, instance, block_device_info=None):
+        dom = self._domain(instance)
+        if not dom.isActive():
+            dom.create()
+
+    def reboot(self, instance, reboot_type, block_device_info=None):
+        # Guests may run no OS that honours ACPI: reboot hard.
+        dom = self._domain(instance)
+        if dom.isActive():
+            dom.destroy()
+        dom.create()
+
+    def get_power_state(self, instance):
+        dom = self._lookup(instance)
+        if dom is None:
+            return instance_obj.NOSTATE
+        return _POWER_STATES.get(dom.info()[0], instance_obj.NOSTATE)
+
+    # -- volumes -----------------------------------------------------------------
+
+    def get_device_name_for_instance(self, instance, used_names,
+                                     requested=None):
+        # As nova's libvirt driver: a requested name is checked, then the
+        # next free one is used.
+        return block_device.next_device_name(
+            instance.root_device_name, used_names, requested,
+            honour_requested=False,
+            maximum=self.conf.compute.max_disk_devices_to_attach)
+
+    def get_volume_connector(self, instance):
+        connector = super().get_volume_connector(instance)
+        try:
+            with open('/etc/iscsi/initiatorname.iscsi') as f:
+                for line in f:
+                    if line.startswith('InitiatorName='):
+                        connector['initiator'] = line.split('=', 1)[1].strip()
+        except OSError:
+            pass
+        return connector
+
+    def attach_volume(self, instance, connection_info, mountpoint,
+                      disk_bus=None, device_type=None):
+        dom = self._domain(instance)
+        bus = disk_bus or self.conf.libvirt.default_disk_bus
+        vol_driver = self._volume_driver(connection_info)
+        vol_driver.connect_volume(connection_info, instance)
+        disk = vol_driver.get_config(connection_info,
+                                     target_dev(mountpoint, bus), bus)
+        flags = VIR_DOMAIN_AFFECT_CONFIG
+        if dom.isActive():
+            flags |= VIR_DOMAIN_AFFECT_LIVE
+        try:
+            dom.attachDeviceFlags(disk.to_string(), flags)
+        except Exception:
+            vol_driver.disconnect_volume(connection_info, instance)
+            raise
+
+    @staticmethod
+    def _find_disk(dom, dev, flags=0):
+        for target, _serial, element in config.parse_disks(
+                dom.XMLDesc(flags)):
+            if target == dev:
+                return ET.tostring(element, encoding='unicode')
+        return None
+
+    def _find_any(self, dom, mountpoint):
+        for bus in ('virtio', 'scsi'):
+            dev = target_dev(mountpoint, bus)
+            if self._find_disk(dom, dev, VIR_DOMAIN_XML_INACTIVE) or \
+                    self._find_disk(dom, dev):
+                return dev
+        return target_dev(mountpoint, 'virtio')
+
+    def detach_volume(self, instance, connection_info, mountpoint,
+                      disconnect_host=True):
+        dom = self._lookup(instance)
+        if dom is not None:
+            self._detach_device(dom, self._find_any(dom, mountpoint))
+        if disconnect_host:
+            self._volume_driver(connection_info).disconnect_volume(
+                connection_info, instance)
+
+    def _detach_device(self, dom, dev):
+        """Detach ``dev`` from the persistent config, then from the running
+        guest, retrying until the guest releases it."""
+        persistent = self._find_disk(dom, dev, VIR_DOMAIN_XML_INACTIVE)
+        if persistent:
+            dom.detachDeviceFlags(persistent, VIR_DOMAIN_AFFECT_CONFIG)
+        if not dom.isActive():
+            return
+        attempts = self.conf.libvirt.device_detach_attempts
+        timeout = self.conf.libvirt.device_detach_timeout
+        for attempt in range(attempts):
+            live = self._find_disk(dom, dev)
+            if live is None:
+                return
+            try:
+                dom.detachDeviceFlags(live, VIR_DOMAIN_AFFECT_LIVE)
+            except Exception as error:
+                LOG.warning('Detach request %d for %s failed: %s',
+                            attempt + 1, dev, error)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if self._find_disk(dom, dev) is None:
+                    return
+                time.sleep(0.1)
+            LOG.warning('The guest has not released %s yet (attempt %d of '
+                        '%d)', dev, attempt + 1, attempts)
+        raise DeviceDetachFailed(
+            device=dev, reason='the guest did not release it after %d '
+            'attempts of %d seconds' % (attempts, timeout))
+
+    def swap_volume(self, instance, old_connection_info,
+                    new_connection_info, mountpoint):
+        raise exception.NotSupported(
+            reason='swapping volumes is not supported by the libvirt '
+                   'driver of nova_lite')

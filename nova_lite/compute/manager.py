@@ -155,6 +155,7 @@ class ComputeManager(volume_ops.VolumeOperations):
                                       if b.volume_id]):
             self.driver.destroy(instance, self.block_device_info(
                 context, instance, bdms))
+            self.disconnected(context, bdms)
         # The next host connects with fresh attachments.
         self.replace_attachments(context, instance, bdms)
         try:
@@ -235,6 +236,7 @@ class ComputeManager(volume_ops.VolumeOperations):
                                       if b.volume_id]):
             self.driver.destroy(instance, self.block_device_info(
                 context, instance, bdms))
+            self.disconnected(context, bdms)
         # As nova: the volumes stay reserved for the server, unconnected.
         self.replace_attachments(context, instance, bdms)
         instance_obj.update(context, instance.uuid, {
@@ -260,6 +262,7 @@ class ComputeManager(volume_ops.VolumeOperations):
                                           if b.volume_id]):
                 self.driver.destroy(instance, self.block_device_info(
                     context, instance, bdms))
+                self.disconnected(context, bdms)
             self.replace_attachments(context, instance, bdms)
             instance_fault.create(context, instance_fault.fault_values(
                 instance.uuid, error, host=self.host))

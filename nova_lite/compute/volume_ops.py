@@ -157,9 +157,10 @@ class VolumeOperations:
             self.driver.attach_volume(instance, info, bdm.device_name,
                                       disk_bus=bdm.disk_bus,
                                       device_type=bdm.device_type)
-        try:
+            # Counted as a user of the host connection from now on.
             bdm_obj.update(context, bdm.id,
                            {'connection_info': jsonutils.dumps(info)})
+        try:
             self.volume_api.attachment_complete(context, bdm.attachment_id)
         except Exception:
             with volume_locks([bdm.volume_id]):
@@ -167,6 +168,7 @@ class VolumeOperations:
                     instance, info, bdm.device_name,
                     disconnect_host=self._should_disconnect(
                         context, instance, bdm, info))
+                bdm_obj.update(context, bdm.id, {'connection_info': None})
             raise
 
     # -- detach ----------------------------------------------------------------
@@ -190,6 +192,10 @@ class VolumeOperations:
                             instance, info, bdm.device_name,
                             disconnect_host=self._should_disconnect(
                                 context, instance, bdm, info))
+                        # No longer a user of the host connection: the
+                        # next detach on this host must not count it.
+                        bdm_obj.update(context, bdm.id,
+                                       {'connection_info': None})
             except Exception as error:
                 LOG.exception('Detaching volume %s from %s failed',
                               volume_id, instance_uuid)
@@ -335,9 +341,10 @@ class VolumeOperations:
             if destroy_guest is not None:
                 destroy_guest(self.block_device_info(context, instance,
                                                      bdms))
-            for bdm in bdms:
-                if bdm.volume_id:
-                    self._delete_attachment(context, bdm.attachment_id)
+            self.disconnected(context, bdms)
+        for bdm in bdms:
+            if bdm.volume_id:
+                self._delete_attachment(context, bdm.attachment_id)
         for bdm in bdms:
             if bdm.volume_id and bdm.delete_on_termination:
                 try:
@@ -345,6 +352,15 @@ class VolumeOperations:
                 except Exception:
                     LOG.exception('Deleting volume %s of %s failed',
                                   bdm.volume_id, instance.uuid)
+
+    def disconnected(self, context, bdms):
+        """Record that these mappings no longer use their host connection
+        (called under the volumes' locks, right after the driver let go),
+        so that the next "am I the last user" count does not see them."""
+        for bdm in bdms:
+            if bdm.connection_info:
+                bdm_obj.update(context, bdm.id, {'connection_info': None})
+                bdm.connection_info = None
 
     def replace_attachments(self, context, instance, bdms):
         """Give every volume mapping a fresh connector-less attachment (a

@@ -78,7 +78,7 @@ def _attachments(stack, server_id, version='2.89'):
     return resp.json()['volumeAttachments']
 
 
-def _wait(predicate, timeout=15):
+def _wait(predicate, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()

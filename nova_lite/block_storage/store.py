@@ -89,6 +89,7 @@ class Store:
         self._tc = enginefacade.transaction_context()
         self._tc.configure(connection=self.connection,
                            **db_api._engine_kwargs(conf.database))
+        db_api.pool_sqlite(self._tc)
         self.backend = file_backend.FileBackend(
             bs.volumes_path or os.path.join(conf.state_path, 'volumes'))
         self.host = '%s@%s#%s' % (host or conf.host, bs.backend_name,

@@ -14,7 +14,9 @@ import os
 import threading
 
 from oslo_db.sqlalchemy import enginefacade
+from oslo_db.sqlalchemy import engines as oslo_engines
 from sqlalchemy.engine import Engine
+from sqlalchemy import pool as sa_pool
 from sqlalchemy import event
 
 api_context_manager = enginefacade.transaction_context()
@@ -74,6 +76,33 @@ def _engine_kwargs(conf_group):
     return kwargs
 
 
+def pool_sqlite(mgr):
+    """Tune a configured engine for native threads; pool SQLite.
+
+    oslo.db gives file-based SQLite a NullPool, so every transaction would
+    open the file, run the connect PRAGMAs and re-read the schema; the
+    embedded default's request rate is bound by that. A QueuePool with the
+    same listeners keeps connections open (pysqlite connections may move
+    between threads; transactions are serialised by BEGIN IMMEDIATE).
+    """
+    engine = mgr.writer.get_engine()
+    # oslo.db makes every connection check-in sleep(0) so that eventlet
+    # greenthreads get a turn; with native threads it only costs latency.
+    if event.contains(engine, 'checkin', oslo_engines._thread_yield):
+        event.remove(engine, 'checkin', oslo_engines._thread_yield)
+    old = engine.pool
+    if engine.dialect.name != 'sqlite' or \
+            not isinstance(old, sa_pool.NullPool) or \
+            engine.url.database in (None, '', ':memory:'):
+        return engine
+    engine.pool = sa_pool.QueuePool(
+        old._creator, pool_size=8, max_overflow=64, timeout=60,
+        recycle=-1, _dispatch=old.dispatch, dialect=old._dialect,
+        reset_on_return=old._reset_on_return)
+    old.dispose()
+    return engine
+
+
 def default_connections(conf):
     """Connection strings of the embedded default (SQLite under state_path)."""
     state = conf.state_path
@@ -111,6 +140,7 @@ def configure(conf, api=True, main=True):
         if _CONFIGURED['api'] is None:
             api_context_manager.configure(
                 connection=conn, **_engine_kwargs(conf.api_database))
+            pool_sqlite(api_context_manager)
             _CONFIGURED['api'] = conn
     if main:
         conn = main_connection(conf)
@@ -118,6 +148,7 @@ def configure(conf, api=True, main=True):
         if _CONFIGURED['main'] is None:
             main_context_manager.configure(
                 connection=conn, **_engine_kwargs(conf.database))
+            pool_sqlite(main_context_manager)
             _CONFIGURED['main'] = conn
 
 
@@ -145,6 +176,7 @@ def get_cell_context_manager(connection):
         if mgr is None:
             mgr = enginefacade.transaction_context()
             mgr.configure(connection=connection, **_ENGINE_KWARGS)
+            pool_sqlite(mgr)
             _CELL_MANAGERS[connection] = mgr
         return mgr
 

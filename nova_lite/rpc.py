@@ -1,7 +1,8 @@
 """oslo.messaging plumbing: transports, clients, servers, context serializer.
 
 Transports are cached per URL in the process, so that API, conductor and
-compute of the all-in-one share one in-process ``fake://`` exchange, and so
+compute of the all-in-one share one in-process exchange (``inproc:/``, see
+:mod:`nova_lite.rpc_inproc`), and so
 that a process keeps one connection pool per RabbitMQ cluster.
 """
 
@@ -14,7 +15,7 @@ from oslo_messaging.rpc import dispatcher
 from nova_lite import context as nl_context
 
 ALLOWED_EXMODS = ['nova_lite.exception']
-DEFAULT_TRANSPORT_URL = 'fake:/'
+DEFAULT_TRANSPORT_URL = 'inproc:/'
 
 _TRANSPORTS = {}
 _LOCK = threading.Lock()
@@ -73,7 +74,7 @@ def register_opts(conf):
 
 
 def is_in_process(conf):
-    return transport_url(conf).startswith('fake:')
+    return transport_url(conf).split(':', 1)[0] in ('fake', 'inproc')
 
 
 class RequestContextSerializer(messaging.Serializer):

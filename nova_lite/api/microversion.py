@@ -4,9 +4,9 @@ The numbers mirror nova's: a client that negotiates X.Y gets nova's X.Y
 behaviour for every resource nova_lite serves.
 """
 
+import functools
 import re
 
-import webob
 
 from nova_lite import exception
 
@@ -147,19 +147,19 @@ class APIVersion:
         return (self.major, self.minor)
 
     def __eq__(self, other):
-        return self._key() == APIVersion(other)._key()
+        return self._key() == _key_of(other)
 
     def __lt__(self, other):
-        return self._key() < APIVersion(other)._key()
+        return self._key() < _key_of(other)
 
     def __le__(self, other):
-        return self._key() <= APIVersion(other)._key()
+        return self._key() <= _key_of(other)
 
     def __gt__(self, other):
-        return self._key() > APIVersion(other)._key()
+        return self._key() > _key_of(other)
 
     def __ge__(self, other):
-        return self._key() >= APIVersion(other)._key()
+        return self._key() >= _key_of(other)
 
     def __hash__(self):
         return hash(self._key())
@@ -171,11 +171,25 @@ class APIVersion:
 
     def matches(self, min_version=None, max_version=None):
         """True if ``min_version <= self <= max_version`` (None: open)."""
-        if min_version is not None and self < APIVersion(min_version):
+        key = (self.major, self.minor)
+        if min_version is not None and key < _key_of(min_version):
             return False
-        if max_version is not None and self > APIVersion(max_version):
+        if max_version is not None and key > _key_of(max_version):
             return False
         return True
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed_key(text):
+    return APIVersion(text)._key()
+
+
+def _key_of(version):
+    """(major, minor) of an APIVersion or a version string (cached: views
+    compare against the same few literals for every server they render)."""
+    if isinstance(version, APIVersion):
+        return version._key()
+    return _parsed_key(version)
 
 
 def _header_values(environ, name):
@@ -252,8 +266,9 @@ class MicroversionMiddleware:
 
 
 def get_version(req):
-    environ = req.environ if isinstance(req, webob.Request) or hasattr(
-        req, 'environ') else req
+    environ = getattr(req, 'environ', None)
+    if environ is None:
+        environ = req
     version = environ.get(ENVIRON_KEY)
     return version if version is not None else APIVersion(MIN_VERSION)
 

@@ -18,6 +18,7 @@ from nova_lite.compute import volume_ops
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
 from nova_lite import exception
+from nova_lite import notifications
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import instance_fault
@@ -117,6 +118,7 @@ class ComputeManager(volume_ops.VolumeOperations):
                 'power_state': instance_obj.RUNNING,
                 'launched_at': timeutils.utcnow()},
                 expected_task_state=[instance_obj.SPAWNING])
+            notifications.notify('instance.create.end', instance.uuid)
         except exception.InstanceInvalidState:
             LOG.info('Server %s changed state during its build (deleted?)',
                      instance.uuid)
@@ -133,6 +135,7 @@ class ComputeManager(volume_ops.VolumeOperations):
                     or type(error).__name__)
             self._abort_volumes(context, instance)
             self._set_error(context, instance, error)
+            notifications.notify('instance.create.error', instance.uuid)
 
     def _abort_volumes(self, context, instance):
         """A failed build keeps no host connection and no attachment; the
@@ -182,6 +185,7 @@ class ComputeManager(volume_ops.VolumeOperations):
             destroy_guest=lambda info: self.driver.destroy(instance, info))
         instance_obj.destroy(context, instance.uuid)
         LOG.info('Server %s deleted', instance.uuid)
+        notifications.notify('instance.delete.end', instance.uuid)
 
     # -- power -----------------------------------------------------------------
 

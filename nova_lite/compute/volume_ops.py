@@ -26,6 +26,7 @@ from oslo_serialization import jsonutils
 
 from nova_lite import block_device
 from nova_lite import exception
+from nova_lite import notifications
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import instance_fault
@@ -150,6 +151,11 @@ class VolumeOperations:
                 self._delete_attachment(context, bdm.attachment_id)
                 bdm_obj.destroy(context, bdm.id)
                 self._record_fault(context, instance, error)
+                notifications.notify('instance.volume_attach.error',
+                                     instance_uuid, volume_id=bdm.volume_id)
+                return
+            notifications.notify('instance.volume_attach.end', instance_uuid,
+                                 volume_id=bdm.volume_id)
 
     def _attach(self, context, instance, bdm):
         info = self._connect(context, instance, bdm)
@@ -204,10 +210,14 @@ class VolumeOperations:
                 except Exception:
                     LOG.exception('roll_detaching of %s failed', volume_id)
                 self._record_fault(context, instance, error)
+                notifications.notify('instance.volume_detach.error',
+                                     instance_uuid, volume_id=volume_id)
                 return
             self._delete_attachment(context,
                                     bdm.attachment_id or attachment_id)
             bdm_obj.destroy(context, bdm.id)
+            notifications.notify('instance.volume_detach.end', instance_uuid,
+                                 volume_id=volume_id)
 
     # -- swap ------------------------------------------------------------------
 

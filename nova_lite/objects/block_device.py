@@ -99,3 +99,22 @@ def count_volume_users_on_host(context, volume_id, host):
     ).filter(models.BlockDeviceMapping.volume_id == volume_id,
              models.BlockDeviceMapping.connection_info.isnot(None),
              models.Instance.host == host).count()
+
+
+BATCH = 500
+
+
+@db_api.cell_reader
+def get_by_instances(context, instance_uuids):
+    """``{instance_uuid: [mapping, ...]}`` for many servers at once."""
+    out = {}
+    uuids = list(instance_uuids)
+    for start in range(0, len(uuids), BATCH):
+        rows = context.session.query(models.BlockDeviceMapping).filter(
+            models.BlockDeviceMapping.instance_uuid.in_(
+                uuids[start:start + BATCH])).order_by(
+            models.BlockDeviceMapping.id).all()
+        for row in rows:
+            out.setdefault(row.instance_uuid, []).append(
+                BlockDeviceMapping.from_row(row))
+    return out

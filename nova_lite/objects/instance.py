@@ -117,6 +117,21 @@ def _to_record(context, row, with_extra=True):
     return inst
 
 
+def _to_records(context, rows):
+    """Records of many rows, their mappings and faults read in bulk (two
+    queries per batch rather than two per server)."""
+    uuids = [r.uuid for r in rows]
+    bdms = block_device.get_by_instances(context, uuids)
+    faults = instance_fault.get_latest_by_instances(context, uuids)
+    out = []
+    for row in rows:
+        inst = Instance.from_row(row, cell_uuid=context.cell_uuid)
+        inst.bdms = [b.to_dict() for b in bdms.get(row.uuid, [])]
+        inst.fault = faults.get(row.uuid)
+        out.append(inst)
+    return out
+
+
 @db_api.cell_writer
 def create(context, values):
     values = dict(values)
@@ -279,7 +294,7 @@ def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None):
     query = query.order_by(*order)
     if limit is not None:
         query = query.limit(limit)
-    return [_to_record(context, r) for r in query.all()]
+    return _to_records(context, query.all())
 
 
 def _has_tag(model, tag):

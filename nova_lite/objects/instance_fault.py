@@ -32,6 +32,28 @@ def create(context, values):
     context.session.add(row)
 
 
+def _fault(row):
+    return {'code': row.code, 'message': row.message,
+            'details': row.details, 'created': row.created_at,
+            'host': row.host}
+
+
+@db_api.cell_reader
+def get_latest_by_instances(context, instance_uuids):
+    """``{instance_uuid: latest fault}`` for many servers at once."""
+    out = {}
+    uuids = list(instance_uuids)
+    for start in range(0, len(uuids), 500):
+        rows = context.session.query(models.InstanceFault).filter(
+            models.InstanceFault.instance_uuid.in_(
+                uuids[start:start + 500])).order_by(
+            models.InstanceFault.created_at.asc(),
+            models.InstanceFault.id.asc()).all()
+        for row in rows:
+            out[row.instance_uuid] = _fault(row)
+    return out
+
+
 @db_api.cell_reader
 def get_latest(context, instance_uuid):
     row = context.session.query(models.InstanceFault).filter_by(

@@ -24,33 +24,53 @@ def _join(*parts):
                     p is not None)
 
 
+_BASES = 'nova_lite.link_bases'
+
+
+def _bases(req):
+    """(version base, bookmark base, project) of this request, computed
+    once per request: a server list renders them for every server."""
+    environ = req.environ
+    bases = environ.get(_BASES)
+    if bases is None:
+        url = req.application_url
+        bookmark = url
+        if bookmark.rstrip('/').endswith('/v2.1'):
+            bookmark = bookmark.rstrip('/')[:-len('/v2.1')]
+        bases = (_prefixed(req, url), _prefixed(req, bookmark),
+                 environ.get('nova_lite.url_project_id') or '')
+        environ[_BASES] = bases
+    return bases
+
+
 def _project(req):
-    return req.environ.get('nova_lite.url_project_id') or ''
+    return _bases(req)[2]
 
 
 def _version_base(req):
-    return _prefixed(req, req.application_url)
+    return _bases(req)[0]
 
 
 def _bookmark_base(req):
-    url = req.application_url
-    if url.rstrip('/').endswith('/v2.1'):
-        url = url.rstrip('/')[:-len('/v2.1')]
-    return _prefixed(req, url)
+    return _bases(req)[1]
 
 
 def self_link(req, collection, identifier):
-    return _join(_version_base(req), _project(req), collection, identifier)
+    version, _bookmark, project = _bases(req)
+    return _join(version, project, collection, identifier)
 
 
 def bookmark_link(req, collection, identifier):
-    return _join(_bookmark_base(req), _project(req), collection, identifier)
+    _version, bookmark, project = _bases(req)
+    return _join(bookmark, project, collection, identifier)
 
 
 def links(req, collection, identifier):
-    return [{'rel': 'self', 'href': self_link(req, collection, identifier)},
+    version, bookmark, project = _bases(req)
+    return [{'rel': 'self',
+             'href': _join(version, project, collection, identifier)},
             {'rel': 'bookmark',
-             'href': bookmark_link(req, collection, identifier)}]
+             'href': _join(bookmark, project, collection, identifier)}]
 
 
 def server_links(req, server_id):

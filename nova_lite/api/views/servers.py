@@ -236,7 +236,20 @@ def _down_cell(req, instance, detail):
     return body
 
 
+class _Resolved:
+    """What the views read of a request, resolved once: controllers pass
+    pecan's request proxy, whose every attribute access is a lookup."""
+
+    __slots__ = ('environ', 'application_url', 'GET')
+
+    def __init__(self, req):
+        self.environ = req.environ
+        self.application_url = req.application_url
+        self.GET = req.GET
+
+
 def index(req, instances, next_marker=None):
+    req = _Resolved(req)
     body = {'servers': [
         _down_cell(req, i, False) if getattr(i, 'cell_down', False) else
         {'id': i.uuid, 'name': i.display_name,
@@ -250,6 +263,7 @@ def index(req, instances, next_marker=None):
 
 def detail(req, instances, *, show_extended_attrs, show_host_status,
            host_statuses, show_extra_specs, next_marker=None):
+    req = _Resolved(req)
     servers = []
     for inst in instances:
         if getattr(inst, 'cell_down', False):

@@ -1,0 +1,2 @@
+"""nova_lite's benchmarks: ``python -m benchmarks`` (README.rst,
+"Benchmarks")."""

@@ -1,0 +1,62 @@
+"""Run the benchmarks, print a table per part and write JSON results.
+
+    python -m benchmarks                      # everything (several minutes)
+    python -m benchmarks --quick              # N=10,50; smaller scaling
+    python -m benchmarks --only workload --sizes 50
+    python -m benchmarks --out bench-results  # JSON files in that folder
+"""
+
+import argparse
+import os
+import sys
+import time
+
+from benchmarks import common
+from benchmarks import floor
+from benchmarks import scaling
+from benchmarks import workload
+
+PARTS = ('workload', 'multiprocess', 'floor', 'scaling')
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='python -m benchmarks')
+    parser.add_argument('--only', default=','.join(PARTS),
+                        help='comma list of: %s' % ', '.join(PARTS))
+    parser.add_argument('--sizes', default=None,
+                        help='workload sizes (default 10,50,200)')
+    parser.add_argument('--quick', action='store_true')
+    parser.add_argument('--out', default='bench-results')
+    args = parser.parse_args(argv)
+    parts = [p for p in args.only.split(',') if p]
+    sizes = [int(n) for n in (args.sizes or (
+        '10,50' if args.quick else '10,50,200')).split(',')]
+    document = {'meta': common.meta(sizes=sizes, parts=parts)}
+    started = time.monotonic()
+    if 'workload' in parts:
+        document['workload'] = workload.run(sizes)
+        print(common.table(workload.rows(document['workload']),
+                           workload.HEADERS), flush=True)
+    if 'multiprocess' in parts:
+        document['multiprocess'] = workload.run(
+            [n for n in sizes if n <= 50], multiprocess=True)
+        print(common.table(workload.rows(document['multiprocess']),
+                           workload.HEADERS), flush=True)
+    if 'floor' in parts:
+        document['floor'] = floor.run(duration=3 if args.quick else 5)
+        print(common.table(floor.rows(document['floor']), floor.HEADERS),
+              flush=True)
+    if 'scaling' in parts:
+        document['scaling'] = scaling.run(quick=args.quick)
+        print(common.table(scaling.rows(document['scaling']),
+                           scaling.HEADERS), flush=True)
+    document['meta']['run_wall_s'] = round(time.monotonic() - started, 2)
+    document['meta']['loadavg_1min_end'] = os.getloadavg()[0]
+    path = os.path.join(args.out, 'nova_lite.json')
+    common.write_json(path, document)
+    print('results: %s' % path)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

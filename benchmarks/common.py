@@ -1,0 +1,144 @@
+"""Shared pieces of the benchmarks: timing, statistics, tables, results."""
+
+import json
+import os
+import platform
+import resource
+import threading
+import time
+
+IMAGE = '70a599e0-31e7-49b7-b260-868f441e862b'
+MEMBER = {'X-Auth-Token': 'demo:demo',
+          'OpenStack-API-Version': 'compute 2.60'}
+ADMIN = {'X-Auth-Token': 'admin:admin'}
+
+
+def process_cpu():
+    """User + system CPU seconds of this process, all threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def pid_cpu(pid):
+    """User + system CPU seconds of another process (from /proc)."""
+    with open('/proc/%d/stat' % pid) as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    ticks = os.sysconf('SC_CLK_TCK')
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+def percentile(values, pct):
+    """Nearest-rank percentile (as the peer kit computes it)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(int(-(-pct * len(ordered) // 100)), 1)
+    return ordered[rank - 1]
+
+
+def summary_ms(seconds):
+    ms = [s * 1000 for s in seconds]
+    return {'mean': sum(ms) / len(ms) if ms else None,
+            'p50': percentile(ms, 50), 'p95': percentile(ms, 95),
+            'max': max(ms) if ms else None}
+
+
+class Phase:
+    """Wall, CPU and per-operation latencies of one phase."""
+
+    def __init__(self, name, cpu=process_cpu):
+        self.name = name
+        self.cpu = cpu
+        self.latencies = []
+
+    def __enter__(self):
+        self.wall0 = time.monotonic()
+        self.cpu0 = self.cpu()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.monotonic() - self.wall0
+        self.cpu_s = self.cpu() - self.cpu0
+
+    def op(self):
+        return _Op(self)
+
+    def result(self):
+        ops = len(self.latencies)
+        return {'ops': ops, 'wall_s': round(self.wall, 4),
+                'cpu_s': round(self.cpu_s, 4),
+                'cpu_ms_per_op': round(self.cpu_s * 1000 / ops, 3)
+                if ops else None,
+                'latency_ms': {k: round(v, 3) if v is not None else None
+                               for k, v in
+                               summary_ms(self.latencies).items()},
+                'ops_per_s': round(ops / self.wall, 2) if self.wall else None}
+
+
+class _Op:
+    def __init__(self, phase):
+        self.phase = phase
+
+    def __enter__(self):
+        self.t0 = time.monotonic()
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is None:
+            self.phase.latencies.append(time.monotonic() - self.t0)
+
+
+class Events:
+    """Wait for nova_lite's in-process notifications without polling."""
+
+    def __init__(self):
+        self.cond = threading.Condition()
+        self.seen = set()
+
+    def __call__(self, event_type, instance_uuid, payload):
+        with self.cond:
+            self.seen.add((event_type, instance_uuid))
+            self.cond.notify_all()
+
+    def wait(self, event_type, instance_uuid, timeout=60):
+        key = (event_type, instance_uuid)
+        with self.cond:
+            if not self.cond.wait_for(lambda: key in self.seen, timeout):
+                raise RuntimeError('no %s for %s within %ss'
+                                   % (event_type, instance_uuid, timeout))
+            self.seen.discard(key)
+
+
+def meta(**extra):
+    out = {
+        'started_utc': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+        'python': platform.python_version(),
+        'cpus': os.cpu_count(),
+        'loadavg_1min_start': os.getloadavg()[0],
+    }
+    out.update(extra)
+    return out
+
+
+def write_json(path, document):
+    os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
+    with open(path, 'w') as f:
+        json.dump(document, f, indent=2, sort_keys=True)
+
+
+def table(rows, headers):
+    """A plain text table."""
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows))
+              for i, h in enumerate(headers)] if rows else \
+        [len(h) for h in headers]
+    line = '  '.join('%-*s' % (w, h) for w, h in zip(widths, headers))
+    out = [line, '  '.join('-' * w for w in widths)]
+    for row in rows:
+        out.append('  '.join('%-*s' % (w, c) for w, c in zip(widths, row)))
+    return '\n'.join(out)
+
+
+def fmt(value, digits=1):
+    if value is None:
+        return '-'
+    return ('%.' + str(digits) + 'f') % value

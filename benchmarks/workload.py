@@ -1,0 +1,277 @@
+"""The multi-attach workload (the same as the peer kit's): boot N servers,
+attach one multiattach volume to all N at 2.60, list every server's
+attachments, detach from all, delete all; one operation at a time, as a
+project member.
+
+In process: nova-lite-all (API, conductor, compute with the fake driver,
+the built-in block storage, in-process RPC, SQLite) in this process, driven
+over real HTTP; CPU is this process' (client included, as in the peer's
+harness). A boot, attach, detach or delete is complete when nova_lite's
+in-process notification arrives (no polling).
+
+Multi-process: nova-lite-api (cheroot), nova-lite-conductor,
+nova-lite-compute and nova-lite-block-storage as separate processes over
+RabbitMQ and PostgreSQL; CPU is the sum of those processes'. Completion is
+polled over HTTP (the client's CPU is not counted).
+"""
+
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import uuid
+
+import requests
+
+from benchmarks import common
+
+PHASES = ('boot', 'attach', 'list_attachments', 'detach', 'delete')
+
+
+class _InProcess:
+    name = 'in-process'
+
+    def __init__(self):
+        from tests.fixtures import stack as stack_fixture
+        self.state = tempfile.mkdtemp(prefix='nova-lite-bench-')
+        conf = stack_fixture.make_conf(self.state, overrides=[
+            (None, 'report_interval', 10)])
+        self.stack = stack_fixture.Stack(conf).start()
+        self.api = self.stack.base
+        self.volume_api = self.stack.volume_base
+        self.events = common.Events()
+        from nova_lite import notifications
+        notifications.add_listener(self.events)
+        self.cpu = common.process_cpu
+
+    def wait(self, session, event, server_id, volume_id=None):
+        self.events.wait(event, server_id)
+
+    def stop(self):
+        from nova_lite import notifications
+        notifications.remove_listener(self.events)
+        self.stack.stop()
+        shutil.rmtree(self.state, ignore_errors=True)
+
+
+class _MultiProcess:
+    name = 'multi-process'
+    RABBIT = os.environ.get('NOVA_LITE_BENCH_RABBIT_URL',
+                            'rabbit://guest:guest@127.0.0.1:5672/')
+
+    def __init__(self, backend='postgresql'):
+        from tests.fixtures import databases
+        from tests.fixtures import processes
+        self.state = tempfile.mkdtemp(prefix='nova-lite-bench-')
+        self.dbs = [databases.Database(backend, self.state)
+                    for _ in range(4)]
+        api_url, cell_url, cell0_url, bs_url = [d.create() for d in self.dbs]
+        port, vport = processes.free_port(), processes.free_port()
+        exchange = 'nova_lite_bench_%s' % uuid.uuid4().hex[:8]
+        conf = os.path.join(self.state, 'nova-lite.conf')
+        with open(conf, 'w') as f:
+            f.write('[DEFAULT]\ntransport_url = %s\nstate_path = %s\n'
+                    'control_exchange = %s\nosapi_compute_listen_port = %d\n'
+                    'osapi_volume_listen_port = %d\nhost = bench-compute\n'
+                    '[api_database]\nconnection = %s\n'
+                    '[database]\nconnection = %s\n'
+                    '[block_storage]\nconnection = %s\n'
+                    '[cinder]\nendpoint_template = '
+                    'http://127.0.0.1:%d/v3/%%(project_id)s\n'
+                    '[scheduler]\ndiscover_hosts_in_cells_interval = 1\n'
+                    % (self.RABBIT, self.state, exchange, port, vport,
+                       api_url, cell_url, bs_url, vport))
+        manage = [processes.binary('nova-lite-manage'), '--config-file',
+                  conf]
+        run = dict(check=True, capture_output=True)
+        subprocess.run(manage + ['api_db', 'sync'], **run)
+        subprocess.run(manage + ['cell_v2', 'map_cell0',
+                                 '--database_connection', cell0_url], **run)
+        subprocess.run(manage + ['cell_v2', 'create_cell', '--name', 'cell1',
+                                 '--database_connection', cell_url,
+                                 '--transport-url', self.RABBIT], **run)
+        subprocess.run(manage + ['db', 'sync'], **run)
+        self.procs = processes.Processes(self.state).start([
+            ('nova-lite-block-storage', conf, []),
+            ('nova-lite-conductor', conf, []),
+            ('nova-lite-compute', conf, []),
+            ('nova-lite-api', conf, [])])
+        self.api = 'http://127.0.0.1:%d' % port
+        self.volume_api = 'http://127.0.0.1:%d' % vport
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(self.api + '/', timeout=1)
+                requests.get(self.volume_api + '/', timeout=1)
+                resp = requests.get(self.api + '/v2.1/os-services',
+                                    headers=common.ADMIN, timeout=5)
+                if any(s['binary'] == 'nova-compute' and s['state'] == 'up'
+                       for s in resp.json().get('services', [])):
+                    break
+            except (requests.ConnectionError, ValueError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError('the deployment did not come up; logs '
+                                   'in %s' % self.state)
+            time.sleep(0.2)
+        time.sleep(1.5)   # host discovery
+        self.pids = [p.pid for p in self.procs.procs]
+
+    def cpu(self):
+        return sum(common.pid_cpu(pid) for pid in self.pids)
+
+    def wait(self, session, event, server_id, volume_id=None):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self._done(session, event, server_id, volume_id):
+                return
+            time.sleep(0.002)
+        raise RuntimeError('%s of %s never finished' % (event, server_id))
+
+    def _done(self, session, event, server_id, volume_id):
+        if event == 'instance.create.end':
+            server = session.get(self.api + '/v2.1/servers/' + server_id,
+                                 headers=common.MEMBER).json()['server']
+            if server['status'] == 'ERROR':
+                raise RuntimeError('server %s failed' % server_id)
+            return server['status'] == 'ACTIVE'
+        if event == 'instance.delete.end':
+            return session.get(self.api + '/v2.1/servers/' + server_id,
+                               headers=common.MEMBER).status_code == 404
+        volume = session.get(self.volume_api + '/v3/volumes/' + volume_id,
+                             headers=common.MEMBER).json()['volume']
+        present = any(a['server_id'] == server_id
+                      for a in volume['attachments'])
+        return present if event == 'instance.volume_attach.end' \
+            else not present
+
+    def stop(self):
+        self.procs.stop()
+        for db in self.dbs:
+            db.drop()
+        shutil.rmtree(self.state, ignore_errors=True)
+
+
+def _run_sizes(deployment, sizes):
+    session = requests.Session()
+    api, vapi = deployment.api, deployment.volume_api
+    session.post(vapi + '/v3/types', headers=common.ADMIN, json={
+        'volume_type': {'name': 'multiattach',
+                        'extra_specs': {'multiattach': '<is> True'}}})
+    results = {}
+    for n in sizes:
+        made = session.post(vapi + '/v3/volumes', headers=common.MEMBER,
+                            json={'volume': {'size': 1,
+                                             'volume_type': 'multiattach'}})
+        volume_id = made.json()['volume']['id']
+        while session.get(vapi + '/v3/volumes/' + volume_id,
+                          headers=common.MEMBER).json()['volume'][
+                              'status'] != 'available':
+            time.sleep(0.01)
+        cpu0, wall0 = deployment.cpu(), time.monotonic()
+        phases = {}
+        ids = []
+        with common.Phase('boot', deployment.cpu) as phase:
+            for i in range(n):
+                with phase.op():
+                    resp = session.post(api + '/v2.1/servers',
+                                        headers=common.MEMBER, json={
+                                            'server': {
+                                                'name': 'bench-%d' % i,
+                                                'imageRef': common.IMAGE,
+                                                'flavorRef': '1',
+                                                'networks': 'none'}})
+                    assert resp.status_code == 202, resp.text
+                    server_id = resp.json()['server']['id']
+                    deployment.wait(session, 'instance.create.end',
+                                    server_id)
+                ids.append(server_id)
+        phases['boot'] = phase
+        with common.Phase('attach', deployment.cpu) as phase:
+            for server_id in ids:
+                with phase.op():
+                    resp = session.post(
+                        api + '/v2.1/servers/%s/os-volume_attachments'
+                        % server_id, headers=common.MEMBER,
+                        json={'volumeAttachment': {'volumeId': volume_id}})
+                    assert resp.status_code == 200, resp.text
+                    deployment.wait(session, 'instance.volume_attach.end',
+                                    server_id, volume_id)
+        phases['attach'] = phase
+        attachments = session.get(vapi + '/v3/volumes/' + volume_id,
+                                  headers=common.MEMBER).json()['volume'][
+                                      'attachments']
+        assert len(attachments) == n, len(attachments)
+        with common.Phase('list_attachments', deployment.cpu) as phase:
+            for server_id in ids:
+                with phase.op():
+                    resp = session.get(
+                        api + '/v2.1/servers/%s/os-volume_attachments'
+                        % server_id, headers=common.MEMBER)
+                    assert len(resp.json()['volumeAttachments']) == 1
+        phases['list_attachments'] = phase
+        with common.Phase('detach', deployment.cpu) as phase:
+            for server_id in ids:
+                with phase.op():
+                    resp = session.delete(
+                        api + '/v2.1/servers/%s/os-volume_attachments/%s'
+                        % (server_id, volume_id), headers=common.MEMBER)
+                    assert resp.status_code == 202, resp.text
+                    deployment.wait(session, 'instance.volume_detach.end',
+                                    server_id, volume_id)
+        phases['detach'] = phase
+        with common.Phase('delete', deployment.cpu) as phase:
+            for server_id in ids:
+                with phase.op():
+                    resp = session.delete(api + '/v2.1/servers/' + server_id,
+                                          headers=common.MEMBER)
+                    assert resp.status_code == 204, resp.text
+                    deployment.wait(session, 'instance.delete.end',
+                                    server_id)
+        phases['delete'] = phase
+        result = {name: p.result() for name, p in phases.items()}
+        result['total'] = {'wall_s': round(time.monotonic() - wall0, 3),
+                           'cpu_s': round(deployment.cpu() - cpu0, 3)}
+        left = session.get(vapi + '/v3/volumes/' + volume_id,
+                           headers=common.MEMBER).json()['volume']
+        assert left['attachments'] == [], left
+        session.delete(vapi + '/v3/volumes/' + volume_id,
+                       headers=common.MEMBER)
+        results[str(n)] = result
+    return results
+
+
+def run(sizes, multiprocess=False):
+    logging.disable(logging.INFO)
+    try:
+        deployment = _MultiProcess() if multiprocess else _InProcess()
+        try:
+            return {'deployment': deployment.name,
+                    'multiattach': _run_sizes(deployment, sizes)}
+        finally:
+            deployment.stop()
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def rows(document):
+    out = []
+    for n, result in document['multiattach'].items():
+        for name in PHASES:
+            phase = result[name]
+            lat = phase['latency_ms']
+            out.append([document['deployment'], n, name, phase['ops'],
+                        common.fmt(phase['wall_s'], 2),
+                        common.fmt(phase['cpu_ms_per_op'], 2),
+                        common.fmt(lat['p50'], 2), common.fmt(lat['p95'], 2)])
+        out.append([document['deployment'], n, 'TOTAL', '',
+                    common.fmt(result['total']['wall_s'], 2),
+                    'cpu %s s' % common.fmt(result['total']['cpu_s'], 2),
+                    '', ''])
+    return out
+
+
+HEADERS = ['deployment', 'N', 'phase', 'ops', 'wall s', 'cpu ms/op',
+           'p50 ms', 'p95 ms']

@@ -88,7 +88,8 @@ class Store:
             os.makedirs(conf.state_path, exist_ok=True)
         self._tc = enginefacade.transaction_context()
         self._tc.configure(connection=self.connection,
-                           **db_api._engine_kwargs(conf.database))
+                           **db_api._engine_kwargs(conf.database),
+                           **db_api.sqlite_args(self.connection))
         db_api.pool_sqlite(self._tc)
         self.backend = file_backend.FileBackend(
             bs.volumes_path or os.path.join(conf.state_path, 'volumes'))

@@ -84,24 +84,28 @@ class ConductorManager:
             self._bury_in_cell0(context, inst, exception.NoValidHost(
                 reason='Scheduling failed: %s' % type(error).__name__))
             return
-        cctxt = nl_context.target_cell(context, cell)
-        values = inst.to_dict()
-        bdms = values.pop('bdms') or []
-        for key in ('id', 'fault', 'cell_uuid', 'created_at', 'updated_at',
-                    'deleted_at', 'deleted'):
-            values.pop(key, None)
-        values.update(host=host, node=host,
-                      availability_zone=inst.availability_zone or
-                      self.conf.default_availability_zone)
-        created = instance_obj.create(cctxt, dict(
-            values, created_at=inst.created_at))
-        for bdm in bdms:
-            bdm_obj.create(cctxt, dict(bdm, instance_uuid=uuid))
-        cell_mapping.set_instance_cell(context, uuid, cell.id)
-        if not build_request.destroy(context, uuid):
+
+        def create_in_cell(final):
+            # Runs inside the API database transaction of place(): a
+            # context of its own keeps the cell's transaction apart.
+            cell_ctx = nl_context.target_cell(
+                nl_context.RequestContext.from_dict(context.to_dict()), cell)
+            values = final.to_dict()
+            bdms = values.pop('bdms') or []
+            for key in ('id', 'fault', 'cell_uuid', 'created_at',
+                        'updated_at', 'deleted_at', 'deleted'):
+                values.pop(key, None)
+            values.update(host=host, node=host,
+                          availability_zone=final.availability_zone or
+                          self.conf.default_availability_zone)
+            instance_obj.create(cell_ctx, dict(
+                values, created_at=final.created_at))
+            for bdm in bdms:
+                bdm_obj.create(cell_ctx, dict(bdm, instance_uuid=uuid))
+
+        if not build_request.place(context, uuid, cell.id, create_in_cell):
             # Deleted by the user while we were scheduling it.
             LOG.info('Server %s was deleted during scheduling', uuid)
-            instance_obj.destroy(cctxt, created.uuid)
             return
         build_request.destroy_request_spec(context, uuid)
         self.compute_rpcapi.build_and_run_instance(context, host, uuid,

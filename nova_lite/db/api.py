@@ -44,13 +44,23 @@ def _sqlite_on_connect(dbapi_conn, record):
     cursor = dbapi_conn.cursor()
     cursor.execute('PRAGMA busy_timeout = 30000')
     cursor.execute('PRAGMA journal_mode = WAL')
+    # In WAL mode NORMAL keeps the database consistent across a crash and
+    # only syncs at checkpoints, not at every commit.
+    cursor.execute('PRAGMA synchronous = NORMAL')
     cursor.close()
+
+
+# Engines that only ever serve enginefacade readers (see sqlite_args()).
+_READ_ONLY_ENGINES = set()
 
 
 @event.listens_for(Engine, 'begin')
 def _sqlite_on_begin(conn):
     if conn.dialect.name == 'sqlite' and 'in_transaction' not in conn.info:
-        conn.exec_driver_sql('BEGIN IMMEDIATE')
+        # Readers take a snapshot and never block anyone (WAL); writers take
+        # the write lock up front.
+        conn.exec_driver_sql('BEGIN' if id(conn.engine) in
+                             _READ_ONLY_ENGINES else 'BEGIN IMMEDIATE')
         # oslo.db's own listener then knows a transaction is open.
         conn.info['in_transaction'] = True
 
@@ -86,6 +96,15 @@ def pool_sqlite(mgr):
     between threads; transactions are serialised by BEGIN IMMEDIATE).
     """
     engine = mgr.writer.get_engine()
+    reader = mgr.reader.get_engine()
+    for eng in {id(engine): engine, id(reader): reader}.values():
+        _tune(eng)
+    if reader is not engine:
+        _READ_ONLY_ENGINES.add(id(reader))
+    return engine
+
+
+def _tune(engine):
     # oslo.db makes every connection check-in sleep(0) so that eventlet
     # greenthreads get a turn; with native threads it only costs latency.
     if event.contains(engine, 'checkin', oslo_engines._thread_yield):
@@ -94,13 +113,21 @@ def pool_sqlite(mgr):
     if engine.dialect.name != 'sqlite' or \
             not isinstance(old, sa_pool.NullPool) or \
             engine.url.database in (None, '', ':memory:'):
-        return engine
+        return
     engine.pool = sa_pool.QueuePool(
         old._creator, pool_size=8, max_overflow=64, timeout=60,
         recycle=-1, _dispatch=old.dispatch, dialect=old._dialect,
         reset_on_return=old._reset_on_return)
     old.dispose()
-    return engine
+
+
+def sqlite_args(connection):
+    """Extra enginefacade settings for ``connection``: SQLite readers get an
+    engine of their own, whose transactions start without the write lock."""
+    if connection.startswith('sqlite:///') and \
+            not connection.startswith('sqlite:///:memory:'):
+        return {'slave_connection': connection, 'synchronous_reader': False}
+    return {}
 
 
 def default_connections(conf):
@@ -139,7 +166,8 @@ def configure(conf, api=True, main=True):
         _ensure_state_path(conf, conn)
         if _CONFIGURED['api'] is None:
             api_context_manager.configure(
-                connection=conn, **_engine_kwargs(conf.api_database))
+                connection=conn, **_engine_kwargs(conf.api_database),
+                **sqlite_args(conn))
             pool_sqlite(api_context_manager)
             _CONFIGURED['api'] = conn
     if main:
@@ -147,7 +175,8 @@ def configure(conf, api=True, main=True):
         _ensure_state_path(conf, conn)
         if _CONFIGURED['main'] is None:
             main_context_manager.configure(
-                connection=conn, **_engine_kwargs(conf.database))
+                connection=conn, **_engine_kwargs(conf.database),
+                **sqlite_args(conn))
             pool_sqlite(main_context_manager)
             _CONFIGURED['main'] = conn
 
@@ -175,7 +204,8 @@ def get_cell_context_manager(connection):
         mgr = _CELL_MANAGERS.get(connection)
         if mgr is None:
             mgr = enginefacade.transaction_context()
-            mgr.configure(connection=connection, **_ENGINE_KWARGS)
+            mgr.configure(connection=connection, **_ENGINE_KWARGS,
+                          **sqlite_args(connection))
             pool_sqlite(mgr)
             _CELL_MANAGERS[connection] = mgr
         return mgr

@@ -80,6 +80,29 @@ def update_instance(context, instance_uuid, values):
 
 
 @db_api.api_writer
+def place(context, instance_uuid, cell_id, create_in_cell):
+    """Move a build request into its cell, atomically for API readers.
+
+    In one API database transaction: take the build request (locked), call
+    ``create_in_cell(instance)`` with its final values, map the instance to
+    ``cell_id`` and delete the build request. Readers see either the build
+    request or the mapped instance, never an older copy, and an update of
+    the build request either lands before (and is carried over) or waits
+    and then finds the instance in its cell. Returns False if the build
+    request was gone (the server was deleted meanwhile).
+    """
+    row = context.session.query(models.BuildRequest).filter_by(
+        instance_uuid=instance_uuid).with_for_update().first()
+    if row is None:
+        return False
+    create_in_cell(instance_from_build_request(row))
+    context.session.query(models.InstanceMapping).filter_by(
+        instance_uuid=instance_uuid).update({'cell_id': cell_id})
+    context.session.delete(row)
+    return True
+
+
+@db_api.api_writer
 def destroy(context, instance_uuid):
     """Delete a build request; False if it was already gone."""
     return bool(context.session.query(models.BuildRequest).filter_by(

@@ -11,6 +11,7 @@ Middleware, outermost first:
 anything else    300 Multiple Choices
 """
 
+import functools
 import re
 
 from oslo_middleware import http_proxy_to_wsgi
@@ -32,6 +33,23 @@ from nova_lite import exception
 from nova_lite import policy
 
 _PROJECT_ID_RE = re.compile(r'^[0-9a-zA-Z_\-]+$')
+
+
+def _cache_pecan_argspecs():
+    """pecan inspects a controller's signature on every request it routes;
+    controllers never change, so remember the answers."""
+    import pecan.core
+    import pecan.rest
+    import pecan.routing
+    import pecan.util
+    if getattr(pecan.util.getargspec, 'cache_info', None):
+        return
+    cached = functools.lru_cache(maxsize=4096)(pecan.util.getargspec)
+    for module in (pecan.util, pecan.core, pecan.rest, pecan.routing):
+        module.getargspec = cached
+
+
+_cache_pecan_argspecs()
 
 
 class _RequestEnvironment:

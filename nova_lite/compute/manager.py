@@ -153,14 +153,8 @@ class ComputeManager(volume_ops.VolumeOperations):
 
     def _reschedule(self, context, instance, alternates, error):
         """Hand a failed build back to the conductor of this cell."""
-        bdms = bdm_obj.get_by_instance(context, instance.uuid)
-        with volume_ops.volume_locks([b.volume_id for b in bdms
-                                      if b.volume_id]):
-            self.driver.destroy(instance, self.block_device_info(
-                context, instance, bdms))
-            self.disconnected(context, bdms)
         # The next host connects with fresh attachments.
-        self.replace_attachments(context, instance, bdms)
+        self.release_host(context, instance)
         try:
             instance_obj.update(context, instance.uuid, {
                 'task_state': instance_obj.SCHEDULING, 'host': None,
@@ -235,14 +229,8 @@ class ComputeManager(volume_ops.VolumeOperations):
             self._offload(context, instance)
 
     def _offload(self, context, instance):
-        bdms = bdm_obj.get_by_instance(context, instance.uuid)
-        with volume_ops.volume_locks([b.volume_id for b in bdms
-                                      if b.volume_id]):
-            self.driver.destroy(instance, self.block_device_info(
-                context, instance, bdms))
-            self.disconnected(context, bdms)
         # As nova: the volumes stay reserved for the server, unconnected.
-        self.replace_attachments(context, instance, bdms)
+        self.release_host(context, instance)
         instance_obj.update(context, instance.uuid, {
             'vm_state': instance_obj.SHELVED_OFFLOADED, 'task_state': None,
             'power_state': instance_obj.SHUTDOWN, 'host': None,
@@ -261,13 +249,7 @@ class ComputeManager(volume_ops.VolumeOperations):
                 'power_state': instance_obj.RUNNING})
         except Exception as error:
             LOG.exception('Unshelve of server %s failed', instance.uuid)
-            bdms = bdm_obj.get_by_instance(context, instance.uuid)
-            with volume_ops.volume_locks([b.volume_id for b in bdms
-                                          if b.volume_id]):
-                self.driver.destroy(instance, self.block_device_info(
-                    context, instance, bdms))
-                self.disconnected(context, bdms)
-            self.replace_attachments(context, instance, bdms)
+            self.release_host(context, instance)
             instance_fault.create(context, instance_fault.fault_values(
                 instance.uuid, error, host=self.host))
             instance_obj.update(context, instance.uuid, {

@@ -75,10 +75,13 @@ class ComputeAPI:
             device_type=device_type, tag=tag, multiattach=multiattach,
             delete_on_termination=delete_on_termination)
 
-    def attach_volume(self, ctxt, host, instance_uuid, bdm_uuid, cell=None):
+    def attach_volume(self, ctxt, host, instance_uuid, bdm_uuid,
+                      multiattach=None, cell=None):
+        """``multiattach``: the volume's flag as the API read it, sparing
+        the compute host another read from block storage."""
         self._client(host, cell, version='1.2').cast(
             ctxt, 'attach_volume', instance_uuid=instance_uuid,
-            bdm_uuid=bdm_uuid)
+            bdm_uuid=bdm_uuid, multiattach=multiattach)
 
     def detach_volume(self, ctxt, host, instance_uuid, volume_id,
                       attachment_id=None, cell=None):

@@ -62,12 +62,7 @@ class VolumeOperations:
             LOG.exception('Could not record a fault for %s', instance.uuid)
 
     def _delete_attachment(self, context, attachment_id):
-        if not attachment_id:
-            return
-        try:
-            self.volume_api.attachment_delete(context, attachment_id)
-        except Exception:
-            LOG.exception('Deleting attachment %s failed', attachment_id)
+        self.volume_api.attachment_delete_logged(context, attachment_id)
 
     def _should_disconnect(self, context, instance, bdm, info):
         """Whether detaching ``bdm`` may tear the host connection down.
@@ -86,11 +81,14 @@ class VolumeOperations:
             return False
         return True
 
-    def _connect(self, context, instance, bdm):
+    def _connect(self, context, instance, bdm, multiattach=None):
         """attachment_update with this host's connector; the connection
-        info to give the driver."""
-        volume = self.volume_api.get(context, bdm.volume_id,
-                                     microversion='3.48')
+        info to give the driver. ``multiattach`` is the volume's flag when
+        the caller already read it from block storage."""
+        if multiattach is None:
+            multiattach = self.volume_api.get(
+                context, bdm.volume_id, microversion='3.48')['multiattach']
+        volume = {'multiattach': bool(multiattach)}
         if volume['multiattach'] and \
                 not self.driver.capabilities['supports_multiattach']:
             raise exception.MultiattachNotSupportedByVirtDriver(
@@ -134,7 +132,8 @@ class VolumeOperations:
                 'delete_on_termination': delete_on_termination})
             return bdm.to_dict()
 
-    def attach_volume(self, context, instance_uuid, bdm_uuid):
+    def attach_volume(self, context, instance_uuid, bdm_uuid,
+                      multiattach=None):
         with lockutils.lock('instance-%s' % instance_uuid):
             try:
                 instance = instance_obj.get_by_uuid(context, instance_uuid)
@@ -144,7 +143,7 @@ class VolumeOperations:
                          instance_uuid)
                 return
             try:
-                self._attach(context, instance, bdm)
+                self._attach(context, instance, bdm, multiattach)
             except Exception as error:
                 LOG.exception('Attaching volume %s to %s failed',
                               bdm.volume_id, instance_uuid)
@@ -157,8 +156,8 @@ class VolumeOperations:
             notifications.notify('instance.volume_attach.end', instance_uuid,
                                  volume_id=bdm.volume_id)
 
-    def _attach(self, context, instance, bdm):
-        info = self._connect(context, instance, bdm)
+    def _attach(self, context, instance, bdm, multiattach=None):
+        info = self._connect(context, instance, bdm, multiattach)
         with volume_locks([bdm.volume_id]):
             self.driver.attach_volume(instance, info, bdm.device_name,
                                       disk_bus=bdm.disk_bus,
@@ -371,6 +370,18 @@ class VolumeOperations:
             if bdm.connection_info:
                 bdm_obj.update(context, bdm.id, {'connection_info': None})
                 bdm.connection_info = None
+
+    def release_host(self, context, instance):
+        """Destroy the guest, disconnect what no other server here uses,
+        and keep the volumes reserved for the server with fresh
+        connector-less attachments (a build going elsewhere, a shelve
+        offload, a failed unshelve)."""
+        bdms = bdm_obj.get_by_instance(context, instance.uuid)
+        with volume_locks([b.volume_id for b in bdms if b.volume_id]):
+            self.driver.destroy(instance, self.block_device_info(
+                context, instance, bdms))
+            self.disconnected(context, bdms)
+        self.replace_attachments(context, instance, bdms)
 
     def replace_attachments(self, context, instance, bdms):
         """Give every volume mapping a fresh connector-less attachment (a

@@ -87,12 +87,7 @@ class VolumeAPI:
             raise
 
     def _delete_attachment(self, context, attachment_id):
-        if not attachment_id:
-            return
-        try:
-            self.volume_api.attachment_delete(context, attachment_id)
-        except Exception:
-            LOG.exception('Deleting attachment %s failed', attachment_id)
+        self.volume_api.attachment_delete_logged(context, attachment_id)
 
     def local_cleanup_volumes(self, context, bdms):
         """nova's local delete: delete each attachment, then the volumes
@@ -180,7 +175,8 @@ class VolumeAPI:
             bdm_obj.destroy(cctxt, bdm['id'])
             raise
         self.compute.attach_volume(context, instance.host, instance.uuid,
-                                   bdm['uuid'], cell=cell)
+                                   bdm['uuid'], multiattach=multiattach,
+                                   cell=cell)
         return bdm['device_name']
 
     def _check_host_multiattach(self, cctxt, instance):

@@ -1,5 +1,8 @@
 """Cell, host and instance mappings (API database)."""
 
+import threading
+import time
+
 from oslo_db import exception as db_exc
 from oslo_utils import uuidutils
 
@@ -140,8 +143,55 @@ def create_instance_mapping(context, instance_uuid, project_id, user_id,
     context.session.add(row)
 
 
-@db_api.api_reader
+class _PlacedCache:
+    """Instance mappings that have a cell, kept briefly in memory.
+
+    A server's cell never changes once it is set, so a GET of a placed
+    server need not ask the API database again; the TTL bounds how long an
+    operator's change to a cell mapping (update_cell) takes to be seen.
+    """
+
+    TTL = 60.0
+    MAX = 100000
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._items = {}
+
+    def get(self, uuid):
+        item = self._items.get(uuid)
+        if item is not None and item[0] > time.monotonic():
+            return item[1]
+        return None
+
+    def put(self, uuid, mapping):
+        with self._lock:
+            if len(self._items) >= self.MAX:
+                self._items.clear()
+            self._items[uuid] = (time.monotonic() + self.TTL, mapping)
+
+    def clear(self):
+        with self._lock:
+            self._items.clear()
+
+
+PLACED = _PlacedCache()
+
+
 def get_instance_mapping(context, instance_uuid):
+    """The mapping of ``instance_uuid`` (served from memory once the server
+    is placed in a cell)."""
+    cached = PLACED.get(instance_uuid)
+    if cached is not None:
+        return cached
+    mapping = _get_instance_mapping(context, instance_uuid)
+    if mapping.cell_mapping is not None:
+        PLACED.put(instance_uuid, mapping)
+    return mapping
+
+
+@db_api.api_reader
+def _get_instance_mapping(context, instance_uuid):
     res = context.session.query(
         models.InstanceMapping, models.CellMapping).outerjoin(
         models.CellMapping,

@@ -25,6 +25,9 @@ ERROR = 'error'
 SHELVED = 'shelved'
 SHELVED_OFFLOADED = 'shelved_offloaded'
 
+# The states whose server bodies carry a fault.
+FAULT_STATES = ('error', 'deleted')
+
 SCHEDULING = 'scheduling'
 BLOCK_DEVICE_MAPPING = 'block_device_mapping'
 NETWORKING = 'networking'
@@ -113,7 +116,9 @@ def _to_record(context, row, with_extra=True):
     if with_extra:
         inst.bdms = [b.to_dict() for b in
                      block_device.get_by_instance(context, row.uuid)]
-        inst.fault = instance_fault.get_latest(context, row.uuid)
+        # Faults are only ever shown for servers in ERROR or DELETED.
+        inst.fault = instance_fault.get_latest(context, row.uuid) \
+            if row.vm_state in FAULT_STATES or row.deleted else None
     return inst
 
 
@@ -122,7 +127,9 @@ def _to_records(context, rows):
     queries per batch rather than two per server)."""
     uuids = [r.uuid for r in rows]
     bdms = block_device.get_by_instances(context, uuids)
-    faults = instance_fault.get_latest_by_instances(context, uuids)
+    faults = instance_fault.get_latest_by_instances(
+        context, [r.uuid for r in rows
+                  if r.vm_state in FAULT_STATES or r.deleted])
     out = []
     for row in rows:
         inst = Instance.from_row(row, cell_uuid=context.cell_uuid)

@@ -416,3 +416,13 @@ class API:
             if translated is None:
                 raise
             raise translated from error
+
+    def attachment_delete_logged(self, context, attachment_id):
+        """attachment_delete for rollbacks and cleanups: a failure is
+        logged, not raised."""
+        if not attachment_id:
+            return
+        try:
+            self.attachment_delete(context, attachment_id)
+        except Exception:
+            LOG.exception('Deleting attachment %s failed', attachment_id)

@@ -17,9 +17,12 @@ def backend(request, tmp_path):
     except Exception as error:  # server not running
         pytest.fail('%s is not reachable on 127.0.0.1 (%s); start it as '
                     'README.rst explains' % (request.param, error))
+    from nova_lite.objects import cell_mapping
+    cell_mapping.PLACED.clear()
     try:
         yield request.param, api_url, cell_url
     finally:
+        cell_mapping.PLACED.clear()
         db_api.reset()
         api_db.drop()
         cell_db.drop()

@@ -88,8 +88,7 @@ class VolumeOperations:
         if multiattach is None:
             multiattach = self.volume_api.get(
                 context, bdm.volume_id, microversion='3.48')['multiattach']
-        volume = {'multiattach': bool(multiattach)}
-        if volume['multiattach'] and \
+        if multiattach and \
                 not self.driver.capabilities['supports_multiattach']:
             raise exception.MultiattachNotSupportedByVirtDriver(
                 volume_id=bdm.volume_id)
@@ -98,7 +97,7 @@ class VolumeOperations:
             context, bdm.attachment_id, connector, bdm.device_name)
         info = dict(attachment['connection_info'])
         info['serial'] = bdm.volume_id
-        if volume['multiattach']:
+        if multiattach:
             info['multiattach'] = True
         return info
 

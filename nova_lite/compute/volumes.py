@@ -30,10 +30,6 @@ SWAP_STATES = (instance_obj.ACTIVE, instance_obj.PAUSED,
                instance_obj.RESIZED)
 
 
-def _check(instance, method, vm_states):
-    checks.check_state(instance, method, vm_states=vm_states)
-
-
 class VolumeAPI:
     """Mixed into :class:`nova_lite.compute.api.API`."""
 
@@ -142,7 +138,7 @@ class VolumeAPI:
             raise exception.InstanceInvalidState(
                 attr='vm_state', instance_uuid=instance.uuid,
                 state=instance.vm_state, method='attach_volume')
-        _check(instance, 'attach_volume', ATTACH_STATES)
+        checks.check_state(instance, 'attach_volume', vm_states=ATTACH_STATES)
         if device and block_device.match_device(device) is None:
             raise exception.InvalidDevicePath(path=device)
         volume = self.volume_api.get(context, volume_id)
@@ -231,7 +227,7 @@ class VolumeAPI:
             raise exception.InvalidVolume(
                 reason='Cannot detach a root device volume')
         checks.check_lock(context, instance)
-        _check(instance, 'detach_volume', ATTACH_STATES)
+        checks.check_state(instance, 'detach_volume', vm_states=ATTACH_STATES)
         if instance.vm_state == instance_obj.SHELVED_OFFLOADED:
             self.local_cleanup_volumes(cctxt, [bdm])
             bdm_obj.destroy(cctxt, bdm.id)
@@ -261,7 +257,7 @@ class VolumeAPI:
             raise exception.InstanceInvalidState(
                 attr='vm_state', instance_uuid=instance.uuid,
                 state=instance.vm_state, method='swap_volume')
-        _check(instance, 'swap_volume', SWAP_STATES)
+        checks.check_state(instance, 'swap_volume', vm_states=SWAP_STATES)
         cctxt = nl_context.target_cell(context, cell)
         old = self.volume_api.get(context, old_volume_id)
         try:

@@ -72,8 +72,10 @@ class Volume(Base):
     metadata_json = sa.Column(sa.Text, nullable=True)
     path = sa.Column(sa.Text, nullable=True)
     volume_type = orm.relationship(VolumeType, lazy='selectin')
+    # Loaded only where a view needs them (the store's read paths):
+    # attachment calls must not read every attachment of a shared volume.
     attachments = orm.relationship(
-        'VolumeAttachment', lazy='selectin',
+        'VolumeAttachment', lazy='select',
         order_by='VolumeAttachment.created_at',
         back_populates='volume')
 

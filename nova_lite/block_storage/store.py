@@ -34,6 +34,7 @@ from oslo_db.sqlalchemy import enginefacade
 from oslo_serialization import jsonutils
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
+from sqlalchemy import orm
 
 from nova_lite.block_storage import backend as file_backend
 from nova_lite.block_storage import exception
@@ -51,6 +52,11 @@ DELETABLE = ('available', 'error', 'error_restoring', 'error_extending',
 # Volume status for the "strongest" attachment status left.
 _STATUS_FROM_ATTACH = {'attached': 'in-use', 'detached': 'available'}
 _ATTACH_ORDER = ('attached', 'attaching', 'detaching', 'reserved')
+# A volume as its views show it: the attachments, without the connector
+# and connection info nobody reads there.
+_WITH_ATTACHMENTS = orm.selectinload(models.Volume.attachments).defer(
+    models.VolumeAttachment.connector).defer(
+        models.VolumeAttachment.connection_info)
 
 SORT_KEYS = ('created_at', 'updated_at', 'id', 'name', 'size', 'status',
              'display_name')
@@ -224,26 +230,32 @@ class Store:
             return query
         return query.filter(model.project_id == ctx.project_id)
 
-    def _get_volume(self, session, ctx, volume_id, lock=False):
+    def _get_volume(self, session, ctx, volume_id, lock=False,
+                    attachments=True):
         query = session.query(models.Volume).filter_by(id=volume_id)
         if lock:
             query = query.with_for_update()
+        elif attachments:
+            query = query.options(_WITH_ATTACHMENTS)
         volume = query.first()
         if volume is None or not (
                 ctx.is_admin or volume.project_id == ctx.project_id):
             raise exception.VolumeNotFound(volume_id=volume_id)
         return volume
 
-    def get_volume(self, ctx, volume_id):
+    def get_volume(self, ctx, volume_id, attachments=True):
+        """A volume; without its attachments unless a view needs them."""
         with self._reader() as session:
-            return self._get_volume(session, ctx, volume_id)
+            return self._get_volume(session, ctx, volume_id,
+                                    attachments=attachments)
 
     def list_volumes(self, ctx, filters=None, all_projects=False,
                      limit=None, marker=None, sort=None):
         filters = dict(filters or {})
         with self._reader() as session:
-            query = self._visible(ctx, session.query(models.Volume),
-                                  all_projects=all_projects)
+            query = self._visible(
+                ctx, session.query(models.Volume).options(_WITH_ATTACHMENTS),
+                all_projects=all_projects)
             if 'project_id' in filters and ctx.is_admin:
                 query = query.filter_by(project_id=filters.pop('project_id'))
             filters.pop('project_id', None)
@@ -404,7 +416,7 @@ class Store:
 
     def reserve(self, ctx, volume_id):
         statuses = ('available', 'in-use') if self.get_volume(
-            ctx, volume_id).multiattach else ('available',)
+            ctx, volume_id, attachments=False).multiattach else ('available',)
         self._conditional_status(
             ctx, volume_id, {'status': statuses}, {'status': 'attaching'},
             'Volume status must be %s to reserve.' % build_or_str(statuses))
@@ -421,8 +433,8 @@ class Store:
             # A shared volume may be detached from several servers at once.
             statuses = ('in-use', 'detaching') if volume.multiattach \
                 else ('in-use',)
-            attached = any(a.attach_status == 'attached'
-                           for a in volume.attachments)
+            attached = any(status == 'attached' for _id, status
+                           in self._attach_statuses(session, volume.id))
             if volume.status not in statuses or not attached:
                 raise exception.InvalidVolume(
                     reason="Unable to detach volume. Volume status must be "
@@ -462,11 +474,19 @@ class Store:
     # ------------------------------------------------------ attachments ---
 
     @staticmethod
-    def _recompute(session, volume, without=None):
+    def _attach_statuses(session, volume_id):
+        """(id, attach_status) of a volume's attachments, without rows."""
+        return session.query(
+            models.VolumeAttachment.id,
+            models.VolumeAttachment.attach_status).filter_by(
+                volume_id=volume_id).all()
+
+    def _recompute(self, session, volume, without=None):
         """Cinder's volume status from the attachments left."""
-        left = [a.attach_status for a in volume.attachments
-                if a.id != without and
-                not a.attach_status.startswith('error')]
+        left = [status for attachment_id, status
+                in self._attach_statuses(session, volume.id)
+                if attachment_id != without and
+                not status.startswith('error')]
         attach_status = 'detached'
         for candidate in _ATTACH_ORDER:
             if candidate in left:
@@ -547,7 +567,6 @@ class Store:
                 attach_status='reserved',
                 attach_mode=mode if mode != 'null' else None)
             session.add(attachment)
-            volume.attachments.append(attachment)
             self._recompute(session, volume)
             attachment_id = attachment.id
         if connector:
@@ -617,7 +636,9 @@ class Store:
             session.delete(attachment)
             session.flush()
             left = session.query(models.VolumeAttachment).filter_by(
-                volume_id=volume.id).all()
+                volume_id=volume.id).options(
+                    orm.defer(models.VolumeAttachment.connector),
+                    orm.defer(models.VolumeAttachment.connection_info)).all()
             for item in left:
                 session.expunge(item)
             return left

@@ -430,7 +430,7 @@ def create_attachment(req, api_req):
     store = req.environ['nova_lite.block_storage']
     body = _body(req, schemas.create_attachment)['attachment']
     volume = store.get_volume(api_req.ctx, body['volume_uuid'],
-                              attachments=False)
+                              for_view=False)
     _authorize(api_req, policy.ATTACHMENT_CREATE, volume.project_id)
     if volume.multiattach and volume.bootable and volume.status == 'in-use':
         _authorize(api_req, policy.MULTIATTACH_BOOTABLE, volume.project_id)

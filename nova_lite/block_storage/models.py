@@ -71,7 +71,7 @@ class Volume(Base):
     source_volid = sa.Column(sa.String(36), nullable=True)
     metadata_json = sa.Column(sa.Text, nullable=True)
     path = sa.Column(sa.Text, nullable=True)
-    volume_type = orm.relationship(VolumeType, lazy='selectin')
+    volume_type = orm.relationship(VolumeType)
     # Loaded only where a view needs them (the store's read paths):
     # attachment calls must not read every attachment of a shared volume.
     attachments = orm.relationship(

@@ -52,11 +52,15 @@ DELETABLE = ('available', 'error', 'error_restoring', 'error_extending',
 # Volume status for the "strongest" attachment status left.
 _STATUS_FROM_ATTACH = {'attached': 'in-use', 'detached': 'available'}
 _ATTACH_ORDER = ('attached', 'attaching', 'detaching', 'reserved')
-# A volume as its views show it: the attachments, without the connector
-# and connection info nobody reads there.
-_WITH_ATTACHMENTS = orm.selectinload(models.Volume.attachments).defer(
-    models.VolumeAttachment.connector).defer(
-        models.VolumeAttachment.connection_info)
+# A volume as its views show it: its type's name and its attachments,
+# without the connector and connection info nobody reads there. Other
+# reads of a volume load neither.
+_WITH_ATTACHMENTS = (
+    orm.selectinload(models.Volume.volume_type).lazyload(
+        models.VolumeType.extra_specs),
+    orm.selectinload(models.Volume.attachments).defer(
+        models.VolumeAttachment.connector).defer(
+            models.VolumeAttachment.connection_info))
 
 SORT_KEYS = ('created_at', 'updated_at', 'id', 'name', 'size', 'status',
              'display_name')
@@ -231,30 +235,30 @@ class Store:
         return query.filter(model.project_id == ctx.project_id)
 
     def _get_volume(self, session, ctx, volume_id, lock=False,
-                    attachments=True):
+                    for_view=True):
         query = session.query(models.Volume).filter_by(id=volume_id)
         if lock:
             query = query.with_for_update()
-        elif attachments:
-            query = query.options(_WITH_ATTACHMENTS)
+        elif for_view:
+            query = query.options(*_WITH_ATTACHMENTS)
         volume = query.first()
         if volume is None or not (
                 ctx.is_admin or volume.project_id == ctx.project_id):
             raise exception.VolumeNotFound(volume_id=volume_id)
         return volume
 
-    def get_volume(self, ctx, volume_id, attachments=True):
-        """A volume; without its attachments unless a view needs them."""
+    def get_volume(self, ctx, volume_id, for_view=True):
+        """A volume; its type and attachments only when a view shows it."""
         with self._reader() as session:
             return self._get_volume(session, ctx, volume_id,
-                                    attachments=attachments)
+                                    for_view=for_view)
 
     def list_volumes(self, ctx, filters=None, all_projects=False,
                      limit=None, marker=None, sort=None):
         filters = dict(filters or {})
         with self._reader() as session:
             query = self._visible(
-                ctx, session.query(models.Volume).options(_WITH_ATTACHMENTS),
+                ctx, session.query(models.Volume).options(*_WITH_ATTACHMENTS),
                 all_projects=all_projects)
             if 'project_id' in filters and ctx.is_admin:
                 query = query.filter_by(project_id=filters.pop('project_id'))
@@ -416,7 +420,7 @@ class Store:
 
     def reserve(self, ctx, volume_id):
         statuses = ('available', 'in-use') if self.get_volume(
-            ctx, volume_id, attachments=False).multiattach else ('available',)
+            ctx, volume_id, for_view=False).multiattach else ('available',)
         self._conditional_status(
             ctx, volume_id, {'status': statuses}, {'status': 'attaching'},
             'Volume status must be %s to reserve.' % build_or_str(statuses))

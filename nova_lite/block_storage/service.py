@@ -5,6 +5,7 @@ import logging
 from nova_lite.api import server as api_server
 from nova_lite.block_storage import app as bs_app
 from nova_lite.block_storage import store as bs_store
+from nova_lite import wsgi_local
 
 LOG = logging.getLogger(__name__)
 
@@ -15,6 +16,7 @@ class BlockStorageService:
         self.port = conf.osapi_volume_listen_port if port is None else port
         self.store = None
         self.server = None
+        self.app = None
 
     @property
     def bound_port(self):
@@ -31,16 +33,25 @@ class BlockStorageService:
         api_server.check_listen_auth(conf, conf.osapi_volume_listen)
         self.store = bs_store.Store(conf)
         self.store.sync()
+        self.app = bs_app.build_app(conf, self.store)
         self.server = api_server.APIServer(
-            conf, bs_app.build_app(conf, self.store),
+            conf, self.app,
             host=conf.osapi_volume_listen, port=self.port,
             threads=conf.block_storage.workers,
             name='nova-lite-block-storage', description='Block storage API')
         self.server.start()
+        if conf.block_storage.local_calls:
+            wsgi_local.register(self.local_url, self.app)
         return self
+
+    @property
+    def local_url(self):
+        return 'http://%s:%s/' % (self.conf.osapi_volume_listen,
+                                  self.bound_port)
 
     def stop(self):
         if self.server is not None:
+            wsgi_local.unregister(self.local_url, self.app)
             self.server.stop()
         if self.store is not None:
             self.store.stop()

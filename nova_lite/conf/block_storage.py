@@ -49,6 +49,14 @@ block_storage_opts = [
     cfg.IntOpt('create_workers', default=4, min=1,
                help='Threads that fill new volumes (from an image) in the '
                     'background.'),
+    cfg.BoolOpt('local_calls', default=True,
+                help='When the compute services run in the same process as '
+                     'the block storage (nova-lite-all), their block '
+                     'storage requests, sent to ``[cinder] '
+                     'endpoint_template``, are handed to the block storage '
+                     'application in process instead of over the loopback '
+                     'network. Requests, headers and answers are the same. '
+                     'Set to False to send them over HTTP.'),
 ]
 
 

@@ -36,6 +36,7 @@ from keystoneauth1 import service_token
 from oslo_utils import encodeutils
 
 from nova_lite import exception
+from nova_lite import wsgi_local
 
 LOG = logging.getLogger(__name__)
 
@@ -57,6 +58,9 @@ class _State:
     def __init__(self, conf):
         self.session = ks_loading.load_session_from_conf_options(
             conf, 'cinder')
+        # The built-in block storage of this process, if any, is called
+        # in process (``[block_storage] local_calls``).
+        wsgi_local.mount(self.session.session)
         self.admin_auth = None
         if conf.cinder.auth_type:
             self.admin_auth = ks_loading.load_auth_from_conf_options(

@@ -60,7 +60,8 @@ class Enforcer:
         enforcer.register_defaults(policies.list_rules())
         # Fail at start-up, not at the first request, on a broken file.
         enforcer.load_rules()
-        _throttle_reload_checks(enforcer)
+        self._decisions = _Decisions(enforcer)
+        _throttle_reload_checks(enforcer, self._decisions)
         self._enforcer = enforcer
 
     @property
@@ -70,20 +71,35 @@ class Enforcer:
     def authorize(self, context, action, target=None, fatal=True):
         """Check ``action`` for ``context`` against ``target``.
 
-        Returns a true value when allowed. When denied, raises
+        Returns True when allowed. When denied, raises
         ``PolicyNotAuthorized(action=action)`` if ``fatal``, else returns
         False. A token of the wrong scope (system or domain scoped) counts as
-        denied. An unregistered ``action`` is a programming error: it is
-        logged and ``oslo_policy.policy.PolicyNotRegistered`` propagates
-        whatever ``fatal`` says.
+        denied, and raises whatever ``fatal`` says. An unregistered
+        ``action`` is a programming error: it is logged and
+        ``oslo_policy.policy.PolicyNotRegistered`` propagates whatever
+        ``fatal`` says.
         """
         if target is None:
             target = default_target(context)
         creds = credentials(context)
+        # As oslo.policy does on every check (throttled): a changed policy
+        # file also drops the remembered decisions.
+        self._enforcer.load_rules()
+        decision = self._decisions.get(action, target, creds)
+        if decision is None:
+            generation = self._decisions.generation
+            decision = self._decide(action, target, creds)
+            self._decisions.put(action, target, creds, decision, generation)
+        if decision is True:
+            return True
+        if fatal or decision is _WRONG_SCOPE:
+            raise exception.PolicyNotAuthorized(action=action)
+        return False
+
+    def _decide(self, action, target, creds):
         try:
-            return self._enforcer.authorize(
-                action, target, creds, do_raise=fatal,
-                exc=exception.PolicyNotAuthorized, action=action)
+            return bool(self._enforcer.authorize(action, target, creds,
+                                                 do_raise=False))
         except oslo_policy.PolicyNotRegistered:
             LOG.error('Policy %s is not registered; every action must have '
                       'a default in nova_lite.policies.', action)
@@ -91,7 +107,7 @@ class Enforcer:
         except oslo_policy.InvalidScope:
             LOG.debug('Policy %s denied: token scope does not match; '
                       'credentials %s', action, creds)
-            raise exception.PolicyNotAuthorized(action=action)
+            return _WRONG_SCOPE
 
     def check_is_admin(self, context):
         """Whether ``context`` passes ``context_is_admin`` (policy file
@@ -108,7 +124,7 @@ class Enforcer:
 RELOAD_CHECK_INTERVAL = 5.0
 
 
-def _throttle_reload_checks(enforcer):
+def _throttle_reload_checks(enforcer, decisions):
     original = enforcer.load_rules
     last = [time.monotonic()]
 
@@ -117,7 +133,87 @@ def _throttle_reload_checks(enforcer):
         if force_reload or now - last[0] >= RELOAD_CHECK_INTERVAL:
             last[0] = now
             original(force_reload)
+            decisions.reset()
     enforcer.load_rules = load_rules
+
+    # Rules set or registered by hand (tests, oslopolicy tools) count too.
+    for name in ('set_rules', 'register_default', 'register_defaults',
+                 'clear'):
+        _reset_after(enforcer, name, decisions)
+
+
+def _reset_after(enforcer, name, decisions):
+    method = getattr(enforcer, name)
+
+    def wrapper(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        finally:
+            decisions.reset()
+    setattr(enforcer, name, wrapper)
+
+
+_WRONG_SCOPE = 'wrong-scope'
+
+
+class _Decisions:
+    """Decisions already taken, per rule, target and credentials.
+
+    oslo.policy's checks are a pure function of the rules, the target and
+    the credentials, and evaluating them (every rule it refers to, each
+    with an argument inspection) was a sizeable part of a request's CPU.
+    The memory is dropped whenever the rules may have changed (the policy
+    file check every ``RELOAD_CHECK_INTERVAL`` seconds, rules set or
+    registered in code), and is not used at all when a rule asks a remote
+    server (``http:`` and ``https:`` checks), whose answer may change.
+    """
+
+    MAX_ENTRIES = 4096
+
+    def __init__(self, enforcer):
+        self._enforcer = enforcer
+        self.generation = 0
+        self.reset()
+
+    def reset(self):
+        self.generation += 1
+        rules = getattr(self._enforcer, 'rules', None) or {}
+        self._enabled = not any(
+            'http:' in str(rule) or 'https:' in str(rule)
+            for rule in list(rules.values()))
+        self._memory = {}
+
+    @staticmethod
+    def _key(action, target, creds):
+        try:
+            key = (action,
+                   tuple(sorted(target.items())),
+                   tuple(sorted(
+                       (name, tuple(value) if isinstance(value, list)
+                        else value) for name, value in creds.items())))
+            hash(key)
+        except TypeError:
+            return None
+        return key
+
+    def get(self, action, target, creds):
+        if not self._enabled:
+            return None
+        key = self._key(action, target, creds)
+        return None if key is None else self._memory.get(key)
+
+    def put(self, action, target, creds, decision, generation):
+        """Remember ``decision`` unless the rules changed since
+        ``generation`` (the decision may be from the old rules)."""
+        if not self._enabled or generation != self.generation:
+            return
+        key = self._key(action, target, creds)
+        if key is None:
+            return
+        memory = self._memory
+        if len(memory) >= self.MAX_ENTRIES:
+            memory = self._memory = {}
+        memory[key] = decision
 
 
 def init(conf):

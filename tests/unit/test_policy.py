@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 from oslo_config import cfg
 from oslo_policy import generator
@@ -425,3 +426,66 @@ def test_policy_generator_cli_uses_get_enforcer(tmp_path):
     assert effective['os_compute_api:os-services:list'] == \
         'rule:context_is_admin'
     assert set(effective) == set(EXPECTED)
+
+
+# -- remembered decisions -------------------------------------------------------
+
+def _counting(enforcer, monkeypatch):
+    calls = []
+    original = enforcer.oslo_enforcer.authorize
+
+    def authorize(*args, **kwargs):
+        calls.append(args[0])
+        return original(*args, **kwargs)
+    monkeypatch.setattr(enforcer.oslo_enforcer, 'authorize', authorize)
+    return calls
+
+
+def test_decisions_are_remembered_per_target_and_credentials(monkeypatch):
+    enforcer = policy.init(_conf())
+    calls = _counting(enforcer, monkeypatch)
+    member, reader = _context('member', enforcer), _context('reader', enforcer)
+    own, other = {'project_id': PROJECT}, {'project_id': 'another-project'}
+    for _ in range(3):
+        assert member.can(S + 'delete', own)
+        assert not member.can(S + 'delete', other, fatal=False)
+        assert not reader.can(S + 'delete', own, fatal=False)
+        with pytest.raises(exception.PolicyNotAuthorized):
+            reader.can(S + 'delete', own)
+    # One evaluation per distinct (rule, target, credentials).
+    assert calls == [S + 'delete'] * 3
+
+
+def test_rules_set_in_code_are_applied_at_once(monkeypatch):
+    enforcer = policy.init(_conf())
+    member = _context('member', enforcer)
+    assert member.can(S + 'delete', {'project_id': PROJECT})
+    enforcer.oslo_enforcer.set_rules(
+        oslo_policy.Rules.from_dict({S + 'delete': '!'}), overwrite=False)
+    assert not member.can(S + 'delete', {'project_id': PROJECT},
+                          fatal=False)
+
+
+def test_policy_file_change_is_applied_after_the_check_interval(
+        tmp_path, monkeypatch):
+    path = tmp_path / 'policy.yaml'
+    path.write_text('{}\n')
+    enforcer = policy.init(_conf(policy_file=path))
+    member = _context('member', enforcer)
+    assert member.can(S + 'delete', {'project_id': PROJECT})
+    path.write_text('"%s": "!"\n' % (S + 'delete'))
+    now = [time.monotonic() + policy.RELOAD_CHECK_INTERVAL + 1]
+    monkeypatch.setattr(policy.time, 'monotonic', lambda: now[0])
+    assert not member.can(S + 'delete', {'project_id': PROJECT},
+                          fatal=False)
+
+
+def test_remote_checks_are_never_remembered(tmp_path, monkeypatch):
+    path = tmp_path / 'policy.yaml'
+    path.write_text('"%s": "http://127.0.0.1:1/check"\n' % (S + 'show'))
+    enforcer = policy.init(_conf(policy_file=path))
+    calls = _counting(enforcer, monkeypatch)
+    member = _context('member', enforcer)
+    for _ in range(2):
+        member.can(S + 'delete', {'project_id': PROJECT})
+    assert calls == [S + 'delete'] * 2

@@ -79,6 +79,16 @@ class InvalidVolume(Invalid):
     msg_fmt = 'Invalid volume: %(reason)s'
 
 
+class VolumeAttachFailed(Invalid):
+    msg_fmt = 'Volume %(volume_id)s could not be attached. ' \
+              'Reason: %(reason)s'
+
+
+class VolumeDetachFailed(Invalid):
+    msg_fmt = 'Volume %(volume_id)s could not be detached. ' \
+              'Reason: %(reason)s'
+
+
 class InvalidBDMVolumeNotBootable(InvalidBDM):
     msg_fmt = 'Block Device %(id)s is not bootable.'
 

@@ -14,6 +14,7 @@ from oslo_concurrency import lockutils
 import oslo_messaging as messaging
 from oslo_utils import timeutils
 
+from nova_lite.compute import recovery
 from nova_lite.compute import volume_ops
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
@@ -43,7 +44,7 @@ def _locked_instance(func):
     return wrapper
 
 
-class ComputeManager(volume_ops.VolumeOperations):
+class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
     target = messaging.Target(version='1.2')
 
     def __init__(self, conf, driver=None, host=None):
@@ -59,25 +60,10 @@ class ComputeManager(volume_ops.VolumeOperations):
     def init_host(self, service_ref):
         self.service_ref = service_ref
         self.driver.init_host(self.host)
-        self._reset_interrupted_tasks(nl_context.get_admin_context())
+        self.recover_host(nl_context.get_admin_context())
 
     def cleanup_host(self):
         self.driver.cleanup_host(self.host)
-
-    def _reset_interrupted_tasks(self, context):
-        """Clear what a previous run of this host left half done."""
-        for inst in instance_obj.get_by_host(context, self.host):
-            if inst.task_state == instance_obj.DELETING:
-                LOG.info('Completing the delete of server %s', inst.uuid)
-                self._terminate(context, inst)
-            elif inst.vm_state == instance_obj.BUILDING:
-                self._set_error(context, inst, exception.BuildAbortException(
-                    instance_uuid=inst.uuid,
-                    reason='the compute service restarted during the build'))
-            elif inst.task_state is not None:
-                instance_obj.update(context, inst.uuid, {
-                    'task_state': None,
-                    'power_state': self.driver.get_power_state(inst)})
 
     # -- helpers -------------------------------------------------------------
 

@@ -158,6 +158,7 @@ class VolumeAPI:
             context, instance.host, instance.uuid, device, volume_id,
             tag=tag, multiattach=multiattach,
             delete_on_termination=delete_on_termination, cell=cell)
+        attachment = None
         try:
             self._check_availability_zone(volume, instance.availability_zone,
                                           instance.uuid)
@@ -168,11 +169,20 @@ class VolumeAPI:
             bdm_obj.update(cctxt, bdm['id'],
                            {'attachment_id': attachment['id']})
         except Exception:
+            # Neither side keeps what the other does not know about.
+            if attachment is not None:
+                self._delete_attachment(cctxt, attachment['id'])
             bdm_obj.destroy(cctxt, bdm['id'])
             raise
-        self.compute.attach_volume(context, instance.host, instance.uuid,
-                                   bdm['uuid'], multiattach=multiattach,
-                                   cell=cell)
+        try:
+            self.compute.attach_volume(context, instance.host,
+                                       instance.uuid, bdm['uuid'],
+                                       multiattach=multiattach, cell=cell)
+        except Exception:
+            # The compute host never got the request (message bus down).
+            self._delete_attachment(cctxt, attachment['id'])
+            bdm_obj.destroy(cctxt, bdm['id'])
+            raise
         return bdm['device_name']
 
     def _check_host_multiattach(self, cctxt, instance):
@@ -235,10 +245,14 @@ class VolumeAPI:
         if not instance.host or not self._host_is_up(cctxt, instance.host):
             raise exception.ServiceUnavailable()
         self.volume_api.begin_detaching(cctxt, volume_id)
-        self.compute.detach_volume(context, instance.host, instance.uuid,
-                                   volume_id,
-                                   attachment_id=bdm.attachment_id,
-                                   cell=cell)
+        try:
+            self.compute.detach_volume(context, instance.host, instance.uuid,
+                                       volume_id,
+                                       attachment_id=bdm.attachment_id,
+                                       cell=cell)
+        except Exception:
+            self.volume_api.roll_detaching(cctxt, volume_id)
+            raise
 
     # -- update and swap -------------------------------------------------------------
 

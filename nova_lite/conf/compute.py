@@ -39,6 +39,21 @@ fake_opts = [
                 help='Make every volume attach of the fake driver fail.'),
     cfg.BoolOpt('fail_detach', default=False,
                 help='Make every volume detach of the fake driver fail.'),
+    cfg.ListOpt('pause_at', default=[],
+                help='Named points where the fake driver waits '
+                     'pause_seconds and logs "Fake driver pausing at '
+                     '<point> for server <uuid>" first: attach_volume '
+                     '(before the disk is plugged), detach_volume (before '
+                     'it is unplugged), spawn. A fault-injection hook for '
+                     'tests.'),
+    cfg.FloatOpt('pause_seconds', default=0.0, min=0.0,
+                 help='Seconds the fake driver waits at each point of '
+                      'pause_at.'),
+    cfg.BoolOpt('persist_guests', default=False,
+                help='Keep the fake driver\'s guests and host connections '
+                     'in <state_path>/fake-driver-<host>.json, so that they '
+                     'outlive the compute process as a hypervisor\'s '
+                     'guests outlive nova-compute.'),
 ]
 
 

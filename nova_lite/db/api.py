@@ -13,6 +13,7 @@ import functools
 import os
 import threading
 
+from oslo_db import api as oslo_db_api
 from oslo_db.sqlalchemy import enginefacade
 from oslo_db.sqlalchemy import engines as oslo_engines
 from sqlalchemy.engine import Engine
@@ -224,12 +225,37 @@ def get_main_engine(context=None):
     return mgr.writer.get_engine()
 
 
+_LOCAL = threading.local()
+# As nova's wrap_db_retry on its database API, with short waits: the
+# outermost transaction of a thread is run again when the connection was
+# lost or the database chose it as a deadlock victim.
+_RETRY = oslo_db_api.wrap_db_retry(
+    max_retries=5, retry_interval=0.1, inc_retry_interval=True,
+    max_retry_interval=2, retry_on_disconnect=True, retry_on_deadlock=True)
+
+
+def _run(transaction, f, context, args, kwargs):
+    if getattr(_LOCAL, 'depth', 0):
+        with transaction.using(context):
+            return f(context, *args, **kwargs)
+
+    def once():
+        with transaction.using(context):
+            return f(context, *args, **kwargs)
+
+    _LOCAL.depth = 1
+    try:
+        return _RETRY(once)()
+    finally:
+        _LOCAL.depth = 0
+
+
 def cell_reader(f):
     """Run ``f(context, ...)`` in a reader transaction on the context's cell."""
     @functools.wraps(f)
     def wrapper(context, *args, **kwargs):
-        with get_context_manager(context).reader.using(context):
-            return f(context, *args, **kwargs)
+        return _run(get_context_manager(context).reader, f, context, args,
+                    kwargs)
     return wrapper
 
 
@@ -237,22 +263,20 @@ def cell_writer(f):
     """Run ``f(context, ...)`` in a writer transaction on the context's cell."""
     @functools.wraps(f)
     def wrapper(context, *args, **kwargs):
-        with get_context_manager(context).writer.using(context):
-            return f(context, *args, **kwargs)
+        return _run(get_context_manager(context).writer, f, context, args,
+                    kwargs)
     return wrapper
 
 
 def api_reader(f):
     @functools.wraps(f)
     def wrapper(context, *args, **kwargs):
-        with api_context_manager.reader.using(context):
-            return f(context, *args, **kwargs)
+        return _run(api_context_manager.reader, f, context, args, kwargs)
     return wrapper
 
 
 def api_writer(f):
     @functools.wraps(f)
     def wrapper(context, *args, **kwargs):
-        with api_context_manager.writer.using(context):
-            return f(context, *args, **kwargs)
+        return _run(api_context_manager.writer, f, context, args, kwargs)
     return wrapper

@@ -61,6 +61,12 @@ class ComputeDriver:
     def get_power_state(self, instance):
         raise NotImplementedError()
 
+    def get_guest_volumes(self, instance):
+        """``{device name: volume id}`` of the volumes plugged into the
+        guest, or None when the guest does not exist; compared with the
+        block device mappings when the compute service starts."""
+        raise NotImplementedError()
+
     def get_volume_connector(self, instance):
         """The host connector given to block storage."""
         return {'host': self.host, 'ip': self.conf.my_ip,

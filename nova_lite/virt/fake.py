@@ -3,12 +3,18 @@
 Guests are records in a dict; capabilities come from ``[fake_driver]``.
 """
 
+import contextlib
+import json
+import logging
+import os
 import threading
 import time
 
 from nova_lite import exception
 from nova_lite.objects import instance as instance_obj
 from nova_lite.virt import driver
+
+LOG = logging.getLogger(__name__)
 
 
 class FakeDriver(driver.ComputeDriver):
@@ -25,6 +31,54 @@ class FakeDriver(driver.ComputeDriver):
         # them: connected on first use, disconnected when told to.
         self.host_connections = {}
         self.disconnects = []
+        self._state_file = None
+
+    # -- persistence and fault injection -----------------------------------
+
+    def init_host(self, host):
+        super().init_host(host)
+        if not self.conf.fake_driver.persist_guests:
+            return
+        self._state_file = os.path.join(
+            self.conf.state_path, 'fake-driver-%s.json' % host)
+        try:
+            with open(self._state_file) as f:
+                state = json.load(f)
+        except FileNotFoundError:
+            return
+        with self._lock:
+            self.guests = state.get('guests', {})
+            self.host_connections = state.get('host_connections', {})
+
+    def _save(self):
+        if self._state_file is None:
+            return
+        tmp = self._state_file + '.tmp'
+        with open(tmp, 'w') as f:
+            json.dump({'guests': self.guests,
+                       'host_connections': self.host_connections}, f)
+        os.replace(tmp, self._state_file)
+
+    @contextlib.contextmanager
+    def _changing(self):
+        with self._lock:
+            yield
+            self._save()
+
+    def _pause(self, point, instance):
+        if point not in self.conf.fake_driver.pause_at:
+            return
+        LOG.info('Fake driver pausing at %s for server %s', point,
+                 instance.uuid)
+        time.sleep(self.conf.fake_driver.pause_seconds)
+
+    def get_guest_volumes(self, instance):
+        with self._lock:
+            guest = self.guests.get(instance.uuid)
+            if guest is None:
+                return None
+            return {mountpoint: info.get('serial')
+                    for mountpoint, info in guest['volumes'].items()}
 
     def list_instance_uuids(self):
         with self._lock:
@@ -33,11 +87,12 @@ class FakeDriver(driver.ComputeDriver):
     def spawn(self, instance, block_device_info):
         if self.conf.fake_driver.spawn_delay:
             time.sleep(self.conf.fake_driver.spawn_delay)
+        self._pause('spawn', instance)
         if instance.display_name in self.conf.fake_driver.fail_spawn_for_names:
             raise exception.InstanceDeployFailure(
                 reason='the fake driver was told to fail this server')
         disks = {}
-        with self._lock:
+        with self._changing():
             for bdm in block_device_info or []:
                 info = bdm.get('connection_info')
                 if info:
@@ -61,7 +116,7 @@ class FakeDriver(driver.ComputeDriver):
             del self.host_connections[serial]
 
     def destroy(self, instance, block_device_info=None):
-        with self._lock:
+        with self._changing():
             guest = self.guests.pop(instance.uuid, None)
             if guest is None:
                 return
@@ -77,15 +132,15 @@ class FakeDriver(driver.ComputeDriver):
         return guest
 
     def power_off(self, instance):
-        with self._lock:
+        with self._changing():
             self._guest(instance)['state'] = instance_obj.SHUTDOWN
 
     def power_on(self, instance, block_device_info=None):
-        with self._lock:
+        with self._changing():
             self._guest(instance)['state'] = instance_obj.RUNNING
 
     def reboot(self, instance, reboot_type, block_device_info=None):
-        with self._lock:
+        with self._changing():
             self._guest(instance)['state'] = instance_obj.RUNNING
 
     def get_power_state(self, instance):
@@ -98,7 +153,8 @@ class FakeDriver(driver.ComputeDriver):
         if self.conf.fake_driver.fail_attach:
             raise exception.NovaLiteException(
                 'the fake driver was told to fail attaches')
-        with self._lock:
+        self._pause('attach_volume', instance)
+        with self._changing():
             guest = self._guest(instance)
             if mountpoint in guest['volumes']:
                 raise exception.DevicePathInUse(path=mountpoint)
@@ -110,7 +166,8 @@ class FakeDriver(driver.ComputeDriver):
         if self.conf.fake_driver.fail_detach:
             raise exception.NovaLiteException(
                 'the fake driver was told to fail detaches')
-        with self._lock:
+        self._pause('detach_volume', instance)
+        with self._changing():
             guest = self.guests.get(instance.uuid)
             if guest is not None and \
                     guest['volumes'].pop(mountpoint, None) is not None:
@@ -118,7 +175,7 @@ class FakeDriver(driver.ComputeDriver):
 
     def swap_volume(self, instance, old_connection_info,
                     new_connection_info, mountpoint):
-        with self._lock:
+        with self._changing():
             guest = self._guest(instance)
             guest['volumes'][mountpoint] = new_connection_info
             self._connect(new_connection_info)

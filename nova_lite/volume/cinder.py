@@ -380,9 +380,10 @@ class API:
         return _translate_attachment(client.attachments.show(attachment_id))
 
     @_translate(_volume_not_found)
-    def attachment_list(self, context, volume_id=None, instance_id=None):
+    def attachment_list(self, context, volume_id=None, instance_id=None,
+                        all_tenants=False):
         client = self._client(context, ATTACHMENT_VERSION)
-        search = {}
+        search = {'all_tenants': 1} if all_tenants else {}
         if volume_id:
             search['volume_id'] = volume_id
         if instance_id:

@@ -39,6 +39,10 @@ AUTH_REQUIRED = 'The request you have made requires authentication.'
 NOAUTH_ROLES = ('reader', 'member')
 NOAUTH_ADMIN_ROLES = ('reader', 'member', 'admin')
 NOAUTH_ADMIN_USER = 'admin'
+# The role a noauth2 service token (``X-Service-Token: user[:project]``)
+# carries: Keystone deployments give the service users of nova and cinder
+# this role, and ``[keystone_authtoken] service_token_roles`` defaults to it.
+NOAUTH_SERVICE_ROLES = ('service',)
 
 
 def unauthorized(message=AUTH_REQUIRED):
@@ -72,7 +76,15 @@ class NoAuthMiddleware:
     * ``demo`` (no colon) -> user ``demo``, project ``demo``.
     * User ``admin`` is an administrator (``is_admin``, roles reader, member,
       admin) in whichever project the token names; every other user gets
-      roles reader and member in the named project. ``X-Roles`` is ignored.
+      roles reader and member in the named project.
+    * ``X-Roles`` (as nova's functional test clients send it) can only
+      narrow those roles: ``X-Roles: reader`` makes a project reader. Roles
+      the user would not get anyway are ignored; ``is_admin`` follows the
+      ``admin`` role.
+    * ``X-Service-Token: user[:project]`` is a service token: the context
+      gets that service user and project and the ``service`` role in
+      ``service_roles``, as keystonemiddleware sets them for a validated
+      service token.
     * No ``X-Auth-Token`` header: nova's legacy answer -- 204 No Content,
       ``text/plain``, with ``X-Auth-Token: <user>:<project>`` (from
       ``X-Auth-User`` / ``X-Auth-Project-Id``, each defaulting to
@@ -97,11 +109,24 @@ class NoAuthMiddleware:
             return unauthorized()
         is_admin = user_id == NOAUTH_ADMIN_USER
         roles = NOAUTH_ADMIN_ROLES if is_admin else NOAUTH_ROLES
+        if 'X-Roles' in req.headers:
+            wanted = {r.strip().lower()
+                      for r in req.headers['X-Roles'].split(',')}
+            roles = [r for r in roles if r in wanted]
+            is_admin = 'admin' in roles
+        service = {}
+        service_user, service_project = parse_noauth_token(
+            req.headers.get('X-Service-Token'))
+        if service_user is not None:
+            service = {'service_user_id': service_user,
+                       'service_project_id': service_project,
+                       'service_roles': list(NOAUTH_SERVICE_ROLES),
+                       'service_token': req.headers['X-Service-Token']}
         ctx = nl_context.RequestContext(
             user_id=user_id, project_id=project_id, is_admin=is_admin,
             roles=list(roles), auth_token=token,
             remote_address=req.remote_addr,
-            **_request_ids(req.environ))
+            **service, **_request_ids(req.environ))
         ctx.enforcer = self.enforcer
         req.environ[CONTEXT_KEY] = ctx
         return self.application

@@ -84,12 +84,40 @@ def test_noauth_token_parsing(enforcer, token, user, project, admin):
     assert ctx.enforcer is enforcer
 
 
-def test_noauth_ignores_roles_header(enforcer):
+def test_noauth_roles_header_cannot_grant(enforcer):
     seen = _Seen()
     _get(auth.NoAuthMiddleware(seen, enforcer),
          **{'X-Auth-Token': 'demo:demo', 'X-Roles': 'admin'})
-    assert seen.context.roles == ['reader', 'member']
+    assert seen.context.roles == []
     assert not seen.context.is_admin
+
+
+@pytest.mark.parametrize('token,header,roles', [
+    ('demo:demo', 'reader', ['reader']),
+    ('demo:demo', ' Reader , member', ['reader', 'member']),
+    ('admin:admin', 'reader', ['reader']),
+    ('admin:admin', 'reader,member,admin', ['reader', 'member', 'admin']),
+])
+def test_noauth_roles_header_narrows(enforcer, token, header, roles):
+    seen = _Seen()
+    _get(auth.NoAuthMiddleware(seen, enforcer),
+         **{'X-Auth-Token': token, 'X-Roles': header})
+    assert seen.context.roles == roles
+    assert seen.context.is_admin == ('admin' in roles)
+
+
+def test_noauth_service_token(enforcer):
+    seen = _Seen()
+    _get(auth.NoAuthMiddleware(seen, enforcer),
+         **{'X-Auth-Token': 'demo:demo', 'X-Service-Token': 'nova:service'})
+    ctx = seen.context
+    assert (ctx.user_id, ctx.project_id) == ('demo', 'demo')
+    assert (ctx.service_user_id, ctx.service_project_id,
+            ctx.service_roles) == ('nova', 'service', ['service'])
+    seen = _Seen()
+    _get(auth.NoAuthMiddleware(seen, enforcer),
+         **{'X-Auth-Token': 'demo:demo'})
+    assert seen.context.service_roles == []
 
 
 def test_noauth_contexts_pass_default_policies(enforcer):

@@ -27,6 +27,7 @@ from nova_lite.api import images
 from nova_lite.api import microversion
 from nova_lite.api import request_id
 from nova_lite.api import request_log
+from nova_lite.api import request_url
 from nova_lite.api import validation
 from nova_lite.compute import api as compute_api
 from nova_lite import exception
@@ -149,6 +150,7 @@ def build_app(conf, api=None):
     v21 = auth.build_auth_pipeline(v21, conf, enforcer)
     v21 = microversion.MicroversionMiddleware(v21)
     v21 = sizelimit.RequestBodySizeLimiter(v21, conf)
+    v21 = request_url.RequestURLCheck(v21)
     v21 = request_log.RequestLog(v21)
     v21 = faults.FaultWrapper(v21)
     v21 = request_id.RequestIdMiddleware(v21)

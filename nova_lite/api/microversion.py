@@ -105,7 +105,7 @@ VERSIONS = [
 MIN_VERSION = VERSIONS[0]
 MAX_VERSION = VERSIONS[-1]
 
-_VERSION_RE = re.compile(r'^([1-9]\d*)\.([1-9]\d*|0)$')
+_VERSION_RE = re.compile(r'^([1-9]\d*)\.([1-9]\d*|0)\Z')
 SERVICE_TYPE = 'compute'
 NEW_HEADER = 'OpenStack-API-Version'
 LEGACY_HEADER = 'X-OpenStack-Nova-API-Version'
@@ -138,7 +138,11 @@ class APIVersion:
         match = _VERSION_RE.match(version)
         if not match:
             raise exception.InvalidAPIVersionString(version=version)
-        self.major, self.minor = int(match.group(1)), int(match.group(2))
+        try:
+            self.major, self.minor = int(match.group(1)), int(match.group(2))
+        except ValueError:
+            # More digits than int() converts (sys.get_int_max_str_digits).
+            raise exception.InvalidAPIVersionString(version=version)
 
     def is_null(self):
         return self.major == 0 and self.minor == 0

@@ -2,12 +2,25 @@
 
 import logging
 import time
+from urllib import parse
 
 import webob.dec
 
 from nova_lite.api import microversion
 
 LOG = logging.getLogger(__name__)
+
+
+def _uri(req):
+    try:
+        return req.path_qs
+    except UnicodeDecodeError:
+        # Refused with a 400 inside; log what came, percent-encoded.
+        environ = req.environ
+        raw = (environ.get('SCRIPT_NAME', '') +
+               environ.get('PATH_INFO', '')).encode('latin-1', 'replace')
+        query = environ.get('QUERY_STRING', '')
+        return parse.quote(raw) + ('?' + query if query else '')
 
 
 class RequestLog:
@@ -23,7 +36,7 @@ class RequestLog:
         LOG.info('%(remote)s "%(method)s %(uri)s" status: %(status)s len: '
                  '%(length)s microversion: %(version)s time: %(time).6f',
                  {'remote': req.remote_addr or '-', 'method': req.method,
-                  'uri': req.path_qs, 'status': resp.status_int,
+                  'uri': _uri(req), 'status': resp.status_int,
                   'length': resp.content_length or 0,
                   'version': version if version is not None else '-',
                   'time': time.monotonic() - start})

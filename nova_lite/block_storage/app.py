@@ -24,6 +24,7 @@ from nova_lite.api import faults
 from nova_lite.api import microversion
 from nova_lite.api import request_id
 from nova_lite.api import request_log
+from nova_lite.api import request_url
 from nova_lite.block_storage import controllers as c
 from nova_lite.block_storage import exception
 from nova_lite.block_storage import views
@@ -214,6 +215,7 @@ def build_app(conf, store):
     v3 = auth.build_auth_pipeline(v3, conf, enforcer)
     v3 = VersionMiddleware(v3)
     v3 = sizelimit.RequestBodySizeLimiter(v3, conf)
+    v3 = request_url.RequestURLCheck(v3)
     v3 = request_log.RequestLog(v3)
     v3 = faults.FaultWrapper(v3)
     v3 = request_id.RequestIdMiddleware(v3)

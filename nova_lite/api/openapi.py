@@ -1,0 +1,225 @@
+"""OpenAPI 3.1 documents of the compute API and the built-in block storage.
+
+The request body and query schemas are the very objects the API validates
+requests with: the ones each controller method recorded through
+``nova_lite.api.validation`` (``_request_body_schemas``,
+``_query_schemas``), picked for one microversion. The response schemas are
+those of ``nova_lite.api.schemas.responses``, which tests hold against real
+responses. One document describes one microversion; ``ranges()`` groups
+the microversions whose documents are identical.
+
+``nova-lite-manage api openapi`` writes them.
+"""
+
+import copy
+
+from nova_lite.api.controllers import flavors
+from nova_lite.api.controllers import server_actions
+from nova_lite.api.controllers import servers
+from nova_lite.api.controllers import services
+from nova_lite.api.controllers import volume_attachments
+from nova_lite.api import microversion
+from nova_lite.api.schemas import responses as r
+
+OPENAPI_VERSION = '3.1.0'
+JSON = 'application/json'
+
+
+class Route:
+    """One operation: method, path, the controller method that serves it
+    (its recorded schemas are used), the success status and the response
+    schema for a microversion (a function, or None for an empty body)."""
+
+    def __init__(self, method, path, handler, status, response,
+                 operation_id, body_schemas=None, min_version=None):
+        self.method = method
+        self.path = path
+        self.handler = handler
+        self.status = status
+        self.response = response
+        self.operation_id = operation_id
+        self._body_schemas = body_schemas
+        self.min_version = min_version
+
+    def body_schemas(self):
+        if self._body_schemas is not None:
+            return self._body_schemas()
+        return getattr(self.handler, '_request_body_schemas', [])
+
+    def query_schemas(self):
+        return getattr(self.handler, '_query_schemas', [])
+
+
+def _action_schemas():
+    """POST /servers/{id}/action: one body per action, whichever the
+    request's microversion validates it with."""
+    entries = []
+    for name, handler in sorted(server_actions._ACTIONS.items()):
+        entries.extend(handler._request_body_schemas)
+    return entries
+
+
+_S = servers.ServersController
+_A = volume_attachments.VolumeAttachmentsController
+_F = flavors.FlavorsController
+_SV = services.ServicesController
+_ATT = '/servers/{server_id}/os-volume_attachments'
+
+COMPUTE_ROUTES = [
+    Route('GET', '/', None, 200, r.version_show, 'showVersion'),
+    Route('GET', '/servers', _S.get_all, 200, r.servers_index,
+          'listServers'),
+    Route('GET', '/servers/detail', _S.detail, 200, r.servers_detail,
+          'listServersDetailed'),
+    Route('POST', '/servers', _S.post, 202, r.server_create,
+          'createServer'),
+    Route('GET', '/servers/{server_id}', _S.get_one, 200, r.server_show,
+          'showServer'),
+    Route('PUT', '/servers/{server_id}', _S.put, 200, r.server_update,
+          'updateServer'),
+    Route('DELETE', '/servers/{server_id}', _S.delete, 204, None,
+          'deleteServer'),
+    Route('POST', '/servers/{server_id}/action',
+          server_actions.ServerActionsController.post, 202, None,
+          'serverAction', body_schemas=_action_schemas),
+    Route('GET', _ATT, _A.get_all, 200, r.volume_attachments_index,
+          'listVolumeAttachments'),
+    Route('POST', _ATT, _A.post, 200, r.volume_attachment_create,
+          'attachVolume'),
+    Route('GET', _ATT + '/{volume_id}', _A.get_one, 200,
+          r.volume_attachment_show, 'showVolumeAttachment'),
+    Route('PUT', _ATT + '/{volume_id}', _A.put, 202, None,
+          'updateVolumeAttachment'),
+    Route('DELETE', _ATT + '/{volume_id}', _A.delete, 202, None,
+          'detachVolume'),
+    Route('GET', '/flavors', _F.get_all, 200, r.flavors_index,
+          'listFlavors'),
+    Route('GET', '/flavors/detail', _F.detail, 200, r.flavors_detail,
+          'listFlavorsDetailed'),
+    Route('GET', '/flavors/{flavor_id}', _F.get_one, 200, r.flavor_show,
+          'showFlavor'),
+    Route('GET', '/os-services', _SV.get_all, 200, r.services_index,
+          'listServices'),
+    Route('PUT', '/os-services/{service_id}', _SV.put, 200,
+          r.service_update, 'updateService'),
+    Route('DELETE', '/os-services/{service_id}', _SV.delete, 204, None,
+          'deleteService'),
+]
+
+
+def for_version(entries, version):
+    """The schemas of ``(min, max, schema)`` entries in force at
+    ``version``, newest range first as the validators apply them."""
+    v = microversion.APIVersion(version)
+    return [schema for min_v, max_v, schema in entries
+            if v.matches(min_v or microversion.MIN_VERSION, max_v)]
+
+
+def _query_parameters(query_schemas):
+    params = {}
+    for schema in query_schemas:
+        for name, prop in sorted(schema.get('properties', {}).items()):
+            # Query parameters repeat: the API validates them as lists.
+            params.setdefault(name, {
+                'name': name, 'in': 'query', 'required': False,
+                'style': 'form', 'explode': True,
+                'schema': copy.deepcopy(prop),
+            })
+    return [params[name] for name in sorted(params)]
+
+
+def _path_parameters(path):
+    names = [part[1:-1] for part in path.split('/')
+             if part.startswith('{') and part.endswith('}')]
+    return [{'name': name, 'in': 'path', 'required': True,
+             'schema': {'type': 'string', 'minLength': 1}}
+            for name in names]
+
+
+def _body(schemas):
+    if not schemas:
+        return None
+    schema = schemas[0] if len(schemas) == 1 else {
+        'oneOf': [copy.deepcopy(s) for s in schemas]}
+    return {'required': True,
+            'content': {JSON: {'schema': copy.deepcopy(schema)}}}
+
+
+def _responses(status, response_schema, version, service):
+    ok = {'description': 'Success'}
+    if response_schema is not None:
+        ok['content'] = {JSON: {'schema': response_schema(version)}}
+    fault = {'description': '%s fault: a JSON object with one key, the '
+                            'fault name, holding code and message'
+                            % service,
+             'content': {JSON: {'schema': copy.deepcopy(r.fault)}}}
+    return {str(status): ok, '4XX': fault}
+
+
+def _version_header(service, version):
+    return {'name': 'OpenStack-API-Version', 'in': 'header',
+            'required': True,
+            'schema': {'type': 'string',
+                       'enum': ['%s %s' % (service, version)]}}
+
+
+def _document(title, service, version, server_url, operations):
+    return {
+        'openapi': OPENAPI_VERSION,
+        'info': {'title': title, 'version': str(version),
+                 'description': 'Microversion %s %s.' % (service, version)},
+        'servers': [{'url': server_url}],
+        'components': {'securitySchemes': {'token': {
+            'type': 'apiKey', 'in': 'header', 'name': 'X-Auth-Token'}}},
+        'security': [{'token': []}],
+        'paths': operations,
+    }
+
+
+def build(version=microversion.MAX_VERSION, server_url='/v2.1'):
+    """The OpenAPI document of the compute API at ``version``."""
+    paths = {}
+    for route in COMPUTE_ROUTES:
+        if route.min_version and not microversion.APIVersion(
+                version).matches(route.min_version):
+            continue
+        op = {
+            'operationId': route.operation_id,
+            'parameters': (_path_parameters(route.path) +
+                           _query_parameters(for_version(
+                               route.query_schemas(), version)) +
+                           [_version_header('compute', version)]),
+            'responses': _responses(route.status, route.response, version,
+                                    'Compute'),
+        }
+        body = _body(for_version(route.body_schemas(), version))
+        if body is not None:
+            op['requestBody'] = body
+        paths.setdefault(route.path, {})[route.method.lower()] = op
+    return _document('nova_lite compute API', 'compute', version,
+                     server_url, paths)
+
+
+def ranges():
+    """``[(first, last, document)]``: microversions grouped by identical
+    documents, in order."""
+    out = []
+    for version in microversion.VERSIONS:
+        doc = build(version)
+        comparable = _without_version(doc)
+        if out and out[-1][3] == comparable:
+            out[-1][1] = version
+        else:
+            out.append([version, version, doc, comparable])
+    return [(first, last, doc) for first, last, doc, _c in out]
+
+
+def _without_version(doc):
+    doc = copy.deepcopy(doc)
+    doc['info'].pop('version')
+    doc['info'].pop('description')
+    for ops in doc['paths'].values():
+        for op in ops.values():
+            op['parameters'] = [p for p in op['parameters']
+                                if p['name'] != 'OpenStack-API-Version']
+    return doc

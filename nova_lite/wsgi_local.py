@@ -101,3 +101,16 @@ def mount(session):
         current = session.get_adapter(prefix)
         if not isinstance(current, LocalAdapter):
             session.mount(prefix, LocalAdapter(current))
+    if not getattr(session, '_nova_lite_local', False):
+        session._nova_lite_local = True
+        merge = session.merge_environment_settings
+
+        def merge_environment_settings(url, proxies, stream, verify, cert):
+            # No proxy or CA bundle from the environment applies to an
+            # application in this process; looking them up (the whole
+            # environment, on every request) is skipped.
+            if lookup(url) is not None:
+                return {'proxies': proxies or {}, 'stream': stream,
+                        'verify': verify, 'cert': cert}
+            return merge(url, proxies, stream, verify, cert)
+        session.merge_environment_settings = merge_environment_settings

@@ -103,3 +103,20 @@ def test_mount_twice_does_not_stack_adapters():
     adapter = session.get_adapter('http://x/')
     assert isinstance(adapter, wsgi_local.LocalAdapter)
     assert adapter.fallback is fallback
+
+
+def test_environment_proxies_apply_only_to_other_addresses(monkeypatch):
+    monkeypatch.setenv('http_proxy', 'http://proxy.invalid:3128')
+    monkeypatch.delenv('no_proxy', raising=False)
+    monkeypatch.delenv('NO_PROXY', raising=False)
+    wsgi_local.register('http://127.0.0.1:18776/', _echo)
+    try:
+        session, fallback = _session()
+        local = session.merge_environment_settings(
+            'http://127.0.0.1:18776/v3', {}, False, True, None)
+        remote = session.merge_environment_settings(
+            'http://198.51.100.7:8776/v3', {}, False, True, None)
+    finally:
+        wsgi_local.unregister('http://127.0.0.1:18776/')
+    assert local['proxies'] == {}
+    assert remote['proxies'].get('http') == 'http://proxy.invalid:3128'

@@ -160,9 +160,17 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
 
     def _terminate(self, context, instance):
         bdms = bdm_obj.get_by_instance(context, instance.uuid)
-        self.cleanup_volumes(
-            context, instance, bdms,
-            destroy_guest=lambda info: self.driver.destroy(instance, info))
+        try:
+            self.cleanup_volumes(
+                context, instance, bdms, strict=True,
+                destroy_guest=lambda info: self.driver.destroy(instance,
+                                                               info))
+        except Exception as error:
+            # Deleting the server now would leak its attachments: it stays,
+            # in ERROR with the fault; deleting it again finishes the job.
+            self._set_error(context, instance, error)
+            notifications.notify('instance.delete.error', instance.uuid)
+            return
         instance_obj.destroy(context, instance.uuid)
         LOG.info('Server %s deleted', instance.uuid)
         notifications.notify('instance.delete.end', instance.uuid)

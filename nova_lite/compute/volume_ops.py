@@ -211,8 +211,23 @@ class VolumeOperations:
                 notifications.notify('instance.volume_detach.error',
                                      instance_uuid, volume_id=volume_id)
                 return
-            self._delete_attachment(context,
-                                    bdm.attachment_id or attachment_id)
+            try:
+                if bdm.attachment_id or attachment_id:
+                    self.volume_api.attachment_delete(
+                        context, bdm.attachment_id or attachment_id)
+            except Exception as error:
+                # As nova: the mapping stays (disconnected) until block
+                # storage lets the attachment go; a new detach finishes.
+                LOG.exception('Deleting the attachment of volume %s to %s '
+                              'failed', volume_id, instance_uuid)
+                try:
+                    self.volume_api.roll_detaching(context, volume_id)
+                except Exception:
+                    LOG.exception('roll_detaching of %s failed', volume_id)
+                self._record_fault(context, instance, error)
+                notifications.notify('instance.volume_detach.error',
+                                     instance_uuid, volume_id=volume_id)
+                return
             bdm_obj.destroy(context, bdm.id)
             notifications.notify('instance.volume_detach.end', instance_uuid,
                                  volume_id=volume_id)
@@ -341,18 +356,33 @@ class VolumeOperations:
             out.append(item)
         return out
 
-    def cleanup_volumes(self, context, instance, bdms, destroy_guest=None):
+    def cleanup_volumes(self, context, instance, bdms, destroy_guest=None,
+                        strict=False):
         """Disconnect (via ``destroy_guest``), delete the attachments and
-        the volumes marked delete_on_termination."""
+        the volumes marked delete_on_termination. ``strict``: an attachment
+        that block storage could not delete raises (after the others were
+        tried), so that the caller keeps the server and its mappings."""
         volume_ids = [b.volume_id for b in bdms if b.volume_id]
         with volume_locks(volume_ids):
             if destroy_guest is not None:
                 destroy_guest(self.block_device_info(context, instance,
                                                      bdms))
             self.disconnected(context, bdms)
+        failed = None
         for bdm in bdms:
-            if bdm.volume_id:
+            if not bdm.volume_id or not bdm.attachment_id:
+                continue
+            if not strict:
                 self._delete_attachment(context, bdm.attachment_id)
+                continue
+            try:
+                self.volume_api.attachment_delete(context, bdm.attachment_id)
+            except Exception as error:
+                LOG.exception('Deleting attachment %s of %s failed',
+                              bdm.attachment_id, instance.uuid)
+                failed = failed or error
+        if failed is not None:
+            raise failed
         for bdm in bdms:
             if bdm.volume_id and bdm.delete_on_termination:
                 try:

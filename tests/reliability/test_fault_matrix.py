@@ -155,3 +155,177 @@ def test_compute_killed_with_stuck_task_states(make_deployment):
     assert dep.api('DELETE', '/servers/%s' % building).status_code == 204
     dep.wait_server(building, 'DELETED')
     dep.wait_consistent()
+
+
+# -- the block storage failing -------------------------------------------------
+
+
+def _wait_rolled_back(dep, server_id, volume_id, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _attached(dep, server_id, volume_id) and any(
+                'could not be attached' in m or 'cinder' in m.lower()
+                for m in dep.faults(server_id)):
+            return
+        time.sleep(0.2)
+    raise AssertionError('the attach of %s to %s was not rolled back' % (
+        volume_id, server_id))
+
+
+def _fault_body(resp):
+    body = resp.json()
+    assert len(body) == 1, body
+    fault = next(iter(body.values()))
+    assert fault['code'] == resp.status_code, body
+    assert fault['message'], body
+    return fault
+
+
+def test_block_storage_errors_timeouts_and_outage(make_deployment):
+    dep = make_deployment()
+    shared = dep.volume(dep.multiattach_type())
+    s0, s1, s2 = [dep.boot('bs-%d' % i) for i in range(3)]
+    for server_id in (s0, s1, s2):
+        dep.wait_server(server_id, 'ACTIVE')
+
+    # Transient 500s: retried by the compute host, the attach completes.
+    dep.proxy.set('error', match=r'^PUT .*/attachments/', count=2)
+    assert dep.attach(s0, shared).status_code == 200
+    _wait_attached(dep, s0, shared)
+    assert dep.proxy.injected['error'] == 2
+    figures.fault('block storage 500 on attachment update (retried)', 2)
+
+    # 500s that do not stop: the attach is rolled back with a fault.
+    dep.proxy.set('error', match=r'^POST .*/attachments/[^/]+/action')
+    assert dep.attach(s1, shared).status_code == 200
+    _wait_rolled_back(dep, s1, shared)
+    dep.proxy.reset()
+    figures.fault('block storage 500 on attachment complete (rolled back)')
+    dep.wait_consistent()
+
+    # Time-outs ([cinder] timeout = 5 s): rolled back likewise.
+    before = len(dep.faults(s1))
+    dep.proxy.set('hang', match=r'^PUT .*/attachments/', hang_seconds=7)
+    assert dep.attach(s1, shared).status_code == 200
+    deadline = time.monotonic() + 90
+    while len(dep.faults(s1)) == before and time.monotonic() < deadline:
+        time.sleep(0.3)
+    dep.proxy.reset()
+    assert not _attached(dep, s1, shared)
+    figures.fault('block storage timing out on attachment update')
+    dep.wait_consistent()
+
+    # Going away in the middle of a detach (after the guest let go, before
+    # the attachment is deleted): the mapping stays, a fault says why, and
+    # the detach asked again finishes it.
+    assert dep.attach(s2, shared).status_code == 200
+    _wait_attached(dep, s2, shared)
+    dep.proxy.set('down', match=r'^DELETE .*/attachments/')
+    assert dep.detach(s0, shared).status_code == 202
+    deadline = time.monotonic() + 60
+    while not dep.faults(s0) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert dep.faults(s0)
+    assert _attached(dep, s0, shared)
+    dep.proxy.reset()
+    figures.fault('block storage gone between unplug and attachment delete')
+    assert dep.detach(s0, shared).status_code == 202
+    deadline = time.monotonic() + 30
+    while _attached(dep, s0, shared) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    dep.wait_consistent()
+
+    # Gone altogether: the API answers nova's fault; a server delete keeps
+    # the server (ERROR) rather than leak its attachment; once block
+    # storage is back, deleting it again finishes.
+    dep.proxy.set('down')
+    resp = dep.attach(s1, shared)
+    assert resp.status_code == 503, resp.text
+    assert 'Connection to cinder host failed' in _fault_body(resp)['message']
+    _api_answers(dep)
+    assert dep.api('DELETE', '/servers/%s' % s2).status_code == 204
+    server = dep.wait_server(s2, 'ERROR', timeout=60)
+    assert server['fault']['message']
+    dep.proxy.reset()
+    figures.fault('block storage gone (API call and server delete)')
+    assert dep.api('DELETE', '/servers/%s' % s2).status_code == 204
+    dep.wait_server(s2, 'DELETED')
+    dep.wait_consistent()
+    assert dep.volume_status(shared) == 'available'
+
+
+# -- the database failing ------------------------------------------------------
+
+DEADLOCKS = 3
+DEADLOCK_TRIGGER = """
+CREATE SEQUENCE rel_deadlock_seq;
+CREATE FUNCTION rel_deadlock() RETURNS trigger AS $$
+BEGIN
+  IF nextval('rel_deadlock_seq') <= %d THEN
+    RAISE EXCEPTION 'deadlock detected' USING ERRCODE = '40P01';
+  END IF;
+  RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER rel_deadlock BEFORE UPDATE ON block_device_mapping
+  FOR EACH ROW EXECUTE FUNCTION rel_deadlock();
+""" % DEADLOCKS
+
+
+def _terminate_backends(dep):
+    rows = dep.sql(
+        'api', 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity '
+        'WHERE datname IN (:api, :cell) AND pid <> pg_backend_pid()',
+        api=dep.dbs['api'].name, cell=dep.dbs['cell'].name)
+    return sum(1 for r in rows if r[0])
+
+
+def test_database_drops_connections_and_deadlocks(make_deployment):
+    dep = make_deployment()
+    shared = dep.volume(dep.multiattach_type())
+    servers = [dep.boot('db-%d' % i) for i in range(4)]
+    for server_id in servers:
+        dep.wait_server(server_id, 'ACTIVE')
+    with dep.engine('cell').begin() as conn:
+        conn.exec_driver_sql(DEADLOCK_TRIGGER)
+
+    # Deadlocks: the compute's mapping updates are chosen as victims three
+    # times; retried, the attach completes.
+    assert dep.attach(servers[0], shared).status_code == 200
+    _wait_attached(dep, servers[0], shared)
+    injected = dep.sql('cell', 'SELECT last_value FROM rel_deadlock_seq')
+    assert injected[0][0] >= DEADLOCKS
+    figures.fault('database deadlock (injected by trigger, retried)',
+                  DEADLOCKS)
+
+    # Connections killed by the server, over and over, during a burst of
+    # attaches and then of detaches.
+    def burst(call):
+        with concurrent.futures.ThreadPoolExecutor(len(servers)) as pool:
+            futures = [pool.submit(call, s, shared) for s in servers[1:]]
+            killed = 0
+            for _ in range(8):
+                killed += _terminate_backends(dep)
+                time.sleep(0.25)
+            return [f.result() for f in futures], killed
+
+    results, killed = burst(dep.attach)
+    for resp in results:
+        assert resp.status_code in (200, 500, 503), resp.text
+        if resp.status_code != 200:
+            _fault_body(resp)
+    figures.fault('database connections terminated (pg_terminate_backend)',
+                  killed)
+    dep.wait_consistent()
+    _api_answers(dep)
+    attached = [s for s in servers if _attached(dep, s, shared)]
+    assert servers[0] in attached
+    results, killed = burst(dep.detach)
+    for resp in results:
+        assert resp.status_code in (202, 404, 500, 503), resp.text
+        if resp.status_code != 202:
+            _fault_body(resp)
+    figures.fault('database connections terminated (pg_terminate_backend)',
+                  killed)
+    time.sleep(1)
+    dep.wait_consistent()
+    _api_answers(dep)

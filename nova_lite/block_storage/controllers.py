@@ -6,7 +6,9 @@ the :class:`nova_lite.block_storage.views.Request` -- and returns
 """
 
 import ast
+import logging
 
+from oslo_config import cfg
 from oslo_utils import strutils
 
 from nova_lite.api import validation
@@ -16,6 +18,8 @@ from nova_lite.block_storage import views
 from nova_lite import exception as nl_exception
 from nova_lite.image import catalog
 from nova_lite.policies import block_storage as policy
+
+LOG = logging.getLogger(__name__)
 
 VOLUME_FILTERS = ('name', 'status', 'metadata', 'bootable',
                   'migration_status', 'availability_zone', 'group_id',
@@ -454,11 +458,42 @@ def update_attachment(req, api_req, attachment_id):
     return 200, {'attachment': views.attachment_detail(attachment)}
 
 
+def is_service_request(conf, ctx):
+    """Whether the request carries a service token with one of the roles
+    of ``[keystone_authtoken] service_token_roles`` (``service`` when
+    keystonemiddleware is not in use), as Cinder decides it."""
+    try:
+        wanted = conf.keystone_authtoken.service_token_roles
+    except cfg.NoSuchOptError:
+        wanted = ['service']
+    roles = getattr(ctx, 'service_roles', None) or []
+    return bool(set(roles) & set(wanted or ()))
+
+
+def _check_attachment_deletion_allowed(req, api_req, attachment):
+    """Only services (nova, with its service token) may delete an
+    attachment that connects a volume to a server: a user deleting it
+    would leave the volume connected to the compute host. Attachments
+    without a server or not connected yet may be deleted by anybody the
+    policy allows. Cinder's answer: 409."""
+    if is_service_request(req.environ['nova_lite.conf'], api_req.ctx):
+        return
+    if not attachment.instance_uuid or not attachment.connection_info:
+        return
+    LOG.error('Refused a user request to delete attachment %s of volume %s '
+              'in use by server %s: the request must come from the '
+              'compute service with its service token.', attachment.id,
+              attachment.volume_id, attachment.instance_uuid)
+    raise exception.ConflictNovaUsingAttachment(
+        instance_id=attachment.instance_uuid)
+
+
 def delete_attachment(req, api_req, attachment_id):
     _require(api_req, api_req.version, '3.27')
     store = req.environ['nova_lite.block_storage']
     attachment = store.get_attachment(api_req.ctx, attachment_id)
     _authorize(api_req, policy.ATTACHMENT_DELETE, attachment.project_id)
+    _check_attachment_deletion_allowed(req, api_req, attachment)
     left = store.attachment_delete(api_req.ctx, attachment_id)
     return 200, {'attachments': [views.attachment_summary(a) for a in left]}
 

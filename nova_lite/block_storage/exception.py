@@ -54,6 +54,11 @@ class VolumeSizeExceedsAvailableQuota(exception.NovaLiteException):
     code = 413
 
 
+class ConflictNovaUsingAttachment(exception.Conflict):
+    msg_fmt = ('Detach volume from instance %(instance_id)s using the '
+               'Compute API')
+
+
 class ResourceConflict(exception.Conflict):
     msg_fmt = 'Conflicting resource: %(reason)s'
 

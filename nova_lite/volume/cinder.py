@@ -8,9 +8,10 @@ session configured from ``[cinder]``:
   missing project id drops that path segment) or the service catalog entry
   ``[cinder] catalog_info`` in ``[cinder] os_region_name``;
 * credentials: the user's token from the request context (plus a service
-  token from ``[service_user]`` when ``send_service_user_token`` is set);
-  contexts without a token (periodic tasks) use the ``[cinder]`` auth plugin,
-  or with ``[api] auth_strategy = noauth2`` an administrator token;
+  token from ``[service_user]`` when ``send_service_user_token`` is set,
+  and always with ``[api] auth_strategy = noauth2``, where it is
+  ``nova:service``); contexts without a token (periodic tasks) use the
+  ``[cinder]`` auth plugin, or with noauth2 an administrator token;
 * microversions: 3.0 by default, 3.44 for attachments (checked against the
   server's version document first), 3.48 for volume reads that need
   ``shared_targets``;
@@ -44,6 +45,9 @@ MIN_VERSION = '3.0'
 ATTACHMENT_VERSION = '3.44'
 SHARED_TARGETS_VERSION = '3.48'
 NOAUTH_ADMIN_TOKEN = 'admin:admin'
+# The service token compute services send with ``[api] auth_strategy =
+# noauth2`` (user ``nova`` of project ``service``, noauth2's user:project).
+NOAUTH_SERVICE_TOKEN = 'nova:service'
 # Calls retried on a 500 or 504, as nova does for attachment update and
 # delete.
 RETRIES_ON_SERVER_ERROR = 5
@@ -116,18 +120,35 @@ def _endpoint_override(conf, context):
     return template % values
 
 
+def _service_auth(conf, state):
+    """The service token's plugin: ``[service_user]`` when it is to be
+    sent, and under noauth2 the noauth2 service token (block storage only
+    lets services delete attachments that servers still use)."""
+    if state.service_auth is not None:
+        return state.service_auth
+    if conf.api.auth_strategy == 'noauth2':
+        return ContextAuth(NOAUTH_SERVICE_TOKEN, [])
+    return None
+
+
+def _with_service_token(conf, state, auth):
+    service_auth = _service_auth(conf, state)
+    if service_auth is None:
+        return auth
+    return service_token.ServiceTokenAuthWrapper(
+        user_auth=auth, service_auth=service_auth)
+
+
 def _auth(conf, state, context):
     token = getattr(context, 'auth_token', None)
     if token:
-        auth = ContextAuth(token, context.service_catalog)
-        if state.service_auth is not None:
-            auth = service_token.ServiceTokenAuthWrapper(
-                user_auth=auth, service_auth=state.service_auth)
-        return auth
+        return _with_service_token(
+            conf, state, ContextAuth(token, context.service_catalog))
     if state.admin_auth is not None:
-        return state.admin_auth
+        return _with_service_token(conf, state, state.admin_auth)
     if conf.api.auth_strategy == 'noauth2':
-        return ContextAuth(NOAUTH_ADMIN_TOKEN, [])
+        return _with_service_token(
+            conf, state, ContextAuth(NOAUTH_ADMIN_TOKEN, []))
     raise exception.Forbidden(
         'No credentials for the block storage service: the request has no '
         'token and [cinder] configures no auth plugin.')

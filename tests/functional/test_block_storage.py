@@ -10,6 +10,9 @@ from tests.fixtures import stack as stack_fixture
 SERVER_A = '2c8e9c0e-4a1d-4c0e-8b1a-6a1c1c1c1c1a'
 SERVER_B = '2c8e9c0e-4a1d-4c0e-8b1a-6a1c1c1c1c1b'
 ADMIN = 'admin:admin'
+# What nova sends beside the user's token: only services may delete an
+# attachment that connects a volume to a server.
+NOVA_SERVICE = {'X-Service-Token': 'nova:service'}
 IMAGE_ID = 'c1b5a5f0-5a43-4f2b-9d0c-7e6f7d1c2b3a'
 
 
@@ -291,7 +294,8 @@ def test_attachment_lifecycle_statuses(bs):
                       json={'os-roll_detaching': None})
     assert _show(bs, volume['id'])['status'] == 'in-use'
     left = bs.volume_request('DELETE', '/v3/attachments/%s'
-                             % attachment['id'], version='3.44')
+                             % attachment['id'], version='3.44',
+                             headers=NOVA_SERVICE)
     assert left.status_code == 200
     assert left.json() == {'attachments': []}
     final = _show(bs, volume['id'])
@@ -344,7 +348,8 @@ def test_multiattach_volume_takes_many(bs):
         version='3.44').json()['attachments']
     assert {a['id'] for a in listed} == {first['id'], second['id']}
     left = bs.volume_request('DELETE', '/v3/attachments/%s' % first['id'],
-                             version='3.44').json()['attachments']
+                             version='3.44',
+                             headers=NOVA_SERVICE).json()['attachments']
     assert [a['id'] for a in left] == [second['id']]
     assert _show(bs, volume['id'])['status'] == 'in-use'
 
@@ -368,7 +373,8 @@ def test_parallel_attachments_lose_nothing(bs):
                if not isinstance(r, dict))
     with concurrent.futures.ThreadPoolExecutor(16) as pool:
         list(pool.map(lambda a: bs.volume_request(
-            'DELETE', '/v3/attachments/%s' % a['id'], version='3.44'), made))
+            'DELETE', '/v3/attachments/%s' % a['id'], version='3.44',
+            headers=NOVA_SERVICE), made))
     final = _show(bs, shared['id'])
     assert (final['status'], final['attachments']) == ('available', [])
 

@@ -155,7 +155,10 @@ def test_cinder_cli_and_python_api(stack):
     from cinderclient import client as cinder_client
     from keystoneauth1 import noauth
     from keystoneauth1 import session
-    sess = session.Session(auth=noauth.NoAuth())
+    # As nova does, with a service token: only services may delete an
+    # attachment that connects a volume to a server.
+    sess = session.Session(auth=noauth.NoAuth(), additional_headers={
+        'X-Service-Token': 'nova:service'})
     client = cinder_client.Client('3.60', session=sess,
                                   endpoint_override=stack.volume_base + '/v3')
     # keystoneauth's "none" sends the token "notused": a project of its own.

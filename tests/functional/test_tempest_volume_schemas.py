@@ -103,7 +103,8 @@ def test_volumes_match_tempest_schemas(stack, at_version, version):
         else:
             assert not admin_only & set(shown)
         stack.volume_request('DELETE', '/v3/attachments/%s' % attachment_id,
-                             token=token, version='3.44')
+                             token=token, version='3.44',
+                             headers={'X-Service-Token': 'nova:service'})
         volumes.delete_volume(volume_id)
         volumes.wait_for_resource_deletion(volume_id)
 

@@ -329,3 +329,44 @@ def test_database_drops_connections_and_deadlocks(make_deployment):
     time.sleep(1)
     dep.wait_consistent()
     _api_answers(dep)
+
+
+# -- the message broker restarted ------------------------------------------------
+
+
+def test_broker_restarted_during_attach_burst(make_deployment, broker):
+    dep = make_deployment()
+    shared = dep.volume(dep.multiattach_type())
+    servers = [dep.boot('mq-%d' % i) for i in range(6)]
+    for server_id in servers:
+        dep.wait_server(server_id, 'ACTIVE')
+    stop = time.monotonic() + 15
+    codes = []
+
+    def client(server_id):
+        session = dep_mod.requests.Session()
+        while time.monotonic() < stop:
+            for call, ok in ((dep.attach, 200), (dep.detach, 202)):
+                resp = call(server_id, shared, session=session, timeout=120)
+                codes.append(resp.status_code)
+                if resp.status_code >= 500:
+                    _fault_body(resp)
+                time.sleep(0.3)
+
+    with concurrent.futures.ThreadPoolExecutor(len(servers)) as pool:
+        futures = [pool.submit(client, s) for s in servers]
+        time.sleep(3)
+        broker.restart()
+        figures.fault('RabbitMQ restarted during a burst of attaches')
+        for future in futures:
+            future.result(timeout=300)
+    assert codes.count(200) > len(servers)
+    assert all(code in (200, 202, 400, 404, 409, 500, 503)
+               for code in codes), codes
+    _api_answers(dep)
+    deadline = time.monotonic() + 60
+    while not dep.compute_up() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    dep.wait_consistent(timeout=90)
+    figures.note('broker restart burst: %d requests, %s' % (
+        len(codes), sorted((c, codes.count(c)) for c in set(codes))))

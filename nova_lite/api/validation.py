@@ -236,7 +236,8 @@ def _strip_unknown(query_schema, req):
     known = set(query_schema.get('properties', {}))
     patterns = [re.compile(p) for p in
                 query_schema.get('patternProperties', {})]
-    for key in list(req.GET.keys()):
+    # A repeated parameter is listed once per value; delete it once.
+    for key in set(req.GET.keys()):
         if key in known or any(p.search(key) for p in patterns):
             continue
         del req.GET[key]

@@ -8,6 +8,9 @@ from cheroot import wsgi as cheroot_wsgi
 
 LOG = logging.getLogger(__name__)
 
+LISTEN_BACKLOG = 1024
+KEEP_ALIVE_CONNECTIONS = 512
+
 
 class NoAuthOnPublicAddress(Exception):
     pass
@@ -46,6 +49,11 @@ class APIServer:
             server_name=name,
             timeout=conf.wsgi.client_socket_timeout or 10)
         self.server.max_request_header_size = conf.wsgi.max_header_line * 8
+        # cheroot listens with a backlog of 5 and keeps 10 idle keep-alive
+        # connections: a burst of clients overflows the accept queue and
+        # some connections are reset. Room for a few hundred.
+        self.server.request_queue_size = LISTEN_BACKLOG
+        self.server.keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
         self._thread = None
 
     @property

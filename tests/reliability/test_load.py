@@ -1,14 +1,14 @@
-"""100 concurrent clients for 60 s (NOVA_LITE_LOAD_CLIENTS and
-NOVA_LITE_LOAD_DURATION change that): no 5xx, nothing lost, duplicated or
-left behind. See :mod:`tests.reliability.load`."""
+"""100 concurrent clients for 60 s (NOVA_LITE_TEST_LOAD_CLIENTS and
+NOVA_LITE_TEST_LOAD_DURATION change that): no 5xx, nothing lost,
+duplicated or left behind. See :mod:`tests.reliability.load`."""
 
 import os
 
 from tests.reliability import figures
 from tests.reliability import load
 
-CLIENTS = int(os.environ.get('NOVA_LITE_LOAD_CLIENTS', '100'))
-DURATION = float(os.environ.get('NOVA_LITE_LOAD_DURATION', '60'))
+CLIENTS = int(os.environ.get('NOVA_LITE_TEST_LOAD_CLIENTS', '100'))
+DURATION = float(os.environ.get('NOVA_LITE_TEST_LOAD_DURATION', '60'))
 
 
 def test_load_shared_multiattach_volumes(make_deployment):

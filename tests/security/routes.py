@@ -1,0 +1,84 @@
+"""Every route the compute API and the built-in block storage serve, read
+from their controllers (so that a new route shows up here by itself)."""
+
+import re
+
+from pecan import rest
+
+from nova_lite.api.controllers import root
+from nova_lite.api.controllers import server_actions
+from nova_lite.block_storage import app as bs_app
+from nova_lite.block_storage import controllers as bs_controllers
+
+# pecan RestController methods: (HTTP method, whether the URL ends in an id).
+_REST_METHODS = {'get_all': ('GET', False), 'get_one': ('GET', True),
+                 'post': ('POST', False), 'put': ('PUT', True),
+                 'delete': ('DELETE', True)}
+_ID_NAMES = {'servers': 'server_id', 'flavors': 'flavor_id',
+             'os-services': 'service_id',
+             'os-volume_attachments': 'volume_id'}
+
+
+def _exposed(cls, name):
+    func = getattr(cls, name, None)
+    return func is not None and getattr(func, 'exposed', False)
+
+
+def _children(cls):
+    """``{segment: controller}`` of a controller class (attributes and
+    ``pecan.route`` segments alike)."""
+    out = {}
+    for name in dir(cls):
+        if name.startswith('_'):
+            continue
+        value = getattr(cls, name, None)
+        if isinstance(value, rest.RestController):
+            out[name] = value
+    return out
+
+
+def _walk(prefix, segment, controller, routes):
+    cls = type(controller)
+    base = '%s/%s' % (prefix, segment)
+    id_name = _ID_NAMES.get(segment, 'id')
+    with_id = '%s/{%s}' % (base, id_name)
+    if isinstance(controller, server_actions.ServerActionsController):
+        # /servers/{server_id}/action: one route per action name.
+        for name in sorted(server_actions._ACTIONS):
+            routes.add(('POST', base, name))
+        return
+    for name, (method, has_id) in _REST_METHODS.items():
+        if _exposed(cls, name):
+            routes.add((method, with_id if has_id else base, None))
+    for name, methods in getattr(cls, '_custom_actions', {}).items():
+        for method in methods:
+            routes.add((method, '%s/%s' % (base, name), None))
+    for child_segment, child in _children(cls).items():
+        _walk(with_id, child_segment, child, routes)
+
+
+def compute_routes():
+    """``{(method, path template, action or None)}`` under /v2.1."""
+    routes = set()
+    if _exposed(root.V21Controller, 'index'):
+        routes.add(('GET', '/{project_id}/', None))
+    for segment, controller in _children(root.V21Controller).items():
+        _walk('', segment, controller, routes)
+    return routes
+
+
+def block_storage_routes():
+    """``{(method, path template, action or None)}`` under /v3; the volume
+    actions one by one, as the action handler dispatches them."""
+    with open(bs_controllers.__file__) as source:
+        volume_actions = set(re.findall(r"action == '(os-[a-z_]+)'",
+                                        source.read()))
+    routes = set()
+    for method, path, handler in bs_app.ROUTES:
+        if handler is bs_controllers.volume_action:
+            routes.update((method, path, name) for name in volume_actions)
+        elif handler is bs_controllers.attachment_action:
+            routes.add((method, path, 'os-complete'))
+        else:
+            routes.add((method, path, None))
+    return routes

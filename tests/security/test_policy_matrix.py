@@ -1,0 +1,422 @@
+"""Every route of the compute API and of the built-in block storage, for
+every persona, over real HTTP against the whole stack in one process.
+
+Personas: an administrator, a member and a reader of the owning project, a
+member of another project, and an anonymous caller (no token). The answers
+are nova's and Cinder's: the allowed ones succeed, a denied write is a 403
+with the policy message, another project's resources are 404 (not 403: their
+existence is not disclosed), and a request without a token goes no further
+than authentication (noauth2's legacy 204 token answer here; 401 behind
+keystonemiddleware, see test_anonymous_keystone.py).
+
+The routes are read from the controllers (tests/security/routes.py): a new
+route without an entry in MATRIX fails test_every_route_has_an_entry.
+"""
+
+import uuid
+
+import pytest
+
+from nova_lite import context as nl_context
+from nova_lite.objects import service as service_obj
+from tests.fixtures import stack as stack_fixture
+from tests.security import personas as p
+from tests.security import routes
+
+ALL = frozenset(['admin', 'member', 'reader', 'other'])
+READ = frozenset(['admin', 'member', 'reader'])
+WRITE = frozenset(['admin', 'member'])
+OWN_PROJECT = frozenset(['admin', 'member', 'other'])
+ADMIN_ONLY = frozenset(['admin'])
+OTHER = frozenset(['other'])
+NONE = frozenset()
+
+C = 'compute'
+BS = 'volume'
+SERVERS = 'os_compute_api:servers:%s'
+VA = 'os_compute_api:os-volumes-attachments:%s'
+SHELVE = 'os_compute_api:os-shelve:%s'
+SERVICES = 'os_compute_api:os-services:%s'
+VOL_ACTIONS = 'volume_extension:volume_actions:%s'
+TYPES_MANAGE = 'volume_extension:types_manage'
+CONNECTOR = {'host': 'compute1', 'mountpoint': '/dev/vdb'}
+
+
+class Entry:
+    """What one route answers to each persona.
+
+    ``prep(env)`` makes the resources the route acts on and returns the
+    URL parameters; with ``fresh`` every allowed persona gets its own (the
+    call consumes them), the denied ones share one set. ``visible`` names a
+    URL parameter the listing must show to the owning project and hide from
+    the other project.
+    """
+
+    def __init__(self, api, ok, allowed, rule=None, hidden=OTHER, prep=None,
+                 fresh=False, body=None, version=None, visible=None):
+        self.api = api
+        self.ok = ok
+        self.allowed = allowed
+        self.rule = rule
+        self.hidden = hidden - allowed
+        self.prep = prep or (lambda env: {})
+        self.fresh = fresh
+        self.body = body
+        self.version = version or ('2.89' if api == C else '3.44')
+        self.visible = visible
+
+
+# -- resource builders -----------------------------------------------------------
+
+def _server(state='ACTIVE'):
+    return lambda env: {'server_id': env.res.server(state)}
+
+
+def _attached(env):
+    server_id, volume_id = env.res.attached()
+    return {'server_id': server_id, 'volume_id': volume_id}
+
+
+def _server_and_volume(env):
+    return {'server_id': env.res.server(), 'volume_id': env.res.volume()}
+
+
+def _volume(state='available'):
+    return lambda env: {'volume_id': env.res.volume(state)}
+
+
+def _attachment(connector=False):
+    return lambda env: {'attachment_id': env.res.attachment(
+        connector=connector)}
+
+
+def _type(env):
+    return {'type_id': env.res.volume_type(), 'key': 'k'}
+
+
+def _spare_compute_service(env):
+    """A stopped extra compute host, forced down so that nothing is
+    scheduled to it; an administrator may disable or delete it."""
+    host = 'spare-%s' % uuid.uuid4().hex[:6]
+    env.stack.add_compute(host)
+    svc = env.stack.extra_services.pop()
+    service_id = env.service_uuid(host)
+    resp = p.call(env.base(C), 'PUT', '/os-services/%s' % service_id,
+                  p.PERSONAS['admin'], version='2.53',
+                  json={'forced_down': True})
+    assert resp.status_code == 200, resp.text
+    svc.stop()
+    return {'service_id': service_id}
+
+
+def _action(name, body=None):
+    return lambda params: {name: body}
+
+
+def _new_type_body(params):
+    return {'volume_type': {'name': 'sec-%s' % uuid.uuid4().hex[:8]}}
+
+
+S = '/servers/{server_id}'
+VAS = S + '/os-volume_attachments'
+V = '/volumes/{volume_id}'
+T = '/types/{type_id}'
+A = '/attachments/{attachment_id}'
+
+MATRIX = {
+    # -- compute API -------------------------------------------------------------
+    ('GET', '/{project_id}/', None): Entry(C, 200, ALL),
+    ('GET', '/flavors', None): Entry(C, 200, ALL),
+    ('GET', '/flavors/detail', None): Entry(C, 200, ALL),
+    ('GET', '/flavors/{flavor_id}', None): Entry(
+        C, 200, ALL, prep=lambda env: {'flavor_id': '1'}),
+    ('GET', '/os-services', None): Entry(
+        C, 200, ADMIN_ONLY, SERVICES % 'list', hidden=NONE),
+    ('PUT', '/os-services/{service_id}', None): Entry(
+        C, 200, ADMIN_ONLY, SERVICES % 'update', prep=_spare_compute_service,
+        hidden=NONE, body=lambda params: {'status': 'disabled'},
+        version='2.53'),
+    ('DELETE', '/os-services/{service_id}', None): Entry(
+        C, 204, ADMIN_ONLY, SERVICES % 'delete', prep=_spare_compute_service,
+        hidden=NONE,
+        fresh=True, version='2.53'),
+    ('GET', '/servers', None): Entry(
+        C, 200, ALL, prep=_server(), visible='server_id'),
+    ('GET', '/servers/detail', None): Entry(
+        C, 200, ALL, prep=_server(), visible='server_id'),
+    ('POST', '/servers', None): Entry(
+        C, 202, OWN_PROJECT, SERVERS % 'create',
+        body=lambda params: {'server': {
+            'name': 'sec', 'flavorRef': '1', 'networks': 'none',
+            'imageRef': p.IMAGE}}),
+    ('GET', S, None): Entry(C, 200, READ, prep=_server()),
+    ('PUT', S, None): Entry(
+        C, 200, WRITE, SERVERS % 'update', prep=_server(),
+        body=lambda params: {'server': {'name': 'renamed'}}),
+    ('DELETE', S, None): Entry(
+        C, 204, WRITE, SERVERS % 'delete', prep=_server(), fresh=True),
+    ('POST', S + '/action', 'os-stop'): Entry(
+        C, 202, WRITE, SERVERS % 'stop', prep=_server(), fresh=True,
+        body=_action('os-stop')),
+    ('POST', S + '/action', 'os-start'): Entry(
+        C, 202, WRITE, SERVERS % 'start', prep=_server('SHUTOFF'),
+        fresh=True, body=_action('os-start')),
+    ('POST', S + '/action', 'reboot'): Entry(
+        C, 202, WRITE, SERVERS % 'reboot', prep=_server(), fresh=True,
+        body=_action('reboot', {'type': 'SOFT'})),
+    ('POST', S + '/action', 'shelve'): Entry(
+        C, 202, WRITE, SHELVE % 'shelve', prep=_server(), fresh=True,
+        body=_action('shelve')),
+    ('POST', S + '/action', 'shelveOffload'): Entry(
+        C, 202, ADMIN_ONLY, SHELVE % 'shelve_offload',
+        prep=_server('SHELVED'), fresh=True, body=_action('shelveOffload')),
+    ('POST', S + '/action', 'unshelve'): Entry(
+        C, 202, WRITE, SHELVE % 'unshelve', prep=_server('SHELVED'),
+        fresh=True, body=_action('unshelve')),
+    ('GET', VAS, None): Entry(C, 200, READ, prep=_attached),
+    ('GET', VAS + '/{volume_id}', None): Entry(C, 200, READ, prep=_attached),
+    ('POST', VAS, None): Entry(
+        C, 200, WRITE, VA % 'create', prep=_server_and_volume, fresh=True,
+        body=lambda params: {'volumeAttachment': {
+            'volumeId': params['volume_id']}}),
+    ('PUT', VAS + '/{volume_id}', None): Entry(
+        C, 202, WRITE, VA % 'update', prep=_attached, version='2.85',
+        body=lambda params: {'volumeAttachment': {
+            'volumeId': params['volume_id'],
+            'delete_on_termination': True}}),
+    ('DELETE', VAS + '/{volume_id}', None): Entry(
+        C, 202, WRITE, VA % 'delete', prep=_attached, fresh=True),
+
+    # -- block storage -----------------------------------------------------------
+    ('GET', '/volumes', None): Entry(
+        BS, 200, ALL, prep=_volume(), visible='volume_id'),
+    ('GET', '/volumes/detail', None): Entry(
+        BS, 200, ALL, prep=_volume(), visible='volume_id'),
+    ('POST', '/volumes', None): Entry(
+        BS, 202, OWN_PROJECT, 'volume:create',
+        body=lambda params: {'volume': {'size': 1}}),
+    ('GET', V, None): Entry(BS, 200, READ, prep=_volume()),
+    ('PUT', V, None): Entry(
+        BS, 200, WRITE, 'volume:update', prep=_volume(),
+        body=lambda params: {'volume': {'name': 'renamed'}}),
+    ('DELETE', V, None): Entry(
+        BS, 202, WRITE, 'volume:delete', prep=_volume(), fresh=True),
+    ('POST', V + '/action', 'os-reserve'): Entry(
+        BS, 202, WRITE, VOL_ACTIONS % 'reserve', prep=_volume(), fresh=True,
+        body=_action('os-reserve')),
+    ('POST', V + '/action', 'os-unreserve'): Entry(
+        BS, 202, WRITE, VOL_ACTIONS % 'unreserve', prep=_volume('reserved'),
+        fresh=True, body=_action('os-unreserve')),
+    ('POST', V + '/action', 'os-begin_detaching'): Entry(
+        BS, 202, WRITE, VOL_ACTIONS % 'begin_detaching',
+        prep=_volume('in-use'), fresh=True,
+        body=_action('os-begin_detaching')),
+    ('POST', V + '/action', 'os-roll_detaching'): Entry(
+        BS, 202, WRITE, VOL_ACTIONS % 'roll_detaching',
+        prep=_volume('detaching'), fresh=True,
+        body=_action('os-roll_detaching')),
+    ('POST', V + '/action', 'os-set_bootable'): Entry(
+        BS, 200, WRITE, 'volume:update_volume_bootable', prep=_volume(),
+        body=_action('os-set_bootable', {'bootable': True})),
+    ('POST', V + '/action', 'os-extend'): Entry(
+        BS, 202, WRITE, 'volume:extend', prep=_volume(), fresh=True,
+        body=_action('os-extend', {'new_size': 2})),
+    ('POST', V + '/action', 'os-reset_status'): Entry(
+        BS, 202, ADMIN_ONLY,
+        'volume_extension:volume_admin_actions:reset_status', prep=_volume(),
+        body=_action('os-reset_status', {'status': 'available'})),
+    ('POST', V + '/action', 'os-force_delete'): Entry(
+        BS, 202, ADMIN_ONLY, 'volume:force_delete', prep=_volume(),
+        fresh=True, body=_action('os-force_delete')),
+    ('GET', '/types', None): Entry(BS, 200, ALL),
+    ('POST', '/types', None): Entry(
+        BS, 200, ADMIN_ONLY, TYPES_MANAGE, hidden=NONE, body=_new_type_body),
+    ('GET', T, None): Entry(BS, 200, ALL, prep=_type),
+    ('PUT', T, None): Entry(
+        BS, 200, ADMIN_ONLY, TYPES_MANAGE, hidden=NONE, prep=_type,
+        body=lambda params: {'volume_type': {'description': 'changed'}}),
+    ('DELETE', T, None): Entry(
+        BS, 202, ADMIN_ONLY, TYPES_MANAGE, hidden=NONE, prep=_type, fresh=True),
+    ('GET', T + '/extra_specs', None): Entry(BS, 200, ALL, prep=_type),
+    ('POST', T + '/extra_specs', None): Entry(
+        BS, 200, ADMIN_ONLY, TYPES_MANAGE, hidden=NONE, prep=_type,
+        body=lambda params: {'extra_specs': {'k2': 'v2'}}),
+    ('GET', T + '/extra_specs/{key}', None): Entry(BS, 200, ALL, prep=_type),
+    ('PUT', T + '/extra_specs/{key}', None): Entry(
+        BS, 200, ADMIN_ONLY, TYPES_MANAGE, hidden=NONE, prep=_type,
+        body=lambda params: {'k': 'v3'}),
+    ('DELETE', T + '/extra_specs/{key}', None): Entry(
+        BS, 202, ADMIN_ONLY, TYPES_MANAGE, hidden=NONE, prep=_type, fresh=True),
+    ('GET', '/attachments', None): Entry(
+        BS, 200, ALL, prep=_attachment(), visible='attachment_id'),
+    ('GET', '/attachments/detail', None): Entry(
+        BS, 200, ALL, prep=_attachment(), visible='attachment_id'),
+    ('POST', '/attachments', None): Entry(
+        BS, 200, WRITE, 'volume:attachment_create', prep=_volume(),
+        fresh=True, body=lambda params: {'attachment': {
+            'volume_uuid': params['volume_id'],
+            'instance_uuid': str(uuid.uuid4())}}),
+    ('GET', A, None): Entry(BS, 200, READ, prep=_attachment()),
+    ('PUT', A, None): Entry(
+        BS, 200, WRITE, 'volume:attachment_update', prep=_attachment(),
+        fresh=True, body=lambda params: {'attachment': {
+            'connector': CONNECTOR}}),
+    ('DELETE', A, None): Entry(
+        BS, 200, WRITE, 'volume:attachment_delete', prep=_attachment(),
+        fresh=True),
+    ('POST', A + '/action', 'os-complete'): Entry(
+        BS, 204, WRITE, 'volume:attachment_complete',
+        prep=_attachment(connector=True), fresh=True,
+        body=_action('os-complete', {})),
+}
+
+
+class Env:
+    def __init__(self, stack):
+        self.stack = stack
+        self.res = p.Resources(stack)
+
+    def service_uuid(self, host):
+        ctx = nl_context.get_admin_context()
+        return service_obj.get_by_host_and_binary(ctx, host,
+                                                  'nova-compute').uuid
+
+    def base(self, api):
+        if api == C:
+            return self.stack.base + '/v2.1'
+        return self.stack.volume_base + '/v3'
+
+
+@pytest.fixture(scope='module')
+def env(tmp_path_factory):
+    conf = stack_fixture.make_conf(
+        tmp_path_factory.mktemp('policy-matrix'),
+        overrides=[('compute', 'shelved_offload_time', -1)])
+    stack = stack_fixture.Stack(conf).start()
+    try:
+        yield Env(stack)
+    finally:
+        stack.stop()
+
+
+def _path(template, params, persona):
+    values = dict(params, project_id=p.PROJECTS[persona])
+    return template.format(**values)
+
+
+def _listed_ids(body):
+    for key in ('servers', 'volumes', 'attachments'):
+        if key in body:
+            return {item['id'] for item in body[key]}
+    raise AssertionError('not a listing: %r' % body)
+
+
+def _check(persona, entry, resp, params, route):
+    where = '%s %s as %s' % (route[0], route[1], persona)
+    if persona == 'anonymous':
+        # noauth2 without X-Auth-Token: nova's legacy token answer, and the
+        # request goes no further.
+        assert resp.status_code == 204, (where, resp.text)
+        assert resp.headers['X-Auth-Token'] == 'admin:admin'
+        assert resp.content == b''
+        return
+    if persona in entry.allowed:
+        assert resp.status_code == entry.ok, (where, resp.text)
+        if entry.visible:
+            ids = _listed_ids(resp.json())
+            wanted = params[entry.visible]
+            if persona == 'other':
+                assert wanted not in ids, where
+            elif persona in ('member', 'reader'):
+                assert wanted in ids, where
+        return
+    if persona in entry.hidden:
+        assert resp.status_code == 404, (where, resp.text)
+        (fault,) = resp.json().values()
+        assert fault['code'] == 404
+        assert 'itemNotFound' in resp.json(), (where, resp.text)
+        assert any(str(v) in fault['message'] for v in params.values()), \
+            (where, fault)
+        return
+    assert resp.status_code == 403, (where, resp.text)
+    assert resp.json() == {'forbidden': {
+        'code': 403,
+        'message': "Policy doesn't allow %s to be performed." % entry.rule,
+    }}, where
+
+
+def _call(env, route, entry, persona, params):
+    method, template, _action_name = route
+    body = entry.body(params) if entry.body else None
+    return p.call(env.base(entry.api), method,
+                  _path(template, params, persona), p.PERSONAS[persona],
+                  version=entry.version, service=entry.api, json=body)
+
+
+def test_every_route_has_an_entry():
+    enumerated = {(C,) + r for r in routes.compute_routes()} | \
+        {(BS,) + r for r in routes.block_storage_routes()}
+    listed = {(e.api,) + r for r, e in MATRIX.items()}
+    assert enumerated - listed == set(), 'routes without a matrix entry'
+    assert listed - enumerated == set(), 'matrix entries of no route'
+
+
+@pytest.mark.parametrize('route', sorted(MATRIX, key=str),
+                         ids=lambda r: '%s %s%s' % (
+                             r[0], r[1], ' ' + r[2] if r[2] else ''))
+def test_route(env, route):
+    entry = MATRIX[route]
+    shared = entry.prep(env)
+    denied = [n for n in ('anonymous', 'reader', 'other', 'member', 'admin')
+              if n not in entry.allowed]
+    for persona in denied:
+        _check(persona, entry, _call(env, route, entry, persona, shared),
+               shared, route)
+    for persona in sorted(entry.allowed):
+        params = entry.prep(env) if entry.fresh else shared
+        _check(persona, entry, _call(env, route, entry, persona, params),
+               params, route)
+
+
+def test_swap_is_a_service_business(env):
+    """Below 2.85 a volume attachment update is a swap: project members and
+    readers are refused with the swap rule, other projects see nothing."""
+    params = _attached(env)
+    path = '/servers/%(server_id)s/os-volume_attachments/%(volume_id)s' \
+        % params
+    body = {'volumeAttachment': {'volumeId': params['volume_id']}}
+    for persona in ('member', 'reader'):
+        resp = p.call(env.base(C), 'PUT', path, p.PERSONAS[persona],
+                      version='2.60', json=body)
+        assert resp.status_code == 403, resp.text
+        assert resp.json()['forbidden']['message'] == (
+            "Policy doesn't allow %s to be performed." % (VA % 'swap'))
+    resp = p.call(env.base(C), 'PUT', path, p.PERSONAS['other'],
+                  version='2.60', json=body)
+    assert resp.status_code == 404, resp.text
+
+
+def test_all_tenants_is_an_administrators_business(env):
+    """Asking for every project's servers is refused by policy to project
+    members and readers (nova); the block storage ignores ``all_tenants``
+    from non-administrators and lists their own project's volumes (Cinder).
+    An administrator sees the member's."""
+    server_id = env.res.server()
+    volume_id = env.res.volume()
+    for persona in ('other', 'reader', 'member', 'admin'):
+        headers = p.PERSONAS[persona]
+        servers = p.call(env.base(C), 'GET', '/servers/detail?all_tenants=1',
+                         headers)
+        volumes = p.call(env.base(BS), 'GET', '/volumes?all_tenants=1',
+                         headers, service=BS)
+        if persona == 'admin':
+            assert servers.status_code == 200, servers.text
+            assert server_id in _listed_ids(servers.json())
+        else:
+            assert servers.status_code == 403, servers.text
+            assert servers.json()['forbidden']['message'] == (
+                "Policy doesn't allow %s to be performed."
+                % (SERVERS % 'detail:get_all_tenants'))
+        assert volumes.status_code == 200, volumes.text
+        assert (volume_id in _listed_ids(volumes.json())) is (
+            persona != 'other')

@@ -16,22 +16,56 @@ class NoAuthOnPublicAddress(Exception):
     pass
 
 
+def is_loopback(host):
+    """Whether ``host`` (an address, or ``localhost``) is loopback."""
+    host = (host or '').strip()
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host.lower() == 'localhost'
+
+
+def noauth_restricted(conf):
+    """Whether noauth2 is in use and limited to loopback."""
+    return conf.api.auth_strategy == 'noauth2' and \
+        not conf.api.allow_noauth_on_any_address
+
+
 def check_listen_auth(conf, host=None):
     """Refuse noauth2 on an address other than loopback unless allowed."""
-    if conf.api.auth_strategy != 'noauth2' or \
-            conf.api.allow_noauth_on_any_address:
+    if not noauth_restricted(conf):
         return
-    host = host or conf.osapi_compute_listen
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = host == 'localhost'
-    if not loopback:
+    if host is None:
+        host = conf.osapi_compute_listen
+    if not is_loopback(host):
         raise NoAuthOnPublicAddress(
             'auth_strategy = noauth2 makes anybody an administrator; it is '
             'refused on %s. Listen on 127.0.0.1, use auth_strategy = '
             'keystone, or set [api] allow_noauth_on_any_address = True.'
             % host)
+
+
+class NoAuthLoopbackClientsOnly:
+    """noauth2 under a WSGI server this process does not start (gunicorn,
+    uWSGI): the address it listens on is unknown here, so only clients
+    connecting from loopback are served unless ``[api]
+    allow_noauth_on_any_address`` is set; others get a 403 fault."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        if is_loopback(environ.get('REMOTE_ADDR')):
+            return self.application(environ, start_response)
+        from nova_lite.api import faults
+        LOG.warning('Refused a request from %s: auth_strategy = noauth2 '
+                    'serves loopback clients only',
+                    environ.get('REMOTE_ADDR'))
+        resp = faults.fault_response(
+            403, 'auth_strategy = noauth2 only serves clients on loopback; '
+                 'use auth_strategy = keystone or set [api] '
+                 'allow_noauth_on_any_address = True.')
+        return resp(environ, start_response)
 
 
 class APIServer:

@@ -31,6 +31,8 @@ class AllInOne:
     def start(self):
         conf = self.conf
         api_server.check_listen_auth(conf)
+        if conf.block_storage.enabled:
+            api_server.check_listen_auth(conf, conf.osapi_volume_listen)
         common.configure_databases(conf)
         sync.sync_api_db(conf)
         sync.sync_main_db(conf)

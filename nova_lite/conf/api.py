@@ -23,9 +23,12 @@ api_opts = [
     cfg.BoolOpt('enable_instance_password', default=True,
                 help='Return an ``adminPass`` in server create responses.'),
     cfg.BoolOpt('allow_noauth_on_any_address', default=False,
-                help='Allow ``auth_strategy = noauth2`` while listening on '
-                     'an address other than loopback. Anybody who can reach '
-                     'the API is then an administrator.'),
+                help='Allow ``auth_strategy = noauth2`` while the compute '
+                     'API or the built-in block storage listens on an '
+                     'address other than loopback (without it they refuse '
+                     'to start, and the WSGI application for external '
+                     'servers answers only loopback clients). Anybody who '
+                     'can reach the API is then an administrator.'),
 ]
 
 

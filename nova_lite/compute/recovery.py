@@ -149,7 +149,7 @@ class HostRecovery:
                 continue
             known.add(bdm.attachment_id)
             in_guest = plugged is not None and \
-                plugged.get(bdm.device_name) == bdm.volume_id
+                bdm.volume_id in plugged.values()
             self._reconcile_bdm(context, instance, bdm,
                                 attachments.get(bdm.attachment_id),
                                 in_guest, plugged, summary)

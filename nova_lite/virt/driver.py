@@ -62,9 +62,10 @@ class ComputeDriver:
         raise NotImplementedError()
 
     def get_guest_volumes(self, instance):
-        """``{device name: volume id}`` of the volumes plugged into the
-        guest, or None when the guest does not exist; compared with the
-        block device mappings when the compute service starts."""
+        """``{device name in the guest: volume id}`` of the volumes
+        plugged into the guest, or None when the guest does not exist;
+        compared with the block device mappings when the compute service
+        starts."""
         raise NotImplementedError()
 
     def get_volume_connector(self, instance):

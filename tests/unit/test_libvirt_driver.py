@@ -326,3 +326,14 @@ def test_device_names_ignore_the_requested_one(drv):
     assert drv.get_device_name_for_instance(inst, ['/dev/vdb'],
                                             '/dev/vdz') == '/dev/vdc'
     assert libvirt_driver.target_dev('/dev/vdc', 'scsi') == 'sdc'
+
+
+def test_guest_volumes_from_disk_serials(drv):
+    inst = _instance()
+    assert drv.get_guest_volumes(inst) is None
+    drv.spawn(inst, [])
+    assert drv.get_guest_volumes(inst) == {}
+    drv.attach_volume(inst, _info(), '/dev/vdb')
+    assert drv.get_guest_volumes(inst) == {'vdb': VOL}
+    drv.detach_volume(inst, _info(), '/dev/vdb')
+    assert drv.get_guest_volumes(inst) == {}

@@ -303,6 +303,15 @@ class LibvirtDriver(driver.ComputeDriver):
             vol_driver.disconnect_volume(connection_info, instance)
             raise
 
+    def get_guest_volumes(self, instance):
+        dom = self._lookup(instance)
+        if dom is None:
+            return None
+        # Volumes carry their id as the disk serial; the root disk of an
+        # image has none.
+        return {target: serial for target, serial, _element in
+                config.parse_disks(dom.XMLDesc(0)) if serial}
+
     @staticmethod
     def _find_disk(dom, dev, flags=0):
         for target, _serial, element in config.parse_disks(

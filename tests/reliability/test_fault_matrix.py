@@ -13,7 +13,6 @@ and the guests hold exactly the disks nova maps.
 import concurrent.futures
 import time
 
-
 from tests.reliability import deployment as dep_mod
 from tests.reliability import figures
 

@@ -53,10 +53,12 @@ class HostRecovery:
         """Run once on start, before the RPC server takes requests."""
         summary = {'servers': 0, 'removed': 0, 'rolled_back': 0,
                    'completed': 0, 'replugged': 0, 'deleted_attachments': 0}
+        self._block_storage_down = False
         for inst in instance_obj.get_by_host(context, self.host):
             summary['servers'] += 1
             try:
-                if self._init_instance(context, inst):
+                if self._init_instance(context, inst) and \
+                        not self._block_storage_down:
                     with lockutils.lock('instance-%s' % inst.uuid):
                         self._reconcile_volumes(context, inst.uuid, summary)
             except Exception:
@@ -130,10 +132,14 @@ class HostRecovery:
         try:
             attachments = {a['id']: a for a in self.volume_api.attachment_list(
                 context, instance_id=instance.uuid, all_tenants=True)}
-        except Exception:
+        except Exception as error:
             # As nova: without block storage there is nothing to compare.
             LOG.exception('Could not list the attachments of server %s; '
                           'not reconciling its volumes', instance.uuid)
+            if isinstance(error, exception.CinderConnectionFailed):
+                LOG.warning('Block storage unreachable: the volumes of the '
+                            'other servers are not reconciled either')
+                self._block_storage_down = True
             return
         try:
             plugged = self.driver.get_guest_volumes(instance)

@@ -70,6 +70,10 @@ def from_api(item, image_uuid_specified):
     device_name = item.get('device_name')
     if device_name is not None and ' ' in device_name:
         raise _invalid('Device name contains spaces.')
+    if device_name and match_device(prepend_dev(device_name)) is None:
+        # Only names a disk can have ('vdb', '/dev/sdc'): nothing that
+        # walks out of /dev ('/dev/../../etc/passwd') reaches a host.
+        raise exception.InvalidDevicePath(path=device_name)
     size = _as_int(item.get('volume_size'), _invalid('Invalid volume_size.'))
     if source == 'image' and dest == 'volume' and not size:
         raise exception.InvalidBDM(

@@ -6,6 +6,7 @@ reaches pecan's own error pages.
 """
 
 import functools
+import inspect
 
 import pecan
 from oslo_serialization import jsonutils
@@ -42,10 +43,19 @@ class Result:
 def expose(status=200, method=None):
     """Expose a controller method returning a JSON body (or a Result)."""
     def decorator(func):
+        signature = inspect.signature(func)
+
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             # No named "self" here: pecan then reads the argument names of
             # ``func`` itself when it routes positional URL segments.
+            try:
+                signature.bind(*args, **kwargs)
+            except TypeError:
+                # A URL without every id the method needs, such as DELETE
+                # on a collection: no route, as nova answers.
+                return faults.fault_response(
+                    404, 'The resource could not be found.')
             try:
                 result = func(*args, **kwargs)
             except (exception.NovaLiteException,

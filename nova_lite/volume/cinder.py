@@ -16,13 +16,17 @@ session configured from ``[cinder]``:
   server's version document first), 3.48 for volume reads that need
   ``shared_targets``;
 * the global request id travels with every call;
+* with debug logging, requests and responses are logged with their
+  ``connection_info``, passwords and tokens masked;
 * errors become nova_lite exceptions with nova's wording (a refusal as
   "Invalid volume" is :class:`InvalidVolumeRequest`, still a 400 reading
   ``Invalid input received: ...``).
 """
 
 import functools
+import json
 import logging
+import re
 import threading
 import time
 
@@ -35,6 +39,7 @@ from keystoneauth1 import loading as ks_loading
 from keystoneauth1 import plugin as ks_plugin
 from keystoneauth1 import service_token
 from oslo_utils import encodeutils
+from oslo_utils import strutils
 
 from nova_lite import exception
 from nova_lite import wsgi_local
@@ -54,6 +59,59 @@ RETRIES_ON_SERVER_ERROR = 5
 
 _LOCK = threading.Lock()
 _ATTR = '_nova_lite_cinder_state'
+
+# The loggers that write block storage requests and responses, bodies
+# included, when debug logging is on ([cinder] debug, or keystoneauth's).
+HTTP_LOGGERS = ('cinderclient.client', 'keystoneauth.session',
+                'keystoneauth.session.request',
+                'keystoneauth.session.response', 'keystoneauth.session.body')
+_CONNECTION_INFO_RE = re.compile(r'"connection_info"\s*:\s*')
+_JSON = json.JSONDecoder()
+
+
+def mask_secrets(text):
+    """``text`` with every JSON ``connection_info`` value (how a host
+    reaches a volume: target addresses, CHAP credentials, keys) replaced by
+    ``"***"`` and passwords and tokens masked by oslo.utils."""
+    out = []
+    pos = 0
+    for match in _CONNECTION_INFO_RE.finditer(text):
+        if match.start() < pos:
+            continue
+        out.append(text[pos:match.end()])
+        out.append('"***"')
+        try:
+            _value, pos = _JSON.raw_decode(text, match.end())
+        except ValueError:
+            # Cut short: mask whatever follows.
+            pos = len(text)
+    out.append(text[pos:])
+    return strutils.mask_password(''.join(out))
+
+
+class SecretMaskingFilter(logging.Filter):
+    """Masks secrets in the records of the block storage HTTP loggers."""
+
+    def filter(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:
+            return True
+        masked = mask_secrets(message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
+
+
+def _install_log_masking():
+    for name in HTTP_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, SecretMaskingFilter)
+                   for f in logger.filters):
+            logger.addFilter(SecretMaskingFilter())
+
+
+_install_log_masking()
 
 
 class _State:

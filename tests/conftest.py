@@ -1,5 +1,6 @@
 import pytest
 
+from tests.fixtures import keystone as keystone_fixture
 from tests.fixtures import stack as stack_fixture
 
 
@@ -12,3 +13,15 @@ def stack(tmp_path):
         yield st
     finally:
         st.stop()
+
+
+@pytest.fixture(scope='session')
+def keystone(tmp_path_factory):
+    """A real Keystone, seeded with nova_lite's users, projects and roles
+    (tests/fixtures/keystone.py); shared by the whole test run."""
+    ks = keystone_fixture.Keystone(
+        tmp_path_factory.mktemp('keystone')).start()
+    try:
+        yield ks
+    finally:
+        ks.stop()

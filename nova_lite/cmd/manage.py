@@ -9,6 +9,7 @@
     nova-lite-manage cell_v2 delete_cell --cell_uuid UUID
     nova-lite-manage cell_v2 discover_hosts
     nova-lite-manage service list
+    nova-lite-manage api openapi [--microversion X.Y] [--output-dir DIR]
 """
 
 import sys
@@ -142,6 +143,46 @@ def service_list(conf):
     return 0
 
 
+def api_openapi(conf):
+    """Write the compute API's OpenAPI documents: one microversion's to
+    stdout, or one file per range of microversions with the same document
+    (compute-<first>[-<last>].json) into --output-dir."""
+    import json
+    import os
+
+    from nova_lite.api import microversion
+    from nova_lite.api import openapi
+    cmd = conf.command
+    if cmd.microversion:
+        try:
+            version = microversion.APIVersion(cmd.microversion)
+        except exception.InvalidAPIVersionString as error:
+            print(error.format_message())
+            return 1
+        if not version.matches(microversion.MIN_VERSION,
+                               microversion.MAX_VERSION):
+            print(microversion.VersionNotAvailable(version).format_message())
+            return 1
+        documents = [(str(version), str(version),
+                      openapi.build(str(version)))]
+    else:
+        documents = openapi.ranges()
+    if not cmd.output_dir:
+        if len(documents) != 1:
+            documents = documents[-1:]
+        print(json.dumps(documents[0][2], indent=2, sort_keys=True))
+        return 0
+    os.makedirs(cmd.output_dir, exist_ok=True)
+    for first, last, doc in documents:
+        name = 'compute-%s.json' % (
+            first if first == last else '%s-%s' % (first, last))
+        with open(os.path.join(cmd.output_dir, name), 'w') as out:
+            json.dump(doc, out, indent=2, sort_keys=True)
+            out.write('\n')
+        print('Wrote %s' % name)
+    return 0
+
+
 def _add_parsers(subparsers):
     api_db = subparsers.add_parser('api_db').add_subparsers(dest='action')
     api_db.add_parser('sync').set_defaults(func=api_db_sync)
@@ -164,6 +205,11 @@ def _add_parsers(subparsers):
     cells.add_parser('discover_hosts').set_defaults(func=discover_hosts)
     svc = subparsers.add_parser('service').add_subparsers(dest='action')
     svc.add_parser('list').set_defaults(func=service_list)
+    api = subparsers.add_parser('api').add_subparsers(dest='action')
+    p = api.add_parser('openapi')
+    p.add_argument('--microversion', default=None)
+    p.add_argument('--output-dir', dest='output_dir', default=None)
+    p.set_defaults(func=api_openapi)
 
 
 def main(argv=None):

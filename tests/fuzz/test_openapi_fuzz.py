@@ -7,7 +7,7 @@ nova fault for every 4xx, and for a 2xx a body valid against the
 document's response schema. A refused POST, PUT or DELETE must leave every
 database row as it was.
 
-``NOVA_LITE_FUZZ_EXAMPLES`` sets the examples per operation and mode
+``NOVA_LITE_TEST_FUZZ_EXAMPLES`` sets the examples per operation and mode
 (default 15: about 2,300 requests in all, a minute or two).
 """
 
@@ -28,7 +28,7 @@ from schemathesis import GenerationMode
 from nova_lite.api import openapi
 from tests.fuzz import conftest as fz
 
-MAX_EXAMPLES = int(os.environ.get('NOVA_LITE_FUZZ_EXAMPLES', '15'))
+MAX_EXAMPLES = int(os.environ.get('NOVA_LITE_TEST_FUZZ_EXAMPLES', '15'))
 VERSIONS = ['2.1', '2.59', '2.60', '2.89']
 MUTATING = ('POST', 'PUT', 'DELETE')
 TRIED = {}

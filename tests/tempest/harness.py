@@ -1,0 +1,194 @@
+"""Runs tempest against nova-lite-all in Keystone mode.
+
+The harness (not the product) answers the only networking call tempest
+makes -- ``GET /v2.0/security-groups`` while it cleans up dynamic
+credentials -- from a small HTTP server registered in the catalog as
+``network``.
+"""
+
+import http.server
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import threading
+
+import requests
+
+from tests.fixtures import keystone as ks_fixture
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+INCLUDE_LIST = os.path.join(HERE, 'include-list.txt')
+IMAGE = '70a599e0-31e7-49b7-b260-868f441e862b'
+
+
+class _NetworkHandler(http.server.BaseHTTPRequestHandler):
+
+    def do_GET(self):
+        if self.path.split('?')[0].rstrip('/') == '/v2.0/security-groups':
+            body = json.dumps({'security_groups': []}).encode()
+            self.send_response(200)
+        else:
+            body = json.dumps({'NeutronError': {
+                'type': 'HTTPNotFound', 'detail': '',
+                'message': 'The resource could not be found.'}}).encode()
+            self.send_response(404)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class NetworkStub:
+
+    def start(self):
+        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0),
+                                                      _NetworkHandler)
+        self.url = 'http://127.0.0.1:%d' % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever,
+                                       daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def tempest_conf(keystone):
+    return textwrap.dedent('''\
+        [DEFAULT]
+        log_file = tempest.log
+        [auth]
+        use_dynamic_credentials = True
+        admin_username = admin
+        admin_password = {admin_password}
+        admin_project_name = admin
+        admin_domain_name = Default
+        tempest_roles = member
+        create_isolated_networks = False
+        [identity]
+        uri_v3 = {identity}
+        auth_version = v3
+        region = {region}
+        [identity-feature-enabled]
+        api_v2 = False
+        [service_available]
+        nova = True
+        cinder = True
+        glance = False
+        neutron = True
+        swift = False
+        placement = False
+        [compute]
+        image_ref = {image}
+        image_ref_alt = {image}
+        flavor_ref = 1
+        flavor_ref_alt = 2
+        min_microversion = 2.60
+        max_microversion = 2.96
+        build_timeout = 30
+        build_interval = 1
+        [compute-feature-enabled]
+        volume_multiattach = True
+        resize = False
+        snapshot = False
+        console_output = False
+        change_password = False
+        rebuild = False
+        pause = False
+        suspend = False
+        rescue = False
+        shelve = True
+        shelve_migrate = False
+        interface_attach = False
+        metadata_service = False
+        config_drive = False
+        personality = False
+        cold_migration = False
+        live_migration = False
+        vnc_console = False
+        serial_console = False
+        spice_console = False
+        hostname_fqdn_sanitization = False
+        [volume]
+        catalog_type = volumev3
+        volume_type_multiattach = multiattach
+        min_microversion = 3.0
+        max_microversion = 3.71
+        build_timeout = 30
+        build_interval = 1
+        [validation]
+        run_validation = False
+        [image-feature-enabled]
+        api_v2 = True
+        ''').format(admin_password=ks_fixture.ADMIN_PASSWORD,
+                    identity=keystone.url, region=ks_fixture.REGION,
+                    image=IMAGE)
+
+
+def create_multiattach_type(keystone, stack):
+    token, body = keystone.token('admin', ks_fixture.ADMIN_PASSWORD,
+                                 project='admin')
+    url = '%s/v3/%s/types' % (stack.volume_base, body['project']['id'])
+    headers = {'X-Auth-Token': token}
+    types = requests.get(url, headers=headers, timeout=30).json()
+    if 'multiattach' in [t['name'] for t in types['volume_types']]:
+        return
+    resp = requests.post(url, headers=headers, timeout=30, json={
+        'volume_type': {'name': 'multiattach',
+                        'extra_specs': {'multiattach': '<is> True'}}})
+    assert resp.status_code == 200, resp.text
+
+
+def tempest_binary():
+    return os.path.join(os.path.dirname(sys.executable), 'tempest')
+
+
+def init_workspace(keystone, path):
+    path = str(path)
+    subprocess.run([tempest_binary(), 'init', '--workspace-path',
+                    os.path.join(os.path.dirname(path), 'workspace.yaml'),
+                    path], check=True, timeout=120,
+                   stdout=subprocess.DEVNULL)
+    with open(os.path.join(path, 'etc', 'tempest.conf'), 'w') as f:
+        f.write(tempest_conf(keystone))
+    return path
+
+
+# "{0} tempest.api....test_x [1.234567s] ... ok"
+# "{0} tempest.api....test_y ... SKIPPED: reason"
+_RESULT = re.compile(
+    r'^\{\d+\} (?P<test>[\w.]+)(?:\[[^\]]*\])?(?: \[[\d.]+s\])? \.\.\. '
+    r'(?P<status>ok|FAILED|SKIPPED(?::\s*(?P<reason>.*))?)\s*$')
+
+
+def parse_results(output):
+    """``{test id: ('ok' | 'FAILED' | 'SKIPPED', reason)}``."""
+    results = {}
+    for line in output.splitlines():
+        match = _RESULT.match(line.strip())
+        if match:
+            status = match.group('status').split(':')[0]
+            results[match.group('test')] = (status, match.group('reason'))
+    return results
+
+
+def run_tempest(workspace, args, timeout):
+    """Run ``tempest run`` in ``workspace``; returns (results, output)."""
+    env = dict(os.environ)
+    env.pop('http_proxy', None)
+    env.pop('HTTP_PROXY', None)
+    env['no_proxy'] = env['NO_PROXY'] = '127.0.0.1,localhost'
+    proc = subprocess.run(
+        [tempest_binary(), 'run'] + list(args), cwd=workspace, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        timeout=timeout)
+    with open(os.path.join(workspace, 'tempest-run.out'), 'w') as f:
+        f.write(proc.stdout)
+    return parse_results(proc.stdout), proc.stdout

@@ -307,6 +307,8 @@ def test_database_drops_connections_and_deadlocks(make_deployment):
             return [f.result() for f in futures], killed
 
     results, killed = burst(dep.attach)
+    figures.note('attaches while connections were terminated: %s' % sorted(
+        r.status_code for r in results))
     for resp in results:
         assert resp.status_code in (200, 500, 503), resp.text
         if resp.status_code != 200:
@@ -318,6 +320,8 @@ def test_database_drops_connections_and_deadlocks(make_deployment):
     attached = [s for s in servers if _attached(dep, s, shared)]
     assert servers[0] in attached
     results, killed = burst(dep.detach)
+    figures.note('detaches while connections were terminated: %s' % sorted(
+        r.status_code for r in results))
     for resp in results:
         assert resp.status_code in (202, 404, 500, 503), resp.text
         if resp.status_code != 202:

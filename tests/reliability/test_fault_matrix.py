@@ -269,6 +269,21 @@ CREATE TRIGGER rel_deadlock BEFORE UPDATE ON block_device_mapping
 """ % DEADLOCKS
 
 
+DISCONNECTS = 2
+DISCONNECT_TRIGGER = """
+CREATE SEQUENCE rel_disconnect_seq;
+CREATE FUNCTION rel_disconnect() RETURNS trigger AS $$
+BEGIN
+  IF nextval('rel_disconnect_seq') <= %d THEN
+    PERFORM pg_terminate_backend(pg_backend_pid());
+  END IF;
+  RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER rel_disconnect BEFORE INSERT ON block_device_mapping
+  FOR EACH ROW EXECUTE FUNCTION rel_disconnect();
+""" % DISCONNECTS
+
+
 def _terminate_backends(dep):
     rows = dep.sql(
         'api', 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity '
@@ -280,7 +295,7 @@ def _terminate_backends(dep):
 def test_database_drops_connections_and_deadlocks(make_deployment):
     dep = make_deployment()
     shared = dep.volume(dep.multiattach_type())
-    servers = [dep.boot('db-%d' % i) for i in range(4)]
+    servers = [dep.boot('db-%d' % i) for i in range(6)]
     for server_id in servers:
         dep.wait_server(server_id, 'ACTIVE')
     with dep.engine('cell').begin() as conn:
@@ -295,11 +310,23 @@ def test_database_drops_connections_and_deadlocks(make_deployment):
     figures.fault('database deadlock (injected by trigger, retried)',
                   DEADLOCKS)
 
+    # The connection dropped in the middle of a transaction (the server
+    # terminates the backend that inserts a mapping, twice): retried, the
+    # attach completes.
+    with dep.engine('cell').begin() as conn:
+        conn.exec_driver_sql(DISCONNECT_TRIGGER)
+    assert dep.attach(servers[1], shared).status_code == 200
+    _wait_attached(dep, servers[1], shared)
+    injected = dep.sql('cell', 'SELECT last_value FROM rel_disconnect_seq')
+    assert injected[0][0] >= DISCONNECTS
+    figures.fault('database connection dropped inside a transaction '
+                  '(retried)', DISCONNECTS)
+
     # Connections killed by the server, over and over, during a burst of
     # attaches and then of detaches.
     def burst(call):
         with concurrent.futures.ThreadPoolExecutor(len(servers)) as pool:
-            futures = [pool.submit(call, s, shared) for s in servers[1:]]
+            futures = [pool.submit(call, s, shared) for s in servers[2:]]
             killed = 0
             for _ in range(8):
                 killed += _terminate_backends(dep)

@@ -12,6 +12,7 @@ from oslo_config import cfg
 from oslo_utils import strutils
 
 from nova_lite.api import validation
+from nova_lite.block_storage import compute
 from nova_lite.block_storage import exception
 from nova_lite.block_storage import schemas
 from nova_lite.block_storage import views
@@ -473,13 +474,38 @@ def is_service_request(conf, ctx):
 def _check_attachment_deletion_allowed(req, api_req, attachment):
     """Only services (nova, with its service token) may delete an
     attachment that connects a volume to a server: a user deleting it
-    would leave the volume connected to the compute host. Attachments
-    without a server or not connected yet may be deleted by anybody the
-    policy allows. Cinder's answer: 409."""
-    if is_service_request(req.environ['nova_lite.conf'], api_req.ctx):
+    would leave the volume connected to the compute host. As in Cinder,
+    users may delete attachments without a server or not connected yet,
+    and those the compute API does not use (it knows no such server or
+    mapping, or maps the volume with another attachment). When the compute
+    API cannot be asked, the delete is refused. Cinder's answer: 409."""
+    conf = req.environ['nova_lite.conf']
+    if is_service_request(conf, api_req.ctx):
         return
     if not attachment.instance_uuid or not attachment.connection_info:
         return
+    try:
+        used = compute.server_attachment_id(
+            conf, api_req.ctx, attachment.instance_uuid,
+            attachment.volume_id)
+    except LookupError as error:
+        LOG.warning('Could not ask the compute API whether server %s uses '
+                    'attachment %s: %s', attachment.instance_uuid,
+                    attachment.id, error)
+    else:
+        if used is None:
+            LOG.warning('Server %s or its mapping of volume %s is unknown '
+                        'to the compute API; deleting attachment %s, which '
+                        'may leave the volume connected on a compute host',
+                        attachment.instance_uuid, attachment.volume_id,
+                        attachment.id)
+            return
+        if used != attachment.id:
+            LOG.warning('The compute API maps volume %s of server %s with '
+                        'attachment %s; deleting attachment %s',
+                        attachment.volume_id, attachment.instance_uuid,
+                        used, attachment.id)
+            return
     LOG.error('Refused a user request to delete attachment %s of volume %s '
               'in use by server %s: the request must come from the '
               'compute service with its service token.', attachment.id,

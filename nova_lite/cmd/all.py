@@ -59,6 +59,15 @@ class AllInOne:
         self.api = api_server.APIServer(conf, api_app.build_app(conf),
                                         port=self.port)
         self.api.start()
+        if self.block_storage is not None and \
+                not conf.block_storage.compute_endpoint:
+            host = self.api.host
+            if host in ('', '0.0.0.0', '::'):
+                host = '127.0.0.1'
+            elif ':' in host:
+                host = '[%s]' % host
+            conf.set_default('compute_endpoint', 'http://%s:%s/v2.1' % (
+                host, self.api.bound_port), group='block_storage')
         return self
 
     @property

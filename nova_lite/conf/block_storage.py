@@ -57,6 +57,15 @@ block_storage_opts = [
                      'application in process instead of over the loopback '
                      'network. Requests, headers and answers are the same. '
                      'Set to False to send them over HTTP.'),
+    cfg.URIOpt('compute_endpoint',
+               help='URL of the compute API (``.../v2.1``) that the block '
+                    'storage asks, with the requester\'s token, whether a '
+                    'server still uses an attachment that a user (not a '
+                    'service) asks to delete, as Cinder asks nova. '
+                    'nova-lite-all points it at its own API when it is '
+                    'left unset; otherwise the ``compute`` endpoint of the '
+                    'request\'s service catalog is used. When neither is '
+                    'known, such deletes are refused.'),
 ]
 
 

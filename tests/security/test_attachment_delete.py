@@ -5,9 +5,10 @@ the compute host while the block storage hands it to somebody else.
 
 Cinder's answer is 409 ``Detach volume from instance <id> using the Compute
 API``; administrators are refused too, other projects get the 404 of an
-attachment they cannot see, readers the 403 of the policy. Attachments not
-connected to a server (reserved only) may be deleted by their project. nova's
-own detach, which sends its service token, goes through.
+attachment they cannot see, readers the 403 of the policy. As in Cinder, an
+attachment the compute API does not use (asked with the user's token), or
+not connected to a server (reserved only), may be deleted by its project.
+nova's own detach, which sends its service token, goes through.
 """
 
 import uuid
@@ -112,6 +113,19 @@ def test_only_nova_deletes_an_attachment_in_use(security_stack):
         'attachment_id = %s.' % first)
     # Nothing was lost on either side.
     assert _attachments_of(stack, volume_id) == before
+    # An attachment of the same server and volume that nova does not use
+    # (nova maps the volume with another one) is the project's to delete.
+    resp = stack.volume_request(
+        'POST', '/v3/attachments', token=p.MEMBER, version='3.44',
+        json={'attachment': {'volume_uuid': volume_id,
+                             'instance_uuid': servers[0],
+                             'connector': {'host': 'compute1'}}})
+    assert resp.status_code == 200, resp.text
+    stray = resp.json()['attachment']['id']
+    assert resp.json()['attachment']['connection_info']
+    resp = _delete(stack, stray, 'member')
+    assert resp.status_code == 200, resp.text
+    assert _attachments_of(stack, volume_id) == before
     assert stack.request(
         'GET', '/v2.1/servers/%s/os-volume_attachments' % servers[0],
         token=p.MEMBER, version='2.89').json()['volumeAttachments'][0][
@@ -132,25 +146,51 @@ def test_only_nova_deletes_an_attachment_in_use(security_stack):
         assert resp.json()['volumeAttachments'] == []
 
 
-def test_attachments_not_connected_may_be_deleted(security_stack):
+def test_attachments_nova_does_not_use_may_be_deleted(security_stack):
     """A reserved attachment (no connector yet) is the project's to delete;
-    so is one of no server."""
+    so is a connected one of a server the compute API does not know --
+    unless the compute API cannot be asked: then only services may."""
     stack = security_stack
     res = p.Resources(stack)
     reserved = res.attachment()
     resp = _delete(stack, reserved, 'member')
     assert resp.status_code == 200, resp.text
-    volume_id = res.volume()
-    resp = stack.volume_request(
-        'POST', '/v3/attachments', token=p.MEMBER, version='3.44',
-        json={'attachment': {'volume_uuid': volume_id,
-                             'instance_uuid': str(uuid.uuid4()),
-                             'connector': {'host': 'compute1'}}})
-    connected = resp.json()['attachment']['id']
-    assert _delete(stack, connected, 'member').status_code == 409
-    resp = _delete(stack, connected, 'member', p.NOVA_SERVICE)
+    unknown_server = res.attachment(connector=True)
+    resp = _delete(stack, unknown_server, 'member')
     assert resp.status_code == 200, resp.text
-    stack.wait_for_volume(volume_id, 'available', token=p.MEMBER)
+
+    conf = stack.conf
+    conf.set_override('compute_endpoint', None, group='block_storage')
+    try:
+        connected = res.attachment(connector=True)
+        resp = _delete(stack, connected, 'member')
+        assert resp.status_code == 409, resp.text
+        assert resp.json()['conflictingRequest']['message'].startswith(
+            'Detach volume from instance ')
+        resp = _delete(stack, connected, 'member', p.NOVA_SERVICE)
+        assert resp.status_code == 200, resp.text
+    finally:
+        conf.clear_override('compute_endpoint', group='block_storage')
+
+
+def test_compute_endpoint_from_the_catalog():
+    from oslo_config import cfg
+    from nova_lite.block_storage import compute
+    from nova_lite.conf import block_storage as bs_conf
+    conf = cfg.ConfigOpts()
+    bs_conf.register_opts(conf)
+    catalog = [{'type': 'volumev3', 'endpoints': [
+                   {'interface': 'public', 'url': 'http://v/v3'}]},
+               {'type': 'compute', 'endpoints': [
+                   {'interface': 'internal', 'url': 'http://i/v2.1'},
+                   {'interface': 'public', 'url': 'http://c/v2.1/'}]}]
+    ctx = nl_context.RequestContext(user_id='u', project_id='p',
+                                    service_catalog=catalog)
+    assert compute._endpoint(conf, ctx) == 'http://c/v2.1'
+    assert compute._endpoint(conf, nl_context.RequestContext()) is None
+    conf.set_override('compute_endpoint', 'http://set/v2.1',
+                      group='block_storage')
+    assert compute._endpoint(conf, ctx) == 'http://set/v2.1'
 
 
 class _Conf:

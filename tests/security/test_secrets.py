@@ -204,3 +204,90 @@ def test_http_loggers_mask(caplog):
     for record in caplog.records:
         assert '/secret/path' not in record.getMessage()
         assert '"pw"' not in record.getMessage()
+
+
+DB_PASSWORD = 'Db-S3cret-9d41c7'
+
+
+def _with_password(url):
+    """``url`` with DB_PASSWORD as its password (PostgreSQL's trust
+    authentication ignores it); a URL that has one keeps it."""
+    import sqlalchemy as sa
+    parsed = sa.engine.make_url(url)
+    if parsed.password:
+        return url, parsed.password
+    return parsed.set(password=DB_PASSWORD).render_as_string(
+        hide_password=False), DB_PASSWORD
+
+
+@pytest.fixture
+def postgresql_stack(tmp_path):
+    """The all-in-one on PostgreSQL databases whose URLs carry a password,
+    with debug logging, every record captured."""
+    from tests.fixtures import databases
+    dbs = {role: databases.Database('postgresql', tmp_path)
+           for role in ('api', 'main', 'cell0', 'volume')}
+    dbs['cell0'].name = dbs['main'].name + '_cell0'
+    urls = {}
+    try:
+        for role, db in dbs.items():
+            urls[role], password = _with_password(db.create())
+        conf = stack_fixture.make_conf(tmp_path, overrides=[
+            (None, 'debug', True), ('cinder', 'debug', True),
+            ('api_database', 'connection', urls['api']),
+            ('database', 'connection', urls['main']),
+            ('block_storage', 'connection', urls['volume'])])
+        oslo_log.setup(conf, 'nova-lite')
+        buffer = io.StringIO()
+        handler = logging.StreamHandler(buffer)
+        handler.setLevel(logging.DEBUG)
+        root = logging.getLogger()
+        root.addHandler(handler)
+        st = stack_fixture.Stack(conf).start()
+        try:
+            yield st, buffer, password
+        finally:
+            st.stop()
+            root.removeHandler(handler)
+            conf.set_override('debug', False)
+            oslo_log.setup(conf, 'nova-lite')
+    finally:
+        for db in dbs.values():
+            if db.url:
+                db.drop()
+
+
+def test_database_passwords_stay_secret(postgresql_stack):
+    stack, buffer, password = postgresql_stack
+    responses = []
+    volume_id = _vreq(stack, 'POST', '/v3/volumes', json={'volume': {
+        'size': 1}}).json()['volume']['id']
+    stack.wait_for_volume(volume_id, 'available', token=MEMBER_TOKEN)
+    server_id = _req(stack, 'POST', '/v2.1/servers', version='2.60', json={
+        'server': {'name': 'pw', 'flavorRef': '1', 'networks': 'none',
+                   'imageRef': p.IMAGE}}).json()['server']['id']
+    stack.wait_for_server(server_id, 'ACTIVE', token=MEMBER_TOKEN,
+                          timeout=p.TIMEOUT)
+    _req(stack, 'POST', '/v2.1/servers/%s/os-volume_attachments'
+         % server_id, json={'volumeAttachment': {'volumeId': volume_id}})
+    stack.wait_for_volume(volume_id, 'in-use', token=MEMBER_TOKEN)
+    for version in ('2.1', '2.53', '2.69', 'latest'):
+        for path in ('/v2.1/os-services', '/v2.1/servers/detail',
+                     '/v2.1/servers/%s' % server_id):
+            responses.append(_req(stack, 'GET', path, token=ADMIN_TOKEN,
+                                  version=version))
+    responses.append(_vreq(stack, 'GET', '/v3/volumes/detail',
+                           token=ADMIN_TOKEN, version='3.71'))
+    _req(stack, 'DELETE', '/v2.1/servers/%s' % server_id)
+    stack.wait_for_server(server_id, 'DELETED', token=MEMBER_TOKEN,
+                          timeout=p.TIMEOUT)
+    for resp in responses:
+        assert password not in resp.text, resp.url
+    logged = buffer.getvalue()
+    # The databases were reached with the password-carrying URLs, and the
+    # requests were logged.
+    assert password in stack.conf.database.connection
+    assert 'postgresql' in stack.conf.api_database.connection
+    assert '"GET /v2.1/os-services' in logged
+    assert password not in logged, [line for line in logged.splitlines()
+                                    if password in line][:5]

@@ -11,7 +11,6 @@ not connected to a server (reserved only), may be deleted by its project.
 nova's own detach, which sends its service token, goes through.
 """
 
-import uuid
 
 import pytest
 

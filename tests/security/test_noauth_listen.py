@@ -109,9 +109,12 @@ def test_wsgi_application_serves_loopback_clients_only():
     assert seen == ['127.0.0.1', '::1']
 
 
-def test_wsgi_module_applies_the_guard(tmp_path, monkeypatch):
+def test_wsgi_module_applies_the_guard(tmp_path, monkeypatch, request):
     """nova_lite.api.wsgi wraps the application unless allowed."""
     import importlib
+    from nova_lite.db import api as db_api
+    db_api.reset()
+    request.addfinalizer(db_api.reset)
     config = tmp_path / 'nova-lite.conf'
     for allowed, wrapped in ((False, True), (True, False)):
         config.write_text(

@@ -15,11 +15,14 @@ def test_module_level_application(tmp_path, monkeypatch, request):
     db_api.reset()
     request.addfinalizer(db_api.reset)
     wsgi = importlib.reload(wsgi)
-    resp = webob.Request.blank('/').get_response(wsgi.application)
+    # noauth2 under an outside WSGI server serves loopback clients only.
+    resp = webob.Request.blank('/', remote_addr='127.0.0.1').get_response(
+        wsgi.application)
     assert resp.status_int == 200
     assert resp.json['versions'][1]['version'] == '2.89'
     resp = webob.Request.blank('/v2.1/servers/detail', headers={
-        'X-Auth-Token': 'demo:demo'}).get_response(wsgi.application)
+        'X-Auth-Token': 'demo:demo'}, remote_addr='127.0.0.1').get_response(
+            wsgi.application)
     # No database was synced for this file: a fault, never a traceback.
     assert resp.content_type == 'application/json'
     assert 'Traceback' not in resp.text

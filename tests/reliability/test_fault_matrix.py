@@ -13,6 +13,8 @@ and the guests hold exactly the disks nova maps.
 import concurrent.futures
 import time
 
+import pytest
+
 from tests.reliability import deployment as dep_mod
 from tests.reliability import figures
 
@@ -284,43 +286,85 @@ CREATE TRIGGER rel_disconnect BEFORE INSERT ON block_device_mapping
 """ % DISCONNECTS
 
 
-def _terminate_backends(dep):
-    rows = dep.sql(
-        'api', 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity '
-        'WHERE datname IN (:api, :cell) AND pid <> pg_backend_pid()',
-        api=dep.dbs['api'].name, cell=dep.dbs['cell'].name)
-    return sum(1 for r in rows if r[0])
+MYSQL_DEADLOCK_TRIGGER = """
+CREATE TRIGGER rel_deadlock BEFORE UPDATE ON block_device_mapping
+FOR EACH ROW BEGIN
+  IF NEXTVAL(rel_deadlock_seq) <= %d THEN
+    SIGNAL SQLSTATE '40001' SET MYSQL_ERRNO = 1213, MESSAGE_TEXT =
+      'Deadlock found when trying to get lock; try restarting transaction';
+  END IF;
+END
+""" % DEADLOCKS
 
 
-def test_database_drops_connections_and_deadlocks(make_deployment):
-    dep = make_deployment()
+def _terminate_backends(dep, backend):
+    names = {'api': dep.dbs['api'].name, 'cell': dep.dbs['cell'].name}
+    if backend == 'postgresql':
+        rows = dep.sql(
+            'api', 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity '
+            'WHERE datname IN (:api, :cell) AND pid <> pg_backend_pid()',
+            **names)
+        return sum(1 for r in rows if r[0])
+    killed = 0
+    for (conn_id,) in dep.sql(
+            'api', 'SELECT id FROM information_schema.processlist WHERE '
+            'db IN (:api, :cell) AND id <> CONNECTION_ID()', **names):
+        try:
+            with dep.engine('api').begin() as conn:
+                conn.exec_driver_sql('KILL CONNECTION %d' % conn_id)
+            killed += 1
+        except Exception:
+            pass     # gone meanwhile
+    return killed
+
+
+def _inject_deadlocks(dep, backend):
+    with dep.engine('cell').begin() as conn:
+        if backend == 'postgresql':
+            conn.exec_driver_sql(DEADLOCK_TRIGGER)
+        else:
+            conn.exec_driver_sql('CREATE SEQUENCE rel_deadlock_seq NOCACHE')
+            conn.exec_driver_sql(MYSQL_DEADLOCK_TRIGGER)
+
+
+def _deadlocks_injected(dep, backend):
+    if backend == 'postgresql':
+        return dep.sql('cell', 'SELECT last_value FROM rel_deadlock_seq')[0][0]
+    return dep.sql('cell', 'SELECT next_not_cached_value - 1 FROM '
+                   'rel_deadlock_seq')[0][0]
+
+
+@pytest.mark.parametrize('backend', ['postgresql', 'mysql'])
+def test_database_drops_connections_and_deadlocks(make_deployment, backend):
+    dep = make_deployment(backend=backend)
     shared = dep.volume(dep.multiattach_type())
     servers = [dep.boot('db-%d' % i) for i in range(6)]
     for server_id in servers:
         dep.wait_server(server_id, 'ACTIVE')
-    with dep.engine('cell').begin() as conn:
-        conn.exec_driver_sql(DEADLOCK_TRIGGER)
+    _inject_deadlocks(dep, backend)
 
     # Deadlocks: the compute's mapping updates are chosen as victims three
     # times; retried, the attach completes.
     assert dep.attach(servers[0], shared).status_code == 200
     _wait_attached(dep, servers[0], shared)
-    injected = dep.sql('cell', 'SELECT last_value FROM rel_deadlock_seq')
-    assert injected[0][0] >= DEADLOCKS
-    figures.fault('database deadlock (injected by trigger, retried)',
+    assert _deadlocks_injected(dep, backend) >= DEADLOCKS
+    figures.fault('%s deadlock (injected by trigger, retried)' % backend,
                   DEADLOCKS)
 
-    # The connection dropped in the middle of a transaction (the server
+    # The connection dropped in the middle of a transaction (PostgreSQL
     # terminates the backend that inserts a mapping, twice): retried, the
     # attach completes.
-    with dep.engine('cell').begin() as conn:
-        conn.exec_driver_sql(DISCONNECT_TRIGGER)
+    if backend == 'postgresql':
+        with dep.engine('cell').begin() as conn:
+            conn.exec_driver_sql(DISCONNECT_TRIGGER)
     assert dep.attach(servers[1], shared).status_code == 200
     _wait_attached(dep, servers[1], shared)
-    injected = dep.sql('cell', 'SELECT last_value FROM rel_disconnect_seq')
-    assert injected[0][0] >= DISCONNECTS
-    figures.fault('database connection dropped inside a transaction '
-                  '(retried)', DISCONNECTS)
+    if backend == 'postgresql':
+        injected = dep.sql('cell',
+                           'SELECT last_value FROM rel_disconnect_seq')
+        assert injected[0][0] >= DISCONNECTS
+        figures.fault('postgresql connection dropped inside a transaction '
+                      '(retried)', DISCONNECTS)
 
     # Connections killed by the server, over and over, during a burst of
     # attaches and then of detaches.
@@ -329,7 +373,7 @@ def test_database_drops_connections_and_deadlocks(make_deployment):
             futures = [pool.submit(call, s, shared) for s in servers[2:]]
             killed = 0
             for _ in range(8):
-                killed += _terminate_backends(dep)
+                killed += _terminate_backends(dep, backend)
                 time.sleep(0.25)
             return [f.result() for f in futures], killed
 
@@ -340,7 +384,7 @@ def test_database_drops_connections_and_deadlocks(make_deployment):
         assert resp.status_code in (200, 500, 503), resp.text
         if resp.status_code != 200:
             _fault_body(resp)
-    figures.fault('database connections terminated (pg_terminate_backend)',
+    figures.fault('%s connections terminated during a burst' % backend,
                   killed)
     dep.wait_consistent()
     _api_answers(dep)
@@ -353,7 +397,7 @@ def test_database_drops_connections_and_deadlocks(make_deployment):
         assert resp.status_code in (202, 404, 500, 503), resp.text
         if resp.status_code != 202:
             _fault_body(resp)
-    figures.fault('database connections terminated (pg_terminate_backend)',
+    figures.fault('%s connections terminated during a burst' % backend,
                   killed)
     time.sleep(1)
     dep.wait_consistent()

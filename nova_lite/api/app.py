@@ -86,15 +86,42 @@ class _RequestEnvironment:
         return self.application(environ, start_response)
 
 
+class _ComputeImages:
+    """Image look-ups through the compute endpoint (``/v2/images``); other
+    requests under that path go on to the compute API."""
+
+    def __init__(self, conf, v21):
+        self.conf = conf
+        self.v21 = v21
+
+    def __call__(self, environ, start_response):
+        resp = images.images_response(
+            self.conf, environ['REQUEST_METHOD'], environ['PATH_INFO'],
+            environ.get('QUERY_STRING', ''))
+        if resp is None:
+            return self.v21(environ, start_response)
+        return resp(environ, start_response)
+
+
 class _Dispatcher:
     """Route by path prefix, stripping /v2.1 and an optional project id."""
 
-    def __init__(self, conf, root_app, discovery, v21):
+    def __init__(self, conf, root_app, discovery, v21, enforcer=None):
         self.conf = conf
         self.root_app = root_app
         self.discovery = discovery
         self.v21 = v21
-        self.image_app = images.ImageApp(conf)
+        self.image_versions = self.image_app = images.ImageApp(conf)
+        self.compute_images = None
+        if conf.api.auth_strategy == 'keystone':
+            # Behind Keystone the images need a token, as Glance's and
+            # nova's image look-ups do (noauth2 trusts anybody anyway); the
+            # version document does not, as Glance's.
+            self.image_app = faults.FaultWrapper(auth.build_auth_pipeline(
+                self.image_app, conf, enforcer))
+            self.compute_images = faults.FaultWrapper(
+                auth.build_auth_pipeline(_ComputeImages(conf, v21), conf,
+                                         enforcer))
         self.identity_app = images.IdentityDiscoveryApp()
 
     @staticmethod
@@ -110,6 +137,8 @@ class _Dispatcher:
             return self.discovery(environ, start_response)
         if path == '/image' or path.startswith('/image/'):
             self._mount(environ, '/image')
+            if environ['PATH_INFO'] in ('', '/'):
+                return self.image_versions(environ, start_response)
             return self.image_app(environ, start_response)
         if path in ('/identity/v3', '/identity/v3/'):
             self._mount(environ, '/identity')
@@ -128,6 +157,8 @@ class _Dispatcher:
             environ['nova_lite.url_project_id'] = first
             rest = '/' + '/'.join(segments[2:])
         environ['PATH_INFO'] = rest or '/'
+        if rest.startswith('/v2/images') and self.compute_images:
+            return self.compute_images(environ, start_response)
         if rest.startswith('/v2/images'):
             # novaclient looks images up through the compute endpoint.
             resp = images.images_response(
@@ -160,6 +191,6 @@ def build_app(conf, api=None):
     discovery = request_id.RequestIdMiddleware(discovery)
 
     app = _Dispatcher(conf, faults.FaultWrapper(versions.RootApp(conf)),
-                      discovery, v21)
+                      discovery, v21, enforcer)
     app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
     return app

@@ -36,7 +36,8 @@ def keystone_servers(env):
     volume.start()
     try:
         yield {matrix.C: 'http://127.0.0.1:%d/v2.1' % compute.bound_port,
-               matrix.BS: 'http://127.0.0.1:%d/v3' % volume.bound_port}
+               matrix.BS: 'http://127.0.0.1:%d/v3' % volume.bound_port,
+               'root': 'http://127.0.0.1:%d' % compute.bound_port}
     finally:
         compute.stop()
         volume.stop()
@@ -71,3 +72,29 @@ def test_every_route_is_401_without_token(keystone_servers, api):
         assert KEYSTONE in resp.headers.get('WWW-Authenticate', ''), where
         checked += 1
     assert checked == len(enumerated) > 20
+
+
+def test_images_need_a_token(keystone_servers):
+    """The image look-ups (the Image API stand-in and novaclient's through
+    the compute endpoint) need a token behind Keystone; version discovery
+    does not."""
+    root = keystone_servers['root']
+    for path in ('/image/v2/images', '/image/v2/images/%s' % p.IMAGE,
+                 '/v2.1/v2/images', '/v2.1/v2/images/%s' % p.IMAGE,
+                 '/v2.1/%s/v2/images' % p.PROJECT):
+        resp = requests.get(root + path, timeout=p.TIMEOUT)
+        assert resp.status_code == 401, (path, resp.text)
+        assert p.IMAGE not in resp.text
+    for path, status in (('/', 200), ('/v2.1', 200), ('/v2.1/', 200),
+                         ('/image', 300), ('/image/', 300),
+                         ('/identity/v3', 200)):
+        resp = requests.get(root + path, timeout=p.TIMEOUT)
+        assert resp.status_code == status, (path, resp.text)
+
+
+def test_images_without_token_under_noauth2(env):
+    """noauth2 keeps serving the image look-ups as before."""
+    resp = requests.get(env.stack.base + '/image/v2/images',
+                        timeout=p.TIMEOUT)
+    assert resp.status_code == 200
+    assert p.IMAGE in resp.text

@@ -12,6 +12,8 @@ compute host connects and completes it.
 
 import logging
 
+import oslo_messaging as messaging
+
 from nova_lite import block_device
 from nova_lite.compute import checks
 from nova_lite import context as nl_context
@@ -154,10 +156,16 @@ class VolumeAPI:
         multiattach = bool(volume['multiattach'])
         if multiattach:
             self._check_host_multiattach(cctxt, instance)
-        bdm = self.compute.reserve_block_device_name(
-            context, instance.host, instance.uuid, device, volume_id,
-            tag=tag, multiattach=multiattach,
-            delete_on_termination=delete_on_termination, cell=cell)
+        try:
+            bdm = self.compute.reserve_block_device_name(
+                context, instance.host, instance.uuid, device, volume_id,
+                tag=tag, multiattach=multiattach,
+                delete_on_termination=delete_on_termination, cell=cell)
+        except messaging.MessagingTimeout:
+            # The compute host may have made the mapping and only its
+            # answer was lost: no mapping without an attachment may stay.
+            self._forget_reservation(cctxt, instance.uuid, volume_id)
+            raise
         attachment = None
         try:
             self._check_availability_zone(volume, instance.availability_zone,
@@ -184,6 +192,16 @@ class VolumeAPI:
             bdm_obj.destroy(cctxt, bdm['id'])
             raise
         return bdm['device_name']
+
+    @staticmethod
+    def _forget_reservation(cctxt, instance_uuid, volume_id):
+        try:
+            bdm = bdm_obj.get_by_volume_and_instance(cctxt, volume_id,
+                                                     instance_uuid)
+        except exception.VolumeBDMNotFound:
+            return
+        if not bdm.attachment_id:
+            bdm_obj.destroy(cctxt, bdm.id)
 
     def _check_host_multiattach(self, cctxt, instance):
         """The server's compute service must be new enough (409)."""

@@ -178,3 +178,30 @@ def test_clears_task_states_as_nova_does(stack):
     assert (get(building).vm_state, get(building).task_state) == (
         'error', None)
     assert 'restarted during the build' in _fault(building)
+
+
+def test_reserve_answer_lost_leaves_no_mapping(stack, monkeypatch):
+    """The compute host made the mapping but its answer never came back
+    (message bus trouble): the API answers nova's fault and the mapping
+    without an attachment is gone."""
+    import oslo_messaging as messaging
+
+    from nova_lite.compute import rpcapi
+
+    server_id = _boot(stack, 'lost-answer')
+    volume_id = _volume(stack)
+    original = rpcapi.ComputeAPI.reserve_block_device_name
+
+    def answer_lost(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        raise messaging.MessagingTimeout('Timed out waiting for a reply')
+
+    monkeypatch.setattr(rpcapi.ComputeAPI, 'reserve_block_device_name',
+                        answer_lost)
+    resp = stack.request(
+        'POST', '/v2.1/servers/%s/os-volume_attachments' % server_id,
+        version='2.60', json={'volumeAttachment': {'volumeId': volume_id}})
+    assert resp.status_code == 500, resp.text
+    assert resp.json()['computeFault']['code'] == 500
+    assert _bdm(server_id, volume_id) is None
+    assert _volume_status(stack, volume_id) == 'available'

@@ -146,14 +146,19 @@ def _body(schemas):
 
 
 def _responses(status, response_schema, version, service):
-    ok = {'description': 'Success'}
-    if response_schema is not None:
-        ok['content'] = {JSON: {'schema': response_schema(version)}}
-    fault = {'description': '%s fault: a JSON object with one key, the '
-                            'fault name, holding code and message'
-                            % service,
-             'content': {JSON: {'schema': copy.deepcopy(r.fault)}}}
-    return {str(status): ok, '4XX': fault}
+    out = {}
+    for code in (status if isinstance(status, tuple) else (status,)):
+        ok = {'description': 'Success'}
+        if response_schema is not None and code != 204:
+            schema = response_schema(version) if callable(
+                response_schema) else copy.deepcopy(response_schema)
+            ok['content'] = {JSON: {'schema': schema}}
+        out[str(code)] = ok
+    out['4XX'] = {'description': '%s fault: a JSON object with one key, '
+                                 'the fault name, holding code and message'
+                                 % service,
+                  'content': {JSON: {'schema': copy.deepcopy(r.fault)}}}
+    return out
 
 
 def _version_header(service, version):
@@ -200,12 +205,94 @@ def build(version=microversion.MAX_VERSION, server_url='/v2.1'):
                      server_url, paths)
 
 
-def ranges():
+def _simple_action(name):
+    return {'type': 'object',
+            'properties': {name: {'type': ['object', 'null']}},
+            'required': [name], 'additionalProperties': False}
+
+
+def _block_storage_routes():
+    """(method, path, status, response schema, body schemas, first
+    version) of every route of the block storage's router."""
+    from nova_lite.block_storage import app as bs_app
+    from nova_lite.block_storage import controllers as c
+    from nova_lite.block_storage import response_schemas as br
+    from nova_lite.block_storage import schemas as bs
+    actions = [bs.set_bootable, bs.extend, bs.reset_status] + [
+        _simple_action(name) for name in (
+            'os-reserve', 'os-unreserve', 'os-begin_detaching',
+            'os-roll_detaching', 'os-force_delete')]
+    table = {
+        c.list_volumes: (200, br.volumes_index, None, None),
+        c.list_volumes_detail: (200, br.volumes_detail, None, None),
+        c.create_volume: (202, br.volume_show, bs.create_volume, None),
+        c.show_volume: (200, br.volume_show, None, None),
+        c.update_volume: (200, br.volume_show, bs.update_volume, None),
+        c.delete_volume: (202, None, None, None),
+        c.volume_action: ((200, 202), None, {'anyOf': actions}, None),
+        c.list_types: (200, br.volume_types_index, None, None),
+        c.create_type: (200, br.volume_type_show, bs.create_type, None),
+        c.show_type: (200, br.volume_type_show, None, None),
+        c.update_type: (200, br.volume_type_show, bs.update_type, None),
+        c.delete_type: (202, None, None, None),
+        c.list_extra_specs: (200, br.extra_specs_show, None, None),
+        c.create_extra_specs: (200, br.extra_specs_show,
+                               bs.set_extra_specs, None),
+        c.show_extra_spec: (200, br.extra_spec_key, None, None),
+        c.update_extra_spec: (200, br.extra_spec_key, bs.set_extra_specs[
+            'properties']['extra_specs'], None),
+        c.delete_extra_spec: (202, None, None, None),
+        c.list_attachments: (200, br.attachments_index, None, '3.27'),
+        c.list_attachments_detail: (200, br.attachments_detail, None,
+                                    '3.27'),
+        c.create_attachment: (200, br.attachment_show,
+                              bs.create_attachment, '3.27'),
+        c.show_attachment: (200, br.attachment_show, None, '3.27'),
+        c.update_attachment: (200, br.attachment_show,
+                              bs.update_attachment, '3.27'),
+        c.delete_attachment: (200, br.attachments_index, None, '3.27'),
+        c.attachment_action: (204, None, bs.complete_attachment, '3.44'),
+    }
+    return [(method, path) + table[handler]
+            for method, path, handler in bs_app.ROUTES]
+
+
+def build_block_storage(version='3.71', server_url='/v3'):
+    """The OpenAPI document of the built-in block storage at ``version``
+    (body schemas: the ones its controllers validate with; the simple
+    volume actions, which take no arguments, are described here)."""
+    paths = {}
+    for method, path, status, response, body, first in \
+            _block_storage_routes():
+        if first and not microversion.APIVersion(version).matches(first):
+            continue
+        op = {
+            'operationId': '%s %s' % (method, path),
+            'parameters': (_path_parameters(path) +
+                           [_version_header('volume', version)]),
+            'responses': _responses(status, response, version,
+                                    'Block storage'),
+        }
+        if body is not None:
+            op['requestBody'] = _body([body])
+        paths.setdefault(path, {})[method.lower()] = op
+    return _document('nova_lite block storage API (Cinder v3)', 'volume',
+                     version, server_url, paths)
+
+
+BLOCK_STORAGE_VERSIONS = ['3.%d' % minor for minor in range(0, 72)]
+
+
+def ranges(service='compute'):
     """``[(first, last, document)]``: microversions grouped by identical
     documents, in order."""
     out = []
-    for version in microversion.VERSIONS:
-        doc = build(version)
+    if service == 'volume':
+        versions, builder = BLOCK_STORAGE_VERSIONS, build_block_storage
+    else:
+        versions, builder = microversion.VERSIONS, build
+    for version in versions:
+        doc = builder(version)
         comparable = _without_version(doc)
         if out and out[-1][3] == comparable:
             out[-1][1] = version

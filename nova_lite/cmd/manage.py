@@ -9,7 +9,8 @@
     nova-lite-manage cell_v2 delete_cell --cell_uuid UUID
     nova-lite-manage cell_v2 discover_hosts
     nova-lite-manage service list
-    nova-lite-manage api openapi [--microversion X.Y] [--output-dir DIR]
+    nova-lite-manage api openapi [--service compute|volume]
+                                 [--microversion X.Y] [--output-dir DIR]
 """
 
 import sys
@@ -144,8 +145,9 @@ def service_list(conf):
 
 
 def api_openapi(conf):
-    """Write the compute API's OpenAPI documents: one microversion's to
-    stdout, or one file per range of microversions with the same document
+    """Write the OpenAPI documents of the compute API (or, with --service
+    volume, of the built-in block storage): one microversion's to stdout,
+    or one file per range of microversions with the same document
     (compute-<first>[-<last>].json) into --output-dir."""
     import json
     import os
@@ -153,20 +155,23 @@ def api_openapi(conf):
     from nova_lite.api import microversion
     from nova_lite.api import openapi
     cmd = conf.command
+    volume = cmd.service == 'volume'
     if cmd.microversion:
         try:
-            version = microversion.APIVersion(cmd.microversion)
+            version = str(microversion.APIVersion(cmd.microversion))
         except exception.InvalidAPIVersionString as error:
             print(error.format_message())
             return 1
-        if not version.matches(microversion.MIN_VERSION,
-                               microversion.MAX_VERSION):
-            print(microversion.VersionNotAvailable(version).format_message())
+        known = openapi.BLOCK_STORAGE_VERSIONS if volume else \
+            microversion.VERSIONS
+        if version not in known:
+            print('Version %s is not supported by the API. Minimum is %s '
+                  'and maximum is %s.' % (version, known[0], known[-1]))
             return 1
-        documents = [(str(version), str(version),
-                      openapi.build(str(version)))]
+        builder = openapi.build_block_storage if volume else openapi.build
+        documents = [(version, version, builder(version))]
     else:
-        documents = openapi.ranges()
+        documents = openapi.ranges('volume' if volume else 'compute')
     if not cmd.output_dir:
         if len(documents) != 1:
             documents = documents[-1:]
@@ -174,8 +179,9 @@ def api_openapi(conf):
         return 0
     os.makedirs(cmd.output_dir, exist_ok=True)
     for first, last, doc in documents:
-        name = 'compute-%s.json' % (
-            first if first == last else '%s-%s' % (first, last))
+        span = first if first == last else '%s-%s' % (first, last)
+        name = '%s-%s.json' % ('block-storage' if volume else 'compute',
+                               span)
         with open(os.path.join(cmd.output_dir, name), 'w') as out:
             json.dump(doc, out, indent=2, sort_keys=True)
             out.write('\n')
@@ -207,6 +213,8 @@ def _add_parsers(subparsers):
     svc.add_parser('list').set_defaults(func=service_list)
     api = subparsers.add_parser('api').add_subparsers(dest='action')
     p = api.add_parser('openapi')
+    p.add_argument('--service', choices=('compute', 'volume'),
+                   default='compute')
     p.add_argument('--microversion', default=None)
     p.add_argument('--output-dir', dest='output_dir', default=None)
     p.set_defaults(func=api_openapi)

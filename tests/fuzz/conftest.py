@@ -33,6 +33,7 @@ class Seeded:
         self.plain_volume_id = None
         self.attachment_id = None
         self.service_id = None
+        self.type_id = None
 
     def snapshot(self):
         """{(database, table): (row count, digest of the rows)}."""
@@ -78,6 +79,7 @@ def _seed(stack, seeded):
         'volume_type': {'name': 'multiattach',
                         'extra_specs': {'multiattach': '<is> True'}}})
     assert resp.status_code == 200, resp.text
+    seeded.type_id = resp.json()['volume_type']['id']
     volumes = []
     for name, vtype in (('shared', 'multiattach'), ('plain', None)):
         body = {'size': 1, 'name': name}

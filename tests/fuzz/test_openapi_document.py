@@ -132,6 +132,15 @@ def test_manage_command_writes_the_documents(tmp_path):
          '/dev/null', 'api', 'openapi', '--microversion', '2.600'],
         capture_output=True, text=True, timeout=120)
     assert bad.returncode != 0
+    volume = subprocess.run(
+        [sys.executable, '-m', 'nova_lite.cmd.manage', '--config-file',
+         '/dev/null', 'api', 'openapi', '--service', 'volume',
+         '--output-dir', str(tmp_path / 'volume')],
+        capture_output=True, text=True, timeout=120)
+    assert volume.returncode == 0, volume.stderr
+    assert sorted(p.name for p in (tmp_path / 'volume').iterdir()) == [
+        'block-storage-3.0-3.26.json', 'block-storage-3.27-3.43.json',
+        'block-storage-3.44-3.71.json']
 
 
 def _check(doc, method, path, resp):
@@ -203,3 +212,63 @@ def test_real_responses_match_the_document(seeded, version, token):
          status=204)
     stack.wait_for_server(new_id, 'DELETED', token=token)
     seeded.settle()
+
+
+def test_block_storage_document_covers_its_router():
+    from nova_lite.block_storage import app as bs_app
+    doc = openapi.build_block_storage('3.71')
+    documented = {(m.upper(), path) for path, ops in doc['paths'].items()
+                  for m in ops}
+    assert documented == {(m, p) for m, p, _h in bs_app.ROUTES}
+    early = openapi.build_block_storage('3.0')
+    assert not any(p.startswith('/attachments') for p in early['paths'])
+    schemathesis.openapi.from_dict(doc)
+    names = [(first, last) for first, last, _d in openapi.ranges('volume')]
+    assert names == [('3.0', '3.26'), ('3.27', '3.43'), ('3.44', '3.71')]
+
+
+@pytest.mark.parametrize('version', ['3.0', '3.27', '3.60', '3.71'])
+@pytest.mark.parametrize('token', [fz.TOKEN, fz.ADMIN])
+def test_real_block_storage_responses_match_the_document(seeded, version,
+                                                         token):
+    doc = openapi.build_block_storage(version)
+    stack = seeded.stack
+    at_27 = microversion.APIVersion(version).matches('3.27')
+
+    def call(method, path, template, body=None, status=200):
+        resp = stack.volume_request(method, '/v3' + path, token=token,
+                                    version=version, json=body)
+        assert resp.status_code == status, resp.text
+        _check(doc, method, template, resp)
+        return resp
+
+    call('GET', '/volumes', '/volumes')
+    call('GET', '/volumes/detail', '/volumes/detail')
+    call('GET', '/volumes/%s' % seeded.volume_id, '/volumes/{volume_id}')
+    call('GET', '/types', '/types')
+    call('GET', '/types/%s' % seeded.type_id, '/types/{type_id}')
+    if token == fz.ADMIN:
+        call('GET', '/types/%s/extra_specs' % seeded.type_id,
+             '/types/{type_id}/extra_specs')
+        call('GET', '/types/%s/extra_specs/multiattach' % seeded.type_id,
+             '/types/{type_id}/extra_specs/{key}')
+    created = call('POST', '/volumes', '/volumes',
+                   {'volume': {'size': 1, 'name': 'doc'}}, status=202)
+    new_id = created.json()['volume']['id']
+    stack.wait_for_volume(new_id, 'available', token=token)
+    call('PUT', '/volumes/%s' % new_id, '/volumes/{volume_id}',
+         {'volume': {'name': 'doc2'}})
+    if at_27:
+        call('GET', '/attachments', '/attachments')
+        call('GET', '/attachments/detail', '/attachments/detail')
+        att = call('POST', '/attachments', '/attachments', {'attachment': {
+            'volume_uuid': new_id, 'instance_uuid': seeded.server_id}})
+        att_id = att.json()['attachment']['id']
+        call('GET', '/attachments/%s' % att_id,
+             '/attachments/{attachment_id}')
+        call('DELETE', '/attachments/%s' % att_id,
+             '/attachments/{attachment_id}')
+        stack.wait_for_volume(new_id, 'available', token=token)
+    call('DELETE', '/volumes/%s' % new_id, '/volumes/{volume_id}',
+         status=202)
+    stack.wait_for_volume(new_id, 'DELETED', token=token)

@@ -24,9 +24,13 @@ def _endpoint(conf, ctx):
         if service.get('type') != 'compute':
             continue
         for endpoint in service.get('endpoints', []):
-            if endpoint.get('interface', 'public') == 'public' and \
-                    endpoint.get('url'):
-                return endpoint['url'].rstrip('/')
+            # keystonemiddleware's X-Service-Catalog has the v2 form.
+            url = endpoint.get('publicURL')
+            if url is None and \
+                    endpoint.get('interface', 'public') == 'public':
+                url = endpoint.get('url')
+            if url:
+                return url.rstrip('/')
     return None
 
 

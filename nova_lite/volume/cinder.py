@@ -143,6 +143,13 @@ def _state(conf):
         return state
 
 
+def _is_v2_catalog(catalog):
+    return any(key.endswith('URL')
+               for service in catalog
+               for endpoint in service.get('endpoints', ())
+               for key in endpoint)
+
+
 class ContextAuth(ks_plugin.BaseAuthPlugin):
     """The request context's token, and endpoints from its catalog."""
 
@@ -158,9 +165,14 @@ class ContextAuth(ks_plugin.BaseAuthPlugin):
                      region_name=None, service_name=None, **kwargs):
         if not self.catalog:
             return None
-        if interface and interface.endswith('URL'):
-            interface = interface[:-3]
-        catalog = ks_catalog.ServiceCatalogV3(self.catalog)
+        if _is_v2_catalog(self.catalog):
+            # keystonemiddleware's X-Service-Catalog: the v3 catalog of the
+            # token turned into the v2 form (publicURL, internalURL, ...).
+            catalog = ks_catalog.ServiceCatalogV2(self.catalog)
+        else:
+            if interface and interface.endswith('URL'):
+                interface = interface[:-3]
+            catalog = ks_catalog.ServiceCatalogV3(self.catalog)
         return catalog.url_for(service_type=service_type,
                                interface=interface or 'public',
                                region_name=region_name,

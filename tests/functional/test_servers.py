@@ -274,3 +274,19 @@ def test_tags_on_create_and_in_filters(stack):
     # Before 2.26 the tag filters are not API and are ignored.
     old = stack.request('GET', '/v2.1/servers?tags=nothing').json()
     assert len(old['servers']) == 2
+
+
+def test_access_ipv6_is_stored_compressed(stack):
+    """As nova's IPv6 field does (tempest's test_verify_server_details)."""
+    resp = stack.request('POST', '/v2.1/servers', json={'server': {
+        'name': 'ip6', 'flavorRef': '1', 'imageRef': IMAGE,
+        'networks': 'none', 'accessIPv4': '1.1.1.1',
+        'accessIPv6': '0000:0000:0000:0000:0000:babe:220.12.22.2'}},
+        version='2.60')
+    assert resp.status_code == 202, resp.text
+    server_id = resp.json()['server']['id']
+    shown = stack.request('GET', '/v2.1/servers/%s' % server_id).json()
+    assert shown['server']['accessIPv6'] == '::babe:dc0c:1602'
+    resp = stack.request('PUT', '/v2.1/servers/%s' % server_id, json={
+        'server': {'accessIPv6': '2001:DB8:0:0:0:0:0:1'}})
+    assert resp.json()['server']['accessIPv6'] == '2001:db8::1'

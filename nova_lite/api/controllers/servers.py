@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import ipaddress
 import logging
 
 import pecan
@@ -89,6 +90,16 @@ def _render(view, ctx, req, instance, cell):
 def _id_from_href(value):
     value = str(value)
     return value.rstrip('/').rsplit('/', 1)[-1] if '/' in value else value
+
+
+def _ipv6(value):
+    """An accessIPv6 in its compressed form, as nova stores it."""
+    if not value:
+        return None
+    try:
+        return str(ipaddress.IPv6Address(value))
+    except ValueError:
+        return value
 
 
 def _generate_password(length=12):
@@ -232,7 +243,7 @@ class ServersController(rest.RestController):
             availability_zone=server.get('availability_zone'),
             user_data=user_data, config_drive=server.get('config_drive'),
             access_ip_v4=server.get('accessIPv4'),
-            access_ip_v6=server.get('accessIPv6'),
+            access_ip_v6=_ipv6(server.get('accessIPv6')),
             supports_multiattach=microversion.is_supported(req, '2.60'))
         if server.get('return_reservation_id'):
             return Result({'reservation_id': reservation_id}, status=202)
@@ -263,7 +274,7 @@ class ServersController(rest.RestController):
         if 'accessIPv4' in server:
             values['access_ip_v4'] = server['accessIPv4'] or None
         if 'accessIPv6' in server:
-            values['access_ip_v6'] = server['accessIPv6'] or None
+            values['access_ip_v6'] = _ipv6(server['accessIPv6'])
         try:
             instance = common.compute_api().update(ctx, instance, cell,
                                                    values)

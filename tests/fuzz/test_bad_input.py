@@ -331,3 +331,25 @@ def test_writes_to_collections_without_an_id(seeded, method, path):
                            resp.headers.get('Content-Type'), resp.text,
                            404) == 'The resource could not be found.'
     assert seeded.snapshot() == before
+
+
+@pytest.mark.parametrize('method', ['PATCH', 'OPTIONS', 'TRACE', 'CONNECT',
+                                    'PROPFIND', 'FOO'])
+@pytest.mark.parametrize('path', [
+    '/v2.1/servers', '/v2.1/servers/{server}',
+    '/v2.1/servers/{server}/os-volume_attachments', '/v2.1/flavors/1',
+    '/v2.1/os-services', '/v3/volumes', '/v3/attachments', '/v3/types'])
+def test_unusual_methods(seeded, method, path):
+    path = path.replace('{server}', seeded.server_id).encode()
+    base = seeded.stack.volume_base if path.startswith(b'/v3') else \
+        seeded.stack.base
+    before = seeded.snapshot()
+    status, headers, _list, resp = _raw(base, method, path, [_JSON],
+                                        b'{}', token=fz.ADMIN)
+    if method == 'CONNECT':
+        # Refused by the HTTP server itself, before any application.
+        assert (status, resp) == (405, b'')
+    else:
+        _fault(status, headers, resp, status)
+        assert status in (400, 404, 405)
+    assert seeded.snapshot() == before

@@ -96,16 +96,30 @@ def test_reconciles_each_half_done_volume_operation(stack):
     for volume_id in (kept, lost, unplugged, detaching, replug):
         _attach(stack, s1, volume_id)
 
-    # An attach interrupted before the disk was plugged: a mapping and a
-    # connected but unfinished attachment.
+    # An attach interrupted after the disk was plugged, before block
+    # storage heard it was complete: a mapping, a connected but unfinished
+    # attachment, the disk in the guest.
     pending = _volume(stack)
     att = manager.volume_api.attachment_create(ctxt, pending, s2)
-    manager.volume_api.attachment_update(
+    updated = manager.volume_api.attachment_update(
         ctxt, att['id'], manager.driver.get_volume_connector(None), '/dev/vdc')
+    info = dict(updated['connection_info'], serial=pending)
+    manager.driver.attach_volume(_Instance(s2), info, '/dev/vdc')
     bdm_obj.create(ctxt, {
         'instance_uuid': s2, 'volume_id': pending, 'attachment_id': att['id'],
         'source_type': 'volume', 'destination_type': 'volume',
-        'device_name': '/dev/vdc', 'device_type': 'disk'})
+        'device_name': '/dev/vdc', 'device_type': 'disk',
+        'connection_info': jsonutils.dumps(info)})
+    assert pending in manager.driver.get_guest_volumes(
+        _Instance(s2)).values()
+    # An attach interrupted before the disk was plugged.
+    early = _volume(stack)
+    early_att = manager.volume_api.attachment_create(ctxt, early, s2)
+    bdm_obj.create(ctxt, {
+        'instance_uuid': s2, 'volume_id': early,
+        'attachment_id': early_att['id'], 'source_type': 'volume',
+        'destination_type': 'volume', 'device_name': '/dev/vdd',
+        'device_type': 'disk'})
     # An attachment nova never recorded.
     stray = manager.volume_api.attachment_create(ctxt, _volume(stack), s2)
     # A mapping whose attachment block storage lost.
@@ -127,7 +141,7 @@ def test_reconciles_each_half_done_volume_operation(stack):
     summary = manager.recover_host(ctxt)
 
     assert summary['servers'] == 2
-    assert summary['rolled_back'] == 2      # pending attach, detaching
+    assert summary['rolled_back'] == 3      # pending, early, detaching
     assert summary['removed'] == 1          # lost
     assert summary['completed'] == 1        # unplugged
     assert summary['replugged'] == 1        # replug
@@ -136,6 +150,9 @@ def test_reconciles_each_half_done_volume_operation(stack):
     assert att['id'] not in _attachments(manager, s2)
     assert stray['id'] not in _attachments(manager, s2)
     assert _volume_status(stack, pending) == 'available'
+    assert _bdm(s2, early) is None
+    assert _volume_status(stack, early) == 'available'
+    assert 'could not be attached' in _fault(s2)
     assert _bdm(s1, lost) is None
     assert _bdm(s1, unplugged) is None
     assert _volume_status(stack, unplugged) == 'available'

@@ -50,16 +50,23 @@ def unauthorized(message=AUTH_REQUIRED):
     return faults.fault_response(401, message)
 
 
+# The user_id and project_id columns of every table hold 255 characters.
+MAX_ID_LENGTH = 255
+
+
 def parse_noauth_token(token):
     """``(user_id, project_id)`` named by a noauth2 token.
 
     ``user:project``; a token without ``:`` names a project with the
-    user's name. Returns ``(None, None)`` for a token naming no user.
+    user's name. Returns ``(None, None)`` for a token naming no user, or
+    ids longer than the databases keep (255 characters).
     """
     user_id, _sep, project_id = (token or '').strip().partition(':')
-    if not user_id:
+    project_id = project_id or user_id
+    if not user_id or len(user_id) > MAX_ID_LENGTH or \
+            len(project_id) > MAX_ID_LENGTH:
         return None, None
-    return user_id, project_id or user_id
+    return user_id, project_id
 
 
 def _request_ids(environ):
@@ -90,7 +97,8 @@ class NoAuthMiddleware:
       ``X-Auth-User`` / ``X-Auth-Project-Id``, each defaulting to
       ``admin``) and ``X-Server-Management-Url`` (the request URL, without
       trailing slash, plus ``/<project>``). The request goes no further.
-    * An ``X-Auth-Token`` naming no user (empty, or ``:project``): 401 fault.
+    * An ``X-Auth-Token`` naming no user (empty, or ``:project``), or ids
+      longer than 255 characters: 401 fault.
       (nova built a context with no user; with roles handed out here that
       would be an anonymous project member.)
     """

@@ -353,3 +353,39 @@ def test_unusual_methods(seeded, method, path):
         _fault(status, headers, resp, status)
         assert status in (400, 404, 405)
     assert seeded.snapshot() == before
+
+
+@pytest.mark.parametrize('token,expected', [
+    (b'x' * 256, 401), (b'demo:' + b'p' * 256, 401), (b'u' * 256 + b':demo',
+                                                      401),
+    (b'x' * 60000, 401), (b':', 401), (b':demo', 401),
+    (b'x' * 255, 202), (b'demo:demo', 202),
+])
+def test_noauth2_tokens(seeded, token, expected):
+    """Ids longer than the databases keep are no identity (a create would
+    otherwise fail writing them on MariaDB and PostgreSQL)."""
+    before = seeded.snapshot()
+    status, headers, _list, resp = _raw(
+        seeded.stack.base, 'POST', b'/v2.1/servers',
+        [_JSON, b'OpenStack-API-Version: compute 2.60'],
+        json.dumps(_create_body(seeded)).encode(), token=token.decode())
+    assert status == expected, resp
+    if expected == 401:
+        assert _fault(status, headers, resp, 401) == (
+            'The request you have made requires authentication.')
+        assert seeded.snapshot() == before
+        status, headers, _list, resp = _raw(
+            seeded.stack.volume_base, 'POST', b'/v3/volumes', [_JSON],
+            json.dumps(_volume_body()).encode(), token=token.decode())
+        _fault(status, headers, resp, 401)
+        assert seeded.snapshot() == before
+    else:
+        server_id = json.loads(resp)['server']['id']
+        seeded.stack.wait_for_server(server_id, 'ACTIVE',
+                                     token=token.decode())
+        resp = seeded.stack.request('DELETE', '/v2.1/servers/%s' % server_id,
+                                    token=token.decode())
+        assert resp.status_code == 204, resp.text
+        seeded.stack.wait_for_server(server_id, 'DELETED',
+                                     token=token.decode())
+        seeded.settle()

@@ -420,3 +420,30 @@ def test_all_tenants_is_an_administrators_business(env):
         assert volumes.status_code == 200, volumes.text
         assert (volume_id in _listed_ids(volumes.json())) is (
             persona != 'other')
+
+
+def test_url_project_must_be_the_tokens(env):
+    """Naming the owner's project in the URL does not help another project:
+    the URL's project must be the token's (400, nova's and Cinder's
+    message), for compute and block storage alike."""
+    server_id = env.res.server()
+    volume_id = env.res.volume()
+    other = p.PERSONAS['other']
+    resp = p.call(env.stack.base, 'GET', '/v2.1/%s/servers/%s' % (
+        p.PROJECT, server_id), other)
+    assert resp.status_code == 400, resp.text
+    assert resp.json()['badRequest']['message'] == (
+        "Malformed request URL: URL's project_id '%s' doesn't match "
+        "Context's project_id '%s'" % (p.PROJECT, p.OTHER_PROJECT))
+    resp = p.call(env.stack.volume_base, 'GET', '/v3/%s/volumes/%s' % (
+        p.PROJECT, volume_id), other, service=BS)
+    assert resp.status_code == 400, resp.text
+    assert resp.json()['badRequest']['message'] == (
+        "Malformed request url: URL's project_id '%s' doesn't match "
+        "Context's project_id '%s'" % (p.PROJECT, p.OTHER_PROJECT))
+    # With its own project in the URL, the member sees its resources.
+    member = p.PERSONAS['member']
+    assert p.call(env.stack.base, 'GET', '/v2.1/%s/servers/%s' % (
+        p.PROJECT, server_id), member).status_code == 200
+    assert p.call(env.stack.volume_base, 'GET', '/v3/%s/volumes/%s' % (
+        p.PROJECT, volume_id), member, service=BS).status_code == 200

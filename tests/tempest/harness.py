@@ -93,7 +93,7 @@ def tempest_conf(keystone):
         flavor_ref = 1
         flavor_ref_alt = 2
         min_microversion = 2.60
-        max_microversion = 2.96
+        max_microversion = 2.89
         build_timeout = 30
         build_interval = 1
         [compute-feature-enabled]

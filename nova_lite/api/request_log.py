@@ -24,15 +24,18 @@ def _uri(req):
 
 
 class RequestLog:
+    """``version_key`` names the environ entry holding the request's
+    microversion (the compute API's by default)."""
 
-    def __init__(self, application):
+    def __init__(self, application, version_key=microversion.ENVIRON_KEY):
         self.application = application
+        self.version_key = version_key
 
     @webob.dec.wsgify
     def __call__(self, req):
         start = time.monotonic()
         resp = req.get_response(self.application)
-        version = req.environ.get(microversion.ENVIRON_KEY)
+        version = req.environ.get(self.version_key)
         LOG.info('%(remote)s "%(method)s %(uri)s" status: %(status)s len: '
                  '%(length)s microversion: %(version)s time: %(time).6f',
                  {'remote': req.remote_addr or '-', 'method': req.method,

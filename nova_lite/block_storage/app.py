@@ -32,6 +32,7 @@ from nova_lite import exception as nl_exception
 from nova_lite import policy
 
 HEADER = 'OpenStack-API-Version'
+VERSION_KEY = 'nova_lite.volume_version'
 SERVICE = 'volume'
 RESOURCES = ('volumes', 'types', 'attachments')
 _PROJECT_RE = re.compile(r'^[0-9a-zA-Z_\-]+$')
@@ -118,7 +119,7 @@ class Router:
 
     @webob.dec.wsgify
     def __call__(self, req):
-        version = req.environ['nova_lite.volume_version']
+        version = req.environ[VERSION_KEY]
         ctx = req.environ[auth.CONTEXT_KEY]
         url_project = req.environ.get('nova_lite.url_project_id')
         if url_project and url_project != ctx.project_id:
@@ -169,7 +170,7 @@ class VersionMiddleware:
         except nl_exception.NovaLiteException as error:
             resp = faults.exception_to_response(error)
             return resp(environ, start_response)
-        environ['nova_lite.volume_version'] = version
+        environ[VERSION_KEY] = version
         return self.application(environ, start_response)
 
 
@@ -216,7 +217,7 @@ def build_app(conf, store):
     v3 = VersionMiddleware(v3)
     v3 = sizelimit.RequestBodySizeLimiter(v3, conf)
     v3 = request_url.RequestURLCheck(v3)
-    v3 = request_log.RequestLog(v3)
+    v3 = request_log.RequestLog(v3, version_key=VERSION_KEY)
     v3 = faults.FaultWrapper(v3)
     v3 = request_id.RequestIdMiddleware(v3)
     app = _Dispatcher(conf, v3)

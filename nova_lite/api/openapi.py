@@ -253,22 +253,34 @@ def _block_storage_routes():
         c.delete_attachment: (200, br.attachments_index, None, '3.27'),
         c.attachment_action: (204, None, bs.complete_attachment, '3.44'),
     }
-    return [(method, path) + table[handler]
+    volume_query = c.LIST_PARAMS + c.VOLUME_FILTERS
+    queries = {
+        c.list_volumes: volume_query, c.list_volumes_detail: volume_query,
+        c.list_types: ('is_public',), c.delete_volume: ('force',),
+        c.list_attachments: c.LIST_PARAMS + tuple(c.ATTACHMENT_FILTERS),
+        c.list_attachments_detail: c.LIST_PARAMS + tuple(
+            c.ATTACHMENT_FILTERS),
+    }
+    return [(method, path) + table[handler] + (queries.get(handler, ()),)
             for method, path, handler in bs_app.ROUTES]
 
 
 def build_block_storage(version='3.71', server_url='/v3'):
     """The OpenAPI document of the built-in block storage at ``version``
     (body schemas: the ones its controllers validate with; the simple
-    volume actions, which take no arguments, are described here)."""
+    volume actions, which take no arguments, are described here; query
+    parameters, which the controllers parse themselves, as strings)."""
     paths = {}
-    for method, path, status, response, body, first in \
+    for method, path, status, response, body, first, query in \
             _block_storage_routes():
         if first and not microversion.APIVersion(version).matches(first):
             continue
         op = {
             'operationId': '%s %s' % (method, path),
             'parameters': (_path_parameters(path) +
+                           [{'name': name, 'in': 'query', 'required': False,
+                             'schema': {'type': 'string'}}
+                            for name in sorted(set(query))] +
                            [_version_header('volume', version)]),
             'responses': _responses(status, response, version,
                                     'Block storage'),

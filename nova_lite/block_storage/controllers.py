@@ -49,8 +49,23 @@ def _authorize(api_req, rule, project_id=None):
                            'user_id': api_req.ctx.user_id})
 
 
-def _bool(value):
-    return strutils.bool_from_string(value, strict=True)
+def _bool(value, name='value'):
+    """A strict boolean; anything else is a 400, as Cinder's
+    get_bool_param answers."""
+    try:
+        return strutils.bool_from_string(value, strict=True)
+    except ValueError:
+        raise nl_exception.Invalid(
+            "Value '%s' for '%s' is not a boolean." % (value, name))
+
+
+def _integer(value, reason):
+    """int(value); 400 with ``reason`` for what int() refuses (a string
+    of more digits than it converts)."""
+    try:
+        return int(value)
+    except ValueError:
+        raise exception.InvalidInput(reason=reason)
 
 
 # ------------------------------------------------------------- volumes ---
@@ -98,14 +113,15 @@ def list_volumes(req, api_req, detail=False):
         raise exception.InvalidInput(
             reason='Invalid filters %s are found in query options.'
             % ','.join(sorted(unknown)))
-    all_projects = ctx.is_admin and _bool(params.get('all_tenants', 'false'))
+    all_projects = ctx.is_admin and _bool(params.get('all_tenants', 'false'),
+                                          'all_tenants')
     filters = {}
     for key in VOLUME_FILTERS:
         if key not in params:
             continue
         value = params[key]
         if key == 'bootable':
-            value = _bool(value)
+            value = _bool(value, key)
         elif key == 'metadata':
             try:
                 value = ast.literal_eval(value)
@@ -135,7 +151,7 @@ def list_volumes(req, api_req, detail=False):
     if limit is not None and len(volumes) == limit and limit and \
             count > limit:
         next_marker = volumes[-1].id
-    with_count = _bool(params.get('with_count', 'false'))
+    with_count = _bool(params.get('with_count', 'false'), 'with_count')
     keep = {k: v for k, v in params.items() if k != 'marker'}
     return 200, views.volume_list(
         api_req, volumes, detail, count=count if with_count else None,
@@ -175,10 +191,9 @@ def create_volume(req, api_req):
     source = body.get('source_volid')
     if size is None and source:
         size = store.get_volume(api_req.ctx, source).size
-    if size is None or int(size) < 1:
-        raise exception.InvalidInput(
-            reason="Volume size '%s' must be an integer and greater than 0"
-            % size)
+    reason = "Volume size '%s' must be an integer and greater than 0" % size
+    if size is None or _integer(size, reason) < 1:
+        raise exception.InvalidInput(reason=reason)
     image = None
     image_ref = body.get('imageRef') or body.get('image_id')
     if image_ref:
@@ -221,7 +236,7 @@ def update_volume(req, api_req, volume_id):
 def delete_volume(req, api_req, volume_id):
     store = req.environ['nova_lite.block_storage']
     volume = store.get_volume(api_req.ctx, volume_id)
-    force = _bool(req.GET.get('force', 'false'))
+    force = _bool(req.GET.get('force', 'false'), 'force')
     if force:
         _require(api_req, api_req.version, '3.23')
         _authorize(api_req, policy.FORCE_DELETE, volume.project_id)
@@ -264,7 +279,8 @@ def volume_action(req, api_req, volume_id):
         _authorize(api_req, policy.EXTEND, project)
         if volume.status == 'in-use':
             _require(api_req, api_req.version, '3.42')
-        store.extend(ctx, volume_id, int(body[action]['new_size']))
+        store.extend(ctx, volume_id, _integer(
+            body[action]['new_size'], 'new_size must be an integer'))
     elif action == 'os-reset_status':
         validation.validate(schemas.reset_status, body)
         _authorize(api_req, policy.RESET_STATUS, project)
@@ -290,7 +306,7 @@ def list_types(req, api_req):
         elif value.lower() == 'none':
             is_public = None
         else:
-            is_public = _bool(value)
+            is_public = _bool(value, 'is_public')
     types = store.list_types(api_req.ctx, is_public=is_public)
     return 200, {'volume_types': [views.volume_type(api_req, t, brief=True)
                                   for t in types]}
@@ -403,7 +419,7 @@ def _attachments(req, api_req, detail):
     _authorize(api_req, policy.ATTACHMENT_GET)
     params = dict(req.GET.items())
     all_projects = api_req.ctx.is_admin and _bool(
-        params.get('all_tenants', 'false'))
+        params.get('all_tenants', 'false'), 'all_tenants')
     filters = {column: params[key]
                for key, column in ATTACHMENT_FILTERS.items()
                if key in params}

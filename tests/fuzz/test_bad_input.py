@@ -389,3 +389,64 @@ def test_noauth2_tokens(seeded, token, expected):
         seeded.stack.wait_for_server(server_id, 'DELETED',
                                      token=token.decode())
         seeded.settle()
+
+
+_HUGE = '9' * 5000  # more digits than int() converts
+
+
+@pytest.mark.parametrize('method,path,expected', [
+    ('GET', '/v3/volumes?with_count=maybe',
+     "Value 'maybe' for 'with_count' is not a boolean."),
+    ('GET', '/v3/volumes/detail?all_tenants=maybe',
+     "Value 'maybe' for 'all_tenants' is not a boolean."),
+    ('GET', '/v3/volumes?bootable=maybe',
+     "Value 'maybe' for 'bootable' is not a boolean."),
+    ('GET', '/v3/attachments?all_tenants=maybe',
+     "Value 'maybe' for 'all_tenants' is not a boolean."),
+    ('GET', '/v3/types?is_public=maybe',
+     "Value 'maybe' for 'is_public' is not a boolean."),
+    ('DELETE', '/v3/volumes/{volume}?force=maybe',
+     "Value 'maybe' for 'force' is not a boolean."),
+    ('GET', '/v3/volumes?with_count=' + _HUGE, None),
+])
+def test_block_storage_query_values(seeded, method, path, expected):
+    before = seeded.snapshot()
+    resp = seeded.stack.volume_request(
+        method, path.replace('{volume}', seeded.plain_volume_id),
+        token=fz.ADMIN, version='3.60')
+    message = fz.assert_fault(resp.status_code,
+                              resp.headers.get('Content-Type'), resp.text,
+                              400)
+    if expected:
+        assert message == expected
+    assert seeded.snapshot() == before
+
+
+def test_huge_integers_in_bodies_and_queries(seeded):
+    before = seeded.snapshot()
+    resp = seeded.stack.volume_request(
+        'POST', '/v3/volumes', version='3.60',
+        json={'volume': {'size': _HUGE, 'name': 'x'}})
+    assert fz.assert_fault(resp.status_code,
+                           resp.headers.get('Content-Type'), resp.text,
+                           400).startswith(
+        "Invalid input received: Volume size '999")
+    resp = seeded.stack.volume_request(
+        'POST', '/v3/volumes/%s/action' % seeded.plain_volume_id,
+        version='3.60', json={'os-extend': {'new_size': _HUGE}})
+    assert fz.assert_fault(resp.status_code,
+                           resp.headers.get('Content-Type'), resp.text,
+                           400) == (
+        'Invalid input received: new_size must be an integer')
+    resp = seeded.stack.request(
+        'GET', '/v2.1/servers/%s/os-volume_attachments?offset=%s'
+        % (seeded.server_id, _HUGE), version='2.60')
+    assert fz.assert_fault(resp.status_code,
+                           resp.headers.get('Content-Type'), resp.text,
+                           400) == 'offset param must be an integer'
+    for path in ('/v2.1/servers?limit=', '/v2.1/flavors?limit=',
+                 '/v2.1/flavors?minRam='):
+        resp = seeded.stack.request('GET', path + _HUGE, version='2.60')
+        fz.assert_fault(resp.status_code, resp.headers.get('Content-Type'),
+                        resp.text, 400)
+    assert seeded.snapshot() == before

@@ -52,7 +52,12 @@ class VolumeAttachmentsController(rest.RestController):
             ctx, instance, cell))
         limit, _marker = common.get_limit_and_marker(
             req.GET, common.conf().api.max_limit)
-        offset = int(common.last_param(req.GET, 'offset', 0) or 0)
+        try:
+            offset = int(common.last_param(req.GET, 'offset', 0) or 0)
+        except ValueError:
+            # More digits than int() converts: the schema let them by.
+            raise webob.exc.HTTPBadRequest(
+                explanation='offset param must be an integer')
         bdms = bdms[offset:offset + limit]
         return {'volumeAttachments': [
             views.attachment(req, b, instance.uuid) for b in bdms]}

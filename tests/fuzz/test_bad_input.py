@@ -444,6 +444,15 @@ def test_huge_integers_in_bodies_and_queries(seeded):
     assert fz.assert_fault(resp.status_code,
                            resp.headers.get('Content-Type'), resp.text,
                            400) == 'offset param must be an integer'
+    for count in ('min_count', 'max_count'):
+        body = _create_body(seeded)
+        body['server'][count] = _HUGE
+        resp = seeded.stack.request('POST', '/v2.1/servers', version='2.60',
+                                    json=body)
+        assert fz.assert_fault(resp.status_code,
+                               resp.headers.get('Content-Type'), resp.text,
+                               400) == (
+            'min_count and max_count must be integers')
     for path in ('/v2.1/servers?limit=', '/v2.1/flavors?limit=',
                  '/v2.1/flavors?minRam='):
         resp = seeded.stack.request('GET', path + _HUGE, version='2.60')

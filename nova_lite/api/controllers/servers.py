@@ -200,8 +200,13 @@ class ServersController(rest.RestController):
         if server.get('networks') not in (None, 'none', 'auto'):
             ctx.can(SERVERS % 'create:attach_network', target)
         image_ref = _id_from_href(server.get('imageRef') or '') or ''
-        min_count = int(server.get('min_count', 1))
-        max_count = int(server.get('max_count', min_count))
+        try:
+            min_count = int(server.get('min_count', 1))
+            max_count = int(server.get('max_count', min_count))
+        except ValueError:
+            # Digit strings longer than int() converts pass the schema.
+            raise webob.exc.HTTPBadRequest(
+                explanation='min_count and max_count must be integers')
         if min_count > max_count:
             raise webob.exc.HTTPBadRequest(
                 explanation='min_count must be <= max_count')

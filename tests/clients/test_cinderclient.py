@@ -200,4 +200,19 @@ def test_python_api(aio):
     assert cinder.volumes.get(volume.id).attachments == []
     for server in (vm1, vm2):
         aio.request('DELETE', '/v2.1/servers/%s' % server, token='demo:demo')
+
+    # The attachments API as nova drives it, with a service token.
+    sess = session.Session(auth=token_endpoint.Token(
+        aio.volume_base + '/v3', 'demo:demo'), additional_headers={
+            'X-Service-Token': 'nova:service'})
+    service = cinder_client.Client('3.60', session=sess,
+                                   endpoint_override=aio.volume_base + '/v3')
+    instance = str(uuid.uuid4())
+    attachment = service.attachments.create(volume.id, {'host': 'compute1'},
+                                            instance)
+    assert attachment['status'] == 'attaching'
+    service.attachments.complete(attachment['id'])
+    assert cinder.volumes.get(volume.id).status == 'in-use'
+    service.attachments.delete(attachment['id'])
+    assert cinder.volumes.get(volume.id).status == 'available'
     cinder.volumes.delete(volume.id)

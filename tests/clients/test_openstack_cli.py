@@ -50,7 +50,8 @@ def _status(aio, server_id):
 def test_discovery_and_negotiation(aio, osc_env, tmp_path):
     # Pinned by the shipped clouds.yaml: every compute call at 2.60.
     mark = aio.mark()
-    assert _json(osc_env, 'flavor', 'list', '--all')
+    flavors = _json(osc_env, 'flavor', 'list', '--all')
+    assert 'm1.tiny' in [f['Name'] for f in flavors]
     versions = aio.compute_versions(mark)
     assert versions and set(versions) == {'2.60'}, versions
 
@@ -88,6 +89,9 @@ def test_server_lifecycle_and_multiattach(aio, osc_env):
     wait_for(lambda: aio.volume_request('GET', '/v3/volumes/%s' % vol_id,
                                         token='demo:demo').json()
              ['volume']['status'], 'available')
+    listed = _json(env, 'volume', 'list')
+    assert [(v['Name'], v['Status'], v['Size']) for v in listed] == [
+        ('osc-vol', 'available', 1)]
     mark = aio.mark()
     vm1 = _json(env, 'server', 'create', '--flavor', '1', '--volume',
                 'osc-vol', '--nic', 'none', '--wait', 'osc-vm1')
@@ -96,9 +100,24 @@ def test_server_lifecycle_and_multiattach(aio, osc_env):
     boots = [r for r in aio.requests_since(mark)
              if r[0] == 'POST' and r[1] == '/v2.1/servers']
     assert boots == [('POST', '/v2.1/servers', 202, '2.60')]
-    vm2 = _json(env, 'server', 'create', '--flavor', '1', '--image', IMAGE,
-                '--nic', 'none', '--wait', 'osc-vm2')
+    # The second server as the README's walkthrough makes it: the image
+    # looked up by name, the volume mapped at boot (boot_index -1).
+    image = _osc(env, 'image', 'show', 'cirros-0.6.2-x86_64-disk', '-c',
+                 'id', '-f', 'value').stdout.strip()
+    assert image == IMAGE
+    vm2 = _json(env, 'server', 'create', '--flavor', '1', '--image', image,
+                '--nic', 'none', '--wait', '--block-device',
+                'uuid=%s,source_type=volume,destination_type=volume,'
+                'boot_index=-1' % vol_id, 'osc-vm2')
     assert vm2['status'] == 'ACTIVE'
+
+    def servers_of_volume():
+        body = aio.volume_request('GET', '/v3/volumes/%s' % vol_id).json()
+        return sorted(a['server_id'] for a in body['volume']['attachments'])
+    assert servers_of_volume() == sorted([vm1['id'], vm2['id']])
+    # Detached from the second server, the volume stays on the first.
+    _osc(env, 'server', 'remove', 'volume', 'osc-vm2', 'osc-vol')
+    wait_for(servers_of_volume, [vm1['id']])
 
     # show / list
     listed = _json(env, 'server', 'list')
@@ -122,7 +141,7 @@ def test_server_lifecycle_and_multiattach(aio, osc_env):
         'os-volume_attachments, Multiattach volumes are only supported '
         'starting with compute API version 2.60.\n' % (aio.base, vm2['id']))
     assert aio.compute_versions(mark, 'POST') == ['2.59']
-    # The second server gets the same volume: two attachments.
+    # Attached again to the second server: two attachments.
     added = _json(env, 'server', 'add', 'volume', 'osc-vm2', 'osc-vol')
     assert added['Volume ID'] == vol_id
     assert added['Server ID'] == vm2['id']
@@ -165,10 +184,6 @@ def test_server_lifecycle_and_multiattach(aio, osc_env):
 
     # Detach from the second server; the boot server keeps it.
     _osc(env, 'server', 'remove', 'volume', 'osc-vm2', 'osc-vol')
-
-    def servers_of_volume():
-        body = aio.volume_request('GET', '/v3/volumes/%s' % vol_id).json()
-        return sorted(a['server_id'] for a in body['volume']['attachments'])
     wait_for(servers_of_volume, [vm1['id']])
     assert _json(env, 'server', 'volume', 'list', 'osc-vm2') == []
 

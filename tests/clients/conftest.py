@@ -20,7 +20,7 @@ import requests
 from tests.fixtures import processes
 
 # Servers with these names go to ERROR (the fake driver fails their spawn).
-ERROR_NAMES = ('osc-err', 'nova-err', 'sdk-err')
+ERROR_NAMES = ('osc-err', 'nova-err', 'nova-err-py', 'sdk-err')
 IMAGE = '70a599e0-31e7-49b7-b260-868f441e862b'
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))

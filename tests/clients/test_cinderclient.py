@@ -152,6 +152,13 @@ def test_cli_multiattach(aio, cinder_env):
 
 
 def test_python_api(aio):
+    # Above our maximum (and the client's, which does not check a pinned
+    # version): the server's refusal.
+    with pytest.raises(cinder_exc.ClientException) as err:
+        _python(aio, '3.72').volumes.list()
+    assert str(err.value).startswith(
+        'Version 3.72 is not supported by the API. Minimum is 3.0 and '
+        'maximum is 3.71.'), str(err.value)
     cinder = _python(aio)
     mark = aio.mark()
     volume = cinder.volumes.create(1, name='cinder-py', volume_type='multiattach')

@@ -16,6 +16,7 @@ from novaclient import client as nova_client
 from novaclient import exceptions as nova_exc
 import pytest
 
+from tests.clients.conftest import ERROR_NAMES
 from tests.clients.conftest import IMAGE
 from tests.clients.conftest import run
 from tests.clients.conftest import wait_for
@@ -315,7 +316,6 @@ def test_python_multiattach(aio):
     at89 = _nova(aio, '2.89').volumes.get_server_volume(vm2.id, vol)
     assert at89.attachment_id and at89.bdm_uuid
 
-    # A server stopped keeps its volumes; one in ERROR takes none.
     nova.volumes.delete_server_volume(vm2.id, vol)
     wait_for(lambda: _volume_servers(aio, vol), [vm1.id])
     assert nova.volumes.get_server_volumes(vm2.id) == []
@@ -324,4 +324,20 @@ def test_python_multiattach(aio):
     wait_for(lambda: _status(aio, vm1.id), None)
     wait_for(lambda: _status(aio, vm2.id), None)
     wait_for(lambda: _volume_status(aio, vol), 'available')
+    aio.volume_request('DELETE', '/v3/volumes/%s' % vol, token='demo:demo')
+
+
+def test_python_attach_to_server_in_error(aio):
+    nova = _nova(aio, '2.60')
+    assert 'nova-err-py' in ERROR_NAMES
+    vol = _volume(aio, 'nc-vol-err', multiattach=False)
+    server = nova.servers.create('nova-err-py', IMAGE, '1', nics='none')
+    _wait(lambda: nova.servers.get(server.id), 'ERROR')
+    with pytest.raises(nova_exc.Conflict) as err:
+        nova.volumes.create_server_volume(server.id, vol)
+    assert str(err.value).startswith(
+        "Cannot 'attach_volume' instance %s while it is in vm_state error "
+        "(HTTP 409)" % server.id), str(err.value)
+    nova.servers.delete(server)
+    wait_for(lambda: _status(aio, server.id), None)
     aio.volume_request('DELETE', '/v3/volumes/%s' % vol, token='demo:demo')

@@ -17,6 +17,7 @@ from nova_lite.api.controllers import flavors
 from nova_lite.api.controllers import server_actions
 from nova_lite.api.controllers import servers
 from nova_lite.api.controllers import services
+from nova_lite.api.controllers import ips
 from nova_lite.api.controllers import volume_attachments
 from nova_lite.api import microversion
 from nova_lite.api.schemas import responses as r
@@ -82,6 +83,8 @@ COMPUTE_ROUTES = [
     Route('POST', '/servers/{server_id}/action',
           server_actions.ServerActionsController.post, 202, None,
           'serverAction', body_schemas=_action_schemas),
+    Route('GET', '/servers/{server_id}/ips', ips.IPsController.get_all, 200,
+          r.server_ips_index, 'listServerAddresses'),
     Route('GET', _ATT, _A.get_all, 200, r.volume_attachments_index,
           'listVolumeAttachments'),
     Route('POST', _ATT, _A.post, 200, r.volume_attachment_create,

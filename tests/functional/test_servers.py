@@ -290,3 +290,20 @@ def test_access_ipv6_is_stored_compressed(stack):
     resp = stack.request('PUT', '/v2.1/servers/%s' % server_id, json={
         'server': {'accessIPv6': '2001:DB8:0:0:0:0:0:1'}})
     assert resp.json()['server']['accessIPv6'] == '2001:db8::1'
+
+
+def test_server_ips(stack):
+    """GET /servers/{id}/ips: no networks, no addresses (as the server
+    view); another project's server is not found."""
+    resp = stack.request('POST', '/v2.1/servers', json={'server': {
+        'name': 'ips', 'flavorRef': '1', 'imageRef': IMAGE,
+        'networks': 'none'}}, version='2.60')
+    server_id = resp.json()['server']['id']
+    resp = stack.request('GET', '/v2.1/servers/%s/ips' % server_id)
+    assert resp.status_code == 200
+    assert resp.json() == {'addresses': {}}
+    resp = stack.request('GET', '/v2.1/servers/%s/ips' % server_id,
+                         token='other:other')
+    assert resp.status_code == 404
+    assert resp.json()['itemNotFound']['message'] == \
+        'Instance %s could not be found.' % server_id

@@ -150,6 +150,7 @@ MATRIX = {
             'name': 'sec', 'flavorRef': '1', 'networks': 'none',
             'imageRef': p.IMAGE}}),
     ('GET', S, None): Entry(C, 200, READ, prep=_server()),
+    ('GET', S + '/ips', None): Entry(C, 200, READ, prep=_server()),
     ('PUT', S, None): Entry(
         C, 200, WRITE, SERVERS % 'update', prep=_server(),
         body=lambda params: {'server': {'name': 'renamed'}}),

@@ -10,6 +10,7 @@ from pecan import rest
 import webob.exc
 
 from nova_lite.api.controllers import common
+from nova_lite.api.controllers import ips
 from nova_lite.api.controllers import server_actions
 from nova_lite.api.controllers import server_filters
 from nova_lite.api.controllers import volume_attachments
@@ -331,5 +332,6 @@ def _legacy_bdm(item):
     return out
 
 
+pecan.route(ServersController, 'ips', ips.IPsController())
 pecan.route(ServersController, 'os-volume_attachments',
             volume_attachments.VolumeAttachmentsController())

@@ -258,6 +258,13 @@ def volume_attachment(version, for_create=False):
     return _obj(props, required)
 
 
+def server_ips_index(version):
+    address = _obj({'version': {'enum': [4, 6]}, 'addr': _STR})
+    return _obj({'addresses': {
+        'type': 'object',
+        'additionalProperties': {'type': 'array', 'items': address}}})
+
+
 def volume_attachments_index(version):
     return _obj({'volumeAttachments': {
         'type': 'array', 'items': volume_attachment(version)}})

@@ -302,6 +302,11 @@ def test_server_ips(stack):
     resp = stack.request('GET', '/v2.1/servers/%s/ips' % server_id)
     assert resp.status_code == 200
     assert resp.json() == {'addresses': {}}
+    resp = stack.request('GET', '/v2.1/servers/%s/ips/private' % server_id)
+    assert resp.status_code == 404
+    assert resp.json() == {'itemNotFound': {
+        'code': 404,
+        'message': 'Instance is not a member of specified network'}}
     resp = stack.request('GET', '/v2.1/servers/%s/ips' % server_id,
                          token='other:other')
     assert resp.status_code == 404

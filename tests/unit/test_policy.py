@@ -94,6 +94,7 @@ EXPECTED = {
     'os_compute_api:os-lock-server:unlock:unlock_override': ADMIN,
     'os_compute_api:os-extended-server-attributes': ADMIN,
     'os_compute_api:ips:index': READER,
+    'os_compute_api:ips:show': READER,
     # flavors
     'os_compute_api:os-flavor-extra-specs:index': READER,
     # services

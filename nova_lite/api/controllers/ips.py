@@ -1,6 +1,7 @@
 """/servers/{server_id}/ips: a server's addresses by network label."""
 
 from pecan import rest
+import webob.exc
 
 from nova_lite.api.controllers import common
 from nova_lite.api.expose import expose
@@ -10,12 +11,23 @@ POLICY = 'os_compute_api:ips:%s'
 
 class IPsController(rest.RestController):
 
-    @expose()
-    def get_all(self, server_id, **kwargs):
+    @staticmethod
+    def _server(server_id, action):
         from nova_lite.api.controllers import servers
         ctx = common.context()
         instance, _cell = servers.get_server(ctx, server_id)
-        ctx.can(POLICY % 'index', {'project_id': instance.project_id})
+        ctx.can(POLICY % action, {'project_id': instance.project_id})
+        return instance
+
+    @expose()
+    def get_all(self, server_id, **kwargs):
+        self._server(server_id, 'index')
         # nova_lite plugs servers into no network: as in the server view,
         # there are no addresses.
         return {'addresses': {}}
+
+    @expose()
+    def get_one(self, server_id, network_label, **kwargs):
+        self._server(server_id, 'show')
+        raise webob.exc.HTTPNotFound(
+            explanation='Instance is not a member of specified network')

@@ -258,11 +258,18 @@ def volume_attachment(version, for_create=False):
     return _obj(props, required)
 
 
+_ADDRESS_LIST = {'type': 'array', 'items': _obj(
+    {'version': {'enum': [4, 6]}, 'addr': _STR})}
+
+
 def server_ips_index(version):
-    address = _obj({'version': {'enum': [4, 6]}, 'addr': _STR})
-    return _obj({'addresses': {
-        'type': 'object',
-        'additionalProperties': {'type': 'array', 'items': address}}})
+    return _obj({'addresses': {'type': 'object',
+                               'additionalProperties': _ADDRESS_LIST}})
+
+
+def server_ips_show(version):
+    return {'type': 'object', 'additionalProperties': _ADDRESS_LIST,
+            'minProperties': 1, 'maxProperties': 1}
 
 
 def volume_attachments_index(version):

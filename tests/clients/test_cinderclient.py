@@ -59,6 +59,14 @@ def _server(aio, name, **extra):
     return server_id
 
 
+def _delete_servers(aio, *servers):
+    for server in servers:
+        aio.request('DELETE', '/v2.1/servers/%s' % server, token='demo:demo')
+    for server in servers:
+        wait_for(lambda: aio.request('GET', '/v2.1/servers/%s' % server)
+                 .status_code, 404)
+
+
 def _python(aio, version='3.60', token='demo:demo'):
     endpoint = aio.volume_base + '/v3'
     sess = session.Session(auth=token_endpoint.Token(endpoint, token))
@@ -144,8 +152,7 @@ def test_cli_multiattach(aio, cinder_env):
     detached = aio.request('DELETE', '/v2.1/servers/%s/os-volume_attachments/'
                            '%s' % (vm2, vol), token='demo:demo')
     assert detached.status_code == 202, detached.text
-    for server in (vm1, vm2):
-        aio.request('DELETE', '/v2.1/servers/%s' % server, token='demo:demo')
+    _delete_servers(aio, vm1, vm2)
     wait_for(lambda: _field(_cli(aio, env, 'show', vol).stdout, 'status'),
              'available', interval=0.5)
     _cli(aio, env, 'delete', vol)
@@ -205,8 +212,7 @@ def test_python_api(aio):
         assert detached.status_code == 202, detached.text
     wait_for(lambda: cinder.volumes.get(volume.id).status, 'available')
     assert cinder.volumes.get(volume.id).attachments == []
-    for server in (vm1, vm2):
-        aio.request('DELETE', '/v2.1/servers/%s' % server, token='demo:demo')
+    _delete_servers(aio, vm1, vm2)
 
     # The attachments API as nova drives it, with a service token.
     sess = session.Session(auth=token_endpoint.Token(

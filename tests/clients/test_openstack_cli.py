@@ -89,7 +89,7 @@ def test_server_lifecycle_and_multiattach(aio, osc_env):
     wait_for(lambda: aio.volume_request('GET', '/v3/volumes/%s' % vol_id,
                                         token='demo:demo').json()
              ['volume']['status'], 'available')
-    listed = _json(env, 'volume', 'list')
+    listed = _json(env, 'volume', 'list', '--name', 'osc-vol')
     assert [(v['Name'], v['Status'], v['Size']) for v in listed] == [
         ('osc-vol', 'available', 1)]
     mark = aio.mark()
@@ -120,7 +120,7 @@ def test_server_lifecycle_and_multiattach(aio, osc_env):
     wait_for(servers_of_volume, [vm1['id']])
 
     # show / list
-    listed = _json(env, 'server', 'list')
+    listed = _json(env, 'server', 'list', '--name', '^osc-vm')
     assert sorted((s['Name'], s['Status']) for s in listed) == [
         ('osc-vm1', 'ACTIVE'), ('osc-vm2', 'ACTIVE')]
     images = {s['Name']: s['Image'] for s in listed}
@@ -188,7 +188,7 @@ def test_server_lifecycle_and_multiattach(aio, osc_env):
     assert _json(env, 'server', 'volume', 'list', 'osc-vm2') == []
 
     _osc(env, 'server', 'delete', '--wait', 'osc-vm1', 'osc-vm2')
-    assert _json(env, 'server', 'list') == []
+    assert _json(env, 'server', 'list', '--name', '^osc-vm') == []
     wait_for(servers_of_volume, [])
     _osc(env, 'volume', 'delete', 'osc-vol')
 

@@ -119,6 +119,10 @@ def test_server_lifecycle_and_multiattach(aio, osc_env):
     _osc(env, 'server', 'remove', 'volume', 'osc-vm2', 'osc-vol')
     wait_for(servers_of_volume, [vm1['id']])
 
+    # A server the fake driver fails to spawn, for the wrong-state attach.
+    err = _json(env, 'server', 'create', '--flavor', '1', '--image', IMAGE,
+                '--nic', 'none', 'osc-err')
+
     # show / list
     listed = _json(env, 'server', 'list', '--name', '^osc-vm')
     assert sorted((s['Name'], s['Status']) for s in listed) == [
@@ -169,6 +173,15 @@ def test_server_lifecycle_and_multiattach(aio, osc_env):
         assert (item['volume_id'], item['id']) == (vol_id, vol_id)
 
     # A volume that does not exist: the CLI looks it up first.
+    # A server in ERROR takes no volume: nova's 409.
+    wait_for(lambda: _status(aio, err['id']), 'ERROR')
+    refused = _osc(env, 'server', 'add', 'volume', 'osc-err', 'osc-vol',
+                   ok=False)
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        'ConflictException: 409: Client Error for url: %s/v2.1/servers/%s/'
+        'os-volume_attachments, Cannot \'attach_volume\' instance %s while '
+        'it is in vm_state error\n' % (aio.base, err['id'], err['id']))
     missing = _osc(env, 'server', 'add', 'volume', 'osc-vm2', 'osc-nope',
                    ok=False)
     assert missing.returncode == 1
@@ -187,31 +200,10 @@ def test_server_lifecycle_and_multiattach(aio, osc_env):
     wait_for(servers_of_volume, [vm1['id']])
     assert _json(env, 'server', 'volume', 'list', 'osc-vm2') == []
 
-    _osc(env, 'server', 'delete', '--wait', 'osc-vm1', 'osc-vm2')
+    _osc(env, 'server', 'delete', '--wait', 'osc-vm1', 'osc-vm2', 'osc-err')
     assert _json(env, 'server', 'list', '--name', '^osc-vm') == []
     wait_for(servers_of_volume, [])
     _osc(env, 'volume', 'delete', 'osc-vol')
-
-
-def test_attach_to_server_in_error(aio, osc_env):
-    env = osc_env
-    _json(env, 'volume', 'create', '--size', '1', 'osc-vol-err')
-    server = _json(env, 'server', 'create', '--flavor', '1', '--image',
-                   IMAGE, '--nic', 'none', 'osc-err')
-    wait_for(lambda: _status(aio, server['id']), 'ERROR')
-    refused = _osc(env, 'server', 'add', 'volume', 'osc-err', 'osc-vol-err',
-                   ok=False)
-    assert refused.returncode == 1
-    # OSC prints the SDK's exception: class, status, URL, nova's message.
-    assert refused.stderr.startswith('ConflictException: 409: Client Error '
-                                     'for url: %s/v2.1/servers/%s/os-volume_'
-                                     'attachments, ' % (aio.base,
-                                                        server['id']))
-    assert refused.stderr.rstrip().endswith(
-        "Cannot 'attach_volume' instance %s while it is in vm_state error"
-        % server['id']), refused.stderr
-    _osc(env, 'server', 'delete', '--wait', 'osc-err')
-    _osc(env, 'volume', 'delete', 'osc-vol-err')
 
 
 def test_volume_types_are_for_administrators(aio, osc_env):

@@ -149,9 +149,9 @@ def test_policy_follows_keystone_roles(ks_stack, tokens):
                              timeout=30)
 
 
-def test_system_scoped_reader_token_is_refused(keystone, ks_stack):
-    """Compute policies are project scoped: a system-scoped token of an
-    administrator is not a project member."""
+def test_system_scoped_token_is_refused(keystone, ks_stack):
+    """Compute policies are project scoped (scope_types ['project']): a
+    system-scoped token, even an administrator's, is refused."""
     token, body = keystone.token('admin', ks_fixture.ADMIN_PASSWORD,
                                  system=True)
     assert body['system'] == {'all': True}
@@ -159,8 +159,20 @@ def test_system_scoped_reader_token_is_refused(keystone, ks_stack):
                             version='2.60', json={'server': {
                                 'name': 'sys', 'flavorRef': '1',
                                 'imageRef': IMAGE, 'networks': 'none'}})
-    assert resp.status_code in (400, 403), resp.text
-    assert 'badRequest' in resp.json() or 'forbidden' in resp.json()
+    assert resp.status_code == 403, resp.text
+    assert resp.json() == {'forbidden': {'code': 403, 'message': (
+        "Policy doesn't allow os_compute_api:servers:create to be "
+        "performed.")}}
+    resp = ks_stack.request('GET', '/v2.1/servers', token=token)
+    assert resp.status_code == 403, resp.text
+    assert resp.json() == {'forbidden': {'code': 403, 'message': (
+        "Policy doesn't allow os_compute_api:servers:index to be "
+        "performed.")}}
+    # The same administrator with a project-scoped token may.
+    token, _body = keystone.token('admin', ks_fixture.ADMIN_PASSWORD,
+                                  project='admin')
+    assert ks_stack.request('GET', '/v2.1/servers',
+                            token=token).status_code == 200
 
 
 def _multiattach_type(ks_stack, tokens):
@@ -255,6 +267,67 @@ def test_multiattach_with_user_and_service_tokens(ks_stack, tokens):
     for server in servers:
         assert ks_stack.request('DELETE', '/v2.1/servers/%s' % server['id'],
                                 token=member).status_code == 204
+
+
+class _Seen:
+    """Wraps the block storage application the compute services call in
+    process and records, per request, what auth_token made of it."""
+
+    def __init__(self, app):
+        self.app = app
+        self.requests = []
+
+    def __call__(self, environ, start_response):
+        path = environ['PATH_INFO']
+        result = self.app(environ, start_response)
+        self.requests.append((
+            environ['REQUEST_METHOD'], path,
+            'HTTP_X_SERVICE_TOKEN' in environ,
+            environ.get('HTTP_X_SERVICE_ROLES', ''),
+            environ.get('HTTP_X_SERVICE_USER_NAME'),
+            environ.get('HTTP_X_USER_NAME')))
+        return result
+
+
+def test_block_storage_gets_user_and_service_tokens(ks_stack, tokens):
+    """Every block storage call of the compute services carries the user's
+    token and the nova user's service token, which auth_token validates
+    with the service role."""
+    from nova_lite import wsgi_local
+    assert ks_stack.conf.block_storage.local_calls
+    app = wsgi_local.lookup(ks_stack.volume_base)
+    seen = _Seen(app)
+    wsgi_local.register(ks_stack.volume_base, seen)
+    try:
+        member = tokens['member'][0]
+        volume = _multiattach_volume(ks_stack, tokens, 'ks-seen')
+        server = _boot(ks_stack, member, 'ks-seen')
+        path = '/v2.1/servers/%s/os-volume_attachments' % server['id']
+        resp = ks_stack.request(
+            'POST', path, token=member, version='2.60',
+            json={'volumeAttachment': {'volumeId': volume['id']}})
+        assert resp.status_code == 200, resp.text
+        _wait_volume(ks_stack, tokens, volume['id'],
+                     lambda v: v['status'] == 'in-use')
+        resp = ks_stack.request('DELETE', path + '/' + volume['id'],
+                                token=member, version='2.60')
+        assert resp.status_code == 202, resp.text
+        _wait_volume(ks_stack, tokens, volume['id'],
+                     lambda v: v['status'] == 'available')
+    finally:
+        wsgi_local.register(ks_stack.volume_base, app)
+    paths = [(method, path) for method, path, *_rest in seen.requests]
+    assert any(m == 'POST' and p.endswith('/attachments')
+               for m, p in paths), paths
+    assert any(m == 'DELETE' and '/attachments/' in p
+               for m, p in paths), paths
+    for method, path, has_service, roles, service_user, user in \
+            seen.requests:
+        assert has_service, (method, path)
+        assert 'service' in roles.split(','), (method, path, roles)
+        assert service_user == ks_fixture.NOVA_USER
+        assert user == 'demo-member'
+        assert path.startswith('/v3/%s/' % tokens['member'][1]), path
 
 
 def test_boot_from_multiattach_volume(ks_stack, tokens):

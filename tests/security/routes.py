@@ -16,7 +16,7 @@ _REST_METHODS = {'get_all': ('GET', False), 'get_one': ('GET', True),
                  'delete': ('DELETE', True)}
 _ID_NAMES = {'servers': 'server_id', 'flavors': 'flavor_id',
              'os-services': 'service_id',
-             'os-volume_attachments': 'volume_id'}
+             'os-volume_attachments': 'volume_id', 'ips': 'network_label'}
 
 
 def _exposed(cls, name):

@@ -59,7 +59,8 @@ def test_every_route_is_401_without_token(keystone_servers, api):
               'attachment_id': 'a1b2c3d4-0000-4000-8000-000000000003',
               'type_id': 'a1b2c3d4-0000-4000-8000-000000000004',
               'service_id': 'a1b2c3d4-0000-4000-8000-000000000005',
-              'flavor_id': '1', 'key': 'k', 'project_id': p.PROJECT}
+              'flavor_id': '1', 'key': 'k', 'project_id': p.PROJECT,
+              'network_label': 'private'}
     checked = 0
     for method, template, action in sorted(enumerated, key=str):
         body = {action: None} if action else {}

@@ -153,9 +153,9 @@ MATRIX = {
     ('GET', S + '/ips', None): Entry(C, 200, READ, prep=_server()),
     # Servers are in no network: 404 "Instance is not a member of specified
     # network" for those who may ask.
-    ('GET', S + '/ips/{id}', None): Entry(
+    ('GET', S + '/ips/{network_label}', None): Entry(
         C, 404, READ, prep=lambda env: {'server_id': env.res.server(),
-                                        'id': 'private'}),
+                                        'network_label': 'private'}),
     ('PUT', S, None): Entry(
         C, 200, WRITE, SERVERS % 'update', prep=_server(),
         body=lambda params: {'server': {'name': 'renamed'}}),

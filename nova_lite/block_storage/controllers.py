@@ -253,7 +253,7 @@ def volume_action(req, api_req, volume_id):
         raise nl_exception.ValidationError(
             detail='Malformed request body')
     action = next(iter(body))
-    volume = store.get_volume(api_req.ctx, volume_id)
+    volume = store.get_volume(api_req.ctx, volume_id, for_view=False)
     project = volume.project_id
     ctx = api_req.ctx
     if action == 'os-reserve':
@@ -450,17 +450,20 @@ def create_attachment(req, api_req):
     _require(api_req, api_req.version, '3.27')
     store = req.environ['nova_lite.block_storage']
     body = _body(req, schemas.create_attachment)['attachment']
-    volume = store.get_volume(api_req.ctx, body['volume_uuid'],
-                              for_view=False)
-    _authorize(api_req, policy.ATTACHMENT_CREATE, volume.project_id)
-    if volume.multiattach and volume.bootable and volume.status == 'in-use':
-        _authorize(api_req, policy.MULTIATTACH_BOOTABLE, volume.project_id)
+
+    def check(volume):
+        _authorize(api_req, policy.ATTACHMENT_CREATE, volume.project_id)
+        if volume.multiattach and volume.bootable and \
+                volume.status == 'in-use':
+            _authorize(api_req, policy.MULTIATTACH_BOOTABLE,
+                       volume.project_id)
+
     mode = 'null'
     if api_req.at_least('3.54'):
         mode = body.get('mode') or 'null'
     attachment = store.attachment_create(
-        api_req.ctx, volume.id, body.get('instance_uuid'),
-        connector=body.get('connector'), mode=mode)
+        api_req.ctx, body['volume_uuid'], body.get('instance_uuid'),
+        connector=body.get('connector'), mode=mode, check=check)
     return 200, {'attachment': views.attachment_detail(attachment)}
 
 
@@ -468,10 +471,10 @@ def update_attachment(req, api_req, attachment_id):
     _require(api_req, api_req.version, '3.27')
     store = req.environ['nova_lite.block_storage']
     body = _body(req, schemas.update_attachment)['attachment']
-    attachment = store.get_attachment(api_req.ctx, attachment_id)
-    _authorize(api_req, policy.ATTACHMENT_UPDATE, attachment.project_id)
-    attachment = store.attachment_update(api_req.ctx, attachment_id,
-                                         body['connector'])
+    attachment = store.attachment_update(
+        api_req.ctx, attachment_id, body['connector'],
+        check=lambda attachment: _authorize(
+            api_req, policy.ATTACHMENT_UPDATE, attachment.project_id))
     return 200, {'attachment': views.attachment_detail(attachment)}
 
 
@@ -533,10 +536,18 @@ def _check_attachment_deletion_allowed(req, api_req, attachment):
 def delete_attachment(req, api_req, attachment_id):
     _require(api_req, api_req.version, '3.27')
     store = req.environ['nova_lite.block_storage']
-    attachment = store.get_attachment(api_req.ctx, attachment_id)
-    _authorize(api_req, policy.ATTACHMENT_DELETE, attachment.project_id)
-    _check_attachment_deletion_allowed(req, api_req, attachment)
-    left = store.attachment_delete(api_req.ctx, attachment_id)
+
+    def check(attachment):
+        _authorize(api_req, policy.ATTACHMENT_DELETE, attachment.project_id)
+
+    if not is_service_request(req.environ['nova_lite.conf'], api_req.ctx):
+        # A user's delete may have to ask the compute API first: not while
+        # the write transaction holds the volume.
+        attachment = store.get_attachment(api_req.ctx, attachment_id)
+        check(attachment)
+        _check_attachment_deletion_allowed(req, api_req, attachment)
+        check = None
+    left = store.attachment_delete(api_req.ctx, attachment_id, check=check)
     return 200, {'attachments': [views.attachment_summary(a) for a in left]}
 
 
@@ -544,7 +555,8 @@ def attachment_action(req, api_req, attachment_id):
     _require(api_req, api_req.version, '3.44')
     store = req.environ['nova_lite.block_storage']
     _body(req, schemas.complete_attachment)
-    attachment = store.get_attachment(api_req.ctx, attachment_id)
-    _authorize(api_req, policy.ATTACHMENT_COMPLETE, attachment.project_id)
-    store.attachment_complete(api_req.ctx, attachment_id)
+    store.attachment_complete(
+        api_req.ctx, attachment_id,
+        check=lambda attachment: _authorize(
+            api_req, policy.ATTACHMENT_COMPLETE, attachment.project_id))
     return 204, None

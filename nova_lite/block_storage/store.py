@@ -35,6 +35,7 @@ from oslo_serialization import jsonutils
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 from sqlalchemy import orm
+from sqlalchemy.orm import attributes as orm_attributes
 
 from nova_lite.block_storage import backend as file_backend
 from nova_lite.block_storage import exception
@@ -101,6 +102,7 @@ class Store:
                            **db_api._engine_kwargs(conf.database),
                            **db_api.sqlite_args(self.connection))
         db_api.pool_sqlite(self._tc)
+        self._serialized = self.connection.startswith('sqlite')
         self.backend = file_backend.FileBackend(
             bs.volumes_path or os.path.join(conf.state_path, 'volumes'))
         self.host = '%s@%s#%s' % (host or conf.host, bs.backend_name,
@@ -499,7 +501,8 @@ class Store:
         volume.attach_status = attach_status
         volume.status = _STATUS_FROM_ATTACH.get(attach_status, attach_status)
 
-    def _get_attachment(self, session, ctx, attachment_id, lock_volume=False):
+    def _get_attachment(self, session, ctx, attachment_id, lock_volume=False,
+                        check=None):
         query = session.query(models.VolumeAttachment).filter_by(
             id=attachment_id)
         if lock_volume:
@@ -512,9 +515,24 @@ class Store:
                 ctx.is_admin or attachment.project_id == ctx.project_id):
             raise exception.VolumeAttachmentNotFound(
                 filter='attachment_id = %s' % attachment_id)
+        if check is not None:
+            check(attachment)
         if lock_volume:
-            self._get_volume(session, ctx, attachment.volume_id, lock=True)
-            session.refresh(attachment)
+            volume = self._get_volume(session, ctx, attachment.volume_id,
+                                      lock=True)
+            if not self._serialized:
+                # SQLite's write transactions (BEGIN IMMEDIATE) already
+                # read everything as of the lock.
+                session.refresh(attachment)
+            # The locked row, without a lazy load reading it again.
+            orm_attributes.set_committed_value(attachment, 'volume', volume)
+        return attachment
+
+    @staticmethod
+    def _detached(session, attachment):
+        """The attachment's row as written, for a view after the commit."""
+        session.flush()
+        session.expunge(attachment)
         return attachment
 
     def get_attachment(self, ctx, attachment_id):
@@ -538,9 +556,13 @@ class Store:
             return attachments
 
     def attachment_create(self, ctx, volume_id, instance_uuid,
-                          connector=None, mode='null'):
+                          connector=None, mode='null', check=None):
+        """Reserve a volume for a server; ``check(volume)`` (a policy check)
+        runs once the volume is read, before anything is written."""
         with self._writer() as session:
             volume = self._get_volume(session, ctx, volume_id, lock=True)
+            if check is not None:
+                check(volume)
             if 'error' in volume.status:
                 raise exception.InvalidVolume(
                     reason='Volume attachments can not be created if the '
@@ -573,9 +595,9 @@ class Store:
             session.add(attachment)
             self._recompute(session, volume)
             attachment_id = attachment.id
-        if connector:
-            return self.attachment_update(ctx, attachment_id, connector)
-        return self.get_attachment(ctx, attachment_id)
+            if not connector:
+                return self._detached(session, attachment)
+        return self.attachment_update(ctx, attachment_id, connector)
 
     def _connection_info(self, volume, attachment, mode):
         return {
@@ -590,10 +612,10 @@ class Store:
             'enforce_multipath': False,
         }
 
-    def attachment_update(self, ctx, attachment_id, connector):
+    def attachment_update(self, ctx, attachment_id, connector, check=None):
         with self._writer() as session:
             attachment = self._get_attachment(session, ctx, attachment_id,
-                                              lock_volume=True)
+                                              lock_volume=True, check=check)
             volume = attachment.volume
             if 'error' in volume.status:
                 raise exception.ResourceConflict(
@@ -618,23 +640,23 @@ class Store:
             attachment.attach_mode = mode
             attachment.attach_status = 'attaching'
             self._recompute(session, volume)
-        return self.get_attachment(ctx, attachment_id)
+            return self._detached(session, attachment)
 
-    def attachment_complete(self, ctx, attachment_id):
+    def attachment_complete(self, ctx, attachment_id, check=None):
         with self._writer() as session:
             attachment = self._get_attachment(session, ctx, attachment_id,
-                                              lock_volume=True)
+                                              lock_volume=True, check=check)
             attachment.attach_status = 'attached'
             attachment.attach_time = timeutils.utcnow()
             volume = attachment.volume
             volume.status = 'in-use'
             volume.attach_status = 'attached'
 
-    def attachment_delete(self, ctx, attachment_id):
+    def attachment_delete(self, ctx, attachment_id, check=None):
         """Delete an attachment; the attachments left on its volume."""
         with self._writer() as session:
             attachment = self._get_attachment(session, ctx, attachment_id,
-                                              lock_volume=True)
+                                              lock_volume=True, check=check)
             volume = attachment.volume
             self._recompute(session, volume, without=attachment.id)
             session.delete(attachment)

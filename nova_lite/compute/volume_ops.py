@@ -109,7 +109,8 @@ class VolumeOperations:
                                   delete_on_termination=False):
         """Create the mapping of a new attachment; returns it as a dict."""
         with lockutils.lock('instance-%s' % instance_uuid):
-            instance = instance_obj.get_by_uuid(context, instance_uuid)
+            instance = instance_obj.get_by_uuid(context, instance_uuid,
+                                                with_extra=False)
             caps = self.driver.capabilities
             if tag and not caps['supports_tagged_attach_volume']:
                 raise exception.VolumeTaggedAttachNotSupported()
@@ -135,7 +136,8 @@ class VolumeOperations:
                       multiattach=None):
         with lockutils.lock('instance-%s' % instance_uuid):
             try:
-                instance = instance_obj.get_by_uuid(context, instance_uuid)
+                instance = instance_obj.get_by_uuid(context, instance_uuid,
+                                                    with_extra=False)
                 bdm = bdm_obj.get_by_uuid(context, bdm_uuid)
             except (exception.InstanceNotFound, exception.VolumeBDMNotFound):
                 LOG.info('Attach to %s: server or mapping gone',
@@ -181,7 +183,8 @@ class VolumeOperations:
                       attachment_id=None):
         with lockutils.lock('instance-%s' % instance_uuid):
             try:
-                instance = instance_obj.get_by_uuid(context, instance_uuid)
+                instance = instance_obj.get_by_uuid(context, instance_uuid,
+                                                    with_extra=False)
                 bdm = bdm_obj.get_by_volume_and_instance(
                     context, volume_id, instance_uuid)
             except (exception.InstanceNotFound, exception.VolumeBDMNotFound):

@@ -145,8 +145,9 @@ class VolumeAPI:
             raise exception.InvalidDevicePath(path=device)
         volume = self.volume_api.get(context, volume_id)
         cctxt = nl_context.target_cell(context, cell)
-        bdms = bdm_obj.get_by_instance(cctxt, instance.uuid)
-        if any(b.volume_id == volume_id for b in bdms):
+        # The server's mappings as read with it; the compute host checks
+        # again under the server's lock when it reserves the device name.
+        if any(b.get('volume_id') == volume_id for b in instance.bdms or ()):
             raise exception.InvalidVolume(
                 reason='volume %s already attached' % volume_id)
         if instance.vm_state == instance_obj.SHELVED_OFFLOADED:

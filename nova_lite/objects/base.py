@@ -10,15 +10,39 @@ class Record:
     JSON_FIELDS = {}
 
     def __init__(self, **kwargs):
+        # Plain attributes (no descriptors): straight into the dict.
+        attrs = self.__dict__
+        get = kwargs.get
         for field in self.FIELDS:
-            setattr(self, field, kwargs.get(field))
+            attrs[field] = get(field)
         for field, default in self.JSON_FIELDS.items():
-            value = kwargs.get(field)
-            setattr(self, field, default() if value is None else value)
+            value = get(field)
+            attrs[field] = default() if value is None else value
+
+    @classmethod
+    def _mapped_fields(cls, model):
+        """The record's fields a mapped model class has, per model."""
+        cache = cls.__dict__.get('_fields_of_model')
+        if cache is None:
+            cache = {}
+            setattr(cls, '_fields_of_model', cache)
+        fields = cache.get(model)
+        if fields is None:
+            fields = cache[model] = tuple(
+                f for f in cls.FIELDS if hasattr(model, f))
+        return fields
 
     @classmethod
     def from_row(cls, row, **extra):
-        values = {f: getattr(row, f) for f in cls.FIELDS if hasattr(row, f)}
+        if hasattr(type(row), '__mapper__'):
+            # An ORM object: loaded columns straight from its state's
+            # dict, anything else (not loaded, a property) through getattr.
+            loaded = row.__dict__
+            values = {f: loaded[f] if f in loaded else getattr(row, f)
+                      for f in cls._mapped_fields(type(row))}
+        else:
+            values = {f: getattr(row, f) for f in cls.FIELDS
+                      if hasattr(row, f)}
         for field, column in cls.json_columns().items():
             raw = getattr(row, column)
             values[field] = jsonutils.loads(raw) if raw else None

@@ -1,6 +1,7 @@
 """Block device mappings of a cell database."""
 
 from oslo_utils import uuidutils
+import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
 from nova_lite.db import models
@@ -104,17 +105,25 @@ def count_volume_users_on_host(context, volume_id, host):
 BATCH = 500
 
 
+def _columns():
+    table = models.BlockDeviceMapping.__table__
+    return [table.c[f] for f in BlockDeviceMapping.FIELDS]
+
+
 @db_api.cell_reader
-def get_by_instances(context, instance_uuids):
-    """``{instance_uuid: [mapping, ...]}`` for many servers at once."""
+def get_dicts_by_instances(context, instance_uuids):
+    """``{instance_uuid: [mapping as a dict, ...]}`` for many servers, read
+    as plain rows (server lists carry their mappings as dicts)."""
     out = {}
     uuids = list(instance_uuids)
+    columns = _columns()
+    instance_uuid = models.BlockDeviceMapping.__table__.c.instance_uuid
     for start in range(0, len(uuids), BATCH):
-        rows = context.session.query(models.BlockDeviceMapping).filter(
-            models.BlockDeviceMapping.instance_uuid.in_(
-                uuids[start:start + BATCH])).order_by(
-            models.BlockDeviceMapping.id).all()
+        rows = context.session.execute(
+            sa.select(*columns).where(
+                instance_uuid.in_(uuids[start:start + BATCH])).order_by(
+                    columns[0]))
         for row in rows:
-            out.setdefault(row.instance_uuid, []).append(
-                BlockDeviceMapping.from_row(row))
+            mapping = row._asdict()
+            out.setdefault(mapping['instance_uuid'], []).append(mapping)
     return out

@@ -126,14 +126,14 @@ def _to_records(context, rows):
     """Records of many rows, their mappings and faults read in bulk (two
     queries per batch rather than two per server)."""
     uuids = [r.uuid for r in rows]
-    bdms = block_device.get_by_instances(context, uuids)
+    bdms = block_device.get_dicts_by_instances(context, uuids)
     faults = instance_fault.get_latest_by_instances(
         context, [r.uuid for r in rows
                   if r.vm_state in FAULT_STATES or r.deleted])
     out = []
     for row in rows:
         inst = Instance.from_row(row, cell_uuid=context.cell_uuid)
-        inst.bdms = [b.to_dict() for b in bdms.get(row.uuid, [])]
+        inst.bdms = bdms.get(row.uuid, [])
         inst.fault = faults.get(row.uuid)
         out.append(inst)
     return out

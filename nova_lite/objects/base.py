@@ -1,5 +1,7 @@
 """Helpers shared by the plain record classes."""
 
+import json
+
 from oslo_serialization import jsonutils
 
 
@@ -45,7 +47,8 @@ class Record:
                       if hasattr(row, f)}
         for field, column in cls.json_columns().items():
             raw = getattr(row, column)
-            values[field] = jsonutils.loads(raw) if raw else None
+            # Text columns: str already, nothing for jsonutils to decode.
+            values[field] = json.loads(raw) if raw else None
         values.update(extra)
         return cls(**values)
 

@@ -68,6 +68,18 @@ def _usage_time(when):
     return when.strftime('%Y-%m-%dT%H:%M:%S.%f') if when else None
 
 
+def _supported(req, version):
+    """Whether the request's microversion is ``version`` or later,
+    remembered per request where the view resolved the request."""
+    answers = getattr(req, 'supported', None)
+    if answers is None:
+        return microversion.is_supported(req, version)
+    answer = answers.get(version)
+    if answer is None:
+        answer = answers[version] = microversion.is_supported(req, version)
+    return answer
+
+
 def _host_id(instance):
     if not instance.host:
         return ''
@@ -90,7 +102,7 @@ def _flavor(req, instance, show_extra_specs):
     flavor = instance.flavor or {}
     if not flavor:
         return {}
-    if microversion.is_supported(req, '2.47'):
+    if _supported(req, '2.47'):
         body = {'vcpus': flavor.get('vcpus'), 'ram': flavor.get('memory_mb'),
                 'disk': flavor.get('root_gb'),
                 'ephemeral': flavor.get('ephemeral_gb'),
@@ -126,7 +138,7 @@ def _volumes_attached(req, instance):
         if not bdm.get('volume_id'):
             continue
         item = {'id': bdm['volume_id']}
-        if microversion.is_supported(req, '2.3'):
+        if _supported(req, '2.3'):
             item['delete_on_termination'] = bool(
                 bdm.get('delete_on_termination'))
         out.append(item)
@@ -172,7 +184,7 @@ def _server(req, instance, *, show_extended_attrs, show_extra_specs,
             body['OS-EXT-SRV-ATTR:host'] = instance.host
             body['OS-EXT-SRV-ATTR:instance_name'] = instance.name
             body['OS-EXT-SRV-ATTR:hypervisor_hostname'] = instance.node
-            if microversion.is_supported(req, '2.3'):
+            if _supported(req, '2.3'):
                 body['OS-EXT-SRV-ATTR:hostname'] = instance.hostname
                 body['OS-EXT-SRV-ATTR:kernel_id'] = instance.kernel_id or ''
                 body['OS-EXT-SRV-ATTR:launch_index'] = instance.launch_index
@@ -187,20 +199,20 @@ def _server(req, instance, *, show_extended_attrs, show_extra_specs,
         body['OS-EXT-STS:power_state'] = instance.power_state
         body['os-extended-volumes:volumes_attached'] = _volumes_attached(
             req, instance)
-    if microversion.is_supported(req, '2.9'):
+    if _supported(req, '2.9'):
         body['locked'] = bool(instance.locked)
-    if full and show_host_status and microversion.is_supported(req, '2.16') \
+    if full and show_host_status and _supported(req, '2.16') \
             and host_status is not None:
         body['host_status'] = host_status
-    if microversion.is_supported(req, '2.19'):
+    if _supported(req, '2.19'):
         body['description'] = instance.display_description
-    if microversion.is_supported(req, '2.26'):
+    if _supported(req, '2.26'):
         body['tags'] = list(instance.tags or [])
-    if microversion.is_supported(req, '2.63'):
+    if _supported(req, '2.63'):
         body['trusted_image_certificates'] = None
-    if server_groups and microversion.is_supported(req, '2.71'):
+    if server_groups and _supported(req, '2.71'):
         body['server_groups'] = []
-    if microversion.is_supported(req, '2.73'):
+    if _supported(req, '2.73'):
         body['locked_reason'] = instance.locked_reason
     return body
 
@@ -240,12 +252,14 @@ class _Resolved:
     """What the views read of a request, resolved once: controllers pass
     pecan's request proxy, whose every attribute access is a lookup."""
 
-    __slots__ = ('environ', 'application_url', 'GET')
+    __slots__ = ('environ', 'application_url', 'GET', 'supported')
 
     def __init__(self, req):
         self.environ = req.environ
         self.application_url = req.application_url
         self.GET = req.GET
+        # Microversion checks, answered once per request.
+        self.supported = {}
 
 
 def index(req, instances, next_marker=None):

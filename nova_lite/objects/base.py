@@ -42,6 +42,15 @@ class Record:
             loaded = row.__dict__
             values = {f: loaded[f] if f in loaded else getattr(row, f)
                       for f in cls._mapped_fields(type(row))}
+        elif hasattr(row, '_asdict'):
+            # A row of plain columns.
+            row = row._asdict()
+            values = {f: row[f] for f in cls.FIELDS if f in row}
+            for field, column in cls.json_columns().items():
+                raw = row.get(column)
+                values[field] = json.loads(raw) if raw else None
+            values.update(extra)
+            return cls(**values)
         else:
             values = {f: getattr(row, f) for f in cls.FIELDS
                       if hasattr(row, f)}

@@ -43,21 +43,38 @@ def create(context, values):
     return BlockDeviceMapping.from_row(row)
 
 
+def _select(*columns):
+    """A statement of the mappings whose ``columns`` equal the bound
+    parameters of the same names, built once: the hot lookups skip
+    building an ORM query and loading ORM objects."""
+    table = models.BlockDeviceMapping.__table__
+    return sa.select(*[table.c[f] for f in BlockDeviceMapping.FIELDS]).where(
+        *[table.c[c] == sa.bindparam(c) for c in columns]).order_by(
+            table.c.id)
+
+
+_BY_INSTANCE = _select('instance_uuid')
+_BY_VOLUME_AND_INSTANCE = _select('volume_id', 'instance_uuid')
+_BY_UUID = _select('uuid')
+
+
+def _records(context, statement, **params):
+    return [BlockDeviceMapping(**row._asdict())
+            for row in context.session.execute(statement, params)]
+
+
 @db_api.cell_reader
 def get_by_instance(context, instance_uuid):
-    rows = context.session.query(models.BlockDeviceMapping).filter_by(
-        instance_uuid=instance_uuid).order_by(
-        models.BlockDeviceMapping.id).all()
-    return [BlockDeviceMapping.from_row(r) for r in rows]
+    return _records(context, _BY_INSTANCE, instance_uuid=instance_uuid)
 
 
 @db_api.cell_reader
 def get_by_volume_and_instance(context, volume_id, instance_uuid):
-    row = context.session.query(models.BlockDeviceMapping).filter_by(
-        volume_id=volume_id, instance_uuid=instance_uuid).first()
-    if row is None:
+    found = _records(context, _BY_VOLUME_AND_INSTANCE, volume_id=volume_id,
+                     instance_uuid=instance_uuid)
+    if not found:
         raise exception.VolumeBDMNotFound(volume_id=volume_id)
-    return BlockDeviceMapping.from_row(row)
+    return found[0]
 
 
 @db_api.cell_reader
@@ -84,11 +101,10 @@ def destroy(context, bdm_id):
 
 @db_api.cell_reader
 def get_by_uuid(context, bdm_uuid):
-    row = context.session.query(models.BlockDeviceMapping).filter_by(
-        uuid=bdm_uuid).first()
-    if row is None:
+    found = _records(context, _BY_UUID, uuid=bdm_uuid)
+    if not found:
         raise exception.VolumeBDMNotFound(volume_id=bdm_uuid)
-    return BlockDeviceMapping.from_row(row)
+    return found[0]
 
 
 @db_api.cell_reader

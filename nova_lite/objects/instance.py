@@ -162,9 +162,27 @@ def _query(context, read_deleted=None):
     return query
 
 
+def _by_uuid(read_deleted):
+    """SELECT of one server by uuid, as plain columns, built once."""
+    table = models.Instance.__table__
+    statement = sa.select(*table.c).where(
+        table.c.uuid == sa.bindparam('uuid'))
+    if read_deleted == 'no':
+        statement = statement.where(table.c.deleted == 0)
+    elif read_deleted == 'only':
+        statement = statement.where(table.c.deleted != 0)
+    return statement
+
+
+_BY_UUID = {read_deleted: _by_uuid(read_deleted)
+            for read_deleted in ('no', 'only', 'yes')}
+
+
 @db_api.cell_reader
 def get_by_uuid(context, uuid, read_deleted=None, with_extra=True):
-    row = _query(context, read_deleted).filter_by(uuid=uuid).first()
+    statement = _BY_UUID.get(read_deleted or context.read_deleted,
+                             _BY_UUID['yes'])
+    row = context.session.execute(statement, {'uuid': uuid}).first()
     if row is None:
         raise exception.InstanceNotFound(instance_id=uuid)
     return _to_record(context, row, with_extra)

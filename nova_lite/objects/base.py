@@ -1,5 +1,6 @@
 """Helpers shared by the plain record classes."""
 
+import functools
 import json
 
 from oslo_serialization import jsonutils
@@ -42,20 +43,18 @@ class Record:
             loaded = row.__dict__
             values = {f: loaded[f] if f in loaded else getattr(row, f)
                       for f in cls._mapped_fields(type(row))}
+            column_value = functools.partial(getattr, row)
         elif hasattr(row, '_asdict'):
             # A row of plain columns.
-            row = row._asdict()
-            values = {f: row[f] for f in cls.FIELDS if f in row}
-            for field, column in cls.json_columns().items():
-                raw = row.get(column)
-                values[field] = json.loads(raw) if raw else None
-            values.update(extra)
-            return cls(**values)
+            mapping = row._asdict()
+            values = {f: mapping[f] for f in cls.FIELDS if f in mapping}
+            column_value = mapping.get
         else:
             values = {f: getattr(row, f) for f in cls.FIELDS
                       if hasattr(row, f)}
+            column_value = functools.partial(getattr, row)
         for field, column in cls.json_columns().items():
-            raw = getattr(row, column)
+            raw = column_value(column)
             # Text columns: str already, nothing for jsonutils to decode.
             values[field] = json.loads(raw) if raw else None
         values.update(extra)

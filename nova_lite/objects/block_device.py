@@ -43,14 +43,18 @@ def create(context, values):
     return BlockDeviceMapping.from_row(row)
 
 
+_TABLE = models.BlockDeviceMapping.__table__
+# A mapping's columns, read as plain rows by the hot lookups (no ORM query
+# to build, no ORM objects to load).
+_COLUMNS = tuple(_TABLE.c[f] for f in BlockDeviceMapping.FIELDS)
+
+
 def _select(*columns):
-    """A statement of the mappings whose ``columns`` equal the bound
-    parameters of the same names, built once: the hot lookups skip
-    building an ORM query and loading ORM objects."""
-    table = models.BlockDeviceMapping.__table__
-    return sa.select(*[table.c[f] for f in BlockDeviceMapping.FIELDS]).where(
-        *[table.c[c] == sa.bindparam(c) for c in columns]).order_by(
-            table.c.id)
+    """The mappings whose ``columns`` equal the bound parameters of the
+    same names, built once."""
+    return sa.select(*_COLUMNS).where(
+        *[_TABLE.c[c] == sa.bindparam(c) for c in columns]).order_by(
+            _TABLE.c.id)
 
 
 _BY_INSTANCE = _select('instance_uuid')
@@ -121,24 +125,17 @@ def count_volume_users_on_host(context, volume_id, host):
 BATCH = 500
 
 
-def _columns():
-    table = models.BlockDeviceMapping.__table__
-    return [table.c[f] for f in BlockDeviceMapping.FIELDS]
-
-
 @db_api.cell_reader
 def get_dicts_by_instances(context, instance_uuids):
     """``{instance_uuid: [mapping as a dict, ...]}`` for many servers, read
     as plain rows (server lists carry their mappings as dicts)."""
     out = {}
     uuids = list(instance_uuids)
-    columns = _columns()
-    instance_uuid = models.BlockDeviceMapping.__table__.c.instance_uuid
     for start in range(0, len(uuids), BATCH):
         rows = context.session.execute(
-            sa.select(*columns).where(
-                instance_uuid.in_(uuids[start:start + BATCH])).order_by(
-                    columns[0]))
+            sa.select(*_COLUMNS).where(
+                _TABLE.c.instance_uuid.in_(
+                    uuids[start:start + BATCH])).order_by(_TABLE.c.id))
         for row in rows:
             mapping = row._asdict()
             out.setdefault(mapping['instance_uuid'], []).append(mapping)

@@ -305,6 +305,37 @@ def test_attachment_lifecycle_statuses(bs):
     assert gone.status_code == 404
 
 
+def test_refused_attachment_calls_write_nothing(bs):
+    """Attachment calls check policy inside their write transaction: a
+    project reader's create, update, complete and delete are refused and
+    leave the volume and its attachment as they were."""
+    reader = {'X-Roles': 'reader'}
+    volume = _volume(bs)
+    refused = bs.volume_request(
+        'POST', '/v3/attachments', version='3.44', headers=reader,
+        json={'attachment': {'volume_uuid': volume['id'],
+                             'instance_uuid': SERVER_A}})
+    assert refused.status_code == 403, refused.text
+    assert 'forbidden' in refused.json()
+    shown = _show(bs, volume['id'])
+    assert (shown['status'], shown['attachments']) == ('available', [])
+    attachment = _attach(bs, volume['id'], SERVER_A, complete=False)
+    path = '/v3/attachments/%s' % attachment['id']
+    for method, suffix, body in (
+            ('PUT', '', {'attachment': {'connector': {
+                'host': 'compute1', 'mountpoint': '/dev/vdb'}}}),
+            ('POST', '/action', {'os-complete': {}}),
+            ('DELETE', '', None)):
+        resp = bs.volume_request(method, path + suffix, version='3.44',
+                                 headers=dict(reader, **NOVA_SERVICE),
+                                 json=body)
+        assert resp.status_code == 403, (method, suffix, resp.text)
+        kept = bs.volume_request('GET', path, version='3.44').json()[
+            'attachment']
+        assert (kept['status'], kept['connection_info']) == ('reserved', {})
+        assert _show(bs, volume['id'])['status'] == 'reserved'
+
+
 def test_attachments_need_their_microversions(bs):
     volume = _volume(bs)
     old = bs.volume_request('POST', '/v3/attachments', version='3.26', json={

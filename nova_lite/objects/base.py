@@ -2,8 +2,12 @@
 
 import functools
 import json
+import operator
 
 from oslo_serialization import jsonutils
+
+
+_EMPTY = {'{}': dict, '[]': list}
 
 
 class Record:
@@ -36,7 +40,74 @@ class Record:
         return fields
 
     @classmethod
+    def _plan(cls, columns):
+        """How a plain row with ``columns`` becomes this record, worked out
+        once per class and column list: which positions fill which
+        fields, which fields the row lacks, where each JSON column is."""
+        cache = cls.__dict__.get('_plans')
+        if cache is None:
+            cache = {}
+            setattr(cls, '_plans', cache)
+        plan = cache.get(columns)
+        if plan is None:
+            position = {c: i for i, c in enumerate(columns)}
+            names = tuple(f for f in cls.FIELDS if f in position)
+            indices = [position[f] for f in names]
+            if len(indices) == 1:
+                index = indices[0]
+
+                def getter(row):
+                    return (row[index],)
+            else:
+                getter = operator.itemgetter(*indices)
+            missing = dict.fromkeys(f for f in cls.FIELDS
+                                    if f not in position)
+            json_columns = cls.json_columns()
+            json_plan = tuple(
+                (f, position.get(json_columns.get(f)), default)
+                for f, default in cls.JSON_FIELDS.items())
+            plan = cache[columns] = (names, getter, missing, json_plan)
+        return plan
+
+    @classmethod
+    def _from_plain_row(cls, row, extra, plan=None):
+        names, getter, missing, json_plan = plan or cls._plan(row._fields)
+        attrs = dict(missing)
+        attrs.update(zip(names, getter(row)))
+        for field, index, default in json_plan:
+            raw = row[index] if index is not None else None
+            if not raw:
+                attrs[field] = default()
+                continue
+            empty = _EMPTY.get(raw)
+            value = empty() if empty is not None else json.loads(raw)
+            attrs[field] = default() if value is None else value
+        for field, value in extra.items():
+            if value is None and field in cls.JSON_FIELDS:
+                value = cls.JSON_FIELDS[field]()
+            attrs[field] = value
+        record = cls.__new__(cls)
+        record.__dict__.update(attrs)
+        return record
+
+    @classmethod
+    def from_rows(cls, rows, **extra):
+        """Records of the rows of one result (the same columns)."""
+        if not rows:
+            return []
+        columns = getattr(rows[0], '_fields', None)
+        if columns is None or cls.__init__ is not Record.__init__:
+            return [cls.from_row(row, **extra) for row in rows]
+        plan = cls._plan(columns)
+        return [cls._from_plain_row(row, extra, plan) for row in rows]
+
+    @classmethod
     def from_row(cls, row, **extra):
+        columns = getattr(row, '_fields', None)
+        if columns is not None and cls.__init__ is Record.__init__:
+            # A row of plain columns, for a record without its own
+            # constructor: positions straight into the record's fields.
+            return cls._from_plain_row(row, extra, cls._plan(columns))
         if hasattr(type(row), '__mapper__'):
             # An ORM object: loaded columns straight from its state's
             # dict, anything else (not loaded, a property) through getattr.
@@ -55,8 +126,13 @@ class Record:
             column_value = functools.partial(getattr, row)
         for field, column in cls.json_columns().items():
             raw = column_value(column)
+            if not raw:
+                values[field] = None
+                continue
+            # Most metadata and tags are empty: a new empty value each.
+            empty = _EMPTY.get(raw)
             # Text columns: str already, nothing for jsonutils to decode.
-            values[field] = json.loads(raw) if raw else None
+            values[field] = empty() if empty is not None else json.loads(raw)
         values.update(extra)
         return cls(**values)
 

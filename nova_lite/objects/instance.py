@@ -130,12 +130,10 @@ def _to_records(context, rows):
     faults = instance_fault.get_latest_by_instances(
         context, [r.uuid for r in rows
                   if r.vm_state in FAULT_STATES or r.deleted])
-    out = []
-    for row in rows:
-        inst = Instance.from_row(row, cell_uuid=context.cell_uuid)
-        inst.bdms = bdms.get(row.uuid, [])
-        inst.fault = faults.get(row.uuid)
-        out.append(inst)
+    out = Instance.from_rows(rows, cell_uuid=context.cell_uuid)
+    for inst in out:
+        inst.bdms = bdms.get(inst.uuid, [])
+        inst.fault = faults.get(inst.uuid)
     return out
 
 
@@ -279,9 +277,11 @@ def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None):
     ``marker`` is an :class:`Instance` (possibly from another cell) whose
     sort values rows must come after.
     """
-    m = models.Instance
+    # Plain columns (no ORM identity map or instance state): a list
+    # builds one record per row and nothing else.
+    m = models.Instance.__table__.c
     deleted = filters.get('deleted', False)
-    query = context.session.query(m)
+    query = sa.select(*m)
     if deleted is False:
         query = query.filter(m.deleted == 0)
     elif deleted is True:
@@ -319,7 +319,7 @@ def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None):
     query = query.order_by(*order)
     if limit is not None:
         query = query.limit(limit)
-    return _to_records(context, query.all())
+    return _to_records(context, context.session.execute(query).all())
 
 
 def _has_tag(model, tag):

@@ -55,22 +55,50 @@ def _bookmark_base(req):
     return _bases(req)[1]
 
 
+_PREFIXES = 'nova_lite.link_prefixes'
+
+
+def _prefixes(req, collection):
+    """(self prefix, bookmark prefix) of a collection's members, each
+    ending in '/', computed once per request and collection."""
+    environ = req.environ
+    known = environ.get(_PREFIXES)
+    if known is None:
+        known = environ[_PREFIXES] = {}
+    pair = known.get(collection)
+    if pair is None:
+        version, bookmark, project = _bases(req)
+        pair = known[collection] = (
+            _join(version, project, collection) + '/',
+            _join(bookmark, project, collection) + '/')
+    return pair
+
+
 def self_link(req, collection, identifier):
-    version, _bookmark, project = _bases(req)
-    return _join(version, project, collection, identifier)
+    if identifier == '' or identifier is None:
+        version, _bookmark, project = _bases(req)
+        return _join(version, project, collection)
+    return _prefixes(req, collection)[0] + str(identifier).strip('/')
 
 
 def bookmark_link(req, collection, identifier):
-    _version, bookmark, project = _bases(req)
-    return _join(bookmark, project, collection, identifier)
+    if identifier == '' or identifier is None:
+        _version, bookmark, project = _bases(req)
+        return _join(bookmark, project, collection)
+    return _prefixes(req, collection)[1] + str(identifier).strip('/')
 
 
 def links(req, collection, identifier):
-    version, bookmark, project = _bases(req)
-    return [{'rel': 'self',
-             'href': _join(version, project, collection, identifier)},
-            {'rel': 'bookmark',
-             'href': _join(bookmark, project, collection, identifier)}]
+    if identifier == '' or identifier is None:
+        version, bookmark, project = _bases(req)
+        return [{'rel': 'self',
+                 'href': _join(version, project, collection)},
+                {'rel': 'bookmark',
+                 'href': _join(bookmark, project, collection)}]
+    own, bookmark = _prefixes(req, collection)
+    identifier = str(identifier).strip('/')
+    return [{'rel': 'self', 'href': own + identifier},
+            {'rel': 'bookmark', 'href': bookmark + identifier}]
 
 
 def server_links(req, server_id):

@@ -68,23 +68,38 @@ def _usage_time(when):
     return when.strftime('%Y-%m-%dT%H:%M:%S.%f') if when else None
 
 
-def _supported(req, version):
-    """Whether the request's microversion is ``version`` or later,
-    remembered per request where the view resolved the request."""
-    answers = getattr(req, 'supported', None)
+# The microversions the server views depend on.
+_VERSIONS = ('2.3', '2.9', '2.16', '2.19', '2.26', '2.47', '2.63', '2.71',
+             '2.73')
+
+
+def _versions(req):
+    """Whether the request's microversion is each of _VERSIONS or later,
+    answered once per request."""
+    resolved = isinstance(req, _Resolved)
+    answers = req.supported if resolved else None
     if answers is None:
-        return microversion.is_supported(req, version)
-    answer = answers.get(version)
-    if answer is None:
-        answer = answers[version] = microversion.is_supported(req, version)
-    return answer
+        answers = {version: microversion.is_supported(req, version)
+                   for version in _VERSIONS}
+        if resolved:
+            req.supported = answers
+    return answers
 
 
-def _host_id(instance):
-    if not instance.host:
+def _host_id(req, instance):
+    host = instance.host
+    if not host:
         return ''
-    data = ('%s%s' % (instance.project_id, instance.host)).encode('utf-8')
-    return hashlib.sha224(data).hexdigest()
+    data = '%s%s' % (instance.project_id, host)
+    # A list repeats the same few hosts: hash each once per request.
+    known = getattr(req, 'host_ids', None)
+    if known is None:
+        return hashlib.sha224(data.encode('utf-8')).hexdigest()
+    digest = known.get(data)
+    if digest is None:
+        digest = known[data] = hashlib.sha224(
+            data.encode('utf-8')).hexdigest()
+    return digest
 
 
 def _image(req, instance):
@@ -102,7 +117,7 @@ def _flavor(req, instance, show_extra_specs):
     flavor = instance.flavor or {}
     if not flavor:
         return {}
-    if _supported(req, '2.47'):
+    if _versions(req)['2.47']:
         body = {'vcpus': flavor.get('vcpus'), 'ram': flavor.get('memory_mb'),
                 'disk': flavor.get('root_gb'),
                 'ephemeral': flavor.get('ephemeral_gb'),
@@ -138,7 +153,7 @@ def _volumes_attached(req, instance):
         if not bdm.get('volume_id'):
             continue
         item = {'id': bdm['volume_id']}
-        if _supported(req, '2.3'):
+        if _versions(req)['2.3']:
             item['delete_on_termination'] = bool(
                 bdm.get('delete_on_termination'))
         out.append(item)
@@ -148,6 +163,7 @@ def _volumes_attached(req, instance):
 def _server(req, instance, *, show_extended_attrs, show_extra_specs,
             host_status=None, show_host_status=False, full=True,
             server_groups=False):
+    v = _versions(req)
     status = _status(instance)
     body = {
         'accessIPv4': instance.access_ip_v4 or '',
@@ -155,7 +171,7 @@ def _server(req, instance, *, show_extended_attrs, show_extra_specs,
         'addresses': {},
         'created': _isotime(instance.created_at),
         'flavor': _flavor(req, instance, show_extra_specs),
-        'hostId': _host_id(instance),
+        'hostId': _host_id(req, instance),
         'id': instance.uuid,
         'image': _image(req, instance),
         'links': links.server_links(req, instance.uuid),
@@ -184,7 +200,7 @@ def _server(req, instance, *, show_extended_attrs, show_extra_specs,
             body['OS-EXT-SRV-ATTR:host'] = instance.host
             body['OS-EXT-SRV-ATTR:instance_name'] = instance.name
             body['OS-EXT-SRV-ATTR:hypervisor_hostname'] = instance.node
-            if _supported(req, '2.3'):
+            if v['2.3']:
                 body['OS-EXT-SRV-ATTR:hostname'] = instance.hostname
                 body['OS-EXT-SRV-ATTR:kernel_id'] = instance.kernel_id or ''
                 body['OS-EXT-SRV-ATTR:launch_index'] = instance.launch_index
@@ -199,20 +215,20 @@ def _server(req, instance, *, show_extended_attrs, show_extra_specs,
         body['OS-EXT-STS:power_state'] = instance.power_state
         body['os-extended-volumes:volumes_attached'] = _volumes_attached(
             req, instance)
-    if _supported(req, '2.9'):
+    if v['2.9']:
         body['locked'] = bool(instance.locked)
-    if full and show_host_status and _supported(req, '2.16') \
+    if full and show_host_status and v['2.16'] \
             and host_status is not None:
         body['host_status'] = host_status
-    if _supported(req, '2.19'):
+    if v['2.19']:
         body['description'] = instance.display_description
-    if _supported(req, '2.26'):
+    if v['2.26']:
         body['tags'] = list(instance.tags or [])
-    if _supported(req, '2.63'):
+    if v['2.63']:
         body['trusted_image_certificates'] = None
-    if server_groups and _supported(req, '2.71'):
+    if server_groups and v['2.71']:
         body['server_groups'] = []
-    if _supported(req, '2.73'):
+    if v['2.73']:
         body['locked_reason'] = instance.locked_reason
     return body
 
@@ -220,7 +236,7 @@ def _server(req, instance, *, show_extended_attrs, show_extra_specs,
 def show(req, instance, *, show_extended_attrs, show_host_status,
          host_status, show_extra_specs):
     return {'server': _server(
-        req, instance, show_extended_attrs=show_extended_attrs,
+        _Resolved(req), instance, show_extended_attrs=show_extended_attrs,
         show_extra_specs=show_extra_specs, host_status=host_status,
         show_host_status=show_host_status, server_groups=True)}
 
@@ -252,14 +268,17 @@ class _Resolved:
     """What the views read of a request, resolved once: controllers pass
     pecan's request proxy, whose every attribute access is a lookup."""
 
-    __slots__ = ('environ', 'application_url', 'GET', 'supported')
+    __slots__ = ('environ', 'application_url', 'GET', 'supported',
+                 'host_ids')
 
     def __init__(self, req):
         self.environ = req.environ
         self.application_url = req.application_url
         self.GET = req.GET
         # Microversion checks, answered once per request.
-        self.supported = {}
+        self.supported = None
+        # hostId digests by project and host.
+        self.host_ids = {}
 
 
 def index(req, instances, next_marker=None):

@@ -9,12 +9,12 @@ import functools
 import inspect
 
 import pecan
-from oslo_serialization import jsonutils
 import webob
 import webob.exc
 
 from nova_lite.api import faults
 from nova_lite import exception
+from nova_lite import serialization
 
 
 def _json_response(status, body, headers=None):
@@ -22,7 +22,7 @@ def _json_response(status, body, headers=None):
     if body is not None:
         resp.content_type = 'application/json'
         resp.charset = 'UTF-8'
-        resp.body = jsonutils.dump_as_bytes(body)
+        resp.body = serialization.dump_as_bytes(body)
     else:
         resp.content_type = None
         resp.body = b''

@@ -11,6 +11,7 @@ import webob
 import webob.exc
 
 from nova_lite import exception
+from nova_lite import serialization
 
 LOG = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def fault_response(status, message, headers=None):
         fault['retryAfter'] = retry_after
     resp.content_type = 'application/json'
     resp.charset = 'UTF-8'
-    resp.body = jsonutils.dump_as_bytes({name: fault})
+    resp.body = serialization.dump_as_bytes({name: fault})
     return resp
 
 

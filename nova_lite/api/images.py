@@ -7,17 +7,17 @@ compute endpoint, at ``/v2.1[/{project_id}]/v2/images``.
 
 from urllib import parse as urlparse
 
-from oslo_serialization import jsonutils
 import webob
 
 from nova_lite.image import catalog
+from nova_lite import serialization
 
 
 def _json(status, body):
     resp = webob.Response(status=status)
     resp.content_type = 'application/json'
     resp.charset = 'UTF-8'
-    resp.body = jsonutils.dump_as_bytes(body)
+    resp.body = serialization.dump_as_bytes(body)
     return resp
 
 

@@ -15,7 +15,6 @@ import re
 
 from oslo_middleware import http_proxy_to_wsgi
 from oslo_middleware import sizelimit
-from oslo_serialization import jsonutils
 import webob
 import webob.dec
 
@@ -30,6 +29,7 @@ from nova_lite.block_storage import exception
 from nova_lite.block_storage import views
 from nova_lite import exception as nl_exception
 from nova_lite import policy
+from nova_lite import serialization
 
 HEADER = 'OpenStack-API-Version'
 VERSION_KEY = 'nova_lite.volume_version'
@@ -82,7 +82,7 @@ def _json_response(status, body, headers=()):
     if body is not None:
         resp.content_type = 'application/json'
         resp.charset = 'UTF-8'
-        resp.body = jsonutils.dump_as_bytes(body)
+        resp.body = serialization.dump_as_bytes(body)
     else:
         resp.content_type = None
     return resp

@@ -172,6 +172,9 @@ def _by_uuid(read_deleted):
     return statement
 
 
+# Every column of servers, built once (each build coerces every column).
+_SELECT = sa.select(*models.Instance.__table__.c)
+
 _BY_UUID = {read_deleted: _by_uuid(read_deleted)
             for read_deleted in ('no', 'only', 'yes')}
 
@@ -281,7 +284,7 @@ def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None):
     # builds one record per row and nothing else.
     m = models.Instance.__table__.c
     deleted = filters.get('deleted', False)
-    query = sa.select(*m)
+    query = _SELECT
     if deleted is False:
         query = query.filter(m.deleted == 0)
     elif deleted is True:

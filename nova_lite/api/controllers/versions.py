@@ -1,9 +1,9 @@
 """Version discovery documents (GET /, GET /v2.1)."""
 
-from oslo_serialization import jsonutils
 import webob
 
 from nova_lite.api import microversion
+from nova_lite import serialization
 
 # v2.0 is listed with the values clients of every era accept (SUPPORTED,
 # its original date); nova_lite serves no /v2 endpoint itself.
@@ -59,7 +59,7 @@ def _json(status, body):
     resp = webob.Response(status=status)
     resp.content_type = 'application/json'
     resp.charset = 'UTF-8'
-    resp.body = jsonutils.dump_as_bytes(body)
+    resp.body = serialization.dump_as_bytes(body)
     return resp
 
 

@@ -40,22 +40,58 @@ class Result:
         self.headers = headers or {}
 
 
+class _Fits:
+    """A quick test that arguments bind to a signature: True only where
+    binding surely succeeds (enough positional arguments, not too many, no
+    keyword naming one of them); anything else is left to
+    ``signature.bind``. (An object, not a closure: pecan looks through the
+    functions a controller's closure holds for the controller itself.)"""
+
+    def __init__(self, signature):
+        P = inspect.Parameter
+        params = list(signature.parameters.values())
+        positional = [p for p in params if p.kind in
+                      (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD)]
+        self.never = any(p.kind == P.KEYWORD_ONLY and p.default is P.empty
+                         for p in params)
+        self.required = sum(1 for p in positional if p.default is P.empty)
+        self.most = None if any(p.kind == P.VAR_POSITIONAL
+                                for p in params) else len(positional)
+        self.names = [p.name for p in positional]
+        self.any_keywords = any(p.kind == P.VAR_KEYWORD for p in params)
+
+    def __call__(self, args, kwargs):
+        count = len(args)
+        if self.never or count < self.required or \
+                (self.most is not None and count > self.most):
+            return False
+        if kwargs:
+            if not self.any_keywords:
+                return False
+            for name in self.names[:count]:
+                if name in kwargs:
+                    return False
+        return True
+
+
 def expose(status=200, method=None):
     """Expose a controller method returning a JSON body (or a Result)."""
     def decorator(func):
         signature = inspect.signature(func)
+        fits = _Fits(signature)
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             # No named "self" here: pecan then reads the argument names of
             # ``func`` itself when it routes positional URL segments.
-            try:
-                signature.bind(*args, **kwargs)
-            except TypeError:
-                # A URL without every id the method needs, such as DELETE
-                # on a collection: no route, as nova answers.
-                return faults.fault_response(
-                    404, 'The resource could not be found.')
+            if not fits(args, kwargs):
+                try:
+                    signature.bind(*args, **kwargs)
+                except TypeError:
+                    # A URL without every id the method needs, such as
+                    # DELETE on a collection: no route, as nova answers.
+                    return faults.fault_response(
+                        404, 'The resource could not be found.')
             try:
                 result = func(*args, **kwargs)
             except (exception.NovaLiteException,

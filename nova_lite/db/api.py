@@ -234,18 +234,21 @@ _RETRY = oslo_db_api.wrap_db_retry(
     max_retry_interval=2, retry_on_disconnect=True, retry_on_deadlock=True)
 
 
+def _once(transaction, f, context, args, kwargs):
+    with transaction.using(context):
+        return f(context, *args, **kwargs)
+
+
+# Decorated once, not on every transaction.
+_once_with_retries = _RETRY(_once)
+
+
 def _run(transaction, f, context, args, kwargs):
     if getattr(_LOCAL, 'depth', 0):
-        with transaction.using(context):
-            return f(context, *args, **kwargs)
-
-    def once():
-        with transaction.using(context):
-            return f(context, *args, **kwargs)
-
+        return _once(transaction, f, context, args, kwargs)
     _LOCAL.depth = 1
     try:
-        return _RETRY(once)()
+        return _once_with_retries(transaction, f, context, args, kwargs)
     finally:
         _LOCAL.depth = 0
 

@@ -32,11 +32,10 @@ import os
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
 from oslo_serialization import jsonutils
-from oslo_utils import timeutils
 from oslo_utils import uuidutils
 from sqlalchemy import orm
-from sqlalchemy.orm import attributes as orm_attributes
 
+from nova_lite.block_storage import attachments
 from nova_lite.block_storage import backend as file_backend
 from nova_lite.block_storage import exception
 from nova_lite.block_storage import models
@@ -50,9 +49,6 @@ TRUE_SPEC = '<is> True'
 
 DELETABLE = ('available', 'error', 'error_restoring', 'error_extending',
              'error_managing')
-# Volume status for the "strongest" attachment status left.
-_STATUS_FROM_ATTACH = {'attached': 'in-use', 'detached': 'available'}
-_ATTACH_ORDER = ('attached', 'attaching', 'detaching', 'reserved')
 # A volume as its views show it: its type's name and its attachments,
 # without the connector and connection info nobody reads there. Other
 # reads of a volume load neither.
@@ -494,45 +490,21 @@ class Store:
                 if attachment_id != without and
                 not status.startswith('error')]
         attach_status = 'detached'
-        for candidate in _ATTACH_ORDER:
+        for candidate in attachments.ATTACH_ORDER:
             if candidate in left:
                 attach_status = candidate
                 break
         volume.attach_status = attach_status
-        volume.status = _STATUS_FROM_ATTACH.get(attach_status, attach_status)
+        volume.status = attachments.STATUS_FROM_ATTACH.get(attach_status, attach_status)
 
-    def _get_attachment(self, session, ctx, attachment_id, lock_volume=False,
-                        check=None):
-        query = session.query(models.VolumeAttachment).filter_by(
-            id=attachment_id)
-        if lock_volume:
-            # A locking read first: on MariaDB a plain read here would fix
-            # the transaction's snapshot before the volume lock is held, and
-            # the volume's other attachments would then be read stale.
-            query = query.with_for_update()
-        attachment = query.first()
+    @staticmethod
+    def _get_attachment(session, ctx, attachment_id):
+        attachment = session.query(models.VolumeAttachment).filter_by(
+            id=attachment_id).first()
         if attachment is None or not (
                 ctx.is_admin or attachment.project_id == ctx.project_id):
             raise exception.VolumeAttachmentNotFound(
                 filter='attachment_id = %s' % attachment_id)
-        if check is not None:
-            check(attachment)
-        if lock_volume:
-            volume = self._get_volume(session, ctx, attachment.volume_id,
-                                      lock=True)
-            if not self._serialized:
-                # SQLite's write transactions (BEGIN IMMEDIATE) already
-                # read everything as of the lock.
-                session.refresh(attachment)
-            # The locked row, without a lazy load reading it again.
-            orm_attributes.set_committed_value(attachment, 'volume', volume)
-        return attachment
-
-    @staticmethod
-    def _detached(session, attachment):
-        """The attachment's row as written, for a view after the commit."""
-        session.flush()
-        session.expunge(attachment)
         return attachment
 
     def get_attachment(self, ctx, attachment_id):
@@ -560,114 +532,28 @@ class Store:
         """Reserve a volume for a server; ``check(volume)`` (a policy check)
         runs once the volume is read, before anything is written."""
         with self._writer() as session:
-            volume = self._get_volume(session, ctx, volume_id, lock=True)
-            if check is not None:
-                check(volume)
-            if 'error' in volume.status:
-                raise exception.InvalidVolume(
-                    reason='Volume attachments can not be created if the '
-                           'volume is in an error state. The Volume %s '
-                           'currently has a status of: %s '
-                    % (volume.id, volume.status))
-            # Cinder's statuses, plus (multiattach only) those another
-            # server's attach or detach in progress leaves, so concurrent
-            # attachments of a shared volume do not fail each other.
-            expected = (('available', 'in-use', 'downloading')
-                        if volume.multiattach
-                        else ('available', 'downloading'))
-            allowed = expected + (('reserved', 'attaching', 'detaching')
-                                  if volume.multiattach else ())
-            if volume.status not in allowed:
-                same_server = instance_uuid and volume.status in (
-                    'in-use', 'reserved') and any(
-                        a.instance_uuid == instance_uuid
-                        for a in volume.attachments)
-                if not same_server:
-                    raise exception.InvalidVolume(
-                        reason='Volume %s status must be %s to reserve, but '
-                               'the current status is %s.'
-                        % (volume.id, build_or_str(expected), volume.status))
-            attachment = models.VolumeAttachment(
-                id=uuidutils.generate_uuid(), volume_id=volume.id,
-                project_id=volume.project_id, instance_uuid=instance_uuid,
-                attach_status='reserved',
-                attach_mode=mode if mode != 'null' else None)
-            session.add(attachment)
-            self._recompute(session, volume)
-            attachment_id = attachment.id
+            attachment = attachments.create(
+                session, ctx, volume_id, instance_uuid, mode, check,
+                build_or_str)
             if not connector:
-                return self._detached(session, attachment)
-        return self.attachment_update(ctx, attachment_id, connector)
-
-    def _connection_info(self, volume, attachment, mode):
-        return {
-            'driver_volume_type': 'file',
-            'device_path': volume.path,
-            'format': 'raw',
-            'volume_id': volume.id,
-            'access_mode': mode,
-            'encrypted': False,
-            'discard': True,
-            'attachment_id': attachment.id,
-            'enforce_multipath': False,
-        }
+                return attachment
+        return self.attachment_update(ctx, attachment.id, connector)
 
     def attachment_update(self, ctx, attachment_id, connector, check=None):
         with self._writer() as session:
-            attachment = self._get_attachment(session, ctx, attachment_id,
-                                              lock_volume=True, check=check)
-            volume = attachment.volume
-            if 'error' in volume.status:
-                raise exception.ResourceConflict(
-                    reason='Volume attachments can not be updated if the '
-                           'volume is in an error state. The Volume %s '
-                           'currently has a status of: %s '
-                    % (volume.id, volume.status))
-            if not volume.multiattach:
-                hosts = {jsonutils.loads(a.connector).get('host')
-                         for a in volume.attachments
-                         if a.connection_info and a.id != attachment.id}
-                if hosts:
-                    raise exception.ResourceConflict(
-                        reason='duplicate connectors detected on volume %s'
-                        % volume.id)
-            mode = connector.get('mode') or attachment.attach_mode or 'rw'
-            info = self._connection_info(volume, attachment, mode)
-            attachment.connector = jsonutils.dumps(connector)
-            attachment.connection_info = jsonutils.dumps(info)
-            attachment.attached_host = connector.get('host')
-            attachment.mountpoint = connector.get('mountpoint')
-            attachment.attach_mode = mode
-            attachment.attach_status = 'attaching'
-            self._recompute(session, volume)
-            return self._detached(session, attachment)
+            return attachments.update(session, ctx, attachment_id,
+                                      connector, self._serialized, check)
 
     def attachment_complete(self, ctx, attachment_id, check=None):
         with self._writer() as session:
-            attachment = self._get_attachment(session, ctx, attachment_id,
-                                              lock_volume=True, check=check)
-            attachment.attach_status = 'attached'
-            attachment.attach_time = timeutils.utcnow()
-            volume = attachment.volume
-            volume.status = 'in-use'
-            volume.attach_status = 'attached'
+            attachments.complete(session, ctx, attachment_id,
+                                 self._serialized, check)
 
     def attachment_delete(self, ctx, attachment_id, check=None):
         """Delete an attachment; the attachments left on its volume."""
         with self._writer() as session:
-            attachment = self._get_attachment(session, ctx, attachment_id,
-                                              lock_volume=True, check=check)
-            volume = attachment.volume
-            self._recompute(session, volume, without=attachment.id)
-            session.delete(attachment)
-            session.flush()
-            left = session.query(models.VolumeAttachment).filter_by(
-                volume_id=volume.id).options(
-                    orm.defer(models.VolumeAttachment.connector),
-                    orm.defer(models.VolumeAttachment.connection_info)).all()
-            for item in left:
-                session.expunge(item)
-            return left
+            return attachments.delete(session, ctx, attachment_id,
+                                      self._serialized, check)
 
     def engine(self):
         return self._tc.writer.get_engine()

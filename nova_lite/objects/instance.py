@@ -199,21 +199,23 @@ def update(context, uuid, values, expected_vm_state=None,
     :class:`~nova_lite.exception.InstanceInvalidState` is raised and nothing
     is written.
     """
-    query = _query(context, 'no').filter_by(uuid=uuid)
+    table = models.Instance.__table__
+    statement = sa.update(table).where(table.c.uuid == uuid,
+                                       table.c.deleted == 0)
     for column, expected in (('vm_state', expected_vm_state),
                              ('task_state', expected_task_state)):
         if expected is None:
             continue
-        col = getattr(models.Instance, column)
+        col = table.c[column]
         conds = [col.in_([e for e in expected if e is not None])]
         if None in expected:
             conds.append(col.is_(None))
-        query = query.filter(sa.or_(*conds))
+        statement = statement.where(sa.or_(*conds))
     row_values = _row_values(values)
     row_values['updated_at'] = timeutils.utcnow()
-    count = query.update(row_values, synchronize_session=False)
+    count = context.session.execute(statement.values(row_values)).rowcount
+    row = context.session.execute(_BY_UUID['no'], {'uuid': uuid}).first()
     if not count:
-        row = _query(context, 'no').filter_by(uuid=uuid).first()
         if row is None:
             raise exception.InstanceNotFound(instance_id=uuid)
         attr, state = 'task_state', row.task_state
@@ -222,7 +224,6 @@ def update(context, uuid, values, expected_vm_state=None,
             attr, state = 'vm_state', row.vm_state
         raise exception.InstanceInvalidState(
             instance_uuid=uuid, attr=attr, state=state, method='update')
-    row = _query(context, 'no').filter_by(uuid=uuid).one()
     return _to_record(context, row, with_extra=False)
 
 

@@ -1,0 +1,231 @@
+"""The attachment calls of the block storage store, as plain statements.
+
+Each call is one write transaction of :class:`~nova_lite.block_storage.store.
+Store` that reads and locks the attachment's row, then its volume's row,
+before anything is decided; the volume's status is then derived from all of
+its attachments (see the store's module documentation). Rows are read and
+written with statements built once, without the ORM's identity map and unit
+of work: an attach makes four such calls, and the ORM's own bookkeeping cost
+more than the statements.
+
+What the calls return are plain records (attribute access, as the views
+read them) of the rows as written.
+"""
+
+import types
+
+from oslo_serialization import jsonutils
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+import sqlalchemy as sa
+
+from nova_lite.block_storage import exception
+from nova_lite.block_storage import models
+
+VOLUMES = models.Volume.__table__
+ATTACHMENTS = models.VolumeAttachment.__table__
+
+# Volume status for the "strongest" attachment status left.
+STATUS_FROM_ATTACH = {'attached': 'in-use', 'detached': 'available'}
+ATTACH_ORDER = ('attached', 'attaching', 'detaching', 'reserved')
+
+_LOCK_VOLUME = sa.select(VOLUMES).where(
+    VOLUMES.c.id == sa.bindparam('id')).with_for_update()
+_LOCK_ATTACHMENT = sa.select(ATTACHMENTS).where(
+    ATTACHMENTS.c.id == sa.bindparam('id')).with_for_update()
+_ATTACHMENT = sa.select(ATTACHMENTS).where(
+    ATTACHMENTS.c.id == sa.bindparam('id'))
+_STATUSES = sa.select(ATTACHMENTS.c.id, ATTACHMENTS.c.attach_status).where(
+    ATTACHMENTS.c.volume_id == sa.bindparam('volume_id'))
+_SERVERS = sa.select(ATTACHMENTS.c.instance_uuid).where(
+    ATTACHMENTS.c.volume_id == sa.bindparam('volume_id'))
+_CONNECTED = sa.select(
+    ATTACHMENTS.c.id, ATTACHMENTS.c.connector,
+    ATTACHMENTS.c.connection_info).where(
+        ATTACHMENTS.c.volume_id == sa.bindparam('volume_id'))
+# What a delete answers: the attachments left, without what nobody reads.
+_LEFT = sa.select(*[c for c in ATTACHMENTS.c
+                    if c.name not in ('connector', 'connection_info')]).where(
+    ATTACHMENTS.c.volume_id == sa.bindparam('volume_id'))
+_UPDATE_VOLUME = VOLUMES.update().where(
+    VOLUMES.c.id == sa.bindparam('volume_id'))
+_UPDATE_ATTACHMENT = ATTACHMENTS.update().where(
+    ATTACHMENTS.c.id == sa.bindparam('attachment_id'))
+_DELETE_ATTACHMENT = ATTACHMENTS.delete().where(
+    ATTACHMENTS.c.id == sa.bindparam('attachment_id'))
+_INSERT_ATTACHMENT = ATTACHMENTS.insert()
+
+
+def _record(row, **changes):
+    values = row._asdict()
+    values.update(changes)
+    return types.SimpleNamespace(**values)
+
+
+def _visible(ctx, row):
+    return ctx.is_admin or row.project_id == ctx.project_id
+
+
+def lock_volume(session, ctx, volume_id):
+    row = session.execute(_LOCK_VOLUME, {'id': volume_id}).first()
+    if row is None or not _visible(ctx, row):
+        raise exception.VolumeNotFound(volume_id=volume_id)
+    return row
+
+
+def lock_attachment(session, ctx, attachment_id, serialized, check=None):
+    """(attachment, volume), both rows locked. ``check(attachment)`` runs
+    before the volume is locked."""
+    # A locking read first: on MariaDB a plain read here would fix the
+    # transaction's snapshot before the volume lock is held, and the
+    # volume's other attachments would then be read stale.
+    row = session.execute(_LOCK_ATTACHMENT, {'id': attachment_id}).first()
+    if row is None or not _visible(ctx, row):
+        raise exception.VolumeAttachmentNotFound(
+            filter='attachment_id = %s' % attachment_id)
+    if check is not None:
+        check(row)
+    volume = lock_volume(session, ctx, row.volume_id)
+    if not serialized:
+        # SQLite's write transactions (BEGIN IMMEDIATE) already read
+        # everything as of the lock; elsewhere the row is read again now
+        # that the volume is held.
+        row = session.execute(_ATTACHMENT, {'id': attachment_id}).first()
+        if row is None:
+            raise exception.VolumeAttachmentNotFound(
+                filter='attachment_id = %s' % attachment_id)
+    return row, volume
+
+
+def recompute(session, volume, now, without=None):
+    """Set the volume's status from the attachments it has (but
+    ``without``); writes only when it changes."""
+    left = [r.attach_status for r in session.execute(
+        _STATUSES, {'volume_id': volume.id})
+        if r.id != without and not r.attach_status.startswith('error')]
+    attach_status = 'detached'
+    for candidate in ATTACH_ORDER:
+        if candidate in left:
+            attach_status = candidate
+            break
+    status = STATUS_FROM_ATTACH.get(attach_status, attach_status)
+    if (volume.status, volume.attach_status) != (status, attach_status):
+        session.execute(_UPDATE_VOLUME.values(
+            status=status, attach_status=attach_status, updated_at=now),
+            {'volume_id': volume.id})
+
+
+def create(session, ctx, volume_id, instance_uuid, mode, check,
+           build_or_str):
+    """Reserve ``volume_id`` for a server; the new attachment's record."""
+    volume = lock_volume(session, ctx, volume_id)
+    if check is not None:
+        check(volume)
+    if 'error' in volume.status:
+        raise exception.InvalidVolume(
+            reason='Volume attachments can not be created if the volume is '
+                   'in an error state. The Volume %s currently has a status '
+                   'of: %s ' % (volume.id, volume.status))
+    # Cinder's statuses, plus (multiattach only) those another server's
+    # attach or detach in progress leaves, so concurrent attachments of a
+    # shared volume do not fail each other.
+    expected = (('available', 'in-use', 'downloading')
+                if volume.multiattach else ('available', 'downloading'))
+    allowed = expected + (('reserved', 'attaching', 'detaching')
+                          if volume.multiattach else ())
+    if volume.status not in allowed:
+        same_server = instance_uuid and volume.status in (
+            'in-use', 'reserved') and any(
+                r.instance_uuid == instance_uuid for r in session.execute(
+                    _SERVERS, {'volume_id': volume.id}))
+        if not same_server:
+            raise exception.InvalidVolume(
+                reason='Volume %s status must be %s to reserve, but the '
+                       'current status is %s.'
+                % (volume.id, build_or_str(expected), volume.status))
+    now = timeutils.utcnow()
+    values = {c.name: None for c in ATTACHMENTS.c}
+    values.update(
+        id=uuidutils.generate_uuid(), volume_id=volume.id,
+        project_id=volume.project_id, instance_uuid=instance_uuid,
+        attach_status='reserved',
+        attach_mode=mode if mode != 'null' else None, created_at=now)
+    session.execute(_INSERT_ATTACHMENT.values(values))
+    recompute(session, volume, now)
+    return types.SimpleNamespace(**values)
+
+
+def _connection_info(volume, attachment_id, mode):
+    return {
+        'driver_volume_type': 'file',
+        'device_path': volume.path,
+        'format': 'raw',
+        'volume_id': volume.id,
+        'access_mode': mode,
+        'encrypted': False,
+        'discard': True,
+        'attachment_id': attachment_id,
+        'enforce_multipath': False,
+    }
+
+
+def update(session, ctx, attachment_id, connector, serialized, check=None):
+    """Connect an attachment to ``connector``'s host; its record."""
+    attachment, volume = lock_attachment(session, ctx, attachment_id,
+                                         serialized, check)
+    if 'error' in volume.status:
+        raise exception.ResourceConflict(
+            reason='Volume attachments can not be updated if the volume is '
+                   'in an error state. The Volume %s currently has a status '
+                   'of: %s ' % (volume.id, volume.status))
+    if not volume.multiattach:
+        hosts = {jsonutils.loads(r.connector).get('host')
+                 for r in session.execute(_CONNECTED,
+                                          {'volume_id': volume.id})
+                 if r.connection_info and r.id != attachment.id}
+        if hosts:
+            raise exception.ResourceConflict(
+                reason='duplicate connectors detected on volume %s'
+                % volume.id)
+    mode = connector.get('mode') or attachment.attach_mode or 'rw'
+    now = timeutils.utcnow()
+    changes = {
+        'connector': jsonutils.dumps(connector),
+        'connection_info': jsonutils.dumps(
+            _connection_info(volume, attachment.id, mode)),
+        'attached_host': connector.get('host'),
+        'mountpoint': connector.get('mountpoint'),
+        'attach_mode': mode,
+        'attach_status': 'attaching',
+        'updated_at': now,
+    }
+    session.execute(_UPDATE_ATTACHMENT.values(changes),
+                    {'attachment_id': attachment.id})
+    recompute(session, volume, now)
+    return _record(attachment, **changes)
+
+
+def complete(session, ctx, attachment_id, serialized, check=None):
+    """Mark an attachment attached and its volume in use."""
+    attachment, volume = lock_attachment(session, ctx, attachment_id,
+                                         serialized, check)
+    now = timeutils.utcnow()
+    session.execute(_UPDATE_ATTACHMENT.values(
+        attach_status='attached', attach_time=now, updated_at=now),
+        {'attachment_id': attachment.id})
+    if (volume.status, volume.attach_status) != ('in-use', 'attached'):
+        session.execute(_UPDATE_VOLUME.values(
+            status='in-use', attach_status='attached', updated_at=now),
+            {'volume_id': volume.id})
+
+
+def delete(session, ctx, attachment_id, serialized, check=None):
+    """Delete an attachment; the records of the volume's attachments
+    left."""
+    attachment, volume = lock_attachment(session, ctx, attachment_id,
+                                         serialized, check)
+    now = timeutils.utcnow()
+    recompute(session, volume, now, without=attachment.id)
+    session.execute(_DELETE_ATTACHMENT, {'attachment_id': attachment.id})
+    return [_record(row) for row in session.execute(
+        _LEFT, {'volume_id': volume.id})]

@@ -54,12 +54,33 @@ _UPDATE_ATTACHMENT = ATTACHMENTS.update().where(
 _DELETE_ATTACHMENT = ATTACHMENTS.delete().where(
     ATTACHMENTS.c.id == sa.bindparam('attachment_id'))
 _INSERT_ATTACHMENT = ATTACHMENTS.insert()
+_VOLUME = sa.select(VOLUMES).where(VOLUMES.c.id == sa.bindparam('id'))
+_TYPE = sa.select(models.VolumeType.__table__).where(
+    models.VolumeType.__table__.c.id == sa.bindparam('id'))
+# A volume's attachments as its views list them (in the order of the ORM
+# relationship), without the connector and connection info.
+_OF_VOLUME = _LEFT.order_by(ATTACHMENTS.c.created_at)
 
 
 def _record(row, **changes):
     values = row._asdict()
     values.update(changes)
     return types.SimpleNamespace(**values)
+
+
+def read_volume(session, ctx, volume_id, for_view=True):
+    """A record of a volume; with ``for_view``, of its type
+    (``volume_type``) and its attachments (``attachments``) too."""
+    row = session.execute(_VOLUME, {'id': volume_id}).first()
+    if row is None or not _visible(ctx, row):
+        raise exception.VolumeNotFound(volume_id=volume_id)
+    volume = _record(row)
+    if for_view:
+        vtype = session.execute(_TYPE, {'id': row.volume_type_id}).first()
+        volume.volume_type = _record(vtype) if vtype is not None else None
+        volume.attachments = [_record(a) for a in session.execute(
+            _OF_VOLUME, {'volume_id': volume_id})]
+    return volume
 
 
 def _visible(ctx, row):

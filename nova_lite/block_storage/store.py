@@ -248,8 +248,8 @@ class Store:
     def get_volume(self, ctx, volume_id, for_view=True):
         """A volume; its type and attachments only when a view shows it."""
         with self._reader() as session:
-            return self._get_volume(session, ctx, volume_id,
-                                    for_view=for_view)
+            return attachments.read_volume(session, ctx, volume_id,
+                                           for_view=for_view)
 
     def list_volumes(self, ctx, filters=None, all_projects=False,
                      limit=None, marker=None, sort=None):

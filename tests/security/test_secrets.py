@@ -12,6 +12,7 @@ as Cinder's do: they are how nova learns it.
 import io
 import json
 import logging
+import re
 
 from oslo_log import log as oslo_log
 import pytest
@@ -141,7 +142,9 @@ def _secret_strings(connection_infos):
     for info in connection_infos:
         data = info.get('data', info)
         secrets.add(data['device_path'])
+        # As the block storage writes it (compact) and as others would.
         secrets.add(json.dumps(info))
+        secrets.add(json.dumps(info, separators=(',', ':')))
     return secrets
 
 
@@ -163,7 +166,7 @@ def test_no_secret_in_responses_or_logs(logged_stack):
     assert 'DEBUG' in logged
     assert 'os-volume_attachments' in logged and '/attachments' in logged
     # The block storage responses were logged, their connection_info masked.
-    assert '"connection_info": "***"' in logged
+    assert re.search(r'"connection_info":\s*"\*\*\*"', logged)
     leaks = sorted(s for s in secrets if s in logged)
     assert leaks == [], [line for line in logged.splitlines()
                          if any(s in line for s in leaks)][:5]

@@ -1,9 +1,12 @@
-"""The attachment calls of the block storage store, as plain statements.
+"""The attachment calls of the block storage store, as plain statements:
+attachment create, update, complete and delete, the volume status changes
+around a detach or a reservation, and a volume's read for its views.
 
-Each call is one write transaction of :class:`~nova_lite.block_storage.store.
-Store` that reads and locks the attachment's row, then its volume's row,
-before anything is decided; the volume's status is then derived from all of
-its attachments (see the store's module documentation). Rows are read and
+Each write is one write transaction of :class:`~nova_lite.block_storage.
+store.Store` that reads and locks the attachment's row (where there is
+one), then its volume's row, before anything is decided; the volume's
+status is then derived from all of its attachments (see the store's module
+documentation). Rows are read and
 written with statements built once, without the ORM's identity map and unit
 of work: an attach makes four such calls, and the ORM's own bookkeeping cost
 more than the statements.
@@ -133,6 +136,32 @@ def recompute(session, volume, now, without=None):
     if (volume.status, volume.attach_status) != (status, attach_status):
         session.execute(_UPDATE_VOLUME.values(
             status=status, attach_status=attach_status, updated_at=now),
+            {'volume_id': volume.id})
+
+
+def settle(session, ctx, volume_id, status):
+    """A volume left in ``status`` by a step that did not finish (a
+    reservation, a detach): its status from its attachments again."""
+    volume = lock_volume(session, ctx, volume_id)
+    if volume.status == status:
+        recompute(session, volume, timeutils.utcnow())
+
+
+def begin_detaching(session, ctx, volume_id):
+    volume = lock_volume(session, ctx, volume_id)
+    # A shared volume may be detached from several servers at once.
+    statuses = ('in-use', 'detaching') if volume.multiattach \
+        else ('in-use',)
+    attached = any(r.attach_status == 'attached' for r in session.execute(
+        _STATUSES, {'volume_id': volume.id}))
+    if volume.status not in statuses or not attached:
+        raise exception.InvalidVolume(
+            reason="Unable to detach volume. Volume status must be "
+                   "'in-use' and attach_status must be 'attached' to "
+                   "detach.")
+    if volume.status != 'detaching':
+        session.execute(_UPDATE_VOLUME.values(
+            status='detaching', updated_at=timeutils.utcnow()),
             {'volume_id': volume.id})
 
 

@@ -425,30 +425,15 @@ class Store:
 
     def unreserve(self, ctx, volume_id):
         with self._writer() as session:
-            volume = self._get_volume(session, ctx, volume_id, lock=True)
-            if volume.status == 'attaching':
-                self._recompute(session, volume)
+            attachments.settle(session, ctx, volume_id, 'attaching')
 
     def begin_detaching(self, ctx, volume_id):
         with self._writer() as session:
-            volume = self._get_volume(session, ctx, volume_id, lock=True)
-            # A shared volume may be detached from several servers at once.
-            statuses = ('in-use', 'detaching') if volume.multiattach \
-                else ('in-use',)
-            attached = any(status == 'attached' for _id, status
-                           in self._attach_statuses(session, volume.id))
-            if volume.status not in statuses or not attached:
-                raise exception.InvalidVolume(
-                    reason="Unable to detach volume. Volume status must be "
-                           "'in-use' and attach_status must be 'attached' "
-                           "to detach.")
-            volume.status = 'detaching'
+            attachments.begin_detaching(session, ctx, volume_id)
 
     def roll_detaching(self, ctx, volume_id):
         with self._writer() as session:
-            volume = self._get_volume(session, ctx, volume_id, lock=True)
-            if volume.status == 'detaching':
-                self._recompute(session, volume)
+            attachments.settle(session, ctx, volume_id, 'detaching')
 
     def set_bootable(self, ctx, volume_id, bootable):
         self.update_volume(ctx, volume_id, {'bootable': bootable})
@@ -474,28 +459,6 @@ class Store:
             volume.size = new_size
 
     # ------------------------------------------------------ attachments ---
-
-    @staticmethod
-    def _attach_statuses(session, volume_id):
-        """(id, attach_status) of a volume's attachments, without rows."""
-        return session.query(
-            models.VolumeAttachment.id,
-            models.VolumeAttachment.attach_status).filter_by(
-                volume_id=volume_id).all()
-
-    def _recompute(self, session, volume, without=None):
-        """Cinder's volume status from the attachments left."""
-        left = [status for attachment_id, status
-                in self._attach_statuses(session, volume.id)
-                if attachment_id != without and
-                not status.startswith('error')]
-        attach_status = 'detached'
-        for candidate in attachments.ATTACH_ORDER:
-            if candidate in left:
-                attach_status = candidate
-                break
-        volume.attach_status = attach_status
-        volume.status = attachments.STATUS_FROM_ATTACH.get(attach_status, attach_status)
 
     @staticmethod
     def _get_attachment(session, ctx, attachment_id):

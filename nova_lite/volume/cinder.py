@@ -29,6 +29,7 @@ import logging
 import re
 import threading
 import time
+import weakref
 
 from cinderclient import api_versions as cinder_api_versions
 from cinderclient import client as cinder_client
@@ -384,9 +385,24 @@ class API:
 
     def __init__(self, conf):
         self.conf = conf
+        # The clients of each request context, by microversion: an attach
+        # makes several calls with one context, and a client is the same
+        # for all of them (the context's token, catalog and request id).
+        self._clients = weakref.WeakKeyDictionary()
+        self._clients_lock = threading.Lock()
 
     def _client(self, context, microversion=None):
-        return cinderclient(self.conf, context, microversion)
+        try:
+            with self._clients_lock:
+                clients = self._clients.setdefault(context, {})
+        except TypeError:
+            # Not a context that can be remembered (no weak references).
+            return cinderclient(self.conf, context, microversion)
+        client = clients.get(microversion)
+        if client is None:
+            client = clients[microversion] = cinderclient(
+                self.conf, context, microversion)
+        return client
 
     # ------------------------------------------------------------ checks ---
 

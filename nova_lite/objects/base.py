@@ -27,12 +27,18 @@ class Record:
             attrs[field] = default() if value is None else value
 
     @classmethod
-    def _mapped_fields(cls, model):
-        """The record's fields a mapped model class has, per model."""
-        cache = cls.__dict__.get('_fields_of_model')
+    def _class_cache(cls, name):
+        """A dict kept on this very class (a subclass gets its own)."""
+        cache = cls.__dict__.get(name)
         if cache is None:
             cache = {}
-            setattr(cls, '_fields_of_model', cache)
+            setattr(cls, name, cache)
+        return cache
+
+    @classmethod
+    def _mapped_fields(cls, model):
+        """The record's fields a mapped model class has, per model."""
+        cache = cls._class_cache('_fields_of_model')
         fields = cache.get(model)
         if fields is None:
             fields = cache[model] = tuple(
@@ -44,10 +50,7 @@ class Record:
         """How a plain row with ``columns`` becomes this record, worked out
         once per class and column list: which positions fill which
         fields, which fields the row lacks, where each JSON column is."""
-        cache = cls.__dict__.get('_plans')
-        if cache is None:
-            cache = {}
-            setattr(cls, '_plans', cache)
+        cache = cls._class_cache('_plans')
         plan = cache.get(columns)
         if plan is None:
             position = {c: i for i, c in enumerate(columns)}

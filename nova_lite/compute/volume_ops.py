@@ -108,37 +108,38 @@ class VolumeOperations:
                                   tag=None, multiattach=False,
                                   delete_on_termination=False):
         """Create the mapping of a new attachment; returns it as a dict."""
-        with lockutils.lock('instance-%s' % instance_uuid):
-            instance = instance_obj.get_by_uuid(context, instance_uuid,
-                                                with_extra=False)
-            caps = self.driver.capabilities
+        caps = self.driver.capabilities
+
+        def choose(instance, bdms):
             if tag and not caps['supports_tagged_attach_volume']:
                 raise exception.VolumeTaggedAttachNotSupported()
             if multiattach and not caps['supports_multiattach']:
                 raise exception.MultiattachNotSupportedByVirtDriver(
                     volume_id=volume_id)
-            bdms = bdm_obj.get_by_instance(context, instance_uuid)
             if any(b.volume_id == volume_id for b in bdms):
                 raise exception.InvalidVolume(
                     reason='volume %s already attached' % volume_id)
-            name = self.driver.get_device_name_for_instance(
+            return self.driver.get_device_name_for_instance(
                 instance, [b.device_name for b in bdms], device)
-            bdm = bdm_obj.create(context, {
-                'instance_uuid': instance_uuid, 'volume_id': volume_id,
-                'source_type': 'volume', 'destination_type': 'volume',
-                'device_name': name, 'disk_bus': disk_bus,
-                'device_type': device_type or 'disk', 'tag': tag,
-                'boot_index': None,
-                'delete_on_termination': delete_on_termination})
+
+        with lockutils.lock('instance-%s' % instance_uuid):
+            # The server, its mappings and the new one in one transaction.
+            bdm = instance_obj.add_volume_mapping(
+                context, instance_uuid, choose, {
+                    'instance_uuid': instance_uuid, 'volume_id': volume_id,
+                    'source_type': 'volume', 'destination_type': 'volume',
+                    'disk_bus': disk_bus,
+                    'device_type': device_type or 'disk', 'tag': tag,
+                    'boot_index': None,
+                    'delete_on_termination': delete_on_termination})
             return bdm.to_dict()
 
     def attach_volume(self, context, instance_uuid, bdm_uuid,
                       multiattach=None):
         with lockutils.lock('instance-%s' % instance_uuid):
             try:
-                instance = instance_obj.get_by_uuid(context, instance_uuid,
-                                                    with_extra=False)
-                bdm = bdm_obj.get_by_uuid(context, bdm_uuid)
+                instance, bdm = instance_obj.get_with_mapping(
+                    context, instance_uuid, bdm_uuid=bdm_uuid)
             except (exception.InstanceNotFound, exception.VolumeBDMNotFound):
                 LOG.info('Attach to %s: server or mapping gone',
                          instance_uuid)
@@ -183,10 +184,8 @@ class VolumeOperations:
                       attachment_id=None):
         with lockutils.lock('instance-%s' % instance_uuid):
             try:
-                instance = instance_obj.get_by_uuid(context, instance_uuid,
-                                                    with_extra=False)
-                bdm = bdm_obj.get_by_volume_and_instance(
-                    context, volume_id, instance_uuid)
+                instance, bdm = instance_obj.get_with_mapping(
+                    context, instance_uuid, volume_id=volume_id)
             except (exception.InstanceNotFound, exception.VolumeBDMNotFound):
                 LOG.info('Detach of %s from %s: nothing to do', volume_id,
                          instance_uuid)

@@ -189,6 +189,32 @@ def get_by_uuid(context, uuid, read_deleted=None, with_extra=True):
     return _to_record(context, row, with_extra)
 
 
+@db_api.cell_reader
+def get_with_mapping(context, uuid, bdm_uuid=None, volume_id=None):
+    """The server ``uuid`` (without its mappings and fault) and one of its
+    block device mappings, by the mapping's uuid or by volume, read in one
+    transaction."""
+    instance = get_by_uuid(context, uuid, with_extra=False)
+    if bdm_uuid is not None:
+        bdm = block_device.get_by_uuid(context, bdm_uuid)
+    else:
+        bdm = block_device.get_by_volume_and_instance(context, volume_id,
+                                                      uuid)
+    return instance, bdm
+
+
+@db_api.cell_writer
+def add_volume_mapping(context, uuid, choose, values):
+    """In one write transaction: the server ``uuid`` and its mappings,
+    ``choose(instance, bdms)`` (the new mapping's device name, or an
+    exception, and then nothing is written), and the new mapping of
+    ``values`` with that name, which is returned."""
+    instance = get_by_uuid(context, uuid, with_extra=False)
+    bdms = block_device.get_by_instance(context, uuid)
+    values = dict(values, device_name=choose(instance, bdms))
+    return block_device.create(context, values)
+
+
 @db_api.cell_writer
 def update(context, uuid, values, expected_vm_state=None,
            expected_task_state=None):

@@ -10,6 +10,27 @@ from oslo_serialization import jsonutils
 _EMPTY = {'{}': dict, '[]': list}
 
 
+def _json_value(raw):
+    """A JSON text column's value (None for an empty column)."""
+    if not raw:
+        return None
+    # Most metadata and tags are empty: a new empty value each.
+    empty = _EMPTY.get(raw)
+    # Text columns: str already, nothing for jsonutils to decode.
+    return empty() if empty is not None else json.loads(raw)
+
+
+def _tuple_getter(indices):
+    """A function of a row answering the tuple of its values at
+    ``indices`` (itemgetter answers a bare value for a single index)."""
+    if len(indices) > 1:
+        return operator.itemgetter(*indices)
+
+    def getter(row):
+        return tuple(row[i] for i in indices)
+    return getter
+
+
 class Record:
     """A plain record: attributes copied from a row or a dict."""
 
@@ -56,13 +77,7 @@ class Record:
             position = {c: i for i, c in enumerate(columns)}
             names = tuple(f for f in cls.FIELDS if f in position)
             indices = [position[f] for f in names]
-            if len(indices) == 1:
-                index = indices[0]
-
-                def getter(row):
-                    return (row[index],)
-            else:
-                getter = operator.itemgetter(*indices)
+            getter = _tuple_getter(indices)
             missing = dict.fromkeys(f for f in cls.FIELDS
                                     if f not in position)
             json_columns = cls.json_columns()
@@ -78,12 +93,7 @@ class Record:
         attrs = dict(missing)
         attrs.update(zip(names, getter(row)))
         for field, index, default in json_plan:
-            raw = row[index] if index is not None else None
-            if not raw:
-                attrs[field] = default()
-                continue
-            empty = _EMPTY.get(raw)
-            value = empty() if empty is not None else json.loads(raw)
+            value = _json_value(row[index]) if index is not None else None
             attrs[field] = default() if value is None else value
         for field, value in extra.items():
             if value is None and field in cls.JSON_FIELDS:
@@ -128,14 +138,7 @@ class Record:
                       if hasattr(row, f)}
             column_value = functools.partial(getattr, row)
         for field, column in cls.json_columns().items():
-            raw = column_value(column)
-            if not raw:
-                values[field] = None
-                continue
-            # Most metadata and tags are empty: a new empty value each.
-            empty = _EMPTY.get(raw)
-            # Text columns: str already, nothing for jsonutils to decode.
-            values[field] = empty() if empty is not None else json.loads(raw)
+            values[field] = _json_value(column_value(column))
         values.update(extra)
         return cls(**values)
 

@@ -130,6 +130,14 @@ class Store:
     def _reader(self):
         return self._tc.reader.using(_Scope())
 
+    # The attachment calls and a volume's read run plain statements only
+    # (nova_lite.block_storage.attachments): a connection, no ORM session.
+    def _conn_writer(self):
+        return self._tc.writer.connection.using(_Scope())
+
+    def _conn_reader(self):
+        return self._tc.reader.connection.using(_Scope())
+
     # ------------------------------------------------------------ types ---
 
     @staticmethod
@@ -247,8 +255,8 @@ class Store:
 
     def get_volume(self, ctx, volume_id, for_view=True):
         """A volume; its type and attachments only when a view shows it."""
-        with self._reader() as session:
-            return attachments.read_volume(session, ctx, volume_id,
+        with self._conn_reader() as conn:
+            return attachments.read_volume(conn, ctx, volume_id,
                                            for_view=for_view)
 
     def list_volumes(self, ctx, filters=None, all_projects=False,
@@ -424,16 +432,16 @@ class Store:
             'Volume status must be %s to reserve.' % build_or_str(statuses))
 
     def unreserve(self, ctx, volume_id):
-        with self._writer() as session:
-            attachments.settle(session, ctx, volume_id, 'attaching')
+        with self._conn_writer() as conn:
+            attachments.settle(conn, ctx, volume_id, 'attaching')
 
     def begin_detaching(self, ctx, volume_id):
-        with self._writer() as session:
-            attachments.begin_detaching(session, ctx, volume_id)
+        with self._conn_writer() as conn:
+            attachments.begin_detaching(conn, ctx, volume_id)
 
     def roll_detaching(self, ctx, volume_id):
-        with self._writer() as session:
-            attachments.settle(session, ctx, volume_id, 'detaching')
+        with self._conn_writer() as conn:
+            attachments.settle(conn, ctx, volume_id, 'detaching')
 
     def set_bootable(self, ctx, volume_id, bootable):
         self.update_volume(ctx, volume_id, {'bootable': bootable})
@@ -494,28 +502,28 @@ class Store:
                           connector=None, mode='null', check=None):
         """Reserve a volume for a server; ``check(volume)`` (a policy check)
         runs once the volume is read, before anything is written."""
-        with self._writer() as session:
+        with self._conn_writer() as conn:
             attachment = attachments.create(
-                session, ctx, volume_id, instance_uuid, mode, check,
+                conn, ctx, volume_id, instance_uuid, mode, check,
                 build_or_str)
             if not connector:
                 return attachment
         return self.attachment_update(ctx, attachment.id, connector)
 
     def attachment_update(self, ctx, attachment_id, connector, check=None):
-        with self._writer() as session:
-            return attachments.update(session, ctx, attachment_id,
+        with self._conn_writer() as conn:
+            return attachments.update(conn, ctx, attachment_id,
                                       connector, self._serialized, check)
 
     def attachment_complete(self, ctx, attachment_id, check=None):
-        with self._writer() as session:
-            attachments.complete(session, ctx, attachment_id,
+        with self._conn_writer() as conn:
+            attachments.complete(conn, ctx, attachment_id,
                                  self._serialized, check)
 
     def attachment_delete(self, ctx, attachment_id, check=None):
         """Delete an attachment; the attachments left on its volume."""
-        with self._writer() as session:
-            return attachments.delete(session, ctx, attachment_id,
+        with self._conn_writer() as conn:
+            return attachments.delete(conn, ctx, attachment_id,
                                       self._serialized, check)
 
     def engine(self):

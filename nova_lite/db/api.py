@@ -6,7 +6,10 @@ There is one for the API database and one for the process' own cell database
 connection, created once per connection string and cached.
 
 Query functions elsewhere use the decorators below; they never open sessions
-themselves.
+themselves. Functions that only run plain (Core) statements use the
+``*_conn_*`` decorators and ``context.connection``: a connection of the same
+transaction, without an ORM session to set up and tear down. Either kind
+nests in the other (the inner one joins the outer transaction).
 """
 
 import functools
@@ -282,4 +285,38 @@ def api_writer(f):
     @functools.wraps(f)
     def wrapper(context, *args, **kwargs):
         return _run(api_context_manager.writer, f, context, args, kwargs)
+    return wrapper
+
+
+def cell_conn_reader(f):
+    """As :func:`cell_reader`, with ``context.connection`` (no session)."""
+    @functools.wraps(f)
+    def wrapper(context, *args, **kwargs):
+        return _run(get_context_manager(context).reader.connection, f,
+                    context, args, kwargs)
+    return wrapper
+
+
+def cell_conn_writer(f):
+    """As :func:`cell_writer`, with ``context.connection`` (no session)."""
+    @functools.wraps(f)
+    def wrapper(context, *args, **kwargs):
+        return _run(get_context_manager(context).writer.connection, f,
+                    context, args, kwargs)
+    return wrapper
+
+
+def api_conn_reader(f):
+    @functools.wraps(f)
+    def wrapper(context, *args, **kwargs):
+        return _run(api_context_manager.reader.connection, f, context, args,
+                    kwargs)
+    return wrapper
+
+
+def api_conn_writer(f):
+    @functools.wraps(f)
+    def wrapper(context, *args, **kwargs):
+        return _run(api_context_manager.writer.connection, f, context, args,
+                    kwargs)
     return wrapper

@@ -1,5 +1,6 @@
 """Block device mappings of a cell database."""
 
+from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
 
@@ -30,19 +31,6 @@ _WRITABLE = set(BlockDeviceMapping.FIELDS) - {'id', 'created_at',
                                               'updated_at'}
 
 
-@db_api.cell_writer
-def create(context, values):
-    row = models.BlockDeviceMapping()
-    values = {k: v for k, v in values.items() if k in _WRITABLE}
-    values.setdefault('uuid', uuidutils.generate_uuid())
-    values['delete_on_termination'] = bool(
-        values.get('delete_on_termination'))
-    row.update(values)
-    context.session.add(row)
-    context.session.flush()
-    return BlockDeviceMapping.from_row(row)
-
-
 _TABLE = models.BlockDeviceMapping.__table__
 # A mapping's columns, read as plain rows by the hot lookups (no ORM query
 # to build, no ORM objects to load).
@@ -62,17 +50,39 @@ _BY_VOLUME_AND_INSTANCE = _select('volume_id', 'instance_uuid')
 _BY_UUID = _select('uuid')
 
 
+_INSERT = _TABLE.insert()
+_DELETE = _TABLE.delete().where(_TABLE.c.id == sa.bindparam('b_id'))
+_INSTANCES = models.Instance.__table__
+_USERS_ON_HOST = sa.select(sa.func.count()).select_from(
+    _TABLE.join(_INSTANCES,
+                _INSTANCES.c.uuid == _TABLE.c.instance_uuid)).where(
+    _TABLE.c.volume_id == sa.bindparam('volume_id'),
+    _TABLE.c.connection_info.isnot(None),
+    _INSTANCES.c.host == sa.bindparam('host'))
+
+
 def _records(context, statement, **params):
     return [BlockDeviceMapping(**row._asdict())
-            for row in context.session.execute(statement, params)]
+            for row in context.connection.execute(statement, params)]
 
 
-@db_api.cell_reader
+@db_api.cell_conn_writer
+def create(context, values):
+    values = {k: v for k, v in values.items() if k in _WRITABLE}
+    values.setdefault('uuid', uuidutils.generate_uuid())
+    values['delete_on_termination'] = bool(
+        values.get('delete_on_termination'))
+    values['created_at'] = timeutils.utcnow()
+    result = context.connection.execute(_INSERT, values)
+    return BlockDeviceMapping(id=result.inserted_primary_key[0], **values)
+
+
+@db_api.cell_conn_reader
 def get_by_instance(context, instance_uuid):
     return _records(context, _BY_INSTANCE, instance_uuid=instance_uuid)
 
 
-@db_api.cell_reader
+@db_api.cell_conn_reader
 def get_by_volume_and_instance(context, volume_id, instance_uuid):
     found = _records(context, _BY_VOLUME_AND_INSTANCE, volume_id=volume_id,
                      instance_uuid=instance_uuid)
@@ -88,22 +98,22 @@ def get_by_volume(context, volume_id):
     return [BlockDeviceMapping.from_row(r) for r in rows]
 
 
-@db_api.cell_writer
+@db_api.cell_conn_writer
 def update(context, bdm_id, values):
     values = {k: v for k, v in values.items() if k in _WRITABLE}
-    count = context.session.query(models.BlockDeviceMapping).filter_by(
-        id=bdm_id).update(values, synchronize_session=False)
+    count = context.connection.execute(
+        _TABLE.update().where(_TABLE.c.id == bdm_id).values(values)
+    ).rowcount
     if not count:
         raise exception.VolumeBDMNotFound(volume_id=bdm_id)
 
 
-@db_api.cell_writer
+@db_api.cell_conn_writer
 def destroy(context, bdm_id):
-    context.session.query(models.BlockDeviceMapping).filter_by(
-        id=bdm_id).delete(synchronize_session=False)
+    context.connection.execute(_DELETE, {'b_id': bdm_id})
 
 
-@db_api.cell_reader
+@db_api.cell_conn_reader
 def get_by_uuid(context, bdm_uuid):
     found = _records(context, _BY_UUID, uuid=bdm_uuid)
     if not found:
@@ -111,15 +121,11 @@ def get_by_uuid(context, bdm_uuid):
     return found[0]
 
 
-@db_api.cell_reader
+@db_api.cell_conn_reader
 def count_volume_users_on_host(context, volume_id, host):
     """Servers of ``host`` with a connected mapping of ``volume_id``."""
-    return context.session.query(models.BlockDeviceMapping).join(
-        models.Instance,
-        models.Instance.uuid == models.BlockDeviceMapping.instance_uuid
-    ).filter(models.BlockDeviceMapping.volume_id == volume_id,
-             models.BlockDeviceMapping.connection_info.isnot(None),
-             models.Instance.host == host).count()
+    return context.connection.execute(
+        _USERS_ON_HOST, {'volume_id': volume_id, 'host': host}).scalar()
 
 
 BATCH = 500

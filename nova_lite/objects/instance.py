@@ -1,5 +1,7 @@
 """Servers (instances) in a cell database."""
 
+import types
+
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
@@ -179,17 +181,17 @@ _BY_UUID = {read_deleted: _by_uuid(read_deleted)
             for read_deleted in ('no', 'only', 'yes')}
 
 
-@db_api.cell_reader
+@db_api.cell_conn_reader
 def get_by_uuid(context, uuid, read_deleted=None, with_extra=True):
     statement = _BY_UUID.get(read_deleted or context.read_deleted,
                              _BY_UUID['yes'])
-    row = context.session.execute(statement, {'uuid': uuid}).first()
+    row = context.connection.execute(statement, {'uuid': uuid}).first()
     if row is None:
         raise exception.InstanceNotFound(instance_id=uuid)
     return _to_record(context, row, with_extra)
 
 
-@db_api.cell_reader
+@db_api.cell_conn_reader
 def get_with_mapping(context, uuid, bdm_uuid=None, volume_id=None):
     """The server ``uuid`` (without its mappings and fault) and one of its
     block device mappings, by the mapping's uuid or by volume, read in one
@@ -203,7 +205,7 @@ def get_with_mapping(context, uuid, bdm_uuid=None, volume_id=None):
     return instance, bdm
 
 
-@db_api.cell_writer
+@db_api.cell_conn_writer
 def add_volume_mapping(context, uuid, choose, values):
     """In one write transaction: the server ``uuid`` and its mappings,
     ``choose(instance, bdms)`` (the new mapping's device name, or an
@@ -215,7 +217,7 @@ def add_volume_mapping(context, uuid, choose, values):
     return block_device.create(context, values)
 
 
-@db_api.cell_writer
+@db_api.cell_conn_writer
 def update(context, uuid, values, expected_vm_state=None,
            expected_task_state=None):
     """Update a live instance, optionally compare-and-swap on its states.
@@ -239,8 +241,9 @@ def update(context, uuid, values, expected_vm_state=None,
         statement = statement.where(sa.or_(*conds))
     row_values = _row_values(values)
     row_values['updated_at'] = timeutils.utcnow()
-    count = context.session.execute(statement.values(row_values)).rowcount
-    row = context.session.execute(_BY_UUID['no'], {'uuid': uuid}).first()
+    count = context.connection.execute(
+        statement.values(row_values)).rowcount
+    row = context.connection.execute(_BY_UUID['no'], {'uuid': uuid}).first()
     if not count:
         if row is None:
             raise exception.InstanceNotFound(instance_id=uuid)
@@ -253,20 +256,34 @@ def update(context, uuid, values, expected_vm_state=None,
     return _to_record(context, row, with_extra=False)
 
 
-@db_api.cell_writer
+_TABLE = models.Instance.__table__
+_SOFT_DELETE = _TABLE.update().where(
+    _TABLE.c.id == sa.bindparam('row_id')).values(
+    deleted=sa.bindparam('row_id'), deleted_at=sa.bindparam('now'),
+    updated_at=sa.bindparam('now'), terminated_at=sa.bindparam('ended'),
+    vm_state=DELETED, task_state=None, power_state=NOSTATE)
+_BDMS = models.BlockDeviceMapping.__table__
+_DELETE_BDMS = _BDMS.delete().where(
+    _BDMS.c.instance_uuid == sa.bindparam('b_uuid'))
+
+
+@db_api.cell_conn_writer
 def destroy(context, uuid):
     """Soft-delete an instance and remove its block device mappings."""
-    row = _query(context, 'no').filter_by(uuid=uuid).first()
+    row = context.connection.execute(_BY_UUID['no'], {'uuid': uuid}).first()
     if row is None:
         raise exception.InstanceNotFound(instance_id=uuid)
     now = timeutils.utcnow()
-    row.update({'deleted': row.id, 'deleted_at': now, 'updated_at': now,
-                'terminated_at': row.terminated_at or now,
-                'vm_state': DELETED, 'task_state': None,
-                'power_state': NOSTATE})
-    context.session.query(models.BlockDeviceMapping).filter_by(
-        instance_uuid=uuid).delete(synchronize_session=False)
-    return _to_record(context, row, with_extra=False)
+    ended = row.terminated_at or now
+    context.connection.execute(_SOFT_DELETE, {
+        'row_id': row.id, 'now': now, 'ended': ended})
+    context.connection.execute(_DELETE_BDMS, {'b_uuid': uuid})
+    values = row._asdict()
+    values.update(deleted=row.id, deleted_at=now, updated_at=now,
+                  terminated_at=ended, vm_state=DELETED, task_state=None,
+                  power_state=NOSTATE)
+    return Instance.from_row(types.SimpleNamespace(**values),
+                             cell_uuid=context.cell_uuid)
 
 
 @db_api.cell_reader

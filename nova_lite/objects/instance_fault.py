@@ -2,6 +2,8 @@
 
 import traceback
 
+import sqlalchemy as sa
+
 from nova_lite.db import api as db_api
 from nova_lite.db import models
 from nova_lite import exception
@@ -54,14 +56,14 @@ def get_latest_by_instances(context, instance_uuids):
     return out
 
 
-@db_api.cell_reader
+_TABLE = models.InstanceFault.__table__
+_LATEST = sa.select(*_TABLE.c).where(
+    _TABLE.c.instance_uuid == sa.bindparam('instance_uuid')).order_by(
+    _TABLE.c.created_at.desc(), _TABLE.c.id.desc()).limit(1)
+
+
+@db_api.cell_conn_reader
 def get_latest(context, instance_uuid):
-    row = context.session.query(models.InstanceFault).filter_by(
-        instance_uuid=instance_uuid).order_by(
-        models.InstanceFault.created_at.desc(),
-        models.InstanceFault.id.desc()).first()
-    if row is None:
-        return None
-    return {'code': row.code, 'message': row.message,
-            'details': row.details, 'created': row.created_at,
-            'host': row.host}
+    row = context.connection.execute(
+        _LATEST, {'instance_uuid': instance_uuid}).first()
+    return None if row is None else _fault(row)

@@ -82,9 +82,16 @@ def get_all(context, binary=None, host=None):
             query.order_by(models.Service.id).all()]
 
 
-@db_api.cell_reader
+_TABLE = models.Service.__table__
+_BY_HOST_AND_BINARY = sa.select(*_TABLE.c).where(
+    _TABLE.c.deleted == 0, _TABLE.c.host == sa.bindparam('host'),
+    _TABLE.c.binary == sa.bindparam('binary')).limit(1)
+
+
+@db_api.cell_conn_reader
 def get_by_host_and_binary(context, host, binary):
-    row = _query(context).filter_by(host=host, binary=binary).first()
+    row = context.connection.execute(
+        _BY_HOST_AND_BINARY, {'host': host, 'binary': binary}).first()
     if row is None:
         raise exception.ComputeHostNotFound(host=host)
     return Service.from_row(row)

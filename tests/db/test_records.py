@@ -183,3 +183,67 @@ def test_host_mapping_race_is_harmless(synced):
     with mock.patch.object(cell_mapping, '_map_host',
                            side_effect=db_exc.DBDuplicateEntry()):
         assert cell_mapping.map_host(ctx, 'h-race', cell.id) is False
+
+
+def test_plain_statement_records_match_what_is_stored(synced):
+    _conf, ctx = synced
+    inst = _make(ctx, 'vm1', datetime.datetime(2026, 1, 1), host='h1')
+    made = block_device.create(ctx, {
+        'instance_uuid': inst.uuid, 'source_type': 'volume',
+        'destination_type': 'volume', 'volume_id': 'v' * 36,
+        'device_name': '/dev/vdb', 'not_a_column': 'ignored'})
+    read = block_device.get_by_uuid(ctx, made.uuid)
+    # MariaDB's DATETIME keeps whole seconds.
+    made_at, read_at = made.created_at, read.created_at
+    assert abs((made_at - read_at).total_seconds()) < 1
+    assert dict(made.to_dict(), created_at=None) == \
+        dict(read.to_dict(), created_at=None)
+    assert read.delete_on_termination is False and read.id > 0
+    assert block_device.count_volume_users_on_host(
+        ctx, 'v' * 36, 'h1') == 0
+    block_device.update(ctx, made.id, {'connection_info': '{}'})
+    assert block_device.count_volume_users_on_host(
+        ctx, 'v' * 36, 'h1') == 1
+    assert block_device.count_volume_users_on_host(
+        ctx, 'v' * 36, 'other') == 0
+    assert block_device.get_by_uuid(ctx, made.uuid).updated_at is not None
+    with pytest.raises(exception.VolumeBDMNotFound):
+        block_device.update(ctx, made.id + 1000, {'tag': 'x'})
+    svc = service_obj.get_or_create(ctx, 'h1', 'nova-compute', 'compute')
+    assert service_obj.get_by_host_and_binary(
+        ctx, 'h1', 'nova-compute').id == svc.id
+    with pytest.raises(exception.ComputeHostNotFound):
+        service_obj.get_by_host_and_binary(ctx, 'h1', 'nova-conductor')
+
+    gone = instance_obj.destroy(ctx, inst.uuid)
+    again = instance_obj.get_by_uuid(ctx, inst.uuid, read_deleted='yes',
+                                     with_extra=False)
+    assert gone.vm_state == again.vm_state == instance_obj.DELETED
+    assert gone.deleted == again.deleted == again.id
+    assert gone.metadata == again.metadata == {'k': 'vm1'}
+    assert abs((gone.terminated_at - again.terminated_at).total_seconds()) < 1
+    assert block_device.get_by_instance(ctx, inst.uuid) == []
+    with pytest.raises(exception.InstanceNotFound):
+        instance_obj.destroy(ctx, inst.uuid)
+
+
+def test_plain_statements_join_an_outer_session_transaction(synced):
+    """A connection-mode write inside a session-mode transaction is part of
+    it: rolled back with it."""
+    from nova_lite.db import api as db_api
+    _conf, ctx = synced
+    inst = _make(ctx, 'vm1', datetime.datetime(2026, 1, 1))
+
+    @db_api.cell_writer
+    def write_then_fail(context):
+        block_device.create(context, {'instance_uuid': inst.uuid,
+                                      'volume_id': 'w' * 36})
+        instance_obj.update(context, inst.uuid, {'display_name': 'renamed'})
+        assert context.session.query(
+            instance_obj.models.BlockDeviceMapping).count() == 1
+        raise RuntimeError('roll back')
+
+    with pytest.raises(RuntimeError):
+        write_then_fail(ctx)
+    assert block_device.get_by_instance(ctx, inst.uuid) == []
+    assert instance_obj.get_by_uuid(ctx, inst.uuid).display_name == 'vm1'

@@ -6,6 +6,7 @@ record and block device mappings, until the conductor builds it in a cell.
 
 from oslo_serialization import jsonutils
 from oslo_utils import timeutils
+import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
 from nova_lite.db import models
@@ -37,22 +38,37 @@ def instance_from_build_request(row):
     return instance_obj.Instance(**values)
 
 
-@db_api.api_writer
+_REQUESTS = models.BuildRequest.__table__
+_SPECS = models.RequestSpec.__table__
+_MAPPINGS = models.InstanceMapping.__table__
+_BY_INSTANCE = sa.select(_REQUESTS).where(
+    _REQUESTS.c.instance_uuid == sa.bindparam('instance_uuid'))
+_LOCK = _BY_INSTANCE.with_for_update()
+_MAP = _MAPPINGS.update().where(
+    _MAPPINGS.c.instance_uuid == sa.bindparam('m_uuid')).values(
+    cell_id=sa.bindparam('m_cell'))
+_DELETE = _REQUESTS.delete().where(_REQUESTS.c.id == sa.bindparam('r_id'))
+_DELETE_SPEC = _SPECS.delete().where(
+    _SPECS.c.instance_uuid == sa.bindparam('s_uuid'))
+
+
+@db_api.api_conn_writer
 def create(context, instance_values, bdms, request_spec):
-    context.session.add(models.BuildRequest(
-        instance_uuid=instance_values['uuid'],
-        project_id=instance_values['project_id'],
-        instance=_encode(instance_values),
-        block_device_mappings=jsonutils.dumps(bdms)))
-    context.session.add(models.RequestSpec(
-        instance_uuid=instance_values['uuid'],
-        spec=jsonutils.dumps(request_spec)))
+    now = timeutils.utcnow()
+    context.connection.execute(_REQUESTS.insert(), {
+        'instance_uuid': instance_values['uuid'],
+        'project_id': instance_values['project_id'],
+        'instance': _encode(instance_values),
+        'block_device_mappings': jsonutils.dumps(bdms), 'created_at': now})
+    context.connection.execute(_SPECS.insert(), {
+        'instance_uuid': instance_values['uuid'],
+        'spec': jsonutils.dumps(request_spec), 'created_at': now})
 
 
-@db_api.api_reader
+@db_api.api_conn_reader
 def get_instance(context, instance_uuid):
-    row = context.session.query(models.BuildRequest).filter_by(
-        instance_uuid=instance_uuid).first()
+    row = context.connection.execute(
+        _BY_INSTANCE, {'instance_uuid': instance_uuid}).first()
     if row is None:
         raise exception.BuildRequestNotFound(uuid=instance_uuid)
     return instance_from_build_request(row)
@@ -79,7 +95,7 @@ def update_instance(context, instance_uuid, values):
     return True
 
 
-@db_api.api_writer
+@db_api.api_conn_writer
 def place(context, instance_uuid, cell_id, create_in_cell):
     """Move a build request into its cell, atomically for API readers.
 
@@ -91,14 +107,14 @@ def place(context, instance_uuid, cell_id, create_in_cell):
     and then finds the instance in its cell. Returns False if the build
     request was gone (the server was deleted meanwhile).
     """
-    row = context.session.query(models.BuildRequest).filter_by(
-        instance_uuid=instance_uuid).with_for_update().first()
+    row = context.connection.execute(
+        _LOCK, {'instance_uuid': instance_uuid}).first()
     if row is None:
         return False
     create_in_cell(instance_from_build_request(row))
-    context.session.query(models.InstanceMapping).filter_by(
-        instance_uuid=instance_uuid).update({'cell_id': cell_id})
-    context.session.delete(row)
+    context.connection.execute(_MAP, {'m_uuid': instance_uuid,
+                                      'm_cell': cell_id})
+    context.connection.execute(_DELETE, {'r_id': row.id})
     return True
 
 
@@ -122,7 +138,6 @@ def update_request_spec(context, instance_uuid, spec):
         instance_uuid=instance_uuid).update({'spec': jsonutils.dumps(spec)})
 
 
-@db_api.api_writer
+@db_api.api_conn_writer
 def destroy_request_spec(context, instance_uuid):
-    context.session.query(models.RequestSpec).filter_by(
-        instance_uuid=instance_uuid).delete()
+    context.connection.execute(_DELETE_SPEC, {'s_uuid': instance_uuid})

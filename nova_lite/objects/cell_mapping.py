@@ -4,7 +4,9 @@ import threading
 import time
 
 from oslo_db import exception as db_exc
+from oslo_utils import timeutils
 from oslo_utils import uuidutils
+import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
 from nova_lite.db import models
@@ -134,13 +136,23 @@ def _instance_mapping(row, cell_row):
     return InstanceMapping.from_row(row, cell_mapping=cell)
 
 
-@db_api.api_writer
+_INSTANCES = models.InstanceMapping.__table__
+_CELLS = models.CellMapping.__table__
+_INSTANCE = sa.select(_INSTANCES).where(
+    _INSTANCES.c.instance_uuid == sa.bindparam('instance_uuid')).limit(1)
+_CELL = sa.select(_CELLS).where(_CELLS.c.id == sa.bindparam('cell_id'))
+_QUEUE_FOR_DELETE = _INSTANCES.update().where(
+    _INSTANCES.c.instance_uuid == sa.bindparam('m_uuid')).values(
+    queued_for_delete=True)
+
+
+@db_api.api_conn_writer
 def create_instance_mapping(context, instance_uuid, project_id, user_id,
                             cell_id=None):
-    row = models.InstanceMapping(instance_uuid=instance_uuid,
-                                 project_id=project_id, user_id=user_id,
-                                 cell_id=cell_id, queued_for_delete=False)
-    context.session.add(row)
+    context.connection.execute(_INSTANCES.insert(), {
+        'instance_uuid': instance_uuid, 'project_id': project_id,
+        'user_id': user_id, 'cell_id': cell_id, 'queued_for_delete': False,
+        'created_at': timeutils.utcnow()})
 
 
 class _PlacedCache:
@@ -190,16 +202,17 @@ def get_instance_mapping(context, instance_uuid):
     return mapping
 
 
-@db_api.api_reader
+@db_api.api_conn_reader
 def _get_instance_mapping(context, instance_uuid):
-    res = context.session.query(
-        models.InstanceMapping, models.CellMapping).outerjoin(
-        models.CellMapping,
-        models.InstanceMapping.cell_id == models.CellMapping.id).filter(
-        models.InstanceMapping.instance_uuid == instance_uuid).first()
-    if res is None:
+    row = context.connection.execute(
+        _INSTANCE, {'instance_uuid': instance_uuid}).first()
+    if row is None:
         raise exception.InstanceMappingNotFound(uuid=instance_uuid)
-    return _instance_mapping(*res)
+    cell_row = None
+    if row.cell_id is not None:
+        cell_row = context.connection.execute(
+            _CELL, {'cell_id': row.cell_id}).first()
+    return _instance_mapping(row, cell_row)
 
 
 @db_api.api_reader
@@ -218,10 +231,9 @@ def set_instance_cell(context, instance_uuid, cell_id):
         instance_uuid=instance_uuid).update({'cell_id': cell_id})
 
 
-@db_api.api_writer
+@db_api.api_conn_writer
 def queue_instance_for_delete(context, instance_uuid):
-    context.session.query(models.InstanceMapping).filter_by(
-        instance_uuid=instance_uuid).update({'queued_for_delete': True})
+    context.connection.execute(_QUEUE_FOR_DELETE, {'m_uuid': instance_uuid})
 
 
 @db_api.api_writer

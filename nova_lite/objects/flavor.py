@@ -1,5 +1,7 @@
 """Flavors (API database)."""
 
+import sqlalchemy as sa
+
 from nova_lite.db import api as db_api
 from nova_lite.db import models
 from nova_lite import exception
@@ -43,13 +45,22 @@ def _record(context, row):
     return Flavor.from_row(row, extra_specs={s.key: s.value for s in specs})
 
 
-@db_api.api_reader
+_FLAVORS = models.Flavor.__table__
+_SPECS = models.FlavorExtraSpec.__table__
+_BY_FLAVOR_ID = sa.select(_FLAVORS).where(
+    _FLAVORS.c.flavorid == sa.bindparam('flavorid')).limit(1)
+_SPECS_OF = sa.select(_SPECS.c.key, _SPECS.c.value).where(
+    _SPECS.c.flavor_id == sa.bindparam('flavor_id'))
+
+
+@db_api.api_conn_reader
 def get_by_flavor_id(context, flavorid):
-    row = context.session.query(models.Flavor).filter_by(
-        flavorid=str(flavorid)).first()
+    row = context.connection.execute(
+        _BY_FLAVOR_ID, {'flavorid': str(flavorid)}).first()
     if row is None:
         raise exception.FlavorNotFound(flavor_id=flavorid)
-    return _record(context, row)
+    specs = context.connection.execute(_SPECS_OF, {'flavor_id': row.id})
+    return Flavor.from_row(row, extra_specs={s.key: s.value for s in specs})
 
 
 SORT_KEYS = ('flavorid', 'name', 'memory_mb', 'vcpus', 'root_gb',

@@ -139,19 +139,6 @@ def _to_records(context, rows):
     return out
 
 
-@db_api.cell_writer
-def create(context, values):
-    values = dict(values)
-    values.setdefault('uuid', uuidutils.generate_uuid())
-    row = models.Instance()
-    row.update(_row_values(values))
-    row.deleted = 0
-    row.locked = bool(values.get('locked', False))
-    context.session.add(row)
-    context.session.flush()
-    return Instance.from_row(row, cell_uuid=context.cell_uuid)
-
-
 def _query(context, read_deleted=None):
     query = context.session.query(models.Instance)
     read_deleted = read_deleted or context.read_deleted
@@ -179,6 +166,20 @@ _SELECT = sa.select(*models.Instance.__table__.c)
 
 _BY_UUID = {read_deleted: _by_uuid(read_deleted)
             for read_deleted in ('no', 'only', 'yes')}
+_INSERT = models.Instance.__table__.insert()
+
+
+@db_api.cell_conn_writer
+def create(context, values):
+    values = dict(values)
+    values.setdefault('uuid', uuidutils.generate_uuid())
+    row_values = _row_values(values)
+    row_values.setdefault('created_at', timeutils.utcnow())
+    row_values.update(deleted=0, locked=bool(values.get('locked', False)))
+    context.connection.execute(_INSERT, row_values)
+    row = context.connection.execute(
+        _BY_UUID['yes'], {'uuid': values['uuid']}).first()
+    return Instance.from_row(row, cell_uuid=context.cell_uuid)
 
 
 @db_api.cell_conn_reader

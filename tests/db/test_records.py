@@ -247,3 +247,51 @@ def test_plain_statements_join_an_outer_session_transaction(synced):
         write_then_fail(ctx)
     assert block_device.get_by_instance(ctx, inst.uuid) == []
     assert instance_obj.get_by_uuid(ctx, inst.uuid).display_name == 'vm1'
+
+
+def test_build_request_placed_in_its_cell(synced):
+    """place() moves a build request into the cell in one API database
+    transaction; a flavor's extra specs come with it."""
+    _conf, ctx = synced
+    flavor_obj.create(ctx, 'fx', 'm1.specs', 64, 1, 1,
+                      extra_specs={'hw:a': '1', 'hw:b': '2'})
+    assert flavor_obj.get_by_flavor_id(ctx, 'fx').extra_specs == {
+        'hw:a': '1', 'hw:b': '2'}
+    assert flavor_obj.get_by_flavor_id(ctx, '1').extra_specs == {}
+    cell = cell_mapping.create_cell(ctx, 'cellB', 'sqlite://')
+    uuid = 'b' * 8 + '-bbbb-bbbb-bbbb-' + 'b' * 12
+    cell_mapping.create_instance_mapping(ctx, uuid, 'p1', 'u1')
+    created = datetime.datetime(2026, 2, 3, 4, 5, 6)
+    build_request.create(ctx, {'uuid': uuid, 'project_id': 'p1',
+                               'user_id': 'u1', 'display_name': 'b',
+                               'created_at': created,
+                               'flavor': {'flavorid': '1'}}, [], {'x': 1})
+    made = []
+
+    def create_in_cell(instance):
+        made.append(instance_obj.create(ctx, {
+            'uuid': instance.uuid, 'project_id': instance.project_id,
+            'user_id': instance.user_id,
+            'display_name': instance.display_name,
+            'created_at': instance.created_at, 'flavor': instance.flavor,
+            'vm_state': instance_obj.ACTIVE}))
+
+    assert build_request.place(ctx, uuid, cell.id, create_in_cell)
+    assert made[0].created_at == created and made[0].id > 0
+    assert made[0].locked is False and made[0].deleted == 0
+    assert made[0].flavor == {'flavorid': '1'}
+    assert instance_obj.get_by_uuid(ctx, uuid).display_name == 'b'
+    with pytest.raises(exception.BuildRequestNotFound):
+        build_request.get_instance(ctx, uuid)
+    cell_mapping.PLACED.clear()
+    mapping = cell_mapping.get_instance_mapping(ctx, uuid)
+    assert mapping.cell_mapping.uuid == cell.uuid
+    assert not mapping.queued_for_delete
+    build_request.destroy_request_spec(ctx, uuid)
+    assert build_request.get_request_spec(ctx, uuid) is None
+    # Gone meanwhile: nothing is created.
+    assert not build_request.place(ctx, uuid, cell.id, create_in_cell)
+    assert len(made) == 1
+    cell_mapping.queue_instance_for_delete(ctx, uuid)
+    cell_mapping.PLACED.clear()
+    assert cell_mapping.get_instance_mapping(ctx, uuid).queued_for_delete

@@ -4,6 +4,7 @@
     python -m benchmarks --quick              # N=10,50; smaller scaling
     python -m benchmarks --only workload --sizes 50
     python -m benchmarks --out bench-results  # JSON files in that folder
+    python -m benchmarks --only workload --transport http  # over loopback
 """
 
 import argparse
@@ -26,6 +27,11 @@ def main(argv=None):
     parser.add_argument('--sizes', default=None,
                         help='workload sizes (default 10,50,200)')
     parser.add_argument('--quick', action='store_true')
+    parser.add_argument('--transport', choices=('local', 'http'),
+                        default='local',
+                        help='in-process workload: requests handed to the '
+                             'API in process (local, as the peer harness) '
+                             'or over loopback HTTP')
     parser.add_argument('--out', default='bench-results')
     args = parser.parse_args(argv)
     parts = [p for p in args.only.split(',') if p]
@@ -34,7 +40,8 @@ def main(argv=None):
     document = {'meta': common.meta(sizes=sizes, parts=parts)}
     started = time.monotonic()
     if 'workload' in parts:
-        document['workload'] = workload.run(sizes)
+        document['workload'] = workload.run(sizes,
+                                            transport=args.transport)
         print(common.table(workload.rows(document['workload']),
                            workload.HEADERS), flush=True)
     if 'multiprocess' in parts:

@@ -4,9 +4,13 @@ attachments, detach from all, delete all; one operation at a time, as a
 project member.
 
 In process: nova-lite-all (API, conductor, compute with the fake driver,
-the built-in block storage, in-process RPC, SQLite) in this process, driven
-over real HTTP; CPU is this process' (client included, as in the peer's
-harness). A boot, attach, detach or delete is complete when nova_lite's
+the built-in block storage, in-process RPC, SQLite) in this process; CPU is
+this process' (client included, as in the peer's harness). The client's
+requests (python-requests) are handed to the API's WSGI application in
+process by :mod:`nova_lite.wsgi_local`, with no socket, as the peer's
+harness hands them to nova's through wsgi-intercept (the matched
+transport); ``transport='http'`` drives the API over loopback HTTP through
+its WSGI server instead. A boot, attach, detach or delete is complete when nova_lite's
 in-process notification arrives (no polling).
 
 Multi-process: nova-lite-api (cheroot), nova-lite-conductor,
@@ -33,7 +37,7 @@ PHASES = ('boot', 'attach', 'list_attachments', 'detach', 'delete')
 class _InProcess:
     name = 'in-process'
 
-    def __init__(self):
+    def __init__(self, transport='local'):
         from tests.fixtures import stack as stack_fixture
         self.state = tempfile.mkdtemp(prefix='nova-lite-bench-')
         conf = stack_fixture.make_conf(self.state, overrides=[
@@ -41,6 +45,13 @@ class _InProcess:
         self.stack = stack_fixture.Stack(conf).start()
         self.api = self.stack.base
         self.volume_api = self.stack.volume_base
+        self.transport = transport
+        if transport == 'local':
+            from nova_lite import wsgi_local
+            self.app = self.stack.aio.api.server.wsgi_app
+            wsgi_local.register(self.api, self.app)
+        else:
+            self.name = 'in-process-http'
         self.events = common.Events()
         from nova_lite import notifications
         notifications.add_listener(self.events)
@@ -49,8 +60,18 @@ class _InProcess:
     def wait(self, session, event, server_id, volume_id=None):
         self.events.wait(event, server_id)
 
+    def session(self):
+        session = requests.Session()
+        if self.transport == 'local':
+            from nova_lite import wsgi_local
+            wsgi_local.mount(session)
+        return session
+
     def stop(self):
         from nova_lite import notifications
+        from nova_lite import wsgi_local
+        if self.transport == 'local':
+            wsgi_local.unregister(self.api, self.app)
         notifications.remove_listener(self.events)
         self.stack.stop()
         shutil.rmtree(self.state, ignore_errors=True)
@@ -122,6 +143,10 @@ class _MultiProcess:
     def cpu(self):
         return sum(common.pid_cpu(pid) for pid in self.pids)
 
+    @staticmethod
+    def session():
+        return requests.Session()
+
     def wait(self, session, event, server_id, volume_id=None):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -157,7 +182,7 @@ class _MultiProcess:
 
 
 def _run_sizes(deployment, sizes):
-    session = requests.Session()
+    session = deployment.session()
     api, vapi = deployment.api, deployment.volume_api
     session.post(vapi + '/v3/types', headers=common.ADMIN, json={
         'volume_type': {'name': 'multiattach',
@@ -245,12 +270,14 @@ def _run_sizes(deployment, sizes):
     return results
 
 
-def run(sizes, multiprocess=False):
+def run(sizes, multiprocess=False, transport='local'):
     logging.disable(logging.INFO)
     try:
-        deployment = _MultiProcess() if multiprocess else _InProcess()
+        deployment = _MultiProcess() if multiprocess else \
+            _InProcess(transport)
         try:
             return {'deployment': deployment.name,
+                    'transport': 'http' if multiprocess else transport,
                     'multiattach': _run_sizes(deployment, sizes)}
         finally:
             deployment.stop()

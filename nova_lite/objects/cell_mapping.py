@@ -38,11 +38,16 @@ class InstanceMapping(base.Record):
 
 # -- cells -------------------------------------------------------------------
 
-@db_api.api_reader
+_ALL_CELLS = sa.select(models.CellMapping.__table__).order_by(
+    models.CellMapping.__table__.c.id)
+_HOSTS = models.HostMapping.__table__
+_ALL_HOSTS = sa.select(_HOSTS.c.host, _HOSTS.c.cell_id)
+
+
+@db_api.api_conn_reader
 def get_all_cells(context):
-    rows = context.session.query(models.CellMapping).order_by(
-        models.CellMapping.id).all()
-    return [CellMapping.from_row(r) for r in rows]
+    return [CellMapping.from_row(r)
+            for r in context.connection.execute(_ALL_CELLS)]
 
 
 @db_api.api_reader
@@ -96,10 +101,9 @@ def get_host_cell(context, host):
     return CellMapping.from_row(row[1])
 
 
-@db_api.api_reader
+@db_api.api_conn_reader
 def get_mapped_hosts(context):
-    return {r.host: r.cell_id for r in
-            context.session.query(models.HostMapping).all()}
+    return {r.host: r.cell_id for r in context.connection.execute(_ALL_HOSTS)}
 
 
 def map_host(context, host, cell_id):

@@ -300,9 +300,14 @@ def get_by_host(context, host):
     return [_to_record(context, r) for r in rows]
 
 
-@db_api.cell_reader
+_COUNT_BY_HOST = sa.select(sa.func.count()).select_from(_TABLE).where(
+    _TABLE.c.deleted == 0, _TABLE.c.host == sa.bindparam('host'))
+
+
+@db_api.cell_conn_reader
 def count_by_host(context, host):
-    return _query(context, 'no').filter_by(host=host).count()
+    return context.connection.execute(
+        _COUNT_BY_HOST, {'host': host}).scalar()
 
 
 SORT_KEYS = ('created_at', 'display_name', 'uuid', 'updated_at', 'vm_state',

@@ -71,15 +71,16 @@ def heartbeat(context, service_id):
         synchronize_session=False)
 
 
-@db_api.cell_reader
+@db_api.cell_conn_reader
 def get_all(context, binary=None, host=None):
-    query = _query(context)
+    table = models.Service.__table__
+    statement = sa.select(table).where(table.c.deleted == 0)
     if binary:
-        query = query.filter_by(binary=binary)
+        statement = statement.where(table.c.binary == binary)
     if host:
-        query = query.filter_by(host=host)
-    return [Service.from_row(r) for r in
-            query.order_by(models.Service.id).all()]
+        statement = statement.where(table.c.host == host)
+    return [Service.from_row(r) for r in context.connection.execute(
+        statement.order_by(table.c.id))]
 
 
 _TABLE = models.Service.__table__

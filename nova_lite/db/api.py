@@ -256,67 +256,35 @@ def _run(transaction, f, context, args, kwargs):
         _LOCAL.depth = 0
 
 
-def cell_reader(f):
-    """Run ``f(context, ...)`` in a reader transaction on the context's cell."""
-    @functools.wraps(f)
-    def wrapper(context, *args, **kwargs):
-        return _run(get_context_manager(context).reader, f, context, args,
-                    kwargs)
-    return wrapper
+def _in_transaction(transaction):
+    """A decorator running ``f(context, ...)`` in ``transaction(context)``
+    (an enginefacade transaction manager for that context)."""
+    def decorator(f):
+        @functools.wraps(f)
+        def wrapper(context, *args, **kwargs):
+            return _run(transaction(context), f, context, args, kwargs)
+        return wrapper
+    return decorator
 
 
-def cell_writer(f):
-    """Run ``f(context, ...)`` in a writer transaction on the context's cell."""
-    @functools.wraps(f)
-    def wrapper(context, *args, **kwargs):
-        return _run(get_context_manager(context).writer, f, context, args,
-                    kwargs)
-    return wrapper
+def _cell(context):
+    return get_context_manager(context)
 
 
-def api_reader(f):
-    @functools.wraps(f)
-    def wrapper(context, *args, **kwargs):
-        return _run(api_context_manager.reader, f, context, args, kwargs)
-    return wrapper
+def _api(context):
+    # Read at call time: reset() replaces the API context manager.
+    return api_context_manager
 
 
-def api_writer(f):
-    @functools.wraps(f)
-    def wrapper(context, *args, **kwargs):
-        return _run(api_context_manager.writer, f, context, args, kwargs)
-    return wrapper
-
-
-def cell_conn_reader(f):
-    """As :func:`cell_reader`, with ``context.connection`` (no session)."""
-    @functools.wraps(f)
-    def wrapper(context, *args, **kwargs):
-        return _run(get_context_manager(context).reader.connection, f,
-                    context, args, kwargs)
-    return wrapper
-
-
-def cell_conn_writer(f):
-    """As :func:`cell_writer`, with ``context.connection`` (no session)."""
-    @functools.wraps(f)
-    def wrapper(context, *args, **kwargs):
-        return _run(get_context_manager(context).writer.connection, f,
-                    context, args, kwargs)
-    return wrapper
-
-
-def api_conn_reader(f):
-    @functools.wraps(f)
-    def wrapper(context, *args, **kwargs):
-        return _run(api_context_manager.reader.connection, f, context, args,
-                    kwargs)
-    return wrapper
-
-
-def api_conn_writer(f):
-    @functools.wraps(f)
-    def wrapper(context, *args, **kwargs):
-        return _run(api_context_manager.writer.connection, f, context, args,
-                    kwargs)
-    return wrapper
+# Reader and writer transactions on the context's cell and on the API
+# database, with ``context.session``.
+cell_reader = _in_transaction(lambda c: _cell(c).reader)
+cell_writer = _in_transaction(lambda c: _cell(c).writer)
+api_reader = _in_transaction(lambda c: _api(c).reader)
+api_writer = _in_transaction(lambda c: _api(c).writer)
+# The same with ``context.connection`` (no ORM session), for functions
+# that run plain statements only.
+cell_conn_reader = _in_transaction(lambda c: _cell(c).reader.connection)
+cell_conn_writer = _in_transaction(lambda c: _cell(c).writer.connection)
+api_conn_reader = _in_transaction(lambda c: _api(c).reader.connection)
+api_conn_writer = _in_transaction(lambda c: _api(c).writer.connection)

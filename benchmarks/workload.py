@@ -10,8 +10,8 @@ requests (python-requests) are handed to the API's WSGI application in
 process by :mod:`nova_lite.wsgi_local`, with no socket, as the peer's
 harness hands them to nova's through wsgi-intercept (the matched
 transport); ``transport='http'`` drives the API over loopback HTTP through
-its WSGI server instead. A boot, attach, detach or delete is complete when nova_lite's
-in-process notification arrives (no polling).
+its WSGI server instead. A boot, attach, detach or delete is complete when
+nova_lite's in-process notification arrives (no polling).
 
 Multi-process: nova-lite-api (cheroot), nova-lite-conductor,
 nova-lite-compute and nova-lite-block-storage as separate processes over

@@ -9,15 +9,18 @@ that application directly instead of writing them to a loopback socket.
 Requests for any other address go out as usual.
 """
 
+import datetime
 import io
+import sys
 import threading
+import time
 from urllib import parse
 
 import requests
 from requests import adapters
+from requests import models
 from requests import structures
 from requests import utils as requests_utils
-import webob
 
 _APPS = {}
 _LOCK = threading.Lock()
@@ -48,6 +51,80 @@ def lookup(url):
     return _APPS.get(_key(url))
 
 
+def _environ(method, url, headers, body):
+    """The WSGI environ of a request for ``url`` (PEP 3333: the path
+    percent-decoded, as latin-1 text)."""
+    parts = parse.urlsplit(url)
+    scheme = parts.scheme or 'http'
+    host = parts.hostname or 'localhost'
+    port = str(parts.port or (443 if scheme == 'https' else 80))
+    environ = {
+        'REQUEST_METHOD': method,
+        'SCRIPT_NAME': '',
+        'PATH_INFO': parse.unquote_to_bytes(parts.path).decode('latin-1'),
+        'QUERY_STRING': parts.query,
+        'SERVER_NAME': host,
+        'SERVER_PORT': port,
+        'SERVER_PROTOCOL': 'HTTP/1.1',
+        'REMOTE_ADDR': '127.0.0.1',
+        'wsgi.version': (1, 0),
+        'wsgi.url_scheme': scheme,
+        'wsgi.input': io.BytesIO(body),
+        'wsgi.errors': sys.stderr,
+        'wsgi.multithread': True,
+        'wsgi.multiprocess': False,
+        'wsgi.run_once': False,
+        'HTTP_HOST': parts.netloc,
+    }
+    for name, value in headers.items():
+        key = name.upper().replace('-', '_')
+        if key == 'CONTENT_LENGTH':
+            continue
+        if key != 'CONTENT_TYPE':
+            key = 'HTTP_' + key
+        environ[key] = value
+    if body:
+        environ['CONTENT_LENGTH'] = str(len(body))
+    return environ
+
+
+def _call(app, request, adapter):
+    """``request`` (a prepared request) answered by ``app``, as a
+    ``requests.Response``."""
+    body = request.body or b''
+    if isinstance(body, str):
+        body = body.encode('utf-8')
+    environ = _environ(request.method, request.url, request.headers, body)
+    started = []
+
+    def start_response(status, headerlist, exc_info=None):
+        started[:] = [status, headerlist]
+        return lambda data: chunks.append(data)
+
+    chunks = []
+    app_iter = app(environ, start_response)
+    try:
+        chunks.extend(app_iter)
+    finally:
+        close = getattr(app_iter, 'close', None)
+        if close is not None:
+            close()
+    status, headerlist = started
+    response = requests.Response()
+    code, _sep, reason = status.partition(' ')
+    response.status_code = int(code)
+    response.reason = reason
+    response.headers = structures.CaseInsensitiveDict(headerlist)
+    response._content = b''.join(chunks)
+    response.raw = io.BytesIO(response._content)
+    response.encoding = requests_utils.get_encoding_from_headers(
+        response.headers)
+    response.url = request.url
+    response.request = request
+    response.connection = adapter
+    return response
+
+
 class LocalAdapter(adapters.BaseAdapter):
     """A requests transport adapter for registered WSGI applications."""
 
@@ -62,33 +139,7 @@ class LocalAdapter(adapters.BaseAdapter):
             return self.fallback.send(
                 request, stream=stream, timeout=timeout, verify=verify,
                 cert=cert, proxies=proxies)
-        parts = parse.urlsplit(request.url)
-        body = request.body or b''
-        if isinstance(body, str):
-            body = body.encode('utf-8')
-        path = parts.path + ('?' + parts.query if parts.query else '')
-        wsgi_request = webob.Request.blank(
-            path, base_url='%s://%s' % (parts.scheme, parts.netloc),
-            method=request.method, body=body)
-        for name, value in request.headers.items():
-            if name.lower() != 'content-length':
-                wsgi_request.headers[name] = value
-        wsgi_request.environ['REMOTE_ADDR'] = '127.0.0.1'
-        wsgi_response = wsgi_request.get_response(app)
-
-        response = requests.Response()
-        response.status_code = wsgi_response.status_int
-        response.reason = wsgi_response.status.partition(' ')[2]
-        response.headers = structures.CaseInsensitiveDict(
-            wsgi_response.headerlist)
-        response._content = wsgi_response.body
-        response.raw = io.BytesIO(response._content)
-        response.encoding = requests_utils.get_encoding_from_headers(
-            response.headers)
-        response.url = request.url
-        response.request = request
-        response.connection = self
-        return response
+        return _call(app, request, self)
 
     def close(self):
         self.fallback.close()
@@ -114,3 +165,62 @@ def mount(session):
                         'verify': verify, 'cert': cert}
             return merge(url, proxies, stream, verify, cert)
         session.merge_environment_settings = merge_environment_settings
+        session.request = _direct(session, session.request)
+
+
+def _plain(session, url, data, extra):
+    """Whether a request needs nothing of what requests prepares beyond
+    the method, URL, headers and a ready body."""
+    return (type(url) is str and url.isascii() and ' ' not in url
+            and isinstance(data, (bytes, str, type(None)))
+            and not any(extra.values())
+            and not session.auth and not session.params
+            and not len(session.cookies)
+            and not any(session.hooks.values()))
+
+
+def _direct(session, fallback):
+    """``session.request`` handing a request that asks for no redirect
+    handling (keystoneauth1 follows redirects itself) and carries a ready
+    body straight to a registered application: the request is prepared
+    as requests would (the session's default headers under the call's,
+    Content-Length) without the preparation machinery, and the response
+    is built the same way as by :class:`LocalAdapter`."""
+    def request(method, url, params=None, data=None, headers=None,
+                cookies=None, files=None, auth=None, timeout=None,
+                allow_redirects=True, proxies=None, hooks=None,
+                stream=None, verify=None, cert=None, json=None):
+        app = lookup(url) if not allow_redirects else None
+        if app is None or not _plain(
+                session, url, data, {'params': params, 'cookies': cookies,
+                                     'files': files, 'auth': auth,
+                                     'hooks': hooks, 'json': json}):
+            return fallback(
+                method, url, params=params, data=data, headers=headers,
+                cookies=cookies, files=files, auth=auth, timeout=timeout,
+                allow_redirects=allow_redirects, proxies=proxies,
+                hooks=hooks, stream=stream, verify=verify, cert=cert,
+                json=json)
+        merged = structures.CaseInsensitiveDict(session.headers)
+        for name, value in (headers or {}).items():
+            if value is None:
+                merged.pop(name, None)
+            else:
+                merged[name] = value
+        body = data.encode('utf-8') if isinstance(data, str) else data
+        if body:
+            merged['Content-Length'] = str(len(body))
+        elif method.upper() not in ('GET', 'HEAD'):
+            merged['Content-Length'] = '0'
+        prepared = models.PreparedRequest()
+        prepared.method = method.upper()
+        prepared.url = url
+        prepared.headers = merged
+        prepared.body = body or None
+        prepared.hooks = {'response': []}
+        started = time.monotonic()
+        response = _call(app, prepared, session.get_adapter(url))
+        response.elapsed = datetime.timedelta(
+            seconds=time.monotonic() - started)
+        return response
+    return request

@@ -63,8 +63,17 @@ def _sqlite_on_begin(conn):
     if conn.dialect.name == 'sqlite' and 'in_transaction' not in conn.info:
         # Readers take a snapshot and never block anyone (WAL); writers take
         # the write lock up front.
-        conn.exec_driver_sql('BEGIN' if id(conn.engine) in
-                             _READ_ONLY_ENGINES else 'BEGIN IMMEDIATE')
+        statement = ('BEGIN' if id(conn.engine) in _READ_ONLY_ENGINES
+                     else 'BEGIN IMMEDIATE')
+        try:
+            # Straight on the driver's connection: a statement through
+            # SQLAlchemy costs as much again as the transaction's own
+            # bookkeeping.
+            conn.connection.dbapi_connection.execute(statement)
+        except conn.dialect.loaded_dbapi.Error:
+            # Once more through SQLAlchemy, whose error handling (and
+            # oslo.db's exception filters) then sees any failure.
+            conn.exec_driver_sql(statement)
         # oslo.db's own listener then knows a transaction is open.
         conn.info['in_transaction'] = True
 

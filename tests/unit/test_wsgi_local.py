@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 import requests
 from requests import adapters
 import webob
@@ -120,3 +121,111 @@ def test_environment_proxies_apply_only_to_other_addresses(monkeypatch):
         wsgi_local.unregister('http://127.0.0.1:18776/')
     assert local['proxies'] == {}
     assert remote['proxies'].get('http') == 'http://proxy.invalid:3128'
+
+
+@webob.dec.wsgify
+def _environ_echo(req):
+    """Everything of the request an application can see, as JSON."""
+    seen = {k: v for k, v in req.environ.items()
+            if isinstance(v, (str, int, tuple)) and
+            k not in ('wsgi.multithread', 'wsgi.multiprocess',
+                      'wsgi.run_once')}
+    seen['body'] = req.body.decode('latin-1')
+    resp = webob.Response(status='202 Accepted',
+                          content_type='application/json', charset='UTF-8')
+    resp.headers['X-Path'] = req.path_info
+    resp.body = json.dumps(seen, sort_keys=True).encode('utf-8')
+    return resp
+
+
+@pytest.fixture
+def echo_url():
+    url = 'http://127.0.0.1:18778'
+    wsgi_local.register(url, _environ_echo)
+    yield url
+    wsgi_local.unregister(url)
+
+
+@pytest.mark.parametrize('method,path,data,headers', [
+    ('GET', '/v3/volumes/abc?all_tenants=1', None, {}),
+    ('POST', '/v3/attachments', '{"attachment": {"volume_uuid": "v"}}',
+     {'Content-Type': 'application/json'}),
+    ('PUT', '/v3/volumes/a%20b%C3%A9', b'{"x": 1}',
+     {'Content-Type': 'application/json', 'X-Auth-Token': 't'}),
+    ('DELETE', '/v3/attachments/x', None, {'X-Auth-Token': 't'}),
+    ('POST', '/v3/volumes/x/action', None, {}),
+])
+def test_direct_requests_match_the_adapter_path(echo_url, method, path,
+                                                data, headers):
+    # keystoneauth1 asks for no redirects and hands over a ready body:
+    # that request skips requests' preparation; the application must see
+    # exactly what it sees through the transport adapter.
+    session, fallback = _session()
+
+    def not_prepared(request):
+        raise AssertionError('prepared by requests')
+    session.prepare_request = not_prepared
+    direct = session.request(method, echo_url + path, data=data,
+                             headers=dict(headers), allow_redirects=False)
+    session2, _ = _session()
+    prepared = session2.prepare_request(requests.Request(
+        method, echo_url + path, data=data, headers=dict(headers)))
+    through_adapter = session2.get_adapter(prepared.url).send(prepared)
+    assert fallback.sent == []
+    assert direct.status_code == through_adapter.status_code == 202
+    assert direct.reason == 'Accepted'
+    assert direct.json() == through_adapter.json()
+    assert direct.headers == through_adapter.headers
+    assert direct.encoding == through_adapter.encoding == 'utf-8'
+    assert direct.request.method == method
+    assert direct.request.url == echo_url + path
+    assert dict(direct.request.headers) == dict(prepared.headers)
+    assert direct.elapsed.total_seconds() > 0
+    assert isinstance(direct.connection, wsgi_local.LocalAdapter)
+
+
+def test_direct_request_header_none_drops_a_session_default(echo_url):
+    session, _ = _session()
+    resp = session.request('GET', echo_url + '/v3', allow_redirects=False,
+                           headers={'User-Agent': 'nova-lite-test',
+                                    'Accept-Encoding': None})
+    seen = resp.json()
+    assert seen['HTTP_USER_AGENT'] == 'nova-lite-test'
+    assert 'HTTP_ACCEPT_ENCODING' not in seen
+    assert seen['HTTP_ACCEPT'] == '*/*'
+
+
+def test_requests_with_more_than_a_body_take_the_full_path(echo_url):
+    # Query parameters, JSON to encode, cookies: requests prepares them.
+    session, fallback = _session()
+    prepared = []
+    prepare = session.prepare_request
+    session.prepare_request = lambda r: prepared.append(r) or prepare(r)
+    resp = session.request('POST', echo_url + '/v3/x', params={'a': 'b c'},
+                           json={'k': 'v'}, cookies={'c': '1'},
+                           allow_redirects=False)
+    seen = resp.json()
+    assert fallback.sent == []
+    assert len(prepared) == 1
+    assert seen['QUERY_STRING'] == 'a=b+c'
+    assert json.loads(seen['body']) == {'k': 'v'}
+    assert seen['HTTP_COOKIE'] == 'c=1'
+    assert seen['CONTENT_TYPE'] == 'application/json'
+
+
+def test_keystoneauth_session_calls_in_process(echo_url):
+    from keystoneauth1 import session as ks_session
+    session, fallback = _session()
+    ks = ks_session.Session(session=session)
+    resp = ks.post(echo_url + '/v3/attachments', json={'a': 1},
+                   headers={'X-Auth-Token': 'demo:demo'},
+                   raise_exc=False)
+    seen = resp.json()
+    assert fallback.sent == []
+    assert resp.status_code == 202
+    assert seen['REQUEST_METHOD'] == 'POST'
+    assert seen['PATH_INFO'] == '/v3/attachments'
+    assert seen['HTTP_X_AUTH_TOKEN'] == 'demo:demo'
+    assert 'keystoneauth1/' in seen['HTTP_USER_AGENT']
+    assert json.loads(seen['body']) == {'a': 1}
+    assert seen['CONTENT_LENGTH'] == str(len(seen['body']))

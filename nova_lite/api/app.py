@@ -14,8 +14,6 @@ anything else    300 Multiple Choices
 import functools
 import re
 
-from oslo_middleware import http_proxy_to_wsgi
-from oslo_middleware import sizelimit
 import pecan
 import webob
 
@@ -25,6 +23,7 @@ from nova_lite.api.controllers import versions
 from nova_lite.api import faults
 from nova_lite.api import images
 from nova_lite.api import microversion
+from nova_lite.api import middleware
 from nova_lite.api import request_id
 from nova_lite.api import request_log
 from nova_lite.api import request_url
@@ -180,7 +179,7 @@ def build_app(conf, api=None):
     v21 = _RequestEnvironment(pecan_app, conf, api)
     v21 = auth.build_auth_pipeline(v21, conf, enforcer)
     v21 = microversion.MicroversionMiddleware(v21)
-    v21 = sizelimit.RequestBodySizeLimiter(v21, conf)
+    v21 = middleware.BodySizeLimit(v21, conf)
     v21 = request_url.RequestURLCheck(v21)
     v21 = request_log.RequestLog(v21)
     v21 = faults.FaultWrapper(v21)
@@ -192,5 +191,5 @@ def build_app(conf, api=None):
 
     app = _Dispatcher(conf, faults.FaultWrapper(versions.RootApp(conf)),
                       discovery, v21, enforcer)
-    app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
+    app = middleware.ProxyHeaders(app, conf)
     return app

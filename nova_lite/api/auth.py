@@ -107,37 +107,37 @@ class NoAuthMiddleware:
         self.application = application
         self.enforcer = enforcer
 
-    @webob.dec.wsgify
-    def __call__(self, req):
-        if 'X-Auth-Token' not in req.headers:
-            return self._token_response(req)
-        token = req.headers['X-Auth-Token']
+    def __call__(self, environ, start_response):
+        token = environ.get('HTTP_X_AUTH_TOKEN')
+        if token is None:
+            resp = self._token_response(webob.Request(environ))
+            return resp(environ, start_response)
         user_id, project_id = parse_noauth_token(token)
         if user_id is None:
-            return unauthorized()
+            return unauthorized()(environ, start_response)
         is_admin = user_id == NOAUTH_ADMIN_USER
         roles = NOAUTH_ADMIN_ROLES if is_admin else NOAUTH_ROLES
-        if 'X-Roles' in req.headers:
-            wanted = {r.strip().lower()
-                      for r in req.headers['X-Roles'].split(',')}
+        wanted_roles = environ.get('HTTP_X_ROLES')
+        if wanted_roles is not None:
+            wanted = {r.strip().lower() for r in wanted_roles.split(',')}
             roles = [r for r in roles if r in wanted]
             is_admin = 'admin' in roles
         service = {}
-        service_user, service_project = parse_noauth_token(
-            req.headers.get('X-Service-Token'))
+        service_token = environ.get('HTTP_X_SERVICE_TOKEN')
+        service_user, service_project = parse_noauth_token(service_token)
         if service_user is not None:
             service = {'service_user_id': service_user,
                        'service_project_id': service_project,
                        'service_roles': list(NOAUTH_SERVICE_ROLES),
-                       'service_token': req.headers['X-Service-Token']}
+                       'service_token': service_token}
         ctx = nl_context.RequestContext(
             user_id=user_id, project_id=project_id, is_admin=is_admin,
             roles=list(roles), auth_token=token,
-            remote_address=req.remote_addr,
-            **service, **_request_ids(req.environ))
+            remote_address=environ.get('REMOTE_ADDR'),
+            **service, **_request_ids(environ))
         ctx.enforcer = self.enforcer
-        req.environ[CONTEXT_KEY] = ctx
-        return self.application
+        environ[CONTEXT_KEY] = ctx
+        return self.application(environ, start_response)
 
     @staticmethod
     def _token_response(req):

@@ -10,6 +10,7 @@ from oslo_serialization import jsonutils
 import webob
 import webob.exc
 
+from nova_lite.api import middleware
 from nova_lite import exception
 from nova_lite import serialization
 
@@ -74,11 +75,12 @@ def exception_to_response(error):
     return _unexpected(error)
 
 
-def _is_fault_body(resp):
-    if not resp.content_type or 'json' not in resp.content_type:
+def _is_fault_body(headers, body):
+    content_type = middleware.header(headers, 'content-type') or ''
+    if 'json' not in content_type.partition(';')[0]:
         return False
     try:
-        body = jsonutils.loads(resp.body)
+        body = jsonutils.loads(body)
     except ValueError:
         return False
     return isinstance(body, dict) and len(body) == 1 and isinstance(
@@ -100,22 +102,23 @@ class FaultWrapper:
         self.application = application
 
     def __call__(self, environ, start_response):
-        req = webob.Request(environ)
         try:
-            resp = req.get_response(self.application)
+            status, headers, body = middleware.call(self.application,
+                                                    environ)
         except Exception as error:
-            resp = exception_to_response(error)
-        if resp.status_code >= 400 and not _is_fault_body(resp):
-            keep = [(k, v) for k, v in resp.headerlist
+            return exception_to_response(error)(environ, start_response)
+        code = int(status.partition(' ')[0])
+        if code >= 400 and not _is_fault_body(headers, body):
+            keep = [(k, v) for k, v in headers
                     if k.lower() not in ('content-type', 'content-length')]
-            status = resp.status_code
-            text = _DEFAULT_TEXT.get(status)
+            text = _DEFAULT_TEXT.get(code)
             if text is None:
                 text = webob.exc.status_map.get(
-                    status, webob.exc.HTTPInternalServerError).explanation
-            if status >= 500:
+                    code, webob.exc.HTTPInternalServerError).explanation
+            if code >= 500:
                 LOG.error('Error response from the compute API: %s %s',
-                          status, resp.body[:2000])
+                          code, body[:2000])
                 text = UNEXPECTED % 'webob.exc.HTTPInternalServerError'
-            resp = fault_response(status, text, keep)
-        return resp(environ, start_response)
+            return fault_response(code, text, keep)(environ, start_response)
+        start_response(status, headers)
+        return [body]

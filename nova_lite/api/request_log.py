@@ -4,9 +4,10 @@ import logging
 import time
 from urllib import parse
 
-import webob.dec
+import webob
 
 from nova_lite.api import microversion
+from nova_lite.api import middleware
 
 LOG = logging.getLogger(__name__)
 
@@ -31,16 +32,21 @@ class RequestLog:
         self.application = application
         self.version_key = version_key
 
-    @webob.dec.wsgify
-    def __call__(self, req):
+    def __call__(self, environ, start_response):
+        if not LOG.isEnabledFor(logging.INFO):
+            return self.application(environ, start_response)
         start = time.monotonic()
-        resp = req.get_response(self.application)
-        version = req.environ.get(self.version_key)
+        status, headers, body = middleware.call(self.application, environ)
+        length = middleware.header(headers, 'content-length')
+        version = environ.get(self.version_key)
+        req = webob.Request(environ)
         LOG.info('%(remote)s "%(method)s %(uri)s" status: %(status)s len: '
                  '%(length)s microversion: %(version)s time: %(time).6f',
-                 {'remote': req.remote_addr or '-', 'method': req.method,
-                  'uri': _uri(req), 'status': resp.status_int,
-                  'length': resp.content_length or 0,
+                 {'remote': environ.get('REMOTE_ADDR') or '-',
+                  'method': environ.get('REQUEST_METHOD'),
+                  'uri': _uri(req), 'status': status.partition(' ')[0],
+                  'length': length or len(body),
                   'version': version if version is not None else '-',
                   'time': time.monotonic() - start})
-        return resp
+        start_response(status, headers)
+        return [body]

@@ -13,14 +13,13 @@ not).
 
 import re
 
-from oslo_middleware import http_proxy_to_wsgi
-from oslo_middleware import sizelimit
 import webob
 import webob.dec
 
 from nova_lite.api import auth
 from nova_lite.api import faults
 from nova_lite.api import microversion
+from nova_lite.api import middleware
 from nova_lite.api import request_id
 from nova_lite.api import request_log
 from nova_lite.api import request_url
@@ -186,14 +185,13 @@ class _Dispatcher:
             ('Vary', HEADER)])
 
     def __call__(self, environ, start_response):
-        req = webob.Request(environ)
         path = environ.get('PATH_INFO', '') or '/'
-        if path == '/':
-            return self._versions(req, 300)(environ, start_response)
         if path in ('/v3', '/v3/'):
-            return self._versions(req, 200)(environ, start_response)
+            return self._versions(webob.Request(environ), 200)(
+                environ, start_response)
         if not path.startswith('/v3/'):
-            return self._versions(req, 300)(environ, start_response)
+            return self._versions(webob.Request(environ), 300)(
+                environ, start_response)
         environ['nova_lite.base_script'] = environ.get('SCRIPT_NAME', '')
         environ['SCRIPT_NAME'] = environ.get('SCRIPT_NAME', '') + '/v3'
         segments = path[len('/v3'):].split('/')
@@ -215,10 +213,10 @@ def build_app(conf, store):
     v3 = faults.FaultWrapper(Router(conf, store))
     v3 = auth.build_auth_pipeline(v3, conf, enforcer)
     v3 = VersionMiddleware(v3)
-    v3 = sizelimit.RequestBodySizeLimiter(v3, conf)
+    v3 = middleware.BodySizeLimit(v3, conf)
     v3 = request_url.RequestURLCheck(v3)
     v3 = request_log.RequestLog(v3, version_key=VERSION_KEY)
     v3 = faults.FaultWrapper(v3)
     v3 = request_id.RequestIdMiddleware(v3)
     app = _Dispatcher(conf, v3)
-    return http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
+    return middleware.ProxyHeaders(app, conf)

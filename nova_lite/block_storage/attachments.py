@@ -50,6 +50,8 @@ _CONNECTED = sa.select(
 _LEFT = sa.select(*[c for c in ATTACHMENTS.c
                     if c.name not in ('connector', 'connection_info')]).where(
     ATTACHMENTS.c.volume_id == sa.bindparam('volume_id'))
+# Statements built once; what a call sets comes with its parameters (a
+# statement built per call costs several times its execution).
 _UPDATE_VOLUME = VOLUMES.update().where(
     VOLUMES.c.id == sa.bindparam('volume_id'))
 _UPDATE_ATTACHMENT = ATTACHMENTS.update().where(
@@ -134,9 +136,9 @@ def recompute(session, volume, now, without=None):
             break
     status = STATUS_FROM_ATTACH.get(attach_status, attach_status)
     if (volume.status, volume.attach_status) != (status, attach_status):
-        session.execute(_UPDATE_VOLUME.values(
-            status=status, attach_status=attach_status, updated_at=now),
-            {'volume_id': volume.id})
+        session.execute(_UPDATE_VOLUME, {
+            'volume_id': volume.id, 'status': status,
+            'attach_status': attach_status, 'updated_at': now})
 
 
 def settle(session, ctx, volume_id, status):
@@ -160,9 +162,9 @@ def begin_detaching(session, ctx, volume_id):
                    "'in-use' and attach_status must be 'attached' to "
                    "detach.")
     if volume.status != 'detaching':
-        session.execute(_UPDATE_VOLUME.values(
-            status='detaching', updated_at=timeutils.utcnow()),
-            {'volume_id': volume.id})
+        session.execute(_UPDATE_VOLUME, {
+            'volume_id': volume.id, 'status': 'detaching',
+            'updated_at': timeutils.utcnow()})
 
 
 def create(session, ctx, volume_id, instance_uuid, mode, check,
@@ -200,7 +202,7 @@ def create(session, ctx, volume_id, instance_uuid, mode, check,
         project_id=volume.project_id, instance_uuid=instance_uuid,
         attach_status='reserved',
         attach_mode=mode if mode != 'null' else None, created_at=now)
-    session.execute(_INSERT_ATTACHMENT.values(values))
+    session.execute(_INSERT_ATTACHMENT, values)
     recompute(session, volume, now)
     return types.SimpleNamespace(**values)
 
@@ -249,8 +251,8 @@ def update(session, ctx, attachment_id, connector, serialized, check=None):
         'attach_status': 'attaching',
         'updated_at': now,
     }
-    session.execute(_UPDATE_ATTACHMENT.values(changes),
-                    {'attachment_id': attachment.id})
+    session.execute(_UPDATE_ATTACHMENT,
+                    dict(changes, attachment_id=attachment.id))
     recompute(session, volume, now)
     return _record(attachment, **changes)
 
@@ -260,13 +262,13 @@ def complete(session, ctx, attachment_id, serialized, check=None):
     attachment, volume = lock_attachment(session, ctx, attachment_id,
                                          serialized, check)
     now = timeutils.utcnow()
-    session.execute(_UPDATE_ATTACHMENT.values(
-        attach_status='attached', attach_time=now, updated_at=now),
-        {'attachment_id': attachment.id})
+    session.execute(_UPDATE_ATTACHMENT, {
+        'attachment_id': attachment.id, 'attach_status': 'attached',
+        'attach_time': now, 'updated_at': now})
     if (volume.status, volume.attach_status) != ('in-use', 'attached'):
-        session.execute(_UPDATE_VOLUME.values(
-            status='in-use', attach_status='attached', updated_at=now),
-            {'volume_id': volume.id})
+        session.execute(_UPDATE_VOLUME, {
+            'volume_id': volume.id, 'status': 'in-use',
+            'attach_status': 'attached', 'updated_at': now})
 
 
 def delete(session, ctx, attachment_id, serialized, check=None):

@@ -52,6 +52,10 @@ _BY_UUID = _select('uuid')
 
 _INSERT = _TABLE.insert()
 _DELETE = _TABLE.delete().where(_TABLE.c.id == sa.bindparam('b_id'))
+# What an update sets comes with its parameters: the statement is built
+# once (one built per call costs several times its execution).
+_UPDATE = _TABLE.update().where(_TABLE.c.id == sa.bindparam('b_id'))
+_EXISTS = sa.select(_TABLE.c.id).where(_TABLE.c.id == sa.bindparam('b_id'))
 _INSTANCES = models.Instance.__table__
 _USERS_ON_HOST = sa.select(sa.func.count()).select_from(
     _TABLE.join(_INSTANCES,
@@ -101,9 +105,12 @@ def get_by_volume(context, volume_id):
 @db_api.cell_conn_writer
 def update(context, bdm_id, values):
     values = {k: v for k, v in values.items() if k in _WRITABLE}
-    count = context.connection.execute(
-        _TABLE.update().where(_TABLE.c.id == bdm_id).values(values)
-    ).rowcount
+    if not values:
+        count = len(context.connection.execute(
+            _EXISTS, {'b_id': bdm_id}).all())
+    else:
+        values['b_id'] = bdm_id
+        count = context.connection.execute(_UPDATE, values).rowcount
     if not count:
         raise exception.VolumeBDMNotFound(volume_id=bdm_id)
 

@@ -48,6 +48,8 @@ _MAP = _MAPPINGS.update().where(
     _MAPPINGS.c.instance_uuid == sa.bindparam('m_uuid')).values(
     cell_id=sa.bindparam('m_cell'))
 _DELETE = _REQUESTS.delete().where(_REQUESTS.c.id == sa.bindparam('r_id'))
+_INSERT = _REQUESTS.insert()
+_INSERT_SPEC = _SPECS.insert()
 _DELETE_SPEC = _SPECS.delete().where(
     _SPECS.c.instance_uuid == sa.bindparam('s_uuid'))
 
@@ -55,12 +57,12 @@ _DELETE_SPEC = _SPECS.delete().where(
 @db_api.api_conn_writer
 def create(context, instance_values, bdms, request_spec):
     now = timeutils.utcnow()
-    context.connection.execute(_REQUESTS.insert(), {
+    context.connection.execute(_INSERT, {
         'instance_uuid': instance_values['uuid'],
         'project_id': instance_values['project_id'],
         'instance': _encode(instance_values),
         'block_device_mappings': jsonutils.dumps(bdms), 'created_at': now})
-    context.connection.execute(_SPECS.insert(), {
+    context.connection.execute(_INSERT_SPEC, {
         'instance_uuid': instance_values['uuid'],
         'spec': jsonutils.dumps(request_spec), 'created_at': now})
 

@@ -150,10 +150,13 @@ _QUEUE_FOR_DELETE = _INSTANCES.update().where(
     queued_for_delete=True)
 
 
+_INSERT_INSTANCE = _INSTANCES.insert()
+
+
 @db_api.api_conn_writer
 def create_instance_mapping(context, instance_uuid, project_id, user_id,
                             cell_id=None):
-    context.connection.execute(_INSTANCES.insert(), {
+    context.connection.execute(_INSERT_INSTANCE, {
         'instance_uuid': instance_uuid, 'project_id': project_id,
         'user_id': user_id, 'cell_id': cell_id, 'queued_for_delete': False,
         'created_at': timeutils.utcnow()})

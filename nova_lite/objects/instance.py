@@ -1,5 +1,6 @@
 """Servers (instances) in a cell database."""
 
+import functools
 import types
 
 from oslo_utils import timeutils
@@ -218,6 +219,41 @@ def add_volume_mapping(context, uuid, choose, values):
     return block_device.create(context, values)
 
 
+def _expected_form(expected, name, params):
+    """How a compare-and-swap condition on a state column looks: ``None``
+    (no condition), or whether it accepts NULL and lists other values (in
+    ``params[name]``)."""
+    if expected is None:
+        return None
+    listed = [e for e in expected if e is not None]
+    params[name] = listed
+    return (None in expected, bool(listed))
+
+
+@functools.lru_cache(maxsize=None)
+def _update_statement(vm_state, task_state):
+    """An UPDATE of one live server by uuid with the compare-and-swap
+    conditions of those forms, built once per form; what it sets comes
+    with the parameters."""
+    table = models.Instance.__table__
+    statement = sa.update(table).where(
+        table.c.uuid == sa.bindparam('b_uuid'), table.c.deleted == 0)
+    for column, form, name in (('vm_state', vm_state, 'b_vm_states'),
+                               ('task_state', task_state, 'b_task_states')):
+        if form is None:
+            continue
+        accepts_null, listed = form
+        col = table.c[column]
+        conds = []
+        if listed:
+            conds.append(col.in_(sa.bindparam(name, expanding=True)))
+        if accepts_null:
+            conds.append(col.is_(None))
+        statement = statement.where(sa.or_(*conds) if conds else
+                                    sa.false())
+    return statement
+
+
 @db_api.cell_conn_writer
 def update(context, uuid, values, expected_vm_state=None,
            expected_task_state=None):
@@ -228,22 +264,13 @@ def update(context, uuid, values, expected_vm_state=None,
     :class:`~nova_lite.exception.InstanceInvalidState` is raised and nothing
     is written.
     """
-    table = models.Instance.__table__
-    statement = sa.update(table).where(table.c.uuid == uuid,
-                                       table.c.deleted == 0)
-    for column, expected in (('vm_state', expected_vm_state),
-                             ('task_state', expected_task_state)):
-        if expected is None:
-            continue
-        col = table.c[column]
-        conds = [col.in_([e for e in expected if e is not None])]
-        if None in expected:
-            conds.append(col.is_(None))
-        statement = statement.where(sa.or_(*conds))
     row_values = _row_values(values)
     row_values['updated_at'] = timeutils.utcnow()
-    count = context.connection.execute(
-        statement.values(row_values)).rowcount
+    row_values['b_uuid'] = uuid
+    statement = _update_statement(
+        _expected_form(expected_vm_state, 'b_vm_states', row_values),
+        _expected_form(expected_task_state, 'b_task_states', row_values))
+    count = context.connection.execute(statement, row_values).rowcount
     row = context.connection.execute(_BY_UUID['no'], {'uuid': uuid}).first()
     if not count:
         if row is None:

@@ -1,5 +1,6 @@
 """Service records of a cell database and the service version history."""
 
+import functools
 import threading
 import time
 
@@ -71,16 +72,24 @@ def heartbeat(context, service_id):
         synchronize_session=False)
 
 
-@db_api.cell_conn_reader
-def get_all(context, binary=None, host=None):
+@functools.lru_cache(maxsize=None)
+def _all_statement(by_binary, by_host):
+    """The live services, filtered on the bound ``binary`` and ``host``
+    when asked, built once per form."""
     table = models.Service.__table__
     statement = sa.select(table).where(table.c.deleted == 0)
-    if binary:
-        statement = statement.where(table.c.binary == binary)
-    if host:
-        statement = statement.where(table.c.host == host)
+    if by_binary:
+        statement = statement.where(table.c.binary == sa.bindparam('binary'))
+    if by_host:
+        statement = statement.where(table.c.host == sa.bindparam('host'))
+    return statement.order_by(table.c.id)
+
+
+@db_api.cell_conn_reader
+def get_all(context, binary=None, host=None):
+    statement = _all_statement(bool(binary), bool(host))
     return [Service.from_row(r) for r in context.connection.execute(
-        statement.order_by(table.c.id))]
+        statement, {'binary': binary, 'host': host})]
 
 
 _TABLE = models.Service.__table__

@@ -65,6 +65,84 @@ def test_compare_and_swap_update(synced):
         'powering-off'
 
 
+@pytest.mark.parametrize('vm_states,task_states,matches', [
+    (None, None, True),
+    (['active'], None, True),
+    (['stopped', 'active'], [None], True),
+    (['stopped'], None, False),
+    (None, ['powering-on'], False),
+    (None, ['powering-on', None], True),
+    ([], None, False),
+    (None, [], False),
+    ([None], None, False),
+])
+def test_compare_and_swap_forms(synced, vm_states, task_states, matches):
+    _conf, ctx = synced
+    inst = _make(ctx, 'vm1', datetime.datetime(2026, 1, 1))
+    assert (inst.vm_state, inst.task_state) == ('active', None)
+    values = {'task_state': 'rebooting', 'host': 'other',
+              'metadata': {'k': 'v'}}
+    if matches:
+        updated = instance_obj.update(ctx, inst.uuid, values,
+                                      expected_vm_state=vm_states,
+                                      expected_task_state=task_states)
+        assert (updated.task_state, updated.host) == ('rebooting', 'other')
+    else:
+        with pytest.raises(exception.InstanceInvalidState):
+            instance_obj.update(ctx, inst.uuid, values,
+                                expected_vm_state=vm_states,
+                                expected_task_state=task_states)
+    stored = instance_obj.get_by_uuid(ctx, inst.uuid)
+    assert stored.task_state == ('rebooting' if matches else None)
+    assert stored.host == ('other' if matches else inst.host)
+    assert stored.metadata == {'k': 'v' if matches else 'vm1'}
+    assert stored.display_name == 'vm1'
+    assert (stored.updated_at.year == 2026 and stored.updated_at.month ==
+            1 and stored.updated_at.day == 1) is not matches
+
+
+def test_update_of_a_missing_or_deleted_server(synced):
+    _conf, ctx = synced
+    with pytest.raises(exception.InstanceNotFound):
+        instance_obj.update(ctx, 'f' * 36, {'host': 'x'})
+    inst = _make(ctx, 'vm1', datetime.datetime(2026, 1, 1))
+    instance_obj.destroy(ctx, inst.uuid)
+    with pytest.raises(exception.InstanceNotFound):
+        instance_obj.update(ctx, inst.uuid, {'host': 'x'},
+                            expected_task_state=[None])
+
+
+def test_block_device_update_sets_only_what_it_is_given(synced):
+    _conf, ctx = synced
+    inst = _make(ctx, 'vm1', datetime.datetime(2026, 1, 1))
+    first = block_device.create(ctx, {
+        'instance_uuid': inst.uuid, 'source_type': 'volume',
+        'destination_type': 'volume', 'volume_id': 'a' * 36,
+        'device_name': '/dev/vdb', 'boot_index': None})
+    second = block_device.create(ctx, {
+        'instance_uuid': inst.uuid, 'source_type': 'volume',
+        'destination_type': 'volume', 'volume_id': 'b' * 36,
+        'device_name': '/dev/vdc', 'boot_index': None})
+    block_device.update(ctx, first.id, {'attachment_id': 'att-1',
+                                        'connection_info': '{"x": 1}',
+                                        'id': 999, 'unknown': 'ignored'})
+    block_device.update(ctx, first.id, {'connection_info': None})
+    block_device.update(ctx, first.id, {})
+    got = {b.volume_id: b for b in block_device.get_by_instance(
+        ctx, inst.uuid)}
+    assert got['a' * 36].id == first.id
+    assert got['a' * 36].attachment_id == 'att-1'
+    assert got['a' * 36].connection_info is None
+    assert got['a' * 36].device_name == '/dev/vdb'
+    assert got['b' * 36].attachment_id is None
+    assert got['b' * 36].device_name == '/dev/vdc'
+    assert got['b' * 36].id == second.id
+    with pytest.raises(exception.VolumeBDMNotFound):
+        block_device.update(ctx, 987654, {'attachment_id': 'x'})
+    with pytest.raises(exception.VolumeBDMNotFound):
+        block_device.update(ctx, 987654, {})
+
+
 def test_get_all_sorting_paging_and_filters(synced):
     _conf, ctx = synced
     base = datetime.datetime(2026, 1, 1)

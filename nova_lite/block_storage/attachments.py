@@ -63,14 +63,27 @@ _VOLUME = sa.select(VOLUMES).where(VOLUMES.c.id == sa.bindparam('id'))
 _TYPE = sa.select(models.VolumeType.__table__).where(
     models.VolumeType.__table__.c.id == sa.bindparam('id'))
 # A volume's attachments as its views list them (in the order of the ORM
-# relationship), without the connector and connection info.
-_OF_VOLUME = _LEFT.order_by(ATTACHMENTS.c.created_at)
+# relationship): only the columns a view shows (a shared volume has many).
+_OF_VOLUME = sa.select(
+    ATTACHMENTS.c.id, ATTACHMENTS.c.instance_uuid,
+    ATTACHMENTS.c.attached_host, ATTACHMENTS.c.mountpoint,
+    ATTACHMENTS.c.attach_time, ATTACHMENTS.c.attach_status).where(
+    ATTACHMENTS.c.volume_id == sa.bindparam('volume_id')).order_by(
+    ATTACHMENTS.c.created_at)
 
 
 def _record(row, **changes):
-    values = row._asdict()
+    values = dict(zip(row._fields, row))
     values.update(changes)
     return types.SimpleNamespace(**values)
+
+
+def _records(result):
+    """Records of every row of ``result`` (its column names looked up
+    once, not per row)."""
+    keys = tuple(result.keys())
+    namespace = types.SimpleNamespace
+    return [namespace(**dict(zip(keys, row))) for row in result]
 
 
 def read_volume(session, ctx, volume_id, for_view=True):
@@ -83,8 +96,8 @@ def read_volume(session, ctx, volume_id, for_view=True):
     if for_view:
         vtype = session.execute(_TYPE, {'id': row.volume_type_id}).first()
         volume.volume_type = _record(vtype) if vtype is not None else None
-        volume.attachments = [_record(a) for a in session.execute(
-            _OF_VOLUME, {'volume_id': volume_id})]
+        volume.attachments = _records(session.execute(
+            _OF_VOLUME, {'volume_id': volume_id}))
     return volume
 
 
@@ -279,5 +292,4 @@ def delete(session, ctx, attachment_id, serialized, check=None):
     now = timeutils.utcnow()
     recompute(session, volume, now, without=attachment.id)
     session.execute(_DELETE_ATTACHMENT, {'attachment_id': attachment.id})
-    return [_record(row) for row in session.execute(
-        _LEFT, {'volume_id': volume.id})]
+    return _records(session.execute(_LEFT, {'volume_id': volume.id}))

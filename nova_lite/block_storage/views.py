@@ -27,6 +27,8 @@ def isotime(value):
     """Cinder's timestamp format (naive UTC, microseconds)."""
     if value is None:
         return None
+    if value.tzinfo is None:
+        return value.isoformat(timespec='microseconds')
     return value.strftime('%Y-%m-%dT%H:%M:%S.%f')
 
 

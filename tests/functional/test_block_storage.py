@@ -2,6 +2,7 @@
 
 import concurrent.futures
 import os
+import re
 
 import pytest
 
@@ -279,6 +280,10 @@ def test_attachment_lifecycle_statuses(bs):
     assert entry['server_id'] == SERVER_A
     assert entry['device'] == '/dev/vdb'
     assert entry['host_name'] is None          # members do not see hosts
+    assert entry['id'] == entry['volume_id'] == volume['id']
+    # Cinder's timestamp: naive UTC, always with microseconds.
+    assert re.match(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$',
+                    entry['attached_at']), entry['attached_at']
     (admin_entry,) = _show(bs, volume['id'], token=ADMIN)['attachments']
     assert admin_entry['host_name'] == 'compute1'
     refused = bs.volume_request('DELETE', '/v3/volumes/%s' % volume['id'])

@@ -22,6 +22,8 @@ from requests import models
 from requests import structures
 from requests import utils as requests_utils
 
+from nova_lite.api import middleware
+
 _APPS = {}
 _LOCK = threading.Lock()
 
@@ -95,27 +97,13 @@ def _call(app, request, adapter):
     if isinstance(body, str):
         body = body.encode('utf-8')
     environ = _environ(request.method, request.url, request.headers, body)
-    started = []
-
-    def start_response(status, headerlist, exc_info=None):
-        started[:] = [status, headerlist]
-        return lambda data: chunks.append(data)
-
-    chunks = []
-    app_iter = app(environ, start_response)
-    try:
-        chunks.extend(app_iter)
-    finally:
-        close = getattr(app_iter, 'close', None)
-        if close is not None:
-            close()
-    status, headerlist = started
+    status, headerlist, content = middleware.call(app, environ)
     response = requests.Response()
     code, _sep, reason = status.partition(' ')
     response.status_code = int(code)
     response.reason = reason
     response.headers = structures.CaseInsensitiveDict(headerlist)
-    response._content = b''.join(chunks)
+    response._content = content
     response.raw = io.BytesIO(response._content)
     response.encoding = requests_utils.get_encoding_from_headers(
         response.headers)

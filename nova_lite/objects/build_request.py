@@ -49,6 +49,9 @@ _MAP = _MAPPINGS.update().where(
     cell_id=sa.bindparam('m_cell'))
 _DELETE = _REQUESTS.delete().where(_REQUESTS.c.id == sa.bindparam('r_id'))
 _INSERT = _REQUESTS.insert()
+_ALL = sa.select(_REQUESTS.c.instance, _REQUESTS.c.block_device_mappings
+                 ).order_by(_REQUESTS.c.id)
+_OF_PROJECT = _ALL.where(_REQUESTS.c.project_id == sa.bindparam('project_id'))
 _INSERT_SPEC = _SPECS.insert()
 _DELETE_SPEC = _SPECS.delete().where(
     _SPECS.c.instance_uuid == sa.bindparam('s_uuid'))
@@ -76,12 +79,12 @@ def get_instance(context, instance_uuid):
     return instance_from_build_request(row)
 
 
-@db_api.api_reader
+@db_api.api_conn_reader
 def get_all_instances(context, project_id=None):
-    query = context.session.query(models.BuildRequest)
-    if project_id is not None:
-        query = query.filter_by(project_id=project_id)
-    return [instance_from_build_request(r) for r in query.all()]
+    statement = _ALL if project_id is None else _OF_PROJECT
+    return [instance_from_build_request(r) for r in
+            context.connection.execute(statement,
+                                       {'project_id': project_id})]
 
 
 @db_api.api_writer

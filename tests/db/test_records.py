@@ -226,6 +226,19 @@ def test_cell_host_instance_mappings_and_build_requests(synced):
     inst = build_request.get_instance(ctx, uuid)
     assert inst.created_at == now and inst.bdms == [{'source_type': 'image'}]
     assert build_request.get_request_spec(ctx, uuid) == {'x': 1}
+    other = 'b' * 8 + '-bbbb-bbbb-bbbb-' + 'b' * 12
+    build_request.create(ctx, {'uuid': other, 'project_id': 'p2',
+                               'display_name': 'o', 'created_at': now,
+                               'flavor': {'flavorid': '1'}}, [], {})
+    listed = {i.uuid: i for i in build_request.get_all_instances(ctx)}
+    assert set(listed) == {uuid, other}
+    assert listed[uuid].display_name == 'b'
+    assert listed[uuid].bdms == [{'source_type': 'image'}]
+    assert listed[other].bdms == []
+    assert [i.uuid for i in build_request.get_all_instances(
+        ctx, project_id='p2')] == [other]
+    assert build_request.get_all_instances(ctx, project_id='p3') == []
+    assert build_request.destroy(ctx, other)
     cell_mapping.set_instance_cell(ctx, uuid, cell.id)
     assert cell_mapping.get_instance_mapping(
         ctx, uuid).cell_mapping.name == 'cellX'

@@ -27,8 +27,10 @@ def call(application, environ):
     chunks = []
 
     def start_response(status, headers, exc_info=None):
-        if exc_info is not None and started:
-            raise exc_info[1].with_traceback(exc_info[2])
+        # Nothing is sent before the application is done: an error
+        # response (``exc_info``) simply replaces what it started with.
+        if exc_info is not None:
+            chunks.clear()
         started[:] = [status, headers]
         return chunks.append
 

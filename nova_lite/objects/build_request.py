@@ -49,10 +49,11 @@ _MAP = _MAPPINGS.update().where(
     cell_id=sa.bindparam('m_cell'))
 _DELETE = _REQUESTS.delete().where(_REQUESTS.c.id == sa.bindparam('r_id'))
 _INSERT = _REQUESTS.insert()
-_ALL = sa.select(_REQUESTS.c.instance, _REQUESTS.c.block_device_mappings
-                 ).order_by(_REQUESTS.c.id)
-_OF_PROJECT = _ALL.where(_REQUESTS.c.project_id == sa.bindparam('project_id'))
 _INSERT_SPEC = _SPECS.insert()
+# The servers of every build request (of a project), for server lists.
+_ALL = sa.select(_REQUESTS.c.instance,
+                 _REQUESTS.c.block_device_mappings).order_by(_REQUESTS.c.id)
+_OF_PROJECT = _ALL.where(_REQUESTS.c.project_id == sa.bindparam('project_id'))
 _DELETE_SPEC = _SPECS.delete().where(
     _SPECS.c.instance_uuid == sa.bindparam('s_uuid'))
 

@@ -4,6 +4,7 @@ limit, request ids, faults and the request log."""
 import io
 import logging
 import re
+import sys
 
 import pytest
 import webob
@@ -254,3 +255,20 @@ def test_middleware_call_returns_everything():
     assert status == '200 OK'
     assert headers == [('A', 'b')]
     assert body == b'written-returned'
+
+
+def test_middleware_call_takes_an_error_response_started_late():
+    def app(environ, start_response):
+        write = start_response('200 OK', [('A', 'b')])
+        write(b'partial')
+        try:
+            raise ValueError('late')
+        except ValueError:
+            start_response('500 Internal Server Error',
+                           [('Content-Type', 'text/plain')], sys.exc_info())
+        return [b'error page']
+    status, headers, body = middleware.call(app, webob.Request.blank(
+        '/').environ)
+    assert status == '500 Internal Server Error'
+    assert headers == [('Content-Type', 'text/plain')]
+    assert body == b'error page'

@@ -52,6 +52,34 @@ def _cache_pecan_argspecs():
 _cache_pecan_argspecs()
 
 
+def _skip_pecan_rescans():
+    """pecan lists every attribute of each controller it walks through
+    (``dir()``) before it checks whether it has scanned that controller's
+    class for custom routes already; the list is only used by the scan.
+    Go straight on for classes already scanned."""
+    import pecan.routing
+    detect = pecan.routing._detect_custom_path_segments
+    if getattr(detect, 'scanned_classes', None) is not None:
+        return
+    scanned = getattr(pecan.routing, '__observed_controllers__')
+
+    def quick(obj):
+        if obj.__class__ in scanned:
+            return
+        return detect(obj)
+    quick.scanned_classes = scanned
+    pecan.routing._detect_custom_path_segments = quick
+
+
+_skip_pecan_rescans()
+
+
+class _Request(webob.Request):
+    """The request pecan builds: webob's own. pecan's wraps every
+    attribute access to answer 400 for a path or query string that is not
+    UTF-8; RequestURLCheck refuses those before pecan sees them."""
+
+
 class _RequestEnvironment:
     """Put conf and the compute API in the environ; check the URL project."""
 
@@ -73,6 +101,11 @@ class _RequestEnvironment:
             except exception.NovaLiteException as error:
                 resp = faults.exception_to_response(error)
                 return resp(environ, start_response)
+            environ['CONTENT_TYPE'] = 'application/octet-stream'
+        elif environ.get('CONTENT_TYPE'):
+            # A body on any other method is ignored, as nova ignores it;
+            # pecan would decode a form body into controller arguments
+            # (and fail on a charset other than UTF-8).
             environ['CONTENT_TYPE'] = 'application/octet-stream'
         url_project = environ.get('nova_lite.url_project_id')
         ctx = environ.get('nova_lite.context')
@@ -175,7 +208,8 @@ def build_app(conf, api=None):
     pecan_app = pecan.make_app(root.V21Controller(),
                                guess_content_type_from_ext=False,
                                force_canonical=False,
-                               debug=False)
+                               debug=False,
+                               request_cls=_Request)
     v21 = _RequestEnvironment(pecan_app, conf, api)
     v21 = auth.build_auth_pipeline(v21, conf, enforcer)
     v21 = microversion.MicroversionMiddleware(v21)

@@ -87,6 +87,14 @@ def get_by_instance(context, instance_uuid):
 
 
 @db_api.cell_conn_reader
+def get_dicts_by_instance(context, instance_uuid):
+    """The mappings of one server as dicts of their columns, as
+    :func:`get_dicts_by_instances` gives them."""
+    return [row._asdict() for row in context.connection.execute(
+        _BY_INSTANCE, {'instance_uuid': instance_uuid})]
+
+
+@db_api.cell_conn_reader
 def get_by_volume_and_instance(context, volume_id, instance_uuid):
     found = _records(context, _BY_VOLUME_AND_INSTANCE, volume_id=volume_id,
                      instance_uuid=instance_uuid)

@@ -117,8 +117,7 @@ def _to_record(context, row, with_extra=True):
     extra = {'cell_uuid': context.cell_uuid}
     inst = Instance.from_row(row, **extra)
     if with_extra:
-        inst.bdms = [b.to_dict() for b in
-                     block_device.get_by_instance(context, row.uuid)]
+        inst.bdms = block_device.get_dicts_by_instance(context, row.uuid)
         # Faults are only ever shown for servers in ERROR or DELETED.
         inst.fault = instance_fault.get_latest(context, row.uuid) \
             if row.vm_state in FAULT_STATES or row.deleted else None

@@ -183,8 +183,28 @@ def test_block_device_mappings(synced):
         ctx, 'v' * 36, inst.uuid).id == bdm.id
     assert instance_obj.get_by_uuid(ctx, inst.uuid).volume_bdms()[0][
         'volume_id'] == 'v' * 36
+    second = block_device.create(ctx, {
+        'instance_uuid': inst.uuid, 'source_type': 'volume',
+        'destination_type': 'volume', 'volume_id': 'w' * 36,
+        'device_name': '/dev/vdb', 'attachment_id': 'a' * 36})
+    other = _make(ctx, 'vm2', datetime.datetime(2026, 1, 1))
+    block_device.create(ctx, {
+        'instance_uuid': other.uuid, 'source_type': 'volume',
+        'destination_type': 'volume', 'volume_id': 'w' * 36})
+    # One server's mappings as dicts: what its records hold, in order,
+    # and what a server list carries for it; the server read carries them.
+    records = [b.to_dict() for b in
+               block_device.get_by_instance(ctx, inst.uuid)]
+    dicts = block_device.get_dicts_by_instance(ctx, inst.uuid)
+    assert dicts == records
+    assert [d['id'] for d in dicts] == [bdm.id, second.id]
+    assert dicts == block_device.get_dicts_by_instances(
+        ctx, [inst.uuid, other.uuid])[inst.uuid]
+    assert instance_obj.get_by_uuid(ctx, inst.uuid).bdms == dicts
+    assert block_device.get_dicts_by_instance(ctx, 'x' * 36) == []
     instance_obj.destroy(ctx, inst.uuid)
-    assert block_device.get_by_volume(ctx, 'v' * 36) == []
+    assert [b.instance_uuid for b in
+            block_device.get_by_volume(ctx, 'v' * 36)] == []
 
 
 def test_services_and_minimum_version(synced):

@@ -266,6 +266,31 @@ def test_urls_that_are_not_utf8(seeded, path):
         'Malformed request URL: the path and query string must be UTF-8.')
 
 
+@pytest.mark.parametrize('content_type', [
+    b'application/x-www-form-urlencoded',
+    b'application/x-www-form-urlencoded; charset=utf-16',
+    b'multipart/form-data; boundary=x', b'application/json',
+])
+def test_bodies_of_reads_and_deletes_are_ignored(seeded, content_type):
+    """A body on GET or DELETE, in any content type or charset, is
+    ignored (nova reads none): never merged into parameters, never a 5xx."""
+    body = b'limit=%ff&x=\xff\xfe&name=y'
+    headers = [b'Content-Type: ' + content_type,
+               b'OpenStack-API-Version: compute 2.60']
+    status, _h, _list, resp = _raw(seeded.stack.base, 'GET',
+                                   b'/v2.1/flavors', headers, body)
+    assert status == 200, resp
+    assert len(json.loads(resp)['flavors']) > 1
+    before = seeded.snapshot()
+    status, headers_, _list, resp = _raw(
+        seeded.stack.base, 'DELETE',
+        b'/v2.1/servers/%s/os-volume_attachments/%s' % (
+            seeded.server_id.encode(), b'0' * 8 + b'-0000-0000-0000-' +
+            b'0' * 12), headers, body)
+    _fault(status, headers_, resp, 404)
+    assert seeded.snapshot() == before
+
+
 def test_repeated_query_parameter_stripped_by_a_schema(seeded):
     """Unknown parameters are dropped before 2.75, however often given."""
     path = (b'/v2.1/servers/%s/os-volume_attachments?x=1&x=2&%%22=a&%%22=b'

@@ -1,0 +1,70 @@
+"""pecan as the compute API runs it: custom path segments are still found
+after their controller's class has been scanned (and the scan is not
+repeated per request), and the request pecan builds is webob's own."""
+
+import pecan
+import pecan.core
+import pytest
+import pecan.routing
+import webob
+
+from nova_lite.api import app as api_app
+
+
+class _Things:
+    @pecan.expose('json', route='some-thing')
+    def some_thing(self):
+        return {'route': 'custom'}
+
+    @pecan.expose('json')
+    def plain(self):
+        return {'route': 'plain',
+                'pecan_request': isinstance(pecan.core.state.request,
+                                            pecan.core.Request),
+                'path': pecan.request.path}
+
+
+class _Root:
+    things = _Things()
+
+
+def _app():
+    return pecan.make_app(_Root(), request_cls=api_app._Request,
+                          guess_content_type_from_ext=False)
+
+
+def test_custom_routes_found_and_classes_scanned_once(monkeypatch):
+    listed = []
+
+    def counting_dir(obj):
+        listed.append(type(obj).__name__)
+        return dir(obj)
+    monkeypatch.setattr(pecan.routing, 'dir', counting_dir, raising=False)
+    app = _app()
+    for _ in range(3):
+        resp = webob.Request.blank('/things/some-thing').get_response(app)
+        assert resp.status_int == 200
+        assert resp.json == {'route': 'custom'}
+    # Each controller class was listed when first scanned, never again.
+    assert sorted(listed) == ['_Root', '_Things']
+    resp = webob.Request.blank('/things/plain').get_response(app)
+    assert resp.json == {'route': 'plain', 'pecan_request': False,
+                         'path': '/things/plain'}
+    assert sorted(listed) == ['_Root', '_Things']
+    assert webob.Request.blank('/things/nothing').get_response(
+        app).status_int == 404
+
+
+def test_conflicting_custom_route_still_detected():
+    class Clash:
+        taken = object()
+
+        @pecan.expose('json', route='taken')
+        def other(self):
+            return {}
+
+    class Root:
+        clash = Clash()
+    app = pecan.make_app(Root(), request_cls=api_app._Request)
+    with pytest.raises(RuntimeError, match='custom path segment'):
+        webob.Request.blank('/clash/taken').get_response(app)

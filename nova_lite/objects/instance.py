@@ -113,11 +113,14 @@ def _row_values(values):
     return out
 
 
-def _to_record(context, row, with_extra=True):
+def _to_record(context, row, with_extra=True, bdms=None):
+    """The record of ``row`` with its mappings (``bdms`` where the caller
+    read them) and fault (``with_extra``)."""
     extra = {'cell_uuid': context.cell_uuid}
     inst = Instance.from_row(row, **extra)
     if with_extra:
-        inst.bdms = block_device.get_dicts_by_instance(context, row.uuid)
+        inst.bdms = bdms if bdms is not None else \
+            block_device.get_dicts_by_instance(context, row.uuid)
         # Faults are only ever shown for servers in ERROR or DELETED.
         inst.fault = instance_fault.get_latest(context, row.uuid) \
             if row.vm_state in FAULT_STATES or row.deleted else None
@@ -166,6 +169,33 @@ _SELECT = sa.select(*models.Instance.__table__.c)
 
 _BY_UUID = {read_deleted: _by_uuid(read_deleted)
             for read_deleted in ('no', 'only', 'yes')}
+
+_SERVER_WIDTH = len(models.Instance.__table__.c)
+
+
+def _with_mappings(read_deleted):
+    """A server by uuid with its block device mappings in one statement,
+    built once: a row per mapping, in the mappings' order (a single row
+    whose mapping columns are NULL for a server without any)."""
+    bdms = models.BlockDeviceMapping.__table__
+    statement = _by_uuid(read_deleted).add_columns(
+        *[bdms.c[f].label('bdm_' + f)
+          for f in block_device.BlockDeviceMapping.FIELDS])
+    return statement.select_from(models.Instance.__table__.outerjoin(
+        bdms, bdms.c.instance_uuid == models.Instance.__table__.c.uuid)
+    ).order_by(bdms.c.id)
+
+
+_WITH_MAPPINGS = {read_deleted: _with_mappings(read_deleted)
+                  for read_deleted in ('no', 'only', 'yes')}
+
+
+def _mappings_of(rows):
+    """The mappings (dicts, as :func:`block_device.dicts_by_instance`
+    gives them) in rows of a ``_WITH_MAPPINGS`` statement."""
+    names = block_device.BlockDeviceMapping.FIELDS
+    return [dict(zip(names, row[_SERVER_WIDTH:])) for row in rows
+            if row[_SERVER_WIDTH] is not None]
 _INSERT = models.Instance.__table__.insert()
 
 
@@ -184,12 +214,20 @@ def create(context, values):
 
 @db_api.cell_conn_reader
 def get_by_uuid(context, uuid, read_deleted=None, with_extra=True):
-    statement = _BY_UUID.get(read_deleted or context.read_deleted,
-                             _BY_UUID['yes'])
-    row = context.connection.execute(statement, {'uuid': uuid}).first()
-    if row is None:
+    read_deleted = read_deleted or context.read_deleted
+    if read_deleted not in _BY_UUID:
+        read_deleted = 'yes'
+    if not with_extra:
+        row = context.connection.execute(_BY_UUID[read_deleted],
+                                         {'uuid': uuid}).first()
+        if row is None:
+            raise exception.InstanceNotFound(instance_id=uuid)
+        return _to_record(context, row, with_extra=False)
+    rows = context.connection.execute(_WITH_MAPPINGS[read_deleted],
+                                      {'uuid': uuid}).all()
+    if not rows:
         raise exception.InstanceNotFound(instance_id=uuid)
-    return _to_record(context, row, with_extra)
+    return _to_record(context, rows[0], bdms=_mappings_of(rows))
 
 
 @db_api.cell_conn_reader

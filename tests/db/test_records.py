@@ -174,7 +174,7 @@ def test_get_all_sorting_paging_and_filters(synced):
 
 def test_block_device_mappings(synced):
     _conf, ctx = synced
-    inst = _make(ctx, 'vm1', datetime.datetime(2026, 1, 1))
+    inst = _make(ctx, 'vm1', datetime.datetime(2026, 1, 1), host='h1')
     bdm = block_device.create(ctx, {
         'instance_uuid': inst.uuid, 'source_type': 'volume',
         'destination_type': 'volume', 'volume_id': 'v' * 36,
@@ -201,7 +201,19 @@ def test_block_device_mappings(synced):
     assert dicts == block_device.get_dicts_by_instances(
         ctx, [inst.uuid, other.uuid])[inst.uuid]
     assert instance_obj.get_by_uuid(ctx, inst.uuid).bdms == dicts
+    on_host = {i.uuid: i.bdms for i in instance_obj.get_by_host(ctx, 'h1')}
+    assert on_host == {inst.uuid: dicts}
     assert block_device.get_dicts_by_instance(ctx, 'x' * 36) == []
+    bare = _make(ctx, 'vm3', datetime.datetime(2026, 1, 1))
+    got = instance_obj.get_by_uuid(ctx, bare.uuid)
+    assert (got.bdms, got.display_name, got.metadata) == ([], 'vm3',
+                                                          {'k': 'vm3'})
+    assert len(instance_obj.get_by_uuid(ctx, other.uuid).bdms) == 1
+    instance_obj.destroy(ctx, bare.uuid)
+    with pytest.raises(exception.InstanceNotFound):
+        instance_obj.get_by_uuid(ctx, bare.uuid)
+    assert instance_obj.get_by_uuid(ctx, bare.uuid,
+                                    read_deleted='yes').bdms == []
     instance_obj.destroy(ctx, inst.uuid)
     assert [b.instance_uuid for b in
             block_device.get_by_volume(ctx, 'v' * 36)] == []

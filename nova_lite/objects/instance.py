@@ -191,8 +191,8 @@ _WITH_MAPPINGS = {read_deleted: _with_mappings(read_deleted)
 
 
 def _mappings_of(rows):
-    """The mappings (dicts, as
-    :func:`block_device.get_dicts_by_instance` gives them) in rows of a ``_WITH_MAPPINGS`` statement."""
+    """The mappings in rows of a ``_WITH_MAPPINGS`` statement, as dicts
+    (as :func:`block_device.get_dicts_by_instance` gives them)."""
     names = block_device.BlockDeviceMapping.FIELDS
     return [dict(zip(names, row[_SERVER_WIDTH:])) for row in rows
             if row[_SERVER_WIDTH] is not None]

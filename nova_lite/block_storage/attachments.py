@@ -60,8 +60,15 @@ _DELETE_ATTACHMENT = ATTACHMENTS.delete().where(
     ATTACHMENTS.c.id == sa.bindparam('attachment_id'))
 _INSERT_ATTACHMENT = ATTACHMENTS.insert()
 _VOLUME = sa.select(VOLUMES).where(VOLUMES.c.id == sa.bindparam('id'))
-_TYPE = sa.select(models.VolumeType.__table__).where(
-    models.VolumeType.__table__.c.id == sa.bindparam('id'))
+_TYPES = models.VolumeType.__table__
+_VOLUME_WIDTH = len(VOLUMES.c)
+# A volume and its type (NULL columns without one) in one statement.
+_VOLUME_AND_TYPE = sa.select(
+    VOLUMES, *[c.label('type_' + c.name) for c in _TYPES.c]).select_from(
+    VOLUMES.outerjoin(_TYPES, _TYPES.c.id == VOLUMES.c.volume_type_id)).where(
+    VOLUMES.c.id == sa.bindparam('id'))
+_TYPE_NAMES = tuple(c.name for c in _TYPES.c)
+_VOLUME_NAMES = tuple(c.name for c in VOLUMES.c)
 # A volume's attachments as its views list them (in the order of the ORM
 # relationship): only the columns a view shows (a shared volume has many).
 _OF_VOLUME = sa.select(
@@ -89,15 +96,21 @@ def _records(result):
 def read_volume(session, ctx, volume_id, for_view=True):
     """A record of a volume; with ``for_view``, of its type
     (``volume_type``) and its attachments (``attachments``) too."""
-    row = session.execute(_VOLUME, {'id': volume_id}).first()
+    if not for_view:
+        row = session.execute(_VOLUME, {'id': volume_id}).first()
+        if row is None or not _visible(ctx, row):
+            raise exception.VolumeNotFound(volume_id=volume_id)
+        return _record(row)
+    row = session.execute(_VOLUME_AND_TYPE, {'id': volume_id}).first()
     if row is None or not _visible(ctx, row):
         raise exception.VolumeNotFound(volume_id=volume_id)
-    volume = _record(row)
-    if for_view:
-        vtype = session.execute(_TYPE, {'id': row.volume_type_id}).first()
-        volume.volume_type = _record(vtype) if vtype is not None else None
-        volume.attachments = _records(session.execute(
-            _OF_VOLUME, {'volume_id': volume_id}))
+    namespace = types.SimpleNamespace
+    volume = namespace(**dict(zip(_VOLUME_NAMES, row)))
+    volume.volume_type = namespace(**dict(zip(
+        _TYPE_NAMES, row[_VOLUME_WIDTH:]))) \
+        if row[_VOLUME_WIDTH] is not None else None
+    volume.attachments = _records(session.execute(
+        _OF_VOLUME, {'volume_id': volume_id}))
     return volume
 
 

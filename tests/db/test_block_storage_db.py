@@ -111,3 +111,27 @@ def test_projects_are_isolated(store):
         store.attachment_create(_ctx('other'), mine.id, None)
     listed, count = store.list_volumes(_ctx('other'))
     assert (listed, count) == ([], 0)
+
+
+def test_volume_read_with_its_type_and_attachments(store):
+    ctx = _ctx()
+    made = store.create_type(ctx, 'multiattach',
+                             extra_specs={'multiattach': '<is> True'})
+    shared = _available(store, ctx, volume_type='multiattach', name='v1')
+    plain = _available(store, ctx)
+    attachment = store.attachment_create(ctx, shared.id, '0' * 36)
+    volume = store.get_volume(ctx, shared.id)
+    assert (volume.id, volume.display_name, volume.multiattach) == (
+        shared.id, 'v1', True)
+    assert (volume.volume_type.id, volume.volume_type.name) == (
+        made.id, 'multiattach')
+    assert not hasattr(volume, 'type_id')
+    assert [(a.id, a.instance_uuid) for a in volume.attachments] == [
+        (attachment.id, '0' * 36)]
+    other = store.get_volume(ctx, plain.id)
+    assert other.attachments == []
+    # Without a type asked for, the default type.
+    assert other.volume_type.id == other.volume_type_id != made.id
+    # Without the view's parts, the volume alone.
+    bare = store.get_volume(ctx, shared.id, for_view=False)
+    assert bare.id == shared.id and not hasattr(bare, 'attachments')

@@ -5,6 +5,7 @@
     python -m benchmarks --only workload --sizes 50
     python -m benchmarks --out bench-results  # JSON files in that folder
     python -m benchmarks --only workload --transport http  # over loopback
+    python -m benchmarks --only instructions  # callgrind counts per request
 """
 
 import argparse
@@ -14,10 +15,11 @@ import time
 
 from benchmarks import common
 from benchmarks import floor
+from benchmarks import instructions
 from benchmarks import scaling
 from benchmarks import workload
 
-PARTS = ('workload', 'multiprocess', 'floor', 'scaling')
+PARTS = ('workload', 'multiprocess', 'floor', 'scaling', 'instructions')
 
 
 def main(argv=None):
@@ -57,6 +59,10 @@ def main(argv=None):
         document['scaling'] = scaling.run(quick=args.quick)
         print(common.table(scaling.rows(document['scaling']),
                            scaling.HEADERS), flush=True)
+    if 'instructions' in parts:
+        document['instructions'] = instructions.run()
+        print(common.table(instructions.rows(document['instructions']),
+                           instructions.HEADERS), flush=True)
     document['meta']['run_wall_s'] = round(time.monotonic() - started, 2)
     document['meta']['loadavg_1min_end'] = os.getloadavg()[0]
     path = os.path.join(args.out, 'nova_lite.json')

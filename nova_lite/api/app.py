@@ -16,6 +16,7 @@ import re
 
 import pecan
 import webob
+import webob.acceptparse
 
 from nova_lite.api import auth
 from nova_lite.api.controllers import root
@@ -74,10 +75,22 @@ def _skip_pecan_rescans():
 _skip_pecan_rescans()
 
 
+_ANY = webob.acceptparse.create_accept_header('*/*')
+
+
 class _Request(webob.Request):
     """The request pecan builds: webob's own. pecan's wraps every
     attribute access to answer 400 for a path or query string that is not
     UTF-8; RequestURLCheck refuses those before pecan sees them."""
+
+    @property
+    def accept(self):
+        # _RequestEnvironment answers JSON whatever was asked for (and sets
+        # Accept to */*): one parsed header serves every request.
+        if self.environ.get('HTTP_ACCEPT') == '*/*':
+            return _ANY
+        return webob.acceptparse.create_accept_header(
+            self.environ.get('HTTP_ACCEPT'))
 
 
 class _RequestEnvironment:

@@ -206,6 +206,7 @@ def reset():
     api_context_manager = enginefacade.transaction_context()
     main_context_manager = enginefacade.transaction_context()
     _CELL_MANAGERS.clear()
+    _DERIVED.clear()
     _CONFIGURED.update(api=None, main=None)
 
 
@@ -285,15 +286,36 @@ def _api(context):
     return api_context_manager
 
 
+# The reader/writer (and plain connection) forms of each context manager,
+# derived once: enginefacade builds a new manager object for every
+# ``.reader``, ``.writer`` and ``.connection``, and these forms are used
+# as decorators are, for every call.
+_DERIVED = {}
+_FORMS = {
+    'reader': lambda mgr: mgr.reader,
+    'writer': lambda mgr: mgr.writer,
+    'conn_reader': lambda mgr: mgr.reader.connection,
+    'conn_writer': lambda mgr: mgr.writer.connection,
+}
+
+
+def _form(mgr, form):
+    key = (mgr, form)
+    derived = _DERIVED.get(key)
+    if derived is None:
+        derived = _DERIVED[key] = _FORMS[form](mgr)
+    return derived
+
+
 # Reader and writer transactions on the context's cell and on the API
 # database, with ``context.session``.
-cell_reader = _in_transaction(lambda c: _cell(c).reader)
-cell_writer = _in_transaction(lambda c: _cell(c).writer)
-api_reader = _in_transaction(lambda c: _api(c).reader)
-api_writer = _in_transaction(lambda c: _api(c).writer)
+cell_reader = _in_transaction(lambda c: _form(_cell(c), 'reader'))
+cell_writer = _in_transaction(lambda c: _form(_cell(c), 'writer'))
+api_reader = _in_transaction(lambda c: _form(_api(c), 'reader'))
+api_writer = _in_transaction(lambda c: _form(_api(c), 'writer'))
 # The same with ``context.connection`` (no ORM session), for functions
 # that run plain statements only.
-cell_conn_reader = _in_transaction(lambda c: _cell(c).reader.connection)
-cell_conn_writer = _in_transaction(lambda c: _cell(c).writer.connection)
-api_conn_reader = _in_transaction(lambda c: _api(c).reader.connection)
-api_conn_writer = _in_transaction(lambda c: _api(c).writer.connection)
+cell_conn_reader = _in_transaction(lambda c: _form(_cell(c), 'conn_reader'))
+cell_conn_writer = _in_transaction(lambda c: _form(_cell(c), 'conn_writer'))
+api_conn_reader = _in_transaction(lambda c: _form(_api(c), 'conn_reader'))
+api_conn_writer = _in_transaction(lambda c: _form(_api(c), 'conn_writer'))

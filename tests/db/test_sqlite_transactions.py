@@ -164,3 +164,31 @@ def test_begin_succeeds_when_the_lock_frees_in_time(cell):
         other.close()
         event.remove(engine, 'connect', listener)
     assert read(ctx) == 'w'
+
+
+def test_transaction_forms_derived_once_per_manager(cell):
+    ctx, _path = cell
+    mgr = ctx.db_connection
+
+    @db_api.cell_conn_reader
+    def read(context):
+        return context.connection.exec_driver_sql(
+            'SELECT v FROM t').scalar()
+
+    @db_api.cell_reader
+    def read_in_session(context):
+        # A plain-statement reader joins the session's transaction.
+        context.session.execute(sa.text("UPDATE t SET v = 'b'"))
+        return read(context)
+
+    assert read(ctx) == 'a'
+    assert read_in_session(ctx) == 'b'
+    # The reader's session was rolled back.
+    assert read(ctx) == 'a'
+    assert db_api._form(mgr, 'conn_reader') is \
+        db_api._form(mgr, 'conn_reader')
+    assert db_api._form(mgr, 'reader') is not db_api._form(mgr, 'writer')
+    assert {form for (m, form) in db_api._DERIVED if m is mgr} == {
+        'conn_writer', 'conn_reader', 'reader', 'writer'}
+    db_api.reset()
+    assert db_api._DERIVED == {}

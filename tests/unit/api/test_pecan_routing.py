@@ -68,3 +68,20 @@ def test_conflicting_custom_route_still_detected():
     app = pecan.make_app(Root(), request_cls=api_app._Request)
     with pytest.raises(RuntimeError, match='custom path segment'):
         webob.Request.blank('/clash/taken').get_response(app)
+
+
+def test_request_accept_header():
+    any_ = api_app._Request.blank('/', headers={'Accept': '*/*'})
+    assert any_.accept.header_value == '*/*'
+    assert any_.accept is api_app._Request.blank(
+        '/', headers={'Accept': '*/*'}).accept
+    assert any_.accept.acceptable_offers(['application/json']) == [
+        ('application/json', 1.0)]
+    asked = api_app._Request.blank('/', headers={
+        'Accept': 'application/json;q=0.5, text/html'})
+    assert asked.accept.header_value == 'application/json;q=0.5, text/html'
+    assert asked.accept.acceptable_offers(
+        ['application/json', 'text/html'])[0][0] == 'text/html'
+    none = api_app._Request.blank('/')
+    assert not none.accept
+    assert none.accept.acceptable_offers(['application/json'])

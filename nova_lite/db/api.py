@@ -300,11 +300,12 @@ _FORMS = {
 
 
 def _form(mgr, form):
-    key = (mgr, form)
-    derived = _DERIVED.get(key)
-    if derived is None:
-        derived = _DERIVED[key] = _FORMS[form](mgr)
-    return derived
+    # By identity (the manager is kept with its form, so its id is not
+    # reused while the entry lives).
+    entry = _DERIVED.get((id(mgr), form))
+    if entry is None or entry[0] is not mgr:
+        entry = _DERIVED[(id(mgr), form)] = (mgr, _FORMS[form](mgr))
+    return entry[1]
 
 
 # Reader and writer transactions on the context's cell and on the API

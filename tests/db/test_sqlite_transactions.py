@@ -188,7 +188,7 @@ def test_transaction_forms_derived_once_per_manager(cell):
     assert db_api._form(mgr, 'conn_reader') is \
         db_api._form(mgr, 'conn_reader')
     assert db_api._form(mgr, 'reader') is not db_api._form(mgr, 'writer')
-    assert {form for (m, form) in db_api._DERIVED if m is mgr} == {
+    assert {form for (m, form) in db_api._DERIVED if m == id(mgr)} == {
         'conn_writer', 'conn_reader', 'reader', 'writer'}
     db_api.reset()
     assert db_api._DERIVED == {}

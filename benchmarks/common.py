@@ -4,6 +4,8 @@ import json
 import os
 import platform
 import resource
+import shutil
+import subprocess
 import threading
 import time
 
@@ -142,3 +144,18 @@ def fmt(value, digits=1):
     if value is None:
         return '-'
     return ('%.' + str(digits) + 'f') % value
+
+
+def tool(*commands, package):
+    """True once every one of ``commands`` is on the PATH, installing
+    Debian's ``package`` with apt first when one is missing and this runs
+    as root."""
+    if all(shutil.which(c) for c in commands):
+        return True
+    if os.geteuid() == 0 and shutil.which('apt-get'):
+        subprocess.run(['apt-get', 'install', '-y', '-qq',
+                        '--no-install-recommends', package],
+                       check=True, capture_output=True,
+                       env=dict(os.environ,
+                                DEBIAN_FRONTEND='noninteractive'))
+    return all(shutil.which(c) for c in commands)

@@ -22,15 +22,7 @@ wrk.headers["OpenStack-API-Version"] = "compute 2.60"
 
 
 def _wrk():
-    path = shutil.which('wrk')
-    if path:
-        return path
-    if os.geteuid() == 0 and shutil.which('apt-get'):
-        subprocess.run(['apt-get', 'install', '-y', '-qq',
-                        '--no-install-recommends', 'wrk'],
-                       check=True, capture_output=True,
-                       env=dict(os.environ,
-                                DEBIAN_FRONTEND='noninteractive'))
+    if common.tool('wrk', package='wrk'):
         return shutil.which('wrk')
     raise RuntimeError('wrk is needed: apt-get install wrk')
 

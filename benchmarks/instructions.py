@@ -25,20 +25,9 @@ import subprocess
 import sys
 import tempfile
 
+from benchmarks import common
+
 CHILD = 'benchmarks.instructions'
-
-
-def _valgrind():
-    if shutil.which('valgrind') and shutil.which('callgrind_control'):
-        return True
-    if os.geteuid() == 0 and shutil.which('apt-get'):
-        subprocess.run(['apt-get', 'install', '-y', '-qq',
-                        '--no-install-recommends', 'valgrind'],
-                       check=True, capture_output=True,
-                       env=dict(os.environ,
-                                DEBIAN_FRONTEND='noninteractive'))
-    return bool(shutil.which('valgrind') and
-                shutil.which('callgrind_control'))
 
 
 def _expect(proc, word):
@@ -85,7 +74,7 @@ def _count(mode, n, workdir):
 
 
 def run(show_requests=200, attaches=20):
-    if not _valgrind():
+    if not common.tool('valgrind', 'callgrind_control', package='valgrind'):
         return {'skipped': 'valgrind is needed: apt-get install valgrind'}
     workdir = tempfile.mkdtemp(prefix='nova-lite-bench-callgrind-')
     try:
@@ -116,7 +105,6 @@ HEADERS = ['request', 'instructions each']
 
 def _show(n):
     import io
-    from benchmarks import common
     from benchmarks import scaling
     from nova_lite.api import middleware
     from tests.fixtures import stack as stack_fixture
@@ -152,7 +140,6 @@ def _show(n):
 
 
 def _attach(n):
-    from benchmarks import common
     from benchmarks import workload
     deployment = workload._InProcess()
     session = deployment.session()

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
 from nova_lite.db import models
+from nova_lite.db import plain
 from nova_lite import exception
 from nova_lite.objects import base
 from nova_lite.objects import block_device
@@ -214,19 +215,22 @@ def create(context, values):
     return Instance.from_row(row, cell_uuid=context.cell_uuid)
 
 
-@db_api.cell_conn_reader
 def get_by_uuid(context, uuid, read_deleted=None, with_extra=True):
+    """The server ``uuid`` of the context's cell, with its block device
+    mappings and fault (``with_extra``): one statement, in the caller's
+    transaction or on its own (the fault, for a server in ERROR or
+    DELETED, is a second read)."""
     read_deleted = read_deleted or context.read_deleted
     if read_deleted not in _BY_UUID:
         read_deleted = 'yes'
     if not with_extra:
-        row = context.connection.execute(_BY_UUID[read_deleted],
-                                         {'uuid': uuid}).first()
-        if row is None:
+        rows = plain.select(context, 'cell', _BY_UUID[read_deleted],
+                            {'uuid': uuid})
+        if not rows:
             raise exception.InstanceNotFound(instance_id=uuid)
-        return _to_record(context, row, with_extra=False)
-    rows = context.connection.execute(_WITH_MAPPINGS[read_deleted],
-                                      {'uuid': uuid}).all()
+        return _to_record(context, rows[0], with_extra=False)
+    rows = plain.select(context, 'cell', _WITH_MAPPINGS[read_deleted],
+                        {'uuid': uuid})
     if not rows:
         raise exception.InstanceNotFound(instance_id=uuid)
     return _to_record(context, rows[0], bdms=_mappings_of(rows))

@@ -1,0 +1,145 @@
+"""One SELECT, read outside any transaction, on the driver's connection.
+
+A read of one statement needs no transaction of its own: the statement sees
+one consistent state of the database. Through enginefacade it would still
+get a transaction scope, a SQLAlchemy Connection, BEGIN and ROLLBACK, and
+SQLAlchemy's execution and result machinery, which together cost several
+times the statement itself; the hottest reads (a server by uuid for every
+``GET /servers/{id}``) are run here instead:
+
+* the statement is compiled once per engine, with its fixed parameters, the
+  names of its columns and the result processors of their types (a SQLite
+  DATETIME string becomes a datetime, as SQLAlchemy's own result gives it);
+* it runs on a connection checked out of the reader engine's pool (whose
+  return rolls back whatever the driver opened), and its rows come back as
+  named tuples with ``_fields``, as SQLAlchemy's rows do.
+
+Inside a transaction of the context (a decorated function calling another)
+the statement joins that transaction instead. Statements this cannot run as
+they are (expanding or processed parameters) and any driver error go
+through the ordinary reader transaction, with oslo.db's error translation
+and retries; a connection that failed is dropped from the pool.
+"""
+
+import collections
+import threading
+import weakref
+
+from nova_lite.db import api as db_api
+
+# engine -> {statement: _Prepared, or None where it cannot be run here}
+_PREPARED = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+class _Prepared:
+    __slots__ = ('sql', 'positions', 'defaults', 'row', 'processors')
+
+    def __init__(self, engine, statement):
+        dialect = engine.dialect
+        compiled = statement.compile(dialect=dialect)
+        for bind in compiled.binds.values():
+            if bind.expanding or bind.literal_execute or \
+                    bind.type.dialect_impl(dialect).bind_processor(
+                        dialect) is not None:
+                raise ValueError('parameter %s cannot be passed as it is'
+                                 % bind.key)
+        self.sql = compiled.string
+        self.positions = compiled.positiontup if compiled.positional \
+            else None
+        required = {b.key: None for b in compiled.binds.values()
+                    if b.required}
+        self.defaults = compiled.construct_params(required)
+        columns = list(statement.selected_columns)
+        self.row = collections.namedtuple(
+            'Row', [c.key for c in columns], rename=True)
+        processors = [c.type.dialect_impl(dialect).result_processor(
+            dialect, None) for c in columns]
+        self.processors = processors if any(processors) else None
+
+    def parameters(self, params):
+        values = self.defaults
+        if params:
+            values = dict(values)
+            values.update(params)
+        if self.positions is not None:
+            return [values[k] for k in self.positions]
+        return values
+
+    def rows(self, raw):
+        make = self.row._make
+        processors = self.processors
+        if processors is None:
+            return [make(r) for r in raw]
+        return [make(v if p is None or v is None else p(v)
+                     for p, v in zip(processors, r)) for r in raw]
+
+
+def _prepared(engine, statement):
+    by_statement = _PREPARED.get(engine)
+    if by_statement is None:
+        with _LOCK:
+            by_statement = _PREPARED.setdefault(engine, {})
+    try:
+        return by_statement[statement]
+    except KeyError:
+        pass
+    try:
+        prepared = _Prepared(engine, statement)
+    except ValueError:
+        prepared = None
+    by_statement[statement] = prepared
+    return prepared
+
+
+def _in_transaction(context):
+    local = context.__dict__.get('_enginefacade_context')
+    return local is not None and \
+        getattr(local, 'current', None) is not None
+
+
+@db_api.cell_conn_reader
+def _cell_rows(context, statement, params):
+    return context.connection.execute(statement, params).all()
+
+
+@db_api.api_conn_reader
+def _api_rows(context, statement, params):
+    return context.connection.execute(statement, params).all()
+
+
+_THROUGH = {'cell': _cell_rows, 'api': _api_rows}
+_MANAGER = {'cell': db_api._cell, 'api': db_api._api}
+
+
+def select(context, database, statement, params=None):
+    """The rows of ``statement`` on ``database`` (``'cell'``, the
+    context's cell, or ``'api'``)."""
+    if not _in_transaction(context):
+        engine = db_api._form(_MANAGER[database](context),
+                              'reader').get_engine()
+        prepared = _prepared(engine, statement)
+        if prepared is not None:
+            rows = _run(engine, prepared, params)
+            if rows is not None:
+                return rows
+    return _THROUGH[database](context, statement, params)
+
+
+def _run(engine, prepared, params):
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(prepared.sql, prepared.parameters(params))
+            raw = cursor.fetchall()
+        finally:
+            cursor.close()
+    except engine.dialect.loaded_dbapi.Error:
+        # Not this connection again; the caller reads through a
+        # transaction, which translates and retries the error.
+        connection.invalidate()
+        return None
+    finally:
+        connection.close()
+    return prepared.rows(raw)

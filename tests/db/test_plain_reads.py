@@ -1,0 +1,149 @@
+"""Single-statement reads on the driver's connection (nova_lite.db.plain),
+on SQLite, MariaDB and PostgreSQL."""
+
+import datetime
+from unittest import mock
+
+import pytest
+import sqlalchemy as sa
+
+from nova_lite.db import api as db_api
+from nova_lite.db import models
+from nova_lite.db import plain
+from nova_lite import exception
+from nova_lite.objects import block_device
+from nova_lite.objects import instance as instance_obj
+
+SERVERS = models.Instance.__table__
+BY_UUID = sa.select(*SERVERS.c).where(SERVERS.c.uuid == sa.bindparam('uuid'))
+ACTIVE_BY_NAME = sa.select(SERVERS.c.uuid, SERVERS.c.locked,
+                           SERVERS.c.created_at).where(
+    SERVERS.c.display_name == sa.bindparam('name'),
+    SERVERS.c.deleted == 0).order_by(SERVERS.c.id)
+
+
+@db_api.cell_conn_reader
+def _through_sqlalchemy(context, statement, params):
+    return context.connection.execute(statement, params).all()
+
+
+def _server(ctx, name, **extra):
+    values = {'project_id': 'p1', 'user_id': 'u1', 'display_name': name,
+              'vm_state': instance_obj.ACTIVE, 'flavor': {'flavorid': '1'},
+              'created_at': datetime.datetime(2026, 3, 4, 5, 6, 7),
+              'launched_at': datetime.datetime(2026, 3, 4, 5, 6, 8)}
+    values.update(extra)
+    return instance_obj.create(ctx, values)
+
+
+def _engine(ctx):
+    return db_api._form(db_api.get_context_manager(ctx),
+                        'reader').get_engine()
+
+
+def test_rows_as_sqlalchemy_gives_them(synced):
+    _conf, ctx = synced
+    one = _server(ctx, 'vm1', locked=True, locked_by='owner')
+    _server(ctx, 'vm2')
+    got = plain.select(ctx, 'cell', BY_UUID, {'uuid': one.uuid})
+    want = _through_sqlalchemy(ctx, BY_UUID, {'uuid': one.uuid})
+    assert len(got) == 1
+    assert got[0]._fields == tuple(want[0]._fields)
+    assert tuple(got[0]) == tuple(want[0])
+    # Types as SQLAlchemy's result processors make them on every backend.
+    assert [type(v) for v in got[0]] == [type(v) for v in want[0]]
+    assert got[0].created_at == datetime.datetime(2026, 3, 4, 5, 6, 7)
+    assert got[0].locked is True and got[0].terminated_at is None
+    # The statement was run on the driver's connection, not through
+    # SQLAlchemy: it is prepared for this engine.
+    assert plain._PREPARED[_engine(ctx)][BY_UUID] is not None
+
+
+def test_fixed_parameters_order_and_no_rows(synced):
+    _conf, ctx = synced
+    first = _server(ctx, 'same')
+    second = _server(ctx, 'same', locked=False)
+    gone = _server(ctx, 'same')
+    instance_obj.destroy(ctx, gone.uuid)
+    rows = plain.select(ctx, 'cell', ACTIVE_BY_NAME, {'name': 'same'})
+    assert [r.uuid for r in rows] == [first.uuid, second.uuid]
+    assert [r.locked for r in rows] == [False, False]
+    assert plain.select(ctx, 'cell', ACTIVE_BY_NAME, {'name': 'other'}) == []
+
+
+def test_joins_the_transaction_it_is_called_in(synced):
+    _conf, ctx = synced
+    seen = {}
+
+    @db_api.cell_conn_writer
+    def write_then_read(context):
+        made = instance_obj.create(context, {'display_name': 'inner',
+                                             'project_id': 'p1'})
+        seen['rows'] = plain.select(context, 'cell', BY_UUID,
+                                    {'uuid': made.uuid})
+        raise RuntimeError('roll back')
+
+    with pytest.raises(RuntimeError):
+        write_then_read(ctx)
+    # Read inside the writer: its own uncommitted row.
+    assert [r.display_name for r in seen['rows']] == ['inner']
+    assert plain.select(ctx, 'cell', ACTIVE_BY_NAME, {'name': 'inner'}) == []
+
+
+def test_statements_it_cannot_run_go_through_sqlalchemy(synced):
+    _conf, ctx = synced
+    a, b, _c = (_server(ctx, n) for n in ('a', 'b', 'c'))
+    expanding = sa.select(SERVERS.c.uuid).where(
+        SERVERS.c.uuid.in_(sa.bindparam('uuids', expanding=True))
+    ).order_by(SERVERS.c.id)
+    rows = plain.select(ctx, 'cell', expanding, {'uuids': [a.uuid, b.uuid]})
+    assert [r.uuid for r in rows] == [a.uuid, b.uuid]
+    assert plain._PREPARED[_engine(ctx)][expanding] is None
+
+
+def test_driver_error_drops_the_connection_and_reads_again(synced):
+    _conf, ctx = synced
+    one = _server(ctx, 'vm1')
+    plain.select(ctx, 'cell', BY_UUID, {'uuid': one.uuid})
+    prepared = plain._PREPARED[_engine(ctx)][BY_UUID]
+    invalidated = []
+    with mock.patch.object(prepared, 'sql', 'SELECT * FROM no_such_table'), \
+            mock.patch.object(sa.pool.base._ConnectionFairy, 'invalidate',
+                              autospec=True,
+                              side_effect=lambda self, *a, **k:
+                              invalidated.append(self)):
+        rows = plain.select(ctx, 'cell', BY_UUID, {'uuid': one.uuid})
+    assert [r.uuid for r in rows] == [one.uuid]
+    assert len(invalidated) == 1
+    # And on its own path again afterwards.
+    assert plain.select(ctx, 'cell', BY_UUID, {'uuid': one.uuid})[0].uuid \
+        == one.uuid
+
+
+def test_server_by_uuid_with_mappings_outside_and_inside(synced):
+    _conf, ctx = synced
+    inst = _server(ctx, 'vm1')
+    block_device.create(ctx, {'instance_uuid': inst.uuid,
+                              'device_name': '/dev/vda',
+                              'source_type': 'image',
+                              'destination_type': 'local',
+                              'boot_index': 0})
+    block_device.create(ctx, {'instance_uuid': inst.uuid,
+                              'device_name': '/dev/vdb',
+                              'source_type': 'volume',
+                              'destination_type': 'volume',
+                              'volume_id': 'vol-1'})
+    got = instance_obj.get_by_uuid(ctx, inst.uuid)
+    assert [b['device_name'] for b in got.bdms] == ['/dev/vda', '/dev/vdb']
+    assert got.created_at == datetime.datetime(2026, 3, 4, 5, 6, 7)
+
+    @db_api.cell_conn_reader
+    def inside(context):
+        return instance_obj.get_by_uuid(context, inst.uuid)
+    assert inside(ctx).bdms == got.bdms
+    instance_obj.destroy(ctx, inst.uuid)
+    with pytest.raises(exception.InstanceNotFound):
+        instance_obj.get_by_uuid(ctx, inst.uuid)
+    deleted = instance_obj.get_by_uuid(ctx, inst.uuid, read_deleted='yes',
+                                       with_extra=False)
+    assert deleted.deleted

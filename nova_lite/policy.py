@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 
+from oslo_context import context as oslo_context
 from oslo_policy import policy as oslo_policy
 
 from nova_lite import exception
@@ -45,6 +46,52 @@ def credentials(context):
 
 def default_target(context):
     return {'project_id': context.project_id, 'user_id': context.user_id}
+
+
+def _policy_value_names():
+    """The context attributes oslo.context's ``to_policy_values()`` reads,
+    in its order, where each value is the attribute of the same name; None
+    when that does not hold for the installed oslo.context."""
+    probe = oslo_context.RequestContext(
+        user_id='u', user_domain_id='ud', domain_id='d', project_id='p',
+        project_domain_id='pd', roles=['r'], is_admin_project=False,
+        service_user_id='su', service_user_domain_id='sud',
+        service_project_id='sp', service_project_domain_id='spd',
+        service_roles=['sr'], system_scope='all')
+    values = dict(probe.to_policy_values().items())
+    if any(getattr(probe, name, object()) is not value
+           for name, value in values.items()):
+        return None
+    return tuple(values)
+
+
+_POLICY_VALUE_NAMES = _policy_value_names()
+_BASE_TO_POLICY_VALUES = oslo_context.RequestContext.to_policy_values
+
+
+def credentials_key(context):
+    """A hashable key equal for two contexts exactly when their
+    :func:`credentials` are equal (None when a value cannot be hashed).
+
+    Read straight from the context's attributes where its
+    ``to_policy_values()`` is oslo.context's: without building the
+    credentials, which a remembered decision does not need."""
+    names = _POLICY_VALUE_NAMES
+    if names is not None and \
+            type(context).to_policy_values is _BASE_TO_POLICY_VALUES:
+        values = [getattr(context, name) for name in names]
+        values.append(bool(getattr(context, 'is_admin', False)))
+        key = (names, tuple(tuple(v) if isinstance(v, list) else v
+                            for v in values))
+    else:
+        key = tuple(sorted(
+            (name, tuple(value) if isinstance(value, list) else value)
+            for name, value in credentials(context).items()))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 class Enforcer:
@@ -81,15 +128,15 @@ class Enforcer:
         """
         if target is None:
             target = default_target(context)
-        creds = credentials(context)
         # As oslo.policy does on every check (throttled): a changed policy
         # file also drops the remembered decisions.
         self._enforcer.load_rules()
-        decision = self._decisions.get(action, target, creds)
+        key = self._decisions.key(action, target, context)
+        decision = self._decisions.get(key)
         if decision is None:
             generation = self._decisions.generation
-            decision = self._decide(action, target, creds)
-            self._decisions.put(action, target, creds, decision, generation)
+            decision = self._decide(action, target, credentials(context))
+            self._decisions.put(key, decision, generation)
         if decision is True:
             return True
         if fatal or decision is _WRONG_SCOPE:
@@ -183,32 +230,27 @@ class _Decisions:
             for rule in list(rules.values()))
         self._memory = {}
 
-    @staticmethod
-    def _key(action, target, creds):
+    def key(self, action, target, context):
+        """The memory's key of a check, or None where it is not used."""
+        if not self._enabled:
+            return None
+        creds = credentials_key(context)
+        if creds is None:
+            return None
         try:
-            key = (action,
-                   tuple(sorted(target.items())),
-                   tuple(sorted(
-                       (name, tuple(value) if isinstance(value, list)
-                        else value) for name, value in creds.items())))
+            key = (action, tuple(sorted(target.items())), creds)
             hash(key)
         except TypeError:
             return None
         return key
 
-    def get(self, action, target, creds):
-        if not self._enabled:
-            return None
-        key = self._key(action, target, creds)
+    def get(self, key):
         return None if key is None else self._memory.get(key)
 
-    def put(self, action, target, creds, decision, generation):
+    def put(self, key, decision, generation):
         """Remember ``decision`` unless the rules changed since
         ``generation`` (the decision may be from the old rules)."""
-        if not self._enabled or generation != self.generation:
-            return
-        key = self._key(action, target, creds)
-        if key is None:
+        if key is None or generation != self.generation:
             return
         memory = self._memory
         if len(memory) >= self.MAX_ENTRIES:

@@ -18,12 +18,17 @@ from nova_lite import serialization
 
 
 def _json_response(status, body, headers=None):
-    resp = webob.Response(status=status)
     if body is not None:
-        resp.content_type = 'application/json'
-        resp.charset = 'UTF-8'
-        resp.body = serialization.dump_as_bytes(body)
+        data = serialization.dump_as_bytes(body)
+        # The header list as webob would build it from content_type,
+        # charset and body, without parsing it back on every setter.
+        resp = webob.Response(body=data, status=status, charset=None,
+                              headerlist=[(
+                                  'Content-Type',
+                                  'application/json; charset=UTF-8'), (
+                                  'Content-Length', str(len(data)))])
     else:
+        resp = webob.Response(status=status)
         resp.content_type = None
         resp.body = b''
     for name, value in (headers or {}).items():

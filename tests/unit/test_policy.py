@@ -491,3 +491,51 @@ def test_remote_checks_are_never_remembered(tmp_path, monkeypatch):
     for _ in range(2):
         member.can(S + 'delete', {'project_id': PROJECT})
     assert calls == [S + 'delete'] * 2
+
+
+def test_credentials_key_follows_every_policy_value():
+    base = dict(user_id='u', project_id='p', roles=['member'],
+                user_domain_id='default', project_domain_id='default')
+    key = policy.credentials_key(context.RequestContext(**base))
+    assert key == policy.credentials_key(context.RequestContext(**base))
+    changes = [{'user_id': 'u2'}, {'project_id': 'p2'},
+               {'roles': ['member', 'admin']}, {'roles': ['reader']},
+               {'is_admin': True}, {'system_scope': 'all'},
+               {'domain_id': 'd'}, {'user_domain_id': 'other'},
+               {'project_domain_id': 'other'},
+               {'service_roles': ['service']},
+               {'service_user_id': 'nova'}, {'is_admin_project': False}]
+    for change in changes:
+        other = context.RequestContext(**dict(base, **change))
+        assert policy.credentials(other) != policy.credentials(
+            context.RequestContext(**base)), change
+        assert policy.credentials_key(other) != key, change
+
+
+def test_credentials_key_sees_roles_changed_in_place(monkeypatch):
+    enforcer = policy.init(_conf())
+    ctx = _context('reader', enforcer)
+    assert not ctx.can('os_compute_api:os-services:list', {}, fatal=False)
+    ctx.roles.append('admin')
+    ctx.is_admin = True
+    assert ctx.can('os_compute_api:os-services:list', {})
+    ctx.roles.remove('admin')
+    ctx.is_admin = False
+    assert not ctx.can('os_compute_api:os-services:list', {}, fatal=False)
+
+
+def test_credentials_key_of_a_context_with_its_own_policy_values():
+    class Extra(context.RequestContext):
+        def to_policy_values(self):
+            values = super().to_policy_values()
+            values['flavor'] = self.flavor
+            return values
+
+    one, two = Extra(user_id='u', project_id='p'), Extra(user_id='u',
+                                                         project_id='p')
+    one.flavor, two.flavor = 'small', 'large'
+    assert policy.credentials_key(one) != policy.credentials_key(two)
+    two.flavor = 'small'
+    assert policy.credentials_key(one) == policy.credentials_key(two)
+    one.flavor = ['not', 'hashable', {}]
+    assert policy.credentials_key(one) is None

@@ -25,22 +25,42 @@ def _join(*parts):
 
 
 _BASES = 'nova_lite.link_bases'
+# Link bases by what they are made of; the Host header is the caller's,
+# so the memory is bounded.
+_KNOWN_BASES = {}
+_MAX_KNOWN_BASES = 256
 
 
 def _bases(req):
     """(version base, bookmark base, project) of this request, computed
-    once per request: a server list renders them for every server."""
+    once per request (a server list renders them for every server) and
+    remembered for the next request to the same host, path and project."""
     environ = req.environ
     bases = environ.get(_BASES)
     if bases is None:
-        url = req.application_url
-        bookmark = url
-        if bookmark.rstrip('/').endswith('/v2.1'):
-            bookmark = bookmark.rstrip('/')[:-len('/v2.1')]
-        bases = (_prefixed(req, url), _prefixed(req, bookmark),
-                 environ.get('nova_lite.url_project_id') or '')
+        conf = environ.get('nova_lite.conf')
+        key = (environ.get('wsgi.url_scheme'), environ.get('HTTP_HOST'),
+               environ.get('SERVER_NAME'), environ.get('SERVER_PORT'),
+               environ.get('SCRIPT_NAME'),
+               environ.get('nova_lite.url_project_id'),
+               conf.api.compute_link_prefix if conf is not None else None)
+        bases = _KNOWN_BASES.get(key)
+        if bases is None:
+            bases = _compute_bases(req)
+            if len(_KNOWN_BASES) >= _MAX_KNOWN_BASES:
+                _KNOWN_BASES.clear()
+            _KNOWN_BASES[key] = bases
         environ[_BASES] = bases
     return bases
+
+
+def _compute_bases(req):
+    url = req.application_url
+    bookmark = url
+    if bookmark.rstrip('/').endswith('/v2.1'):
+        bookmark = bookmark.rstrip('/')[:-len('/v2.1')]
+    return (_prefixed(req, url), _prefixed(req, bookmark),
+            req.environ.get('nova_lite.url_project_id') or '')
 
 
 def _project(req):

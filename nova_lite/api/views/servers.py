@@ -268,17 +268,23 @@ class _Resolved:
     """What the views read of a request, resolved once: controllers pass
     pecan's request proxy, whose every attribute access is a lookup."""
 
-    __slots__ = ('environ', 'application_url', 'GET', 'supported',
-                 'host_ids')
+    __slots__ = ('environ', '_request', 'supported', 'host_ids')
 
     def __init__(self, req):
         self.environ = req.environ
-        self.application_url = req.application_url
-        self.GET = req.GET
+        self._request = req
         # Microversion checks, answered once per request.
         self.supported = None
         # hostId digests by project and host.
         self.host_ids = {}
+
+    @property
+    def application_url(self):
+        return self._request.application_url
+
+    @property
+    def GET(self):
+        return self._request.GET
 
 
 def index(req, instances, next_marker=None):

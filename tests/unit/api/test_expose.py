@@ -56,3 +56,17 @@ def test_arguments_that_bind_reach_the_method():
     resp = wrapped('self', 's', volume_id='v')
     assert resp.status_int == 200
     assert resp.json == ['s', 'v']
+
+
+def test_json_response_headers_as_webob_builds_them():
+    resp = expose._json_response(201, {'a': 'é'}, {'Location': '/x'})
+    assert resp.status == '201 Created'
+    assert resp.headers['Content-Type'] == 'application/json; charset=UTF-8'
+    assert resp.content_type == 'application/json'
+    assert resp.charset == 'UTF-8'
+    assert resp.headers['Content-Length'] == str(len(resp.body))
+    assert resp.json == {'a': 'é'}
+    assert resp.headers['Location'] == '/x'
+    empty = expose._json_response(204, None)
+    assert empty.status == '204 No Content'
+    assert empty.body == b'' and 'Content-Type' not in empty.headers

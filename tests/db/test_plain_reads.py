@@ -2,6 +2,7 @@
 on SQLite, MariaDB and PostgreSQL."""
 
 import datetime
+import threading
 from unittest import mock
 
 import pytest
@@ -56,7 +57,7 @@ def test_rows_as_sqlalchemy_gives_them(synced):
     assert got[0].locked is True and got[0].terminated_at is None
     # The statement was run on the driver's connection, not through
     # SQLAlchemy: it is prepared for this engine.
-    assert plain._PREPARED[_engine(ctx)][BY_UUID] is not None
+    assert plain._ENGINES[_engine(ctx)].statements[BY_UUID] is not None
 
 
 def test_fixed_parameters_order_and_no_rows(synced):
@@ -98,14 +99,14 @@ def test_statements_it_cannot_run_go_through_sqlalchemy(synced):
     ).order_by(SERVERS.c.id)
     rows = plain.select(ctx, 'cell', expanding, {'uuids': [a.uuid, b.uuid]})
     assert [r.uuid for r in rows] == [a.uuid, b.uuid]
-    assert plain._PREPARED[_engine(ctx)][expanding] is None
+    assert plain._ENGINES[_engine(ctx)].statements[expanding] is None
 
 
 def test_driver_error_drops_the_connection_and_reads_again(synced):
     _conf, ctx = synced
     one = _server(ctx, 'vm1')
     plain.select(ctx, 'cell', BY_UUID, {'uuid': one.uuid})
-    prepared = plain._PREPARED[_engine(ctx)][BY_UUID]
+    prepared = plain._ENGINES[_engine(ctx)].statements[BY_UUID]
     invalidated = []
     with mock.patch.object(prepared, 'sql', 'SELECT * FROM no_such_table'), \
             mock.patch.object(sa.pool.base._ConnectionFairy, 'invalidate',
@@ -147,3 +148,34 @@ def test_server_by_uuid_with_mappings_outside_and_inside(synced):
     deleted = instance_obj.get_by_uuid(ctx, inst.uuid, read_deleted='yes',
                                        with_extra=False)
     assert deleted.deleted
+
+
+def test_concurrent_reads(synced):
+    _conf, ctx = synced
+    made = [_server(ctx, 'vm%d' % i) for i in range(6)]
+    state = plain._engine(_engine(ctx))
+    if _engine(ctx).dialect.name == 'sqlite':
+        assert state.lock is not None
+    else:
+        # Server databases: reads wait on the network, side by side.
+        assert state.lock is None
+    errors, seen = [], []
+
+    def reader(inst):
+        try:
+            for _ in range(30):
+                rows = plain.select(ctx, 'cell', BY_UUID,
+                                    {'uuid': inst.uuid})
+                seen.append(rows[0].display_name == inst.display_name)
+        except Exception as error:  # reported below
+            errors.append(error)
+    threads = [threading.Thread(target=reader, args=(inst,))
+               for inst in made * 2]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert len(seen) == 12 * 30 and all(seen)
+    if state.lock is not None:
+        assert not state.lock.locked()

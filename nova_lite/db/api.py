@@ -194,9 +194,20 @@ def configure(conf, api=True, main=True):
             _CONFIGURED['main'] = conn
 
 
+_RESET_HOOKS = []
+
+
+def on_reset(hook):
+    """Call ``hook()`` first thing in every :func:`reset` (modules that keep
+    connections of these engines give them back)."""
+    _RESET_HOOKS.append(hook)
+
+
 def reset():
     """Forget all engines (tests)."""
     global api_context_manager, main_context_manager
+    for hook in _RESET_HOOKS:
+        hook()
     for mgr in [api_context_manager, main_context_manager] + list(
             _CELL_MANAGERS.values()):
         try:

@@ -13,10 +13,10 @@ times the statement itself; the hottest reads (a server by uuid for every
 * it runs on a connection checked out of the reader engine's pool (whose
   return rolls back whatever the driver opened), and its rows come back as
   named tuples with ``_fields``, as SQLAlchemy's rows do;
-* on SQLite, one such read at a time per database file: threads that run
-  SQLite calls side by side (each call releases the interpreter lock)
-  contend on SQLite's own mutexes, and the thread switches that costs
-  outweigh the wait.
+* on SQLite, one such read at a time per database file, on one connection
+  kept for them: threads that run SQLite calls side by side (each call
+  releases the interpreter lock) contend on SQLite's own mutexes, and the
+  thread switches that costs outweigh the wait.
 
 Inside a transaction of the context (a decorated function calling another)
 the statement joins that transaction instead. Statements this cannot run as
@@ -38,19 +38,41 @@ _LOCK = threading.Lock()
 
 class _Engine:
     """What is kept per engine: its prepared statements (None for one that
-    cannot be run here) and, for SQLite, the lock its reads take."""
+    cannot be run here) and, for SQLite, the lock its reads take and the
+    one connection they use."""
 
-    __slots__ = ('statements', 'lock')
+    __slots__ = ('statements', 'lock', 'connection')
 
     def __init__(self, engine):
         self.statements = {}
         # Threads reading the same SQLite file at once contend on SQLite's
         # own mutexes while the interpreter lock is released around each
         # call; one read at a time makes fewer thread switches (measured:
-        # 48 to 30 per request with 16 concurrent clients). Not for
-        # server databases, whose reads wait on the network.
+        # 48 to 30 per request with 16 concurrent clients), and one read
+        # at a time needs one connection, kept checked out of the pool
+        # (a checkout and return cost as much as the read). Not for server
+        # databases, whose reads wait on the network side by side and
+        # whose connections the pool pings and recycles.
         self.lock = threading.Lock() \
             if engine.dialect.name == 'sqlite' else None
+        self.connection = None
+
+    def release(self):
+        with self.lock or _NO_LOCK:
+            connection, self.connection = self.connection, None
+        if connection is not None:
+            connection.close()
+
+
+class _NoLock:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+_NO_LOCK = _NoLock()
 
 
 class _Prepared:
@@ -148,32 +170,60 @@ def select(context, database, statement, params=None):
         state = _engine(engine)
         prepared = _prepared(state, engine, statement)
         if prepared is not None:
-            rows = _run(engine, state.lock, prepared, params)
+            rows = _run(engine, state, prepared, params)
             if rows is not None:
                 return rows
     return _THROUGH[database](context, statement, params)
 
 
-def _run(engine, lock, prepared, params):
+def _run(engine, state, prepared, params):
+    if state.lock is None:
+        return _run_pooled(engine, prepared, params)
+    with state.lock:
+        connection = state.connection
+        if connection is None:
+            connection = state.connection = engine.raw_connection()
+        try:
+            cursor = connection.dbapi_connection.cursor()
+            try:
+                cursor.execute(prepared.sql, prepared.parameters(params))
+                raw = cursor.fetchall()
+            finally:
+                cursor.close()
+        except engine.dialect.loaded_dbapi.Error:
+            # Not this connection again; the caller reads through a
+            # transaction, which translates and retries the error.
+            state.connection = None
+            connection.invalidate()
+            connection.close()
+            return None
+    return prepared.rows(raw)
+
+
+def _run_pooled(engine, prepared, params):
     connection = engine.raw_connection()
     try:
         cursor = connection.dbapi_connection.cursor()
         try:
-            if lock is None:
-                cursor.execute(prepared.sql, prepared.parameters(params))
-                raw = cursor.fetchall()
-            else:
-                with lock:
-                    cursor.execute(prepared.sql,
-                                   prepared.parameters(params))
-                    raw = cursor.fetchall()
+            cursor.execute(prepared.sql, prepared.parameters(params))
+            raw = cursor.fetchall()
         finally:
             cursor.close()
     except engine.dialect.loaded_dbapi.Error:
-        # Not this connection again; the caller reads through a
-        # transaction, which translates and retries the error.
         connection.invalidate()
         return None
     finally:
         connection.close()
     return prepared.rows(raw)
+
+
+def release():
+    """Give back the connections kept for SQLite reads (before engines are
+    disposed of: :func:`nova_lite.db.api.reset`)."""
+    with _LOCK:
+        states = list(_ENGINES.values())
+    for state in states:
+        state.release()
+
+
+db_api.on_reset(release)

@@ -160,6 +160,8 @@ def test_concurrent_reads(synced):
         # Server databases: reads wait on the network, side by side.
         assert state.lock is None
     errors, seen = [], []
+    through = mock.patch.dict(plain._THROUGH, cell=mock.Mock(
+        side_effect=AssertionError('read through a transaction')))
 
     def reader(inst):
         try:
@@ -171,11 +173,31 @@ def test_concurrent_reads(synced):
             errors.append(error)
     threads = [threading.Thread(target=reader, args=(inst,))
                for inst in made * 2]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    with through:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
     assert errors == []
     assert len(seen) == 12 * 30 and all(seen)
     if state.lock is not None:
         assert not state.lock.locked()
+
+
+def test_sqlite_reads_keep_one_connection_until_reset(synced):
+    _conf, ctx = synced
+    one = _server(ctx, 'vm1')
+    engine = _engine(ctx)
+    pool = engine.pool
+    state = plain._engine(engine)
+    plain.select(ctx, 'cell', BY_UUID, {'uuid': one.uuid})
+    if state.lock is None:
+        assert state.connection is None
+        return
+    kept = state.connection
+    assert kept is not None and pool.checkedout() >= 1
+    for _ in range(5):
+        plain.select(ctx, 'cell', BY_UUID, {'uuid': one.uuid})
+    assert state.connection is kept
+    db_api.reset()
+    assert state.connection is None

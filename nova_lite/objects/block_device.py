@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
 from nova_lite.db import models
+from nova_lite.db import plain
 from nova_lite import exception
 from nova_lite.objects import base
 
@@ -94,10 +95,10 @@ def get_dicts_by_instance(context, instance_uuid):
         _BY_INSTANCE, {'instance_uuid': instance_uuid})]
 
 
-@db_api.cell_conn_reader
 def get_by_volume_and_instance(context, volume_id, instance_uuid):
-    found = _records(context, _BY_VOLUME_AND_INSTANCE, volume_id=volume_id,
-                     instance_uuid=instance_uuid)
+    found = [BlockDeviceMapping(**row._asdict()) for row in plain.select(
+        context, 'cell', _BY_VOLUME_AND_INSTANCE,
+        {'volume_id': volume_id, 'instance_uuid': instance_uuid})]
     if not found:
         raise exception.VolumeBDMNotFound(volume_id=volume_id)
     return found[0]
@@ -136,11 +137,10 @@ def get_by_uuid(context, bdm_uuid):
     return found[0]
 
 
-@db_api.cell_conn_reader
 def count_volume_users_on_host(context, volume_id, host):
     """Servers of ``host`` with a connected mapping of ``volume_id``."""
-    return context.connection.execute(
-        _USERS_ON_HOST, {'volume_id': volume_id, 'host': host}).scalar()
+    return plain.select(context, 'cell', _USERS_ON_HOST,
+                        {'volume_id': volume_id, 'host': host})[0][0]
 
 
 BATCH = 500

@@ -1,5 +1,6 @@
 """Cell, host and instance mappings (API database)."""
 
+import collections
 import threading
 import time
 
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
 from nova_lite.db import models
+from nova_lite.db import plain
 from nova_lite import exception
 from nova_lite.objects import base
 
@@ -142,9 +144,18 @@ def _instance_mapping(row, cell_row):
 
 _INSTANCES = models.InstanceMapping.__table__
 _CELLS = models.CellMapping.__table__
-_INSTANCE = sa.select(_INSTANCES).where(
+# A mapping with its cell in one statement: the mapping's columns, then the
+# cell's (NULL for a mapping without a cell), each part as its own row.
+_INSTANCE_WITH_CELL = sa.select(
+    _INSTANCES, *[c.label('cell_' + c.key) for c in _CELLS.c]).select_from(
+    _INSTANCES.outerjoin(_CELLS, _CELLS.c.id == _INSTANCES.c.cell_id)).where(
     _INSTANCES.c.instance_uuid == sa.bindparam('instance_uuid')).limit(1)
-_CELL = sa.select(_CELLS).where(_CELLS.c.id == sa.bindparam('cell_id'))
+_INSTANCE_ROW = collections.namedtuple(
+    'InstanceMappingRow', [c.key for c in _INSTANCES.c])
+_CELL_ROW = collections.namedtuple('CellMappingRow',
+                                   [c.key for c in _CELLS.c])
+_CELL_AT = len(_INSTANCES.c)
+_CELL_ID_AT = _CELL_AT + list(_CELLS.c.keys()).index('id')
 _QUEUE_FOR_DELETE = _INSTANCES.update().where(
     _INSTANCES.c.instance_uuid == sa.bindparam('m_uuid')).values(
     queued_for_delete=True)
@@ -209,17 +220,16 @@ def get_instance_mapping(context, instance_uuid):
     return mapping
 
 
-@db_api.api_conn_reader
 def _get_instance_mapping(context, instance_uuid):
-    row = context.connection.execute(
-        _INSTANCE, {'instance_uuid': instance_uuid}).first()
-    if row is None:
+    rows = plain.select(context, 'api', _INSTANCE_WITH_CELL,
+                        {'instance_uuid': instance_uuid})
+    if not rows:
         raise exception.InstanceMappingNotFound(uuid=instance_uuid)
+    row = rows[0]
     cell_row = None
-    if row.cell_id is not None:
-        cell_row = context.connection.execute(
-            _CELL, {'cell_id': row.cell_id}).first()
-    return _instance_mapping(row, cell_row)
+    if row[_CELL_ID_AT] is not None:
+        cell_row = _CELL_ROW._make(row[_CELL_AT:])
+    return _instance_mapping(_INSTANCE_ROW._make(row[:_CELL_AT]), cell_row)
 
 
 @db_api.api_reader

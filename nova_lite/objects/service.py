@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
 from nova_lite.db import models
+from nova_lite.db import plain
 from nova_lite import exception
 from nova_lite.objects import base
 
@@ -98,13 +99,12 @@ _BY_HOST_AND_BINARY = sa.select(*_TABLE.c).where(
     _TABLE.c.binary == sa.bindparam('binary')).limit(1)
 
 
-@db_api.cell_conn_reader
 def get_by_host_and_binary(context, host, binary):
-    row = context.connection.execute(
-        _BY_HOST_AND_BINARY, {'host': host, 'binary': binary}).first()
-    if row is None:
+    rows = plain.select(context, 'cell', _BY_HOST_AND_BINARY,
+                        {'host': host, 'binary': binary})
+    if not rows:
         raise exception.ComputeHostNotFound(host=host)
-    return Service.from_row(row)
+    return Service.from_row(rows[0])
 
 
 @db_api.cell_reader

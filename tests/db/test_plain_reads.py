@@ -201,3 +201,28 @@ def test_sqlite_reads_keep_one_connection_until_reset(synced):
     assert state.connection is kept
     db_api.reset()
     assert state.connection is None
+
+
+def test_instance_mapping_with_its_cell_in_one_read(synced):
+    _conf, ctx = synced
+    from nova_lite.objects import cell_mapping
+    cell = cell_mapping.create_cell(ctx, 'cellP', 'sqlite://')
+    uuid = 'c' * 8 + '-cccc-cccc-cccc-' + 'c' * 12
+    cell_mapping.create_instance_mapping(ctx, uuid, 'p1', 'u1')
+    cell_mapping.PLACED.clear()
+    unplaced = cell_mapping.get_instance_mapping(ctx, uuid)
+    assert unplaced.cell_mapping is None and unplaced.cell_id is None
+    assert (unplaced.instance_uuid, unplaced.project_id,
+            unplaced.user_id) == (uuid, 'p1', 'u1')
+    assert unplaced.queued_for_delete is False
+    assert isinstance(unplaced.created_at, datetime.datetime)
+    cell_mapping.set_instance_cell(ctx, uuid, cell.id)
+    placed = cell_mapping.get_instance_mapping(ctx, uuid)
+    want = cell_mapping.get_cell(ctx, cell.uuid)
+    assert placed.cell_id == cell.id
+    assert {f: getattr(placed.cell_mapping, f)
+            for f in cell_mapping.CellMapping.FIELDS} == {
+        f: getattr(want, f) for f in cell_mapping.CellMapping.FIELDS}
+    assert placed.cell_mapping.disabled is False
+    with pytest.raises(exception.InstanceMappingNotFound):
+        cell_mapping.get_instance_mapping(ctx, 'd' * 36)

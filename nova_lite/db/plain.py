@@ -10,9 +10,10 @@ times the statement itself; the hottest reads (a server by uuid for every
 * the statement is compiled once per engine, with its fixed parameters, the
   names of its columns and the result processors of their types (a SQLite
   DATETIME string becomes a datetime, as SQLAlchemy's own result gives it);
-* it runs on a connection checked out of the reader engine's pool (whose
-  return rolls back whatever the driver opened), and its rows come back as
-  named tuples with ``_fields``, as SQLAlchemy's rows do;
+* on MariaDB and PostgreSQL it runs on a connection checked out of the
+  reader engine's pool (whose return rolls back whatever the driver
+  opened); its rows come back as named tuples with ``_fields``, as
+  SQLAlchemy's rows do;
 * on SQLite, one such read at a time per database file, on one connection
   kept for them: threads that run SQLite calls side by side (each call
   releases the interpreter lock) contend on SQLite's own mutexes, and the
@@ -26,6 +27,7 @@ and retries; a connection that failed is dropped from the pool.
 """
 
 import collections
+import contextlib
 import threading
 import weakref
 
@@ -58,21 +60,10 @@ class _Engine:
         self.connection = None
 
     def release(self):
-        with self.lock or _NO_LOCK:
+        with self.lock or contextlib.nullcontext():
             connection, self.connection = self.connection, None
         if connection is not None:
             connection.close()
-
-
-class _NoLock:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-_NO_LOCK = _NoLock()
 
 
 class _Prepared:
@@ -176,6 +167,15 @@ def select(context, database, statement, params=None):
     return _THROUGH[database](context, statement, params)
 
 
+def _fetch(connection, prepared, params):
+    cursor = connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(prepared.sql, prepared.parameters(params))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def _run(engine, state, prepared, params):
     if state.lock is None:
         return _run_pooled(engine, prepared, params)
@@ -184,12 +184,7 @@ def _run(engine, state, prepared, params):
         if connection is None:
             connection = state.connection = engine.raw_connection()
         try:
-            cursor = connection.dbapi_connection.cursor()
-            try:
-                cursor.execute(prepared.sql, prepared.parameters(params))
-                raw = cursor.fetchall()
-            finally:
-                cursor.close()
+            raw = _fetch(connection, prepared, params)
         except engine.dialect.loaded_dbapi.Error:
             # Not this connection again; the caller reads through a
             # transaction, which translates and retries the error.
@@ -203,12 +198,7 @@ def _run(engine, state, prepared, params):
 def _run_pooled(engine, prepared, params):
     connection = engine.raw_connection()
     try:
-        cursor = connection.dbapi_connection.cursor()
-        try:
-            cursor.execute(prepared.sql, prepared.parameters(params))
-            raw = cursor.fetchall()
-        finally:
-            cursor.close()
+        raw = _fetch(connection, prepared, params)
     except engine.dialect.loaded_dbapi.Error:
         connection.invalidate()
         return None

@@ -1,4 +1,9 @@
-"""Run a manager as an RPC server with a service record and heartbeat."""
+"""Run a manager as an RPC server with a service record and heartbeat.
+
+The manager's ``periodic_tasks``, where it has them, run every
+``report_interval`` in a thread of their own, so that a task waiting on a
+lock never delays the heartbeat.
+"""
 
 import logging
 import threading
@@ -27,6 +32,7 @@ class Service:
         self._rpc_server = None
         self._stop = threading.Event()
         self._heartbeat_thread = None
+        self._periodic_thread = None
 
     def start(self):
         ctxt = nl_context.get_admin_context()
@@ -43,6 +49,11 @@ class Service:
             target=self._heartbeat_loop, name='%s-heartbeat' % self.binary,
             daemon=True)
         self._heartbeat_thread.start()
+        if getattr(self.manager, 'periodic_tasks', None) is not None:
+            self._periodic_thread = threading.Thread(
+                target=self._periodic_loop, name='%s-periodic' % self.binary,
+                daemon=True)
+            self._periodic_thread.start()
         LOG.info('%s started on host %s (topic %s, version %s)',
                  self.binary, self.host, self.topic,
                  service_obj.SERVICE_VERSION)
@@ -55,12 +66,14 @@ class Service:
             except Exception:
                 LOG.exception('%s on %s could not report its state',
                               self.binary, self.host)
-            periodic = getattr(self.manager, 'periodic_tasks', None)
-            if periodic is not None:
-                try:
-                    periodic(ctxt)
-                except Exception:
-                    LOG.exception('Periodic tasks of %s failed', self.binary)
+
+    def _periodic_loop(self):
+        ctxt = nl_context.get_admin_context()
+        while not self._stop.wait(self.conf.report_interval):
+            try:
+                self.manager.periodic_tasks(ctxt)
+            except Exception:
+                LOG.exception('Periodic tasks of %s failed', self.binary)
 
     def stop(self):
         self._stop.set()

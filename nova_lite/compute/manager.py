@@ -9,6 +9,7 @@ cleared and a fault recorded.
 import contextlib
 import functools
 import logging
+import time
 
 from oslo_concurrency import lockutils
 import oslo_messaging as messaging
@@ -54,6 +55,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
         self.conductor_rpcapi = conductor_rpcapi.ConductorAPI(conf)
         self.volume_api = cinder.API(conf)
         self.service_ref = None
+        self._last_volume_check = time.monotonic()
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -64,6 +66,15 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
 
     def cleanup_host(self):
         self.driver.cleanup_host(self.host)
+
+    def periodic_tasks(self, context):
+        """Run by the service each time it reports its state."""
+        timeout = self.conf.compute.volume_operation_timeout
+        if timeout <= 0 or time.monotonic() - self._last_volume_check < \
+                min(60.0, timeout / 2.0):
+            return
+        self._last_volume_check = time.monotonic()
+        self.reclaim_stale_volume_operations(context)
 
     # -- helpers -------------------------------------------------------------
 

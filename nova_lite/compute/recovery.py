@@ -23,11 +23,19 @@ guest has:
 * a detach interrupted before that (the volume still ``detaching``) is
   rolled back: the volume goes back to ``in-use``, a fault is recorded;
 * a connected mapping whose disk the running guest lost is plugged again.
+
+While it runs, a compute service also rolls back, once they are older than
+``[compute] volume_operation_timeout``, the attaches reserved for its
+servers that it was never asked to start and the volumes of its servers
+left ``detaching`` with no detach under way: the request that would have
+done either was lost, in a restart of the message broker say.
 """
 
+import datetime
 import logging
 
 from oslo_concurrency import lockutils
+from oslo_utils import timeutils
 
 from nova_lite.compute import volume_ops
 from nova_lite import exception
@@ -180,7 +188,9 @@ class HostRecovery:
                 bdm.connection_info = None
 
     def _reconcile_bdm(self, context, instance, bdm, attachment, in_guest,
-                       plugged, summary):
+                       plugged, summary,
+                       attach_reason='the compute service restarted during '
+                                     'the attach'):
         status = attachment and attachment.get('status')
         if attachment is None:
             LOG.info('Removing the mapping of volume %s on server %s: its '
@@ -204,8 +214,7 @@ class HostRecovery:
             self._delete_attachment(context, bdm.attachment_id)
             bdm_obj.destroy(context, bdm.id)
             self._record_fault(context, instance, exception.VolumeAttachFailed(
-                volume_id=bdm.volume_id,
-                reason='the compute service restarted during the attach'))
+                volume_id=bdm.volume_id, reason=attach_reason))
             summary['rolled_back'] += 1
             return
         if not bdm.connection_info:
@@ -238,3 +247,93 @@ class HostRecovery:
                                           disk_bus=bdm.disk_bus,
                                           device_type=bdm.device_type)
             summary['replugged'] += 1
+
+    # -- operations whose request was lost -------------------------------------
+
+    def reclaim_stale_volume_operations(self, context, now=None):
+        """Roll back the attaches and detaches of this host's servers left
+        waiting longer than ``[compute] volume_operation_timeout``."""
+        summary = {'rolled_back': 0, 'removed': 0, 'completed': 0,
+                   'forgotten': 0, 'detaches_rolled_back': 0}
+        timeout = self.conf.compute.volume_operation_timeout
+        if timeout <= 0:
+            return summary
+        before = (now or timeutils.utcnow()) - datetime.timedelta(
+            seconds=timeout)
+        for bdm in bdm_obj.get_unconnected_on_host(context, self.host,
+                                                   before):
+            try:
+                with lockutils.lock('instance-%s' % bdm.instance_uuid):
+                    self._reclaim_attach(context, bdm.instance_uuid,
+                                         bdm.uuid, before, timeout, summary)
+            except Exception:
+                LOG.exception('Could not roll back the stale attach of '
+                              'volume %s to server %s', bdm.volume_id,
+                              bdm.instance_uuid)
+        try:
+            self._reclaim_detaching(context, before, timeout, summary)
+        except Exception:
+            LOG.exception('Could not roll back stale detaches')
+        if any(summary.values()):
+            LOG.warning('Volume operations waiting longer than %(timeout)d '
+                        's: %(rolled_back)d attaches rolled back, '
+                        '%(removed)d mappings whose attachment was gone '
+                        'removed, %(completed)d detaches completed, '
+                        '%(forgotten)d reservations without attachment '
+                        'removed, %(detaches_rolled_back)d detaching '
+                        'volumes rolled back',
+                        dict(summary, timeout=timeout))
+        return summary
+
+    def _reclaim_attach(self, context, instance_uuid, bdm_uuid, before,
+                        timeout, summary):
+        try:
+            instance, bdm = instance_obj.get_with_mapping(
+                context, instance_uuid, bdm_uuid=bdm_uuid)
+        except (exception.InstanceNotFound, exception.VolumeBDMNotFound):
+            return
+        # Read again under the server's lock: the attach may have run since.
+        if instance.host != self.host or bdm.connection_info or \
+                (bdm.updated_at or bdm.created_at) >= before:
+            return
+        if not bdm.attachment_id:
+            # Reserved by the API, which never created its attachment.
+            LOG.warning('Removing the mapping of volume %s on server %s: '
+                        'reserved %d s ago and never given an attachment',
+                        bdm.volume_id, instance.uuid, timeout)
+            bdm_obj.destroy(context, bdm.id)
+            summary['forgotten'] += 1
+            return
+        try:
+            attachment = self.volume_api.attachment_get(context,
+                                                        bdm.attachment_id)
+        except exception.NotFound:
+            attachment = None
+        try:
+            plugged = self.driver.get_guest_volumes(instance)
+        except NotImplementedError:
+            plugged = None
+        in_guest = plugged is not None and bdm.volume_id in plugged.values()
+        self._reconcile_bdm(
+            context, instance, bdm, attachment, in_guest, plugged, summary,
+            attach_reason='this compute service was not asked to start the '
+                          'attach within %d seconds' % timeout)
+
+    def _reclaim_detaching(self, context, before, timeout, summary):
+        stale = []
+        for volume in self.volume_api.get_all(
+                context, {'status': 'detaching', 'all_tenants': 1}):
+            changed = volume.get('updated_at') or volume.get('created_at')
+            if changed and timeutils.normalize_time(
+                    timeutils.parse_isotime(changed)) < before:
+                stale.append(volume['id'])
+        # Only the volumes this host's servers have: another host rolls
+        # back its own.
+        for volume_id in sorted({b.volume_id for b in
+                                 bdm_obj.get_connected_on_host(
+                                     context, self.host, stale)}):
+            LOG.warning('Rolling back the detach of volume %s: "detaching" '
+                        'for more than %d s with no detach under way',
+                        volume_id, timeout)
+            self.volume_api.roll_detaching(context, volume_id)
+            summary['detaches_rolled_back'] += 1

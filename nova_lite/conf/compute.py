@@ -13,6 +13,18 @@ compute_opts = [
     cfg.IntOpt('max_disk_devices_to_attach', default=-1, min=-1,
                help='Maximum number of disk devices allowed to attach to '
                     'a single server; -1 means unlimited.'),
+    cfg.IntOpt('volume_operation_timeout', default=300, min=0,
+               help='Seconds a volume attach reserved for a server of this '
+                    'host may wait for this compute service to start it, '
+                    'and a volume of one of its servers may stay '
+                    '"detaching", before the compute service rolls the '
+                    'attach or the detach back and records a fault on the '
+                    'server: the request that would have done it was lost '
+                    '(for instance in a restart of the message broker). '
+                    'Checked once every half of this time, at most every '
+                    'minute. 0 '
+                    'disables the check; a compute service still '
+                    'reconciles its servers\' volumes when it starts.'),
 ]
 
 block_device_opts = [

@@ -66,6 +66,26 @@ _USERS_ON_HOST = sa.select(sa.func.count()).select_from(
     _INSTANCES.c.host == sa.bindparam('host'))
 
 
+# Mappings of volumes on a host's servers not connected since ``before``:
+# attaches reserved and never started, or detaches left half done.
+_UNCONNECTED_ON_HOST = sa.select(*_COLUMNS).select_from(
+    _TABLE.join(_INSTANCES,
+                _INSTANCES.c.uuid == _TABLE.c.instance_uuid)).where(
+    _TABLE.c.volume_id.isnot(None),
+    _TABLE.c.connection_info.is_(None),
+    sa.func.coalesce(_TABLE.c.updated_at, _TABLE.c.created_at) <
+    sa.bindparam('before'),
+    _INSTANCES.c.host == sa.bindparam('host'),
+    _INSTANCES.c.deleted == 0).order_by(_TABLE.c.id)
+_CONNECTED_ON_HOST = sa.select(*_COLUMNS).select_from(
+    _TABLE.join(_INSTANCES,
+                _INSTANCES.c.uuid == _TABLE.c.instance_uuid)).where(
+    _TABLE.c.volume_id.in_(sa.bindparam('volume_ids', expanding=True)),
+    _TABLE.c.connection_info.isnot(None),
+    _INSTANCES.c.host == sa.bindparam('host'),
+    _INSTANCES.c.deleted == 0).order_by(_TABLE.c.id)
+
+
 def _records(context, statement, **params):
     return [BlockDeviceMapping(**row._asdict())
             for row in context.connection.execute(statement, params)]
@@ -141,6 +161,23 @@ def count_volume_users_on_host(context, volume_id, host):
     """Servers of ``host`` with a connected mapping of ``volume_id``."""
     return plain.select(context, 'cell', _USERS_ON_HOST,
                         {'volume_id': volume_id, 'host': host})[0][0]
+
+
+@db_api.cell_conn_reader
+def get_unconnected_on_host(context, host, before):
+    """Mappings of volumes on the servers of ``host`` that are not
+    connected and were last changed before ``before``."""
+    return _records(context, _UNCONNECTED_ON_HOST, host=host, before=before)
+
+
+@db_api.cell_conn_reader
+def get_connected_on_host(context, host, volume_ids):
+    """Connected mappings of any of ``volume_ids`` on the servers of
+    ``host``."""
+    if not volume_ids:
+        return []
+    return _records(context, _CONNECTED_ON_HOST, host=host,
+                    volume_ids=list(volume_ids))
 
 
 BATCH = 500

@@ -336,6 +336,7 @@ def _untranslate_volume(vol):
         'size': info.get('size'),
         'availability_zone': info.get('availability_zone'),
         'created_at': info.get('created_at'),
+        'updated_at': info.get('updated_at'),
         'multiattach': bool(info.get('multiattach', False)),
         'attachments': attachments,
         'attach_status': 'attached' if attachments else 'detached',
@@ -436,6 +437,13 @@ class API:
     def get(self, context, volume_id, microversion=None):
         client = self._client(context, microversion)
         return _untranslate_volume(client.volumes.get(volume_id))
+
+    @_translate(None)
+    def get_all(self, context, search_opts=None):
+        """Volumes matching ``search_opts`` (cinder's list filters)."""
+        client = self._client(context)
+        return [_untranslate_volume(v) for v in client.volumes.list(
+            detailed=True, search_opts=dict(search_opts or {}))]
 
     @_translate(None)
     def create(self, context, size, name, description, image_id=None,

@@ -219,6 +219,46 @@ def test_block_device_mappings(synced):
             block_device.get_by_volume(ctx, 'v' * 36)] == []
 
 
+def test_mappings_unconnected_since_and_connected_on_host(synced):
+    _conf, ctx = synced
+    mine = _make(ctx, 'mine', datetime.datetime(2026, 1, 1), host='h1')
+    other = _make(ctx, 'other', datetime.datetime(2026, 1, 1), host='h2')
+    gone = _make(ctx, 'gone', datetime.datetime(2026, 1, 1), host='h1')
+
+    def bdm(inst, volume_id, **extra):
+        values = {'instance_uuid': inst.uuid, 'source_type': 'volume',
+                  'destination_type': 'volume', 'volume_id': volume_id}
+        values.update(extra)
+        return block_device.create(ctx, values)
+
+    now = datetime.datetime.utcnow()
+    with mock.patch.object(block_device.timeutils, 'utcnow',
+                           return_value=now - datetime.timedelta(hours=1)):
+        reserved = bdm(mine, 'r' * 36)
+    connected = bdm(mine, 'c' * 36, connection_info='{}')
+    bdm(mine, None, source_type='image', destination_type='local')
+    bdm(other, 'r' * 36)
+    bdm(other, 'c' * 36, connection_info='{}')
+    bdm(gone, 'r' * 36)
+    instance_obj.destroy(ctx, gone.uuid)
+    half_hour_ago = now - datetime.timedelta(minutes=30)
+    assert [b.id for b in block_device.get_unconnected_on_host(
+        ctx, 'h1', half_hour_ago)] == [reserved.id]
+    assert block_device.get_unconnected_on_host(
+        ctx, 'h1', now - datetime.timedelta(hours=2)) == []
+    # Changed since (the API gave it its attachment): younger again.
+    block_device.update(ctx, reserved.id, {'attachment_id': 'b' * 36})
+    assert block_device.get_unconnected_on_host(
+        ctx, 'h1', half_hour_ago) == []
+    assert [b.attachment_id for b in block_device.get_unconnected_on_host(
+        ctx, 'h1', now + datetime.timedelta(minutes=5))] == ['b' * 36]
+    found = block_device.get_connected_on_host(
+        ctx, 'h1', ['c' * 36, 'r' * 36])
+    assert [(b.id, b.volume_id) for b in found] == [(connected.id, 'c' * 36)]
+    assert block_device.get_connected_on_host(ctx, 'h1', []) == []
+    assert block_device.get_connected_on_host(ctx, 'h3', ['c' * 36]) == []
+
+
 def test_services_and_minimum_version(synced):
     _conf, ctx = synced
     assert service_obj.get_minimum_version(ctx, 'nova-compute') == 0

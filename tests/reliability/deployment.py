@@ -90,6 +90,7 @@ class Deployment:
             'timeout = 5\nhttp_retries = 2\n'
             '[scheduler]\ndiscover_hosts_in_cells_interval = 1\n'
             '[fake_driver]\npersist_guests = True\n'
+            '[compute]\nvolume_operation_timeout = 30\n'
             % (self.transport_url, self.tmp, self.exchange, host, self.port,
                self.vport, self.urls['api'], self.urls['cell'],
                self.urls['volume'], self.proxy.port) + extra)

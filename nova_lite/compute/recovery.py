@@ -296,6 +296,11 @@ class HostRecovery:
         if instance.host != self.host or bdm.connection_info or \
                 (bdm.updated_at or bdm.created_at) >= before:
             return
+        if instance.vm_state in (instance_obj.BUILDING, instance_obj.ERROR) \
+                or instance.task_state == instance_obj.DELETING:
+            # A build that failed keeps its fault (the delete cleans its
+            # volumes up); a delete under way cleans them up itself.
+            return
         if not bdm.attachment_id:
             # Reserved by the API, which never created its attachment.
             LOG.warning('Removing the mapping of volume %s on server %s: '

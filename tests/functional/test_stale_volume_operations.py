@@ -12,6 +12,9 @@ from oslo_utils import timeutils
 from nova_lite.compute import manager as compute_manager
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite import context as nl_context
+from nova_lite import exception
+from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import instance_fault
 from nova_lite.objects import service as service_obj
 from tests.functional import test_compute_recovery as helpers
 
@@ -75,6 +78,26 @@ def test_lost_attach_rolled_back_after_timeout_only(stack, monkeypatch):
     assert helpers._volume_status(stack, lost) == 'available'
     # And the volume can be attached again.
     helpers._attach(stack, server, lost)
+
+
+def test_failed_server_keeps_its_fault_and_mappings(stack, monkeypatch):
+    manager = stack.aio.compute_manager
+    ctxt = nl_context.get_admin_context()
+    server = helpers._boot(stack, 'failed')
+    volume = helpers._volume(stack)
+    monkeypatch.setattr(compute_rpcapi.ComputeAPI, 'attach_volume',
+                        lambda self, *args, **kwargs: None)
+    _attach_request(stack, server, volume)
+    instance_obj.update(ctxt, server, {'vm_state': instance_obj.ERROR})
+    instance_fault.create(ctxt, instance_fault.fault_values(
+        server, exception.BuildAbortException(
+            instance_uuid=server, reason='the build went wrong'),
+        host='compute1'))
+    assert sum(_reclaim(manager, TIMEOUT + 1).values()) == 0
+    assert helpers._bdm(server, volume) is not None
+    assert 'the build went wrong' in helpers._fault(server)
+    instance_obj.update(ctxt, server, {'vm_state': instance_obj.ACTIVE})
+    assert _reclaim(manager, TIMEOUT + 1)['rolled_back'] == 1
 
 
 def test_reservation_never_given_attachment_removed(stack):

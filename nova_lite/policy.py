@@ -14,6 +14,7 @@ to OR each rule with the legacy rule it replaced.
 """
 
 import logging
+import operator
 import threading
 import time
 
@@ -67,6 +68,15 @@ def _policy_value_names():
 
 _POLICY_VALUE_NAMES = _policy_value_names()
 _BASE_TO_POLICY_VALUES = oslo_context.RequestContext.to_policy_values
+# The policy values of a context in one call, ``is_admin`` last.
+_LIST_VALUES = tuple(
+    index for index, name in enumerate(_POLICY_VALUE_NAMES or ())
+    if isinstance(getattr(oslo_context.RequestContext(roles=['r'],
+                                                      service_roles=['s']),
+                          name, None), list))
+_POLICY_VALUES = operator.attrgetter(
+    *(_POLICY_VALUE_NAMES + ('is_admin',))) \
+    if _POLICY_VALUE_NAMES is not None else None
 
 
 def credentials_key(context):
@@ -79,10 +89,18 @@ def credentials_key(context):
     names = _POLICY_VALUE_NAMES
     if names is not None and \
             type(context).to_policy_values is _BASE_TO_POLICY_VALUES:
-        values = [getattr(context, name) for name in names]
-        values.append(bool(getattr(context, 'is_admin', False)))
-        key = (names, tuple(tuple(v) if isinstance(v, list) else v
-                            for v in values))
+        try:
+            values = list(_POLICY_VALUES(context))
+        except AttributeError:
+            values = [getattr(context, name, None)
+                      for name in names + ('is_admin',)]
+        # Roles are lists: the key holds them as tuples (a list anywhere
+        # else makes the key unhashable: no remembered decision).
+        for index in _LIST_VALUES:
+            if isinstance(values[index], list):
+                values[index] = tuple(values[index])
+        values[-1] = bool(values[-1])
+        key = (names, tuple(values))
     else:
         key = tuple(sorted(
             (name, tuple(value) if isinstance(value, list) else value)

@@ -539,3 +539,25 @@ def test_credentials_key_of_a_context_with_its_own_policy_values():
     assert policy.credentials_key(one) == policy.credentials_key(two)
     one.flavor = ['not', 'hashable', {}]
     assert policy.credentials_key(one) is None
+
+
+def test_credentials_key_roles_as_lists_or_tuples_and_other_lists():
+    base = dict(user_id='u', project_id='p')
+    listed = policy.credentials_key(context.RequestContext(
+        roles=['member'], service_roles=['service'], **base))
+    tupled = context.RequestContext(roles=['member'], **base)
+    tupled.roles, tupled.service_roles = ('member',), ('service',)
+    assert listed == policy.credentials_key(tupled)
+    hash(listed)
+    # A list where no list is expected: no key, so no remembered decision
+    # (the check is still made).
+    odd = context.RequestContext(roles=['member'], **base)
+    odd.domain_id = ['d']
+    assert policy.credentials_key(odd) is None
+    # A context missing a policy value is read with None for it.
+    partial = context.RequestContext(roles=['member'], **base)
+    del partial.__dict__['service_roles']
+    assert not hasattr(partial, 'service_roles')
+    assert policy.credentials_key(partial) is not None
+    assert policy.credentials_key(partial) != policy.credentials_key(
+        context.RequestContext(roles=['member'], **base))

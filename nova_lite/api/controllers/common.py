@@ -1,10 +1,28 @@
 """Helpers shared by controllers: request access, paging, state errors."""
 
 import pecan
+from pecan import rest
 import webob.exc
 
 from nova_lite.api import validation
 from nova_lite import exception
+
+
+class RestController(rest.RestController):
+    """pecan's RestController, with the argument names of each controller
+    method worked out once: pecan drills through its decorators with
+    ``inspect`` on every request, several times per request, for names
+    that only change with the code."""
+
+    _ARGS = {}
+
+    def _get_args_for_controller(self, controller):
+        func = getattr(controller, '__func__', controller)
+        args = self._ARGS.get(func)
+        if args is None:
+            args = tuple(super()._get_args_for_controller(controller))
+            self._ARGS[func] = args
+        return args
 
 
 def with_schemas(entries, query=False):

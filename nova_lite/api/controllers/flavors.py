@@ -2,7 +2,6 @@
 
 from oslo_utils import strutils
 import pecan
-from pecan import rest
 import webob.exc
 
 from nova_lite.api.controllers import common
@@ -27,7 +26,7 @@ def _int_param(params, name):
             explanation='Invalid %s filter [%s]' % (name, value))
 
 
-class FlavorsController(rest.RestController):
+class FlavorsController(common.RestController):
     _custom_actions = {'detail': ['GET']}
 
     def _list(self, is_detail):

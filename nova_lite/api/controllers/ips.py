@@ -1,6 +1,5 @@
 """/servers/{server_id}/ips: a server's addresses by network label."""
 
-from pecan import rest
 import webob.exc
 
 from nova_lite.api.controllers import common
@@ -9,7 +8,7 @@ from nova_lite.api.expose import expose
 POLICY = 'os_compute_api:ips:%s'
 
 
-class IPsController(rest.RestController):
+class IPsController(common.RestController):
 
     @staticmethod
     def _server(server_id, action):

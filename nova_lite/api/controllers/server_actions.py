@@ -1,7 +1,6 @@
 """POST /servers/{id}/action: power, reboot and shelve actions."""
 
 import pecan
-from pecan import rest
 import webob.exc
 
 from nova_lite.api.controllers import common
@@ -25,7 +24,7 @@ def action(name, policy, state_action=None):
     return decorator
 
 
-class ServerActionsController(rest.RestController):
+class ServerActionsController(common.RestController):
 
     @expose(status=202)
     def post(self, server_id, **kwargs):

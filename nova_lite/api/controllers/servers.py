@@ -6,7 +6,6 @@ import ipaddress
 import logging
 
 import pecan
-from pecan import rest
 import webob.exc
 
 from nova_lite.api.controllers import common
@@ -109,7 +108,7 @@ def _generate_password(length=12):
     return ''.join(secrets.choice(alphabet) for _ in range(length))
 
 
-class ServersController(rest.RestController):
+class ServersController(common.RestController):
     _custom_actions = {'detail': ['GET']}
 
     action = server_actions.ServerActionsController()

@@ -3,7 +3,6 @@
 from oslo_utils import strutils
 from oslo_utils import uuidutils
 import pecan
-from pecan import rest
 import webob.exc
 
 from nova_lite.api.controllers import common
@@ -89,7 +88,7 @@ def _find(ctx, service_id):
     return matches[0]
 
 
-class ServicesController(rest.RestController):
+class ServicesController(common.RestController):
 
     @expose()
     @common.with_schemas(schemas.QUERY_SCHEMAS, query=True)

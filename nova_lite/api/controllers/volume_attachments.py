@@ -2,7 +2,6 @@
 (swap), detach."""
 
 import pecan
-from pecan import rest
 import webob.exc
 
 from nova_lite.api.controllers import common
@@ -40,7 +39,7 @@ def _visible(req, bdms):
     return bdms
 
 
-class VolumeAttachmentsController(rest.RestController):
+class VolumeAttachmentsController(common.RestController):
 
     @expose()
     @common.with_schemas(schemas.QUERY_SCHEMAS, query=True)

@@ -85,3 +85,45 @@ def test_request_accept_header():
     none = api_app._Request.blank('/')
     assert not none.accept
     assert none.accept.acceptable_offers(['application/json'])
+
+
+def test_rest_controller_argument_names_worked_out_once(monkeypatch):
+    from pecan import rest
+
+    from nova_lite.api.controllers import common
+
+    class Items(common.RestController):
+        @pecan.expose('json')
+        def get_one(self, item_id):
+            return {'id': item_id}
+
+        @pecan.expose('json')
+        def get_all(self):
+            return {'all': True}
+
+    class Root:
+        items = Items()
+
+    worked_out = []
+    original = rest.RestController._get_args_for_controller
+
+    def counting(self, controller):
+        worked_out.append(controller.__name__)
+        return original(self, controller)
+    monkeypatch.setattr(rest.RestController, '_get_args_for_controller',
+                        counting)
+    monkeypatch.setattr(common.RestController, '_ARGS', {})
+    app = pecan.make_app(Root(), request_cls=api_app._Request,
+                         guess_content_type_from_ext=False)
+    for _ in range(3):
+        assert webob.Request.blank('/items/7').get_response(
+            app).json == {'id': '7'}
+        assert webob.Request.blank('/items').get_response(
+            app).json == {'all': True}
+    first = sorted(set(worked_out))
+    assert first and len(worked_out) == len(first)
+    # The names are pecan's own: a path with one argument too many or a
+    # missing one still gets pecan's 404.
+    assert webob.Request.blank('/items/7/8').get_response(
+        app).status_int == 404
+    assert common.RestController._ARGS[Items.get_one] == ('item_id',)

@@ -89,7 +89,12 @@ class _Prepared:
             'Row', [c.key for c in columns], rename=True)
         processors = [c.type.dialect_impl(dialect).result_processor(
             dialect, None) for c in columns]
-        self.processors = processors if any(processors) else None
+        # Only the columns whose type converts what the driver returns
+        # (dates on SQLite, booleans, JSON), by position: a row of many
+        # plain strings is not walked column by column.
+        self.processors = tuple(
+            (index, processor) for index, processor in enumerate(processors)
+            if processor is not None) or None
 
     def parameters(self, params):
         values = self.defaults
@@ -105,8 +110,15 @@ class _Prepared:
         processors = self.processors
         if processors is None:
             return [make(r) for r in raw]
-        return [make(v if p is None or v is None else p(v)
-                     for p, v in zip(processors, r)) for r in raw]
+        rows = []
+        for r in raw:
+            values = list(r)
+            for index, processor in processors:
+                value = values[index]
+                if value is not None:
+                    values[index] = processor(value)
+            rows.append(make(values))
+        return rows
 
 
 def _engine(engine):

@@ -75,22 +75,22 @@ def _bookmark_base(req):
     return _bases(req)[1]
 
 
-_PREFIXES = 'nova_lite.link_prefixes'
+# Member link prefixes by link bases and collection, bounded as the bases.
+_KNOWN_PREFIXES = {}
 
 
 def _prefixes(req, collection):
     """(self prefix, bookmark prefix) of a collection's members, each
-    ending in '/', computed once per request and collection."""
-    environ = req.environ
-    known = environ.get(_PREFIXES)
-    if known is None:
-        known = environ[_PREFIXES] = {}
-    pair = known.get(collection)
+    ending in '/', computed once per link bases and collection."""
+    key = (_bases(req), collection)
+    pair = _KNOWN_PREFIXES.get(key)
     if pair is None:
-        version, bookmark, project = _bases(req)
-        pair = known[collection] = (
-            _join(version, project, collection) + '/',
-            _join(bookmark, project, collection) + '/')
+        version, bookmark, project = key[0]
+        pair = (_join(version, project, collection) + '/',
+                _join(bookmark, project, collection) + '/')
+        if len(_KNOWN_PREFIXES) >= 4 * _MAX_KNOWN_BASES:
+            _KNOWN_PREFIXES.clear()
+        _KNOWN_PREFIXES[key] = pair
     return pair
 
 

@@ -63,4 +63,19 @@ def test_remembered_bases_are_bounded():
         req = _req(host='h%d.example.com' % i)
         assert links.self_link(req, 'servers', 'x') == \
             'http://h%d.example.com/v2.1/servers/x' % i
+        assert links.bookmark_link(req, 'flavors', '1') == \
+            'http://h%d.example.com/flavors/1' % i
         assert len(links._KNOWN_BASES) <= links._MAX_KNOWN_BASES
+        assert len(links._KNOWN_PREFIXES) <= 4 * links._MAX_KNOWN_BASES
+
+
+def test_member_prefixes_per_collection_and_bases():
+    for collection in ('servers', 'flavors', 'images'):
+        for project in (None, 'p1', 'p2'):
+            req = _req(project=project)
+            middle = '/' + project if project else ''
+            assert links.links(req, collection, 'x') == [
+                {'rel': 'self', 'href': 'http://api.example.com/v2.1%s/%s/x'
+                 % (middle, collection)},
+                {'rel': 'bookmark', 'href': 'http://api.example.com%s/%s/x'
+                 % (middle, collection)}]

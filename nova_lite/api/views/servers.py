@@ -73,14 +73,24 @@ _VERSIONS = ('2.3', '2.9', '2.16', '2.19', '2.26', '2.47', '2.63', '2.71',
              '2.73')
 
 
+# Those answers by request microversion (the API answers 406 to one it
+# does not support, so there are at most as many as it supports). Read
+# only.
+_ANSWERS = {}
+
+
 def _versions(req):
     """Whether the request's microversion is each of _VERSIONS or later,
-    answered once per request."""
+    answered once per microversion."""
     resolved = isinstance(req, _Resolved)
     answers = req.supported if resolved else None
     if answers is None:
-        answers = {version: microversion.is_supported(req, version)
-                   for version in _VERSIONS}
+        version = microversion.get_version(req)
+        key = (version.major, version.minor)
+        answers = _ANSWERS.get(key)
+        if answers is None:
+            answers = _ANSWERS[key] = {v: version.matches(v)
+                                       for v in _VERSIONS}
         if resolved:
             req.supported = answers
     return answers

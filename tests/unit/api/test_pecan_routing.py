@@ -127,3 +127,33 @@ def test_rest_controller_argument_names_worked_out_once(monkeypatch):
     assert webob.Request.blank('/items/7/8').get_response(
         app).status_int == 404
     assert common.RestController._ARGS[Items.get_one] == ('item_id',)
+
+
+def test_empty_200_still_204_and_json_bodies_not_decoded(monkeypatch):
+    from nova_lite.api import expose
+
+    class Root:
+        @pecan.expose()
+        def empty(self):
+            return webob.Response(status=200, body=b'')
+
+        @pecan.expose()
+        def body(self):
+            return expose._json_response(200, {'a': 'é'})
+
+    checked = []
+    original = pecan.core.Pecan._handle_empty_response_body
+
+    def counting(self, state):
+        checked.append(state.response.status_int)
+        return original(self, state)
+    monkeypatch.setattr(pecan.core.Pecan, '_handle_empty_response_body',
+                        counting)
+    app = api_app._make_pecan_app(Root(), request_cls=api_app._Request,
+                                  guess_content_type_from_ext=False)
+    resp = webob.Request.blank('/empty').get_response(app)
+    assert resp.status_int == 204 and resp.body == b''
+    resp = webob.Request.blank('/body').get_response(app)
+    assert resp.status_int == 200 and resp.json == {'a': 'é'}
+    # pecan's check (which decodes the body) ran for the empty one only.
+    assert checked == [200]

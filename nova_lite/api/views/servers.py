@@ -61,11 +61,21 @@ def _status(instance):
 
 
 def _isotime(when):
-    return when.strftime('%Y-%m-%dT%H:%M:%SZ') if when else None
+    """``YYYY-MM-DDTHH:MM:SSZ`` as nova writes it (isoformat where it gives
+    the same text: several times quicker than strftime)."""
+    if not when:
+        return None
+    if when.tzinfo is None and when.year >= 1000:
+        return when.isoformat(timespec='seconds') + 'Z'
+    return when.strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
 def _usage_time(when):
-    return when.strftime('%Y-%m-%dT%H:%M:%S.%f') if when else None
+    if not when:
+        return None
+    if when.tzinfo is None and when.year >= 1000:
+        return when.isoformat(timespec='microseconds')
+    return when.strftime('%Y-%m-%dT%H:%M:%S.%f')
 
 
 # The microversions the server views depend on.

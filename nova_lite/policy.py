@@ -68,12 +68,13 @@ def _policy_value_names():
 
 _POLICY_VALUE_NAMES = _policy_value_names()
 _BASE_TO_POLICY_VALUES = oslo_context.RequestContext.to_policy_values
-# The policy values of a context in one call, ``is_admin`` last.
+# Where the values that are lists (roles) are among them.
 _LIST_VALUES = tuple(
     index for index, name in enumerate(_POLICY_VALUE_NAMES or ())
     if isinstance(getattr(oslo_context.RequestContext(roles=['r'],
                                                       service_roles=['s']),
                           name, None), list))
+# The policy values of a context in one call, ``is_admin`` last.
 _POLICY_VALUES = operator.attrgetter(
     *(_POLICY_VALUE_NAMES + ('is_admin',))) \
     if _POLICY_VALUE_NAMES is not None else None

@@ -68,7 +68,8 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
         self.driver.cleanup_host(self.host)
 
     def periodic_tasks(self, context):
-        """Run by the service each time it reports its state."""
+        """Run by the service every ``report_interval``, in a thread of
+        its own."""
         timeout = self.conf.compute.volume_operation_timeout
         if timeout <= 0 or time.monotonic() - self._last_volume_check < \
                 min(60.0, timeout / 2.0):

@@ -22,8 +22,7 @@ compute_opts = [
                     'server: the request that would have done it was lost '
                     '(for instance in a restart of the message broker). '
                     'Checked once every half of this time, at most every '
-                    'minute. 0 '
-                    'disables the check; a compute service still '
+                    'minute. 0 disables the check; a compute service still '
                     'reconciles its servers\' volumes when it starts.'),
 ]
 

@@ -10,9 +10,9 @@ from nova_lite import exception
 
 class RestController(rest.RestController):
     """pecan's RestController, with the argument names of each controller
-    method worked out once: pecan drills through its decorators with
-    ``inspect`` on every request, several times per request, for names
-    that only change with the code."""
+    method worked out once: pecan works them out three times per request
+    (its argument spec looked up, the request's path computed each time),
+    for names that only change with the code."""
 
     _ARGS = {}
 

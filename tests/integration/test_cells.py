@@ -97,6 +97,7 @@ def two_cells(tmp_path):
     base = 'http://127.0.0.1:%d' % port
     try:
         _wait_for(lambda: _up_computes(base) == 4, 60)
+        procs.wait_started()
         # Map the new hosts now, as an operator does after adding computes,
         # rather than racing the superconductor's periodic discovery.
         subprocess.run([processes.binary('nova-lite-manage'),

@@ -60,14 +60,15 @@ def deployment(request, tmp_path):
                 break
             except requests.ConnectionError:
                 time.sleep(0.2)
-        yield base, manage
+        procs.wait_started()
+        yield base, manage, procs
     finally:
         procs.stop()
         for db in (api_db, cell_db, cell0_db):
             db.drop()
 
 
-def _wait(base, sid, status, timeout=60):
+def _wait(base, sid, status, procs, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         resp = requests.get(base + '/v2.1/servers/%s' % sid,
@@ -78,12 +79,16 @@ def _wait(base, sid, status, timeout=60):
         if server['status'] == status and \
                 server['OS-EXT-STS:task_state'] is None:
             return server
+        if server['status'] == 'ERROR':
+            raise AssertionError('%s went to ERROR: %s\n%s' % (
+                sid, server.get('fault'), procs.tails()))
         time.sleep(0.2)
-    raise AssertionError('%s never reached %s' % (sid, status))
+    raise AssertionError('%s never reached %s\n%s' % (
+        sid, status, procs.tails()))
 
 
 def test_server_lifecycle_across_processes(deployment):
-    base, manage = deployment
+    base, manage, procs = deployment
     hdrs = {'X-Auth-Token': 'demo:demo',
             'OpenStack-API-Version': 'compute 2.60'}
     resp = requests.post(base + '/v2.1/servers', headers=hdrs, json={
@@ -91,7 +96,7 @@ def test_server_lifecycle_across_processes(deployment):
                    'imageRef': '70a599e0-31e7-49b7-b260-868f441e862b'}})
     assert resp.status_code == 202, resp.text
     sid = resp.json()['server']['id']
-    server = _wait(base, sid, 'ACTIVE')
+    server = _wait(base, sid, 'ACTIVE', procs)
     admin = requests.get(base + '/v2.1/servers/%s' % sid,
                          headers={'X-Auth-Token': 'admin:admin'}).json()
     assert admin['server']['OS-EXT-SRV-ATTR:host'] == 'compute-a'
@@ -99,10 +104,10 @@ def test_server_lifecycle_across_processes(deployment):
     resp = requests.post(base + '/v2.1/servers/%s/action' % sid,
                          headers=hdrs, json={'os-stop': None})
     assert resp.status_code == 202
-    _wait(base, sid, 'SHUTOFF')
+    _wait(base, sid, 'SHUTOFF', procs)
     out = subprocess.run(manage + ['service', 'list'], check=True,
                          capture_output=True, text=True).stdout
     assert 'compute-a' in out and 'nova-compute' in out
     assert requests.delete(base + '/v2.1/servers/%s' % sid,
                            headers=hdrs).status_code == 204
-    _wait(base, sid, 'DELETED')
+    _wait(base, sid, 'DELETED', procs)

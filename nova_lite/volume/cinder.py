@@ -23,13 +23,13 @@ session configured from ``[cinder]``:
   ``Invalid input received: ...``).
 """
 
+import collections
 import functools
 import json
 import logging
 import re
 import threading
 import time
-import weakref
 
 from cinderclient import api_versions as cinder_api_versions
 from cinderclient import client as cinder_client
@@ -116,7 +116,8 @@ _install_log_masking()
 
 
 class _State:
-    """Per-configuration session, auth plugins and checked versions."""
+    """Per-configuration session, auth plugins, checked versions and the
+    clients kept for reuse."""
 
     def __init__(self, conf):
         self.session = ks_loading.load_session_from_conf_options(
@@ -133,6 +134,10 @@ class _State:
             self.service_auth = ks_loading.load_auth_from_conf_options(
                 conf, 'service_user')
         self.max_versions = {}
+        # Clients by what they are built from (see API._client), the most
+        # recently used last.
+        self.clients = collections.OrderedDict()
+        self.clients_lock = threading.Lock()
 
 
 def _state(conf):
@@ -142,6 +147,21 @@ def _state(conf):
             state = _State(conf)
             setattr(conf, _ATTR, state)
         return state
+
+
+# The options a client is built from on each call.
+_Options = collections.namedtuple('_Options', [
+    'service_type', 'service_name', 'interface', 'region_name', 'retries',
+    'debug', 'endpoint_template', 'auth_strategy'])
+
+
+def _options(conf):
+    service_type, service_name, interface = conf.cinder.catalog_info.split(
+        ':', 2)
+    return _Options(service_type, service_name or None, interface,
+                    conf.cinder.os_region_name, conf.cinder.http_retries,
+                    conf.cinder.debug, conf.cinder.endpoint_template,
+                    conf.api.auth_strategy)
 
 
 def _is_v2_catalog(catalog):
@@ -180,8 +200,8 @@ class ContextAuth(ks_plugin.BaseAuthPlugin):
                                service_name=service_name or None)
 
 
-def _endpoint_override(conf, context):
-    template = conf.cinder.endpoint_template
+def _endpoint_override(options, context):
+    template = options.endpoint_template
     if not template:
         return None
     values = context.to_dict()
@@ -191,55 +211,59 @@ def _endpoint_override(conf, context):
     return template % values
 
 
-def _service_auth(conf, state):
+def _service_auth(options, state):
     """The service token's plugin: ``[service_user]`` when it is to be
     sent, and under noauth2 the noauth2 service token (block storage only
     lets services delete attachments that servers still use)."""
     if state.service_auth is not None:
         return state.service_auth
-    if conf.api.auth_strategy == 'noauth2':
+    if options.auth_strategy == 'noauth2':
         return ContextAuth(NOAUTH_SERVICE_TOKEN, [])
     return None
 
 
-def _with_service_token(conf, state, auth):
-    service_auth = _service_auth(conf, state)
+def _with_service_token(options, state, auth):
+    service_auth = _service_auth(options, state)
     if service_auth is None:
         return auth
     return service_token.ServiceTokenAuthWrapper(
         user_auth=auth, service_auth=service_auth)
 
 
-def _auth(conf, state, context):
+def _auth(options, state, context):
     token = getattr(context, 'auth_token', None)
     if token:
         return _with_service_token(
-            conf, state, ContextAuth(token, context.service_catalog))
+            options, state, ContextAuth(token, context.service_catalog))
     if state.admin_auth is not None:
-        return _with_service_token(conf, state, state.admin_auth)
-    if conf.api.auth_strategy == 'noauth2':
+        return _with_service_token(options, state, state.admin_auth)
+    if options.auth_strategy == 'noauth2':
         return _with_service_token(
-            conf, state, ContextAuth(NOAUTH_ADMIN_TOKEN, []))
+            options, state, ContextAuth(NOAUTH_ADMIN_TOKEN, []))
     raise exception.Forbidden(
         'No credentials for the block storage service: the request has no '
         'token and [cinder] configures no auth plugin.')
 
 
-def cinderclient(conf, context, microversion=None):
-    """A cinderclient v3 client for ``context``."""
+def cinderclient(conf, context, microversion=None, options=None,
+                 endpoint_override=False):
+    """A cinderclient v3 client for ``context``; ``options`` and
+    ``endpoint_override`` when the caller has them already."""
     state = _state(conf)
-    service_type, service_name, interface = conf.cinder.catalog_info.split(
-        ':', 2)
+    if options is None:
+        options = _options(conf)
+    if endpoint_override is False:
+        endpoint_override = _endpoint_override(options, context)
     version = cinder_api_versions.APIVersion(microversion or MIN_VERSION)
     return cinder_client.Client(
-        version, session=state.session, auth=_auth(conf, state, context),
-        endpoint_override=_endpoint_override(conf, context),
-        service_type=service_type, service_name=service_name or None,
-        interface=interface, region_name=conf.cinder.os_region_name,
-        retries=conf.cinder.http_retries,
-        connect_retries=conf.cinder.http_retries,
+        version, session=state.session, auth=_auth(options, state, context),
+        endpoint_override=endpoint_override,
+        service_type=options.service_type,
+        service_name=options.service_name, interface=options.interface,
+        region_name=options.region_name, retries=options.retries,
+        connect_retries=options.retries,
         global_request_id=getattr(context, 'global_id', None),
-        http_log_debug=conf.cinder.debug)
+        http_log_debug=options.debug)
 
 
 # ---------------------------------------------------------- translation ---
@@ -384,25 +408,51 @@ def _translate_attachment(attachment):
 class API:
     """What compute services ask of block storage."""
 
+    # How many clients are kept for reuse in a process.
+    CLIENTS_KEPT = 64
+
     def __init__(self, conf):
         self.conf = conf
-        # The clients of each request context, by microversion: an attach
-        # makes several calls with one context, and a client is the same
-        # for all of them (the context's token, catalog and request id).
-        self._clients = weakref.WeakKeyDictionary()
-        self._clients_lock = threading.Lock()
+        self._options = None
 
     def _client(self, context, microversion=None):
-        try:
-            with self._clients_lock:
-                clients = self._clients.setdefault(context, {})
-        except TypeError:
-            # Not a context that can be remembered (no weak references).
-            return cinderclient(self.conf, context, microversion)
-        client = clients.get(microversion)
-        if client is None:
-            client = clients[microversion] = cinderclient(
-                self.conf, context, microversion)
+        """A client for ``context``, reused while the calls of one request
+        go on.
+
+        A client depends on the context only through its token, catalog,
+        global request id and (with ``[cinder] endpoint_template``) the
+        values of the endpoint, so it is kept by those: the calls an attach
+        makes in the API and then in the compute service, each with its
+        own copy of the request's context, share one client per
+        microversion. ``[cinder]`` is read when the first client is made.
+        """
+        options = self._options
+        if options is None:
+            options = self._options = _options(self.conf)
+        endpoint = _endpoint_override(options, context)
+        global_id = getattr(context, 'global_id', None)
+        if global_id is None:
+            # A client with no global request id takes the first answer's
+            # request id as its own: not one to share.
+            return cinderclient(self.conf, context, microversion, options,
+                                endpoint)
+        state = _state(self.conf)
+        catalog = getattr(context, 'service_catalog', None)
+        key = (microversion, getattr(context, 'auth_token', None), global_id,
+               endpoint,
+               json.dumps(catalog, sort_keys=True) if catalog else None,
+               options)
+        with state.clients_lock:
+            client = state.clients.get(key)
+            if client is not None:
+                state.clients.move_to_end(key)
+                return client
+        client = cinderclient(self.conf, context, microversion, options,
+                              endpoint)
+        with state.clients_lock:
+            state.clients[key] = client
+            while len(state.clients) > self.CLIENTS_KEPT:
+                state.clients.popitem(last=False)
         return client
 
     # ------------------------------------------------------------ checks ---

@@ -240,6 +240,41 @@ def test_global_request_id_and_microversion_are_sent(scripted):
     assert headers['X-Auth-Token'] == 'demo:demo'
 
 
+def test_clients_follow_the_request(scripted):
+    """Copies of one request's context share a client; another request,
+    token, project or microversion sends its own headers and endpoint."""
+    server, api = scripted
+    volume = {'id': MISSING, 'status': 'available', 'size': 1,
+              'attachments': [], 'multiattach': False, 'bootable': 'false',
+              'metadata': {}, 'name': 'v'}
+    for project in ('demo', 'other'):
+        server.script[('GET', '/v3/%s/volumes/' % project)] = [
+            (200, {'volume': volume})]
+    first = 'req-6fb8d2a4-0b5e-4b5c-8a47-5e0b8d8c1f11'
+    second = 'req-0c1d4e8a-7f1b-4d7e-9b0e-2f6a5c3d9e22'
+    client = api._client(_ctx(request_id=first))
+    assert api._client(_ctx(request_id=first)) is client
+    assert api._client(_ctx(request_id=first), '3.44') is not client
+    calls = [(_ctx(request_id=first), None), (_ctx(request_id=second), None),
+             (_ctx('other', request_id=second), None),
+             (_ctx(request_id=second), '3.48'),
+             (_ctx(request_id=first), None)]
+    for ctx, microversion in calls:
+        api.get(ctx, MISSING, microversion=microversion)
+    seen = [(path.split('/')[2], headers['X-OpenStack-Request-ID'],
+             headers['X-Auth-Token'], headers.get('OpenStack-API-Version'))
+            for _method, path, headers in server.seen[-5:]]
+    assert seen == [('demo', first, 'demo:demo', None),
+                    ('demo', second, 'demo:demo', None),
+                    ('other', second, 'other:other', None),
+                    ('demo', second, 'demo:demo', 'volume 3.48'),
+                    ('demo', first, 'demo:demo', None)]
+    kept = cinder.API.CLIENTS_KEPT
+    for index in range(kept + 5):
+        api._client(_ctx(request_id='req-%032d' % index))
+    assert len(cinder._state(api.conf).clients) == kept
+
+
 def test_server_errors(scripted):
     server, api = scripted
     attachment = {'id': MISSING, 'status': 'attaching', 'instance': SERVER_A,

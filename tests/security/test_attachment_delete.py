@@ -229,13 +229,14 @@ def test_compute_sends_a_service_token(tmp_path):
     state = cinder._state(conf)
     user = nl_context.RequestContext(user_id='alice', project_id='a',
                                      auth_token='alice:a')
-    headers = cinder._auth(conf, state, user).get_headers(None)
+    options = cinder._options(conf)
+    headers = cinder._auth(options, state, user).get_headers(None)
     assert headers == {'X-Auth-Token': 'alice:a',
                        'X-Service-Token': 'nova:service'}
     periodic = nl_context.get_admin_context()
-    headers = cinder._auth(conf, state, periodic).get_headers(None)
+    headers = cinder._auth(options, state, periodic).get_headers(None)
     assert headers == {'X-Auth-Token': 'admin:admin',
                        'X-Service-Token': 'nova:service'}
     conf.set_override('auth_strategy', 'keystone', group='api')
-    headers = cinder._auth(conf, state, user).get_headers(None)
+    headers = cinder._auth(cinder._options(conf), state, user).get_headers(None)
     assert headers == {'X-Auth-Token': 'alice:a'}

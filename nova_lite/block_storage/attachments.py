@@ -59,24 +59,30 @@ _UPDATE_ATTACHMENT = ATTACHMENTS.update().where(
 _DELETE_ATTACHMENT = ATTACHMENTS.delete().where(
     ATTACHMENTS.c.id == sa.bindparam('attachment_id'))
 _INSERT_ATTACHMENT = ATTACHMENTS.insert()
-_VOLUME = sa.select(VOLUMES).where(VOLUMES.c.id == sa.bindparam('id'))
+VOLUME = sa.select(VOLUMES).where(VOLUMES.c.id == sa.bindparam('id'))
 _TYPES = models.VolumeType.__table__
 _VOLUME_WIDTH = len(VOLUMES.c)
-# A volume and its type (NULL columns without one) in one statement.
-_VOLUME_AND_TYPE = sa.select(
-    VOLUMES, *[c.label('type_' + c.name) for c in _TYPES.c]).select_from(
-    VOLUMES.outerjoin(_TYPES, _TYPES.c.id == VOLUMES.c.volume_type_id)).where(
-    VOLUMES.c.id == sa.bindparam('id'))
 _TYPE_NAMES = tuple(c.name for c in _TYPES.c)
 _VOLUME_NAMES = tuple(c.name for c in VOLUMES.c)
 # A volume's attachments as its views list them (in the order of the ORM
 # relationship): only the columns a view shows (a shared volume has many).
-_OF_VOLUME = sa.select(
-    ATTACHMENTS.c.id, ATTACHMENTS.c.instance_uuid,
-    ATTACHMENTS.c.attached_host, ATTACHMENTS.c.mountpoint,
-    ATTACHMENTS.c.attach_time, ATTACHMENTS.c.attach_status).where(
-    ATTACHMENTS.c.volume_id == sa.bindparam('volume_id')).order_by(
-    ATTACHMENTS.c.created_at)
+_VIEW_COLUMNS = (ATTACHMENTS.c.id, ATTACHMENTS.c.instance_uuid,
+                 ATTACHMENTS.c.attached_host, ATTACHMENTS.c.mountpoint,
+                 ATTACHMENTS.c.attach_time, ATTACHMENTS.c.attach_status)
+_VIEW_NAMES = tuple(c.name for c in _VIEW_COLUMNS)
+# What a view shows of a volume, in one statement (so read as of one
+# moment without a transaction): the volume, its type (NULL columns
+# without one) and its attachments, one row each (one row of NULL
+# attachment columns without any), oldest first (by id within a second,
+# where MariaDB keeps no fractions).
+VOLUME_FOR_VIEW = sa.select(
+    VOLUMES, *[c.label('type_' + c.name) for c in _TYPES.c],
+    *[c.label('attachment_' + c.name) for c in _VIEW_COLUMNS]).select_from(
+    VOLUMES.outerjoin(_TYPES, _TYPES.c.id == VOLUMES.c.volume_type_id)
+    .outerjoin(ATTACHMENTS, ATTACHMENTS.c.volume_id == VOLUMES.c.id)).where(
+    VOLUMES.c.id == sa.bindparam('id')).order_by(
+        ATTACHMENTS.c.created_at, ATTACHMENTS.c.id)
+_TYPE_END = _VOLUME_WIDTH + len(_TYPE_NAMES)
 
 
 def _record(row, **changes):
@@ -97,20 +103,32 @@ def read_volume(session, ctx, volume_id, for_view=True):
     """A record of a volume; with ``for_view``, of its type
     (``volume_type``) and its attachments (``attachments``) too."""
     if not for_view:
-        row = session.execute(_VOLUME, {'id': volume_id}).first()
-        if row is None or not _visible(ctx, row):
-            raise exception.VolumeNotFound(volume_id=volume_id)
-        return _record(row)
-    row = session.execute(_VOLUME_AND_TYPE, {'id': volume_id}).first()
-    if row is None or not _visible(ctx, row):
+        return volume_record(ctx, volume_id, session.execute(
+            VOLUME, {'id': volume_id}).all())
+    return volume_for_view(ctx, volume_id, session.execute(
+        VOLUME_FOR_VIEW, {'id': volume_id}).all())
+
+
+def volume_record(ctx, volume_id, rows):
+    """The record of a volume alone, from the rows of :data:`VOLUME`."""
+    if not rows or not _visible(ctx, rows[0]):
+        raise exception.VolumeNotFound(volume_id=volume_id)
+    return _record(rows[0])
+
+
+def volume_for_view(ctx, volume_id, rows):
+    """The record :func:`read_volume` gives, from the rows of
+    :data:`VOLUME_FOR_VIEW`."""
+    if not rows or not _visible(ctx, rows[0]):
         raise exception.VolumeNotFound(volume_id=volume_id)
     namespace = types.SimpleNamespace
-    volume = namespace(**dict(zip(_VOLUME_NAMES, row)))
+    first = rows[0]
+    volume = namespace(**dict(zip(_VOLUME_NAMES, first)))
     volume.volume_type = namespace(**dict(zip(
-        _TYPE_NAMES, row[_VOLUME_WIDTH:]))) \
-        if row[_VOLUME_WIDTH] is not None else None
-    volume.attachments = _records(session.execute(
-        _OF_VOLUME, {'volume_id': volume_id}))
+        _TYPE_NAMES, first[_VOLUME_WIDTH:_TYPE_END]))) \
+        if first[_VOLUME_WIDTH] is not None else None
+    volume.attachments = [namespace(**dict(zip(_VIEW_NAMES, row[_TYPE_END:])))
+                          for row in rows if row[_TYPE_END] is not None]
     return volume
 
 

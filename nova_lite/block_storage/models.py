@@ -76,7 +76,7 @@ class Volume(Base):
     # attachment calls must not read every attachment of a shared volume.
     attachments = orm.relationship(
         'VolumeAttachment', lazy='select',
-        order_by='VolumeAttachment.created_at',
+        order_by='VolumeAttachment.created_at, VolumeAttachment.id',
         back_populates='volume')
 
 

@@ -41,6 +41,7 @@ from nova_lite.block_storage import exception
 from nova_lite.block_storage import models
 from nova_lite.db import api as db_api
 from nova_lite.db import migration
+from nova_lite.db import plain
 
 LOG = logging.getLogger(__name__)
 
@@ -122,6 +123,7 @@ class Store:
 
     def stop(self):
         self._executor.shutdown(wait=True)
+        plain.release(self._tc.reader.get_engine())
         self._tc.dispose_pool()
 
     def _writer(self):
@@ -254,7 +256,19 @@ class Store:
         return volume
 
     def get_volume(self, ctx, volume_id, for_view=True):
-        """A volume; its type and attachments only when a view shows it."""
+        """A volume; its type and attachments only when a view shows it.
+
+        Each is one statement, run without a transaction of its own where
+        it can be (:mod:`nova_lite.db.plain`).
+        """
+        rows = plain.select_on(
+            self._tc.reader.get_engine(),
+            attachments.VOLUME_FOR_VIEW if for_view else attachments.VOLUME,
+            {'id': volume_id})
+        if rows is not None:
+            if for_view:
+                return attachments.volume_for_view(ctx, volume_id, rows)
+            return attachments.volume_record(ctx, volume_id, rows)
         with self._conn_reader() as conn:
             return attachments.read_volume(conn, ctx, volume_id,
                                            for_view=for_view)

@@ -168,15 +168,23 @@ def select(context, database, statement, params=None):
     """The rows of ``statement`` on ``database`` (``'cell'``, the
     context's cell, or ``'api'``)."""
     if not _in_transaction(context):
-        engine = db_api._form(_MANAGER[database](context),
-                              'reader').get_engine()
-        state = _engine(engine)
-        prepared = _prepared(state, engine, statement)
-        if prepared is not None:
-            rows = _run(engine, state, prepared, params)
-            if rows is not None:
-                return rows
+        rows = select_on(db_api._form(_MANAGER[database](context),
+                                      'reader').get_engine(),
+                         statement, params)
+        if rows is not None:
+            return rows
     return _THROUGH[database](context, statement, params)
+
+
+def select_on(engine, statement, params=None):
+    """The rows of ``statement`` run here on ``engine``, or None where it
+    cannot be (see the module's documentation): the caller then reads
+    through a transaction of its own."""
+    state = _engine(engine)
+    prepared = _prepared(state, engine, statement)
+    if prepared is None:
+        return None
+    return _run(engine, state, prepared, params)
 
 
 def _fetch(connection, prepared, params):
@@ -219,11 +227,15 @@ def _run_pooled(engine, prepared, params):
     return prepared.rows(raw)
 
 
-def release():
-    """Give back the connections kept for SQLite reads (before engines are
-    disposed of: :func:`nova_lite.db.api.reset`)."""
+def release(engine=None):
+    """Give back the connections kept for SQLite reads, of ``engine`` or
+    of all engines (before engines are disposed of:
+    :func:`nova_lite.db.api.reset`)."""
     with _LOCK:
-        states = list(_ENGINES.values())
+        if engine is None:
+            states = list(_ENGINES.values())
+        else:
+            states = [_ENGINES[engine]] if engine in _ENGINES else []
     for state in states:
         state.release()
 

@@ -3,11 +3,13 @@ migrations build its models' schema, and concurrent attachment calls on one
 volume neither lose nor duplicate anything."""
 
 import concurrent.futures
+import datetime
 import time
 
 import pytest
 import sqlalchemy as sa
 
+from nova_lite.block_storage import attachments
 from nova_lite.block_storage import exception as bs_exception
 from nova_lite.block_storage import models
 from nova_lite.block_storage import store as bs_store
@@ -135,3 +137,49 @@ def test_volume_read_with_its_type_and_attachments(store):
     # Without the view's parts, the volume alone.
     bare = store.get_volume(ctx, shared.id, for_view=False)
     assert bare.id == shared.id and not hasattr(bare, 'attachments')
+
+
+def test_volume_read_outside_a_transaction_matches_one_inside(store):
+    """A volume read for its view is one statement run on its own; it
+    gives what the same read gives inside a reader transaction: the
+    attachments in the order they were made, times and flags converted."""
+    ctx = _ctx()
+    store.create_type(ctx, 'multiattach',
+                      extra_specs={'multiattach': '<is> True'})
+    shared = _available(store, ctx, volume_type='multiattach', name='v1')
+    servers = ['%036d' % index for index in range(3)]
+    made = []
+    # MariaDB's DATETIME keeps whole seconds.
+    pause = 1.05 if store.engine().dialect.name == 'mysql' else 0.01
+    for server in servers:
+        made.append(store.attachment_create(ctx, shared.id, server).id)
+        time.sleep(pause)
+    store.attachment_update(ctx, made[1], {'host': 'h1'})
+    store.attachment_complete(ctx, made[1])
+
+    def as_dict(volume):
+        values = dict(vars(volume))
+        values['volume_type'] = dict(vars(values['volume_type']))
+        values['attachments'] = [dict(vars(a))
+                                 for a in values['attachments']]
+        return values
+
+    volume = store.get_volume(ctx, shared.id)
+    with store._conn_reader() as conn:
+        inside = attachments.read_volume(conn, ctx, shared.id)
+    assert as_dict(volume) == as_dict(inside)
+    assert [a.id for a in volume.attachments] == made
+    assert [a.attach_status for a in volume.attachments] == [
+        'reserved', 'attached', 'reserved']
+    assert isinstance(volume.attachments[1].attach_time, datetime.datetime)
+    assert volume.attachments[0].attach_time is None
+    assert volume.multiattach is True
+    assert isinstance(volume.created_at, datetime.datetime)
+    bare = store.get_volume(ctx, shared.id, for_view=False)
+    with store._conn_reader() as conn:
+        assert vars(bare) == vars(attachments.read_volume(
+            conn, ctx, shared.id, for_view=False))
+    with pytest.raises(bs_exception.VolumeNotFound):
+        store.get_volume(_ctx('other'), shared.id)
+    with pytest.raises(bs_exception.VolumeNotFound):
+        store.get_volume(ctx, '%036d' % 9, for_view=False)

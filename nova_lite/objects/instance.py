@@ -236,18 +236,46 @@ def get_by_uuid(context, uuid, read_deleted=None, with_extra=True):
     return _to_record(context, rows[0], bdms=_mappings_of(rows))
 
 
-@db_api.cell_conn_reader
+def _with_one_mapping(read_deleted, by):
+    """A server by uuid and one of its block device mappings, by the
+    mapping's ``by`` column (bound as ``mapping_<by>``), in one statement,
+    built once: NULL mapping columns where the server has no such mapping
+    (the first by id where it has several)."""
+    servers = models.Instance.__table__
+    bdms = models.BlockDeviceMapping.__table__
+    statement = _by_uuid(read_deleted).add_columns(
+        *[bdms.c[f].label('bdm_' + f)
+          for f in block_device.BlockDeviceMapping.FIELDS])
+    return statement.select_from(servers.outerjoin(bdms, sa.and_(
+        bdms.c.instance_uuid == servers.c.uuid,
+        bdms.c[by] == sa.bindparam('mapping_' + by)))).order_by(bdms.c.id)
+
+
+_WITH_ONE_MAPPING = {(read_deleted, by): _with_one_mapping(read_deleted, by)
+                     for read_deleted in ('no', 'only', 'yes')
+                     for by in ('uuid', 'volume_id')}
+
+
 def get_with_mapping(context, uuid, bdm_uuid=None, volume_id=None):
     """The server ``uuid`` (without its mappings and fault) and one of its
     block device mappings, by the mapping's uuid or by volume, read in one
-    transaction."""
-    instance = get_by_uuid(context, uuid, with_extra=False)
-    if bdm_uuid is not None:
-        bdm = block_device.get_by_uuid(context, bdm_uuid)
-    else:
-        bdm = block_device.get_by_volume_and_instance(context, volume_id,
-                                                      uuid)
-    return instance, bdm
+    statement (in the caller's transaction or on its own)."""
+    read_deleted = context.read_deleted
+    if read_deleted not in _BY_UUID:
+        read_deleted = 'yes'
+    by, value = ('uuid', bdm_uuid) if bdm_uuid is not None else \
+        ('volume_id', volume_id)
+    rows = plain.select(context, 'cell',
+                        _WITH_ONE_MAPPING[read_deleted, by],
+                        {'uuid': uuid, 'mapping_' + by: value})
+    if not rows:
+        raise exception.InstanceNotFound(instance_id=uuid)
+    row = rows[0]
+    if row[_SERVER_WIDTH] is None:
+        raise exception.VolumeBDMNotFound(volume_id=value)
+    bdm = block_device.BlockDeviceMapping(**dict(zip(
+        block_device.BlockDeviceMapping.FIELDS, row[_SERVER_WIDTH:])))
+    return _to_record(context, row, with_extra=False), bdm
 
 
 @db_api.cell_conn_writer

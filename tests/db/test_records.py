@@ -219,6 +219,47 @@ def test_block_device_mappings(synced):
             block_device.get_by_volume(ctx, 'v' * 36)] == []
 
 
+def test_server_with_one_mapping(synced):
+    """A server and one of its mappings, by the mapping's uuid or by
+    volume, as the separate reads give them; another server's mapping,
+    a missing mapping and a deleted server are told apart."""
+    _conf, ctx = synced
+    inst = _make(ctx, 'vm1', datetime.datetime(2026, 1, 1), host='h1')
+    other = _make(ctx, 'vm2', datetime.datetime(2026, 1, 1), host='h1')
+
+    def bdm(server, volume_id, **extra):
+        values = {'instance_uuid': server.uuid, 'source_type': 'volume',
+                  'destination_type': 'volume', 'volume_id': volume_id}
+        values.update(extra)
+        return block_device.create(ctx, values)
+
+    bdm(inst, 'u' * 36)
+    first = bdm(inst, 'v' * 36, device_name='/dev/vdb',
+                connection_info='{"driver_volume_type": "file"}',
+                attachment_id='a' * 36)
+    bdm(inst, 'v' * 36, device_name='/dev/vdc')
+    theirs = bdm(other, 'w' * 36)
+    alone = instance_obj.get_by_uuid(ctx, inst.uuid, with_extra=False)
+    for found in (instance_obj.get_with_mapping(ctx, inst.uuid,
+                                                volume_id='v' * 36),
+                  instance_obj.get_with_mapping(ctx, inst.uuid,
+                                                bdm_uuid=first.uuid)):
+        server, mapping = found
+        assert server.to_dict() == alone.to_dict()
+        assert mapping.to_dict() == block_device.get_by_uuid(
+            ctx, first.uuid).to_dict()
+        assert isinstance(mapping.created_at, datetime.datetime)
+    with pytest.raises(exception.VolumeBDMNotFound):
+        instance_obj.get_with_mapping(ctx, inst.uuid, volume_id='w' * 36)
+    with pytest.raises(exception.VolumeBDMNotFound):
+        instance_obj.get_with_mapping(ctx, inst.uuid, bdm_uuid=theirs.uuid)
+    instance_obj.destroy(ctx, other.uuid)
+    with pytest.raises(exception.InstanceNotFound):
+        instance_obj.get_with_mapping(ctx, other.uuid, volume_id='w' * 36)
+    with pytest.raises(exception.InstanceNotFound):
+        instance_obj.get_with_mapping(ctx, 'x' * 36, volume_id='v' * 36)
+
+
 def test_mappings_unconnected_since_and_connected_on_host(synced):
     _conf, ctx = synced
     mine = _make(ctx, 'mine', datetime.datetime(2026, 1, 1), host='h1')

@@ -15,6 +15,7 @@ What the calls return are plain records (attribute access, as the views
 read them) of the rows as written.
 """
 
+import functools
 import types
 
 from oslo_serialization import jsonutils
@@ -83,6 +84,18 @@ VOLUME_FOR_VIEW = sa.select(
     VOLUMES.c.id == sa.bindparam('id')).order_by(
         ATTACHMENTS.c.created_at, ATTACHMENTS.c.id)
 _TYPE_END = _VOLUME_WIDTH + len(_TYPE_NAMES)
+
+
+@functools.lru_cache(maxsize=None)
+def listing(columns):
+    """The attachments whose ``columns`` equal the bound parameters of the
+    same names, oldest first (by id within a second), built once per set
+    of columns."""
+    statement = sa.select(ATTACHMENTS)
+    for name in columns:
+        statement = statement.where(ATTACHMENTS.c[name] ==
+                                    sa.bindparam(name))
+    return statement.order_by(ATTACHMENTS.c.created_at, ATTACHMENTS.c.id)
 
 
 def _record(row, **changes):

@@ -183,3 +183,45 @@ def test_volume_read_outside_a_transaction_matches_one_inside(store):
         store.get_volume(_ctx('other'), shared.id)
     with pytest.raises(bs_exception.VolumeNotFound):
         store.get_volume(ctx, '%036d' % 9, for_view=False)
+
+
+def test_attachment_listing(store):
+    """Attachments by volume, server and status, of the caller's project
+    unless an administrator asks for all, oldest first."""
+    ctx, other = _ctx(), _ctx('other')
+    store.create_type(ctx, 'multiattach',
+                      extra_specs={'multiattach': '<is> True'})
+    shared = _available(store, ctx, volume_type='multiattach')
+    theirs = _available(store, other)
+    pause = 1.05 if store.engine().dialect.name == 'mysql' else 0.01
+    made = []
+    for server in ('%036d' % 1, '%036d' % 2, '%036d' % 1):
+        volume = shared if len(made) < 2 else theirs
+        owner = ctx if volume is shared else other
+        made.append(store.attachment_create(owner, volume.id, server).id)
+        time.sleep(pause)
+    store.attachment_update(ctx, made[1], {'host': 'h1'})
+    store.attachment_complete(ctx, made[1])
+
+    def ids(who, filters=None, **kwargs):
+        return [a.id for a in store.list_attachments(who, filters, **kwargs)]
+
+    assert ids(ctx) == made[:2]
+    assert ids(other) == made[2:]
+    assert ids(ctx, {'volume_id': shared.id}) == made[:2]
+    assert ids(ctx, {'volume_id': theirs.id}) == []
+    assert ids(ctx, {'instance_uuid': '%036d' % 1}) == made[:1]
+    assert ids(ctx, {'attach_status': 'attached'}) == made[1:2]
+    assert ids(ctx, {'volume_id': shared.id,
+                     'instance_uuid': '%036d' % 2}) == made[1:2]
+    admin = nl_context.get_admin_context()
+    assert ids(admin, all_projects=True) == made
+    assert ids(admin, {'instance_uuid': '%036d' % 1},
+               all_projects=True) == [made[0], made[2]]
+    # An administrator sees its own project's unless it asks for all.
+    assert ids(ctx, all_projects=True) == made[:2]
+    listed = store.list_attachments(ctx, {'attach_status': 'attached'})[0]
+    assert (listed.volume_id, listed.instance_uuid, listed.attach_mode) == (
+        shared.id, '%036d' % 2, 'rw')
+    assert isinstance(listed.attach_time, datetime.datetime)
+    assert '"driver_volume_type"' in listed.connection_info

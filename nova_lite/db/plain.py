@@ -10,10 +10,11 @@ times the statement itself; the hottest reads (a server by uuid for every
 * the statement is compiled once per engine, with its fixed parameters, the
   names of its columns and the result processors of their types (a SQLite
   DATETIME string becomes a datetime, as SQLAlchemy's own result gives it);
-* on MariaDB and PostgreSQL it runs on a connection checked out of the
-  reader engine's pool (whose return rolls back whatever the driver
-  opened); its rows come back as named tuples with ``_fields``, as
-  SQLAlchemy's rows do;
+* on MariaDB and PostgreSQL it runs on a connection of the reader engine's
+  pool kept out of it in autocommit for these reads while it is free (one
+  round trip per read instead of the pool's ping, the statement and the
+  rollback on return); its rows come back as named tuples with
+  ``_fields``, as SQLAlchemy's rows do;
 * on SQLite, one such read at a time per database file, on one connection
   kept for them: threads that run SQLite calls side by side (each call
   releases the interpreter lock) contend on SQLite's own mutexes, and the
@@ -29,6 +30,7 @@ and retries; a connection that failed is dropped from the pool.
 import collections
 import contextlib
 import threading
+import time
 import weakref
 
 from nova_lite.db import api as db_api
@@ -40,10 +42,12 @@ _LOCK = threading.Lock()
 
 class _Engine:
     """What is kept per engine: its prepared statements (None for one that
-    cannot be run here) and, for SQLite, the lock its reads take and the
-    one connection they use."""
+    cannot be run here); for SQLite, the lock its reads take and the one
+    connection they use; for a server database, the connections its reads
+    use, in autocommit, while they are free."""
 
-    __slots__ = ('statements', 'lock', 'connection')
+    __slots__ = ('statements', 'lock', 'connection', 'idle', 'dialect',
+                 'recycle')
 
     def __init__(self, engine):
         self.statements = {}
@@ -53,17 +57,38 @@ class _Engine:
         # 48 to 30 per request with 16 concurrent clients), and one read
         # at a time needs one connection, kept checked out of the pool
         # (a checkout and return cost as much as the read). Not for server
-        # databases, whose reads wait on the network side by side and
-        # whose connections the pool pings and recycles.
+        # databases, whose reads wait on the network side by side.
         self.lock = threading.Lock() \
             if engine.dialect.name == 'sqlite' else None
         self.connection = None
+        # A server database's reads run on connections kept out of the
+        # pool, in autocommit: through the pool each read was three round
+        # trips (the pool's ping on checkout, the statement, the rollback
+        # on return), here it is one. A connection the server dropped
+        # fails its next read, is thrown away, and that read goes through
+        # a transaction (which pings); none is kept longer than the pool
+        # keeps its own (``[database] connection_recycle_time``).
+        self.idle = []
+        self.dialect = engine.dialect
+        self.recycle = engine.pool._recycle
 
     def release(self):
         with self.lock or contextlib.nullcontext():
             connection, self.connection = self.connection, None
         if connection is not None:
             connection.close()
+        idle, self.idle = self.idle, []
+        for connection, _born in idle:
+            self.give_back(connection)
+
+    def give_back(self, connection):
+        """Return a kept connection to the pool, out of autocommit."""
+        try:
+            self.dialect.reset_isolation_level(connection.dbapi_connection)
+        except Exception:
+            connection.invalidate()
+            return
+        connection.close()
 
 
 class _Prepared:
@@ -198,7 +223,7 @@ def _fetch(connection, prepared, params):
 
 def _run(engine, state, prepared, params):
     if state.lock is None:
-        return _run_pooled(engine, prepared, params)
+        return _run_pooled(engine, state, prepared, params)
     with state.lock:
         connection = state.connection
         if connection is None:
@@ -215,15 +240,38 @@ def _run(engine, state, prepared, params):
     return prepared.rows(raw)
 
 
-def _run_pooled(engine, prepared, params):
-    connection = engine.raw_connection()
+# Free connections kept per server database (more in use at once go back
+# to the pool after their read).
+KEPT = 8
+
+
+def _run_pooled(engine, state, prepared, params):
+    try:
+        connection, born = state.idle.pop()
+    except IndexError:
+        connection = None
+    now = time.monotonic()
+    if connection is not None and 0 <= state.recycle < now - born:
+        state.give_back(connection)
+        connection = None
+    if connection is None:
+        connection = engine.raw_connection()
+        born = now
+        try:
+            state.dialect.set_isolation_level(connection.dbapi_connection,
+                                              'AUTOCOMMIT')
+        except engine.dialect.loaded_dbapi.Error:
+            connection.invalidate()
+            return None
     try:
         raw = _fetch(connection, prepared, params)
     except engine.dialect.loaded_dbapi.Error:
         connection.invalidate()
         return None
-    finally:
-        connection.close()
+    if len(state.idle) < KEPT:
+        state.idle.append((connection, born))
+    else:
+        state.give_back(connection)
     return prepared.rows(raw)
 
 

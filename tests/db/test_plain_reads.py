@@ -3,6 +3,7 @@ on SQLite, MariaDB and PostgreSQL."""
 
 import datetime
 import threading
+import time
 from unittest import mock
 
 import pytest
@@ -226,3 +227,82 @@ def test_instance_mapping_with_its_cell_in_one_read(synced):
     assert placed.cell_mapping.disabled is False
     with pytest.raises(exception.InstanceMappingNotFound):
         cell_mapping.get_instance_mapping(ctx, 'd' * 36)
+
+
+def _server_database(ctx):
+    engine = _engine(ctx)
+    if engine.dialect.name == 'sqlite':
+        pytest.skip('SQLite reads use their one kept connection')
+    return engine, plain._engine(engine)
+
+
+def _autocommit(dbapi):
+    if hasattr(dbapi, 'get_autocommit'):
+        return dbapi.get_autocommit()
+    return dbapi.autocommit
+
+
+def _backend_id(engine, connection):
+    dbapi = connection.dbapi_connection
+    if engine.dialect.name == 'postgresql':
+        return dbapi.get_backend_pid()
+    return dbapi.thread_id()
+
+
+def test_server_database_reads_keep_autocommit_connections(synced):
+    """Reads on MariaDB and PostgreSQL reuse free connections kept in
+    autocommit, see what others committed since their last read, and give
+    them back to the pool out of autocommit."""
+    _conf, ctx = synced
+    engine, state = _server_database(ctx)
+    one = _server(ctx, 'vm1')
+    plain.select(ctx, 'cell', BY_UUID, {'uuid': one.uuid})
+    assert len(state.idle) == 1
+    kept = state.idle[0][0]
+    assert _autocommit(kept.dbapi_connection) is True
+    for name in ('vm2', 'vm3'):
+        instance_obj.update(ctx, one.uuid, {'display_name': name})
+        rows = plain.select(ctx, 'cell', BY_UUID, {'uuid': one.uuid})
+        assert rows[0].display_name == name
+        assert [c for c, _born in state.idle] == [kept]
+    # Several readers at once: no more than KEPT stay free afterwards.
+    barrier = threading.Barrier(plain.KEPT + 4)
+
+    def reader():
+        barrier.wait(30)
+        for _ in range(5):
+            plain.select(ctx, 'cell', BY_UUID, {'uuid': one.uuid})
+    threads = [threading.Thread(target=reader)
+               for _ in range(plain.KEPT + 4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert 1 <= len(state.idle) <= plain.KEPT
+    held = [c.dbapi_connection for c, _born in state.idle]
+    plain.release(engine)
+    assert state.idle == []
+    assert [_autocommit(c) for c in held] == [False] * len(held)
+
+
+def test_server_database_read_on_a_dropped_connection(synced):
+    """A kept connection the server dropped fails its next read once: the
+    read goes through a transaction and the connection is not kept."""
+    _conf, ctx = synced
+    engine, state = _server_database(ctx)
+    one = _server(ctx, 'vm1')
+    plain.select(ctx, 'cell', BY_UUID, {'uuid': one.uuid})
+    kept = state.idle[0][0]
+    victim = _backend_id(engine, kept)
+    with engine.connect() as killer:
+        if engine.dialect.name == 'postgresql':
+            killer.execute(sa.text('SELECT pg_terminate_backend(:p)'),
+                           {'p': victim})
+        else:
+            killer.execute(sa.text('KILL %d' % victim))
+    time.sleep(0.2)
+    rows = plain.select(ctx, 'cell', BY_UUID, {'uuid': one.uuid})
+    assert rows[0].uuid == one.uuid
+    assert kept not in [c for c, _born in state.idle]
+    rows = plain.select(ctx, 'cell', BY_UUID, {'uuid': one.uuid})
+    assert rows[0].uuid == one.uuid and len(state.idle) == 1

@@ -25,6 +25,13 @@ def _make(ctx, name, created, **extra):
     return instance_obj.create(ctx, values)
 
 
+def _volume_mapping(ctx, server, volume_id, **extra):
+    values = {'instance_uuid': server.uuid, 'source_type': 'volume',
+              'destination_type': 'volume', 'volume_id': volume_id}
+    values.update(extra)
+    return block_device.create(ctx, values)
+
+
 def test_seeded_flavors(synced):
     _conf, ctx = synced
     flavors = flavor_obj.get_all(ctx)
@@ -228,10 +235,7 @@ def test_server_with_one_mapping(synced):
     other = _make(ctx, 'vm2', datetime.datetime(2026, 1, 1), host='h1')
 
     def bdm(server, volume_id, **extra):
-        values = {'instance_uuid': server.uuid, 'source_type': 'volume',
-                  'destination_type': 'volume', 'volume_id': volume_id}
-        values.update(extra)
-        return block_device.create(ctx, values)
+        return _volume_mapping(ctx, server, volume_id, **extra)
 
     bdm(inst, 'u' * 36)
     first = bdm(inst, 'v' * 36, device_name='/dev/vdb',
@@ -267,10 +271,7 @@ def test_mappings_unconnected_since_and_connected_on_host(synced):
     gone = _make(ctx, 'gone', datetime.datetime(2026, 1, 1), host='h1')
 
     def bdm(inst, volume_id, **extra):
-        values = {'instance_uuid': inst.uuid, 'source_type': 'volume',
-                  'destination_type': 'volume', 'volume_id': volume_id}
-        values.update(extra)
-        return block_device.create(ctx, values)
+        return _volume_mapping(ctx, inst, volume_id, **extra)
 
     now = datetime.datetime.utcnow()
     with mock.patch.object(block_device.timeutils, 'utcnow',

@@ -276,8 +276,8 @@ def _run_pooled(engine, state, prepared, params):
 
 
 def release(engine=None):
-    """Give back the connections kept for SQLite reads, of ``engine`` or
-    of all engines (before engines are disposed of:
+    """Give back the connections kept for these reads, of ``engine`` or of
+    all engines (before engines are disposed of:
     :func:`nova_lite.db.api.reset`)."""
     with _LOCK:
         if engine is None:

@@ -112,16 +112,6 @@ def _records(result):
     return [namespace(**dict(zip(keys, row))) for row in result]
 
 
-def read_volume(session, ctx, volume_id, for_view=True):
-    """A record of a volume; with ``for_view``, of its type
-    (``volume_type``) and its attachments (``attachments``) too."""
-    if not for_view:
-        return volume_record(ctx, volume_id, session.execute(
-            VOLUME, {'id': volume_id}).all())
-    return volume_for_view(ctx, volume_id, session.execute(
-        VOLUME_FOR_VIEW, {'id': volume_id}).all())
-
-
 def volume_record(ctx, volume_id, rows):
     """The record of a volume alone, from the rows of :data:`VOLUME`."""
     if not rows or not _visible(ctx, rows[0]):
@@ -130,7 +120,8 @@ def volume_record(ctx, volume_id, rows):
 
 
 def volume_for_view(ctx, volume_id, rows):
-    """The record :func:`read_volume` gives, from the rows of
+    """The record of a volume with its type (``volume_type``) and its
+    attachments (``attachments``), from the rows of
     :data:`VOLUME_FOR_VIEW`."""
     if not rows or not _visible(ctx, rows[0]):
         raise exception.VolumeNotFound(volume_id=volume_id)

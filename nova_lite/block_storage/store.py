@@ -255,23 +255,24 @@ class Store:
             raise exception.VolumeNotFound(volume_id=volume_id)
         return volume
 
-    def get_volume(self, ctx, volume_id, for_view=True):
-        """A volume; its type and attachments only when a view shows it.
+    def _rows(self, statement, params):
+        """The rows of one statement: run on its own where it can be
+        (:mod:`nova_lite.db.plain`), else in a reader transaction."""
+        rows = plain.select_on(self._tc.reader.get_engine(), statement,
+                               params)
+        if rows is None:
+            with self._conn_reader() as conn:
+                rows = conn.execute(statement, params).all()
+        return rows
 
-        Each is one statement, run without a transaction of its own where
-        it can be (:mod:`nova_lite.db.plain`).
-        """
-        rows = plain.select_on(
-            self._tc.reader.get_engine(),
-            attachments.VOLUME_FOR_VIEW if for_view else attachments.VOLUME,
-            {'id': volume_id})
-        if rows is not None:
-            if for_view:
-                return attachments.volume_for_view(ctx, volume_id, rows)
-            return attachments.volume_record(ctx, volume_id, rows)
-        with self._conn_reader() as conn:
-            return attachments.read_volume(conn, ctx, volume_id,
-                                           for_view=for_view)
+    def get_volume(self, ctx, volume_id, for_view=True):
+        """A volume; its type and attachments only when a view shows it
+        (one statement either way)."""
+        if for_view:
+            return attachments.volume_for_view(ctx, volume_id, self._rows(
+                attachments.VOLUME_FOR_VIEW, {'id': volume_id}))
+        return attachments.volume_record(ctx, volume_id, self._rows(
+            attachments.VOLUME, {'id': volume_id}))
 
     def list_volumes(self, ctx, filters=None, all_projects=False,
                      limit=None, marker=None, sort=None):
@@ -507,13 +508,8 @@ class Store:
             if ctx.project_id is None:
                 return []
             filters['project_id'] = ctx.project_id
-        statement = attachments.listing(tuple(sorted(filters)))
-        rows = plain.select_on(self._tc.reader.get_engine(), statement,
-                               filters)
-        if rows is None:
-            with self._conn_reader() as conn:
-                rows = conn.execute(statement, filters).all()
-        return rows
+        return self._rows(attachments.listing(tuple(sorted(filters))),
+                          filters)
 
     def attachment_create(self, ctx, volume_id, instance_uuid,
                           connector=None, mode='null', check=None):

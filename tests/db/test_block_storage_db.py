@@ -166,7 +166,8 @@ def test_volume_read_outside_a_transaction_matches_one_inside(store):
 
     volume = store.get_volume(ctx, shared.id)
     with store._conn_reader() as conn:
-        inside = attachments.read_volume(conn, ctx, shared.id)
+        inside = attachments.volume_for_view(ctx, shared.id, conn.execute(
+            attachments.VOLUME_FOR_VIEW, {'id': shared.id}).all())
     assert as_dict(volume) == as_dict(inside)
     assert [a.id for a in volume.attachments] == made
     assert [a.attach_status for a in volume.attachments] == [
@@ -177,8 +178,9 @@ def test_volume_read_outside_a_transaction_matches_one_inside(store):
     assert isinstance(volume.created_at, datetime.datetime)
     bare = store.get_volume(ctx, shared.id, for_view=False)
     with store._conn_reader() as conn:
-        assert vars(bare) == vars(attachments.read_volume(
-            conn, ctx, shared.id, for_view=False))
+        assert vars(bare) == vars(attachments.volume_record(
+            ctx, shared.id, conn.execute(
+                attachments.VOLUME, {'id': shared.id}).all()))
     with pytest.raises(bs_exception.VolumeNotFound):
         store.get_volume(_ctx('other'), shared.id)
     with pytest.raises(bs_exception.VolumeNotFound):

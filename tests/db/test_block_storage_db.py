@@ -5,6 +5,7 @@ volume neither lose nor duplicate anything."""
 import concurrent.futures
 import datetime
 import time
+from unittest import mock
 
 import pytest
 import sqlalchemy as sa
@@ -227,3 +228,26 @@ def test_attachment_listing(store):
         shared.id, '%036d' % 2, 'rw')
     assert isinstance(listed.attach_time, datetime.datetime)
     assert '"driver_volume_type"' in listed.connection_info
+
+
+def test_reads_through_a_transaction_where_they_cannot_run_alone(store):
+    """Where a read's statement cannot run on its own (a driver error),
+    the same statement is read in a reader transaction."""
+    ctx = _ctx()
+    volume = _available(store, ctx, name='v1')
+    made = store.attachment_create(ctx, volume.id, '%036d' % 1).id
+    alone = store.get_volume(ctx, volume.id)
+    with mock.patch.object(bs_store.plain, 'select_on',
+                           return_value=None) as select_on:
+        through = store.get_volume(ctx, volume.id)
+        bare = store.get_volume(ctx, volume.id, for_view=False)
+        listed = store.list_attachments(ctx, {'volume_id': volume.id})
+        with pytest.raises(bs_exception.VolumeNotFound):
+            store.get_volume(_ctx('other'), volume.id)
+    assert select_on.call_count == 4
+    assert vars(through)['attachments'][0].id == made
+    assert vars(through)['display_name'] == vars(alone)['display_name']
+    assert [(a.id, a.attach_status) for a in through.attachments] == [
+        (a.id, a.attach_status) for a in alone.attachments]
+    assert bare.id == volume.id and not hasattr(bare, 'attachments')
+    assert [a.id for a in listed] == [made]

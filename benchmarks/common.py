@@ -52,6 +52,7 @@ class Phase:
         self.name = name
         self.cpu = cpu
         self.latencies = []
+        self.answers = []
 
     def __enter__(self):
         self.wall0 = time.monotonic()
@@ -67,27 +68,44 @@ class Phase:
 
     def result(self):
         ops = len(self.latencies)
-        return {'ops': ops, 'wall_s': round(self.wall, 4),
-                'cpu_s': round(self.cpu_s, 4),
-                'cpu_ms_per_op': round(self.cpu_s * 1000 / ops, 3)
-                if ops else None,
-                'latency_ms': {k: round(v, 3) if v is not None else None
-                               for k, v in
-                               summary_ms(self.latencies).items()},
-                'ops_per_s': round(ops / self.wall, 2) if self.wall else None}
+        out = {'ops': ops, 'wall_s': round(self.wall, 4),
+               'cpu_s': round(self.cpu_s, 4),
+               'cpu_ms_per_op': round(self.cpu_s * 1000 / ops, 3)
+               if ops else None,
+               'latency_ms': _rounded(summary_ms(self.latencies)),
+               'ops_per_s': round(ops / self.wall, 2) if self.wall else None}
+        if self.answers:
+            out['http_ms'] = _rounded(summary_ms(self.answers))
+        return out
+
+
+def _rounded(summary):
+    return {k: round(v, 3) if v is not None else None
+            for k, v in summary.items()}
 
 
 class _Op:
+    """One operation: from entering until leaving, and (where
+    :meth:`answered` is called) until its HTTP call was answered."""
+
     def __init__(self, phase):
         self.phase = phase
+        self.answer = None
 
     def __enter__(self):
         self.t0 = time.monotonic()
         return self
 
+    def answered(self):
+        """The HTTP call is answered; what follows is the wait for the
+        operation to complete."""
+        self.answer = time.monotonic() - self.t0
+
     def __exit__(self, *exc):
         if exc[0] is None:
             self.phase.latencies.append(time.monotonic() - self.t0)
+            if self.answer is not None:
+                self.phase.answers.append(self.answer)
 
 
 class Events:

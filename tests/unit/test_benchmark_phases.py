@@ -1,0 +1,65 @@
+"""The benchmarks' phase records: latencies, and the HTTP answer apart."""
+
+import time
+
+from benchmarks import common
+from benchmarks import workload
+
+
+def _clock(monkeypatch, ticks):
+    ticks = iter(ticks)
+    monkeypatch.setattr(time, 'monotonic', lambda: next(ticks))
+
+
+def test_answer_is_reported_apart_from_completion(monkeypatch):
+    phase = common.Phase('attach', cpu=lambda: 0.0)
+    # enter the phase, then two operations: start, answered, complete.
+    _clock(monkeypatch, [100.0, 100.0, 100.004, 100.010,
+                         101.0, 101.002, 101.030, 102.0])
+    with phase:
+        for _ in range(2):
+            with phase.op() as op:
+                op.answered()
+    result = phase.result()
+    assert result['ops'] == 2
+    assert result['latency_ms']['p50'] == 10.0
+    assert result['latency_ms']['max'] == 30.0
+    assert result['http_ms']['p50'] == 2.0
+    assert result['http_ms']['max'] == 4.0
+
+
+def test_no_answer_no_http_figures(monkeypatch):
+    phase = common.Phase('boot', cpu=lambda: 0.0)
+    _clock(monkeypatch, [0.0, 0.0, 0.5, 1.0])
+    with phase:
+        with phase.op():
+            pass
+    result = phase.result()
+    assert result['latency_ms']['p50'] == 500.0
+    assert 'http_ms' not in result
+
+
+def test_failed_operation_counts_in_neither(monkeypatch):
+    phase = common.Phase('detach', cpu=lambda: 0.0)
+    _clock(monkeypatch, [0.0, 0.0, 0.1, 1.0])
+    with phase:
+        try:
+            with phase.op() as op:
+                op.answered()
+                raise RuntimeError('never completed')
+        except RuntimeError:
+            pass
+    assert phase.latencies == [] and phase.answers == []
+
+
+def test_table_shows_the_answer_column():
+    phase = {'ops': 1, 'wall_s': 0.01, 'cpu_ms_per_op': 9.0,
+             'latency_ms': {'p50': 9.5, 'p95': 9.5},
+             'http_ms': {'p50': 6.25, 'p95': 6.25}}
+    document = {'deployment': 'in-process', 'multiattach': {'1': dict(
+        {name: phase for name in workload.PHASES},
+        total={'wall_s': 0.05, 'cpu_s': 0.05})}}
+    rows = workload.rows(document)
+    assert len(workload.HEADERS) == len(rows[0])
+    assert rows[1][2] == 'attach' and rows[1][-1] == '6.25'
+    assert rows[-1][2] == 'TOTAL' and len(rows[-1]) == len(rows[0])

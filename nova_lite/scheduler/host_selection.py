@@ -73,7 +73,12 @@ def select_destinations(context, conf, exclude=(), cell_uuid=None):
     not move between cells).
     """
     candidates = _candidates(context, conf, set(exclude), cell_uuid)
-    if not candidates and discover_hosts(context):
+    if not candidates:
+        # Look again after mapping new hosts, whoever maps them: another
+        # conductor (or this one's periodic discovery) may have mapped a
+        # new host between the read above and this discovery, which then
+        # finds nothing left to map.
+        discover_hosts(context)
         candidates = _candidates(context, conf, set(exclude), cell_uuid)
     if not candidates:
         raise exception.NoValidHost(reason='')

@@ -8,6 +8,7 @@ from nova_lite.db import api as db_api
 from nova_lite.db import sync
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import service as service_obj
+from nova_lite.scheduler import host_selection
 from tests.fixtures import databases
 
 
@@ -91,3 +92,26 @@ def test_minimum_version_cache(synced):
     service_obj.MIN_VERSION_CACHE.clear()
     assert service_obj.get_minimum_version_all_cells(
         ctx, ['nova-compute'], cache_ttl=60) == 1
+
+
+def test_build_finds_a_host_mapped_by_another_discovery(synced, monkeypatch):
+    conf, ctx = synced
+    cell = cell_mapping.create_cell(ctx, 'cell1',
+                                    conf.database.connection)
+    service_obj.get_or_create(nl_context.target_cell(ctx, cell), 'new-host',
+                              'nova-compute', 'compute')
+    # Another conductor's discovery maps the new host just after this
+    # build read the host mappings and found it unmapped: this build's own
+    # discovery then has nothing left to map.
+    assert host_selection.discover_hosts(ctx) == ['new-host']
+    real = cell_mapping.get_mapped_hosts
+    reads = []
+
+    def mapped_hosts(context):
+        reads.append(1)
+        return {} if len(reads) == 1 else real(context)
+
+    monkeypatch.setattr(cell_mapping, 'get_mapped_hosts', mapped_hosts)
+    host, chosen, _alternates = host_selection.select_destinations(ctx, conf)
+    assert (host, chosen.uuid) == ('new-host', cell.uuid)
+    assert len(reads) == 3

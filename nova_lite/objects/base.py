@@ -88,12 +88,18 @@ class Record:
         return plan
 
     @classmethod
-    def _from_plain_row(cls, row, extra, plan=None):
+    def _from_plain_row(cls, row, extra, plan=None, decoded=None):
         names, getter, missing, json_plan = plan or cls._plan(row._fields)
         attrs = dict(missing)
         attrs.update(zip(names, getter(row)))
         for field, index, default in json_plan:
-            value = _json_value(row[index]) if index is not None else None
+            raw = row[index] if index is not None else None
+            if decoded is not None and raw and raw not in _EMPTY:
+                value = decoded.get(raw)
+                if value is None:
+                    value = decoded[raw] = _json_value(raw)
+            else:
+                value = _json_value(raw)
             attrs[field] = default() if value is None else value
         for field, value in extra.items():
             if value is None and field in cls.JSON_FIELDS:
@@ -105,14 +111,22 @@ class Record:
 
     @classmethod
     def from_rows(cls, rows, **extra):
-        """Records of the rows of one result (the same columns)."""
+        """Records of the rows of one result (the same columns).
+
+        A JSON column's text is decoded once per result: records whose
+        column holds the same non-empty text (the same flavor, say, on many
+        servers) share its value, which is read, never changed, by those
+        who list them.
+        """
         if not rows:
             return []
         columns = getattr(rows[0], '_fields', None)
         if columns is None or cls.__init__ is not Record.__init__:
             return [cls.from_row(row, **extra) for row in rows]
         plan = cls._plan(columns)
-        return [cls._from_plain_row(row, extra, plan) for row in rows]
+        decoded = {}
+        return [cls._from_plain_row(row, extra, plan, decoded)
+                for row in rows]
 
     @classmethod
     def from_row(cls, row, **extra):

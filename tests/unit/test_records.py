@@ -61,3 +61,29 @@ def test_empty_json_values_are_not_shared():
     first.tags.append('x')
     first.metadata['k'] = 'v'
     assert second.tags == [] and second.metadata == {}
+
+
+def test_json_text_decoded_once_per_result(monkeypatch):
+    decoded = []
+    real = base.json.loads
+
+    def loads(raw):
+        decoded.append(raw)
+        return real(raw)
+
+    monkeypatch.setattr(base.json, 'loads', loads)
+    a, b, c, d = _Thing.from_rows(_rows(
+        [('id', 1), ('meta_json', '{"flavor": "small"}'), ('tags', '["x"]')],
+        [('id', 2), ('meta_json', '{"flavor": "large"}'), ('tags', '[]')],
+        [('id', 3), ('meta_json', '{"flavor": "small"}'), ('tags', '["x"]')],
+        [('id', 4), ('meta_json', None), ('tags', '["y"]')]))
+    assert [r.metadata for r in (a, b, c, d)] == [
+        {'flavor': 'small'}, {'flavor': 'large'}, {'flavor': 'small'}, {}]
+    assert [r.tags for r in (a, b, c, d)] == [['x'], [], ['x'], ['y']]
+    assert a.metadata is c.metadata and a.tags is c.tags
+    assert sorted(decoded) == ['["x"]', '["y"]', '{"flavor": "large"}',
+                               '{"flavor": "small"}']
+    # Another result decodes its own.
+    again, = _Thing.from_rows(_rows(
+        [('id', 5), ('meta_json', '{"flavor": "small"}')]))
+    assert again.metadata == a.metadata and again.metadata is not a.metadata

@@ -18,6 +18,7 @@ ALLOWED_EXMODS = ['nova_lite.exception']
 DEFAULT_TRANSPORT_URL = 'inproc:/'
 
 _TRANSPORTS = {}
+_NOTIFICATION_TRANSPORTS = {}
 _LOCK = threading.Lock()
 
 
@@ -40,11 +41,31 @@ def get_transport(conf, url=None):
         return transport
 
 
+def notification_transport_url(conf):
+    return conf.oslo_messaging_notifications.transport_url or \
+        transport_url(conf)
+
+
+def get_notification_transport(conf):
+    """The transport notifications are sent on (``[oslo_messaging_
+    notifications] transport_url``, else the RPC one), cached per URL."""
+    url = notification_transport_url(conf)
+    with _LOCK:
+        transport = _NOTIFICATION_TRANSPORTS.get(url)
+        if transport is None:
+            transport = messaging.get_notification_transport(
+                conf, url=url, allowed_remote_exmods=ALLOWED_EXMODS)
+            _NOTIFICATION_TRANSPORTS[url] = transport
+        return transport
+
+
 def cleanup():
     with _LOCK:
-        for transport in _TRANSPORTS.values():
+        for transport in list(_TRANSPORTS.values()) + list(
+                _NOTIFICATION_TRANSPORTS.values()):
             transport.cleanup()
         _TRANSPORTS.clear()
+        _NOTIFICATION_TRANSPORTS.clear()
 
 
 def register_opts(conf):
@@ -56,6 +77,9 @@ def register_opts(conf):
     conf.register_opts(msg_transport._transport_opts)
     from oslo_messaging.rpc import client as rpc_client
     conf.register_opts(rpc_client._client_opts)
+    from oslo_messaging.notify import notifier
+    conf.register_opts(notifier._notifier_opts,
+                       group='oslo_messaging_notifications')
     # The library registers these on the global CONF only, but reads them
     # from the ConfigOpts each client and server is given.
     for module, attr, group in (

@@ -29,6 +29,9 @@ from nova_lite.volume import cinder
 
 LOG = logging.getLogger(__name__)
 
+# What a server that failed its build or delete has become.
+_ERROR_VALUES = {'vm_state': instance_obj.ERROR, 'task_state': None}
+
 
 def _locked_instance(func):
     """Run under the server's lock with the server loaded from the cell."""
@@ -54,6 +57,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
         self.driver = driver or virt_driver.load_compute_driver(conf)
         self.conductor_rpcapi = conductor_rpcapi.ConductorAPI(conf)
         self.volume_api = cinder.API(conf)
+        self.notifier = notifications.Notifier(conf, self.host)
         self.service_ref = None
         self._last_volume_check = time.monotonic()
 
@@ -111,12 +115,12 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
                 expected_task_state=[instance_obj.SCHEDULING, None])
             block_device_info = self.prep_block_devices(context, instance)
             self.driver.spawn(instance, block_device_info)
-            instance_obj.update(context, instance.uuid, {
+            instance = instance_obj.update(context, instance.uuid, {
                 'vm_state': instance_obj.ACTIVE, 'task_state': None,
                 'power_state': instance_obj.RUNNING,
                 'launched_at': timeutils.utcnow()},
                 expected_task_state=[instance_obj.SPAWNING])
-            notifications.notify('instance.create.end', instance.uuid)
+            self._notify(context, 'instance.create.end', instance)
         except exception.InstanceInvalidState:
             LOG.info('Server %s changed state during its build (deleted?)',
                      instance.uuid)
@@ -133,7 +137,8 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
                     or type(error).__name__)
             self._abort_volumes(context, instance)
             self._set_error(context, instance, error)
-            notifications.notify('instance.create.error', instance.uuid)
+            self._notify(context, 'instance.create.error', instance,
+                         values=_ERROR_VALUES, error=error)
 
     def _abort_volumes(self, context, instance):
         """A failed build keeps no host connection and no attachment; the
@@ -181,11 +186,13 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
             # Deleting the server now would leak its attachments: it stays,
             # in ERROR with the fault; deleting it again finishes the job.
             self._set_error(context, instance, error)
-            notifications.notify('instance.delete.error', instance.uuid)
+            self._notify(context, 'instance.delete.error', instance,
+                         values=_ERROR_VALUES, error=error)
             return
         instance_obj.destroy(context, instance.uuid)
         LOG.info('Server %s deleted', instance.uuid)
-        notifications.notify('instance.delete.end', instance.uuid)
+        self._notify(context, 'instance.delete.end', instance,
+                     values=notifications.deleted_values())
 
     # -- power -----------------------------------------------------------------
 

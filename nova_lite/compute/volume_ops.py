@@ -54,6 +54,28 @@ class VolumeOperations:
 
     # -- helpers ---------------------------------------------------------------
 
+    def _notify(self, context, event_type, instance, values=None,
+                error=None, volume_id=None):
+        """Tell of a finished operation: on the message bus where
+        notifications are configured, then to in-process listeners."""
+        notifier = self.notifier
+        if notifier.enabled:
+            bdms = None
+            if self.conf.notifications.bdms_in_notifications:
+                try:
+                    bdms = bdm_obj.get_dicts_by_instance(context,
+                                                         instance.uuid)
+                except Exception:
+                    LOG.exception('Could not read the mappings of %s',
+                                  instance.uuid)
+            notifier.send(context, event_type, instance, values=values,
+                          error=error, volume_id=volume_id, bdms=bdms)
+        if volume_id is None:
+            notifications.notify(event_type, instance.uuid)
+        else:
+            notifications.notify(event_type, instance.uuid,
+                                 volume_id=volume_id)
+
     def _record_fault(self, context, instance, error):
         try:
             instance_fault.create(context, instance_fault.fault_values(
@@ -152,11 +174,11 @@ class VolumeOperations:
                 self._delete_attachment(context, bdm.attachment_id)
                 bdm_obj.destroy(context, bdm.id)
                 self._record_fault(context, instance, error)
-                notifications.notify('instance.volume_attach.error',
-                                     instance_uuid, volume_id=bdm.volume_id)
+                self._notify(context, 'instance.volume_attach.error',
+                             instance, error=error, volume_id=bdm.volume_id)
                 return
-            notifications.notify('instance.volume_attach.end', instance_uuid,
-                                 volume_id=bdm.volume_id)
+            self._notify(context, 'instance.volume_attach.end', instance,
+                         volume_id=bdm.volume_id)
 
     def _attach(self, context, instance, bdm, multiattach=None):
         info = self._connect(context, instance, bdm, multiattach)
@@ -210,8 +232,8 @@ class VolumeOperations:
                 except Exception:
                     LOG.exception('roll_detaching of %s failed', volume_id)
                 self._record_fault(context, instance, error)
-                notifications.notify('instance.volume_detach.error',
-                                     instance_uuid, volume_id=volume_id)
+                self._notify(context, 'instance.volume_detach.error',
+                             instance, error=error, volume_id=volume_id)
                 return
             try:
                 if bdm.attachment_id or attachment_id:
@@ -227,12 +249,12 @@ class VolumeOperations:
                 except Exception:
                     LOG.exception('roll_detaching of %s failed', volume_id)
                 self._record_fault(context, instance, error)
-                notifications.notify('instance.volume_detach.error',
-                                     instance_uuid, volume_id=volume_id)
+                self._notify(context, 'instance.volume_detach.error',
+                             instance, error=error, volume_id=volume_id)
                 return
             bdm_obj.destroy(context, bdm.id)
-            notifications.notify('instance.volume_detach.end', instance_uuid,
-                                 volume_id=volume_id)
+            self._notify(context, 'instance.volume_detach.end', instance,
+                         volume_id=volume_id)
 
     # -- swap ------------------------------------------------------------------
 

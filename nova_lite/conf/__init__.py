@@ -15,10 +15,11 @@ from nova_lite.conf import database
 from nova_lite.conf import default
 from nova_lite.conf import image
 from nova_lite.conf import libvirt
+from nova_lite.conf import notifications
 from nova_lite.conf import wsgi
 
 _MODULES = (default, api, wsgi, database, conductor, compute, image,
-            cinder, block_storage, libvirt)
+            cinder, block_storage, libvirt, notifications)
 
 
 def register_opts(conf):

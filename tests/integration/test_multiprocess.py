@@ -9,9 +9,12 @@ import subprocess
 import time
 import uuid
 
+from oslo_config import cfg
+import oslo_messaging as messaging
 import pytest
 import requests
 
+from nova_lite import rpc
 from tests.fixtures import databases
 from tests.fixtures import processes
 
@@ -38,7 +41,11 @@ def deployment(request, tmp_path):
     api_conf = tmp_path / 'api.conf'
     api_conf.write_text(common + '[DEFAULT]\nhost = controller\n')
     compute_conf = tmp_path / 'compute.conf'
-    compute_conf.write_text(common + '[DEFAULT]\nhost = compute-a\n')
+    compute_conf.write_text(common + '[DEFAULT]\nhost = compute-a\n'
+                            '[oslo_messaging_notifications]\n'
+                            'driver = messagingv2\n'
+                            '[notifications]\n'
+                            'notification_format = versioned\n')
     manage = [processes.binary('nova-lite-manage'), '--config-file', str(api_conf)]
     subprocess.run(manage + ['api_db', 'sync'], check=True)
     subprocess.run(manage + ['cell_v2', 'map_cell0',
@@ -52,6 +59,7 @@ def deployment(request, tmp_path):
         ('nova-lite-compute', compute_conf, []),
         ('nova-lite-api', api_conf, [])])
     base = 'http://127.0.0.1:%d' % port
+    notices = _Notices(exchange)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -61,11 +69,50 @@ def deployment(request, tmp_path):
             except requests.ConnectionError:
                 time.sleep(0.2)
         procs.wait_started()
-        yield base, manage, procs
+        yield base, manage, procs, notices
     finally:
+        notices.stop()
         procs.stop()
         for db in (api_db, cell_db, cell0_db):
             db.drop()
+
+
+class _Notices:
+    """The versioned notifications of the deployment, read from RabbitMQ
+    (listening before the first is sent: RabbitMQ drops a message no queue
+    is bound for)."""
+
+    def __init__(self, exchange):
+        conf = cfg.ConfigOpts()
+        rpc.register_opts(conf)
+        conf([], project='nova-lite-test')
+        self.received = []
+        self.transport = messaging.get_notification_transport(conf,
+                                                              url=RABBIT)
+        self.listener = messaging.get_notification_listener(
+            self.transport, [messaging.Target(
+                topic='versioned_notifications', exchange=exchange)],
+            [self], executor='threading')
+        self.listener.start()
+
+    def info(self, ctxt, publisher_id, event_type, payload, metadata):
+        self.received.append((publisher_id, event_type, payload))
+
+    def wait_for(self, event_type, uuid, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for publisher_id, kind, payload in list(self.received):
+                if kind == event_type and \
+                        payload['nova_object.data']['uuid'] == uuid:
+                    return publisher_id, payload
+            time.sleep(0.05)
+        raise AssertionError('no %s of %s among %s' % (
+            event_type, uuid, [r[1] for r in self.received]))
+
+    def stop(self):
+        self.listener.stop()
+        self.listener.wait()
+        self.transport.cleanup()
 
 
 def _wait(base, sid, status, procs, timeout=60):
@@ -88,7 +135,7 @@ def _wait(base, sid, status, procs, timeout=60):
 
 
 def test_server_lifecycle_across_processes(deployment):
-    base, manage, procs = deployment
+    base, manage, procs, notices = deployment
     hdrs = {'X-Auth-Token': 'demo:demo',
             'OpenStack-API-Version': 'compute 2.60'}
     resp = requests.post(base + '/v2.1/servers', headers=hdrs, json={
@@ -101,6 +148,11 @@ def test_server_lifecycle_across_processes(deployment):
                          headers={'X-Auth-Token': 'admin:admin'}).json()
     assert admin['server']['OS-EXT-SRV-ATTR:host'] == 'compute-a'
     assert server['name'] == 'mp'
+    # The compute host's versioned notification, over RabbitMQ.
+    publisher, payload = notices.wait_for('instance.create.end', sid)
+    assert publisher == 'nova-compute:compute-a'
+    assert payload['nova_object.name'] == 'InstanceCreatePayload'
+    assert payload['nova_object.data']['state'] == 'active'
     resp = requests.post(base + '/v2.1/servers/%s/action' % sid,
                          headers=hdrs, json={'os-stop': None})
     assert resp.status_code == 202
@@ -111,3 +163,5 @@ def test_server_lifecycle_across_processes(deployment):
     assert requests.delete(base + '/v2.1/servers/%s' % sid,
                            headers=hdrs).status_code == 204
     _wait(base, sid, 'DELETED', procs)
+    _publisher, payload = notices.wait_for('instance.delete.end', sid)
+    assert payload['nova_object.data']['state'] == 'deleted'

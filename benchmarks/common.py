@@ -121,12 +121,33 @@ class Events:
             self.cond.notify_all()
 
     def wait(self, event_type, instance_uuid, timeout=60):
+        """Until ``event_type`` (``*.end``) of the server arrives; an
+        error notification of the same operation fails at once."""
         key = (event_type, instance_uuid)
+        failed = (event_type.rsplit('.', 1)[0] + '.error', instance_uuid)
         with self.cond:
-            if not self.cond.wait_for(lambda: key in self.seen, timeout):
+            if not self.cond.wait_for(
+                    lambda: key in self.seen or failed in self.seen,
+                    timeout):
                 raise RuntimeError('no %s for %s within %ss'
                                    % (event_type, instance_uuid, timeout))
+            if failed in self.seen:
+                raise RuntimeError('%s for %s' % failed)
             self.seen.discard(key)
+
+
+class BusEvents:
+    """An oslo.messaging notification endpoint handing nova_lite's
+    versioned notifications to :class:`Events`."""
+
+    def __init__(self, events):
+        self.events = events
+
+    def info(self, ctxt, publisher_id, event_type, payload, metadata):
+        self.events(event_type, payload['nova_object.data']['uuid'],
+                    payload)
+
+    error = info
 
 
 def meta(**extra):

@@ -15,10 +15,10 @@ nova_lite's in-process notification arrives (no polling).
 
 Multi-process: nova-lite-api (cheroot), nova-lite-conductor,
 nova-lite-compute and nova-lite-block-storage as separate processes over
-RabbitMQ and PostgreSQL; CPU is the sum of those processes'. Completion is
-polled over HTTP (the client's CPU is not counted; the services' CPU for
-the polls is): a boot or delete by the server, an attach or detach by the
-block storage's attachment of that server and volume.
+RabbitMQ and PostgreSQL; CPU is the sum of those processes'. An operation
+is complete when the compute host's versioned notification of it
+(``instance.volume_attach.end``, ...) arrives over RabbitMQ, as the peer's
+harness waits for nova's notifications (the client's CPU is not counted).
 
 Each phase reports ``latency_ms`` (until the operation is complete) and,
 as the peer kit does, ``http_ms``: until the API answered the operation's
@@ -85,8 +85,6 @@ class _InProcess:
 
 class _MultiProcess:
     name = 'multi-process'
-    ATTACHMENTS = {'X-Auth-Token': 'demo:demo',
-                   'OpenStack-API-Version': 'volume 3.27'}
     RABBIT = os.environ.get('NOVA_LITE_BENCH_RABBIT_URL',
                             'rabbit://guest:guest@127.0.0.1:5672/')
 
@@ -110,6 +108,9 @@ class _MultiProcess:
                     '[cinder]\nendpoint_template = '
                     'http://127.0.0.1:%d/v3/%%(project_id)s\n'
                     '[scheduler]\ndiscover_hosts_in_cells_interval = 1\n'
+                    '[oslo_messaging_notifications]\n'
+                    'driver = messagingv2\n'
+                    '[notifications]\nnotification_format = versioned\n'
                     % (self.RABBIT, self.state, exchange, port, vport,
                        api_url, cell_url, bs_url, vport))
         manage = [processes.binary('nova-lite-manage'), '--config-file',
@@ -122,6 +123,7 @@ class _MultiProcess:
                                  '--database_connection', cell_url,
                                  '--transport-url', self.RABBIT], **run)
         subprocess.run(manage + ['db', 'sync'], **run)
+        self._listen(exchange)
         self.procs = processes.Processes(self.state).start([
             ('nova-lite-block-storage', conf, []),
             ('nova-lite-conductor', conf, []),
@@ -155,38 +157,31 @@ class _MultiProcess:
     def session():
         return requests.Session()
 
-    def wait(self, session, event, server_id, volume_id=None):
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self._done(session, event, server_id, volume_id):
-                return
-            # Every poll costs the services CPU that is counted: not too
-            # often.
-            time.sleep(0.005)
-        raise RuntimeError('%s of %s never finished' % (event, server_id))
+    def _listen(self, exchange):
+        """Receive the versioned notifications (listening before the
+        first is sent: RabbitMQ drops what no queue is bound for)."""
+        from oslo_config import cfg
+        import oslo_messaging as messaging
+        from nova_lite import rpc
+        conf = cfg.ConfigOpts()
+        rpc.register_opts(conf)
+        conf([], project='nova-lite-bench')
+        self.transport = messaging.get_notification_transport(
+            conf, url=self.RABBIT)
+        self.events = common.Events()
+        self.listener = messaging.get_notification_listener(
+            self.transport, [messaging.Target(
+                topic='versioned_notifications', exchange=exchange)],
+            [common.BusEvents(self.events)], executor='threading')
+        self.listener.start()
 
-    def _done(self, session, event, server_id, volume_id):
-        if event == 'instance.create.end':
-            server = session.get(self.api + '/v2.1/servers/' + server_id,
-                                 headers=common.MEMBER).json()['server']
-            if server['status'] == 'ERROR':
-                raise RuntimeError('server %s failed' % server_id)
-            return server['status'] == 'ACTIVE'
-        if event == 'instance.delete.end':
-            return session.get(self.api + '/v2.1/servers/' + server_id,
-                               headers=common.MEMBER).status_code == 404
-        # The one attachment of this server and volume, not the volume with
-        # all of its attachments: the poll should cost the services as
-        # little as it can.
-        found = session.get(
-            self.volume_api + '/v3/attachments', headers=self.ATTACHMENTS,
-            params={'volume_id': volume_id, 'instance_id': server_id},
-        ).json()['attachments']
-        if event == 'instance.volume_attach.end':
-            return any(a['status'] == 'attached' for a in found)
-        return not found
+    def wait(self, session, event, server_id, volume_id=None):
+        self.events.wait(event, server_id)
 
     def stop(self):
+        self.listener.stop()
+        self.listener.wait()
+        self.transport.cleanup()
         self.procs.stop()
         for db in self.dbs:
             db.drop()

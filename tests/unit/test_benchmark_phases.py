@@ -66,3 +66,33 @@ def test_table_shows_the_answer_column():
     assert len(workload.HEADERS) == len(rows[0])
     assert rows[1][2] == 'attach' and rows[1][-1] == '6.25'
     assert rows[-1][2] == 'TOTAL' and len(rows[-1]) == len(rows[0])
+
+
+def test_bus_notifications_complete_operations():
+    events = common.Events()
+    endpoint = common.BusEvents(events)
+    payload = {'nova_object.name': 'InstanceActionVolumePayload',
+               'nova_object.data': {'uuid': 's1', 'volume_id': 'v'}}
+    endpoint.info({}, 'nova-compute:h', 'instance.volume_attach.end',
+                  payload, {})
+    events.wait('instance.volume_attach.end', 's1', timeout=0.1)
+    # Seen once: the next attach of that server waits for its own.
+    try:
+        events.wait('instance.volume_attach.end', 's1', timeout=0.05)
+    except RuntimeError as error:
+        assert 'no instance.volume_attach.end for s1' in str(error)
+    else:
+        raise AssertionError('an event was counted twice')
+
+
+def test_an_error_notification_fails_the_wait_at_once():
+    events = common.Events()
+    common.BusEvents(events).error(
+        {}, 'nova-compute:h', 'instance.volume_attach.error',
+        {'nova_object.data': {'uuid': 's2'}}, {})
+    try:
+        events.wait('instance.volume_attach.end', 's2', timeout=30)
+    except RuntimeError as error:
+        assert str(error) == 'instance.volume_attach.error for s2'
+    else:
+        raise AssertionError('the failed attach was taken as done')

@@ -80,3 +80,14 @@ class InProcessDriver(impl_fake.FakeDriver):
             oslo_messaging.Target(topic=target.topic, exchange=exchange)])
         return base.PollStyleListenerAdapter(listener, batch_size,
                                              batch_timeout)
+
+    def listen_for_notifications(self, targets_and_priorities, pool,
+                                 batch_size, batch_timeout):
+        # As the library's, with a listener woken by each delivery.
+        listener = _Listener(self._exchange_manager, [
+            oslo_messaging.Target(
+                topic='%s.%s' % (target.topic, priority),
+                exchange=target.exchange or self._default_exchange)
+            for target, priority in targets_and_priorities], pool)
+        return base.PollStyleListenerAdapter(listener, batch_size,
+                                             batch_timeout)

@@ -1,0 +1,57 @@
+"""The in-process transport: RPC and notifications delivered in memory,
+their listeners woken by each delivery."""
+
+import threading
+
+import oslo_messaging as messaging
+
+from nova_lite import conf as nl_conf
+from nova_lite import rpc
+from nova_lite import rpc_inproc
+
+
+def _conf():
+    conf = nl_conf.new_conf()
+    rpc.register_opts(conf)
+    conf([], project='nova-lite-test')
+    conf.set_override('driver', ['messagingv2'],
+                      group='oslo_messaging_notifications')
+    return conf
+
+
+def test_notifications_reach_a_listener_woken_by_delivery():
+    conf = _conf()
+    rpc.cleanup()
+    transport = rpc.get_notification_transport(conf)
+    try:
+        got = threading.Event()
+        received = []
+
+        class Endpoint:
+            def info(self, ctxt, publisher_id, event_type, payload,
+                     metadata):
+                received.append((publisher_id, event_type, payload))
+                got.set()
+
+        listener = messaging.get_notification_listener(
+            transport, [messaging.Target(topic='versioned_notifications')],
+            [Endpoint()], executor='threading')
+        adapter = transport._driver.listen_for_notifications(
+            [(messaging.Target(topic='versioned_notifications'), 'info')],
+            None, 1, None)
+        assert isinstance(adapter._poll_style_listener,
+                          rpc_inproc._Listener)
+        listener.start()
+        try:
+            notifier = messaging.Notifier(
+                transport, 'nova-compute:h1', topics=[
+                    'versioned_notifications'])
+            notifier.info({}, 'instance.create.end', {'uuid': 'x'})
+            assert got.wait(5)
+            assert received == [('nova-compute:h1', 'instance.create.end',
+                                 {'uuid': 'x'})]
+        finally:
+            listener.stop()
+            listener.wait()
+    finally:
+        rpc.cleanup()

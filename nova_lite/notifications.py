@@ -15,6 +15,7 @@ Two ways out:
   driver`` is unset (nova's default too).
 """
 
+import datetime
 import logging
 import threading
 import traceback
@@ -197,7 +198,9 @@ def legacy_payload(instance, values):
         'root_gb': root_gb, 'ephemeral_gb': ephemeral_gb,
         'host': get('host'), 'node': get('node'),
         'availability_zone': get('availability_zone'), 'cell_name': '',
-        'created_at': str(created_at) if created_at else '',
+        # str() of an aware UTC datetime, as nova's legacy payload has it.
+        'created_at': str(created_at.replace(
+            tzinfo=datetime.timezone.utc)) if created_at else '',
         'terminated_at': _strtime(get('terminated_at')),
         'deleted_at': _strtime(get('deleted_at')),
         'launched_at': _strtime(get('launched_at')),

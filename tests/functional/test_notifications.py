@@ -120,6 +120,7 @@ def test_versioned_and_legacy_notifications(notifying):
             'compute.instance.create.end',
             lambda p, s=sid: p['instance_id'] == s)
         assert old['state'] == 'active' and old['tenant_id'] == 'demo'
+        assert old['created_at'].endswith('+00:00')
         assert old['instance_flavor_id'] == '1'
         st.wait_for_server(sid, 'ACTIVE')
 

@@ -16,11 +16,23 @@ from oslo_messaging._drivers import impl_fake
 _DELIVERED = threading.Condition()
 # Listeners also look again this often, whatever happens.
 _MAX_WAIT = 0.5
+# Notifications wait in their topic's queue until a listener of the
+# process takes them; where none does, each topic keeps the latest this
+# many (RPC queues always have their server and are never cut).
+MAX_QUEUED_NOTIFICATIONS = 1000
+_PRIORITIES = frozenset(('audit', 'debug', 'info', 'warn', 'error',
+                         'critical', 'sample'))
 
 
 class _Exchange(impl_fake.FakeExchange):
-    def deliver_message(self, *args, **kwargs):
-        super().deliver_message(*args, **kwargs)
+    def deliver_message(self, topic, *args, **kwargs):
+        super().deliver_message(topic, *args, **kwargs)
+        if topic.rpartition('.')[2] in _PRIORITIES:
+            with self._queues_lock:
+                for key, queue in self._topic_queues.items():
+                    extra = len(queue) - MAX_QUEUED_NOTIFICATIONS
+                    if key[0] == topic and extra > 0:
+                        del queue[:extra]
         with _DELIVERED:
             _DELIVERED.notify_all()
 

@@ -55,3 +55,38 @@ def test_notifications_reach_a_listener_woken_by_delivery():
             listener.wait()
     finally:
         rpc.cleanup()
+
+
+def test_unread_notifications_are_capped(monkeypatch):
+    monkeypatch.setattr(rpc_inproc, 'MAX_QUEUED_NOTIFICATIONS', 5)
+    conf = _conf()
+    rpc.cleanup()
+    transport = rpc.get_notification_transport(conf)
+    try:
+        notifier = messaging.Notifier(transport, 'nova-compute:h1',
+                                      topics=['capped'])
+        for index in range(8):
+            notifier.info({}, 'instance.create.end', {'n': index})
+        received = []
+        got = threading.Event()
+
+        class Endpoint:
+            def info(self, ctxt, publisher_id, event_type, payload,
+                     metadata):
+                received.append(payload['n'])
+                if payload['n'] == 7:
+                    got.set()
+
+        listener = messaging.get_notification_listener(
+            transport, [messaging.Target(topic='capped')], [Endpoint()],
+            executor='threading')
+        listener.start()
+        try:
+            assert got.wait(5)
+            # The latest five, in order; the three oldest were dropped.
+            assert received == [3, 4, 5, 6, 7]
+        finally:
+            listener.stop()
+            listener.wait()
+    finally:
+        rpc.cleanup()

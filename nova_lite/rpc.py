@@ -30,15 +30,18 @@ def transport_url(conf):
     return conf.transport_url or DEFAULT_TRANSPORT_URL
 
 
-def get_transport(conf, url=None):
-    url = url or transport_url(conf)
+def _cached(cache, url, make):
     with _LOCK:
-        transport = _TRANSPORTS.get(url)
+        transport = cache.get(url)
         if transport is None:
-            transport = messaging.get_rpc_transport(
-                conf, url=url, allowed_remote_exmods=ALLOWED_EXMODS)
-            _TRANSPORTS[url] = transport
+            transport = cache[url] = make(url)
         return transport
+
+
+def get_transport(conf, url=None):
+    return _cached(_TRANSPORTS, url or transport_url(conf),
+                   lambda url: messaging.get_rpc_transport(
+                       conf, url=url, allowed_remote_exmods=ALLOWED_EXMODS))
 
 
 def notification_transport_url(conf):
@@ -49,14 +52,9 @@ def notification_transport_url(conf):
 def get_notification_transport(conf):
     """The transport notifications are sent on (``[oslo_messaging_
     notifications] transport_url``, else the RPC one), cached per URL."""
-    url = notification_transport_url(conf)
-    with _LOCK:
-        transport = _NOTIFICATION_TRANSPORTS.get(url)
-        if transport is None:
-            transport = messaging.get_notification_transport(
-                conf, url=url, allowed_remote_exmods=ALLOWED_EXMODS)
-            _NOTIFICATION_TRANSPORTS[url] = transport
-        return transport
+    return _cached(_NOTIFICATION_TRANSPORTS, notification_transport_url(conf),
+                   lambda url: messaging.get_notification_transport(
+                       conf, url=url, allowed_remote_exmods=ALLOWED_EXMODS))
 
 
 def cleanup():

@@ -224,7 +224,6 @@ class Notifier:
         from oslo_messaging.notify import notifier as msg_notifier
         conf.register_opts(msg_notifier._notifier_opts,
                            group='oslo_messaging_notifications')
-        self.conf = conf
         self.versioned = self.legacy = None
         if not conf.oslo_messaging_notifications.driver:
             return
@@ -281,7 +280,7 @@ class Notifier:
         elif event_type.startswith('instance.create.'):
             kind = INSTANCE_CREATE
             data.update({'keypairs': [], 'trusted_image_certificates': None,
-                         'tags': list(get_tags(instance, values)),
+                         'tags': list(_tags(instance, values)),
                          'instance_name': 'instance-%08x' % (
                              getattr(instance, 'id', None) or 0)})
         payload = _versioned(kind, data)
@@ -291,7 +290,7 @@ class Notifier:
             self.versioned.info(context, event_type, payload)
 
 
-def get_tags(instance, values):
+def _tags(instance, values):
     return values['tags'] if 'tags' in values else \
         getattr(instance, 'tags', None) or []
 

@@ -78,7 +78,7 @@ def notifying(tmp_path):
 def _boot(st, name):
     resp = st.request('POST', '/v2.1/servers', version='2.60', json={
         'server': {'name': name, 'flavorRef': '1', 'imageRef': IMAGE,
-                   'networks': 'none'}})
+                   'networks': 'none', 'tags': ['tag-' + name]}})
     assert resp.status_code == 202, resp.text
     return resp.json()['server']['id']
 
@@ -112,6 +112,7 @@ def test_versioned_and_legacy_notifications(notifying):
         assert data['request_id'].startswith('req-')
         assert data['instance_name'].startswith('instance-')
         assert data['image_uuid'] == IMAGE and data['block_devices'] == []
+        assert data['tags'] == ['tag-n%d' % (servers.index(sid) + 1)]
         flavor = data['flavor']
         assert flavor['nova_object.name'] == 'FlavorPayload'
         assert _data(flavor)['flavorid'] == '1'

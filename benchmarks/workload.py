@@ -124,6 +124,16 @@ class _MultiProcess:
                                  '--transport-url', self.RABBIT], **run)
         subprocess.run(manage + ['db', 'sync'], **run)
         self._listen(exchange)
+        self.procs = None
+        try:
+            self._start(processes, conf, port, vport)
+        except BaseException:
+            self._stop_listening()
+            if self.procs is not None:
+                self.procs.stop()
+            raise
+
+    def _start(self, processes, conf, port, vport):
         self.procs = processes.Processes(self.state).start([
             ('nova-lite-block-storage', conf, []),
             ('nova-lite-conductor', conf, []),
@@ -178,10 +188,13 @@ class _MultiProcess:
     def wait(self, session, event, server_id, volume_id=None):
         self.events.wait(event, server_id)
 
-    def stop(self):
+    def _stop_listening(self):
         self.listener.stop()
         self.listener.wait()
         self.transport.cleanup()
+
+    def stop(self):
+        self._stop_listening()
         self.procs.stop()
         for db in self.dbs:
             db.drop()

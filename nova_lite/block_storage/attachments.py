@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from nova_lite.block_storage import exception
 from nova_lite.block_storage import models
+from nova_lite.db import plain
 
 VOLUMES = models.Volume.__table__
 ATTACHMENTS = models.VolumeAttachment.__table__
@@ -141,7 +142,7 @@ def _visible(ctx, row):
 
 
 def lock_volume(session, ctx, volume_id):
-    row = session.execute(_LOCK_VOLUME, {'id': volume_id}).first()
+    row = plain.execute(session, _LOCK_VOLUME, {'id': volume_id}).first()
     if row is None or not _visible(ctx, row):
         raise exception.VolumeNotFound(volume_id=volume_id)
     return row
@@ -153,7 +154,8 @@ def lock_attachment(session, ctx, attachment_id, serialized, check=None):
     # A locking read first: on MariaDB a plain read here would fix the
     # transaction's snapshot before the volume lock is held, and the
     # volume's other attachments would then be read stale.
-    row = session.execute(_LOCK_ATTACHMENT, {'id': attachment_id}).first()
+    row = plain.execute(session, _LOCK_ATTACHMENT,
+                        {'id': attachment_id}).first()
     if row is None or not _visible(ctx, row):
         raise exception.VolumeAttachmentNotFound(
             filter='attachment_id = %s' % attachment_id)
@@ -164,7 +166,8 @@ def lock_attachment(session, ctx, attachment_id, serialized, check=None):
         # SQLite's write transactions (BEGIN IMMEDIATE) already read
         # everything as of the lock; elsewhere the row is read again now
         # that the volume is held.
-        row = session.execute(_ATTACHMENT, {'id': attachment_id}).first()
+        row = plain.execute(session, _ATTACHMENT,
+                            {'id': attachment_id}).first()
         if row is None:
             raise exception.VolumeAttachmentNotFound(
                 filter='attachment_id = %s' % attachment_id)
@@ -174,8 +177,8 @@ def lock_attachment(session, ctx, attachment_id, serialized, check=None):
 def recompute(session, volume, now, without=None):
     """Set the volume's status from the attachments it has (but
     ``without``); writes only when it changes."""
-    left = [r.attach_status for r in session.execute(
-        _STATUSES, {'volume_id': volume.id})
+    left = [r.attach_status for r in plain.execute(
+        session, _STATUSES, {'volume_id': volume.id})
         if r.id != without and not r.attach_status.startswith('error')]
     attach_status = 'detached'
     for candidate in ATTACH_ORDER:
@@ -184,7 +187,7 @@ def recompute(session, volume, now, without=None):
             break
     status = STATUS_FROM_ATTACH.get(attach_status, attach_status)
     if (volume.status, volume.attach_status) != (status, attach_status):
-        session.execute(_UPDATE_VOLUME, {
+        plain.execute(session, _UPDATE_VOLUME, {
             'volume_id': volume.id, 'status': status,
             'attach_status': attach_status, 'updated_at': now})
 
@@ -202,15 +205,15 @@ def begin_detaching(session, ctx, volume_id):
     # A shared volume may be detached from several servers at once.
     statuses = ('in-use', 'detaching') if volume.multiattach \
         else ('in-use',)
-    attached = any(r.attach_status == 'attached' for r in session.execute(
-        _STATUSES, {'volume_id': volume.id}))
+    attached = any(r.attach_status == 'attached' for r in plain.execute(
+        session, _STATUSES, {'volume_id': volume.id}))
     if volume.status not in statuses or not attached:
         raise exception.InvalidVolume(
             reason="Unable to detach volume. Volume status must be "
                    "'in-use' and attach_status must be 'attached' to "
                    "detach.")
     if volume.status != 'detaching':
-        session.execute(_UPDATE_VOLUME, {
+        plain.execute(session, _UPDATE_VOLUME, {
             'volume_id': volume.id, 'status': 'detaching',
             'updated_at': timeutils.utcnow()})
 
@@ -236,8 +239,8 @@ def create(session, ctx, volume_id, instance_uuid, mode, check,
     if volume.status not in allowed:
         same_server = instance_uuid and volume.status in (
             'in-use', 'reserved') and any(
-                r.instance_uuid == instance_uuid for r in session.execute(
-                    _SERVERS, {'volume_id': volume.id}))
+                r.instance_uuid == instance_uuid for r in plain.execute(
+                    session, _SERVERS, {'volume_id': volume.id}))
         if not same_server:
             raise exception.InvalidVolume(
                 reason='Volume %s status must be %s to reserve, but the '
@@ -250,7 +253,7 @@ def create(session, ctx, volume_id, instance_uuid, mode, check,
         project_id=volume.project_id, instance_uuid=instance_uuid,
         attach_status='reserved',
         attach_mode=mode if mode != 'null' else None, created_at=now)
-    session.execute(_INSERT_ATTACHMENT, values)
+    plain.execute(session, _INSERT_ATTACHMENT, values)
     recompute(session, volume, now)
     return types.SimpleNamespace(**values)
 
@@ -280,8 +283,8 @@ def update(session, ctx, attachment_id, connector, serialized, check=None):
                    'of: %s ' % (volume.id, volume.status))
     if not volume.multiattach:
         hosts = {jsonutils.loads(r.connector).get('host')
-                 for r in session.execute(_CONNECTED,
-                                          {'volume_id': volume.id})
+                 for r in plain.execute(session, _CONNECTED,
+                                        {'volume_id': volume.id})
                  if r.connection_info and r.id != attachment.id}
         if hosts:
             raise exception.ResourceConflict(
@@ -299,8 +302,8 @@ def update(session, ctx, attachment_id, connector, serialized, check=None):
         'attach_status': 'attaching',
         'updated_at': now,
     }
-    session.execute(_UPDATE_ATTACHMENT,
-                    dict(changes, attachment_id=attachment.id))
+    plain.execute(session, _UPDATE_ATTACHMENT,
+                  dict(changes, attachment_id=attachment.id))
     recompute(session, volume, now)
     return _record(attachment, **changes)
 
@@ -310,11 +313,11 @@ def complete(session, ctx, attachment_id, serialized, check=None):
     attachment, volume = lock_attachment(session, ctx, attachment_id,
                                          serialized, check)
     now = timeutils.utcnow()
-    session.execute(_UPDATE_ATTACHMENT, {
+    plain.execute(session, _UPDATE_ATTACHMENT, {
         'attachment_id': attachment.id, 'attach_status': 'attached',
         'attach_time': now, 'updated_at': now})
     if (volume.status, volume.attach_status) != ('in-use', 'attached'):
-        session.execute(_UPDATE_VOLUME, {
+        plain.execute(session, _UPDATE_VOLUME, {
             'volume_id': volume.id, 'status': 'in-use',
             'attach_status': 'attached', 'updated_at': now})
 
@@ -326,5 +329,6 @@ def delete(session, ctx, attachment_id, serialized, check=None):
                                          serialized, check)
     now = timeutils.utcnow()
     recompute(session, volume, now, without=attachment.id)
-    session.execute(_DELETE_ATTACHMENT, {'attachment_id': attachment.id})
-    return _records(session.execute(_LEFT, {'volume_id': volume.id}))
+    plain.execute(session, _DELETE_ATTACHMENT,
+                  {'attachment_id': attachment.id})
+    return _records(plain.execute(session, _LEFT, {'volume_id': volume.id}))

@@ -25,6 +25,14 @@ the statement joins that transaction instead. Statements this cannot run as
 they are (expanding or processed parameters) and any driver error go
 through the ordinary reader transaction, with oslo.db's error translation
 and retries; a connection that failed is dropped from the pool.
+
+:func:`execute` runs the statements of a SQLite transaction (reads, and
+writes whose values need no more than their types' conversions and the
+columns' defaults) on the transaction's driver connection in the same way;
+SQLAlchemy's execution of each costs more than SQLite's. A statement
+SQLite refuses is run once more through SQLAlchemy in the same
+transaction (SQLite undoes only the failed statement), so the error that
+comes out is oslo.db's, as before.
 """
 
 import collections
@@ -46,11 +54,13 @@ class _Engine:
     connection they use; for a server database, the connections its reads
     use, in autocommit, while they are free."""
 
-    __slots__ = ('statements', 'lock', 'connection', 'idle', 'dialect',
-                 'recycle')
+    __slots__ = ('statements', 'written', 'lock', 'connection', 'idle',
+                 'dialect', 'recycle')
 
     def __init__(self, engine):
         self.statements = {}
+        # Statements run by execute(), by statement and parameter names.
+        self.written = {}
         # Threads reading the same SQLite file at once contend on SQLite's
         # own mutexes while the interpreter lock is released around each
         # call; one read at a time makes fewer thread switches (measured:
@@ -92,24 +102,59 @@ class _Engine:
 
 
 class _Prepared:
-    __slots__ = ('sql', 'positions', 'defaults', 'row', 'processors')
+    __slots__ = ('sql', 'positions', 'defaults', 'row', 'processors',
+                 'converters', 'generated', 'is_dml', 'primary_key')
 
-    def __init__(self, engine, statement):
+    def __init__(self, engine, statement, column_keys=None, convert=False):
         dialect = engine.dialect
-        compiled = statement.compile(dialect=dialect)
+        compiled = statement.compile(dialect=dialect,
+                                     column_keys=column_keys)
+        self.is_dml = statement.is_dml
+        converters = {}
         for bind in compiled.binds.values():
-            if bind.expanding or bind.literal_execute or \
-                    bind.type.dialect_impl(dialect).bind_processor(
-                        dialect) is not None:
+            if bind.expanding or bind.literal_execute:
                 raise ValueError('parameter %s cannot be passed as it is'
                                  % bind.key)
+            processor = bind.type.dialect_impl(dialect).bind_processor(
+                dialect)
+            if processor is not None:
+                if not convert:
+                    raise ValueError('parameter %s cannot be passed as it '
+                                     'is' % bind.key)
+                converters[bind.key] = processor
+        # Python-side column defaults (insert) and onupdate values (update)
+        # of the columns the parameters do not set.
+        generated = []
+        if self.is_dml:
+            # Judged on the statement and on its SQL (a statement's
+            # returning_column_descriptions may be one memoized for the
+            # statement it was copied from).
+            if getattr(statement, '_returning', ()) or \
+                    getattr(statement, '_return_defaults', False) or \
+                    ' RETURNING ' in compiled.string.upper():
+                raise ValueError('a statement with values to fetch back')
+            for column in list(compiled.insert_prefetch) + list(
+                    compiled.update_prefetch):
+                default = column.default if compiled.isinsert \
+                    else column.onupdate
+                if default is None or not (default.is_scalar or
+                                           default.is_callable):
+                    raise ValueError('column %s has a default this cannot '
+                                     'make' % column.key)
+                generated.append((column.key, default))
+        self.generated = tuple(generated)
+        self.converters = converters
+        # An insert's primary key columns, for inserted_primary_key.
+        self.primary_key = tuple(
+            c.key for c in statement.table.primary_key) \
+            if self.is_dml and compiled.isinsert else None
         self.sql = compiled.string
         self.positions = compiled.positiontup if compiled.positional \
             else None
         required = {b.key: None for b in compiled.binds.values()
                     if b.required}
         self.defaults = compiled.construct_params(required)
-        columns = list(statement.selected_columns)
+        columns = [] if self.is_dml else list(statement.selected_columns)
         self.row = collections.namedtuple(
             'Row', [c.key for c in columns], rename=True)
         processors = [c.type.dialect_impl(dialect).result_processor(
@@ -123,9 +168,17 @@ class _Prepared:
 
     def parameters(self, params):
         values = self.defaults
-        if params:
+        if params or self.generated or self.converters:
             values = dict(values)
-            values.update(params)
+            if params:
+                values.update(params)
+            for key, default in self.generated:
+                values[key] = default.arg(None) if default.is_callable \
+                    else default.arg
+            for key, convert in self.converters.items():
+                value = values.get(key)
+                if value is not None:
+                    values[key] = convert(value)
         if self.positions is not None:
             return [values[k] for k in self.positions]
         return values
@@ -177,12 +230,12 @@ def _in_transaction(context):
 
 @db_api.cell_conn_reader
 def _cell_rows(context, statement, params):
-    return context.connection.execute(statement, params).all()
+    return execute(context.connection, statement, params).all()
 
 
 @db_api.api_conn_reader
 def _api_rows(context, statement, params):
-    return context.connection.execute(statement, params).all()
+    return execute(context.connection, statement, params).all()
 
 
 _THROUGH = {'cell': _cell_rows, 'api': _api_rows}
@@ -273,6 +326,105 @@ def _run_pooled(engine, state, prepared, params):
     else:
         state.give_back(connection)
     return prepared.rows(raw)
+
+
+class _Result:
+    """What :func:`execute` returns: the rows of a read, as
+    SQLAlchemy's result gives them to the callers here, or the count and
+    the new row id of a write."""
+
+    __slots__ = ('_rows', '_fields', 'rowcount', '_primary_key')
+
+    def __init__(self, rows, fields, rowcount, primary_key=None):
+        self._rows = rows
+        self._fields = fields
+        self.rowcount = rowcount
+        self._primary_key = primary_key
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def keys(self):
+        return self._fields
+
+    def all(self):
+        return list(self._rows)
+
+    def first(self):
+        return self._rows[0] if self._rows else None
+
+    def scalar(self):
+        return self._rows[0][0] if self._rows else None
+
+    @property
+    def inserted_primary_key(self):
+        if self._primary_key is None:
+            raise AttributeError('not the result of an insert')
+        return self._primary_key
+
+
+# Statements kept prepared for execute() per engine.
+WRITTEN_KEPT = 1024
+
+
+def _prepared_for(state, engine, statement, params):
+    """The statement prepared for these parameters' names (a write's SQL
+    depends on the columns it sets), or None where it cannot be run here."""
+    if statement.is_dml:
+        key = (statement, frozenset(params or ()))
+        column_keys = sorted(params or ())
+    else:
+        key = (statement, None)
+        column_keys = None
+    try:
+        return state.written[key]
+    except KeyError:
+        pass
+    try:
+        prepared = _Prepared(engine, statement, column_keys, convert=True)
+    except (ValueError, AttributeError):
+        prepared = None
+    if len(state.written) >= WRITTEN_KEPT:
+        # Statements built per call would each stay otherwise.
+        state.written.clear()
+    state.written[key] = prepared
+    return prepared
+
+
+def execute(connection, statement, params=None):
+    """``connection.execute(statement, params)`` for a connection of a
+    SQLite transaction, run on its driver connection where it can be (see
+    the module's documentation); anywhere else, SQLAlchemy's own."""
+    if connection.dialect.name != 'sqlite' or \
+            not isinstance(params, (dict, type(None))) or \
+            not connection.in_transaction():
+        return connection.execute(statement, params)
+    engine = connection.engine
+    state = _engine(engine)
+    prepared = _prepared_for(state, engine, statement, params)
+    if prepared is None:
+        return connection.execute(statement, params)
+    dbapi_connection = connection.connection.dbapi_connection
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(prepared.sql, prepared.parameters(params))
+        if prepared.is_dml:
+            primary_key = None
+            if prepared.primary_key is not None:
+                # As SQLAlchemy gives it: the values passed, else the new
+                # row's id.
+                primary_key = tuple(
+                    params[k] if params and params.get(k) is not None
+                    else cursor.lastrowid for k in prepared.primary_key)
+            return _Result((), (), cursor.rowcount, primary_key)
+        return _Result(prepared.rows(cursor.fetchall()),
+                       prepared.row._fields, -1, None)
+    except engine.dialect.loaded_dbapi.Error:
+        # SQLite undid the statement alone; SQLAlchemy runs it again and
+        # oslo.db translates what fails.
+        return connection.execute(statement, params)
+    finally:
+        cursor.close()
 
 
 def release(engine=None):

@@ -88,7 +88,7 @@ _CONNECTED_ON_HOST = sa.select(*_COLUMNS).select_from(
 
 def _records(context, statement, **params):
     return [BlockDeviceMapping(**row._asdict())
-            for row in context.connection.execute(statement, params)]
+            for row in plain.execute(context.connection, statement, params)]
 
 
 @db_api.cell_conn_writer
@@ -98,7 +98,7 @@ def create(context, values):
     values['delete_on_termination'] = bool(
         values.get('delete_on_termination'))
     values['created_at'] = timeutils.utcnow()
-    result = context.connection.execute(_INSERT, values)
+    result = plain.execute(context.connection, _INSERT, values)
     return BlockDeviceMapping(id=result.inserted_primary_key[0], **values)
 
 
@@ -111,8 +111,8 @@ def get_by_instance(context, instance_uuid):
 def get_dicts_by_instance(context, instance_uuid):
     """The mappings of one server as dicts of their columns, as
     :func:`get_dicts_by_instances` gives them."""
-    return [row._asdict() for row in context.connection.execute(
-        _BY_INSTANCE, {'instance_uuid': instance_uuid})]
+    return [row._asdict() for row in plain.execute(
+        context.connection, _BY_INSTANCE, {'instance_uuid': instance_uuid})]
 
 
 def get_by_volume_and_instance(context, volume_id, instance_uuid):
@@ -135,18 +135,18 @@ def get_by_volume(context, volume_id):
 def update(context, bdm_id, values):
     values = {k: v for k, v in values.items() if k in _WRITABLE}
     if not values:
-        count = len(context.connection.execute(
-            _EXISTS, {'b_id': bdm_id}).all())
+        count = len(plain.execute(
+            context.connection, _EXISTS, {'b_id': bdm_id}).all())
     else:
         values['b_id'] = bdm_id
-        count = context.connection.execute(_UPDATE, values).rowcount
+        count = plain.execute(context.connection, _UPDATE, values).rowcount
     if not count:
         raise exception.VolumeBDMNotFound(volume_id=bdm_id)
 
 
 @db_api.cell_conn_writer
 def destroy(context, bdm_id):
-    context.connection.execute(_DELETE, {'b_id': bdm_id})
+    plain.execute(context.connection, _DELETE, {'b_id': bdm_id})
 
 
 @db_api.cell_conn_reader

@@ -47,11 +47,22 @@ def stack(libvirt_conn):
         ('libvirt', 'default_disk_bus', 'scsi'),
         ('libvirt', 'device_detach_timeout', 10),
     ])
+    before = {d.UUIDString() for d in libvirt_conn.listAllDomains()}
     st = stack_fixture.Stack(conf).start()
     try:
         yield st
     finally:
         st.stop()
+        # Guests a failed test left behind go too.
+        for dom in libvirt_conn.listAllDomains():
+            if dom.UUIDString() in before:
+                continue
+            try:
+                if dom.isActive():
+                    dom.destroy()
+                dom.undefine()
+            except Exception:
+                pass
         shutil.rmtree(state, ignore_errors=True)
 
 

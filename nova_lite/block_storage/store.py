@@ -124,6 +124,7 @@ class Store:
     def stop(self):
         self._executor.shutdown(wait=True)
         plain.release(self._tc.reader.get_engine())
+        plain.release(self._tc.writer.get_engine())
         self._tc.dispose_pool()
 
     def _writer(self):
@@ -136,6 +137,18 @@ class Store:
     # (nova_lite.block_storage.attachments): a connection, no ORM session.
     def _conn_writer(self):
         return self._tc.writer.connection.using(_Scope())
+
+    def _write(self, work):
+        """``work(connection)`` in one write transaction of plain
+        statements: on SQLite a plain one (:func:`nova_lite.db.plain.
+        transaction`) where it can be, else through enginefacade."""
+        if self._serialized:
+            try:
+                return plain.transaction(self._tc.writer.get_engine(), work)
+            except plain.NotPlain:
+                pass
+        with self._conn_writer() as conn:
+            return work(conn)
 
     def _conn_reader(self):
         return self._tc.reader.connection.using(_Scope())
@@ -447,16 +460,16 @@ class Store:
             'Volume status must be %s to reserve.' % build_or_str(statuses))
 
     def unreserve(self, ctx, volume_id):
-        with self._conn_writer() as conn:
-            attachments.settle(conn, ctx, volume_id, 'attaching')
+        self._write(lambda conn: attachments.settle(
+            conn, ctx, volume_id, 'attaching'))
 
     def begin_detaching(self, ctx, volume_id):
-        with self._conn_writer() as conn:
-            attachments.begin_detaching(conn, ctx, volume_id)
+        self._write(lambda conn: attachments.begin_detaching(
+            conn, ctx, volume_id))
 
     def roll_detaching(self, ctx, volume_id):
-        with self._conn_writer() as conn:
-            attachments.settle(conn, ctx, volume_id, 'detaching')
+        self._write(lambda conn: attachments.settle(
+            conn, ctx, volume_id, 'detaching'))
 
     def set_bootable(self, ctx, volume_id, bootable):
         self.update_volume(ctx, volume_id, {'bootable': bootable})
@@ -515,29 +528,25 @@ class Store:
                           connector=None, mode='null', check=None):
         """Reserve a volume for a server; ``check(volume)`` (a policy check)
         runs once the volume is read, before anything is written."""
-        with self._conn_writer() as conn:
-            attachment = attachments.create(
-                conn, ctx, volume_id, instance_uuid, mode, check,
-                build_or_str)
-            if not connector:
-                return attachment
+        attachment = self._write(lambda conn: attachments.create(
+            conn, ctx, volume_id, instance_uuid, mode, check,
+            build_or_str))
+        if not connector:
+            return attachment
         return self.attachment_update(ctx, attachment.id, connector)
 
     def attachment_update(self, ctx, attachment_id, connector, check=None):
-        with self._conn_writer() as conn:
-            return attachments.update(conn, ctx, attachment_id,
-                                      connector, self._serialized, check)
+        return self._write(lambda conn: attachments.update(
+            conn, ctx, attachment_id, connector, self._serialized, check))
 
     def attachment_complete(self, ctx, attachment_id, check=None):
-        with self._conn_writer() as conn:
-            attachments.complete(conn, ctx, attachment_id,
-                                 self._serialized, check)
+        self._write(lambda conn: attachments.complete(
+            conn, ctx, attachment_id, self._serialized, check))
 
     def attachment_delete(self, ctx, attachment_id, check=None):
         """Delete an attachment; the attachments left on its volume."""
-        with self._conn_writer() as conn:
-            return attachments.delete(conn, ctx, attachment_id,
-                                      self._serialized, check)
+        return self._write(lambda conn: attachments.delete(
+            conn, ctx, attachment_id, self._serialized, check))
 
     def engine(self):
         return self._tc.writer.get_engine()

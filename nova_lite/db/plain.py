@@ -33,6 +33,16 @@ SQLAlchemy's execution of each costs more than SQLite's. A statement
 SQLite refuses is run once more through SQLAlchemy in the same
 transaction (SQLite undoes only the failed statement), so the error that
 comes out is oslo.db's, as before.
+
+:func:`transaction` goes one step further for SQLite write transactions
+made of such statements only: the transaction itself runs on one driver
+connection kept for it (``BEGIN IMMEDIATE``, the statements, ``COMMIT``),
+one at a time per database, without enginefacade's transaction scope,
+SQLAlchemy's connection and transaction objects and the pool's checkout and
+return. Anything it cannot run that way (a statement it cannot prepare, or
+any error of the driver) rolls it back and raises :class:`NotPlain`; the
+caller then runs the whole transaction again the ordinary way, where
+oslo.db translates and retries errors as it does everywhere else.
 """
 
 import collections
@@ -55,7 +65,7 @@ class _Engine:
     use, in autocommit, while they are free."""
 
     __slots__ = ('statements', 'written', 'lock', 'connection', 'idle',
-                 'dialect', 'recycle')
+                 'dialect', 'recycle', 'write_lock', 'writer')
 
     def __init__(self, engine):
         self.statements = {}
@@ -71,6 +81,10 @@ class _Engine:
         self.lock = threading.Lock() \
             if engine.dialect.name == 'sqlite' else None
         self.connection = None
+        # SQLite: the connection plain write transactions run on (see
+        # transaction()), one at a time.
+        self.write_lock = threading.Lock()
+        self.writer = None
         # A server database's reads run on connections kept out of the
         # pool, in autocommit: through the pool each read was three round
         # trips (the pool's ping on checkout, the statement, the rollback
@@ -87,6 +101,10 @@ class _Engine:
             connection, self.connection = self.connection, None
         if connection is not None:
             connection.close()
+        with self.write_lock:
+            writer, self.writer = self.writer, None
+        if writer is not None:
+            writer.close()
         idle, self.idle = self.idle, []
         for connection, _born in idle:
             self.give_back(connection)
@@ -391,20 +409,7 @@ def _prepared_for(state, engine, statement, params):
     return prepared
 
 
-def execute(connection, statement, params=None):
-    """``connection.execute(statement, params)`` for a connection of a
-    SQLite transaction, run on its driver connection where it can be (see
-    the module's documentation); anywhere else, SQLAlchemy's own."""
-    if connection.dialect.name != 'sqlite' or \
-            not isinstance(params, (dict, type(None))) or \
-            not connection.in_transaction():
-        return connection.execute(statement, params)
-    engine = connection.engine
-    state = _engine(engine)
-    prepared = _prepared_for(state, engine, statement, params)
-    if prepared is None:
-        return connection.execute(statement, params)
-    dbapi_connection = connection.connection.dbapi_connection
+def _run_prepared(dbapi_connection, prepared, params):
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(prepared.sql, prepared.parameters(params))
@@ -419,12 +424,106 @@ def execute(connection, statement, params=None):
             return _Result((), (), cursor.rowcount, primary_key)
         return _Result(prepared.rows(cursor.fetchall()),
                        prepared.row._fields, -1, None)
+    finally:
+        cursor.close()
+
+
+def execute(connection, statement, params=None):
+    """``connection.execute(statement, params)`` for a connection of a
+    SQLite transaction, run on its driver connection where it can be (see
+    the module's documentation); anywhere else, SQLAlchemy's own."""
+    if type(connection) is _Connection:
+        return _execute_plain(connection, statement, params)
+    if connection.dialect.name != 'sqlite' or \
+            not isinstance(params, (dict, type(None))) or \
+            not connection.in_transaction():
+        return connection.execute(statement, params)
+    engine = connection.engine
+    state = _engine(engine)
+    prepared = _prepared_for(state, engine, statement, params)
+    if prepared is None:
+        return connection.execute(statement, params)
+    try:
+        return _run_prepared(connection.connection.dbapi_connection,
+                             prepared, params)
     except engine.dialect.loaded_dbapi.Error:
         # SQLite undid the statement alone; SQLAlchemy runs it again and
         # oslo.db translates what fails.
         return connection.execute(statement, params)
-    finally:
-        cursor.close()
+
+
+class NotPlain(Exception):
+    """The transaction could not run as a plain one and was rolled back:
+    run it the ordinary way."""
+
+
+class _Connection:
+    """What the functions run by :func:`transaction` are given in place of
+    a SQLAlchemy connection: :func:`execute` runs their statements on the
+    driver connection, and a statement it cannot run there ends the plain
+    transaction (:class:`NotPlain`)."""
+
+    __slots__ = ('engine', 'dialect', 'state', 'dbapi_connection')
+
+    def __init__(self, engine, state, dbapi_connection):
+        self.engine = engine
+        self.dialect = engine.dialect
+        self.state = state
+        self.dbapi_connection = dbapi_connection
+
+    def execute(self, statement, params=None):
+        return execute(self, statement, params)
+
+
+def _execute_plain(connection, statement, params):
+    """execute() for a plain transaction's connection."""
+    if not isinstance(params, (dict, type(None))):
+        raise NotPlain()
+    prepared = _prepared_for(connection.state, connection.engine, statement,
+                             params)
+    if prepared is None:
+        raise NotPlain()
+    return _run_prepared(connection.dbapi_connection, prepared, params)
+
+
+def transaction(engine, work):
+    """``work(connection)`` in one SQLite write transaction on the driver
+    connection kept for them (see the module's documentation); raises
+    :class:`NotPlain`, with nothing written, where it cannot be run so, and
+    passes on any other exception of ``work`` after a rollback."""
+    if engine.dialect.name != 'sqlite':
+        raise NotPlain()
+    state = _engine(engine)
+    dbapi_error = engine.dialect.loaded_dbapi.Error
+    with state.write_lock:
+        if state.writer is None:
+            state.writer = engine.raw_connection()
+        raw = state.writer.dbapi_connection
+        try:
+            raw.execute('BEGIN IMMEDIATE')
+        except dbapi_error:
+            _drop_writer(state)
+            raise NotPlain()
+        try:
+            result = work(_Connection(engine, state, raw))
+            raw.execute('COMMIT')
+        except BaseException as error:
+            try:
+                raw.execute('ROLLBACK')
+            except dbapi_error:
+                _drop_writer(state)
+            if isinstance(error, dbapi_error):
+                raise NotPlain() from error
+            raise
+        return result
+
+
+def _drop_writer(state):
+    writer, state.writer = state.writer, None
+    try:
+        writer.invalidate()
+    except Exception:
+        pass
 
 
 def release(engine=None):

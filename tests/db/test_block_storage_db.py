@@ -251,3 +251,34 @@ def test_reads_through_a_transaction_where_they_cannot_run_alone(store):
         (a.id, a.attach_status) for a in alone.attachments]
     assert bare.id == volume.id and not hasattr(bare, 'attachments')
     assert [a.id for a in listed] == [made]
+
+
+def test_write_runs_plain_or_the_ordinary_way(store):
+    """A write transaction the plain way can not run (here a statement
+    with an expanding parameter) runs again through enginefacade, and
+    what the plain attempt wrote is not kept."""
+    ctx = _ctx()
+    volume = _available(store, ctx)
+    table = models.Volume.__table__
+    listed = sa.select(table.c.id).where(
+        table.c.id.in_(sa.bindparam('ids', expanding=True)))
+    update = table.update().where(table.c.id == sa.bindparam('v_id'))
+    calls = []
+
+    def work(conn):
+        calls.append(type(conn).__name__)
+        attachments.plain.execute(conn, update, {
+            'v_id': volume.id, 'display_name': 'run-%d' % len(calls)})
+        return [r.id for r in attachments.plain.execute(
+            conn, listed, {'ids': [volume.id]})]
+
+    assert store._write(work) == [volume.id]
+    # SQLite tried the plain way first.
+    expected = 2 if store.connection.startswith('sqlite') else 1
+    assert len(calls) == expected
+    assert store.get_volume(ctx, volume.id).display_name == \
+        'run-%d' % expected
+    # Plain where it can be: the attachment calls on SQLite.
+    attachment = store.attachment_create(ctx, volume.id, 'server-1')
+    assert store.get_attachment(ctx, attachment.id).attach_status == \
+        'reserved'

@@ -185,3 +185,91 @@ def test_outside_a_transaction_sqlalchemy_runs_it(synced):
     with engine.connect() as conn:
         result = plain.execute(conn, sa.select(sa.literal(7)))
         assert result.scalar() == 7
+
+
+# -- plain transactions ------------------------------------------------------
+
+
+def _insert_bdm(conn, server_uuid, volume_id, uuid=None):
+    return plain.execute(conn, INSERT_BDM, {
+        'uuid': uuid or uuidutils.generate_uuid(),
+        'instance_uuid': server_uuid, 'volume_id': volume_id,
+        'source_type': 'volume',
+        'destination_type': 'volume'}).inserted_primary_key[0]
+
+
+def _bdm_volumes(ctx, server_uuid):
+    return sorted(b.volume_id for b in
+                  block_device.get_by_instance(ctx, server_uuid))
+
+
+def test_plain_transaction_commits(synced, backend):
+    _conf, ctx = synced
+    server = _server(ctx)
+    engine = _writer_engine(ctx)
+
+    def work(conn):
+        bdm_id = _insert_bdm(conn, server.uuid, 'v1')
+        plain.execute(conn, UPDATE_BDM, {'b_id': bdm_id,
+                                         'device_name': '/dev/vdb'})
+        return bdm_id, plain.execute(conn, BDM_BY_ID,
+                                     {'b_id': bdm_id}).first()
+
+    if backend[0] != 'sqlite':
+        with pytest.raises(plain.NotPlain):
+            plain.transaction(engine, work)
+        assert _bdm_volumes(ctx, server.uuid) == []
+        return
+    with _Statements(engine) as statements:
+        bdm_id, row = plain.transaction(engine, work)
+    assert statements.seen == []
+    assert (row.id, row.device_name, row.volume_id) == (
+        bdm_id, '/dev/vdb', 'v1')
+    assert isinstance(row.updated_at, datetime.datetime)
+    bdm = block_device.get_by_volume_and_instance(ctx, 'v1', server.uuid)
+    assert (bdm.id, bdm.device_name) == (bdm_id, '/dev/vdb')
+    # The next one runs on the same kept connection.
+    writer = plain._ENGINES[engine].writer
+    plain.transaction(engine, lambda conn: _insert_bdm(conn, server.uuid,
+                                                       'v2'))
+    assert plain._ENGINES[engine].writer is writer
+    assert _bdm_volumes(ctx, server.uuid) == ['v1', 'v2']
+
+
+def test_plain_transaction_rolled_back_on_any_error(synced, backend):
+    if backend[0] != 'sqlite':
+        pytest.skip('plain transactions are for SQLite')
+    _conf, ctx = synced
+    server = _server(ctx)
+    engine = _writer_engine(ctx)
+    taken = uuidutils.generate_uuid()
+    plain.transaction(engine, lambda conn: _insert_bdm(
+        conn, server.uuid, 'v0', uuid=taken))
+    listed = sa.select(BDMS.c.id).where(
+        BDMS.c.volume_id.in_(sa.bindparam('ids', expanding=True)))
+
+    def refused_by_the_caller(conn):
+        _insert_bdm(conn, server.uuid, 'v1')
+        raise exception.InvalidVolume(reason='no')
+
+    def not_preparable(conn):
+        _insert_bdm(conn, server.uuid, 'v2')
+        return plain.execute(conn, listed, {'ids': ['v2']}).all()
+
+    def refused_by_sqlite(conn):
+        _insert_bdm(conn, server.uuid, 'v3')
+        _insert_bdm(conn, server.uuid, 'v4', uuid=taken)
+
+    # The caller's own error passes through; the others ask for the
+    # ordinary way. Nothing of any of them is written.
+    with pytest.raises(exception.InvalidVolume):
+        plain.transaction(engine, refused_by_the_caller)
+    with pytest.raises(plain.NotPlain):
+        plain.transaction(engine, not_preparable)
+    with pytest.raises(plain.NotPlain):
+        plain.transaction(engine, refused_by_sqlite)
+    assert _bdm_volumes(ctx, server.uuid) == ['v0']
+    # And the connection still works.
+    plain.transaction(engine, lambda conn: _insert_bdm(conn, server.uuid,
+                                                       'v5'))
+    assert _bdm_volumes(ctx, server.uuid) == ['v0', 'v5']

@@ -20,11 +20,18 @@ class ComputeAPI:
 
     def __init__(self, conf):
         self.conf = conf
+        # A client per transport URL, made again when the transport it was
+        # made on is no longer the one in use.
+        self._clients = {}
 
     def _client(self, host, cell=None, version='1.0'):
         url = cell.transport_url if cell is not None and \
             cell.transport_url else None
-        client = rpc.get_client(self.conf, TOPIC, VERSION, url=url)
+        transport = rpc.get_transport(self.conf, url)
+        client = self._clients.get(url)
+        if client is None or client.transport is not transport:
+            client = self._clients[url] = rpc.get_client(
+                self.conf, TOPIC, VERSION, url=url)
         return client.prepare(server=host, version=version)
 
     def build_and_run_instance(self, ctxt, host, instance_uuid, cell=None,

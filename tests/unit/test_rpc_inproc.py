@@ -90,3 +90,35 @@ def test_unread_notifications_are_capped(monkeypatch):
             listener.wait()
     finally:
         rpc.cleanup()
+
+
+def test_compute_rpcapi_keeps_a_client_per_transport():
+    from nova_lite.compute import rpcapi
+
+    class Cell:
+        transport_url = 'inproc://other/'
+
+    conf = _conf()
+    rpc.cleanup()
+    try:
+        api = rpcapi.ComputeAPI(conf)
+        first = api._client('host-1')
+        again = api._client('host-2', version='1.2')
+        other = api._client('host-1', cell=Cell())
+        # One client, prepared per call, for the default transport; another
+        # for the cell's.
+        assert api._clients[None] is not api._clients['inproc://other/']
+        assert first.transport is again.transport is \
+            rpc.get_transport(conf)
+        assert other.transport is rpc.get_transport(conf, Cell.transport_url)
+        assert (first.target.server, again.target.server) == (
+            'host-1', 'host-2')
+        assert again.target.version == '1.2'
+        kept = api._clients[None]
+        # Transports dropped and made again: so is the client.
+        rpc.cleanup()
+        after = api._client('host-1')
+        assert api._clients[None] is not kept
+        assert after.transport is rpc.get_transport(conf)
+    finally:
+        rpc.cleanup()

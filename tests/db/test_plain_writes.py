@@ -30,6 +30,14 @@ def _server(ctx, name='vm1'):
         'vm_state': instance_obj.ACTIVE, 'flavor': {'flavorid': '1'}})
 
 
+def _insert_bdm(conn, server_uuid, volume_id, uuid=None, **extra):
+    values = {'uuid': uuid or uuidutils.generate_uuid(),
+              'instance_uuid': server_uuid, 'volume_id': volume_id,
+              'source_type': 'volume', 'destination_type': 'volume'}
+    values.update(extra)
+    return plain.execute(conn, INSERT_BDM, values).inserted_primary_key[0]
+
+
 class _Statements:
     """Counts what SQLAlchemy itself executes on an engine."""
 
@@ -60,13 +68,9 @@ def test_writes_and_reads_in_one_transaction(synced, backend):
     @db_api.cell_conn_writer
     def work(context):
         conn = context.connection
-        result = plain.execute(conn, INSERT_BDM, {
-            'uuid': uuidutils.generate_uuid(),
-            'instance_uuid': server.uuid, 'volume_id': 'v1',
-            'source_type': 'volume', 'destination_type': 'volume',
-            'device_name': '/dev/vdb',
-            'created_at': datetime.datetime(2026, 1, 2, 3, 4, 5)})
-        got['id'] = result.inserted_primary_key[0]
+        got['id'] = _insert_bdm(
+            conn, server.uuid, 'v1', device_name='/dev/vdb',
+            created_at=datetime.datetime(2026, 1, 2, 3, 4, 5))
         got['updated'] = plain.execute(conn, UPDATE_BDM, {
             'b_id': got['id'], 'attachment_id': 'a1'}).rowcount
         got['missing'] = plain.execute(conn, UPDATE_BDM, {
@@ -114,11 +118,8 @@ def test_refused_statement_gives_oslo_db_error(synced, backend):
             # PostgreSQL ends the transaction at the first error.
             return None
         # Elsewhere the transaction goes on.
-        return plain.execute(conn, INSERT_BDM, {
-            'uuid': uuidutils.generate_uuid(),
-            'instance_uuid': first.uuid, 'volume_id': 'v9',
-            'source_type': 'volume', 'destination_type': 'volume',
-            'delete_on_termination': True}).inserted_primary_key[0]
+        return _insert_bdm(conn, first.uuid, 'v9',
+                           delete_on_termination=True)
 
     bdm_id = work(ctx)
     if bdm_id is not None:
@@ -132,10 +133,7 @@ def test_rolled_back_with_the_transaction(synced):
 
     @db_api.cell_conn_writer
     def work(context):
-        plain.execute(context.connection, INSERT_BDM, {
-            'uuid': uuidutils.generate_uuid(),
-            'instance_uuid': server.uuid, 'volume_id': 'v2',
-            'source_type': 'volume', 'destination_type': 'volume'})
+        _insert_bdm(context.connection, server.uuid, 'v2')
         raise exception.InvalidVolume(reason='no')
 
     with pytest.raises(exception.InvalidVolume):
@@ -155,11 +153,7 @@ def test_statements_it_cannot_run_go_through_sqlalchemy(synced, backend):
     @db_api.cell_conn_writer
     def work(context):
         conn = context.connection
-        bdm_id = plain.execute(conn, INSERT_BDM, {
-            'uuid': uuidutils.generate_uuid(),
-            'instance_uuid': server.uuid, 'volume_id': 'v3',
-            'source_type': 'volume',
-            'destination_type': 'volume'}).inserted_primary_key[0]
+        bdm_id = _insert_bdm(conn, server.uuid, 'v3')
         got['listed'] = [r.id for r in plain.execute(
             conn, listed, {'ids': ['v3', 'v4']})]
         if backend[0] != 'mysql':
@@ -188,14 +182,6 @@ def test_outside_a_transaction_sqlalchemy_runs_it(synced):
 
 
 # -- plain transactions ------------------------------------------------------
-
-
-def _insert_bdm(conn, server_uuid, volume_id, uuid=None):
-    return plain.execute(conn, INSERT_BDM, {
-        'uuid': uuid or uuidutils.generate_uuid(),
-        'instance_uuid': server_uuid, 'volume_id': volume_id,
-        'source_type': 'volume',
-        'destination_type': 'volume'}).inserted_primary_key[0]
 
 
 def _bdm_volumes(ctx, server_uuid):

@@ -491,7 +491,9 @@ def transaction(engine, work):
     connection kept for them (see the module's documentation); raises
     :class:`NotPlain`, with nothing written, where it cannot be run so, and
     passes on any other exception of ``work`` after a rollback."""
-    if engine.dialect.name != 'sqlite':
+    if engine.dialect.name != 'sqlite' or \
+            engine.url.database in (None, '', ':memory:'):
+        # A database in memory is one connection shared by the pool.
         raise NotPlain()
     state = _engine(engine)
     dbapi_error = engine.dialect.loaded_dbapi.Error

@@ -196,8 +196,8 @@ def test_plain_transaction_commits(synced, backend):
 
     def work(conn):
         bdm_id = _insert_bdm(conn, server.uuid, 'v1')
-        plain.execute(conn, UPDATE_BDM, {'b_id': bdm_id,
-                                         'device_name': '/dev/vdb'})
+        # As on a SQLAlchemy connection.
+        conn.execute(UPDATE_BDM, {'b_id': bdm_id, 'device_name': '/dev/vdb'})
         return bdm_id, plain.execute(conn, BDM_BY_ID,
                                      {'b_id': bdm_id}).first()
 
@@ -220,6 +220,13 @@ def test_plain_transaction_commits(synced, backend):
                                                        'v2'))
     assert plain._ENGINES[engine].writer is writer
     assert _bdm_volumes(ctx, server.uuid) == ['v1', 'v2']
+
+
+def test_plain_transaction_not_for_a_database_in_memory():
+    engine = sa.create_engine('sqlite://')
+    with pytest.raises(plain.NotPlain):
+        plain.transaction(engine, lambda conn: None)
+    engine.dispose()
 
 
 def test_plain_transaction_rolled_back_on_any_error(synced, backend):

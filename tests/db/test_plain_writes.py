@@ -176,9 +176,12 @@ def test_statements_it_cannot_run_go_through_sqlalchemy(synced, backend):
 def test_outside_a_transaction_sqlalchemy_runs_it(synced):
     _conf, ctx = synced
     engine = _writer_engine(ctx)
-    with engine.connect() as conn:
+    with _Statements(engine) as statements, engine.connect() as conn:
         result = plain.execute(conn, sa.select(sa.literal(7)))
         assert result.scalar() == 7
+    # No transaction of its own to join: SQLAlchemy ran it, on every
+    # backend.
+    assert statements.seen == ['SELECT']
 
 
 # -- plain transactions ------------------------------------------------------

@@ -383,8 +383,10 @@ class API(volumes.VolumeAPI):
     def update(self, context, instance, cell, values):
         if cell is None:
             values = dict(values, updated_at=timeutils.utcnow())
-            if build_request.update_instance(context, instance.uuid, values):
-                return build_request.get_instance(context, instance.uuid)
+            updated = build_request.update_instance(
+                context, instance.uuid, values)
+            if updated is not None:
+                return updated
             # Scheduled meanwhile: update it in its cell.
             instance, cell = self.get(context, instance.uuid)
         cctxt = nl_context.target_cell(context, cell)

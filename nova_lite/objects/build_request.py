@@ -90,15 +90,21 @@ def get_all_instances(context, project_id=None):
 
 @db_api.api_writer
 def update_instance(context, instance_uuid, values):
-    """Change the recorded instance of a build request; False if gone."""
+    """Change the recorded instance of a build request.
+
+    Returns the instance as written, read in the same transaction, or None
+    if the build request is gone (placed in its cell or deleted). The row
+    is locked, so an update waits for a placement in progress and then
+    finds it gone.
+    """
     row = context.session.query(models.BuildRequest).filter_by(
-        instance_uuid=instance_uuid).first()
+        instance_uuid=instance_uuid).with_for_update().first()
     if row is None:
-        return False
+        return None
     current = _decode(row.instance)
     current.update(values)
     row.instance = _encode(current)
-    return True
+    return instance_from_build_request(row)
 
 
 @db_api.api_conn_writer

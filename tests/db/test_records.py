@@ -1,6 +1,7 @@
 """Record queries on SQLite, MariaDB and PostgreSQL."""
 
 import datetime
+import threading
 from unittest import mock
 
 from oslo_db import exception as db_exc
@@ -500,3 +501,73 @@ def test_build_request_placed_in_its_cell(synced):
     cell_mapping.queue_instance_for_delete(ctx, uuid)
     cell_mapping.PLACED.clear()
     assert cell_mapping.get_instance_mapping(ctx, uuid).queued_for_delete
+
+
+def _building(ctx, uuid, name):
+    cell_mapping.create_instance_mapping(ctx, uuid, 'p1', 'u1')
+    build_request.create(ctx, {'uuid': uuid, 'project_id': 'p1',
+                               'user_id': 'u1', 'display_name': name,
+                               'flavor': {'flavorid': '1'}}, [], {})
+
+
+def _create_in_cell(ctx):
+    def create_in_cell(instance):
+        instance_obj.create(ctx, {
+            'uuid': instance.uuid, 'project_id': instance.project_id,
+            'user_id': instance.user_id,
+            'display_name': instance.display_name,
+            'flavor': instance.flavor, 'vm_state': instance_obj.BUILDING})
+    return create_in_cell
+
+
+def test_build_request_update_returns_what_it_wrote(synced):
+    """The updated server comes from the update's own transaction: a
+    placement right after it cannot make the answer a 404."""
+    _conf, ctx = synced
+    cell = cell_mapping.create_cell(ctx, 'cellU', 'sqlite://')
+    uuid = 'c' * 8 + '-cccc-cccc-cccc-' + 'c' * 12
+    _building(ctx, uuid, 'before')
+    updated = build_request.update_instance(
+        ctx, uuid, {'display_name': 'after', 'display_description': 'd'})
+    assert (updated.uuid, updated.display_name,
+            updated.display_description) == (uuid, 'after', 'd')
+    assert build_request.place(ctx, uuid, cell.id, _create_in_cell(ctx))
+    assert instance_obj.get_by_uuid(ctx, uuid).display_name == 'after'
+    assert build_request.update_instance(
+        ctx, uuid, {'display_name': 'late'}) is None
+    cell_mapping.PLACED.clear()
+
+
+def test_build_request_update_waits_for_a_placement(synced):
+    """An update that comes while the conductor places the server waits
+    for the placement and then finds the build request gone."""
+    _conf, ctx = synced
+    cell = cell_mapping.create_cell(ctx, 'cellW', 'sqlite://')
+    uuid = 'd' * 8 + '-dddd-dddd-dddd-' + 'd' * 12
+    _building(ctx, uuid, 'placed')
+    inside, release = threading.Event(), threading.Event()
+    make = _create_in_cell(ctx)
+
+    def create_in_cell(instance):
+        make(instance)
+        inside.set()
+        assert release.wait(30)
+
+    placer = threading.Thread(target=build_request.place,
+                              args=(ctx, uuid, cell.id, create_in_cell))
+    placer.start()
+    try:
+        assert inside.wait(30)
+        answers = []
+        updater = threading.Thread(target=lambda: answers.append(
+            build_request.update_instance(ctx, uuid, {'display_name': 'x'})))
+        updater.start()
+        updater.join(0.5)
+        assert updater.is_alive(), 'the update did not wait'
+    finally:
+        release.set()
+        placer.join(30)
+    updater.join(30)
+    assert answers == [None]
+    assert instance_obj.get_by_uuid(ctx, uuid).display_name == 'placed'
+    cell_mapping.PLACED.clear()

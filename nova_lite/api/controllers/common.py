@@ -2,6 +2,7 @@
 
 import pecan
 from pecan import rest
+import pecan.util
 import webob.exc
 
 from nova_lite.api import validation
@@ -23,6 +24,38 @@ class RestController(rest.RestController):
             args = tuple(super()._get_args_for_controller(controller))
             self._ARGS[func] = args
         return args
+
+    @pecan.expose()
+    def _route(self, args, request=None):
+        """``GET`` of one member (``.../{id}`` as the last segment) goes
+        straight to ``get_one``, where pecan's routing would come to the
+        same answer after looking for sub-controllers, custom actions and
+        ``new``/``edit``/``delete`` pages and reading ``get_one``'s
+        argument names (again). Anything else is routed by pecan."""
+        if request is not None and len(args) == 1 and \
+                request.method == 'GET':
+            fast = self._get_one_route(args[0], request)
+            if fast is not None:
+                return fast
+        return super()._route(args, request)
+
+    def _get_one_route(self, segment, request):
+        if not segment or segment in _GET_PAGES or \
+                '_method' in request.environ.get('QUERY_STRING', '') or \
+                segment in self._custom_actions or hasattr(self, segment):
+            return None
+        get_one = getattr(self, 'get_one', None)
+        if get_one is None or not pecan.util.iscontroller(get_one):
+            return None
+        # get_one takes the ids of the parents' routing and this one.
+        routing = request.pecan.get('routing_args', ())
+        if len(self._get_args_for_controller(get_one)) != len(routing) + 1:
+            return None
+        return get_one, [segment]
+
+
+# The pages pecan routes GET .../new, .../edit and .../delete to.
+_GET_PAGES = frozenset(['new', 'edit', 'delete'])
 
 
 def with_schemas(entries, query=False):

@@ -157,3 +157,100 @@ def test_empty_200_still_204_and_json_bodies_not_decoded(monkeypatch):
     assert resp.status_int == 200 and resp.json == {'a': 'é'}
     # pecan's check (which decodes the body) ran for the empty one only.
     assert checked == [200]
+
+
+def _routing_app(base):
+    """Controllers on ``base``: members, a custom action, a sub-controller,
+    GET pages and a nested collection with two ids."""
+
+    class Children(base):
+        @pecan.expose('json')
+        def get_one(self, parent_id, child_id):
+            return {'child': [parent_id, child_id]}
+
+        @pecan.expose('json')
+        def get_all(self, parent_id):
+            return {'children of': parent_id}
+
+    class Sub(base):
+        @pecan.expose('json')
+        def get_all(self):
+            return {'sub': True}
+
+    class Items(base):
+        _custom_actions = {'detail': ['GET']}
+        sub = Sub()
+
+        @pecan.expose('json')
+        def get_one(self, item_id):
+            return {'id': item_id}
+
+        @pecan.expose('json')
+        def get_all(self):
+            return {'all': True}
+
+        @pecan.expose('json')
+        def detail(self):
+            return {'detail': True}
+
+        @pecan.expose('json')
+        def edit(self, item_id=None):
+            return {'edit': item_id}
+
+        @pecan.expose('json')
+        def get_delete(self, item_id=None):
+            return {'delete page': item_id}
+
+    class Pairs(base):
+        # Two ids at the top: GET /pairs/1 is pecan's 404.
+        @pecan.expose('json')
+        def get_one(self, first, second):
+            return {'pair': [first, second]}
+
+    pecan.route(Items, 'children', Children())
+
+    class Root:
+        items = Items()
+        pairs = Pairs()
+
+    return pecan.make_app(Root(), request_cls=api_app._Request,
+                          guess_content_type_from_ext=False)
+
+
+def test_get_of_one_member_routed_straight_as_pecan_would(monkeypatch):
+    from pecan import rest
+
+    from nova_lite.api.controllers import common
+
+    ours = _routing_app(common.RestController)
+    pecans = _routing_app(rest.RestController)
+    paths = ['/items', '/items/', '/items/7', '/items/detail', '/items/sub',
+             '/items/7/edit', '/items/new', '/items/edit', '/items/delete',
+             '/items/7/children', '/items/7/children/9',
+             '/items/7/children/9/x', '/items/7/8', '/items/get_one',
+             '/items/get_all', '/items/%C3%A9', '/items/7?_method=DELETE',
+             '/items/7?_method=GET', '/pairs/1', '/pairs/1/2']
+    for path in paths:
+        for method in ('GET', 'HEAD', 'POST'):
+            want = webob.Request.blank(path, method=method).get_response(
+                pecans)
+            got = webob.Request.blank(path, method=method).get_response(ours)
+            assert (got.status_int, got.body) == (
+                want.status_int, want.body), (method, path)
+
+    # pecan's own GET routing is not needed for a member, at either depth.
+    handled = []
+    original = rest.RestController._handle_get
+
+    def counting(self, method, remainder, request=None):
+        handled.append(remainder)
+        return original(self, method, remainder, request)
+    monkeypatch.setattr(rest.RestController, '_handle_get', counting)
+    assert webob.Request.blank('/items/7').get_response(ours).json == {
+        'id': '7'}
+    assert webob.Request.blank('/items/7/children/9').get_response(
+        ours).json == {'child': ['7', '9']}
+    assert handled == []
+    assert webob.Request.blank('/items/detail').get_response(ours).json == {
+        'detail': True}
+    assert handled == [['detail']]

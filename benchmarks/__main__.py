@@ -52,7 +52,8 @@ def main(argv=None):
         print(common.table(workload.rows(document['multiprocess']),
                            workload.HEADERS), flush=True)
     if 'floor' in parts:
-        document['floor'] = floor.run(duration=3 if args.quick else 5)
+        document['floor'] = floor.run(duration=3 if args.quick else 5,
+                                      rounds=2 if args.quick else 3)
         print(common.table(floor.rows(document['floor']), floor.HEADERS),
               flush=True)
     if 'scaling' in parts:

@@ -1,12 +1,22 @@
 """The API against its floor: GET /servers/{id} and GET /servers/detail of
 nova_lite, and a bare pecan app returning a JSON body of the same size, on
 the same WSGI server (cheroot, same thread count), driven by wrk with a fixed
-number of connections, back to back in one run."""
+number of connections, back to back in one run.
+
+Each point is measured in rounds: in each round both apps are driven for
+the same duration, one right after the other, the first of the two
+alternating from round to round. A round's ratio pairs two measurements a
+few seconds apart; the point's ratio is the median of the rounds' ratios
+(with the lowest and highest), its requests per second and latency the
+medians of the rounds'. The machine's speed drifts within a minute by more
+than the differences measured; pairing and alternating keeps that drift
+out of the ratio."""
 
 import logging
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import tempfile
 
@@ -65,7 +75,35 @@ class _Bare:
         return pecan.make_app(Root(), guess_content_type_from_ext=False)
 
 
-def run(servers=100, connections=(1, 16), duration=5, threads=16):
+def _median_of(runs):
+    """One wrk result from a round's: medians of each figure."""
+    def med(values):
+        values = [v for v in values if v is not None]
+        return statistics.median(values) if values else None
+    return {'req_per_s': med([r['req_per_s'] for r in runs]),
+            'latency_ms': {key: med([r['latency_ms'][key] for r in runs])
+                           for key in ('p50', 'p99')},
+            'non_2xx': sum(r['non_2xx'] for r in runs)}
+
+
+def _point(ours_url, floor_url, connections, duration, lua, rounds):
+    ours, floor, ratios = [], [], []
+    for index in range(rounds):
+        order = ((ours, ours_url), (floor, floor_url))
+        if index % 2:
+            order = order[::-1]
+        for runs, url in order:
+            runs.append(_drive(url, connections, duration, lua))
+        ratios.append(ours[-1]['req_per_s'] / floor[-1]['req_per_s'])
+    return {'connections': connections, 'rounds': rounds,
+            'nova_lite': dict(_median_of(ours), runs=ours),
+            'bare_pecan': dict(_median_of(floor), runs=floor),
+            'ratio': round(statistics.median(ratios), 3),
+            'ratio_range': [round(min(ratios), 3), round(max(ratios), 3)]}
+
+
+def run(servers=100, connections=(1, 16), duration=5, threads=16,
+        rounds=3):
     from nova_lite.api import server as api_server
     from tests.fixtures import stack as stack_fixture
     logging.disable(logging.INFO)
@@ -78,7 +116,7 @@ def run(servers=100, connections=(1, 16), duration=5, threads=16):
     with open(lua, 'w') as f:
         f.write(WRK_LUA)
     results = {'servers': servers, 'threads': threads,
-               'duration_s': duration, 'points': []}
+               'duration_s': duration, 'rounds': rounds, 'points': []}
     try:
         from benchmarks import scaling
         ids = scaling.make_servers(st, servers)
@@ -96,15 +134,12 @@ def run(servers=100, connections=(1, 16), duration=5, threads=16):
             server.start()
             try:
                 for conns in connections:
-                    ours = _drive(st.base + path, conns, duration, lua)
-                    floor = _drive('http://127.0.0.1:%d%s' % (
-                        server.bound_port, path), conns, duration, lua)
-                    results['points'].append({
-                        'request': name, 'connections': conns,
-                        'body_bytes': len(body), 'nova_lite': ours,
-                        'bare_pecan': floor,
-                        'ratio': round(ours['req_per_s'] /
-                                       floor['req_per_s'], 3)})
+                    point = _point(
+                        st.base + path,
+                        'http://127.0.0.1:%d%s' % (server.bound_port, path),
+                        conns, duration, lua, rounds)
+                    point.update(request=name, body_bytes=len(body))
+                    results['points'].append(point)
             finally:
                 server.stop()
     finally:
@@ -122,9 +157,11 @@ def rows(document):
                     common.fmt(p['nova_lite']['latency_ms']['p50'], 2),
                     common.fmt(p['bare_pecan']['req_per_s'], 0),
                     common.fmt(p['bare_pecan']['latency_ms']['p50'], 2),
-                    '%d%%' % round(p['ratio'] * 100)])
+                    '%d%%' % round(p['ratio'] * 100),
+                    '%d-%d%%' % tuple(round(r * 100)
+                                      for r in p['ratio_range'])])
     return out
 
 
 HEADERS = ['GET', 'conns', 'bytes', 'nova_lite req/s', 'p50 ms',
-           'bare pecan req/s', 'p50 ms', 'ratio']
+           'bare pecan req/s', 'p50 ms', 'ratio', 'rounds']

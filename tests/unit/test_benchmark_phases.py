@@ -96,3 +96,30 @@ def test_an_error_notification_fails_the_wait_at_once():
         assert str(error) == 'instance.volume_attach.error for s2'
     else:
         raise AssertionError('the failed attach was taken as done')
+
+
+def test_floor_rounds_alternate_and_pair_their_ratios(monkeypatch):
+    from benchmarks import floor
+    driven = []
+    # req/s each drive answers, in turn: ours, bare; bare, ours; ours, bare.
+    answers = iter([500.0, 1000.0, 2000.0, 1200.0, 600.0, 1000.0])
+
+    def drive(url, connections, duration, lua):
+        driven.append(url)
+        rps = next(answers)
+        return {'req_per_s': rps, 'latency_ms': {'p50': 1000.0 / rps,
+                                                 'p99': None},
+                'non_2xx': 0}
+    monkeypatch.setattr(floor, '_drive', drive)
+    point = floor._point('ours', 'bare', 16, 1, 'lua', rounds=3)
+    assert driven == ['ours', 'bare', 'bare', 'ours', 'ours', 'bare']
+    # Rounds: 500/1000, 1200/2000, 600/1000 -> median 0.6.
+    assert point['ratio'] == 0.6
+    assert point['ratio_range'] == [0.5, 0.6]
+    assert point['nova_lite']['req_per_s'] == 600.0
+    assert point['bare_pecan']['req_per_s'] == 1000.0
+    assert point['bare_pecan']['latency_ms'] == {'p50': 1.0, 'p99': None}
+    assert len(point['nova_lite']['runs']) == 3
+    row = floor.rows({'points': [dict(point, request='show',
+                                      body_bytes=10)]})[0]
+    assert row[-2:] == ['60%', '50-60%']

@@ -196,12 +196,20 @@ def _key_of(version):
     return _parsed_key(version)
 
 
+def _environ_key(name):
+    return 'HTTP_' + name.upper().replace('-', '_')
+
+
 def _header_values(environ, name):
-    key = 'HTTP_' + name.upper().replace('-', '_')
+    key = _environ_key(name)
     value = environ.get(key)
     if value is None:
         return []
     return [v.strip() for v in value.split(',')]
+
+
+_NEW_ENVIRON = _environ_key(NEW_HEADER)
+_LEGACY_ENVIRON = _environ_key(LEGACY_HEADER)
 
 
 def requested_version_string(environ):
@@ -219,7 +227,22 @@ def requested_version_string(environ):
 
 
 def parse_request_version(environ):
-    """Return the APIVersion of the request, or raise 400/406 errors."""
+    """Return the APIVersion of the request, or raise 400/406 errors.
+
+    The answer for the same two header values is remembered (a few
+    distinct values come again and again); the version returned is shared
+    and never changed."""
+    return _parse_headers(environ.get(_NEW_ENVIRON),
+                          environ.get(_LEGACY_ENVIRON))
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_headers(new, legacy):
+    environ = {}
+    if new is not None:
+        environ[_NEW_ENVIRON] = new
+    if legacy is not None:
+        environ[_LEGACY_ENVIRON] = legacy
     text = requested_version_string(environ)
     if text is None:
         return APIVersion(MIN_VERSION)
@@ -232,7 +255,12 @@ def parse_request_version(environ):
 
 
 def version_headers(version):
-    value = str(version)
+    return list(_version_headers(version.major, version.minor))
+
+
+@functools.lru_cache(maxsize=256)
+def _version_headers(major, minor):
+    value = '%d.%d' % (major, minor)
     return [(NEW_HEADER, '%s %s' % (SERVICE_TYPE, value)),
             (LEGACY_HEADER, value),
             ('Vary', NEW_HEADER),

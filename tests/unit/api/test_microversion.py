@@ -2,6 +2,7 @@ import pytest
 import webob
 
 from nova_lite.api import microversion as mv
+from nova_lite import exception
 
 
 def _app(environ, start_response):
@@ -76,3 +77,27 @@ def test_is_supported_reads_environ():
     assert mv.is_supported(req, '2.1', '2.60')
     assert not mv.is_supported(req, '2.61')
     assert not mv.is_supported(req, '2.1', '2.59')
+
+
+def test_parsed_version_remembered_per_header_values():
+    new = {'HTTP_OPENSTACK_API_VERSION': 'compute 2.60'}
+    first = mv.parse_request_version(dict(new))
+    assert mv.parse_request_version(dict(new)) is first
+    assert str(first) == '2.60'
+    both = dict(new, HTTP_X_OPENSTACK_NOVA_API_VERSION='2.10')
+    assert str(mv.parse_request_version(both)) == '2.60'
+    legacy = {'HTTP_X_OPENSTACK_NOVA_API_VERSION': '2.10'}
+    assert str(mv.parse_request_version(legacy)) == '2.10'
+    assert str(mv.parse_request_version({})) == '2.1'
+    # Refusals are not remembered as answers: raised every time.
+    for _ in range(2):
+        with pytest.raises(mv.VersionNotAvailable):
+            mv.parse_request_version(
+                {'HTTP_OPENSTACK_API_VERSION': 'compute 2.999'})
+        with pytest.raises(exception.InvalidAPIVersionString):
+            mv.parse_request_version(
+                {'HTTP_OPENSTACK_API_VERSION': 'compute x.y'})
+    # The headers handed out are the caller's to change.
+    headers = mv.version_headers(first)
+    headers.append(('X', 'y'))
+    assert ('X', 'y') not in mv.version_headers(first)

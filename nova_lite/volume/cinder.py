@@ -43,6 +43,7 @@ from oslo_utils import encodeutils
 from oslo_utils import strutils
 
 from nova_lite import exception
+from nova_lite import http_settings
 from nova_lite import wsgi_local
 
 LOG = logging.getLogger(__name__)
@@ -122,6 +123,7 @@ class _State:
     def __init__(self, conf):
         self.session = ks_loading.load_session_from_conf_options(
             conf, 'cinder')
+        http_settings.remember_environment(self.session.session)
         # The built-in block storage of this process, if any, is called
         # in process (``[block_storage] local_calls``).
         wsgi_local.mount(self.session.session)

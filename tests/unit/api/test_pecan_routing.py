@@ -87,12 +87,9 @@ def test_request_accept_header():
     assert none.accept.acceptable_offers(['application/json'])
 
 
-def test_rest_controller_argument_names_worked_out_once(monkeypatch):
-    from pecan import rest
-
-    from nova_lite.api.controllers import common
-
-    class Items(common.RestController):
+def _items(base):
+    """A collection on ``base`` with its list and its members."""
+    class Items(base):
         @pecan.expose('json')
         def get_one(self, item_id):
             return {'id': item_id}
@@ -100,6 +97,15 @@ def test_rest_controller_argument_names_worked_out_once(monkeypatch):
         @pecan.expose('json')
         def get_all(self):
             return {'all': True}
+    return Items
+
+
+def test_rest_controller_argument_names_worked_out_once(monkeypatch):
+    from pecan import rest
+
+    from nova_lite.api.controllers import common
+
+    Items = _items(common.RestController)
 
     class Root:
         items = Items()
@@ -177,17 +183,9 @@ def _routing_app(base):
         def get_all(self):
             return {'sub': True}
 
-    class Items(base):
+    class Items(_items(base)):
         _custom_actions = {'detail': ['GET']}
         sub = Sub()
-
-        @pecan.expose('json')
-        def get_one(self, item_id):
-            return {'id': item_id}
-
-        @pecan.expose('json')
-        def get_all(self):
-            return {'all': True}
 
         @pecan.expose('json')
         def detail(self):

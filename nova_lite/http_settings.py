@@ -17,14 +17,6 @@ from urllib import parse
 MAX_ENTRIES = 256
 
 
-def _snapshot():
-    """A copy of the environment to compare with later, cheaply (the
-    encoded mapping behind ``os.environ``), or None where there is none;
-    then nothing is remembered."""
-    data = getattr(os.environ, '_data', None)
-    return dict(data) if isinstance(data, dict) else None
-
-
 def remember_environment(session):
     """Make ``session.merge_environment_settings`` remember its answers
     while ``os.environ`` is unchanged. Calls that pass proxies of their own
@@ -36,6 +28,8 @@ def remember_environment(session):
     state = {'environ': None, 'answers': {}}
 
     def merge_environment_settings(url, proxies, stream, verify, cert):
+        # The encoded mapping behind os.environ: a copy of it compares
+        # with it cheaply. Without one, nothing is remembered.
         data = getattr(os.environ, '_data', None)
         if proxies or not isinstance(data, dict) or \
                 not isinstance(url, str):
@@ -48,7 +42,7 @@ def remember_environment(session):
             return merge(url, proxies, stream, verify, cert)
         with lock:
             if state['environ'] != data:
-                state['environ'] = _snapshot()
+                state['environ'] = dict(data)
                 state['answers'] = {}
             answer = state['answers'].get(key)
         if answer is None:

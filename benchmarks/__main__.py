@@ -51,6 +51,8 @@ def main(argv=None):
             [n for n in sizes if n <= 50], multiprocess=True)
         print(common.table(workload.rows(document['multiprocess']),
                            workload.HEADERS), flush=True)
+        print(common.table(workload.process_rows(document['multiprocess']),
+                           workload.PROCESS_HEADERS), flush=True)
     if 'floor' in parts:
         document['floor'] = floor.run(duration=3 if args.quick else 5,
                                       rounds=2 if args.quick else 3)

@@ -29,6 +29,33 @@ def pid_cpu(pid):
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+def server_pids(comm):
+    """The processes whose command name is ``comm`` (``beam.smp`` for
+    RabbitMQ, ``postgres`` for PostgreSQL's server and its backends)."""
+    pids = []
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open('/proc/%s/comm' % entry) as f:
+                if f.read().strip() == comm:
+                    pids.append(int(entry))
+        except OSError:
+            pass
+    return pids
+
+
+def cpu_by_pid(pids):
+    """``{pid: CPU seconds}`` of those of ``pids`` still running."""
+    out = {}
+    for pid in pids:
+        try:
+            out[pid] = pid_cpu(pid)
+        except OSError:
+            pass
+    return out
+
+
 def percentile(values, pct):
     """Nearest-rank percentile (as the peer kit computes it)."""
     if not values:
@@ -48,13 +75,19 @@ def summary_ms(seconds):
 class Phase:
     """Wall, CPU and per-operation latencies of one phase."""
 
-    def __init__(self, name, cpu=process_cpu):
+    def __init__(self, name, cpu=process_cpu, parts=None):
         self.name = name
         self.cpu = cpu
+        # ``parts()``: {name: {pid: CPU seconds}} of the processes whose
+        # CPU is also reported one by one.
+        self.parts = parts
+        self.parts0 = self.parts1 = None
         self.latencies = []
         self.answers = []
 
     def __enter__(self):
+        if self.parts is not None:
+            self.parts0 = self.parts()
         self.wall0 = time.monotonic()
         self.cpu0 = self.cpu()
         return self
@@ -62,6 +95,20 @@ class Phase:
     def __exit__(self, *exc):
         self.wall = time.monotonic() - self.wall0
         self.cpu_s = self.cpu() - self.cpu0
+        if self.parts is not None:
+            self.parts1 = self.parts()
+
+    def _by_process(self, ops):
+        """CPU ms per operation of each part: a process running at both
+        ends counts what it used in between, one that started during the
+        phase all it used, one that ended during it nothing."""
+        out = {}
+        for name, after in sorted(self.parts1.items()):
+            before = self.parts0.get(name, {})
+            used = sum(cpu - before.get(pid, 0.0)
+                       for pid, cpu in after.items())
+            out[name] = round(used * 1000 / ops, 3)
+        return out
 
     def op(self):
         return _Op(self)
@@ -76,6 +123,8 @@ class Phase:
                'ops_per_s': round(ops / self.wall, 2) if self.wall else None}
         if self.answers:
             out['http_ms'] = _rounded(summary_ms(self.answers))
+        if self.parts1 is not None and ops:
+            out['cpu_ms_per_op_by_process'] = self._by_process(ops)
         return out
 
 

@@ -19,6 +19,10 @@ RabbitMQ and PostgreSQL; CPU is the sum of those processes'. An operation
 is complete when the compute host's versioned notification of it
 (``instance.volume_attach.end``, ...) arrives over RabbitMQ, as the peer's
 harness waits for nova's notifications (the client's CPU is not counted).
+Each phase also gives the CPU of each process per operation
+(``cpu_ms_per_op_by_process``): the four services, the benchmark's client,
+and the RabbitMQ and PostgreSQL servers of the machine (everything they
+ran in the phase, whoever asked).
 
 Each phase reports ``latency_ms`` (until the operation is complete) and,
 as the peer kit does, ``http_ms``: until the API answered the operation's
@@ -62,6 +66,8 @@ class _InProcess:
         from nova_lite import notifications
         notifications.add_listener(self.events)
         self.cpu = common.process_cpu
+        # One process: no parts to tell apart.
+        self.cpu_parts = None
 
     def wait(self, session, event, server_id, volume_id=None):
         self.events.wait(event, server_id)
@@ -85,6 +91,8 @@ class _InProcess:
 
 class _MultiProcess:
     name = 'multi-process'
+    SERVICES = ('nova-lite-block-storage', 'nova-lite-conductor',
+                'nova-lite-compute', 'nova-lite-api')
     RABBIT = os.environ.get('NOVA_LITE_BENCH_RABBIT_URL',
                             'rabbit://guest:guest@127.0.0.1:5672/')
 
@@ -135,10 +143,7 @@ class _MultiProcess:
 
     def _start(self, processes, conf, port, vport):
         self.procs = processes.Processes(self.state).start([
-            ('nova-lite-block-storage', conf, []),
-            ('nova-lite-conductor', conf, []),
-            ('nova-lite-compute', conf, []),
-            ('nova-lite-api', conf, [])])
+            (name, conf, []) for name in self.SERVICES])
         self.api = 'http://127.0.0.1:%d' % port
         self.volume_api = 'http://127.0.0.1:%d' % vport
         deadline = time.monotonic() + 60
@@ -159,9 +164,20 @@ class _MultiProcess:
             time.sleep(0.2)
         time.sleep(1.5)   # host discovery
         self.pids = [p.pid for p in self.procs.procs]
+        self.names = list(self.procs.names)
 
     def cpu(self):
         return sum(common.pid_cpu(pid) for pid in self.pids)
+
+    def cpu_parts(self):
+        parts = {name: common.cpu_by_pid([pid])
+                 for name, pid in zip(self.names, self.pids)}
+        parts['client'] = {os.getpid(): common.process_cpu()}
+        parts['rabbitmq'] = common.cpu_by_pid(
+            common.server_pids('beam.smp'))
+        parts['postgresql'] = common.cpu_by_pid(
+            common.server_pids('postgres'))
+        return parts
 
     @staticmethod
     def session():
@@ -220,7 +236,8 @@ def _run_sizes(deployment, sizes):
         cpu0, wall0 = deployment.cpu(), time.monotonic()
         phases = {}
         ids = []
-        with common.Phase('boot', deployment.cpu) as phase:
+        with common.Phase('boot', deployment.cpu,
+                          deployment.cpu_parts) as phase:
             for i in range(n):
                 with phase.op() as op:
                     resp = session.post(api + '/v2.1/servers',
@@ -237,7 +254,8 @@ def _run_sizes(deployment, sizes):
                                     server_id)
                 ids.append(server_id)
         phases['boot'] = phase
-        with common.Phase('attach', deployment.cpu) as phase:
+        with common.Phase('attach', deployment.cpu,
+                          deployment.cpu_parts) as phase:
             for server_id in ids:
                 with phase.op() as op:
                     resp = session.post(
@@ -253,7 +271,8 @@ def _run_sizes(deployment, sizes):
                                   headers=common.MEMBER).json()['volume'][
                                       'attachments']
         assert len(attachments) == n, len(attachments)
-        with common.Phase('list_attachments', deployment.cpu) as phase:
+        with common.Phase('list_attachments', deployment.cpu,
+                          deployment.cpu_parts) as phase:
             for server_id in ids:
                 with phase.op() as op:
                     resp = session.get(
@@ -262,7 +281,8 @@ def _run_sizes(deployment, sizes):
                     op.answered()
                     assert len(resp.json()['volumeAttachments']) == 1
         phases['list_attachments'] = phase
-        with common.Phase('detach', deployment.cpu) as phase:
+        with common.Phase('detach', deployment.cpu,
+                          deployment.cpu_parts) as phase:
             for server_id in ids:
                 with phase.op() as op:
                     resp = session.delete(
@@ -273,7 +293,8 @@ def _run_sizes(deployment, sizes):
                     deployment.wait(session, 'instance.volume_detach.end',
                                     server_id, volume_id)
         phases['detach'] = phase
-        with common.Phase('delete', deployment.cpu) as phase:
+        with common.Phase('delete', deployment.cpu,
+                          deployment.cpu_parts) as phase:
             for server_id in ids:
                 with phase.op() as op:
                     resp = session.delete(api + '/v2.1/servers/' + server_id,
@@ -326,6 +347,26 @@ def rows(document):
                     'cpu %s s' % common.fmt(result['total']['cpu_s'], 2),
                     '', '', ''])
     return out
+
+
+def process_rows(document):
+    """CPU ms per operation of each process (multi-process only)."""
+    out = []
+    for n, result in document['multiattach'].items():
+        for name in PHASES:
+            parts = result.get(name, {}).get('cpu_ms_per_op_by_process')
+            if parts:
+                out.append([n, name] + [common.fmt(parts.get(p), 2)
+                                        for p in PROCESS_COLUMNS])
+    return out
+
+
+# The processes of the multi-process table, as its columns name them.
+PROCESS_COLUMNS = ('nova-lite-api', 'nova-lite-conductor',
+                   'nova-lite-compute', 'nova-lite-block-storage',
+                   'client', 'rabbitmq', 'postgresql')
+PROCESS_HEADERS = ['N', 'phase (cpu ms/op)', 'api', 'conductor', 'compute',
+                   'block-storage', 'client', 'rabbitmq', 'postgresql']
 
 
 HEADERS = ['deployment', 'N', 'phase', 'ops', 'wall s', 'cpu ms/op',

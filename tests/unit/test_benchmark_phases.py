@@ -123,3 +123,45 @@ def test_floor_rounds_alternate_and_pair_their_ratios(monkeypatch):
     row = floor.rows({'points': [dict(point, request='show',
                                       body_bytes=10)]})[0]
     assert row[-2:] == ['60%', '50-60%']
+
+
+def test_cpu_by_process_counts_what_each_used_in_the_phase(monkeypatch):
+    snapshots = iter([
+        {'api': {10: 1.0}, 'postgresql': {20: 5.0, 21: 7.0}},
+        # 21 ended during the phase, 22 started during it.
+        {'api': {10: 1.5}, 'postgresql': {20: 5.25, 22: 0.5}},
+    ])
+    phase = common.Phase('attach', cpu=lambda: 0.0,
+                         parts=lambda: next(snapshots))
+    _clock(monkeypatch, [0.0, 0.0, 0.01, 0.5])
+    with phase:
+        with phase.op():
+            pass
+    by_process = phase.result()['cpu_ms_per_op_by_process']
+    assert by_process == {'api': 500.0, 'postgresql': 750.0}
+    document = {'deployment': 'multi-process', 'multiattach': {'1': {
+        'attach': {'cpu_ms_per_op_by_process': {
+            'nova-lite-api': 8.25, 'rabbitmq': 2.0}}}}}
+    rows = workload.process_rows(document)
+    assert rows == [['1', 'attach', '8.25', '-', '-', '-', '-', '2.00',
+                     '-']]
+    assert len(rows[0]) == len(workload.PROCESS_HEADERS)
+
+
+def test_no_parts_no_breakdown(monkeypatch):
+    phase = common.Phase('boot', cpu=lambda: 0.0)
+    _clock(monkeypatch, [0.0, 0.0, 0.5, 1.0])
+    with phase:
+        with phase.op():
+            pass
+    assert 'cpu_ms_per_op_by_process' not in phase.result()
+
+
+def test_server_pids_finds_processes_by_command_name():
+    import os
+    with open('/proc/self/comm') as f:
+        comm = f.read().strip()
+    assert os.getpid() in common.server_pids(comm)
+    assert common.server_pids('no-such-command-name') == []
+    cpu = common.cpu_by_pid([os.getpid(), 2 ** 22 + 1])
+    assert list(cpu) == [os.getpid()] and cpu[os.getpid()] >= 0.0

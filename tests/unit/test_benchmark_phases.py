@@ -31,7 +31,7 @@ def test_answer_is_reported_apart_from_completion(monkeypatch):
     assert result['http_ms']['max'] == 4.0
 
 
-def test_no_answer_no_http_figures(monkeypatch):
+def test_no_answer_no_http_figures_no_parts_no_breakdown(monkeypatch):
     phase = common.Phase('boot', cpu=lambda: 0.0)
     _clock(monkeypatch, [0.0, 0.0, 0.5, 1.0])
     with phase:
@@ -40,6 +40,7 @@ def test_no_answer_no_http_figures(monkeypatch):
     result = phase.result()
     assert result['latency_ms']['p50'] == 500.0
     assert 'http_ms' not in result
+    assert 'cpu_ms_per_op_by_process' not in result
 
 
 def test_failed_operation_counts_in_neither(monkeypatch):
@@ -146,15 +147,6 @@ def test_cpu_by_process_counts_what_each_used_in_the_phase(monkeypatch):
     assert rows == [['1', 'attach', '8.25', '-', '-', '-', '-', '2.00',
                      '-']]
     assert len(rows[0]) == len(workload.PROCESS_HEADERS)
-
-
-def test_no_parts_no_breakdown(monkeypatch):
-    phase = common.Phase('boot', cpu=lambda: 0.0)
-    _clock(monkeypatch, [0.0, 0.0, 0.5, 1.0])
-    with phase:
-        with phase.op():
-            pass
-    assert 'cpu_ms_per_op_by_process' not in phase.result()
 
 
 def test_server_pids_finds_processes_by_command_name():

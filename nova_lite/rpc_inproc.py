@@ -39,7 +39,8 @@ class _Exchange(impl_fake.FakeExchange):
 
     def __init__(self, name):
         super().__init__(name)
-        # The started RPC listeners of each queue, by its key (see _key).
+        # The started RPC listeners of each queue, by the queue's key:
+        # ('server', topic, server) or ('topic', topic, pool).
         self._consumers = {}
 
     def queue(self, key):

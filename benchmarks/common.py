@@ -6,6 +6,7 @@ import platform
 import resource
 import shutil
 import subprocess
+import sys
 import threading
 import time
 
@@ -203,6 +204,10 @@ def meta(**extra):
     out = {
         'started_utc': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
         'python': platform.python_version(),
+        # The interpreter's build matters as much as the machine: the
+        # one the virtualenv was made from, links resolved.
+        'python_executable': os.path.realpath(
+            getattr(sys, '_base_executable', sys.executable)),
         'cpus': os.cpu_count(),
         'loadavg_1min_start': os.getloadavg()[0],
     }

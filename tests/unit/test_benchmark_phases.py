@@ -157,3 +157,16 @@ def test_server_pids_finds_processes_by_command_name():
     assert common.server_pids('no-such-command-name') == []
     cpu = common.cpu_by_pid([os.getpid(), 2 ** 22 + 1])
     assert list(cpu) == [os.getpid()] and cpu[os.getpid()] >= 0.0
+
+
+def test_meta_names_the_interpreter_the_virtualenv_was_made_from(
+        monkeypatch, tmp_path):
+    base = tmp_path / 'python3.11'
+    base.write_text('')
+    link = tmp_path / 'python3'
+    link.symlink_to(base)
+    monkeypatch.setattr(common.sys, '_base_executable', str(link),
+                        raising=False)
+    meta = common.meta(parts=['workload'])
+    assert meta['python_executable'] == str(base)
+    assert meta['parts'] == ['workload']

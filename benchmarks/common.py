@@ -204,8 +204,8 @@ def meta(**extra):
     out = {
         'started_utc': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
         'python': platform.python_version(),
-        # The interpreter's build matters as much as the machine: the
-        # one the virtualenv was made from, links resolved.
+        # Builds of one Python version differ in speed: the interpreter
+        # the virtualenv was made from, links resolved.
         'python_executable': os.path.realpath(
             getattr(sys, '_base_executable', sys.executable)),
         'cpus': os.cpu_count(),

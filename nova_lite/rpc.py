@@ -38,7 +38,7 @@ def _cached(cache, url, make):
         return transport
 
 
-# oslo.messaging's AMQP listeners (an RPC server's, the reply queue's of
+# oslo.messaging's AMQP listeners (an RPC server's, the reply queue of
 # a client that calls, a notification listener's) wait for the next
 # message with a timeout that starts at 1 ms after each message and
 # doubles up to 5 s; each timeout wakes the listener's thread only to look

@@ -9,7 +9,8 @@ all-in-one waited for nothing. In this driver:
   polling thread, and a delivery wakes only the worker that runs it;
 * a call, whose caller would only wait for the reply, is handled by the
   server in the caller's thread (the server's dispatch, error handling
-  and reply, as in a worker);
+  and reply, as in a worker), to the end: ``rpc_response_timeout`` does
+  not cut short a call a server has taken;
 * messages sent while no server listens wait in their queue until one
   starts (a call waits for its reply until ``rpc_response_timeout``);
 * notification listeners poll as the library's do, but are woken when a

@@ -46,12 +46,18 @@ def _cached(cache, url, make):
 # apart that is several wakeups per message, a quarter of a millisecond
 # of CPU each. Messages still end the wait as they arrive; only
 # acknowledgements queued by workers wait for the next wakeup, as they
-# already do once the timeout has grown.
+# already do once the timeout has grown. That holds while RabbitMQ sends
+# messages whatever is unacknowledged ([oslo_messaging_rabbit]
+# rabbit_qos_prefetch_count = 0, the default): with a prefetch limit the
+# next message may wait for those acknowledgements, and the library's
+# 1 ms stays.
 AMQP_POLL_MIN = 0.05
 
 
-def _amqp_polling(url):
+def _amqp_polling(conf, url):
     if url.split(':', 1)[0] not in ('rabbit', 'kombu'):
+        return
+    if conf.oslo_messaging_rabbit.rabbit_qos_prefetch_count:
         return
     from oslo_messaging._drivers import amqpdriver
     if getattr(amqpdriver, 'ACK_REQUEUE_EVERY_SECONDS_MIN', 1) < \
@@ -61,9 +67,11 @@ def _amqp_polling(url):
 
 def get_transport(conf, url=None):
     def make(url):
-        _amqp_polling(url)
-        return messaging.get_rpc_transport(
+        # The driver registers [oslo_messaging_rabbit] as it is loaded.
+        transport = messaging.get_rpc_transport(
             conf, url=url, allowed_remote_exmods=ALLOWED_EXMODS)
+        _amqp_polling(conf, url)
+        return transport
     return _cached(_TRANSPORTS, url or transport_url(conf), make)
 
 
@@ -76,9 +84,10 @@ def get_notification_transport(conf):
     """The transport notifications are sent on (``[oslo_messaging_
     notifications] transport_url``, else the RPC one), cached per URL."""
     def make(url):
-        _amqp_polling(url)
-        return messaging.get_notification_transport(
+        transport = messaging.get_notification_transport(
             conf, url=url, allowed_remote_exmods=ALLOWED_EXMODS)
+        _amqp_polling(conf, url)
+        return transport
     return _cached(_NOTIFICATION_TRANSPORTS, notification_transport_url(conf),
                    make)
 

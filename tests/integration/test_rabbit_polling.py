@@ -79,3 +79,28 @@ def test_listeners_wake_rarely_between_messages(monkeypatch):
         server.stop()
         server.wait()
         rpc.cleanup()
+
+
+def test_a_prefetch_limit_keeps_the_librarys_waits(monkeypatch):
+    # With a limit, RabbitMQ's next message may wait for acknowledgements
+    # the listener sends when it wakes.
+    monkeypatch.setattr(amqpdriver, 'ACK_REQUEUE_EVERY_SECONDS_MIN', 0.001)
+    conf = _conf()
+    conf.register_opts(impl_rabbit.rabbit_opts,
+                       group='oslo_messaging_rabbit')
+    conf.set_override('rabbit_qos_prefetch_count', 1,
+                      group='oslo_messaging_rabbit')
+    conf.set_override('transport_url', RABBIT)
+    rpc.cleanup()
+    try:
+        rpc.get_transport(conf)
+        rpc.get_notification_transport(conf)
+        assert amqpdriver.ACK_REQUEUE_EVERY_SECONDS_MIN == 0.001
+        conf.set_override('rabbit_qos_prefetch_count', 0,
+                          group='oslo_messaging_rabbit')
+        rpc.cleanup()
+        rpc.get_notification_transport(conf)
+        assert amqpdriver.ACK_REQUEUE_EVERY_SECONDS_MIN == \
+            rpc.AMQP_POLL_MIN
+    finally:
+        rpc.cleanup()

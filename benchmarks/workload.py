@@ -164,14 +164,13 @@ class _MultiProcess:
             time.sleep(0.2)
         time.sleep(1.5)   # host discovery
         self.pids = [p.pid for p in self.procs.procs]
-        self.names = list(self.procs.names)
 
     def cpu(self):
         return sum(common.pid_cpu(pid) for pid in self.pids)
 
     def cpu_parts(self):
         parts = {name: common.cpu_by_pid([pid])
-                 for name, pid in zip(self.names, self.pids)}
+                 for name, pid in zip(self.SERVICES, self.pids)}
         parts['client'] = {os.getpid(): common.process_cpu()}
         parts['rabbitmq'] = common.cpu_by_pid(
             common.server_pids('beam.smp'))

@@ -65,14 +65,20 @@ def _amqp_polling(conf, url):
         amqpdriver.ACK_REQUEUE_EVERY_SECONDS_MIN = AMQP_POLL_MIN
 
 
-def get_transport(conf, url=None):
+def _maker(conf, get):
+    """``make(url)`` for :func:`_cached`: the transport from ``get``
+    (oslo.messaging's), then its listeners' waits set."""
     def make(url):
         # The driver registers [oslo_messaging_rabbit] as it is loaded.
-        transport = messaging.get_rpc_transport(
-            conf, url=url, allowed_remote_exmods=ALLOWED_EXMODS)
+        transport = get(conf, url=url, allowed_remote_exmods=ALLOWED_EXMODS)
         _amqp_polling(conf, url)
         return transport
-    return _cached(_TRANSPORTS, url or transport_url(conf), make)
+    return make
+
+
+def get_transport(conf, url=None):
+    return _cached(_TRANSPORTS, url or transport_url(conf),
+                   _maker(conf, messaging.get_rpc_transport))
 
 
 def notification_transport_url(conf):
@@ -83,13 +89,8 @@ def notification_transport_url(conf):
 def get_notification_transport(conf):
     """The transport notifications are sent on (``[oslo_messaging_
     notifications] transport_url``, else the RPC one), cached per URL."""
-    def make(url):
-        transport = messaging.get_notification_transport(
-            conf, url=url, allowed_remote_exmods=ALLOWED_EXMODS)
-        _amqp_polling(conf, url)
-        return transport
     return _cached(_NOTIFICATION_TRANSPORTS, notification_transport_url(conf),
-                   make)
+                   _maker(conf, messaging.get_notification_transport))
 
 
 def cleanup():

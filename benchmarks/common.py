@@ -252,3 +252,14 @@ def tool(*commands, package):
                        env=dict(os.environ,
                                 DEBIAN_FRONTEND='noninteractive'))
     return all(shutil.which(c) for c in commands)
+
+
+def all_in_one(conf):
+    """The all-in-one of ``tests.fixtures.stack`` on ``conf``, started,
+    then settled as nova-lite-all settles once it runs
+    (:func:`nova_lite.cmd.common.settle`)."""
+    from nova_lite.cmd import common as cmd_common
+    from tests.fixtures import stack as stack_fixture
+    stack = stack_fixture.Stack(conf).start()
+    cmd_common.settle()
+    return stack

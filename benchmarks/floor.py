@@ -111,7 +111,7 @@ def run(servers=100, connections=(1, 16), duration=5, threads=16,
     conf = stack_fixture.make_conf(state, overrides=[
         (None, 'report_interval', 10),
         (None, 'osapi_compute_workers', threads)])
-    st = stack_fixture.Stack(conf).start()
+    st = common.all_in_one(conf)
     lua = os.path.join(state, 'headers.lua')
     with open(lua, 'w') as f:
         f.write(WRK_LUA)

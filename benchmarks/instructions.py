@@ -111,7 +111,7 @@ def _show(n):
     state = tempfile.mkdtemp(prefix='nova-lite-bench-')
     conf = stack_fixture.make_conf(state, overrides=[
         (None, 'report_interval', 60)])
-    stack = stack_fixture.Stack(conf).start()
+    stack = common.all_in_one(conf)
     app = stack.aio.api.server.wsgi_app
     path = '/v2.1/servers/%s' % scaling.make_servers(stack, 100)[0]
 

@@ -74,7 +74,7 @@ def _stack(state):
     from tests.fixtures import stack as stack_fixture
     conf = stack_fixture.make_conf(state, overrides=[
         (None, 'report_interval', 10)])
-    return stack_fixture.Stack(conf).start()
+    return common.all_in_one(conf)
 
 
 # The microversions the peer kit lists servers at (the multi-attach one,

@@ -52,7 +52,7 @@ class _InProcess:
         self.state = tempfile.mkdtemp(prefix='nova-lite-bench-')
         conf = stack_fixture.make_conf(self.state, overrides=[
             (None, 'report_interval', 10)])
-        self.stack = stack_fixture.Stack(conf).start()
+        self.stack = common.all_in_one(conf)
         self.api = self.stack.base
         self.volume_api = self.stack.volume_base
         self.transport = transport

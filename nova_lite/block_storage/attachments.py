@@ -48,9 +48,10 @@ _CONNECTED = sa.select(
     ATTACHMENTS.c.id, ATTACHMENTS.c.connector,
     ATTACHMENTS.c.connection_info).where(
         ATTACHMENTS.c.volume_id == sa.bindparam('volume_id'))
-# What a delete answers: the attachments left, without what nobody reads.
-_LEFT = sa.select(*[c for c in ATTACHMENTS.c
-                    if c.name not in ('connector', 'connection_info')]).where(
+# What a delete answers: a summary of each attachment left.
+_LEFT = sa.select(
+    ATTACHMENTS.c.id, ATTACHMENTS.c.attach_status,
+    ATTACHMENTS.c.instance_uuid, ATTACHMENTS.c.volume_id).where(
     ATTACHMENTS.c.volume_id == sa.bindparam('volume_id'))
 # Statements built once; what a call sets comes with its parameters (a
 # statement built per call costs several times its execution).

@@ -4,9 +4,9 @@ as separate processes on RabbitMQ and PostgreSQL: the "deployment at
 scale" of README.rst.
 """
 
+import contextlib
 import subprocess
 import time
-import uuid
 
 import pytest
 import requests
@@ -20,18 +20,13 @@ from nova_lite.objects import service as service_obj
 from nova_lite import rpc
 from tests.fixtures import databases
 from tests.fixtures import processes
+from tests.fixtures import rabbit
 from tests.fixtures import stack as stack_fixture
-from tests.integration.test_multiprocess import RABBIT
 
 IMAGE = '70a599e0-31e7-49b7-b260-868f441e862b'
 HOSTS = {'cell1': ['a1', 'a2'], 'cell2': ['b1', 'b2']}
 ADMIN = {'X-Auth-Token': 'admin:admin',
          'OpenStack-API-Version': 'compute 2.53'}
-
-
-def _rabbitmqctl(*args):
-    subprocess.run(['rabbitmqctl'] + list(args), check=True,
-                   capture_output=True, timeout=60)
 
 
 @pytest.fixture
@@ -40,15 +35,8 @@ def two_cells(tmp_path):
            for name in ('api', 'cell0', 'cell1', 'cell2')}
     urls = {name: db.create() for name, db in dbs.items()}
     port = processes.free_port()
-    prefix = 'nova_lite_it_%s' % uuid.uuid4().hex[:8]
-    vhosts = {name: '%s_%s' % (prefix, name)
-              for name in ('api', 'cell1', 'cell2')}
-    for vhost in vhosts.values():
-        _rabbitmqctl('add_vhost', vhost)
-        _rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*',
-                     '.*')
-    bus = {name: RABBIT.rstrip('/') + '/' + vhost
-           for name, vhost in vhosts.items()}
+    vhosts = contextlib.ExitStack()
+    bus = vhosts.enter_context(rabbit.vhosts('api', 'cell1', 'cell2'))
     exchange = 'nova_lite'
     base_conf = ('[DEFAULT]\ncontrol_exchange = %s\n'
                  'report_interval = 1\nservice_down_time = 30\n'
@@ -110,8 +98,7 @@ def two_cells(tmp_path):
         rpc.cleanup()
         for db in dbs.values():
             db.drop()
-        for vhost in vhosts.values():
-            _rabbitmqctl('delete_vhost', vhost)
+        vhosts.close()
 
 
 def _wait_for(predicate, timeout):

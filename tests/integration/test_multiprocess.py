@@ -4,7 +4,7 @@ Needs RabbitMQ on 127.0.0.1:5672 (guest/guest) and PostgreSQL or MariaDB on
 127.0.0.1 (see README.rst, "Testing").
 """
 
-import os
+import contextlib
 import subprocess
 import time
 import uuid
@@ -17,9 +17,7 @@ import requests
 from nova_lite import rpc
 from tests.fixtures import databases
 from tests.fixtures import processes
-
-RABBIT = os.environ.get('NOVA_LITE_TEST_RABBIT_URL',
-                        'rabbit://guest:guest@127.0.0.1:5672/')
+from tests.fixtures import rabbit
 
 
 @pytest.fixture(params=['postgresql', 'mysql'])
@@ -31,13 +29,17 @@ def deployment(request, tmp_path):
     cell0_url = cell0_db.create()
     port = processes.free_port()
     exchange = 'nova_lite_it_%s' % uuid.uuid4().hex[:8]
+    # A virtual host of its own: queues are named by topic and host
+    # whatever the exchange, and another deployment may share the broker.
+    vhosts = contextlib.ExitStack()
+    bus = vhosts.enter_context(rabbit.vhost())
     common = ('[DEFAULT]\ntransport_url = %s\nstate_path = %s\n'
               'report_interval = 1\ncontrol_exchange = %s\n'
               'osapi_compute_listen_port = %d\n'
               '[api_database]\nconnection = %s\n'
               '[database]\nconnection = %s\n'
               '[scheduler]\ndiscover_hosts_in_cells_interval = 1\n'
-              % (RABBIT, tmp_path, exchange, port, api_url, cell_url))
+              % (bus, tmp_path, exchange, port, api_url, cell_url))
     api_conf = tmp_path / 'api.conf'
     api_conf.write_text(common + '[DEFAULT]\nhost = controller\n')
     compute_conf = tmp_path / 'compute.conf'
@@ -52,14 +54,14 @@ def deployment(request, tmp_path):
                              '--database_connection', cell0_url], check=True)
     subprocess.run(manage + ['cell_v2', 'create_cell', '--name', 'cell1',
                              '--database_connection', cell_url,
-                             '--transport-url', RABBIT], check=True)
+                             '--transport-url', bus], check=True)
     subprocess.run(manage + ['db', 'sync'], check=True)
     procs = processes.Processes(tmp_path).start([
         ('nova-lite-conductor', api_conf, []),
         ('nova-lite-compute', compute_conf, []),
         ('nova-lite-api', api_conf, [])])
     base = 'http://127.0.0.1:%d' % port
-    notices = _Notices(exchange)
+    notices = _Notices(bus, exchange)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -75,6 +77,7 @@ def deployment(request, tmp_path):
         procs.stop()
         for db in (api_db, cell_db, cell0_db):
             db.drop()
+        vhosts.close()
 
 
 class _Notices:
@@ -82,13 +85,13 @@ class _Notices:
     (listening before the first is sent: RabbitMQ drops a message no queue
     is bound for)."""
 
-    def __init__(self, exchange):
+    def __init__(self, url, exchange):
         conf = cfg.ConfigOpts()
         rpc.register_opts(conf)
         conf([], project='nova-lite-test')
         self.received = []
         self.transport = messaging.get_notification_transport(conf,
-                                                              url=RABBIT)
+                                                              url=url)
         self.listener = messaging.get_notification_listener(
             self.transport, [messaging.Target(
                 topic='versioned_notifications', exchange=exchange)],

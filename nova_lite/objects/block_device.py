@@ -181,6 +181,11 @@ def get_connected_on_host(context, host, volume_ids):
 
 
 BATCH = 500
+# The mappings of a batch of servers: one statement for every batch, its
+# list of servers bound when it runs.
+_BY_INSTANCES = sa.select(*_COLUMNS).where(
+    _TABLE.c.instance_uuid.in_(sa.bindparam('uuids', expanding=True))
+).order_by(_TABLE.c.id)
 
 
 @db_api.cell_reader
@@ -191,9 +196,7 @@ def get_dicts_by_instances(context, instance_uuids):
     uuids = list(instance_uuids)
     for start in range(0, len(uuids), BATCH):
         rows = context.session.execute(
-            sa.select(*_COLUMNS).where(
-                _TABLE.c.instance_uuid.in_(
-                    uuids[start:start + BATCH])).order_by(_TABLE.c.id))
+            _BY_INSTANCES, {'uuids': uuids[start:start + BATCH]})
         for row in rows:
             mapping = row._asdict()
             out.setdefault(mapping['instance_uuid'], []).append(mapping)

@@ -417,6 +417,55 @@ SORT_KEYS = ('created_at', 'display_name', 'uuid', 'updated_at', 'vm_state',
              'ramdisk_id', 'node', 'progress')
 
 
+# Filters on one column's value, as get_all applies them.
+_VALUE_FILTERS = ('project_id', 'user_id', 'host', 'node', 'image_ref',
+                  'reservation_id', 'availability_zone', 'key_name')
+
+
+def _with_deleted(query, m, deleted):
+    if deleted is False:
+        return query.filter(m.deleted == 0)
+    if deleted is True:
+        return query.filter(m.deleted != 0)
+    return query
+
+
+def _ordered(query, m, sort_keys, sort_dirs):
+    order = []
+    for key, direction in zip(sort_keys, sort_dirs):
+        col = getattr(m, key)
+        order.append(col.desc() if direction == 'desc' else col.asc())
+    return query.order_by(*order)
+
+
+@functools.lru_cache(maxsize=256)
+def _listing(deleted, keys, sort_keys, sort_dirs, limited):
+    """The statement of a list filtered only on column values (``keys``,
+    bound by name) and ``deleted``, built once per shape: the lists
+    clients make most (a project's servers, by creation) build nothing."""
+    m = models.Instance.__table__.c
+    query = _with_deleted(_SELECT, m, deleted)
+    for key in keys:
+        query = query.filter(getattr(m, key) == sa.bindparam(key))
+    query = _ordered(query, m, sort_keys, sort_dirs)
+    if limited:
+        query = query.limit(sa.bindparam('limit'))
+    return query
+
+
+def _value_filters(filters):
+    """The keys of ``filters`` when it filters only on column values (and
+    ``deleted``), else None."""
+    keys = []
+    for key, value in filters.items():
+        if key == 'deleted' or value is None:
+            continue
+        if key not in _VALUE_FILTERS:
+            return None
+        keys.append(key)
+    return tuple(sorted(keys))
+
+
 @db_api.cell_reader
 def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None):
     """Instances matching ``filters``, sorted, after ``marker``.
@@ -430,15 +479,19 @@ def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None):
     """
     # Plain columns (no ORM identity map or instance state): a list
     # builds one record per row and nothing else.
-    m = models.Instance.__table__.c
     deleted = filters.get('deleted', False)
-    query = _SELECT
-    if deleted is False:
-        query = query.filter(m.deleted == 0)
-    elif deleted is True:
-        query = query.filter(m.deleted != 0)
-    for key in ('project_id', 'user_id', 'host', 'node', 'image_ref',
-                'reservation_id', 'availability_zone', 'key_name'):
+    keys = _value_filters(filters) if marker is None else None
+    if keys is not None:
+        params = {key: filters[key] for key in keys}
+        if limit is not None:
+            params['limit'] = limit
+        query = _listing(deleted, keys, tuple(sort_keys), tuple(sort_dirs),
+                         limit is not None)
+        return _to_records(context,
+                           context.session.execute(query, params).all())
+    m = models.Instance.__table__.c
+    query = _with_deleted(_SELECT, m, deleted)
+    for key in _VALUE_FILTERS:
         if filters.get(key) is not None:
             query = query.filter(getattr(m, key) == filters[key])
     for key in ('vm_state', 'task_state', 'uuid'):
@@ -463,11 +516,7 @@ def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None):
             '%%"flavorid": "%s"%%' % filters['flavor_id']))
     if marker is not None:
         query = query.filter(_after_marker(m, marker, sort_keys, sort_dirs))
-    order = []
-    for key, direction in zip(sort_keys, sort_dirs):
-        col = getattr(m, key)
-        order.append(col.desc() if direction == 'desc' else col.asc())
-    query = query.order_by(*order)
+    query = _ordered(query, m, sort_keys, sort_dirs)
     if limit is not None:
         query = query.limit(limit)
     return _to_records(context, context.session.execute(query).all())

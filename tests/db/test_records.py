@@ -180,6 +180,43 @@ def test_get_all_sorting_paging_and_filters(synced):
         instance_obj.get_by_uuid(ctx, made[0].uuid)
 
 
+def test_get_all_statement_kept_per_shape_binds_each_call(synced):
+    """Lists filtered on column values reuse one statement per shape; the
+    values and the limit of each call are its own."""
+    _conf, ctx = synced
+    base = datetime.datetime(2026, 2, 1)
+    for i in range(4):
+        _make(ctx, 'a-%d' % i, base + datetime.timedelta(minutes=i),
+              host='h1' if i % 2 else 'h2')
+    for i in range(3):
+        _make(ctx, 'b-%d' % i, base + datetime.timedelta(minutes=i),
+              project_id='p2', host='h1')
+    keys, dirs = ['created_at', 'uuid'], ['desc', 'desc']
+
+    def names(filters, **kwargs):
+        return [i.display_name for i in
+                instance_obj.get_all(ctx, filters, keys, dirs, **kwargs)]
+
+    assert names({'project_id': 'p1'}, limit=3) == ['a-3', 'a-2', 'a-1']
+    assert names({'project_id': 'p2'}, limit=2) == ['b-2', 'b-1']
+    assert names({'project_id': 'p2'}) == ['b-2', 'b-1', 'b-0']
+    assert names({'project_id': 'p1', 'host': 'h1'}) == ['a-3', 'a-1']
+    assert names({'host': 'h1', 'project_id': 'p2'}, limit=1) == ['b-2']
+    assert names({'project_id': 'p1', 'host': 'h2', 'node': None}) == [
+        'a-2', 'a-0']
+    assert names({'project_id': 'p1'}, limit=2) == ['a-3', 'a-2']
+    # Sorted the other way: another shape.
+    assert [i.display_name for i in instance_obj.get_all(
+        ctx, {'project_id': 'p2'}, keys, ['asc', 'asc'])] == [
+            'b-0', 'b-1', 'b-2']
+    gone = instance_obj.get_all(ctx, {'project_id': 'p2'}, keys, dirs)[0]
+    instance_obj.destroy(ctx, gone.uuid)
+    assert names({'project_id': 'p2'}) == ['b-1', 'b-0']
+    assert names({'project_id': 'p2', 'deleted': True}) == ['b-2']
+    assert names({'project_id': 'p2', 'deleted': None}) == [
+        'b-2', 'b-1', 'b-0']
+
+
 def test_block_device_mappings(synced):
     _conf, ctx = synced
     inst = _make(ctx, 'vm1', datetime.datetime(2026, 1, 1), host='h1')

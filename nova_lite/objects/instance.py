@@ -132,10 +132,12 @@ def _to_records(context, rows):
     """Records of many rows, their mappings and faults read in bulk (two
     queries per batch rather than two per server)."""
     uuids = [r.uuid for r in rows]
-    bdms = block_device.get_dicts_by_instances(context, uuids)
-    faults = instance_fault.get_latest_by_instances(
-        context, [r.uuid for r in rows
-                  if r.vm_state in FAULT_STATES or r.deleted])
+    bdms = block_device.get_dicts_by_instances(context, uuids) \
+        if uuids else {}
+    faulted = [r.uuid for r in rows
+               if r.vm_state in FAULT_STATES or r.deleted]
+    faults = instance_fault.get_latest_by_instances(context, faulted) \
+        if faulted else {}
     out = Instance.from_rows(rows, cell_uuid=context.cell_uuid)
     for inst in out:
         inst.bdms = bdms.get(inst.uuid, [])
@@ -466,7 +468,6 @@ def _value_filters(filters):
     return tuple(sorted(keys))
 
 
-@db_api.cell_reader
 def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None):
     """Instances matching ``filters``, sorted, after ``marker``.
 
@@ -487,8 +488,17 @@ def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None):
             params['limit'] = limit
         query = _listing(deleted, keys, tuple(sort_keys), tuple(sort_dirs),
                          limit is not None)
+        # One statement: outside a transaction where it can be.
         return _to_records(context,
-                           context.session.execute(query, params).all())
+                           plain.select(context, 'cell', query, params))
+    return _get_all_filtered(context, filters, sort_keys, sort_dirs, limit,
+                             marker)
+
+
+@db_api.cell_reader
+def _get_all_filtered(context, filters, sort_keys, sort_dirs, limit,
+                      marker):
+    deleted = filters.get('deleted', False)
     m = models.Instance.__table__.c
     query = _with_deleted(_SELECT, m, deleted)
     for key in _VALUE_FILTERS:

@@ -151,6 +151,36 @@ def test_server_by_uuid_with_mappings_outside_and_inside(synced):
     assert deleted.deleted
 
 
+def test_server_list_by_values_outside_and_inside(synced):
+    """A list filtered on column values is one statement on the driver's
+    connection; in a transaction it joins it, with the same records."""
+    _conf, ctx = synced
+    servers = [_server(ctx, 'list-%d' % i, host='h1',
+                       created_at=datetime.datetime(2026, 3, 4, 5, 6, i))
+               for i in range(3)]
+    _server(ctx, 'elsewhere', host='h2')
+    block_device.create(ctx, {'instance_uuid': servers[1].uuid,
+                              'source_type': 'volume',
+                              'destination_type': 'volume',
+                              'volume_id': 'vol-1'})
+    keys, dirs = ['created_at', 'uuid'], ['desc', 'desc']
+    filters = {'project_id': 'p1', 'host': 'h1'}
+    got = instance_obj.get_all(ctx, filters, keys, dirs, limit=5)
+    assert [i.display_name for i in got] == ['list-2', 'list-1', 'list-0']
+    assert [b['volume_id'] for b in got[1].bdms] == ['vol-1']
+    assert got[0].flavor == {'flavorid': '1'}
+    assert got[0].launched_at == datetime.datetime(2026, 3, 4, 5, 6, 8)
+    statement = instance_obj._listing(False, ('host', 'project_id'),
+                                      tuple(keys), tuple(dirs), True)
+    assert plain._ENGINES[_engine(ctx)].statements[statement] is not None
+
+    @db_api.cell_reader
+    def inside(context):
+        return instance_obj.get_all(context, filters, keys, dirs, limit=5)
+    assert [(i.uuid, i.bdms, i.flavor) for i in inside(ctx)] == [
+        (i.uuid, i.bdms, i.flavor) for i in got]
+
+
 def test_concurrent_reads(synced):
     _conf, ctx = synced
     made = [_server(ctx, 'vm%d' % i) for i in range(6)]

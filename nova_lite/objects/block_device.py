@@ -1,5 +1,7 @@
 """Block device mappings of a cell database."""
 
+import functools
+
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
@@ -181,22 +183,32 @@ def get_connected_on_host(context, host, volume_ids):
 
 
 BATCH = 500
-# The mappings of a batch of servers: one statement for every batch, its
-# list of servers bound when it runs.
-_BY_INSTANCES = sa.select(*_COLUMNS).where(
-    _TABLE.c.instance_uuid.in_(sa.bindparam('uuids', expanding=True))
-).order_by(_TABLE.c.id)
+# Statements for the mappings of a batch of servers, one per number of
+# places for their uuids (a batch fills the next size up, repeating its
+# last uuid): a few statements, each built and prepared once.
+_BATCH_SIZES = (1, 4, 16, 64, 128, 256, BATCH)
 
 
-@db_api.cell_reader
+@functools.lru_cache(maxsize=None)
+def _by_instances(size):
+    return sa.select(*_COLUMNS).where(_TABLE.c.instance_uuid.in_(
+        [sa.bindparam('u%d' % i) for i in range(size)])).order_by(
+            _TABLE.c.id)
+
+
 def get_dicts_by_instances(context, instance_uuids):
     """``{instance_uuid: [mapping as a dict, ...]}`` for many servers, read
-    as plain rows (server lists carry their mappings as dicts)."""
+    as plain rows (server lists carry their mappings as dicts): one
+    statement per batch, outside a transaction where it can be
+    (:func:`nova_lite.db.plain.select`)."""
     out = {}
     uuids = list(instance_uuids)
     for start in range(0, len(uuids), BATCH):
-        rows = context.session.execute(
-            _BY_INSTANCES, {'uuids': uuids[start:start + BATCH]})
+        batch = uuids[start:start + BATCH]
+        size = next(n for n in _BATCH_SIZES if n >= len(batch))
+        params = {'u%d' % i: batch[min(i, len(batch) - 1)]
+                  for i in range(size)}
+        rows = plain.select(context, 'cell', _by_instances(size), params)
         for row in rows:
             mapping = row._asdict()
             out.setdefault(mapping['instance_uuid'], []).append(mapping)

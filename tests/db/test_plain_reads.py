@@ -181,6 +181,30 @@ def test_server_list_by_values_outside_and_inside(synced):
         (i.uuid, i.bdms, i.flavor) for i in got]
 
 
+def test_mappings_of_many_servers_in_batches_of_any_size(synced):
+    """The mappings of servers listed together, read with statements of a
+    few fixed sizes, are each server's own, whatever their number."""
+    _conf, ctx = synced
+    servers = [_server(ctx, 'bdm-%d' % i) for i in range(3)]
+    for index, server in enumerate(servers):
+        for n in range(index):
+            block_device.create(ctx, {'instance_uuid': server.uuid,
+                                      'source_type': 'volume',
+                                      'destination_type': 'volume',
+                                      'volume_id': 'vol-%d-%d' % (index, n)})
+    own = {s.uuid: block_device.get_dicts_by_instance(ctx, s.uuid)
+           for s in servers}
+    assert [len(v) for v in own.values()] == [0, 1, 2]
+    others = ['%08d-0000-4000-8000-000000000000' % i for i in range(520)]
+    for uuids in ([servers[2].uuid], [servers[1].uuid, servers[2].uuid],
+                  [s.uuid for s in servers] + others[:2],
+                  others[:16] + [servers[1].uuid],
+                  others[:499] + [servers[2].uuid, servers[1].uuid]):
+        got = block_device.get_dicts_by_instances(ctx, uuids)
+        assert got == {u: own[u] for u in uuids if own.get(u)}
+    assert block_device.get_dicts_by_instances(ctx, []) == {}
+
+
 def test_concurrent_reads(synced):
     _conf, ctx = synced
     made = [_server(ctx, 'vm%d' % i) for i in range(6)]

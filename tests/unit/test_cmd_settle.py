@@ -14,11 +14,20 @@ class _Node:
         self.me = self
 
 
+def _unreachable_cycle():
+    """A weak reference to a cycle nothing else refers to: only the
+    garbage collector can free it."""
+    return weakref.ref(_Node())
+
+
 class SettleTest(unittest.TestCase):
 
     def setUp(self):
         self.addCleanup(gc.unfreeze)
         gc.unfreeze()
+        # Only the collections the tests ask for.
+        self.addCleanup(gc.enable)
+        gc.disable()
 
     def test_settle_freezes_what_lives(self):
         kept = [object() for _ in range(10)]
@@ -29,18 +38,16 @@ class SettleTest(unittest.TestCase):
         self.assertFalse(any(o is kept for o in gc.get_objects()))
 
     def test_settle_collects_the_garbage_of_the_start_first(self):
-        node = _Node()
-        ref = weakref.ref(node)
-        del node
+        ref = _unreachable_cycle()
+        self.assertIsNotNone(ref())
         common.settle()
         # The cycle was collected, not frozen forever.
         self.assertIsNone(ref())
 
     def test_garbage_made_after_settling_is_still_collected(self):
         common.settle()
-        node = _Node()
-        ref = weakref.ref(node)
-        del node
+        ref = _unreachable_cycle()
+        self.assertIsNotNone(ref())
         gc.collect()
         self.assertIsNone(ref())
 

@@ -227,6 +227,12 @@ def _engine(engine):
     return state
 
 
+# Read statements kept prepared per engine: those built once in modules,
+# and a bounded number of those built per shape of a request (a server
+# list's filters and sort keys).
+STATEMENTS_KEPT = 1024
+
+
 def _prepared(state, engine, statement):
     try:
         return state.statements[statement]
@@ -236,6 +242,10 @@ def _prepared(state, engine, statement):
         prepared = _Prepared(engine, statement)
     except ValueError:
         prepared = None
+    if len(state.statements) >= STATEMENTS_KEPT:
+        # Prepared again as they come: shapes made by requests would each
+        # stay otherwise.
+        state.statements.clear()
     state.statements[statement] = prepared
     return prepared
 

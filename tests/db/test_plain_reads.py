@@ -181,6 +181,23 @@ def test_server_list_by_values_outside_and_inside(synced):
         (i.uuid, i.bdms, i.flavor) for i in got]
 
 
+def test_statements_kept_are_bounded(synced):
+    """Statements built per shape of a request (sort keys chosen by the
+    caller) are not kept without end."""
+    _conf, ctx = synced
+    server = _server(ctx, 'sorted')
+    keys = list(instance_obj.SORT_KEYS)
+    assert instance_obj.get_all(ctx, {'project_id': 'p1'}, keys[:1],
+                                ['asc'])[0].uuid == server.uuid
+    state = plain._ENGINES[_engine(ctx)]
+    with mock.patch.object(plain, 'STATEMENTS_KEPT', 8):
+        for first in keys[:12]:
+            got = instance_obj.get_all(ctx, {'project_id': 'p1'},
+                                       [first, 'uuid'], ['asc', 'asc'])
+            assert [i.uuid for i in got] == [server.uuid]
+            assert len(state.statements) <= 8
+
+
 def test_mappings_of_many_servers_in_batches_of_any_size(synced):
     """The mappings of servers listed together, read with statements of a
     few fixed sizes, are each server's own, whatever their number."""

@@ -86,6 +86,16 @@ VOLUME_FOR_VIEW = sa.select(
     VOLUMES.c.id == sa.bindparam('id')).order_by(
         ATTACHMENTS.c.created_at, ATTACHMENTS.c.id)
 _TYPE_END = _VOLUME_WIDTH + len(_TYPE_NAMES)
+# The same in two statements, for a store that can read both as of one
+# moment (:func:`nova_lite.db.plain.select_together_on`): a shared
+# volume's columns are then not read again with each attachment.
+VOLUME_WITH_TYPE = sa.select(
+    VOLUMES, *[c.label('type_' + c.name) for c in _TYPES.c]).select_from(
+    VOLUMES.outerjoin(_TYPES, _TYPES.c.id == VOLUMES.c.volume_type_id)).where(
+    VOLUMES.c.id == sa.bindparam('id'))
+VIEW_ATTACHMENTS = sa.select(*_VIEW_COLUMNS).where(
+    ATTACHMENTS.c.volume_id == sa.bindparam('id')).order_by(
+        ATTACHMENTS.c.created_at, ATTACHMENTS.c.id)
 
 
 @functools.lru_cache(maxsize=None)
@@ -135,6 +145,22 @@ def volume_for_view(ctx, volume_id, rows):
         if first[_VOLUME_WIDTH] is not None else None
     volume.attachments = [namespace(**dict(zip(_VIEW_NAMES, row[_TYPE_END:])))
                           for row in rows if row[_TYPE_END] is not None]
+    return volume
+
+
+def volume_for_view_apart(ctx, volume_id, volume_rows, attachment_rows):
+    """:func:`volume_for_view` from the rows of :data:`VOLUME_WITH_TYPE`
+    and :data:`VIEW_ATTACHMENTS`, read as of one moment."""
+    if not volume_rows or not _visible(ctx, volume_rows[0]):
+        raise exception.VolumeNotFound(volume_id=volume_id)
+    namespace = types.SimpleNamespace
+    first = volume_rows[0]
+    volume = namespace(**dict(zip(_VOLUME_NAMES, first)))
+    volume.volume_type = namespace(**dict(zip(
+        _TYPE_NAMES, first[_VOLUME_WIDTH:_TYPE_END]))) \
+        if first[_VOLUME_WIDTH] is not None else None
+    volume.attachments = [namespace(**dict(zip(_VIEW_NAMES, row)))
+                          for row in attachment_rows]
     return volume
 
 

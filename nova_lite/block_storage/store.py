@@ -280,10 +280,19 @@ class Store:
 
     def get_volume(self, ctx, volume_id, for_view=True):
         """A volume; its type and attachments only when a view shows it
-        (one statement either way)."""
+        (read as of one moment: one statement, or on SQLite two in one
+        snapshot)."""
         if for_view:
+            params = {'id': volume_id}
+            apart = plain.select_together_on(
+                self._tc.reader.get_engine(),
+                [(attachments.VOLUME_WITH_TYPE, params),
+                 (attachments.VIEW_ATTACHMENTS, params)])
+            if apart is not None:
+                return attachments.volume_for_view_apart(
+                    ctx, volume_id, *apart)
             return attachments.volume_for_view(ctx, volume_id, self._rows(
-                attachments.VOLUME_FOR_VIEW, {'id': volume_id}))
+                attachments.VOLUME_FOR_VIEW, params))
         return attachments.volume_record(ctx, volume_id, self._rows(
             attachments.VOLUME, {'id': volume_id}))
 

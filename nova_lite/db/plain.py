@@ -321,6 +321,45 @@ def _run(engine, state, prepared, params):
     return prepared.rows(raw)
 
 
+def select_together_on(engine, reads):
+    """The rows of each ``(statement, params)`` of ``reads``, all read as
+    of one moment, or None where they cannot be run here: the caller then
+    reads them another way (one statement, or a transaction of its own).
+
+    Only on SQLite, where the reads run on the connection kept for plain
+    reads inside one deferred transaction (``BEGIN``, the reads,
+    ``ROLLBACK``): in WAL mode it is a snapshot taken at its first read,
+    which costs no more than the reads. A server database's default
+    isolation (PostgreSQL's read committed) would give each statement its
+    own moment."""
+    state = _engine(engine)
+    if state.lock is None:
+        return None
+    prepared = [_prepared(state, engine, statement)
+                for statement, _params in reads]
+    if any(p is None for p in prepared):
+        return None
+    with state.lock:
+        connection = state.connection
+        if connection is None:
+            connection = state.connection = engine.raw_connection()
+        raws = []
+        try:
+            driver = connection.dbapi_connection
+            driver.execute('BEGIN')
+            try:
+                for p, (_statement, params) in zip(prepared, reads):
+                    raws.append(_fetch(connection, p, params))
+            finally:
+                driver.execute('ROLLBACK')
+        except engine.dialect.loaded_dbapi.Error:
+            state.connection = None
+            connection.invalidate()
+            connection.close()
+            return None
+    return [p.rows(raw) for p, raw in zip(prepared, raws)]
+
+
 # Free connections kept per server database (more in use at once go back
 # to the pool after their read).
 KEPT = 8

@@ -4,6 +4,7 @@ volume neither lose nor duplicate anything."""
 
 import concurrent.futures
 import datetime
+import sqlite3
 import time
 from unittest import mock
 
@@ -16,6 +17,7 @@ from nova_lite.block_storage import models
 from nova_lite.block_storage import store as bs_store
 from nova_lite import context as nl_context
 from nova_lite.db import migration
+from nova_lite.db import plain
 from tests.db import test_migrations
 from tests.fixtures import databases
 from tests.fixtures import stack as stack_fixture
@@ -121,7 +123,7 @@ def test_volume_read_with_its_type_and_attachments(store):
     made = store.create_type(ctx, 'multiattach',
                              extra_specs={'multiattach': '<is> True'})
     shared = _available(store, ctx, volume_type='multiattach', name='v1')
-    plain = _available(store, ctx)
+    single = _available(store, ctx)
     attachment = store.attachment_create(ctx, shared.id, '0' * 36)
     volume = store.get_volume(ctx, shared.id)
     assert (volume.id, volume.display_name, volume.multiattach) == (
@@ -131,7 +133,7 @@ def test_volume_read_with_its_type_and_attachments(store):
     assert not hasattr(volume, 'type_id')
     assert [(a.id, a.instance_uuid) for a in volume.attachments] == [
         (attachment.id, '0' * 36)]
-    other = store.get_volume(ctx, plain.id)
+    other = store.get_volume(ctx, single.id)
     assert other.attachments == []
     # Without a type asked for, the default type.
     assert other.volume_type.id == other.volume_type_id != made.id
@@ -141,9 +143,10 @@ def test_volume_read_with_its_type_and_attachments(store):
 
 
 def test_volume_read_outside_a_transaction_matches_one_inside(store):
-    """A volume read for its view is one statement run on its own; it
-    gives what the same read gives inside a reader transaction: the
-    attachments in the order they were made, times and flags converted."""
+    """A volume read for its view is run on its own (one statement, or on
+    SQLite two in one snapshot); it gives what the joined read gives
+    inside a reader transaction: the attachments in the order they were
+    made, times and flags converted."""
     ctx = _ctx()
     store.create_type(ctx, 'multiattach',
                       extra_specs={'multiattach': '<is> True'})
@@ -186,6 +189,66 @@ def test_volume_read_outside_a_transaction_matches_one_inside(store):
         store.get_volume(_ctx('other'), shared.id)
     with pytest.raises(bs_exception.VolumeNotFound):
         store.get_volume(ctx, '%036d' % 9, for_view=False)
+
+
+def test_volume_view_read_on_sqlite_is_one_snapshot(store):
+    """On SQLite the volume and its attachments are read by two
+    statements in one snapshot: a write committed between them is seen
+    by neither. Elsewhere the read stays one statement."""
+    ctx = _ctx()
+    store.create_type(ctx, 'multiattach',
+                      extra_specs={'multiattach': '<is> True'})
+    shared = _available(store, ctx, volume_type='multiattach')
+    made = store.attachment_create(ctx, shared.id, '0' * 36)
+    engine = store.engine()
+    together = plain.select_together_on(
+        engine, [(attachments.VOLUME_WITH_TYPE, {'id': shared.id}),
+                 (attachments.VIEW_ATTACHMENTS, {'id': shared.id})])
+    if engine.dialect.name != 'sqlite':
+        assert together is None
+        return
+    assert [len(rows) for rows in together] == [1, 1]
+    writer = sqlite3.connect(engine.url.database, isolation_level=None)
+    original = plain._fetch
+    calls = []
+
+    def fetch_then_write(connection, prepared, params):
+        raw = original(connection, prepared, params)
+        calls.append(prepared.sql)
+        if len(calls) == 1:
+            writer.execute("UPDATE volume_attachment SET attach_status = "
+                           "'attached' WHERE id = ?", (made.id,))
+        return raw
+
+    try:
+        with mock.patch.object(plain, '_fetch', fetch_then_write):
+            volume = store.get_volume(ctx, shared.id)
+    finally:
+        writer.close()
+    assert len(calls) == 2
+    assert [a.attach_status for a in volume.attachments] == ['reserved']
+    after = store.get_volume(ctx, shared.id)
+    assert [a.attach_status for a in after.attachments] == ['attached']
+    # The snapshot was let go: the kept connection reads on, outside any
+    # transaction.
+    state = plain._ENGINES[store._tc.reader.get_engine()]
+    assert not state.connection.dbapi_connection.in_transaction
+    # A driver error drops the kept connection; the joined read answers.
+    kept = state.connection
+    failures = [sqlite3.OperationalError('disk I/O error')]
+
+    def fail_once(connection, prepared, params):
+        if failures:
+            raise failures.pop()
+        return original(connection, prepared, params)
+
+    with mock.patch.object(plain, '_fetch', fail_once):
+        with mock.patch.object(store, '_rows',
+                               wraps=store._rows) as rows:
+            again = store.get_volume(ctx, shared.id)
+    assert rows.call_args.args[0] is attachments.VOLUME_FOR_VIEW
+    assert [a.attach_status for a in again.attachments] == ['attached']
+    assert state.connection is not kept
 
 
 def test_attachment_listing(store):
@@ -238,7 +301,9 @@ def test_reads_through_a_transaction_where_they_cannot_run_alone(store):
     made = store.attachment_create(ctx, volume.id, '%036d' % 1).id
     alone = store.get_volume(ctx, volume.id)
     with mock.patch.object(bs_store.plain, 'select_on',
-                           return_value=None) as select_on:
+                           return_value=None) as select_on, \
+            mock.patch.object(bs_store.plain, 'select_together_on',
+                              return_value=None):
         through = store.get_volume(ctx, volume.id)
         bare = store.get_volume(ctx, volume.id, for_view=False)
         listed = store.list_attachments(ctx, {'volume_id': volume.id})

@@ -29,6 +29,7 @@ import concurrent.futures
 import logging
 import os
 
+from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
 from oslo_serialization import jsonutils
@@ -141,12 +142,21 @@ class Store:
     def _write(self, work):
         """``work(connection)`` in one write transaction of plain
         statements: on SQLite a plain one (:func:`nova_lite.db.plain.
-        transaction`) where it can be, else through enginefacade."""
+        transaction`) where it can be, else through enginefacade, run
+        again on a new connection when the one it had was lost (a server
+        database's connections used within the last second are taken from
+        the pool without a ping, see :func:`nova_lite.db.api.
+        _ping_idle_only`)."""
         if self._serialized:
             try:
                 return plain.transaction(self._tc.writer.get_engine(), work)
             except plain.NotPlain:
                 pass
+        return self._write_through(work)
+
+    @oslo_db_api.wrap_db_retry(max_retries=2, retry_interval=0.1,
+                               retry_on_disconnect=True)
+    def _write_through(self, work):
         with self._conn_writer() as conn:
             return work(conn)
 

@@ -15,11 +15,13 @@ nests in the other (the inner one joins the outer transaction).
 import functools
 import os
 import threading
+import time
 
 from oslo_db import api as oslo_db_api
 from oslo_db.sqlalchemy import enginefacade
 from oslo_db.sqlalchemy import engines as oslo_engines
 from sqlalchemy.engine import Engine
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import pool as sa_pool
 from sqlalchemy import event
 
@@ -117,11 +119,56 @@ def pool_sqlite(mgr):
     return engine
 
 
+# A server database's pooled connection is pinged when it is taken from the
+# pool only after it has been idle this long (seconds).
+PING_AFTER_IDLE = 1.0
+_IDLE_SINCE = 'nova_lite.idle_since'
+
+
+def _note_idle(dbapi_connection, record):
+    record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def _ping_if_idle(engine):
+    dialect = engine.dialect
+
+    def checkout(dbapi_connection, record, proxy):
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            # As the pool's own ping: this connection and every one
+            # pooled before it are replaced.
+            raise sa_exc.InvalidatePoolError(str(error)) from error
+    return checkout
+
+
+def _ping_idle_only(engine):
+    """oslo.db pings every connection taken from a server database's pool
+    (a round trip before each transaction). A connection used within
+    :data:`PING_AFTER_IDLE` is taken as it is; an older one is pinged, and
+    replaced with the pool's others when the ping fails. A connection
+    lost since its last use within that time fails its transaction,
+    which the retries on a lost connection (:data:`_RETRY`) run again on
+    a new one."""
+    pool = engine.pool
+    if not getattr(pool, '_pre_ping', False) or \
+            event.contains(pool, 'checkin', _note_idle):
+        return
+    event.listen(pool, 'checkin', _note_idle)
+    event.listen(pool, 'checkout', _ping_if_idle(engine))
+    pool._pre_ping = False
+
+
 def _tune(engine):
     # oslo.db makes every connection check-in sleep(0) so that eventlet
     # greenthreads get a turn; with native threads it only costs latency.
     if event.contains(engine, 'checkin', oslo_engines._thread_yield):
         event.remove(engine, 'checkin', oslo_engines._thread_yield)
+    if engine.dialect.name != 'sqlite':
+        _ping_idle_only(engine)
     old = engine.pool
     if engine.dialect.name != 'sqlite' or \
             not isinstance(old, sa_pool.NullPool) or \

@@ -251,6 +251,42 @@ def test_volume_view_read_on_sqlite_is_one_snapshot(store):
     assert state.connection is not kept
 
 
+def test_write_on_a_lost_connection_runs_again(store):
+    """A server database's connection used within the last second is
+    taken from the pool without a ping; when it was lost meanwhile, the
+    attachment call's transaction runs again on a new one."""
+    engine = store.engine()
+    if engine.dialect.name == 'sqlite':
+        pytest.skip('SQLite connections are files, not sessions')
+    ctx = _ctx()
+    volume = _available(store, ctx)
+    if engine.dialect.name == 'postgresql':
+        sql = ('SELECT pg_terminate_backend(pid) FROM pg_stat_activity '
+               'WHERE datname = current_database() AND '
+               'pid <> pg_backend_pid()')
+    else:
+        sql = None
+    other = sa.create_engine(engine.url, poolclass=sa.pool.NullPool)
+    try:
+        with other.begin() as conn:
+            if sql:
+                killed = sum(1 for r in conn.exec_driver_sql(sql) if r[0])
+            else:
+                ids = [r[0] for r in conn.exec_driver_sql(
+                    'SELECT id FROM information_schema.processlist WHERE '
+                    'db = DATABASE() AND id <> CONNECTION_ID()')]
+                for conn_id in ids:
+                    conn.exec_driver_sql('KILL CONNECTION %d' % conn_id)
+                killed = len(ids)
+    finally:
+        other.dispose()
+    assert killed >= 1
+    with mock.patch.object(bs_store.oslo_db_api.time, 'sleep') as sleep:
+        made = store.attachment_create(ctx, volume.id, '0' * 36)
+    assert sleep.call_count == 1
+    assert store.get_attachment(ctx, made.id).volume_id == volume.id
+
+
 def test_attachment_listing(store):
     """Attachments by volume, server and status, of the caller's project
     unless an administrator asks for all, oldest first."""

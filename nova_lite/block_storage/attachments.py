@@ -135,22 +135,19 @@ def volume_for_view(ctx, volume_id, rows):
     """The record of a volume with its type (``volume_type``) and its
     attachments (``attachments``), from the rows of
     :data:`VOLUME_FOR_VIEW`."""
-    if not rows or not _visible(ctx, rows[0]):
-        raise exception.VolumeNotFound(volume_id=volume_id)
-    namespace = types.SimpleNamespace
-    first = rows[0]
-    volume = namespace(**dict(zip(_VOLUME_NAMES, first)))
-    volume.volume_type = namespace(**dict(zip(
-        _TYPE_NAMES, first[_VOLUME_WIDTH:_TYPE_END]))) \
-        if first[_VOLUME_WIDTH] is not None else None
-    volume.attachments = [namespace(**dict(zip(_VIEW_NAMES, row[_TYPE_END:])))
-                          for row in rows if row[_TYPE_END] is not None]
-    return volume
+    return _for_view(ctx, volume_id, rows, [
+        row[_TYPE_END:] for row in rows if row[_TYPE_END] is not None])
 
 
 def volume_for_view_apart(ctx, volume_id, volume_rows, attachment_rows):
     """:func:`volume_for_view` from the rows of :data:`VOLUME_WITH_TYPE`
     and :data:`VIEW_ATTACHMENTS`, read as of one moment."""
+    return _for_view(ctx, volume_id, volume_rows, attachment_rows)
+
+
+def _for_view(ctx, volume_id, volume_rows, attachments):
+    """The volume of the first of ``volume_rows`` (its columns, then its
+    type's), with ``attachments``: the view's columns of each."""
     if not volume_rows or not _visible(ctx, volume_rows[0]):
         raise exception.VolumeNotFound(volume_id=volume_id)
     namespace = types.SimpleNamespace
@@ -159,8 +156,8 @@ def volume_for_view_apart(ctx, volume_id, volume_rows, attachment_rows):
     volume.volume_type = namespace(**dict(zip(
         _TYPE_NAMES, first[_VOLUME_WIDTH:_TYPE_END]))) \
         if first[_VOLUME_WIDTH] is not None else None
-    volume.attachments = [namespace(**dict(zip(_VIEW_NAMES, row)))
-                          for row in attachment_rows]
+    volume.attachments = [namespace(**dict(zip(_VIEW_NAMES, values)))
+                          for values in attachments]
     return volume
 
 

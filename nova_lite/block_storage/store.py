@@ -284,9 +284,16 @@ class Store:
         rows = plain.select_on(self._tc.reader.get_engine(), statement,
                                params)
         if rows is None:
-            with self._conn_reader() as conn:
-                rows = conn.execute(statement, params).all()
+            rows = self._read_through(statement, params)
         return rows
+
+    @oslo_db_api.wrap_db_retry(max_retries=2, retry_interval=0.1,
+                               retry_on_disconnect=True)
+    def _read_through(self, statement, params):
+        # Run again on a new connection when the pooled one was lost, as
+        # the attachment calls' writes are (see _write).
+        with self._conn_reader() as conn:
+            return conn.execute(statement, params).all()
 
     def get_volume(self, ctx, volume_id, for_view=True):
         """A volume; its type and attachments only when a view shows it

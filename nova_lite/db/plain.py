@@ -302,21 +302,30 @@ def _fetch(connection, prepared, params):
         cursor.close()
 
 
+def _kept(engine, state):
+    """The SQLite connection kept for plain reads (``state.lock`` held)."""
+    if state.connection is None:
+        state.connection = engine.raw_connection()
+    return state.connection
+
+
+def _drop_kept(state):
+    """Not this connection again (``state.lock`` held): the caller reads
+    through a transaction, which translates and retries the error."""
+    connection, state.connection = state.connection, None
+    connection.invalidate()
+    connection.close()
+
+
 def _run(engine, state, prepared, params):
     if state.lock is None:
         return _run_pooled(engine, state, prepared, params)
     with state.lock:
-        connection = state.connection
-        if connection is None:
-            connection = state.connection = engine.raw_connection()
+        connection = _kept(engine, state)
         try:
             raw = _fetch(connection, prepared, params)
         except engine.dialect.loaded_dbapi.Error:
-            # Not this connection again; the caller reads through a
-            # transaction, which translates and retries the error.
-            state.connection = None
-            connection.invalidate()
-            connection.close()
+            _drop_kept(state)
             return None
     return prepared.rows(raw)
 
@@ -340,9 +349,7 @@ def select_together_on(engine, reads):
     if any(p is None for p in prepared):
         return None
     with state.lock:
-        connection = state.connection
-        if connection is None:
-            connection = state.connection = engine.raw_connection()
+        connection = _kept(engine, state)
         raws = []
         try:
             driver = connection.dbapi_connection
@@ -353,9 +360,7 @@ def select_together_on(engine, reads):
             finally:
                 driver.execute('ROLLBACK')
         except engine.dialect.loaded_dbapi.Error:
-            state.connection = None
-            connection.invalidate()
-            connection.close()
+            _drop_kept(state)
             return None
     return [p.rows(raw) for p, raw in zip(prepared, raws)]
 

@@ -88,6 +88,13 @@ def is_multiattach_type(volume_type):
     return False
 
 
+# A transaction whose connection was lost (a server database's connection
+# used within the last second is taken from the pool without a ping, see
+# nova_lite.db.api._ping_idle_only) runs again on a new one.
+_RETRY_ON_DISCONNECT = oslo_db_api.wrap_db_retry(
+    max_retries=2, retry_interval=0.1, retry_on_disconnect=True)
+
+
 class Store:
     def __init__(self, conf, host=None):
         self.conf = conf
@@ -143,10 +150,7 @@ class Store:
         """``work(connection)`` in one write transaction of plain
         statements: on SQLite a plain one (:func:`nova_lite.db.plain.
         transaction`) where it can be, else through enginefacade, run
-        again on a new connection when the one it had was lost (a server
-        database's connections used within the last second are taken from
-        the pool without a ping, see :func:`nova_lite.db.api.
-        _ping_idle_only`)."""
+        again on a new connection when the one it had was lost."""
         if self._serialized:
             try:
                 return plain.transaction(self._tc.writer.get_engine(), work)
@@ -154,8 +158,7 @@ class Store:
                 pass
         return self._write_through(work)
 
-    @oslo_db_api.wrap_db_retry(max_retries=2, retry_interval=0.1,
-                               retry_on_disconnect=True)
+    @_RETRY_ON_DISCONNECT
     def _write_through(self, work):
         with self._conn_writer() as conn:
             return work(conn)
@@ -287,11 +290,8 @@ class Store:
             rows = self._read_through(statement, params)
         return rows
 
-    @oslo_db_api.wrap_db_retry(max_retries=2, retry_interval=0.1,
-                               retry_on_disconnect=True)
+    @_RETRY_ON_DISCONNECT
     def _read_through(self, statement, params):
-        # Run again on a new connection when the pooled one was lost, as
-        # the attachment calls' writes are (see _write).
         with self._conn_reader() as conn:
             return conn.execute(statement, params).all()
 

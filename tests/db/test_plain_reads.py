@@ -15,6 +15,7 @@ from nova_lite.db import plain
 from nova_lite import exception
 from nova_lite.objects import block_device
 from nova_lite.objects import instance as instance_obj
+from tests.fixtures import databases
 
 SERVERS = models.Instance.__table__
 BY_UUID = sa.select(*SERVERS.c).where(SERVERS.c.uuid == sa.bindparam('uuid'))
@@ -365,12 +366,7 @@ def test_server_database_read_on_a_dropped_connection(synced):
     plain.select(ctx, 'cell', BY_UUID, {'uuid': one.uuid})
     kept = state.idle[0][0]
     victim = _backend_id(engine, kept)
-    with engine.connect() as killer:
-        if engine.dialect.name == 'postgresql':
-            killer.execute(sa.text('SELECT pg_terminate_backend(:p)'),
-                           {'p': victim})
-        else:
-            killer.execute(sa.text('KILL %d' % victim))
+    databases.end_sessions(engine.url, [victim])
     time.sleep(0.2)
     rows = plain.select(ctx, 'cell', BY_UUID, {'uuid': one.uuid})
     assert rows[0].uuid == one.uuid

@@ -5,9 +5,9 @@ PostgreSQL; a connection lost meanwhile costs its transaction one retry."""
 from unittest import mock
 
 import pytest
-import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
+from tests.fixtures import databases
 
 BACKEND_ID = {'postgresql': 'SELECT pg_backend_pid()',
               'mysql': 'SELECT CONNECTION_ID()'}
@@ -24,17 +24,7 @@ def _engine(ctx):
 
 
 def _kill(engine, backend_id):
-    # From a connection of its own, outside the pool under test.
-    other = sa.create_engine(engine.url, poolclass=sa.pool.NullPool)
-    try:
-        with other.begin() as conn:
-            if engine.dialect.name == 'postgresql':
-                conn.exec_driver_sql('SELECT pg_terminate_backend(%d)'
-                                     % backend_id)
-            else:
-                conn.exec_driver_sql('KILL CONNECTION %d' % backend_id)
-    finally:
-        other.dispose()
+    assert databases.end_sessions(engine.url, [backend_id]) == 1
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@
 """
 
 import argparse
+import importlib.util
 import os
 import sys
 import time
@@ -20,6 +21,9 @@ from benchmarks import scaling
 from benchmarks import workload
 
 PARTS = ('workload', 'multiprocess', 'floor', 'scaling', 'instructions')
+# Modules a part needs beyond nova_lite's own requirements (the
+# multi-process deployment runs on PostgreSQL).
+NEEDS = (('multiprocess', 'psycopg2'),)
 
 
 def main(argv=None):
@@ -37,6 +41,18 @@ def main(argv=None):
     parser.add_argument('--out', default='bench-results')
     args = parser.parse_args(argv)
     parts = [p for p in args.only.split(',') if p]
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        parser.error('unknown parts: %s (choose from %s)' % (
+            ', '.join(unknown), ', '.join(PARTS)))
+    missing = [name for part, name in NEEDS
+               if part in parts and importlib.util.find_spec(name) is None]
+    if missing:
+        parser.error('%s not installed in this Python (%s): run the '
+                     'benchmarks with the .venv that tools/run-tests makes, '
+                     'or through tox -e bench, or install '
+                     'test-requirements.txt' % (', '.join(missing),
+                                                sys.executable))
     sizes = [int(n) for n in (args.sizes or (
         '10,50' if args.quick else '10,50,200')).split(',')]
     document = {'meta': common.meta(sizes=sizes, parts=parts)}

@@ -1,7 +1,11 @@
 """The benchmarks' phase records: latencies, and the HTTP answer apart."""
 
 import types
+from unittest import mock
 
+import pytest
+
+from benchmarks import __main__ as bench_main
 from benchmarks import common
 from benchmarks import workload
 
@@ -170,3 +174,18 @@ def test_meta_names_the_interpreter_the_virtualenv_was_made_from(
     meta = common.meta(parts=['workload'])
     assert meta['python_executable'] == str(base)
     assert meta['parts'] == ['workload']
+
+
+def test_missing_driver_or_unknown_part_is_a_usage_error(capsys):
+    with mock.patch.object(bench_main.importlib.util, 'find_spec',
+                           return_value=None), \
+            mock.patch.object(bench_main.workload, 'run') as run:
+        with pytest.raises(SystemExit) as exit_info:
+            bench_main.main(['--only', 'multiprocess'])
+    assert exit_info.value.code == 2
+    assert 'psycopg2 not installed' in capsys.readouterr().err
+    assert run.call_count == 0
+    with pytest.raises(SystemExit) as exit_info:
+        bench_main.main(['--only', 'workload,bogus'])
+    assert exit_info.value.code == 2
+    assert 'unknown parts: bogus' in capsys.readouterr().err

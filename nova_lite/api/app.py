@@ -37,10 +37,12 @@ from nova_lite.objects import instance as instance_obj
 from nova_lite import policy
 
 _PROJECT_ID_RE = re.compile(r'^[0-9a-zA-Z_\-]+$')
-# A project id alone (/v2.1/{project_id}, no resource after it): hex and
-# dashes, as nova's routes take it; any other name there is no route.
+# A name alone (/v2.1/{name}[/], no resource after it) is the caller's
+# project id, or one of hex and dashes as nova's routes take it (refused if
+# it is another project's); any other name there is no route.
 _BARE_PROJECT_ID_RE = re.compile(r'^[0-9a-f\-]+$')
 NO_ROUTE = 'nova_lite.no_route'
+BARE_PROJECT = 'nova_lite.bare_project_id'
 VND_JSON = 'application/vnd.openstack.compute+json'
 _CONTENT_TYPES = ('application/json', VND_JSON)
 
@@ -157,6 +159,12 @@ class _RequestEnvironment:
         ctx = environ.get('nova_lite.context')
         if url_project and ctx is not None and \
                 url_project != ctx.project_id:
+            if environ.get(BARE_PROJECT) and \
+                    not _BARE_PROJECT_ID_RE.match(url_project):
+                # /v2.1/os-foo: an unknown collection, not a project.
+                return faults.fault_response(
+                    404, 'The resource could not be found.')(
+                        environ, start_response)
             msg = ("Malformed request URL: URL's project_id '%s' doesn't "
                    "match Context's project_id '%s'"
                    % (url_project, ctx.project_id))
@@ -268,9 +276,8 @@ class _Dispatcher:
         if first and first not in root.RESOURCES and \
                 _PROJECT_ID_RE.match(first) and \
                 (following in root.RESOURCES or following == ''):
-            if len(segments) == 2 and not _BARE_PROJECT_ID_RE.match(first):
-                # /v2.1/os-foo: an unknown collection, not a project.
-                environ[NO_ROUTE] = True
+            if following == '' and len(segments) <= 3:
+                environ[BARE_PROJECT] = True
             environ['nova_lite.url_project_id'] = first
             rest = '/' + '/'.join(segments[2:])
         elif first and first not in root.RESOURCES:

@@ -1,5 +1,7 @@
 """The alembic migrations build exactly the schema the models describe."""
 
+import os
+
 from alembic import autogenerate
 from alembic import migration as alembic_migration
 import sqlalchemy as sa
@@ -31,6 +33,13 @@ def test_cell_models_match_migrations(backend):
     assert _diff(cell_url, 'main', models.CellBase.metadata) == []
 
 
+def _head(tree):
+    from alembic.script import ScriptDirectory
+    script = ScriptDirectory(os.path.join(migration.migrations_dir(), tree))
+    (head,) = script.get_heads()
+    return head
+
+
 def test_migrations_are_idempotent(backend):
     _name, api_url, cell_url = backend
     for _ in range(2):
@@ -38,7 +47,8 @@ def test_migrations_are_idempotent(backend):
         migration.upgrade_url('main', cell_url)
     engine = sa.create_engine(cell_url, poolclass=sa.pool.NullPool)
     try:
-        assert migration.current(engine) == '0001'
+        # The newest revision of the cell tree.
+        assert migration.current(engine) == _head('main')
         assert 'instances' in sa.inspect(engine).get_table_names()
     finally:
         engine.dispose()

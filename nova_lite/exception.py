@@ -355,3 +355,21 @@ class UnshelveInstanceInvalidState(Invalid):
 
 class HostBinaryNotFound(NotFound):
     msg_fmt = 'Could not find binary %(binary)s on host %(host)s.'
+
+
+class AmbiguousHostnameForMultipleInstances(Invalid):
+    msg_fmt = 'Unable to allocate a single hostname to multiple instances'
+
+
+class PinnedZoneChange(Conflict):
+    msg_fmt = ('Cannot change pinned availability zone directly. Unpin '
+               'first by setting pinned_availability_zone to null.')
+
+
+class PinnedZoneMismatch(Conflict):
+    msg_fmt = ("Server can only be pinned to its current availability zone "
+               "'%(current_az)s', but '%(requested_az)s' was requested.")
+
+
+class RootVolumeDetach(Invalid):
+    msg_fmt = 'Cannot detach a root device volume'

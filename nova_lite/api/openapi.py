@@ -60,6 +60,12 @@ def _action_schemas():
     return entries
 
 
+def _attach_status(version):
+    """POST os-volume_attachments: 200 with the attachment before 2.101,
+    202 without a body from 2.101."""
+    return 202 if microversion.APIVersion(version).matches('2.101') else 200
+
+
 _S = servers.ServersController
 _A = volume_attachments.VolumeAttachmentsController
 _F = flavors.FlavorsController
@@ -90,7 +96,7 @@ COMPUTE_ROUTES = [
           'showServerAddressesByNetwork'),
     Route('GET', _ATT, _A.get_all, 200, r.volume_attachments_index,
           'listVolumeAttachments'),
-    Route('POST', _ATT, _A.post, 200, r.volume_attachment_create,
+    Route('POST', _ATT, _A.post, _attach_status, r.volume_attachment_create,
           'attachVolume'),
     Route('GET', _ATT + '/{volume_id}', _A.get_one, 200,
           r.volume_attachment_show, 'showVolumeAttachment'),
@@ -158,7 +164,8 @@ def _responses(status, response_schema, version, service):
         if response_schema is not None and code != 204:
             schema = response_schema(version) if callable(
                 response_schema) else copy.deepcopy(response_schema)
-            ok['content'] = {JSON: {'schema': schema}}
+            if schema is not None:
+                ok['content'] = {JSON: {'schema': schema}}
         out[str(code)] = ok
     out['4XX'] = {'description': '%s fault: a JSON object with one key, '
                                  'the fault name, holding code and message'
@@ -200,8 +207,9 @@ def build(version=microversion.MAX_VERSION, server_url='/v2.1'):
                            _query_parameters(for_version(
                                route.query_schemas(), version)) +
                            [_version_header('compute', version)]),
-            'responses': _responses(route.status, route.response, version,
-                                    'Compute'),
+            'responses': _responses(
+                route.status(version) if callable(route.status) else
+                route.status, route.response, version, 'Compute'),
         }
         body = _body(for_version(route.body_schemas(), version))
         if body is not None:

@@ -54,6 +54,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
     def __init__(self, conf, driver=None, host=None):
         self.conf = conf
         self.host = host or conf.host
+        instance_obj.set_name_template(conf)
         self.driver = driver or virt_driver.load_compute_driver(conf)
         self.conductor_rpcapi = conductor_rpcapi.ConductorAPI(conf)
         self.volume_api = cinder.API(conf)

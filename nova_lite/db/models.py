@@ -171,6 +171,7 @@ class Instance(CellBase):
     progress = sa.Column(sa.Integer, nullable=True)
     deleted_at = sa.Column(sa.DateTime, nullable=True)
     deleted = sa.Column(sa.Integer, nullable=False, default=0)
+    auto_disk_config = sa.Column(sa.Boolean, nullable=True)
 
 
 class BlockDeviceMapping(CellBase):

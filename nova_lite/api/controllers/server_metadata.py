@@ -71,9 +71,10 @@ class ServerMetadataController(common.RestController):
 
     @expose()
     @validation.schema(schemas.create)
-    def post(self, server_id, body=None, **kwargs):
+    def post(self, server_id, **kwargs):
         # 200, not 201: nova's answer, kept for compatibility.
-        return {'metadata': _update(server_id, 'create', body['metadata'],
+        return {'metadata': _update(server_id, 'create',
+                                    kwargs['body']['metadata'],
                                     delete=False)}
 
     @expose()

@@ -25,6 +25,7 @@ from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import build_request
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import instance_action
 from nova_lite.objects import service as service_obj
 from nova_lite.volume import cinder
 
@@ -261,6 +262,9 @@ class API(volumes.VolumeAPI):
         if instance.task_state == instance_obj.DELETING and instance.host \
                 and self._host_is_up(cctxt, instance.host):
             return
+        if instance.host or instance.bdms:
+            instance_action.action_start(cctxt, instance.uuid,
+                                         instance_action.DELETE)
         if not instance.host or not self._host_is_up(cctxt, instance.host):
             LOG.info('Deleting server %s locally (no host, or its compute '
                      'service is down)', instance.uuid)
@@ -285,7 +289,10 @@ class API(volumes.VolumeAPI):
     # -- actions -------------------------------------------------------------------
 
     def _start_task(self, context, instance, cell, method, task_state,
-                    vm_states=None, task_states=(None,), extra=None):
+                    vm_states=None, task_states=(None,), extra=None,
+                    action=None):
+        """Check and set the task state (compare-and-swap) and record the
+        instance ``action`` (nova's name) of the request."""
         check_lock(context, instance)
         if cell is None:
             raise exception.InstanceInvalidState(
@@ -297,13 +304,16 @@ class API(volumes.VolumeAPI):
         values.update(extra or {})
         expected = list(task_states) if task_states is not None else None
         try:
-            return instance_obj.update(cctxt, instance.uuid, values,
-                                       expected_task_state=expected,
-                                       expected_vm_state=vm_states)
+            updated = instance_obj.update(cctxt, instance.uuid, values,
+                                          expected_task_state=expected,
+                                          expected_vm_state=vm_states)
         except exception.InstanceInvalidState as e:
             raise exception.InstanceInvalidState(
                 attr=e.kwargs['attr'], instance_uuid=instance.uuid,
                 state=e.kwargs['state'], method=method)
+        if action is not None:
+            instance_action.action_start(cctxt, instance.uuid, action)
+        return updated
 
     def _require_host(self, instance):
         if not instance.host:
@@ -318,7 +328,7 @@ class API(volumes.VolumeAPI):
         self._start_task(context, instance, cell, 'stop',
                          instance_obj.POWERING_OFF,
                          vm_states=(instance_obj.ACTIVE, instance_obj.ERROR),
-                         extra={'progress': 0})
+                         extra={'progress': 0}, action=instance_action.STOP)
         self.compute.stop_instance(context, instance.host, instance.uuid,
                                    cell=cell)
 
@@ -328,7 +338,8 @@ class API(volumes.VolumeAPI):
             raise exception.InstanceNotReady(instance_id=instance.uuid)
         self._start_task(context, instance, cell, 'start',
                          instance_obj.POWERING_ON,
-                         vm_states=(instance_obj.STOPPED,))
+                         vm_states=(instance_obj.STOPPED,),
+                         action=instance_action.START)
         self.compute.start_instance(context, instance.host, instance.uuid,
                                     cell=cell)
 
@@ -336,12 +347,14 @@ class API(volumes.VolumeAPI):
         if reboot_type == 'SOFT':
             self._start_task(context, instance, cell, 'reboot',
                              instance_obj.REBOOTING,
-                             vm_states=ALLOW_SOFT_REBOOT)
+                             vm_states=ALLOW_SOFT_REBOOT,
+                             action=instance_action.REBOOT)
         else:
             self._start_task(context, instance, cell, 'reboot',
                              instance_obj.REBOOTING_HARD,
                              vm_states=ALLOW_HARD_REBOOT,
-                             task_states=ALLOW_REBOOT_TASKS)
+                             task_states=ALLOW_REBOOT_TASKS,
+                             action=instance_action.REBOOT)
         self.compute.reboot_instance(context, instance.host, instance.uuid,
                                      reboot_type, cell=cell)
 
@@ -350,14 +363,16 @@ class API(volumes.VolumeAPI):
                          instance_obj.SHELVING,
                          vm_states=(instance_obj.ACTIVE, instance_obj.STOPPED,
                                     instance_obj.PAUSED,
-                                    instance_obj.SUSPENDED))
+                                    instance_obj.SUSPENDED),
+                         action=instance_action.SHELVE)
         self.compute.shelve_instance(context, instance.host, instance.uuid,
                                      cell=cell)
 
     def shelve_offload(self, context, instance, cell):
         self._start_task(context, instance, cell, 'shelve_offload',
                          instance_obj.SHELVING_OFFLOADING,
-                         vm_states=(instance_obj.SHELVED,))
+                         vm_states=(instance_obj.SHELVED,),
+                         action=instance_action.SHELVE_OFFLOAD)
         self.compute.shelve_offload_instance(context, instance.host,
                                              instance.uuid, cell=cell)
 
@@ -373,7 +388,7 @@ class API(volumes.VolumeAPI):
                          instance_obj.UNSHELVING,
                          vm_states=(instance_obj.SHELVED,
                                     instance_obj.SHELVED_OFFLOADED),
-                         extra=extra)
+                         extra=extra, action=instance_action.UNSHELVE)
         if was_offloaded:
             self.conductor.unshelve_instance(context, instance.uuid)
         else:

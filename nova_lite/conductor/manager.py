@@ -19,6 +19,7 @@ from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import build_request
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import instance_action
 from nova_lite.objects import instance_fault
 from nova_lite.objects import service as service_obj
 from nova_lite.scheduler import host_selection
@@ -102,6 +103,8 @@ class ConductorManager:
                           self.conf.default_availability_zone)
             instance_obj.create(cell_ctx, dict(
                 values, created_at=final.created_at))
+            instance_action.action_start(cell_ctx, uuid,
+                                         instance_action.CREATE)
             for bdm in bdms:
                 bdm_obj.create(cell_ctx, dict(bdm, instance_uuid=uuid))
 
@@ -186,6 +189,7 @@ class ConductorManager:
             bdm_obj.create(cctxt, dict(bdm, instance_uuid=uuid))
         instance_fault.create(cctxt, instance_fault.fault_values(
             uuid, error, with_details=True))
+        self._record_failed_create(cctxt, uuid, error)
         cell_mapping.set_instance_cell(context, uuid, cell0.id)
         if not build_request.destroy(context, uuid):
             instance_obj.destroy(cctxt, uuid)
@@ -229,18 +233,36 @@ class ConductorManager:
                 instance_fault.create(cctxt, instance_fault.fault_values(
                     instance_uuid, error, host=instance.host))
 
+    def _record_failed_create(self, cctxt, uuid, error):
+        """The ``create`` action of a server buried in cell0, with its
+        failed scheduling event."""
+        name = 'conductor_schedule_and_build_instances'
+        try:
+            instance_action.action_start(cctxt, uuid, instance_action.CREATE)
+            instance_action.event_start(cctxt, uuid, name,
+                                        host=self.conf.host)
+            instance_action.event_finish(cctxt, uuid, name, error=error,
+                                         host=self.conf.host)
+        except Exception:
+            LOG.exception('Could not record the create action of %s', uuid)
+
     # -- unshelve ----------------------------------------------------------------
 
     def unshelve_instance(self, context, instance_uuid):
         mapping = cell_mapping.get_instance_mapping(context, instance_uuid)
         cctxt = nl_context.target_cell(context, mapping.cell_mapping)
-        try:
-            host, cell = host_selection.select_destination(
-                context, self.conf, cell_uuid=mapping.cell_mapping.uuid)
-        except exception.NoValidHost as error:
-            instance_fault.create(cctxt, instance_fault.fault_values(
-                instance_uuid, error))
-            instance_obj.update(cctxt, instance_uuid, {'task_state': None})
-            return
+        with instance_action.event(cctxt, instance_uuid,
+                                   'schedule_instances',
+                                   host=self.conf.host):
+            try:
+                host, cell = host_selection.select_destination(
+                    context, self.conf, cell_uuid=mapping.cell_mapping.uuid)
+            except exception.NoValidHost as error:
+                instance_action.note_failure(error)
+                instance_fault.create(cctxt, instance_fault.fault_values(
+                    instance_uuid, error))
+                instance_obj.update(cctxt, instance_uuid,
+                                    {'task_state': None})
+                return
         self.compute_rpcapi.unshelve_instance(context, host, instance_uuid,
                                               cell=cell)

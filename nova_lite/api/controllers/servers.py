@@ -9,9 +9,12 @@ import pecan
 import webob.exc
 
 from nova_lite.api.controllers import common
+from nova_lite.api.controllers import instance_actions
 from nova_lite.api.controllers import ips
 from nova_lite.api.controllers import server_actions
 from nova_lite.api.controllers import server_filters
+from nova_lite.api.controllers import server_metadata
+from nova_lite.api.controllers import server_tags
 from nova_lite.api.controllers import volume_attachments
 from nova_lite.api.expose import expose
 from nova_lite.api.expose import Result
@@ -392,3 +395,8 @@ def _legacy_bdm(item):
 pecan.route(ServersController, 'ips', ips.IPsController())
 pecan.route(ServersController, 'os-volume_attachments',
             volume_attachments.VolumeAttachmentsController())
+pecan.route(ServersController, 'metadata',
+            server_metadata.ServerMetadataController())
+pecan.route(ServersController, 'tags', server_tags.ServerTagsController())
+pecan.route(ServersController, 'os-instance-actions',
+            instance_actions.InstanceActionsController())

@@ -2,6 +2,7 @@
 
 import itertools
 
+from nova_lite.policies import admin_views
 from nova_lite.policies import base
 from nova_lite.policies import block_storage
 from nova_lite.policies import flavors
@@ -22,4 +23,5 @@ def list_rules():
         services.list_rules(),
         volume_attachments.list_rules(),
         block_storage.list_rules(),
+        admin_views.list_rules(),
     ))

@@ -303,6 +303,10 @@ class ServiceUnavailable(Conflict):
     msg_fmt = 'Service is unavailable at this time.'
 
 
+class ComputeServiceUnavailable(ServiceUnavailable):
+    msg_fmt = 'Compute service of %(host)s is unavailable at this time.'
+
+
 class ServiceBinaryExists(Conflict):
     msg_fmt = 'Service with host %(host)s binary %(binary)s exists.'
 

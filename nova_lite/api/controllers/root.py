@@ -3,6 +3,7 @@
 import pecan
 
 from nova_lite.api.controllers import flavors
+from nova_lite.api.controllers import hypervisors
 from nova_lite.api.controllers import servers
 from nova_lite.api.controllers import services
 from nova_lite.api.controllers import versions
@@ -10,7 +11,9 @@ from nova_lite.api.expose import expose
 
 # Resource names directly under /v2.1; any other first segment is taken as
 # a project id.
-RESOURCES = frozenset(['servers', 'flavors', 'os-services'])
+RESOURCES = frozenset(['servers', 'flavors', 'os-services', 'os-hypervisors',
+                       'os-simple-tenant-usage', 'os-migrations',
+                       'extensions'])
 
 
 class V21Controller:
@@ -24,3 +27,5 @@ class V21Controller:
 
 
 pecan.route(V21Controller, 'os-services', services.ServicesController())
+pecan.route(V21Controller, 'os-hypervisors',
+            hypervisors.HypervisorsController())

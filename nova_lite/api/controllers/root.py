@@ -6,6 +6,7 @@ from nova_lite.api.controllers import flavors
 from nova_lite.api.controllers import hypervisors
 from nova_lite.api.controllers import servers
 from nova_lite.api.controllers import services
+from nova_lite.api.controllers import usage
 from nova_lite.api.controllers import versions
 from nova_lite.api.expose import expose
 
@@ -29,3 +30,5 @@ class V21Controller:
 pecan.route(V21Controller, 'os-services', services.ServicesController())
 pecan.route(V21Controller, 'os-hypervisors',
             hypervisors.HypervisorsController())
+pecan.route(V21Controller, 'os-simple-tenant-usage',
+            usage.UsageController())

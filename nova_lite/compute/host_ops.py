@@ -4,6 +4,8 @@ its compute node record, its uptime, and its servers' diagnostics."""
 import logging
 import time
 
+import oslo_messaging as messaging
+
 from nova_lite import exception
 from nova_lite.objects import compute_node as compute_node_obj
 from nova_lite.objects import instance as instance_obj
@@ -84,10 +86,14 @@ class HostOperations:
                 method='get_diagnostics')
         return instance
 
+    @messaging.expected_exceptions(exception.InstanceInvalidState,
+                                   exception.InstanceNotFound)
     def get_diagnostics(self, context, instance_uuid):
         instance = self._running_instance(context, instance_uuid)
         return self.driver.get_diagnostics(instance)
 
+    @messaging.expected_exceptions(exception.InstanceInvalidState,
+                                   exception.InstanceNotFound)
     def get_instance_diagnostics(self, context, instance_uuid):
         instance = self._running_instance(context, instance_uuid)
         return self.driver.get_instance_diagnostics(instance)

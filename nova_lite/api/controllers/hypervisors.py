@@ -189,7 +189,7 @@ def _uptime(req, hypervisor_id):
         uptime = host_uptime(ctx, item)
     except NotImplementedError:
         raise webob.exc.HTTPNotImplemented(
-            explanation='Action not supported by the virt driver.')
+            explanation='The requested functionality is not supported.')
     except exception.ComputeServiceUnavailable as error:
         raise webob.exc.HTTPBadRequest(explanation=error.format_message())
     body = view(req, ctx, item, detail=False)

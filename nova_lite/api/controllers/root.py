@@ -2,8 +2,11 @@
 
 import pecan
 
+from nova_lite.api.controllers import extensions
 from nova_lite.api.controllers import flavors
 from nova_lite.api.controllers import hypervisors
+from nova_lite.api.controllers import migrations
+from nova_lite.api.controllers import server_admin  # noqa: F401 (routes)
 from nova_lite.api.controllers import servers
 from nova_lite.api.controllers import services
 from nova_lite.api.controllers import usage
@@ -20,6 +23,7 @@ RESOURCES = frozenset(['servers', 'flavors', 'os-services', 'os-hypervisors',
 class V21Controller:
     servers = servers.ServersController()
     flavors = flavors.FlavorsController()
+    extensions = extensions.ExtensionsController()
 
     @expose()
     def index(self, **kwargs):
@@ -32,3 +36,5 @@ pecan.route(V21Controller, 'os-hypervisors',
             hypervisors.HypervisorsController())
 pecan.route(V21Controller, 'os-simple-tenant-usage',
             usage.UsageController())
+pecan.route(V21Controller, 'os-migrations',
+            migrations.MigrationsController())

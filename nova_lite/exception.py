@@ -208,7 +208,6 @@ class MigrationNotFoundForInstance(MigrationNotFound):
                '%(instance_id)s')
 
 
-
 class ImageNotFound(NotFound):
     msg_fmt = 'Image %(image_id)s could not be found.'
 

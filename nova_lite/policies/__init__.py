@@ -2,6 +2,7 @@
 
 import itertools
 
+from nova_lite.policies import admin_views
 from nova_lite.policies import base
 from nova_lite.policies import block_storage
 from nova_lite.policies import flavors
@@ -28,4 +29,5 @@ def list_rules():
         server_metadata.list_rules(),
         server_tags.list_rules(),
         instance_actions.list_rules(),
+        admin_views.list_rules(),
     ))

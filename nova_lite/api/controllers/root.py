@@ -2,20 +2,28 @@
 
 import pecan
 
+from nova_lite.api.controllers import extensions
 from nova_lite.api.controllers import flavors
+from nova_lite.api.controllers import hypervisors
+from nova_lite.api.controllers import migrations
+from nova_lite.api.controllers import server_admin  # noqa: F401 (routes)
 from nova_lite.api.controllers import servers
 from nova_lite.api.controllers import services
+from nova_lite.api.controllers import usage
 from nova_lite.api.controllers import versions
 from nova_lite.api.expose import expose
 
 # Resource names directly under /v2.1; any other first segment is taken as
 # a project id.
-RESOURCES = frozenset(['servers', 'flavors', 'os-services'])
+RESOURCES = frozenset(['servers', 'flavors', 'os-services', 'os-hypervisors',
+                       'os-simple-tenant-usage', 'os-migrations',
+                       'extensions'])
 
 
 class V21Controller:
     servers = servers.ServersController()
     flavors = flavors.FlavorsController()
+    extensions = extensions.ExtensionsController()
 
     @expose()
     def index(self, **kwargs):
@@ -24,3 +32,9 @@ class V21Controller:
 
 
 pecan.route(V21Controller, 'os-services', services.ServicesController())
+pecan.route(V21Controller, 'os-hypervisors',
+            hypervisors.HypervisorsController())
+pecan.route(V21Controller, 'os-simple-tenant-usage',
+            usage.UsageController())
+pecan.route(V21Controller, 'os-migrations',
+            migrations.MigrationsController())

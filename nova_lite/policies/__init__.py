@@ -2,10 +2,13 @@
 
 import itertools
 
+from nova_lite.policies import aggregates
+from nova_lite.policies import availability_zone
 from nova_lite.policies import base
 from nova_lite.policies import block_storage
 from nova_lite.policies import flavors
 from nova_lite.policies import ips
+from nova_lite.policies import server_groups
 from nova_lite.policies import servers
 from nova_lite.policies import services
 from nova_lite.policies import volume_attachments
@@ -22,4 +25,7 @@ def list_rules():
         services.list_rules(),
         volume_attachments.list_rules(),
         block_storage.list_rules(),
+        server_groups.list_rules(),
+        aggregates.list_rules(),
+        availability_zone.list_rules(),
     ))

@@ -2,7 +2,10 @@
 
 import pecan
 
+from nova_lite.api.controllers import aggregates
+from nova_lite.api.controllers import availability_zones
 from nova_lite.api.controllers import flavors
+from nova_lite.api.controllers import server_groups
 from nova_lite.api.controllers import servers
 from nova_lite.api.controllers import services
 from nova_lite.api.controllers import versions
@@ -10,7 +13,9 @@ from nova_lite.api.expose import expose
 
 # Resource names directly under /v2.1; any other first segment is taken as
 # a project id.
-RESOURCES = frozenset(['servers', 'flavors', 'os-services'])
+RESOURCES = frozenset(['servers', 'flavors', 'os-services',
+                       'os-server-groups', 'os-availability-zone',
+                       'os-aggregates'])
 
 
 class V21Controller:
@@ -24,3 +29,9 @@ class V21Controller:
 
 
 pecan.route(V21Controller, 'os-services', services.ServicesController())
+pecan.route(V21Controller, 'os-server-groups',
+            server_groups.ServerGroupsController())
+pecan.route(V21Controller, 'os-availability-zone',
+            availability_zones.AvailabilityZonesController())
+pecan.route(V21Controller, 'os-aggregates',
+            aggregates.AggregatesController())

@@ -92,14 +92,17 @@ def create(context, name, zone):
 
 
 def update(context, aggregate_id, values):
+    """Rename and/or move to another zone; nothing is written when the
+    request is refused."""
     aggregate = aggregate_obj.get_by_id(context, aggregate_id)
     values = dict(values)
     name = values.pop('name', None)
     if name is not None:
-        aggregate = aggregate_obj.update(context, aggregate_id, name=name)
+        aggregate.name = name
     _check_zone_change(context, values, aggregate, action=UPDATE,
                        check_instances=True)
-    return aggregate_obj.update(context, aggregate_id, metadata=values)
+    return aggregate_obj.update(context, aggregate_id, name=name,
+                                metadata=values)
 
 
 def set_metadata(context, aggregate_id, metadata):

@@ -5,6 +5,7 @@ import re
 
 from pecan import rest
 
+from nova_lite.api.controllers import aggregates
 from nova_lite.api.controllers import root
 from nova_lite.api.controllers import server_actions
 from nova_lite.block_storage import app as bs_app
@@ -16,7 +17,9 @@ _REST_METHODS = {'get_all': ('GET', False), 'get_one': ('GET', True),
                  'delete': ('DELETE', True)}
 _ID_NAMES = {'servers': 'server_id', 'flavors': 'flavor_id',
              'os-services': 'service_id',
-             'os-volume_attachments': 'volume_id', 'ips': 'network_label'}
+             'os-volume_attachments': 'volume_id', 'ips': 'network_label',
+             'os-server-groups': 'server_group_id',
+             'os-aggregates': 'aggregate_id'}
 
 
 def _exposed(cls, name):
@@ -45,6 +48,10 @@ def _walk(prefix, segment, controller, routes):
     if isinstance(controller, server_actions.ServerActionsController):
         # /servers/{server_id}/action: one route per action name.
         for name in sorted(server_actions._ACTIONS):
+            routes.add(('POST', base, name))
+        return
+    if isinstance(controller, aggregates.AggregateActionsController):
+        for name in sorted(aggregates._ACTIONS):
             routes.add(('POST', base, name))
         return
     for name, (method, has_id) in _REST_METHODS.items():

@@ -2,6 +2,7 @@
 remove_host and set_metadata actions (administrators)."""
 
 import pecan
+import webob
 import webob.exc
 
 from nova_lite.api.controllers import common
@@ -47,6 +48,19 @@ def _aggregate_id(value):
     except (ValueError, UnicodeEncodeError):
         raise webob.exc.HTTPBadRequest(
             explanation='Invalid input received: id must be an integer')
+
+
+def _no_body():
+    yield b''
+
+
+def _empty_200():
+    """200 with an empty body (pecan would turn a plain one into 204)."""
+    resp = webob.Response(status=200)
+    resp.content_type = None
+    resp.app_iter = _no_body()
+    resp.headers['Content-Length'] = '0'
+    return resp
 
 
 def _normalize(name):
@@ -208,4 +222,4 @@ class AggregatesController(common.RestController):
             raise common.not_found(error)
         except exception.InvalidAggregateAction as error:
             raise common.bad_request(error)
-        return None
+        return _empty_200()

@@ -138,6 +138,79 @@ class RequestSpec(ApiBase):
     spec = sa.Column(MediumText, nullable=False)
 
 
+class InstanceGroup(ApiBase):
+    """A server group: its name, owner and (one) policy row."""
+    __tablename__ = 'instance_groups'
+    __table_args__ = (
+        sa.UniqueConstraint('uuid', name='uniq_instance_groups0uuid'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    user_id = sa.Column(sa.String(255), nullable=True)
+    project_id = sa.Column(sa.String(255), nullable=True)
+    uuid = sa.Column(sa.String(36), nullable=False)
+    name = sa.Column(sa.String(255), nullable=True)
+
+
+class InstanceGroupPolicy(ApiBase):
+    __tablename__ = 'instance_group_policy'
+    __table_args__ = (
+        sa.Index('instance_group_policy_policy_idx', 'policy'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, nullable=False)
+    policy = sa.Column(sa.String(255), nullable=True)
+    group_id = sa.Column(sa.Integer, sa.ForeignKey('instance_groups.id'),
+                         nullable=False)
+    rules = sa.Column(sa.Text(), nullable=True)
+
+
+class InstanceGroupMember(ApiBase):
+    __tablename__ = 'instance_group_member'
+    __table_args__ = (
+        sa.Index('instance_group_member_instance_idx', 'instance_uuid'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, nullable=False)
+    instance_uuid = sa.Column(sa.String(255), nullable=True)
+    group_id = sa.Column(sa.Integer, sa.ForeignKey('instance_groups.id'),
+                         nullable=False)
+
+
+class Aggregate(ApiBase):
+    __tablename__ = 'aggregates'
+    __table_args__ = (
+        sa.Index('aggregate_uuid_idx', 'uuid'),
+        sa.UniqueConstraint('name', name='uniq_aggregate0name'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    uuid = sa.Column(sa.String(36), nullable=True)
+    name = sa.Column(sa.String(255), nullable=True)
+
+
+class AggregateHost(ApiBase):
+    __tablename__ = 'aggregate_hosts'
+    __table_args__ = (
+        sa.UniqueConstraint('host', 'aggregate_id',
+                            name='uniq_aggregate_hosts0host0aggregate_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    host = sa.Column(sa.String(255), nullable=True)
+    aggregate_id = sa.Column(sa.Integer, sa.ForeignKey('aggregates.id'),
+                             nullable=False)
+
+
+class AggregateMetadata(ApiBase):
+    __tablename__ = 'aggregate_metadata'
+    __table_args__ = (
+        sa.UniqueConstraint('aggregate_id', 'key',
+                            name='uniq_aggregate_metadata0aggregate_id0key'),
+        sa.Index('aggregate_metadata_key_idx', 'key'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    key = sa.Column(sa.String(255), nullable=False)
+    value = sa.Column(sa.String(255), nullable=False)
+    aggregate_id = sa.Column(sa.Integer, sa.ForeignKey('aggregates.id'),
+                             nullable=False)
+
+
 # -------------------------------------------------------------- cell DB ---
 
 class Instance(CellBase):

@@ -7,6 +7,7 @@ import re
 from pecan import rest
 
 from nova_lite.api.controllers import flavor_extras
+from nova_lite.api.controllers import aggregates
 from nova_lite.api.controllers import root
 from nova_lite.api.controllers import server_actions
 from nova_lite.block_storage import app as bs_app
@@ -22,7 +23,9 @@ _ID_NAMES = {'servers': 'server_id', 'flavors': 'flavor_id',
              'os-extra_specs': 'flavor_extra_spec_key',
              'os-hypervisors': 'hypervisor_id',
              'os-simple-tenant-usage': 'tenant_id', 'extensions': 'alias',
-             'migrations': 'migration_id'}
+             'migrations': 'migration_id',
+             'os-server-groups': 'server_group_id',
+             'os-aggregates': 'aggregate_id'}
 
 
 def _exposed(cls, name):
@@ -64,6 +67,10 @@ def _walk(prefix, segment, controller, routes):
         return
     if isinstance(controller, flavor_extras.FlavorActionController):
         routes.update(('POST', base, name) for name in flavor_extras.ACTIONS)
+        return
+    if isinstance(controller, aggregates.AggregateActionsController):
+        for name in sorted(aggregates._ACTIONS):
+            routes.add(('POST', base, name))
         return
     for name, (method, has_id) in _REST_METHODS.items():
         if _exposed(cls, name):

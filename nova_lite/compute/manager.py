@@ -15,6 +15,7 @@ from oslo_concurrency import lockutils
 import oslo_messaging as messaging
 from oslo_utils import timeutils
 
+from nova_lite.compute import host_ops
 from nova_lite.compute import recovery
 from nova_lite.compute import volume_ops
 from nova_lite.conductor import rpcapi as conductor_rpcapi
@@ -23,6 +24,7 @@ from nova_lite import exception
 from nova_lite import notifications
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import instance_action
 from nova_lite.objects import instance_fault
 from nova_lite.virt import driver as virt_driver
 from nova_lite.volume import cinder
@@ -48,7 +50,8 @@ def _locked_instance(func):
     return wrapper
 
 
-class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
+class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
+                     host_ops.HostOperations):
     target = messaging.Target(version='1.2')
 
     def __init__(self, conf, driver=None, host=None):
@@ -68,6 +71,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
         self.service_ref = service_ref
         self.driver.init_host(self.host)
         self.recover_host(nl_context.get_admin_context())
+        self.refresh_resources_if_due(nl_context.get_admin_context())
 
     def cleanup_host(self):
         self.driver.cleanup_host(self.host)
@@ -75,6 +79,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
     def periodic_tasks(self, context):
         """Run by the service every ``report_interval``, in a thread of
         its own."""
+        self.refresh_resources_if_due(context)
         timeout = self.conf.compute.volume_operation_timeout
         if timeout <= 0 or time.monotonic() - self._last_volume_check < \
                 min(60.0, timeout / 2.0):
@@ -85,6 +90,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
     # -- helpers -------------------------------------------------------------
 
     def _set_error(self, context, instance, error):
+        instance_action.note_failure(error)
         instance_fault.create(context, instance_fault.fault_values(
             instance.uuid, error, host=self.host))
         instance_obj.update(context, instance.uuid, {
@@ -96,6 +102,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
             yield
         except Exception as error:
             LOG.exception('Action on server %s failed', instance.uuid)
+            instance_action.note_failure(error)
             instance_fault.create(context, instance_fault.fault_values(
                 instance.uuid, error, host=self.host))
             instance_obj.update(context, instance.uuid, {'task_state': None})
@@ -105,6 +112,8 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
 
     # -- build and delete ----------------------------------------------------
 
+    @instance_action.wrap_instance_event('compute',
+                                          method='_do_build_and_run_instance')
     @_locked_instance
     def build_and_run_instance(self, context, instance, alternates=None):
         if instance.task_state == instance_obj.DELETING:
@@ -131,6 +140,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
                     error, exception.BuildAbortException):
                 self._reschedule(context, instance, alternates, error)
                 return
+            instance_action.note_failure(error)
             if not isinstance(error, exception.BuildAbortException):
                 error = exception.BuildAbortException(
                     instance_uuid=instance.uuid,
@@ -172,6 +182,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
         self.conductor_rpcapi.reschedule_build_instance(
             context, instance.uuid, list(alternates), reason)
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def terminate_instance(self, context, instance):
         self._terminate(context, instance)
@@ -197,6 +208,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
 
     # -- power -----------------------------------------------------------------
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def stop_instance(self, context, instance):
         with self._reverts_task_state(context, instance):
@@ -205,6 +217,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
                 'vm_state': instance_obj.STOPPED, 'task_state': None,
                 'power_state': self.driver.get_power_state(instance)})
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def start_instance(self, context, instance):
         with self._reverts_task_state(context, instance):
@@ -214,6 +227,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
                 'vm_state': instance_obj.ACTIVE, 'task_state': None,
                 'power_state': self.driver.get_power_state(instance)})
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def reboot_instance(self, context, instance, reboot_type):
         with self._reverts_task_state(context, instance):
@@ -225,6 +239,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
 
     # -- shelve ------------------------------------------------------------------
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def shelve_instance(self, context, instance):
         with self._reverts_task_state(context, instance):
@@ -237,6 +252,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
                     'task_state': instance_obj.SHELVING_OFFLOADING})
                 self._offload(context, instance)
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def shelve_offload_instance(self, context, instance):
         with self._reverts_task_state(context, instance):
@@ -250,6 +266,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
             'power_state': instance_obj.SHUTDOWN, 'host': None,
             'node': None})
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def unshelve_instance(self, context, instance):
         try:
@@ -263,6 +280,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
                 'power_state': instance_obj.RUNNING})
         except Exception as error:
             LOG.exception('Unshelve of server %s failed', instance.uuid)
+            instance_action.note_failure(error)
             self.release_host(context, instance)
             instance_fault.create(context, instance_fault.fault_values(
                 instance.uuid, error, host=self.host))

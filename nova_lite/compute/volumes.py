@@ -20,6 +20,7 @@ from nova_lite import context as nl_context
 from nova_lite import exception
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import instance_action
 from nova_lite.objects import service as service_obj
 
 LOG = logging.getLogger(__name__)
@@ -37,8 +38,7 @@ class VolumeAPI:
 
     # -- boot from volume --------------------------------------------------------
 
-    def check_boot_volumes(self, context, bdms, supports_multiattach,
-                           availability_zone=None):
+    def check_boot_volumes(self, context, bdms, supports_multiattach):
         """Cinder lookups and the multiattach rules of server create.
 
         Returns ``{volume_id: volume}`` of the existing volumes mapped.
@@ -53,8 +53,6 @@ class VolumeAPI:
             volume = self.volume_api.get(context, volume_id)
             if bdm.get('boot_index') == 0 and not volume['bootable']:
                 raise exception.InvalidBDMVolumeNotBootable(id=volume_id)
-            self._check_availability_zone(volume, availability_zone,
-                                          instance_uuid=None)
             if volume['multiattach']:
                 if not supports_multiattach:
                     raise exception.MultiattachNotSupportedOldMicroversion()
@@ -229,6 +227,8 @@ class VolumeAPI:
                 self._delete_attachment(cctxt, attachment['id'])
             bdm_obj.destroy(cctxt, bdm['id'])
             raise
+        instance_action.action_start(cctxt, instance.uuid,
+                                     instance_action.ATTACH_VOLUME)
         try:
             self.compute.attach_volume(context, instance.host,
                                        instance.uuid, bdm['uuid'],
@@ -282,6 +282,8 @@ class VolumeAPI:
         except Exception:
             bdm_obj.destroy(cctxt, bdm.id)
             raise
+        instance_action.action_start(cctxt, instance.uuid,
+                                     instance_action.ATTACH_VOLUME)
         return None
 
     # -- detach --------------------------------------------------------------------
@@ -303,12 +305,16 @@ class VolumeAPI:
         checks.check_lock(context, instance)
         checks.check_state(instance, 'detach_volume', vm_states=ATTACH_STATES)
         if instance.vm_state == instance_obj.SHELVED_OFFLOADED:
+            instance_action.action_start(cctxt, instance.uuid,
+                                         instance_action.DETACH_VOLUME)
             self.local_cleanup_volumes(cctxt, [bdm])
             bdm_obj.destroy(cctxt, bdm.id)
             return
         if not instance.host or not self._host_is_up(cctxt, instance.host):
             raise exception.ServiceUnavailable()
         self.volume_api.begin_detaching(cctxt, volume_id)
+        instance_action.action_start(cctxt, instance.uuid,
+                                     instance_action.DETACH_VOLUME)
         try:
             self.compute.detach_volume(context, instance.host, instance.uuid,
                                        volume_id,
@@ -379,6 +385,8 @@ class VolumeAPI:
         except Exception:
             self.volume_api.roll_detaching(cctxt, old_volume_id)
             raise
+        instance_action.action_start(cctxt, instance.uuid,
+                                     instance_action.SWAP_VOLUME)
         self.compute.swap_volume(context, instance.host, instance.uuid,
                                  old_volume_id, new_volume_id,
                                  attachment['id'], cell=cell)

@@ -448,8 +448,10 @@ class API(volumes.VolumeAPI):
             if zone != current:
                 raise exception.PinnedZoneChange()
             return
-        instance_zone = instance.availability_zone or (
-            self.conf.default_availability_zone if instance.host else None)
+        # Its host's zone, as the server's availability zone shows it.
+        instance_zone = availability_zones.host_zone(
+            context, self.conf, instance.host) if instance.host else \
+            instance.availability_zone
         if zone != instance_zone:
             raise exception.PinnedZoneMismatch(current_az=instance_zone,
                                                requested_az=zone)
@@ -476,8 +478,9 @@ def hints_as_lists(hints):
     out = {}
     for name, value in (hints or {}).items():
         values = value if isinstance(value, list) else [value]
-        out[name] = [v if isinstance(v, str) else jsonutils.dumps(v)
-                     for v in values]
+        out[name] = [v if isinstance(v, str) else
+                     str(v) if isinstance(v, (int, float)) else
+                     jsonutils.dumps(v) for v in values]
     return out
 
 

@@ -43,6 +43,14 @@ core_opts = [
     cfg.StrOpt('internal_service_availability_zone', default='internal',
                help='Availability zone shown for services other than '
                     'nova-compute.'),
+    cfg.IntOpt('reclaim_instance_interval', default=0,
+               help='Interval for reclaiming deleted instances. A value '
+                    'greater than 0 enables soft delete: a deleted server '
+                    'becomes SOFT_DELETED, can be brought back with the '
+                    'restore action, and is deleted by a periodic task of '
+                    'its compute service once it has been soft deleted for '
+                    'longer than this many seconds. Read by the API and '
+                    'the compute services alike: set it everywhere.'),
 ]
 
 

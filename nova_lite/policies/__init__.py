@@ -6,6 +6,7 @@ from nova_lite.policies import base
 from nova_lite.policies import block_storage
 from nova_lite.policies import flavors
 from nova_lite.policies import ips
+from nova_lite.policies import server_actions
 from nova_lite.policies import servers
 from nova_lite.policies import services
 from nova_lite.policies import volume_attachments
@@ -17,6 +18,7 @@ def list_rules():
     return list(itertools.chain(
         base.list_rules(),
         servers.list_rules(),
+        server_actions.list_rules(),
         flavors.list_rules(),
         ips.list_rules(),
         services.list_rules(),

@@ -1,6 +1,9 @@
 """os-getConsoleOutput: the fake guest's console log over RPC."""
 
+import jsonschema
 import pytest
+
+from nova_lite.api.schemas import action_responses
 
 IMAGE = '70a599e0-31e7-49b7-b260-868f441e862b'
 
@@ -24,6 +27,7 @@ def test_console_output_grows_with_reboots(stack):
     resp = _output(stack, sid, {})
     assert resp.status_code == 200, resp.text
     first = resp.json()
+    jsonschema.validate(first, action_responses.console_output)
     assert list(first) == ['output']
     assert 'Booting vm from image %s' % IMAGE in first['output']
     resp = stack.request('POST', '/v2.1/servers/%s/action' % sid,

@@ -2,9 +2,11 @@
 
 import base64
 
+import jsonschema
 import pytest
 
 from nova_lite.api import microversion
+from nova_lite.api.schemas import action_responses
 
 IMAGE = '70a599e0-31e7-49b7-b260-868f441e862b'
 OTHER = 'a2459075-d96c-40d5-893e-577ff92e721c'
@@ -87,6 +89,8 @@ def test_full_view_from_275(stack, images, version, full):
     sid = _server(stack)
     resp = _rebuild(stack, sid, version=version)
     assert resp.status_code == 202, resp.text
+    jsonschema.validate(resp.json(),
+                        action_responses.server_rebuild(version))
     server = resp.json()['server']
     assert ('OS-EXT-STS:task_state' in server) is full
     assert ('OS-EXT-AZ:availability_zone' in server) is full
@@ -100,8 +104,10 @@ def test_full_view_from_275(stack, images, version, full):
     if full:
         assert server['OS-EXT-STS:task_state'] == 'rebuilding'
     stack.wait_for_server(sid, 'ACTIVE')
-    admin = _rebuild(stack, sid, version=version, token=ADMIN).json()[
-        'server']
+    resp = _rebuild(stack, sid, version=version, token=ADMIN)
+    jsonschema.validate(resp.json(),
+                        action_responses.server_rebuild(version))
+    admin = resp.json()['server']
     assert ('OS-EXT-SRV-ATTR:host' in admin) is full
     stack.wait_for_server(sid, 'ACTIVE')
 
@@ -285,3 +291,15 @@ def test_volume_backed_rebuild_from_293_keeps_every_volume(stack, images,
                                   token=ADMIN).json()['volume']
     assert sorted(a['server_id'] for a in volume['attachments']) == \
         sorted([sid, other])
+
+
+@pytest.mark.parametrize('version', ['2.1', '2.9', '2.19', '2.26', '2.47',
+                                     '2.54', '2.57', '2.63', '2.71', '2.73',
+                                     '2.89'])
+def test_bodies_match_their_schema(stack, images, version):
+    sid = _server(stack)
+    resp = _rebuild(stack, sid, version=version)
+    assert resp.status_code == 202, resp.text
+    jsonschema.validate(resp.json(),
+                        action_responses.server_rebuild(version))
+    stack.wait_for_server(sid, 'ACTIVE')

@@ -106,6 +106,7 @@ class FakeDriver(driver.ComputeDriver):
                 'console': console}
             self._log(instance, 'Booting %s from image %s' % (
                 instance.display_name, instance.image_ref or '(volume)'))
+            self._boot_lines(instance)
 
     def _connect(self, info):
         serial = info.get('serial')
@@ -149,6 +150,12 @@ class FakeDriver(driver.ComputeDriver):
     # The most lines a fake console log keeps.
     CONSOLE_LINES = 1000
 
+    def _boot_lines(self, instance):
+        self._log(instance, 'Starting kernel ...')
+        self._log(instance, 'cloud-init finished')
+        self._log(instance, '%s login: ' % (
+            getattr(instance, 'hostname', None) or instance.display_name))
+
     def power_off(self, instance):
         with self._changing():
             self._guest(instance)['state'] = instance_obj.SHUTDOWN
@@ -158,12 +165,14 @@ class FakeDriver(driver.ComputeDriver):
         with self._changing():
             self._guest(instance)['state'] = instance_obj.RUNNING
             self._log(instance, 'Booting %s' % instance.display_name)
+            self._boot_lines(instance)
 
     def reboot(self, instance, reboot_type, block_device_info=None):
         with self._changing():
             self._guest(instance)['state'] = instance_obj.RUNNING
             self._log(instance, 'Rebooting (%s)' % reboot_type.lower())
             self._log(instance, 'Booting %s' % instance.display_name)
+            self._boot_lines(instance)
 
     def _set_state(self, instance, expected, state, line):
         with self._changing():

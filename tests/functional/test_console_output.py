@@ -41,8 +41,8 @@ def test_console_output_grows_with_reboots(stack):
 
 @pytest.mark.parametrize('length,expected', [
     (1, ['']),            # the log ends with a newline
-    (2, ['Booting vm', '']),
-    ('2', ['Booting vm', '']),
+    (2, ['vm login: ', '']),
+    ('3', ['cloud-init finished', 'vm login: ', '']),
     (0, None),
 ])
 def test_length_cuts_the_tail(stack, length, expected):

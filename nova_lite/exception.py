@@ -386,6 +386,23 @@ class InstanceNotReady(Conflict):
     msg_fmt = 'Instance %(instance_id)s is not ready'
 
 
+class ImageUnacceptable(Invalid):
+    msg_fmt = 'Image %(image_id)s is unacceptable: %(reason)s'
+
+
+class KeypairNotFound(NotFound):
+    msg_fmt = 'Keypair %(name)s not found for user %(user_id)s'
+
+
+class ConsoleNotAvailable(NotFound):
+    msg_fmt = 'Guest does not have a console available.'
+
+
+class CertificateValidationFailed(Invalid):
+    msg_fmt = ('Image signature certificate validation failed for '
+               'certificate: %(cert_uuid)s. %(reason)s')
+
+
 class UnshelveInstanceInvalidState(Invalid):
     msg_fmt = ('The availability_zone parameter was specified but the '
                'instance %(instance_uuid)s is in vm_state %(state)s: only '

@@ -26,6 +26,7 @@ from nova_lite.api.controllers import services
 from nova_lite.api.controllers import ips
 from nova_lite.api.controllers import volume_attachments
 from nova_lite.api import microversion
+from nova_lite.api.schemas import action_responses
 from nova_lite.api.schemas import responses as r
 from nova_lite.api.schemas import server_data_responses as sd
 from nova_lite.api.schemas import server_metadata as md_schemas
@@ -113,9 +114,12 @@ COMPUTE_ROUTES = [
           'updateServer'),
     Route('DELETE', '/servers/{server_id}', _S.delete, 204, None,
           'deleteServer'),
+    # 202 without a body, but rebuild's (the server); 200 for the console
+    # output.
     Route('POST', '/servers/{server_id}/action',
-          server_actions.ServerActionsController.post, 202, None,
-          'serverAction', body_schemas=_action_schemas),
+          server_actions.ServerActionsController.post, (200, 202),
+          action_responses.server_action, 'serverAction',
+          body_schemas=_action_schemas),
     Route('GET', '/servers/{server_id}/ips', ips.IPsController.get_all, 200,
           r.server_ips_index, 'listServerAddresses'),
     Route('GET', '/servers/{server_id}/ips/{network_label}',

@@ -15,6 +15,7 @@ from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
 from nova_lite import cells
+from nova_lite.compute import api_actions
 from nova_lite.compute import availability_zones
 from nova_lite.compute import checks
 from nova_lite.compute import rpcapi as compute_rpcapi
@@ -47,7 +48,7 @@ ALLOW_REBOOT_TASKS = (None, instance_obj.REBOOTING,
                       'suspending')
 
 
-class API(volumes.VolumeAPI):
+class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
     """The compute API: one per WSGI application."""
 
     def __init__(self, conf):

@@ -13,6 +13,7 @@ from nova_lite.policies import ips
 from nova_lite.policies import server_metadata
 from nova_lite.policies import server_tags
 from nova_lite.policies import server_groups
+from nova_lite.policies import server_actions
 from nova_lite.policies import servers
 from nova_lite.policies import services
 from nova_lite.policies import volume_attachments
@@ -24,6 +25,7 @@ def list_rules():
     return list(itertools.chain(
         base.list_rules(),
         servers.list_rules(),
+        server_actions.list_rules(),
         flavors.list_rules(),
         ips.list_rules(),
         services.list_rules(),

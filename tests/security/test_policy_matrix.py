@@ -37,6 +37,10 @@ BS = 'volume'
 SERVERS = 'os_compute_api:servers:%s'
 VA = 'os_compute_api:os-volumes-attachments:%s'
 SHELVE = 'os_compute_api:os-shelve:%s'
+LOCK = 'os_compute_api:os-lock-server:%s'
+PAUSE = 'os_compute_api:os-pause-server:%s'
+SUSPEND = 'os_compute_api:os-suspend-server:%s'
+DEFERRED = 'os_compute_api:os-deferred-delete:%s'
 SERVICES = 'os_compute_api:os-services:%s'
 GROUPS = 'os_compute_api:os-server-groups:%s'
 AGGREGATES = 'os_compute_api:os-aggregates:%s'
@@ -74,6 +78,22 @@ class Entry:
 
 def _server(state='ACTIVE'):
     return lambda env: {'server_id': env.res.server(state)}
+
+
+def _soft_deleted(env):
+    """A server deleted while ``reclaim_instance_interval`` is set."""
+    server_id = env.res.server()
+    conf = env.stack.conf
+    conf.set_override('reclaim_instance_interval', 3600)
+    try:
+        resp = p.call(env.base(C), 'DELETE', '/servers/%s' % server_id,
+                      p.PERSONAS['member'])
+        assert resp.status_code == 204, resp.text
+        env.stack.wait_for_server(server_id, 'SOFT_DELETED',
+                                  token=p.MEMBER)
+    finally:
+        conf.clear_override('reclaim_instance_interval')
+    return {'server_id': server_id}
 
 
 def _attached(env):
@@ -252,6 +272,39 @@ MATRIX = {
     ('POST', S + '/action', 'unshelve'): Entry(
         C, 202, WRITE, SHELVE % 'unshelve', prep=_server('SHELVED'),
         fresh=True, body=_action('unshelve')),
+    ('POST', S + '/action', 'lock'): Entry(
+        C, 202, WRITE, LOCK % 'lock', prep=_server(), fresh=True,
+        body=_action('lock')),
+    ('POST', S + '/action', 'unlock'): Entry(
+        C, 202, WRITE, LOCK % 'unlock', prep=_server(),
+        body=_action('unlock')),
+    ('POST', S + '/action', 'pause'): Entry(
+        C, 202, WRITE, PAUSE % 'pause', prep=_server(), fresh=True,
+        body=_action('pause')),
+    ('POST', S + '/action', 'unpause'): Entry(
+        C, 202, WRITE, PAUSE % 'unpause', prep=_server('PAUSED'),
+        fresh=True, body=_action('unpause')),
+    ('POST', S + '/action', 'suspend'): Entry(
+        C, 202, WRITE, SUSPEND % 'suspend', prep=_server(), fresh=True,
+        body=_action('suspend')),
+    ('POST', S + '/action', 'resume'): Entry(
+        C, 202, WRITE, SUSPEND % 'resume', prep=_server('SUSPENDED'),
+        fresh=True, body=_action('resume')),
+    ('POST', S + '/action', 'os-resetState'): Entry(
+        C, 202, ADMIN_ONLY, 'os_compute_api:os-admin-actions:reset_state',
+        prep=_server(), body=_action('os-resetState', {'state': 'active'})),
+    ('POST', S + '/action', 'restore'): Entry(
+        C, 202, WRITE, DEFERRED % 'restore', prep=_soft_deleted, fresh=True,
+        body=_action('restore')),
+    ('POST', S + '/action', 'forceDelete'): Entry(
+        C, 202, WRITE, DEFERRED % 'force', prep=_server(), fresh=True,
+        body=_action('forceDelete')),
+    ('POST', S + '/action', 'os-getConsoleOutput'): Entry(
+        C, 200, WRITE, 'os_compute_api:os-console-output', prep=_server(),
+        body=_action('os-getConsoleOutput', {'length': 5})),
+    ('POST', S + '/action', 'rebuild'): Entry(
+        C, 202, WRITE, SERVERS % 'rebuild', prep=_server(), fresh=True,
+        body=_action('rebuild', {'imageRef': p.IMAGE})),
     ('GET', VAS, None): Entry(C, 200, READ, prep=_attached),
     ('GET', VAS + '/{volume_id}', None): Entry(C, 200, READ, prep=_attached),
     ('POST', VAS, None): Entry(

@@ -374,8 +374,16 @@ class ServersController(common.RestController):
         instance, cell = get_server(ctx, server_id)
         ctx.can(SERVERS % 'delete', {'project_id': instance.project_id,
                                      'user_id': instance.user_id})
+        api = common.compute_api()
         try:
-            common.compute_api().delete(ctx, instance, cell)
+            if common.conf().reclaim_instance_interval > 0:
+                try:
+                    api.soft_delete(ctx, instance, cell)
+                except exception.InstanceInvalidState:
+                    # Never ran (or locked): deleted for good, as nova does.
+                    api.delete(ctx, instance, cell)
+            else:
+                api.delete(ctx, instance, cell)
         except exception.InstanceNotFound:
             raise webob.exc.HTTPNotFound(
                 explanation='Instance could not be found')

@@ -34,6 +34,7 @@ from nova_lite.api import validation
 from nova_lite.compute import api as compute_api
 from nova_lite import exception
 from nova_lite import policy
+from nova_lite import quota
 
 _PROJECT_ID_RE = re.compile(r'^[0-9a-zA-Z_\-]+$')
 
@@ -239,6 +240,7 @@ class _Dispatcher:
 def build_app(conf, api=None):
     """The WSGI application for ``conf`` (tests build it the same way)."""
     enforcer = policy.init(conf)
+    quota.configure(conf)
     api = api or compute_api.API(conf)
     pecan_app = _make_pecan_app(root.V21Controller(),
                                 guess_content_type_from_ext=False,

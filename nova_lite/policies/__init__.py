@@ -6,6 +6,9 @@ from nova_lite.policies import base
 from nova_lite.policies import block_storage
 from nova_lite.policies import flavors
 from nova_lite.policies import ips
+from nova_lite.policies import keypairs
+from nova_lite.policies import limits
+from nova_lite.policies import quota_sets
 from nova_lite.policies import servers
 from nova_lite.policies import services
 from nova_lite.policies import volume_attachments
@@ -22,4 +25,7 @@ def list_rules():
         services.list_rules(),
         volume_attachments.list_rules(),
         block_storage.list_rules(),
+        keypairs.list_rules(),
+        limits.list_rules(),
+        quota_sets.list_rules(),
     ))

@@ -212,6 +212,7 @@ class Instance(CellBase):
     flavor = sa.Column(sa.Text(), nullable=True)
     image_ref = sa.Column(sa.String(255), nullable=True)
     key_name = sa.Column(sa.String(255), nullable=True)
+    key_data = sa.Column(MediumText, nullable=True)
     config_drive = sa.Column(sa.String(255), nullable=True)
     user_data = sa.Column(MediumText, nullable=True)
     access_ip_v4 = sa.Column(sa.String(39), nullable=True)

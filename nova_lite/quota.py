@@ -269,7 +269,7 @@ def limit_check(context, project_id=None, user_id=None, **values):
 
 def limit_check_project_and_user(context, project_values=None,
                                  user_values=None, project_id=None,
-                                 user_id=None):
+                                 user_id=None, limits=None):
     """nova's check of counted usage plus deltas against the project's
     and the user's limits."""
     project_values = dict(project_values or {})
@@ -284,7 +284,7 @@ def limit_check_project_and_user(context, project_values=None,
                               user_values.pop(key, 0))
     project_id = project_id or context.project_id
     user_id = user_id or context.user_id
-    quotas, user_quotas = _limits(context, project_id, user_id)
+    quotas, user_quotas = limits or _limits(context, project_id, user_id)
     if merged_values:
         # The smaller number, as nova takes it (-1 in either wins).
         merged = {k: min(v, user_quotas[k]) for k, v in quotas.items()}
@@ -316,6 +316,10 @@ def check_deltas(context, deltas, project_id, user_id=None, count=None):
     _check_known(deltas)
     if _noop(context):
         return
+    limits = _limits(context, project_id, user_id or context.user_id)
+    if all(_unlimited(scope[res]) for scope in limits for res in deltas):
+        # Nothing to exceed: no need to count.
+        return
     values = {'project_values': {}, 'user_values': {}}
     counts = {}
     done = set()
@@ -344,7 +348,8 @@ def check_deltas(context, deltas, project_id, user_id=None, count=None):
                     values[key][res] = used + deltas[res]
     try:
         limit_check_project_and_user(context, project_id=project_id,
-                                     user_id=user_id, **values)
+                                     user_id=user_id, limits=limits,
+                                     **values)
     except exception.OverQuota as error:
         scope = error.kwargs.get('scope') or (
             'user' if 'user' in counts else 'project')

@@ -16,7 +16,9 @@ _REST_METHODS = {'get_all': ('GET', False), 'get_one': ('GET', True),
                  'delete': ('DELETE', True)}
 _ID_NAMES = {'servers': 'server_id', 'flavors': 'flavor_id',
              'os-services': 'service_id',
-             'os-volume_attachments': 'volume_id', 'ips': 'network_label'}
+             'os-volume_attachments': 'volume_id', 'ips': 'network_label',
+             'os-keypairs': 'keypair_name', 'os-quota-sets': 'tenant_id',
+             'os-quota-class-sets': 'quota_class'}
 
 
 def _exposed(cls, name):
@@ -50,9 +52,13 @@ def _walk(prefix, segment, controller, routes):
     for name, (method, has_id) in _REST_METHODS.items():
         if _exposed(cls, name):
             routes.add((method, with_id if has_id else base, None))
+    members = getattr(cls, '_member_actions', ())
     for name, methods in getattr(cls, '_custom_actions', {}).items():
+        # Actions on one member (/os-quota-sets/{tenant_id}/detail) or on
+        # the collection (/servers/detail).
+        parent = with_id if name in members else base
         for method in methods:
-            routes.add((method, '%s/%s' % (base, name), None))
+            routes.add((method, '%s/%s' % (parent, name), None))
     for child_segment, child in _children(cls).items():
         _walk(with_id, child_segment, child, routes)
 

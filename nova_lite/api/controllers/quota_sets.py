@@ -17,6 +17,7 @@ from nova_lite import quota
 
 POLICY_ROOT = 'os_compute_api:os-quota-sets:%s'
 CLASS_POLICY_ROOT = 'os_compute_api:os-quota-class-sets:%s'
+MAX_INT = 0x7FFFFFFF
 
 
 def _version(req):
@@ -53,6 +54,23 @@ def _quotas(ctx, project_id, user_id=None, usages=False):
     return {k: v['limit'] for k, v in values.items()}
 
 
+def _as_limit(resource, value):
+    """A limit the schema accepted (an integer or a string of digits)
+    as an integer; digit strings beyond the database's integers are
+    refused as the schema refuses such integers."""
+    limit = int(value)
+    if limit > MAX_INT:
+        raise webob.exc.HTTPBadRequest(explanation=(
+            'Invalid input for field/attribute %s. Value: %s. %s is '
+            'greater than the maximum of %d' % (resource, value, value,
+                                                MAX_INT)))
+    if limit < -MAX_INT - 1:
+        raise webob.exc.HTTPBadRequest(explanation=(
+            'Invalid input for field/attribute %s. Value: %s. %s is less '
+            'than the minimum of -1' % (resource, value, value)))
+    return limit
+
+
 def _check_limit(resource, limit, minimum, maximum):
     def inf(value):
         return float('inf') if value == -1 else value
@@ -71,6 +89,8 @@ def _check_limit(resource, limit, minimum, maximum):
 
 class QuotaSetsController(common.RestController):
     _custom_actions = {'detail': ['GET'], 'defaults': ['GET']}
+    # Both act on one project: /os-quota-sets/{tenant_id}/detail.
+    _member_actions = frozenset(_custom_actions)
 
     @expose()
     @common.with_schemas(schemas.USER_QUERY_SCHEMAS, query=True)
@@ -127,7 +147,7 @@ class QuotaSetsController(common.RestController):
         for key, value in quota_set.items():
             if key == 'force' or (not value and value != 0):
                 continue
-            value = int(value)
+            value = _as_limit(key, value)
             if not force:
                 _check_limit(key, value, settable[key]['minimum'],
                              settable[key]['maximum'])
@@ -175,8 +195,10 @@ class QuotaClassSetsController(common.RestController):
             raise webob.exc.HTTPBadRequest(
                 explanation='Invalid input received: quota_class_name has '
                             'more than 255 characters.')
-        for key, value in kwargs['body']['quota_class_set'].items():
-            quota_obj.set_class_limit(ctx, quota_class, key, int(value))
+        updates = {key: _as_limit(key, value) for key, value in
+                   kwargs['body']['quota_class_set'].items()}
+        for key, value in updates.items():
+            quota_obj.set_class_limit(ctx, quota_class, key, value)
         return _format('quota_class_set', None,
                        quota.get_class_quotas(ctx, quota_class),
                        schemas.shown_in_class(_version(req)))

@@ -157,6 +157,10 @@ class OverQuota(Forbidden):
     msg_fmt = 'Quota exceeded for resources: %(overs)s'
 
 
+class MetadataLimitExceeded(OverQuota):
+    msg_fmt = 'Maximum number of metadata items exceeds %(allowed)d'
+
+
 class PolicyNotAuthorized(NotAuthorized):
     msg_fmt = "Policy doesn't allow %(action)s to be performed."
 
@@ -376,10 +380,6 @@ class TooManyInstances(OverQuota):
                'already used %(used)s of %(allowed)s %(overs)s')
 
 
-class MetadataLimitExceeded(OverQuota):
-    msg_fmt = 'Maximum number of metadata items exceeds %(allowed)d'
-
-
 class OnsetFileLimitExceeded(OverQuota):
     msg_fmt = 'Personality file limit exceeded'
 
@@ -411,3 +411,25 @@ class QuotaResourceUnknown(NotFound):
 class InvalidQuotaValue(Invalid):
     msg_fmt = ('Change would make usage less than 0 for the following '
                'resources: %(unders)s')
+
+
+class AmbiguousHostnameForMultipleInstances(Invalid):
+    msg_fmt = 'Unable to allocate a single hostname to multiple instances'
+
+
+class PinnedZoneChange(Conflict):
+    msg_fmt = ('Cannot change pinned availability zone directly. Unpin '
+               'first by setting pinned_availability_zone to null.')
+
+
+class PinnedZoneMismatch(Conflict):
+    msg_fmt = ("Server can only be pinned to its current availability zone "
+               "'%(current_az)s', but '%(requested_az)s' was requested.")
+
+
+class RootVolumeDetach(Invalid):
+    msg_fmt = 'Cannot detach a root device volume'
+
+
+class InstanceTagNotFound(NotFound):
+    msg_fmt = "Instance %(instance_id)s has no tag '%(tag)s'"

@@ -1,7 +1,7 @@
 """key data of servers
 
 Revision ID: 0002_keypairs_quotas
-Revises: 0001
+Revises: 0002_metadata_actions
 Create Date: 2026-12-07
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
 revision = '0002_keypairs_quotas'
-down_revision = '0001'
+down_revision = '0002_metadata_actions'
 branch_labels = None
 depends_on = None
 

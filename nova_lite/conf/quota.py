@@ -1,6 +1,8 @@
 """[quota]: default limits, the quota driver and the recheck after
 creation (nova's names, defaults and meaning)."""
 
+import copy
+
 from oslo_config import cfg
 
 quota_group = cfg.OptGroup(
@@ -68,7 +70,8 @@ quota_opts = [
 
 
 def register_opts(conf):
-    conf.register_group(quota_group)
+    # A group of its own per ConfigOpts: overrides stay with one conf.
+    conf.register_group(copy.deepcopy(quota_group))
     conf.register_opts(quota_opts, group=quota_group)
 
 

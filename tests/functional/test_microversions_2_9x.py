@@ -218,3 +218,23 @@ def test_volumes_boot_is_not_served(stack, version):
     resp = stack.request('GET', '/v2.1/os-volumes_boot', version=version)
     assert _fault(resp, 404, 'itemNotFound') == \
         'The resource could not be found.'
+
+
+# -- rebuild: the same fields -------------------------------------------------------
+
+def test_rebuild_keeps_zone_and_hints_and_takes_disk_config(stack):
+    made = _create(stack, '2.100', name='rb', availability_zone='nova',
+                   hints={'foo': 'bar'}).json()['server']
+    stack.wait_for_server(made['id'], 'ACTIVE', version='2.100')
+    resp = stack.request(
+        'POST', '/v2.1/servers/%s/action' % made['id'], version='2.100',
+        json={'rebuild': {'imageRef': IMAGE, 'OS-DCF:diskConfig': 'AUTO',
+                          'hostname': 'rebuilt'}})
+    assert resp.status_code == 202, resp.text
+    server = resp.json()['server']
+    assert server['OS-DCF:diskConfig'] == 'AUTO'
+    assert server['pinned_availability_zone'] == 'nova'
+    assert server['scheduler_hints'] == {'foo': ['bar']}
+    assert server['OS-EXT-SRV-ATTR:hostname'] == 'rebuilt'
+    shown = stack.wait_for_server(made['id'], 'ACTIVE', version='2.100')
+    assert shown['OS-DCF:diskConfig'] == 'AUTO'

@@ -8,7 +8,8 @@ from tests.functional import test_tempest_schemas as ts
 
 IMAGE = ts.IMAGE
 VERSIONS = ['2.1', '2.9', '2.19', '2.26', '2.47', '2.54', '2.57', '2.60',
-            '2.63', '2.71', '2.73', '2.75', '2.79', '2.89']
+            '2.63', '2.71', '2.73', '2.75', '2.79', '2.89', '2.96', '2.100',
+            '2.104']
 
 
 def _boot(servers):

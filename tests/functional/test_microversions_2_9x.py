@@ -183,6 +183,21 @@ def test_strict_query_strings(stack):
     resp = stack.request('GET', '/v2.1/flavors/1?foo=1', version='2.102')
     assert _fault(resp, 400, 'badRequest') == (
         "Additional properties are not allowed ('foo' was unexpected)")
+    sid = made['id']
+    stack.wait_for_server(sid, 'ACTIVE', version='2.102')
+    for path in ('/extensions', '/extensions/os-keypairs',
+                 '/flavors/1/os-extra_specs',
+                 '/flavors/1/os-flavor-access',
+                 '/servers/%s/diagnostics' % sid,
+                 '/servers/%s/os-server-password' % sid):
+        before = stack.request('GET', '/v2.1%s?foo=1' % path, token=ADMIN,
+                               version='2.101')
+        assert before.status_code != 400 or 'foo' not in before.text, path
+        resp = stack.request('GET', '/v2.1%s?foo=1' % path, token=ADMIN,
+                             version='2.102')
+        assert _fault(resp, 400, 'badRequest') == (
+            "Additional properties are not allowed ('foo' was unexpected)"
+        ), path
 
 
 def test_flavors_at_2_102(stack):

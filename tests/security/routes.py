@@ -16,7 +16,9 @@ _REST_METHODS = {'get_all': ('GET', False), 'get_one': ('GET', True),
                  'delete': ('DELETE', True)}
 _ID_NAMES = {'servers': 'server_id', 'flavors': 'flavor_id',
              'os-services': 'service_id',
-             'os-volume_attachments': 'volume_id', 'ips': 'network_label'}
+             'os-volume_attachments': 'volume_id', 'ips': 'network_label',
+             'metadata': 'key', 'tags': 'tag',
+             'os-instance-actions': 'request_id'}
 
 
 def _exposed(cls, name):
@@ -50,6 +52,10 @@ def _walk(prefix, segment, controller, routes):
     for name, (method, has_id) in _REST_METHODS.items():
         if _exposed(cls, name):
             routes.add((method, with_id if has_id else base, None))
+    # Methods a controller also serves on the collection itself (PUT of
+    # every metadata item, DELETE of every tag).
+    for method in getattr(cls, '_collection_methods', ()):
+        routes.add((method, base, None))
     for name, methods in getattr(cls, '_custom_actions', {}).items():
         for method in methods:
             routes.add((method, '%s/%s' % (base, name), None))

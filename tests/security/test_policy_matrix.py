@@ -37,6 +37,8 @@ SERVERS = 'os_compute_api:servers:%s'
 VA = 'os_compute_api:os-volumes-attachments:%s'
 SHELVE = 'os_compute_api:os-shelve:%s'
 SERVICES = 'os_compute_api:os-services:%s'
+METADATA = 'os_compute_api:server-metadata:%s'
+TAGS = 'os_compute_api:os-server-tags:%s'
 VOL_ACTIONS = 'volume_extension:volume_actions:%s'
 TYPES_MANAGE = 'volume_extension:types_manage'
 CONNECTOR = {'host': 'compute1', 'mountpoint': '/dev/vdb'}
@@ -109,6 +111,36 @@ def _spare_compute_service(env):
     return {'service_id': service_id}
 
 
+def _with_metadata(env):
+    server_id = env.res.server()
+    resp = env.stack.request('PUT', '/v2.1/servers/%s/metadata/k' % server_id,
+                             token=p.MEMBER, json={'meta': {'k': 'v'}})
+    assert resp.status_code == 200, resp.text
+    return {'server_id': server_id, 'key': 'k'}
+
+
+def _with_tag(tagged=True):
+    def prep(env):
+        server_id = env.res.server()
+        if tagged:
+            resp = env.stack.request(
+                'PUT', '/v2.1/servers/%s/tags/t' % server_id,
+                token=p.MEMBER, version='2.26')
+            assert resp.status_code == 201, resp.text
+        return {'server_id': server_id, 'tag': 't'}
+    return prep
+
+
+def _with_action(env):
+    server_id = env.res.server()
+    resp = env.stack.request(
+        'GET', '/v2.1/servers/%s/os-instance-actions' % server_id,
+        token=p.MEMBER)
+    assert resp.status_code == 200, resp.text
+    return {'server_id': server_id,
+            'request_id': resp.json()['instanceActions'][0]['request_id']}
+
+
 def _action(name, body=None):
     return lambda params: {name: body}
 
@@ -179,6 +211,36 @@ MATRIX = {
     ('POST', S + '/action', 'unshelve'): Entry(
         C, 202, WRITE, SHELVE % 'unshelve', prep=_server('SHELVED'),
         fresh=True, body=_action('unshelve')),
+    ('GET', S + '/metadata', None): Entry(C, 200, READ, prep=_with_metadata),
+    ('GET', S + '/metadata/{key}', None): Entry(
+        C, 200, READ, prep=_with_metadata),
+    ('POST', S + '/metadata', None): Entry(
+        C, 200, WRITE, METADATA % 'create', prep=_with_metadata,
+        body=lambda params: {'metadata': {'k2': 'v2'}}),
+    ('PUT', S + '/metadata', None): Entry(
+        C, 200, WRITE, METADATA % 'update_all', prep=_with_metadata,
+        body=lambda params: {'metadata': {'k3': 'v3'}}),
+    ('PUT', S + '/metadata/{key}', None): Entry(
+        C, 200, WRITE, METADATA % 'update', prep=_with_metadata,
+        body=lambda params: {'meta': {'k': 'v4'}}),
+    ('DELETE', S + '/metadata/{key}', None): Entry(
+        C, 204, WRITE, METADATA % 'delete', prep=_with_metadata, fresh=True),
+    ('GET', S + '/tags', None): Entry(C, 200, READ, prep=_with_tag()),
+    ('GET', S + '/tags/{tag}', None): Entry(C, 204, READ, prep=_with_tag()),
+    ('PUT', S + '/tags', None): Entry(
+        C, 200, WRITE, TAGS % 'update_all', prep=_with_tag(),
+        body=lambda params: {'tags': ['a', 'b']}),
+    ('PUT', S + '/tags/{tag}', None): Entry(
+        C, 201, WRITE, TAGS % 'update', prep=_with_tag(tagged=False),
+        fresh=True),
+    ('DELETE', S + '/tags', None): Entry(
+        C, 204, WRITE, TAGS % 'delete_all', prep=_with_tag(), fresh=True),
+    ('DELETE', S + '/tags/{tag}', None): Entry(
+        C, 204, WRITE, TAGS % 'delete', prep=_with_tag(), fresh=True),
+    ('GET', S + '/os-instance-actions', None): Entry(
+        C, 200, READ, prep=_server()),
+    ('GET', S + '/os-instance-actions/{request_id}', None): Entry(
+        C, 200, READ, prep=_with_action),
     ('GET', VAS, None): Entry(C, 200, READ, prep=_attached),
     ('GET', VAS + '/{volume_id}', None): Entry(C, 200, READ, prep=_attached),
     ('POST', VAS, None): Entry(

@@ -107,8 +107,8 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
 
     # -- build and delete ----------------------------------------------------
 
-    @instance_action.wrap_instance_event('compute',
-                                          method='_do_build_and_run_instance')
+    @instance_action.wrap_instance_event(
+        'compute', method='_do_build_and_run_instance')
     @_locked_instance
     def build_and_run_instance(self, context, instance, alternates=None):
         if instance.task_state == instance_obj.DELETING:

@@ -119,6 +119,18 @@ def test_quota(stack):
         'Maximum number of metadata items exceeds 4'
 
 
+def test_quota_on_create(stack):
+    body = {'server': {'name': 'md-over', 'flavorRef': '1',
+                       'imageRef': IMAGE,
+                       'metadata': {str(i): 'v' for i in range(5)}}}
+    resp = stack.request('POST', '/v2.1/servers', json=body)
+    assert _fault(resp, 403) == \
+        'Maximum number of metadata items exceeds 4'
+    names = [s['name'] for s in stack.request(
+        'GET', '/v2.1/servers').json()['servers']]
+    assert 'md-over' not in names
+
+
 def test_states_and_lock(stack):
     from nova_lite import context as nl_context
     from nova_lite.objects import cell_mapping

@@ -23,6 +23,7 @@ from nova_lite.api.schemas import servers as schemas
 from nova_lite.api.views import links
 from nova_lite.api.views import servers as views
 from nova_lite import block_device
+from nova_lite.compute import server_data
 from nova_lite import context as nl_context
 from nova_lite import exception
 from nova_lite.image import catalog as image_catalog
@@ -243,6 +244,7 @@ class ServersController(common.RestController):
         if not image_ref and not bdms:
             raise webob.exc.HTTPBadRequest(
                 explanation='Missing imageRef attribute')
+        server_data.check_metadata_quota(conf, server.get('metadata'))
         uuids, reservation_id = common.compute_api().create(
             ctx, flavor, server['name'], image_ref, bdms,
             min_count=min_count, max_count=max_count,

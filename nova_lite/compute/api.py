@@ -10,12 +10,15 @@ import logging
 import random
 import string
 
+from oslo_serialization import jsonutils
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
 from nova_lite import cells
+from nova_lite.compute import availability_zones
 from nova_lite.compute import checks
 from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute import server_groups
 from nova_lite.compute import volumes
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
@@ -180,14 +183,27 @@ class API(volumes.VolumeAPI):
                max_count=1, description=None, metadata=None, tags=None,
                availability_zone=None, user_data=None, config_drive=None,
                access_ip_v4=None, access_ip_v6=None, key_name=None,
-               supports_multiattach=False):
+               supports_multiattach=False, hostname=None,
+               auto_disk_config=None, scheduler_hints=None,
+               forced_host=None, forced_node=None):
         """Record new servers as build requests and cast their build."""
         if min_count > max_count:
             raise exception.InvalidInput(
                 reason='min_count must be <= max_count')
-        self.check_boot_volumes(context, bdms, supports_multiattach,
-                                availability_zone)
+        if hostname and max_count > 1:
+            raise exception.AmbiguousHostnameForMultipleInstances()
+        availability_zones.check_requested(context, self.conf,
+                                           availability_zone, forced_host)
+        group = server_groups.group_from_hints(context, scheduler_hints)
+        volumes = self.check_boot_volumes(context, bdms,
+                                          supports_multiattach)
+        availability_zone = availability_zones.zone_for_volumes(
+            self.conf, availability_zone,
+            list(volumes.values())) or availability_zone
         count = max_count
+        if group is not None:
+            server_groups.check_members_quota(context, self.conf, group.uuid,
+                                              count)
         reservation_id = 'r-' + ''.join(random.choice(
             string.ascii_lowercase + string.digits) for _ in range(8))
         now = timeutils.utcnow()
@@ -205,7 +221,8 @@ class API(volumes.VolumeAPI):
                 'uuid': uuid, 'project_id': context.project_id,
                 'user_id': context.user_id, 'display_name': display_name,
                 'display_description': description,
-                'hostname': _hostname(display_name, uuid),
+                'hostname': hostname or _hostname(display_name, uuid),
+                'auto_disk_config': bool(auto_disk_config),
                 'vm_state': instance_obj.BUILDING,
                 'task_state': instance_obj.SCHEDULING,
                 'power_state': instance_obj.NOSTATE,
@@ -225,12 +242,17 @@ class API(volumes.VolumeAPI):
                              for b in bdms]
             spec = {'instance_uuid': uuid, 'flavor': flavor.snapshot(),
                     'availability_zone': availability_zone,
-                    'num_instances': count, 'image_ref': image_ref}
+                    'forced_host': forced_host, 'forced_node': forced_node,
+                    'group': group.uuid if group is not None else None,
+                    'num_instances': count, 'image_ref': image_ref,
+                    'scheduler_hints': hints_as_lists(scheduler_hints)}
             self.reserve_boot_volumes(context, uuid, instance_bdms)
             try:
                 cell_mapping.create_instance_mapping(
                     context, uuid, context.project_id, context.user_id)
                 build_request.create(context, values, instance_bdms, spec)
+                if group is not None:
+                    server_groups.add_member(context, group, uuid)
             except Exception:
                 self.local_cleanup_volumes(context, [
                     dict(b, delete_on_termination=False)
@@ -245,6 +267,7 @@ class API(volumes.VolumeAPI):
     def delete(self, context, instance, cell):
         check_lock(context, instance)
         cell_mapping.queue_instance_for_delete(context, instance.uuid)
+        server_groups.forget_server(context, instance.uuid)
         if cell is None:
             if build_request.destroy(context, instance.uuid):
                 build_request.destroy_request_spec(context, instance.uuid)
@@ -408,6 +431,31 @@ class API(volumes.VolumeAPI):
         instance_obj.update(cctxt, instance.uuid, values)
         return instance_obj.get_by_uuid(cctxt, instance.uuid)
 
+    def pin_availability_zone(self, context, instance, zone):
+        """Pin the server to ``zone`` (its current zone) or unpin it
+        (None), in its request spec."""
+        spec = build_request.get_request_spec(context, instance.uuid)
+        if spec is None:
+            spec = {'instance_uuid': instance.uuid}
+        current = spec.get('availability_zone')
+        if zone is None:
+            if current is not None:
+                spec['availability_zone'] = None
+                build_request.update_request_spec(context, instance.uuid,
+                                                  spec)
+            return
+        if current is not None:
+            if zone != current:
+                raise exception.PinnedZoneChange()
+            return
+        instance_zone = instance.availability_zone or (
+            self.conf.default_availability_zone if instance.host else None)
+        if zone != instance_zone:
+            raise exception.PinnedZoneMismatch(current_az=instance_zone,
+                                               requested_az=zone)
+        spec['availability_zone'] = zone
+        build_request.update_request_spec(context, instance.uuid, spec)
+
 
 def _tags_match(tags, filters):
     tags = set(tags)
@@ -420,6 +468,17 @@ def _tags_match(tags, filters):
     if filters.get('not-tags-any') and set(filters['not-tags-any']) & tags:
         return False
     return True
+
+
+def hints_as_lists(hints):
+    """Scheduler hints as the request spec keeps them: each value a list
+    of strings."""
+    out = {}
+    for name, value in (hints or {}).items():
+        values = value if isinstance(value, list) else [value]
+        out[name] = [v if isinstance(v, str) else jsonutils.dumps(v)
+                     for v in values]
+    return out
 
 
 def _hostname(display_name, uuid):

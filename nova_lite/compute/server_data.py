@@ -50,8 +50,9 @@ def change(context, instance, cell, field, change, check):
 def _metadata_check(context, method):
     def check(instance):
         checks.check_lock(context, instance)
+        # As nova: any task state, but launched once.
         checks.check_state(instance, method, vm_states=CHANGE_STATES,
-                           task_states=(None,), must_have_launched=False)
+                           task_states=None, must_have_launched=True)
     return check
 
 

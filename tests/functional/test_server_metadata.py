@@ -132,6 +132,8 @@ def test_quota_on_create(stack):
 
 
 def test_states_and_lock(stack):
+    from oslo_utils import timeutils
+
     from nova_lite import context as nl_context
     from nova_lite.objects import cell_mapping
     from nova_lite.objects import instance as instance_obj
@@ -140,14 +142,20 @@ def test_states_and_lock(stack):
     ctx = nl_context.get_admin_context()
     mapping = cell_mapping.get_instance_mapping(ctx, sid)
     cctxt = nl_context.target_cell(ctx, mapping.cell_mapping)
+    # A task does not stop a change (nova checks the vm_state only), a
+    # server never launched does.
     instance_obj.update(cctxt, sid, {'task_state': 'powering-off'})
     resp = stack.request('POST', _md(sid), json={'metadata': {'k': 'v'}})
+    assert resp.status_code == 200, resp.text
+    instance_obj.update(cctxt, sid, {'task_state': None,
+                                     'launched_at': None})
+    resp = stack.request('POST', _md(sid), json={'metadata': {'j': 'v'}})
     assert _fault(resp, 409) == (
-        "Cannot 'update metadata' instance %s while it is in task_state "
-        "powering-off" % sid)
+        "Instance %s is in an invalid state for 'update metadata'" % sid)
     resp = stack.request('DELETE', _md(sid, 'nope'))
     assert _fault(resp, 404) == 'Metadata item was not found'
-    instance_obj.update(cctxt, sid, {'task_state': None, 'locked': True})
+    instance_obj.update(cctxt, sid, {'launched_at': timeutils.utcnow(),
+                                     'locked': True})
     resp = stack.request('PUT', _md(sid), json={'metadata': {'k': 'v'}})
     assert _fault(resp, 409) == 'Instance %s is locked' % sid
     # An administrator may change a locked server's metadata.

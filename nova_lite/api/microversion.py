@@ -31,7 +31,7 @@ VERSIONS = [
     '2.18',  # project id optional in URLs
     '2.19',  # server description
     '2.20',  # volume attach/detach for shelved servers
-    '2.21',  # deleted instances in os-instance-actions (not served)
+    '2.21',  # deleted instances in os-instance-actions
     '2.22',  # force live migration (not served)
     '2.23',  # migrations fields (not served)
     '2.24',  # abort live migration (not served)
@@ -61,18 +61,18 @@ VERSIONS = [
     '2.48',  # diagnostics format (not served)
     '2.49',  # tag on volume attach
     '2.50',  # quota classes server groups (not served)
-    '2.51',  # volume-extended event (not served)
+    '2.51',  # action events to owners (volume-extended event: not served)
     '2.52',  # tags on server create
     '2.53',  # os-services and hypervisors by uuid
     '2.54',  # key_name on rebuild (not served)
     '2.55',  # flavor description
     '2.56',  # cold migrate host (not served)
     '2.57',  # rebuild user_data (not served)
-    '2.58',  # instance actions paging (not served)
+    '2.58',  # instance actions paging
     '2.59',  # migrations paging (not served)
     '2.60',  # volume multi-attach
     '2.61',  # flavor extra_specs in flavor responses
-    '2.62',  # instance action events host (not served)
+    '2.62',  # instance action events host
     '2.63',  # trusted_image_certificates
     '2.64',  # server group policy (not served)
     '2.65',  # abort queued live migration (not served)
@@ -94,7 +94,7 @@ VERSIONS = [
     '2.81',  # image cache (not served)
     '2.82',  # accelerator events (not served)
     '2.83',  # more server list filters for users
-    '2.84',  # instance action event details (not served)
+    '2.84',  # instance action event details
     '2.85',  # PUT volume attachment delete_on_termination
     '2.86',  # extra specs validation (not served)
     '2.87',  # rescue of volume-backed servers (not served)

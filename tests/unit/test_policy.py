@@ -149,6 +149,23 @@ EXPECTED = {
     'os_compute_api:os-aggregates:set_metadata': ADMIN,
     'os_compute_api:os-availability-zone:list': set(PERSONAS),
     'os_compute_api:os-availability-zone:detail': ADMIN,
+    # server metadata, tags and instance actions
+    'os_compute_api:server-metadata:index': READER,
+    'os_compute_api:server-metadata:show': READER,
+    'os_compute_api:server-metadata:create': MEMBER,
+    'os_compute_api:server-metadata:update_all': MEMBER,
+    'os_compute_api:server-metadata:update': MEMBER,
+    'os_compute_api:server-metadata:delete': MEMBER,
+    'os_compute_api:os-server-tags:index': READER,
+    'os_compute_api:os-server-tags:show': READER,
+    'os_compute_api:os-server-tags:update': MEMBER,
+    'os_compute_api:os-server-tags:update_all': MEMBER,
+    'os_compute_api:os-server-tags:delete': MEMBER,
+    'os_compute_api:os-server-tags:delete_all': MEMBER,
+    'os_compute_api:os-instance-actions:list': READER,
+    'os_compute_api:os-instance-actions:show': READER,
+    'os_compute_api:os-instance-actions:events': ADMIN,
+    'os_compute_api:os-instance-actions:events:details': ADMIN,
 }
 
 BASE_RULES = {'context_is_admin', 'admin_or_owner', 'admin_api',

@@ -33,6 +33,7 @@ import traceback
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
+from nova_lite import context as nl_context
 from nova_lite.db import api as db_api
 from nova_lite.db import models
 from nova_lite import exception
@@ -110,7 +111,6 @@ def record_action(context, instance_uuid, action, cell=None):
     """:func:`action_start` through a context targeted at ``cell`` (the
     server's cell mapping; None: ``context`` is targeted already)."""
     if cell is not None:
-        from nova_lite import context as nl_context
         context = nl_context.target_cell(context, cell)
     return action_start(context, instance_uuid, action)
 

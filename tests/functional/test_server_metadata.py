@@ -65,6 +65,14 @@ def test_list_show_merge_replace_delete(stack):
     server = stack.request('GET', '/v2.1/servers/%s' % sid).json()['server']
     assert server['metadata'] == {'x': 'y'}
 
+    # Keys with dots, colons and spaces, through the URL.
+    resp = stack.request('PUT', _md(sid, 'a.b:c%20d'),
+                         json={'meta': {'a.b:c d': 'e'}})
+    assert resp.status_code == 200, resp.text
+    assert stack.request('GET', _md(sid, 'a.b:c%20d')).json() == {
+        'meta': {'a.b:c d': 'e'}}
+    assert stack.request('DELETE', _md(sid, 'a.b:c%20d')).status_code == 204
+
     resp = stack.request('DELETE', _md(sid, 'x'))
     assert resp.status_code == 204
     assert resp.content == b''

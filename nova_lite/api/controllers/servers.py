@@ -25,7 +25,6 @@ from nova_lite.api.views import servers as views
 from nova_lite import block_device
 from nova_lite.compute import availability_zones
 from nova_lite.compute import keypairs as keypair_api
-from nova_lite.compute import server_data
 from nova_lite import context as nl_context
 from nova_lite import exception
 from nova_lite.image import catalog as image_catalog
@@ -295,7 +294,6 @@ class ServersController(common.RestController):
         if not image_ref and not bdms:
             raise webob.exc.HTTPBadRequest(
                 explanation='Missing imageRef attribute')
-        server_data.check_metadata_quota(conf, server.get('metadata'))
         try:
             uuids, reservation_id = self._create(
                 ctx, req, server, flavor, image_ref, bdms, min_count,

@@ -125,6 +125,21 @@ def test_quota(stack):
     resp = stack.request('PUT', _md(sid, 'e'), json={'meta': {'e': '5'}})
     assert _fault(resp, 403) == \
         'Maximum number of metadata items exceeds 4'
+    # The project's own quota, where it has one, is the limit.
+    resp = stack.request('PUT', '/v2.1/os-quota-sets/demo',
+                         token='admin:admin',
+                         json={'quota_set': {'metadata_items': 5}})
+    assert resp.status_code == 200, resp.text
+    try:
+        resp = stack.request('PUT', _md(sid, 'e'),
+                             json={'meta': {'e': '5'}})
+        assert resp.status_code == 200, resp.text
+        resp = stack.request('POST', _md(sid), json={'metadata': {'f': '6'}})
+        assert _fault(resp, 403) == \
+            'Maximum number of metadata items exceeds 5'
+    finally:
+        stack.request('DELETE', '/v2.1/os-quota-sets/demo',
+                      token='admin:admin')
 
 
 def test_quota_on_create(stack):

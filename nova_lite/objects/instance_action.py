@@ -21,7 +21,17 @@ The recording API, for every operation:
 
 Events are tied to their action by the context's request id (which RPC
 carries along); an event without an action (periodic tasks, recovery) is
-not recorded, and recording never makes an operation fail.
+not recorded, and recording never makes an operation fail. A context of no
+project (a service's own) records its events on the server's last action.
+
+Recorded today (action: events): create (conductor;
+``compute__do_build_and_run_instance``, or for a server buried in cell0
+``conductor_schedule_and_build_instances`` in Error), delete
+(``compute_terminate_instance``), stop, start, reboot, shelve,
+shelveOffload (``compute_<method>``), unshelve (``schedule_instances``,
+``compute_unshelve_instance`` or ``compute_start_instance``),
+attach_volume, detach_volume, swap_volume, lock, unlock, resetState (no
+event), pause, unpause, suspend, resume, delete (soft), restore, rebuild.
 """
 
 import contextlib

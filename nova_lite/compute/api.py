@@ -313,9 +313,6 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         if instance.task_state == instance_obj.DELETING and instance.host \
                 and self._host_is_up(cctxt, instance.host):
             return
-        if instance.host or instance.bdms:
-            instance_action.action_start(cctxt, instance.uuid,
-                                         instance_action.DELETE)
         if not instance.host or not self._host_is_up(cctxt, instance.host):
             LOG.info('Deleting server %s locally (no host, or its compute '
                      'service is down)', instance.uuid)
@@ -326,6 +323,10 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         instance_obj.update(cctxt, instance.uuid,
                             {'task_state': instance_obj.DELETING,
                              'progress': 0})
+        # As nova: a delete the compute host carries out is recorded; a
+        # local one is not.
+        instance_action.action_start(cctxt, instance.uuid,
+                                     instance_action.DELETE)
         self.compute.terminate_instance(context, instance.host,
                                         instance.uuid, cell=cell)
 

@@ -19,6 +19,7 @@ from nova_lite import notifications
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import instance_action
 
 LOG = logging.getLogger(__name__)
 
@@ -47,15 +48,15 @@ ALLOW_REBUILD = (instance_obj.ACTIVE, instance_obj.STOPPED,
                  instance_obj.ERROR)
 
 
-def record_action(context, instance_uuid, action):
-    """Record the start of ``action`` on a server where the deployment
-    keeps instance actions (the ``os-instance-actions`` records)."""
-    try:
-        from nova_lite.objects import instance_action
-    except ImportError:
+def record_action(context, instance_uuid, action, cell):
+    """Record the start of ``action`` on a server in its cell's instance
+    actions (the ``os-instance-actions`` records); a server still being
+    scheduled (no cell) has none."""
+    if cell is None:
         return
     try:
-        instance_action.action_start(context, instance_uuid, action)
+        instance_action.record_action(context, instance_uuid, action,
+                                      cell=cell)
     except Exception:
         LOG.exception('Could not record action %s of server %s', action,
                       instance_uuid)
@@ -82,7 +83,7 @@ class ServerActionsAPI:
         is_owner = instance.project_id == context.project_id
         if instance.locked and is_owner:
             return instance
-        record_action(context.elevated(), instance.uuid, ACTION_LOCK)
+        record_action(context.elevated(), instance.uuid, ACTION_LOCK, cell)
         values = {'locked': True,
                   'locked_by': 'owner' if is_owner else 'admin'}
         if reason:
@@ -100,7 +101,7 @@ class ServerActionsAPI:
         return not instance.locked_by or instance.locked_by == expected
 
     def unlock(self, context, instance, cell):
-        record_action(context.elevated(), instance.uuid, ACTION_UNLOCK)
+        record_action(context.elevated(), instance.uuid, ACTION_UNLOCK, cell)
         instance = self.update(context, instance, cell, {
             'locked': False, 'locked_by': None, 'locked_reason': None})
         notifications.notify('instance.unlock', instance.uuid)
@@ -112,7 +113,7 @@ class ServerActionsAPI:
                        vm_states, action, rpc_method):
         self._start_task(context, instance, cell, method, task_state,
                          vm_states=vm_states)
-        record_action(context, instance.uuid, action)
+        record_action(context, instance.uuid, action, cell)
         getattr(self.compute, rpc_method)(context, instance.host,
                                           instance.uuid, cell=cell)
 
@@ -141,7 +142,7 @@ class ServerActionsAPI:
     def reset_state(self, context, instance, cell, vm_state):
         """Set the vm state (active or error) and clear the task state;
         no lock or state check, as nova's admin action."""
-        record_action(context, instance.uuid, ACTION_RESET_STATE)
+        record_action(context, instance.uuid, ACTION_RESET_STATE, cell)
         return self.update(context, instance, cell,
                            {'vm_state': vm_state, 'task_state': None})
 
@@ -161,7 +162,7 @@ class ServerActionsAPI:
             raise exception.InstanceInvalidState(
                 attr='vm_state', instance_uuid=instance.uuid,
                 state=instance.vm_state, method='soft_delete')
-        record_action(context, instance.uuid, ACTION_DELETE)
+        record_action(context, instance.uuid, ACTION_DELETE, cell)
         cctxt = nl_context.target_cell(context, cell)
         now = timeutils.utcnow()
         if instance.host and self._host_is_up(cctxt, instance.host):
@@ -180,7 +181,7 @@ class ServerActionsAPI:
         checks.check_lock(context, instance)
         checks.check_state(instance, 'restore',
                            vm_states=(instance_obj.SOFT_DELETED,))
-        record_action(context, instance.uuid, ACTION_RESTORE)
+        record_action(context, instance.uuid, ACTION_RESTORE, cell)
         cctxt = nl_context.target_cell(context, cell)
         try:
             if instance.host:
@@ -273,7 +274,7 @@ class ServerActionsAPI:
             raise exception.InstanceInvalidState(
                 attr=e.kwargs['attr'], instance_uuid=instance.uuid,
                 state=e.kwargs['state'], method='rebuild')
-        record_action(context, instance.uuid, ACTION_REBUILD)
+        record_action(context, instance.uuid, ACTION_REBUILD, cell)
         self.compute.rebuild_instance(
             context, instance.host, instance.uuid, image_href,
             admin_password=admin_password,

@@ -76,6 +76,7 @@ _F = flavors.FlavorsController
 _SV = services.ServicesController
 _ATT = '/servers/{server_id}/os-volume_attachments'
 
+
 def _flavor_action_schemas():
     return [(None, None, flavor_schemas.add_tenant_access),
             (None, None, flavor_schemas.remove_tenant_access)]

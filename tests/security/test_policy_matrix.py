@@ -280,6 +280,7 @@ MATRIX = {
 
 MATRIX.update(admin_routes.entries(Entry))
 
+
 class Env:
     def __init__(self, stack):
         self.stack = stack

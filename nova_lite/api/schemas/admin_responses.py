@@ -112,6 +112,7 @@ def hypervisor_statistics(version):
 
 # -- usage -------------------------------------------------------------------
 
+
 _server_usage = _obj({
     'ended_at': _STR_OR_NULL, 'flavor': _STR, 'hours': _NUM,
     'instance_id': _STR, 'local_gb': _INT, 'memory_mb': _INT,
@@ -140,6 +141,7 @@ def usage_show(version):
                 ['tenant_usage'])
 
 # -- migrations --------------------------------------------------------------
+
 
 _HOST_FIELDS = ('dest_compute', 'dest_host', 'dest_node', 'source_compute',
                 'source_node')

@@ -1,5 +1,7 @@
 """Flavors (API database)."""
 
+import re
+
 from oslo_db import exception as db_exc
 from oslo_utils import timeutils
 import sqlalchemy as sa
@@ -95,7 +97,8 @@ def _project_has_access(context, project_id):
 
 @db_api.api_reader
 def get_all(context, is_public=True, min_memory_mb=None, min_root_gb=None,
-            sort_key='flavorid', sort_dir='asc', limit=None, marker=None):
+            sort_key='flavorid', sort_dir='asc', limit=None, marker=None,
+            name=None):
     m = models.Flavor
     query = context.session.query(m)
     if not context.is_admin:
@@ -116,6 +119,8 @@ def get_all(context, is_public=True, min_memory_mb=None, min_root_gb=None,
     order = [col.desc() if sort_dir == 'desc' else col.asc(),
              m.id.desc() if sort_dir == 'desc' else m.id.asc()]
     rows = query.order_by(*order).all()
+    if name is not None:
+        rows = [r for r in rows if _name_matches(name, r.name)]
     if marker is not None:
         ids = [r.flavorid for r in rows]
         if marker not in ids:
@@ -132,6 +137,16 @@ def get_all(context, is_public=True, min_memory_mb=None, min_root_gb=None,
     if limit is not None:
         rows = rows[:limit]
     return [_record(context, r) for r in rows]
+
+
+def _name_matches(pattern, name):
+    """The 2.102 name filter: a regular expression searched in the name
+    (as the database's REGEXP operator); one that does not compile
+    matches nothing."""
+    try:
+        return re.search(pattern, name or '') is not None
+    except re.error:
+        return False
 
 
 def _has_access(context, flavor_pk, project_id):

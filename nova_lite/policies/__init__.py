@@ -6,7 +6,10 @@ from nova_lite.policies import admin_views
 from nova_lite.policies import base
 from nova_lite.policies import block_storage
 from nova_lite.policies import flavors
+from nova_lite.policies import instance_actions
 from nova_lite.policies import ips
+from nova_lite.policies import server_metadata
+from nova_lite.policies import server_tags
 from nova_lite.policies import servers
 from nova_lite.policies import services
 from nova_lite.policies import volume_attachments
@@ -23,5 +26,8 @@ def list_rules():
         services.list_rules(),
         volume_attachments.list_rules(),
         block_storage.list_rules(),
+        server_metadata.list_rules(),
+        server_tags.list_rules(),
+        instance_actions.list_rules(),
         admin_views.list_rules(),
     ))

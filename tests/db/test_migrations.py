@@ -2,7 +2,7 @@
 
 from alembic import autogenerate
 from alembic import migration as alembic_migration
-from alembic import script
+from alembic import script as alembic_script
 import sqlalchemy as sa
 
 from nova_lite.db import migration
@@ -39,9 +39,9 @@ def test_migrations_are_idempotent(backend):
         migration.upgrade_url('main', cell_url)
     engine = sa.create_engine(cell_url, poolclass=sa.pool.NullPool)
     try:
-        heads = script.ScriptDirectory.from_config(
-            migration._config('main', cell_url)).get_heads()
-        assert [migration.current(engine)] == heads
+        script = alembic_script.ScriptDirectory.from_config(
+            migration._config('main', None))
+        assert migration.current(engine) == script.get_current_head()
         assert 'instances' in sa.inspect(engine).get_table_names()
     finally:
         engine.dispose()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
 revision = '0002_admin_flavors'
-down_revision = '0001'
+down_revision = '0002_metadata_actions'
 branch_labels = None
 depends_on = None
 

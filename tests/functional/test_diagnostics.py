@@ -55,8 +55,8 @@ def test_standard_format_from_2_48(stack, server_id):
     body = resp.json()
     jsonschema.validate(body, ar.diagnostics('2.48'))
     assert (body['state'], body['driver'], body['num_cpus'],
-            body['num_disks'], body['num_nics']) == ('running', 'fake', 2,
-                                                     1, 0)
+            body['num_disks'], body['num_nics']) == ('running', 'libvirt',
+                                                     2, 1, 0)
     assert body['memory_details'] == {'maximum': 4096, 'used': 0}
     assert [c['id'] for c in body['cpu_details']] == [0, 1]
     assert body['config_drive'] is False

@@ -206,7 +206,9 @@ def diagnostics(version):
     return _obj({
         'state': {'enum': ['pending', 'running', 'paused', 'shutdown',
                            'crashed', 'suspended']},
-        'driver': _STR, 'hypervisor': _STR_OR_NULL,
+        'driver': {'enum': ['libvirt', 'xenapi', 'vmwareapi', 'ironic',
+                            'hyperv']},
+        'hypervisor': _STR_OR_NULL,
         'hypervisor_os': _STR_OR_NULL, 'uptime': nullable_int,
         'config_drive': _BOOL, 'num_cpus': _INT, 'num_nics': _INT,
         'num_disks': _INT,

@@ -10,13 +10,12 @@ from tempest.lib.services.compute import extensions_client
 from tempest.lib.services.compute import flavors_client
 from tempest.lib.services.compute import hypervisor_client
 from tempest.lib.services.compute import migrations_client
-from tempest.lib.services.compute import servers_client
 from tempest.lib.services.compute import tenant_usages_client
 
 from tests.functional import test_tempest_schemas as base
-from tests.functional.test_tempest_schemas import at_version  # noqa: F401
 
 ADMIN = 'admin:admin'
+at_version = base.at_version
 
 
 def _client(stack, cls, token=ADMIN):
@@ -70,7 +69,7 @@ def test_flavors_match_tempest_schemas(stack, version):
 
 
 @pytest.mark.parametrize('version', ['2.1', '2.28', '2.33', '2.53', '2.87'])
-def test_hypervisors_match_tempest_schemas(stack, at_version, version):
+def test_hypervisors_match_tempest_schemas(stack, at_version, version):  # noqa
     at_version(version)
     client = _client(stack, hypervisor_client.HypervisorClient)
     hypers = client.list_hypervisors()['hypervisors']
@@ -95,7 +94,7 @@ def test_hypervisors_match_tempest_schemas(stack, at_version, version):
 @pytest.mark.parametrize('version', ['2.1', '2.23', '2.40', '2.48', '2.59',
                                      '2.80'])
 def test_usage_migrations_diagnostics_match_tempest_schemas(
-        stack, at_version, version):
+        stack, at_version, version):  # noqa: F811
     at_version(version)
     servers, _flavors = base._clients(stack)
     kwargs = {'networks': 'none'} if version >= '2.37' else {}

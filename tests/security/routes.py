@@ -7,6 +7,7 @@ import re
 from pecan import rest
 
 from nova_lite.api.controllers import flavor_extras
+from nova_lite.api.controllers import aggregates
 from nova_lite.api.controllers import root
 from nova_lite.api.controllers import server_actions
 from nova_lite.block_storage import app as bs_app
@@ -22,7 +23,11 @@ _ID_NAMES = {'servers': 'server_id', 'flavors': 'flavor_id',
              'os-extra_specs': 'flavor_extra_spec_key',
              'os-hypervisors': 'hypervisor_id',
              'os-simple-tenant-usage': 'tenant_id', 'extensions': 'alias',
-             'migrations': 'migration_id'}
+             'migrations': 'migration_id',
+             'os-server-groups': 'server_group_id',
+             'os-aggregates': 'aggregate_id',
+             'os-keypairs': 'keypair_name', 'os-quota-sets': 'tenant_id',
+             'os-quota-class-sets': 'quota_class'}
 
 
 def _exposed(cls, name):
@@ -65,14 +70,22 @@ def _walk(prefix, segment, controller, routes):
     if isinstance(controller, flavor_extras.FlavorActionController):
         routes.update(('POST', base, name) for name in flavor_extras.ACTIONS)
         return
+    if isinstance(controller, aggregates.AggregateActionsController):
+        for name in sorted(aggregates._ACTIONS):
+            routes.add(('POST', base, name))
+        return
     for name, (method, has_id) in _REST_METHODS.items():
         if _exposed(cls, name):
             if has_id and not _takes_id(cls, name, base):
                 has_id = False
             routes.add((method, with_id if has_id else base, None))
+    members = getattr(cls, '_member_actions', ())
     for name, methods in getattr(cls, '_custom_actions', {}).items():
+        # Actions on one member (/os-quota-sets/{tenant_id}/detail) or on
+        # the collection (/servers/detail).
+        parent = with_id if name in members else base
         for method in methods:
-            routes.add((method, '%s/%s' % (base, name), None))
+            routes.add((method, '%s/%s' % (parent, name), None))
     for child_segment, child in _children(cls).items():
         _walk(with_id, child_segment, child, routes)
 

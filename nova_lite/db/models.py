@@ -399,6 +399,10 @@ class ComputeNode(CellBase):
     deleted = sa.Column(sa.Integer, nullable=False, default=0)
 
 
+MIGRATION_KEY_LENGTHS = {name: 100 for name in (
+    'source_compute', 'dest_compute', 'source_node', 'dest_node', 'status')}
+
+
 class Migration(CellBase):
     """A move of a server between hosts (resize, migration, evacuation)."""
     __tablename__ = 'migrations'
@@ -406,9 +410,11 @@ class Migration(CellBase):
         sa.Index('migrations_instance_uuid_and_status_idx', 'deleted',
                  'instance_uuid', 'status'),
         sa.Index('migrations_updated_at_idx', 'updated_at'),
+        # MariaDB's utf8mb4 keys hold 3,072 bytes: the name columns are
+        # indexed on their first 100 characters there.
         sa.Index('migrations_by_host_nodes_and_status_idx', 'deleted',
                  'source_compute', 'dest_compute', 'source_node',
-                 'dest_node', 'status'),
+                 'dest_node', 'status', mysql_length=MIGRATION_KEY_LENGTHS),
         sa.UniqueConstraint('uuid', name='uniq_migrations0uuid'),
     )
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)

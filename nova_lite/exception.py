@@ -157,6 +157,10 @@ class OverQuota(Forbidden):
     msg_fmt = 'Quota exceeded for resources: %(overs)s'
 
 
+class MetadataLimitExceeded(OverQuota):
+    msg_fmt = 'Maximum number of metadata items exceeds %(allowed)d'
+
+
 class PolicyNotAuthorized(NotAuthorized):
     msg_fmt = "Policy doesn't allow %(action)s to be performed."
 
@@ -414,3 +418,25 @@ class InvalidAggregateActionUpdateMeta(InvalidAggregateAction):
 class MismatchVolumeAZException(Invalid):
     msg_fmt = ('The availability zone between the server and its attached '
                'volumes do not match: %(reason)s.')
+
+
+class AmbiguousHostnameForMultipleInstances(Invalid):
+    msg_fmt = 'Unable to allocate a single hostname to multiple instances'
+
+
+class PinnedZoneChange(Conflict):
+    msg_fmt = ('Cannot change pinned availability zone directly. Unpin '
+               'first by setting pinned_availability_zone to null.')
+
+
+class PinnedZoneMismatch(Conflict):
+    msg_fmt = ("Server can only be pinned to its current availability zone "
+               "'%(current_az)s', but '%(requested_az)s' was requested.")
+
+
+class RootVolumeDetach(Invalid):
+    msg_fmt = 'Cannot detach a root device volume'
+
+
+class InstanceTagNotFound(NotFound):
+    msg_fmt = "Instance %(instance_id)s has no tag '%(tag)s'"

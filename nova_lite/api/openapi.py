@@ -17,13 +17,19 @@ from nova_lite.api.controllers import aggregates
 from nova_lite.api.controllers import availability_zones
 from nova_lite.api.controllers import flavors
 from nova_lite.api.controllers import server_groups
+from nova_lite.api.controllers import instance_actions
 from nova_lite.api.controllers import server_actions
+from nova_lite.api.controllers import server_metadata
+from nova_lite.api.controllers import server_tags
 from nova_lite.api.controllers import servers
 from nova_lite.api.controllers import services
 from nova_lite.api.controllers import ips
 from nova_lite.api.controllers import volume_attachments
 from nova_lite.api import microversion
 from nova_lite.api.schemas import responses as r
+from nova_lite.api.schemas import server_data_responses as sd
+from nova_lite.api.schemas import server_metadata as md_schemas
+from nova_lite.api.schemas import server_tags as tag_schemas
 
 OPENAPI_VERSION = '3.1.0'
 JSON = 'application/json'
@@ -63,6 +69,12 @@ def _action_schemas():
     return entries
 
 
+def _attach_status(version):
+    """POST os-volume_attachments: 200 with the attachment before 2.101,
+    202 without a body from 2.101."""
+    return 202 if microversion.APIVersion(version).matches('2.101') else 200
+
+
 _S = servers.ServersController
 _A = volume_attachments.VolumeAttachmentsController
 _F = flavors.FlavorsController
@@ -71,6 +83,12 @@ _ATT = '/servers/{server_id}/os-volume_attachments'
 _SG = server_groups.ServerGroupsController
 _AZ = availability_zones.AvailabilityZonesController
 _AG = aggregates.AggregatesController
+_MD = server_metadata.ServerMetadataController
+_MDP = '/servers/{server_id}/metadata'
+_TG = server_tags.ServerTagsController
+_TGP = '/servers/{server_id}/tags'
+_IA = instance_actions.InstanceActionsController
+_IAP = '/servers/{server_id}/os-instance-actions'
 
 
 def _aggregate_action_schemas():
@@ -105,7 +123,7 @@ COMPUTE_ROUTES = [
           'showServerAddressesByNetwork'),
     Route('GET', _ATT, _A.get_all, 200, r.volume_attachments_index,
           'listVolumeAttachments'),
-    Route('POST', _ATT, _A.post, 200, r.volume_attachment_create,
+    Route('POST', _ATT, _A.post, _attach_status, r.volume_attachment_create,
           'attachVolume'),
     Route('GET', _ATT + '/{volume_id}', _A.get_one, 200,
           r.volume_attachment_show, 'showVolumeAttachment'),
@@ -113,6 +131,36 @@ COMPUTE_ROUTES = [
           'updateVolumeAttachment'),
     Route('DELETE', _ATT + '/{volume_id}', _A.delete, 202, None,
           'detachVolume'),
+    Route('GET', _MDP, _MD.get_all, 200, sd.metadata_index,
+          'listServerMetadata'),
+    Route('POST', _MDP, _MD.post, 200, sd.metadata_index,
+          'createServerMetadata'),
+    Route('PUT', _MDP, _MD.put, 200, sd.metadata_index,
+          'replaceServerMetadata',
+          body_schemas=lambda: [(None, None, md_schemas.update_all)]),
+    Route('GET', _MDP + '/{key}', _MD.get_one, 200, sd.metadata_item,
+          'showServerMetadataItem'),
+    Route('PUT', _MDP + '/{key}', _MD.put, 200, sd.metadata_item,
+          'updateServerMetadataItem'),
+    Route('DELETE', _MDP + '/{key}', _MD.delete, 204, None,
+          'deleteServerMetadataItem'),
+    Route('GET', _TGP, _TG.get_all, 200, sd.tags_index, 'listServerTags',
+          min_version='2.26'),
+    Route('PUT', _TGP, _TG.put, 200, sd.tags_index, 'replaceServerTags',
+          min_version='2.26'),
+    Route('DELETE', _TGP, _TG.delete, 204, None, 'deleteAllServerTags',
+          min_version='2.26'),
+    Route('GET', _TGP + '/{tag}', _TG.get_one, 204, None,
+          'checkServerTag', min_version='2.26'),
+    Route('PUT', _TGP + '/{tag}', _TG.put, (201, 204), None,
+          'addServerTag', min_version='2.26',
+          body_schemas=lambda: [('2.26', None, tag_schemas.update)]),
+    Route('DELETE', _TGP + '/{tag}', _TG.delete, 204, None,
+          'deleteServerTag', min_version='2.26'),
+    Route('GET', _IAP, _IA.get_all, 200, sd.instance_actions_index,
+          'listInstanceActions'),
+    Route('GET', _IAP + '/{request_id}', _IA.get_one, 200,
+          sd.instance_action_show, 'showInstanceAction'),
     Route('GET', '/flavors', _F.get_all, 200, r.flavors_index,
           'listFlavors'),
     Route('GET', '/flavors/detail', _F.detail, 200, r.flavors_detail,
@@ -198,7 +246,8 @@ def _responses(status, response_schema, version, service):
         if response_schema is not None and code != 204:
             schema = response_schema(version) if callable(
                 response_schema) else copy.deepcopy(response_schema)
-            ok['content'] = {JSON: {'schema': schema}}
+            if schema is not None:
+                ok['content'] = {JSON: {'schema': schema}}
         out[str(code)] = ok
     out['4XX'] = {'description': '%s fault: a JSON object with one key, '
                                  'the fault name, holding code and message'
@@ -240,8 +289,9 @@ def build(version=microversion.MAX_VERSION, server_url='/v2.1'):
                            _query_parameters(for_version(
                                route.query_schemas(), version)) +
                            [_version_header('compute', version)]),
-            'responses': _responses(route.status, route.response, version,
-                                    'Compute'),
+            'responses': _responses(
+                route.status(version) if callable(route.status) else
+                route.status, route.response, version, 'Compute'),
         }
         body = _body(for_version(route.body_schemas(), version))
         if body is not None:

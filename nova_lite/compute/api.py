@@ -10,6 +10,7 @@ import logging
 import random
 import string
 
+from oslo_serialization import jsonutils
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
@@ -26,6 +27,7 @@ from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import build_request
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import instance_action
 from nova_lite.objects import service as service_obj
 from nova_lite.volume import cinder
 
@@ -181,12 +183,15 @@ class API(volumes.VolumeAPI):
                max_count=1, description=None, metadata=None, tags=None,
                availability_zone=None, user_data=None, config_drive=None,
                access_ip_v4=None, access_ip_v6=None, key_name=None,
-               supports_multiattach=False, forced_host=None,
-               forced_node=None, scheduler_hints=None):
+               supports_multiattach=False, hostname=None,
+               auto_disk_config=None, scheduler_hints=None, forced_host=None,
+               forced_node=None):
         """Record new servers as build requests and cast their build."""
         if min_count > max_count:
             raise exception.InvalidInput(
                 reason='min_count must be <= max_count')
+        if hostname and max_count > 1:
+            raise exception.AmbiguousHostnameForMultipleInstances()
         availability_zones.check_requested(context, self.conf,
                                            availability_zone, forced_host)
         group = server_groups.group_from_hints(context, scheduler_hints)
@@ -216,7 +221,8 @@ class API(volumes.VolumeAPI):
                 'uuid': uuid, 'project_id': context.project_id,
                 'user_id': context.user_id, 'display_name': display_name,
                 'display_description': description,
-                'hostname': _hostname(display_name, uuid),
+                'hostname': hostname or _hostname(display_name, uuid),
+                'auto_disk_config': bool(auto_disk_config),
                 'vm_state': instance_obj.BUILDING,
                 'task_state': instance_obj.SCHEDULING,
                 'power_state': instance_obj.NOSTATE,
@@ -238,7 +244,8 @@ class API(volumes.VolumeAPI):
                     'availability_zone': availability_zone,
                     'forced_host': forced_host, 'forced_node': forced_node,
                     'group': group.uuid if group is not None else None,
-                    'num_instances': count, 'image_ref': image_ref}
+                    'num_instances': count, 'image_ref': image_ref,
+                    'scheduler_hints': hints_as_lists(scheduler_hints)}
             self.reserve_boot_volumes(context, uuid, instance_bdms)
             try:
                 cell_mapping.create_instance_mapping(
@@ -272,6 +279,9 @@ class API(volumes.VolumeAPI):
         if instance.task_state == instance_obj.DELETING and instance.host \
                 and self._host_is_up(cctxt, instance.host):
             return
+        if instance.host or instance.bdms:
+            instance_action.action_start(cctxt, instance.uuid,
+                                         instance_action.DELETE)
         if not instance.host or not self._host_is_up(cctxt, instance.host):
             LOG.info('Deleting server %s locally (no host, or its compute '
                      'service is down)', instance.uuid)
@@ -296,7 +306,10 @@ class API(volumes.VolumeAPI):
     # -- actions -------------------------------------------------------------------
 
     def _start_task(self, context, instance, cell, method, task_state,
-                    vm_states=None, task_states=(None,), extra=None):
+                    vm_states=None, task_states=(None,), extra=None,
+                    action=None):
+        """Check and set the task state (compare-and-swap) and record the
+        instance ``action`` (nova's name) of the request."""
         check_lock(context, instance)
         if cell is None:
             raise exception.InstanceInvalidState(
@@ -308,13 +321,16 @@ class API(volumes.VolumeAPI):
         values.update(extra or {})
         expected = list(task_states) if task_states is not None else None
         try:
-            return instance_obj.update(cctxt, instance.uuid, values,
-                                       expected_task_state=expected,
-                                       expected_vm_state=vm_states)
+            updated = instance_obj.update(cctxt, instance.uuid, values,
+                                          expected_task_state=expected,
+                                          expected_vm_state=vm_states)
         except exception.InstanceInvalidState as e:
             raise exception.InstanceInvalidState(
                 attr=e.kwargs['attr'], instance_uuid=instance.uuid,
                 state=e.kwargs['state'], method=method)
+        if action is not None:
+            instance_action.action_start(cctxt, instance.uuid, action)
+        return updated
 
     def _require_host(self, instance):
         if not instance.host:
@@ -329,7 +345,7 @@ class API(volumes.VolumeAPI):
         self._start_task(context, instance, cell, 'stop',
                          instance_obj.POWERING_OFF,
                          vm_states=(instance_obj.ACTIVE, instance_obj.ERROR),
-                         extra={'progress': 0})
+                         extra={'progress': 0}, action=instance_action.STOP)
         self.compute.stop_instance(context, instance.host, instance.uuid,
                                    cell=cell)
 
@@ -339,7 +355,8 @@ class API(volumes.VolumeAPI):
             raise exception.InstanceNotReady(instance_id=instance.uuid)
         self._start_task(context, instance, cell, 'start',
                          instance_obj.POWERING_ON,
-                         vm_states=(instance_obj.STOPPED,))
+                         vm_states=(instance_obj.STOPPED,),
+                         action=instance_action.START)
         self.compute.start_instance(context, instance.host, instance.uuid,
                                     cell=cell)
 
@@ -347,12 +364,14 @@ class API(volumes.VolumeAPI):
         if reboot_type == 'SOFT':
             self._start_task(context, instance, cell, 'reboot',
                              instance_obj.REBOOTING,
-                             vm_states=ALLOW_SOFT_REBOOT)
+                             vm_states=ALLOW_SOFT_REBOOT,
+                             action=instance_action.REBOOT)
         else:
             self._start_task(context, instance, cell, 'reboot',
                              instance_obj.REBOOTING_HARD,
                              vm_states=ALLOW_HARD_REBOOT,
-                             task_states=ALLOW_REBOOT_TASKS)
+                             task_states=ALLOW_REBOOT_TASKS,
+                             action=instance_action.REBOOT)
         self.compute.reboot_instance(context, instance.host, instance.uuid,
                                      reboot_type, cell=cell)
 
@@ -361,14 +380,16 @@ class API(volumes.VolumeAPI):
                          instance_obj.SHELVING,
                          vm_states=(instance_obj.ACTIVE, instance_obj.STOPPED,
                                     instance_obj.PAUSED,
-                                    instance_obj.SUSPENDED))
+                                    instance_obj.SUSPENDED),
+                         action=instance_action.SHELVE)
         self.compute.shelve_instance(context, instance.host, instance.uuid,
                                      cell=cell)
 
     def shelve_offload(self, context, instance, cell):
         self._start_task(context, instance, cell, 'shelve_offload',
                          instance_obj.SHELVING_OFFLOADING,
-                         vm_states=(instance_obj.SHELVED,))
+                         vm_states=(instance_obj.SHELVED,),
+                         action=instance_action.SHELVE_OFFLOAD)
         self.compute.shelve_offload_instance(context, instance.host,
                                              instance.uuid, cell=cell)
 
@@ -384,7 +405,7 @@ class API(volumes.VolumeAPI):
                          instance_obj.UNSHELVING,
                          vm_states=(instance_obj.SHELVED,
                                     instance_obj.SHELVED_OFFLOADED),
-                         extra=extra)
+                         extra=extra, action=instance_action.UNSHELVE)
         if was_offloaded:
             self.conductor.unshelve_instance(context, instance.uuid)
         else:
@@ -410,6 +431,31 @@ class API(volumes.VolumeAPI):
         instance_obj.update(cctxt, instance.uuid, values)
         return instance_obj.get_by_uuid(cctxt, instance.uuid)
 
+    def pin_availability_zone(self, context, instance, zone):
+        """Pin the server to ``zone`` (its current zone) or unpin it
+        (None), in its request spec."""
+        spec = build_request.get_request_spec(context, instance.uuid)
+        if spec is None:
+            spec = {'instance_uuid': instance.uuid}
+        current = spec.get('availability_zone')
+        if zone is None:
+            if current is not None:
+                spec['availability_zone'] = None
+                build_request.update_request_spec(context, instance.uuid,
+                                                  spec)
+            return
+        if current is not None:
+            if zone != current:
+                raise exception.PinnedZoneChange()
+            return
+        instance_zone = instance.availability_zone or (
+            self.conf.default_availability_zone if instance.host else None)
+        if zone != instance_zone:
+            raise exception.PinnedZoneMismatch(current_az=instance_zone,
+                                               requested_az=zone)
+        spec['availability_zone'] = zone
+        build_request.update_request_spec(context, instance.uuid, spec)
+
 
 def _tags_match(tags, filters):
     tags = set(tags)
@@ -422,6 +468,17 @@ def _tags_match(tags, filters):
     if filters.get('not-tags-any') and set(filters['not-tags-any']) & tags:
         return False
     return True
+
+
+def hints_as_lists(hints):
+    """Scheduler hints as the request spec keeps them: each value a list
+    of strings."""
+    out = {}
+    for name, value in (hints or {}).items():
+        values = value if isinstance(value, list) else [value]
+        out[name] = [v if isinstance(v, str) else jsonutils.dumps(v)
+                     for v in values]
+    return out
 
 
 def _hostname(display_name, uuid):

@@ -23,6 +23,7 @@ from nova_lite import exception
 from nova_lite import notifications
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import instance_action
 from nova_lite.objects import instance_fault
 from nova_lite.virt import driver as virt_driver
 from nova_lite.volume import cinder
@@ -54,6 +55,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
     def __init__(self, conf, driver=None, host=None):
         self.conf = conf
         self.host = host or conf.host
+        instance_obj.set_name_template(conf)
         self.driver = driver or virt_driver.load_compute_driver(conf)
         self.conductor_rpcapi = conductor_rpcapi.ConductorAPI(conf)
         self.volume_api = cinder.API(conf)
@@ -84,6 +86,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
     # -- helpers -------------------------------------------------------------
 
     def _set_error(self, context, instance, error):
+        instance_action.note_failure(error)
         instance_fault.create(context, instance_fault.fault_values(
             instance.uuid, error, host=self.host))
         instance_obj.update(context, instance.uuid, {
@@ -95,6 +98,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
             yield
         except Exception as error:
             LOG.exception('Action on server %s failed', instance.uuid)
+            instance_action.note_failure(error)
             instance_fault.create(context, instance_fault.fault_values(
                 instance.uuid, error, host=self.host))
             instance_obj.update(context, instance.uuid, {'task_state': None})
@@ -104,6 +108,8 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
 
     # -- build and delete ----------------------------------------------------
 
+    @instance_action.wrap_instance_event('compute',
+                                          method='_do_build_and_run_instance')
     @_locked_instance
     def build_and_run_instance(self, context, instance, alternates=None):
         if instance.task_state == instance_obj.DELETING:
@@ -130,6 +136,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
                     error, exception.BuildAbortException):
                 self._reschedule(context, instance, alternates, error)
                 return
+            instance_action.note_failure(error)
             if not isinstance(error, exception.BuildAbortException):
                 error = exception.BuildAbortException(
                     instance_uuid=instance.uuid,
@@ -171,6 +178,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
         self.conductor_rpcapi.reschedule_build_instance(
             context, instance.uuid, list(alternates), reason)
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def terminate_instance(self, context, instance):
         self._terminate(context, instance)
@@ -196,6 +204,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
 
     # -- power -----------------------------------------------------------------
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def stop_instance(self, context, instance):
         with self._reverts_task_state(context, instance):
@@ -204,6 +213,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
                 'vm_state': instance_obj.STOPPED, 'task_state': None,
                 'power_state': self.driver.get_power_state(instance)})
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def start_instance(self, context, instance):
         with self._reverts_task_state(context, instance):
@@ -213,6 +223,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
                 'vm_state': instance_obj.ACTIVE, 'task_state': None,
                 'power_state': self.driver.get_power_state(instance)})
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def reboot_instance(self, context, instance, reboot_type):
         with self._reverts_task_state(context, instance):
@@ -224,6 +235,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
 
     # -- shelve ------------------------------------------------------------------
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def shelve_instance(self, context, instance):
         with self._reverts_task_state(context, instance):
@@ -236,6 +248,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
                     'task_state': instance_obj.SHELVING_OFFLOADING})
                 self._offload(context, instance)
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def shelve_offload_instance(self, context, instance):
         with self._reverts_task_state(context, instance):
@@ -249,6 +262,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
             'power_state': instance_obj.SHUTDOWN, 'host': None,
             'node': None})
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def unshelve_instance(self, context, instance):
         try:
@@ -262,6 +276,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
                 'power_state': instance_obj.RUNNING})
         except Exception as error:
             LOG.exception('Unshelve of server %s failed', instance.uuid)
+            instance_action.note_failure(error)
             self.release_host(context, instance)
             instance_fault.create(context, instance_fault.fault_values(
                 instance.uuid, error, host=self.host))

@@ -38,6 +38,18 @@ core_opts = [
     cfg.IntOpt('osapi_compute_workers', min=1,
                help='Number of worker threads of the compute API server. '
                     'Defaults to 16.'),
+    cfg.StrOpt('instance_name_template', default='instance-%08x',
+               help='Template string to be used to generate instance names. '
+                    'This template controls the creation of the database '
+                    'name of an instance. This is *not* the display name '
+                    'you enter when creating an instance (via Horizon or '
+                    'CLI). For a new deployment it is advisable to change '
+                    'the default value (which uses the database '
+                    'autoincrement) to another value which makes use of '
+                    'the attributes of an instance, like '
+                    '``instance-%(uuid)s``. If you already have instances '
+                    'in your deployment when you change this, your '
+                    'deployment will break.'),
     cfg.StrOpt('default_availability_zone', default='nova',
                help='Default availability zone for compute services: the '
                     'zone of every nova-compute host that is in no '

@@ -244,6 +244,7 @@ class Instance(CellBase):
     progress = sa.Column(sa.Integer, nullable=True)
     deleted_at = sa.Column(sa.DateTime, nullable=True)
     deleted = sa.Column(sa.Integer, nullable=False, default=0)
+    auto_disk_config = sa.Column(sa.Boolean, nullable=True)
 
 
 class BlockDeviceMapping(CellBase):
@@ -313,3 +314,45 @@ class Service(CellBase):
     version = sa.Column(sa.Integer, nullable=False, default=0)
     deleted_at = sa.Column(sa.DateTime, nullable=True)
     deleted = sa.Column(sa.Integer, nullable=False, default=0)
+
+
+class InstanceAction(CellBase):
+    """One user request on a server (nova's ``instance_actions``)."""
+    __tablename__ = 'instance_actions'
+    __table_args__ = (
+        sa.Index('instance_uuid_idx', 'instance_uuid'),
+        sa.Index('request_id_idx', 'request_id'),
+        sa.Index('instance_actions_instance_uuid_updated_at_idx',
+                 'instance_uuid', 'updated_at'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    action = sa.Column(sa.String(255), nullable=True)
+    instance_uuid = sa.Column(sa.String(36), nullable=True)
+    request_id = sa.Column(sa.String(255), nullable=True)
+    user_id = sa.Column(sa.String(255), nullable=True)
+    project_id = sa.Column(sa.String(255), nullable=True)
+    start_time = sa.Column(sa.DateTime, nullable=True)
+    finish_time = sa.Column(sa.DateTime, nullable=True)
+    message = sa.Column(sa.String(255), nullable=True)
+    deleted_at = sa.Column(sa.DateTime, nullable=True)
+    deleted = sa.Column(sa.Integer, nullable=True, default=0)
+
+
+class InstanceActionEvent(CellBase):
+    """One step of an action, as a service ran it."""
+    __tablename__ = 'instance_actions_events'
+    __table_args__ = (
+        sa.Index('instance_actions_events_action_id_idx', 'action_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    event = sa.Column(sa.String(255), nullable=True)
+    action_id = sa.Column(sa.Integer, sa.ForeignKey('instance_actions.id'),
+                          nullable=True)
+    start_time = sa.Column(sa.DateTime, nullable=True)
+    finish_time = sa.Column(sa.DateTime, nullable=True)
+    result = sa.Column(sa.String(255), nullable=True)
+    traceback = sa.Column(sa.Text(), nullable=True)
+    host = sa.Column(sa.String(255), nullable=True)
+    details = sa.Column(sa.Text(), nullable=True)
+    deleted_at = sa.Column(sa.DateTime, nullable=True)
+    deleted = sa.Column(sa.Integer, nullable=True, default=0)

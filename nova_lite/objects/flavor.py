@@ -1,5 +1,7 @@
 """Flavors (API database)."""
 
+import re
+
 import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
@@ -70,7 +72,8 @@ SORT_KEYS = ('flavorid', 'name', 'memory_mb', 'vcpus', 'root_gb',
 
 @db_api.api_reader
 def get_all(context, is_public=True, min_memory_mb=None, min_root_gb=None,
-            sort_key='flavorid', sort_dir='asc', limit=None, marker=None):
+            sort_key='flavorid', sort_dir='asc', limit=None, marker=None,
+            name=None):
     m = models.Flavor
     query = context.session.query(m).filter(m.disabled.is_(False))
     if is_public is not None:
@@ -83,6 +86,8 @@ def get_all(context, is_public=True, min_memory_mb=None, min_root_gb=None,
     order = [col.desc() if sort_dir == 'desc' else col.asc(),
              m.id.desc() if sort_dir == 'desc' else m.id.asc()]
     rows = query.order_by(*order).all()
+    if name is not None:
+        rows = [r for r in rows if _name_matches(name, r.name)]
     if marker is not None:
         ids = [r.flavorid for r in rows]
         if marker not in ids:
@@ -96,6 +101,16 @@ def get_all(context, is_public=True, min_memory_mb=None, min_root_gb=None,
     if limit is not None:
         rows = rows[:limit]
     return [_record(context, r) for r in rows]
+
+
+def _name_matches(pattern, name):
+    """The 2.102 name filter: a regular expression searched in the name
+    (as the database's REGEXP operator); one that does not compile
+    matches nothing."""
+    try:
+        return re.search(pattern, name or '') is not None
+    except re.error:
+        return False
 
 
 @db_api.api_writer

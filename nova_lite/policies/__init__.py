@@ -7,8 +7,11 @@ from nova_lite.policies import availability_zone
 from nova_lite.policies import base
 from nova_lite.policies import block_storage
 from nova_lite.policies import flavors
+from nova_lite.policies import instance_actions
 from nova_lite.policies import ips
 from nova_lite.policies import server_groups
+from nova_lite.policies import server_metadata
+from nova_lite.policies import server_tags
 from nova_lite.policies import servers
 from nova_lite.policies import services
 from nova_lite.policies import volume_attachments
@@ -28,4 +31,7 @@ def list_rules():
         server_groups.list_rules(),
         aggregates.list_rules(),
         availability_zone.list_rules(),
+        server_metadata.list_rules(),
+        server_tags.list_rules(),
+        instance_actions.list_rules(),
     ))

@@ -84,4 +84,4 @@ def test_rpc_clients_call_existing_endpoints():
 
 
 def test_latest_microversion_is_pinned():
-    assert microversion.MAX_VERSION == '2.89'
+    assert microversion.MAX_VERSION == '2.104'

@@ -59,7 +59,8 @@ class FlavorsController(common.RestController):
                 min_memory_mb=_int_param(params, 'minRam'),
                 min_root_gb=_int_param(params, 'minDisk'),
                 sort_key=sort_key, sort_dir=sort_dir, limit=limit,
-                marker=marker)
+                marker=marker, name=params.get('name') if
+                microversion.is_supported(req, '2.102') else None)
         except exception.MarkerNotFound:
             raise webob.exc.HTTPBadRequest(
                 explanation='marker [%s] not found' % marker)
@@ -85,6 +86,7 @@ class FlavorsController(common.RestController):
         return self._list(is_detail=True)
 
     @expose()
+    @common.with_schemas(schemas.SHOW_QUERY_SCHEMAS, query=True)
     def get_one(self, flavor_id, **kwargs):
         ctx = common.context()
         try:

@@ -25,5 +25,19 @@ index_query = {
 index_query_v275 = copy.deepcopy(index_query)
 index_query_v275['additionalProperties'] = False
 
+# 2.102: a name filter (a regular expression); rxtx_factor is no sort key.
+index_query_v2102 = copy.deepcopy(index_query_v275)
+index_query_v2102['properties']['name'] = pt.multi_params({'type': 'string'})
+index_query_v2102['properties']['sort_key']['items']['enum'].remove(
+    'rxtx_factor')
+
 INDEX_QUERY_SCHEMAS = [('2.1', '2.74', index_query),
-                       ('2.75', None, index_query_v275)]
+                       ('2.75', '2.101', index_query_v275),
+                       ('2.102', None, index_query_v2102)]
+
+show_query = {'type': 'object', 'properties': {}, 'additionalProperties': True}
+show_query_v2102 = {'type': 'object', 'properties': {},
+                    'additionalProperties': False}
+
+SHOW_QUERY_SCHEMAS = [('2.1', '2.101', show_query),
+                      ('2.102', None, show_query_v2102)]

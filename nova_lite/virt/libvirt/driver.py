@@ -60,9 +60,10 @@ def supports_multiattach(lib_version, qemu_version):
 
 
 def domain_name(instance):
-    # The uuid, not nova's instance-%08x: ids restart in every cell database
-    # and several cells may share a libvirtd.
-    return 'instance-%s' % instance.uuid
+    """The server's instance name (``[DEFAULT] instance_name_template``),
+    as the API shows it in ``OS-EXT-SRV-ATTR:instance_name``. Domains are
+    looked up by uuid."""
+    return instance_obj.instance_name(instance)
 
 
 def target_dev(mountpoint, bus):

@@ -16,8 +16,8 @@ import copy
 from nova_lite.api.controllers import aggregates
 from nova_lite.api.controllers import availability_zones
 from nova_lite.api.controllers import flavors
-from nova_lite.api.controllers import server_groups
 from nova_lite.api.controllers import instance_actions
+from nova_lite.api.controllers import server_groups
 from nova_lite.api.controllers import server_actions
 from nova_lite.api.controllers import server_metadata
 from nova_lite.api.controllers import server_tags
@@ -80,15 +80,15 @@ _A = volume_attachments.VolumeAttachmentsController
 _F = flavors.FlavorsController
 _SV = services.ServicesController
 _ATT = '/servers/{server_id}/os-volume_attachments'
-_SG = server_groups.ServerGroupsController
-_AZ = availability_zones.AvailabilityZonesController
-_AG = aggregates.AggregatesController
 _MD = server_metadata.ServerMetadataController
 _MDP = '/servers/{server_id}/metadata'
 _TG = server_tags.ServerTagsController
 _TGP = '/servers/{server_id}/tags'
 _IA = instance_actions.InstanceActionsController
 _IAP = '/servers/{server_id}/os-instance-actions'
+_SG = server_groups.ServerGroupsController
+_AZ = availability_zones.AvailabilityZonesController
+_AG = aggregates.AggregatesController
 
 
 def _aggregate_action_schemas():

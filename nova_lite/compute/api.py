@@ -184,8 +184,8 @@ class API(volumes.VolumeAPI):
                availability_zone=None, user_data=None, config_drive=None,
                access_ip_v4=None, access_ip_v6=None, key_name=None,
                supports_multiattach=False, hostname=None,
-               auto_disk_config=None, scheduler_hints=None, forced_host=None,
-               forced_node=None):
+               auto_disk_config=None, scheduler_hints=None,
+               forced_host=None, forced_node=None):
         """Record new servers as build requests and cast their build."""
         if min_count > max_count:
             raise exception.InvalidInput(

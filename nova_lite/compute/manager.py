@@ -15,6 +15,7 @@ from oslo_concurrency import lockutils
 import oslo_messaging as messaging
 from oslo_utils import timeutils
 
+from nova_lite.compute import host_ops
 from nova_lite.compute import recovery
 from nova_lite.compute import volume_ops
 from nova_lite.conductor import rpcapi as conductor_rpcapi
@@ -49,7 +50,8 @@ def _locked_instance(func):
     return wrapper
 
 
-class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
+class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
+                     host_ops.HostOperations):
     target = messaging.Target(version='1.2')
 
     def __init__(self, conf, driver=None, host=None):
@@ -69,6 +71,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
         self.service_ref = service_ref
         self.driver.init_host(self.host)
         self.recover_host(nl_context.get_admin_context())
+        self.refresh_resources_if_due(nl_context.get_admin_context())
 
     def cleanup_host(self):
         self.driver.cleanup_host(self.host)
@@ -76,6 +79,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
     def periodic_tasks(self, context):
         """Run by the service every ``report_interval``, in a thread of
         its own."""
+        self.refresh_resources_if_due(context)
         timeout = self.conf.compute.volume_operation_timeout
         if timeout <= 0 or time.monotonic() - self._last_volume_check < \
                 min(60.0, timeout / 2.0):

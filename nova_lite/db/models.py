@@ -99,6 +99,19 @@ class FlavorExtraSpec(ApiBase):
     value = sa.Column(sa.String(255), nullable=True)
 
 
+class FlavorProject(ApiBase):
+    """A project given access to a private flavor."""
+    __tablename__ = 'flavor_projects'
+    __table_args__ = (
+        sa.UniqueConstraint('flavor_id', 'project_id',
+                            name='uniq_flavor_projects0flavor_id0project_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    flavor_id = sa.Column(sa.Integer, sa.ForeignKey('flavors.id'),
+                          nullable=False)
+    project_id = sa.Column(sa.String(255), nullable=False)
+
+
 class BuildRequest(ApiBase):
     """A server accepted by the API and not yet built in a cell."""
     __tablename__ = 'build_requests'
@@ -290,6 +303,77 @@ class InstanceFault(CellBase):
     message = sa.Column(sa.String(255), nullable=True)
     details = sa.Column(MediumText, nullable=True)
     host = sa.Column(sa.String(255), nullable=True)
+
+
+class ComputeNode(CellBase):
+    """The resources a compute service reports for its hypervisor."""
+    __tablename__ = 'compute_nodes'
+    __table_args__ = (
+        sa.UniqueConstraint(
+            'host', 'hypervisor_hostname', 'deleted',
+            name='uniq_compute_nodes0host0hypervisor_hostname0deleted'),
+        sa.UniqueConstraint('uuid', name='compute_nodes_uuid_idx'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    uuid = sa.Column(sa.String(36), nullable=False)
+    service_id = sa.Column(sa.Integer, nullable=True)
+    host = sa.Column(sa.String(255), nullable=True)
+    vcpus = sa.Column(sa.Integer, nullable=False)
+    memory_mb = sa.Column(sa.Integer, nullable=False)
+    local_gb = sa.Column(sa.Integer, nullable=False)
+    vcpus_used = sa.Column(sa.Integer, nullable=False)
+    memory_mb_used = sa.Column(sa.Integer, nullable=False)
+    local_gb_used = sa.Column(sa.Integer, nullable=False)
+    hypervisor_type = sa.Column(MediumText, nullable=False)
+    hypervisor_version = sa.Column(sa.Integer, nullable=False)
+    hypervisor_hostname = sa.Column(sa.String(255), nullable=True)
+    free_ram_mb = sa.Column(sa.Integer, nullable=True)
+    free_disk_gb = sa.Column(sa.Integer, nullable=True)
+    current_workload = sa.Column(sa.Integer, nullable=True)
+    running_vms = sa.Column(sa.Integer, nullable=True)
+    cpu_info = sa.Column(MediumText, nullable=False)
+    disk_available_least = sa.Column(sa.Integer, nullable=True)
+    host_ip = sa.Column(sa.String(39), nullable=True)
+    deleted_at = sa.Column(sa.DateTime, nullable=True)
+    deleted = sa.Column(sa.Integer, nullable=False, default=0)
+
+
+class Migration(CellBase):
+    """A move of a server between hosts (resize, migration, evacuation)."""
+    __tablename__ = 'migrations'
+    __table_args__ = (
+        sa.Index('migrations_instance_uuid_and_status_idx', 'deleted',
+                 'instance_uuid', 'status'),
+        sa.Index('migrations_updated_at_idx', 'updated_at'),
+        sa.Index('migrations_by_host_nodes_and_status_idx', 'deleted',
+                 'source_compute', 'dest_compute', 'source_node',
+                 'dest_node', 'status'),
+        sa.UniqueConstraint('uuid', name='uniq_migrations0uuid'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    uuid = sa.Column(sa.String(36), nullable=True)
+    source_compute = sa.Column(sa.String(255), nullable=True)
+    dest_compute = sa.Column(sa.String(255), nullable=True)
+    source_node = sa.Column(sa.String(255), nullable=True)
+    dest_node = sa.Column(sa.String(255), nullable=True)
+    dest_host = sa.Column(sa.String(255), nullable=True)
+    old_instance_type_id = sa.Column(sa.Integer, nullable=True)
+    new_instance_type_id = sa.Column(sa.Integer, nullable=True)
+    instance_uuid = sa.Column(sa.String(36), nullable=True)
+    status = sa.Column(sa.String(255), nullable=True)
+    migration_type = sa.Column(sa.String(255), nullable=True)
+    hidden = sa.Column(sa.Boolean, nullable=True, default=False)
+    memory_total = sa.Column(sa.BigInteger, nullable=True)
+    memory_processed = sa.Column(sa.BigInteger, nullable=True)
+    memory_remaining = sa.Column(sa.BigInteger, nullable=True)
+    disk_total = sa.Column(sa.BigInteger, nullable=True)
+    disk_processed = sa.Column(sa.BigInteger, nullable=True)
+    disk_remaining = sa.Column(sa.BigInteger, nullable=True)
+    cross_cell_move = sa.Column(sa.Boolean, nullable=True, default=False)
+    user_id = sa.Column(sa.String(255), nullable=True)
+    project_id = sa.Column(sa.String(255), nullable=True)
+    deleted_at = sa.Column(sa.DateTime, nullable=True)
+    deleted = sa.Column(sa.Integer, nullable=False, default=0)
 
 
 class Service(CellBase):

@@ -20,6 +20,7 @@ import pytest
 from nova_lite import context as nl_context
 from nova_lite.objects import service as service_obj
 from tests.fixtures import stack as stack_fixture
+from tests.security import admin_routes
 from tests.security import personas as p
 from tests.security import routes
 
@@ -347,6 +348,9 @@ MATRIX = {
         prep=_attachment(connector=True), fresh=True,
         body=_action('os-complete', {})),
 }
+
+
+MATRIX.update(admin_routes.entries(Entry))
 
 
 class Env:

@@ -293,8 +293,7 @@ class ServersController(common.RestController):
                 max_count, user_data, hints, zone, forced_host, forced_node)
         except (exception.VolumeNotFound,
                 exception.InstanceGroupNotFound) as error:
-            # A volume to boot with or a group that does not exist: 400,
-            # as nova.
+            # A volume to boot with that does not exist: 400, as nova.
             raise common.bad_request(error)
         if server.get('return_reservation_id'):
             return Result({'reservation_id': reservation_id}, status=202)

@@ -23,6 +23,7 @@ from nova_lite.image import catalog
 from nova_lite.objects import instance as instance_obj
 from nova_lite.virt import driver
 from nova_lite.virt.libvirt import config
+from nova_lite.virt.libvirt import host_info
 from nova_lite.virt.libvirt import volume as volume_drivers
 
 LOG = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ def target_dev(mountpoint, bus):
     return _BUS_PREFIX.get(bus, 'vd') + letters
 
 
-class LibvirtDriver(driver.ComputeDriver):
+class LibvirtDriver(host_info.HostInfo, driver.ComputeDriver):
 
     capabilities = {
         'supports_multiattach': True,

@@ -3,9 +3,11 @@ scheduler hint of server create and the members that come and go with
 their servers.
 
 The quota counts are taken here against ``[quota] server_groups`` and
-``[quota] server_group_members`` (-1: unlimited).
+``[quota] server_group_members`` (-1: unlimited; ``[quota] driver`` set to
+nova's no-op driver: no limit at all).
 """
 
+from nova_lite.conf import quota as quota_conf
 from nova_lite import exception
 from nova_lite.objects import instance_group as group_obj
 
@@ -14,9 +16,20 @@ def _over(limit, used, delta):
     return limit >= 0 and used + delta > limit
 
 
+def _enforced(conf):
+    return conf.quota.driver != quota_conf.NOOP_DRIVER
+
+
+def recheck(conf):
+    """Whether a create checks the quota again once done."""
+    return _enforced(conf) and conf.quota.recheck_quota
+
+
 def check_server_groups_quota(context, conf, project_id, delta=1):
     """Raise ServerGroupLimitExceeded if ``project_id`` may not hold
     ``delta`` more groups (``delta`` 0 rechecks after a create)."""
+    if not _enforced(conf):
+        return
     used = group_obj.count_by_project(context, project_id)
     if _over(conf.quota.server_groups, used, delta):
         raise exception.ServerGroupLimitExceeded()
@@ -25,6 +38,8 @@ def check_server_groups_quota(context, conf, project_id, delta=1):
 def check_members_quota(context, conf, group_uuid, delta):
     """Raise GroupMemberLimitExceeded if the group may not take ``delta``
     more servers."""
+    if not _enforced(conf):
+        return
     used = group_obj.count_members(context, group_uuid)
     if _over(conf.quota.server_group_members, used, delta):
         raise exception.GroupMemberLimitExceeded()

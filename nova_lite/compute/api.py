@@ -399,6 +399,8 @@ class API(volumes.VolumeAPI):
             if instance.vm_state != instance_obj.SHELVED_OFFLOADED:
                 raise exception.UnshelveInstanceInvalidState(
                     state=instance.vm_state, instance_uuid=instance.uuid)
+            availability_zones.check_requested(context, self.conf,
+                                               availability_zone, None)
             extra['availability_zone'] = availability_zone
         was_offloaded = instance.vm_state == instance_obj.SHELVED_OFFLOADED
         self._start_task(context, instance, cell, 'unshelve',
@@ -407,6 +409,14 @@ class API(volumes.VolumeAPI):
                                     instance_obj.SHELVED_OFFLOADED),
                          extra=extra, action=instance_action.UNSHELVE)
         if was_offloaded:
+            if availability_zone is not None:
+                # The server is scheduled to, and pinned in, that zone.
+                spec = build_request.get_request_spec(
+                    context, instance.uuid) or {
+                    'instance_uuid': instance.uuid}
+                spec['availability_zone'] = availability_zone
+                build_request.update_request_spec(context, instance.uuid,
+                                                  spec)
             self.conductor.unshelve_instance(context, instance.uuid)
         else:
             # Still on its host: it only needs powering on.

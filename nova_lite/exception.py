@@ -386,6 +386,23 @@ class InstanceNotReady(Conflict):
     msg_fmt = 'Instance %(instance_id)s is not ready'
 
 
+class ImageUnacceptable(Invalid):
+    msg_fmt = 'Image %(image_id)s is unacceptable: %(reason)s'
+
+
+class KeypairNotFound(NotFound):
+    msg_fmt = 'Keypair %(name)s not found for user %(user_id)s'
+
+
+class ConsoleNotAvailable(NotFound):
+    msg_fmt = 'Guest does not have a console available.'
+
+
+class CertificateValidationFailed(Invalid):
+    msg_fmt = ('Image signature certificate validation failed for '
+               'certificate: %(cert_uuid)s. %(reason)s')
+
+
 class UnshelveInstanceInvalidState(Invalid):
     msg_fmt = ('The availability_zone parameter was specified but the '
                'instance %(instance_uuid)s is in vm_state %(state)s: only '
@@ -395,6 +412,54 @@ class UnshelveInstanceInvalidState(Invalid):
 
 class HostBinaryNotFound(NotFound):
     msg_fmt = 'Could not find binary %(binary)s on host %(host)s.'
+
+
+# Key pairs and quotas ------------------------------------------------------
+
+class InvalidKeypair(Invalid):
+    msg_fmt = 'Keypair data is invalid: %(reason)s'
+
+
+class KeyPairExists(Conflict):
+    msg_fmt = "Key pair '%(key_name)s' already exists."
+
+
+class TooManyInstances(OverQuota):
+    msg_fmt = ('Quota exceeded for %(overs)s: Requested %(req)s, but '
+               'already used %(used)s of %(allowed)s %(overs)s')
+
+
+class OnsetFileLimitExceeded(OverQuota):
+    msg_fmt = 'Personality file limit exceeded'
+
+
+class OnsetFilePathLimitExceeded(OnsetFileLimitExceeded):
+    msg_fmt = 'Personality file path exceeds maximum %(allowed)s'
+
+
+class OnsetFileContentLimitExceeded(OnsetFileLimitExceeded):
+    msg_fmt = 'Personality file content exceeds maximum %(allowed)s'
+
+
+class KeypairLimitExceeded(OverQuota):
+    msg_fmt = 'Quota exceeded, too many key pairs.'
+
+
+class ServerGroupLimitExceeded(OverQuota):
+    msg_fmt = 'Quota exceeded, too many server groups.'
+
+
+class GroupMemberLimitExceeded(OverQuota):
+    msg_fmt = 'Quota exceeded, too many servers in group'
+
+
+class QuotaResourceUnknown(NotFound):
+    msg_fmt = 'Unknown quota resources %(unknown)s.'
+
+
+class InvalidQuotaValue(Invalid):
+    msg_fmt = ('Change would make usage less than 0 for the following '
+               'resources: %(unders)s')
 
 
 class AmbiguousHostnameForMultipleInstances(Invalid):
@@ -423,14 +488,6 @@ class InstanceTagNotFound(NotFound):
 
 class InstanceGroupNotFound(NotFound):
     msg_fmt = 'Instance group %(group_uuid)s could not be found.'
-
-
-class ServerGroupLimitExceeded(OverQuota):
-    msg_fmt = 'Quota exceeded, too many server groups.'
-
-
-class GroupMemberLimitExceeded(OverQuota):
-    msg_fmt = 'Quota exceeded, too many servers in group'
 
 
 class AggregateNotFound(NotFound):

@@ -65,6 +65,14 @@ core_opts = [
                     'it for their lifetime. Unset (the default), servers '
                     'created without a zone may land on a host of any '
                     'zone. Related options: [cinder] cross_az_attach.'),
+    cfg.IntOpt('reclaim_instance_interval', default=0,
+               help='Interval for reclaiming deleted instances. A value '
+                    'greater than 0 enables soft delete: a deleted server '
+                    'becomes SOFT_DELETED, can be brought back with the '
+                    'restore action, and is deleted by a periodic task of '
+                    'its compute service once it has been soft deleted for '
+                    'longer than this many seconds. Read by the API and '
+                    'the compute services alike: set it everywhere.'),
 ]
 
 

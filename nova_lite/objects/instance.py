@@ -61,8 +61,8 @@ _COLUMNS = (
     'id', 'uuid', 'project_id', 'user_id', 'display_name',
     'display_description', 'hostname', 'host', 'node', 'availability_zone',
     'vm_state', 'task_state', 'power_state', 'image_ref', 'key_name',
-    'config_drive', 'user_data', 'access_ip_v4', 'access_ip_v6', 'locked',
-    'locked_by', 'locked_reason', 'launched_at', 'terminated_at',
+    'key_data', 'config_drive', 'user_data', 'access_ip_v4', 'access_ip_v6',
+    'locked', 'locked_by', 'locked_reason', 'launched_at', 'terminated_at',
     'launch_index', 'reservation_id', 'root_device_name', 'kernel_id',
     'ramdisk_id', 'progress', 'created_at', 'updated_at', 'deleted_at',
     'deleted', 'auto_disk_config',
@@ -458,10 +458,13 @@ _VALUE_FILTERS = ('project_id', 'user_id', 'host', 'node', 'image_ref',
 
 
 def _with_deleted(query, m, deleted):
+    # As nova lists them: soft-deleted servers count as deleted.
     if deleted is False:
-        return query.filter(m.deleted == 0)
+        return query.filter(m.deleted == 0, sa.or_(
+            m.vm_state != SOFT_DELETED, m.vm_state.is_(None)))
     if deleted is True:
-        return query.filter(m.deleted != 0)
+        return query.filter(sa.or_(m.deleted != 0,
+                                   m.vm_state == SOFT_DELETED))
     return query
 
 

@@ -5,6 +5,10 @@ import importlib
 from nova_lite import block_device
 from nova_lite import exception
 
+# nova's power states besides those of the instance records.
+POWER_PAUSED = 3
+POWER_SUSPENDED = 7
+
 
 class ComputeDriver:
     """Base class of virt drivers.
@@ -60,6 +64,40 @@ class ComputeDriver:
 
     def get_power_state(self, instance):
         raise NotImplementedError()
+
+    def pause(self, instance):
+        raise NotImplementedError()
+
+    def unpause(self, instance):
+        raise NotImplementedError()
+
+    def suspend(self, instance):
+        raise NotImplementedError()
+
+    def resume(self, instance, block_device_info=None):
+        raise NotImplementedError()
+
+    def soft_delete(self, instance):
+        """Keep the guest for a possible restore; drivers without it are
+        powered off instead."""
+        raise NotImplementedError()
+
+    def restore(self, instance):
+        """Bring back a soft-deleted guest; drivers without it are
+        powered on instead."""
+        raise NotImplementedError()
+
+    def get_console_output(self, instance):
+        """The guest's console log (bytes or str); ConsoleNotAvailable
+        when it has none."""
+        raise NotImplementedError()
+
+    def rebuild(self, instance, block_device_info, preserve_ephemeral=False):
+        """Replace the guest by a new one from the server's image, with
+        the same volumes: by default the guest is destroyed (disconnecting
+        only what ``block_device_info`` allows) and spawned again."""
+        self.destroy(instance, block_device_info)
+        self.spawn(instance, block_device_info)
 
     def get_guest_volumes(self, instance):
         """``{device name in the guest: volume id}`` of the volumes

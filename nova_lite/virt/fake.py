@@ -46,6 +46,8 @@ class FakeDriver(driver.ComputeDriver):
         self.disconnects = []
         self._state_file = None
         self._started = time.time()
+        # Console logs of guests being rebuilt, kept across the rebuild.
+        self._kept_consoles = {}
 
     # -- persistence and fault injection -----------------------------------
 
@@ -112,8 +114,13 @@ class FakeDriver(driver.ComputeDriver):
                 if info:
                     self._connect(info)
                     disks[bdm.get('device_name')] = info
+            console = self._kept_consoles.pop(instance.uuid, [])
             self.guests[instance.uuid] = {
-                'state': instance_obj.RUNNING, 'volumes': disks}
+                'state': instance_obj.RUNNING, 'volumes': disks,
+                'console': console}
+            self._log(instance, 'Booting %s from image %s' % (
+                instance.display_name, instance.image_ref or '(volume)'))
+            self._boot_lines(instance)
 
     def _connect(self, info):
         serial = info.get('serial')
@@ -145,17 +152,80 @@ class FakeDriver(driver.ComputeDriver):
             raise exception.InstanceNotFound(instance_id=instance.uuid)
         return guest
 
+    def _log(self, instance, line):
+        """Append a line to the guest's console log (lock held)."""
+        guest = self.guests.get(instance.uuid)
+        if guest is None:
+            return
+        log = guest.setdefault('console', [])
+        log.append(line)
+        del log[:-self.CONSOLE_LINES]
+
+    # The most lines a fake console log keeps.
+    CONSOLE_LINES = 1000
+
+    def _boot_lines(self, instance):
+        self._log(instance, 'Starting kernel ...')
+        self._log(instance, 'cloud-init finished')
+        self._log(instance, '%s login: ' % (
+            getattr(instance, 'hostname', None) or instance.display_name))
+
     def power_off(self, instance):
         with self._changing():
             self._guest(instance)['state'] = instance_obj.SHUTDOWN
+            self._log(instance, 'Powering off')
 
     def power_on(self, instance, block_device_info=None):
         with self._changing():
             self._guest(instance)['state'] = instance_obj.RUNNING
+            self._log(instance, 'Booting %s' % instance.display_name)
+            self._boot_lines(instance)
 
     def reboot(self, instance, reboot_type, block_device_info=None):
         with self._changing():
             self._guest(instance)['state'] = instance_obj.RUNNING
+            self._log(instance, 'Rebooting (%s)' % reboot_type.lower())
+            self._log(instance, 'Booting %s' % instance.display_name)
+            self._boot_lines(instance)
+
+    def _set_state(self, instance, expected, state, line):
+        with self._changing():
+            guest = self._guest(instance)
+            if guest['state'] not in expected:
+                raise exception.InstanceInvalidState(
+                    attr='power_state', instance_uuid=instance.uuid,
+                    state=guest['state'], method=line.lower())
+            guest['state'] = state
+            self._log(instance, line)
+
+    def pause(self, instance):
+        self._set_state(instance, (instance_obj.RUNNING,),
+                        driver.POWER_PAUSED, 'Paused')
+
+    def unpause(self, instance):
+        self._set_state(instance, (driver.POWER_PAUSED,),
+                        instance_obj.RUNNING, 'Unpaused')
+
+    def suspend(self, instance):
+        self._set_state(instance, (instance_obj.RUNNING,),
+                        driver.POWER_SUSPENDED, 'Suspended')
+
+    def resume(self, instance, block_device_info=None):
+        self._set_state(instance, (driver.POWER_SUSPENDED,),
+                        instance_obj.RUNNING, 'Resumed')
+
+    def rebuild(self, instance, block_device_info, preserve_ephemeral=False):
+        with self._lock:
+            guest = self._guest(instance)
+            self._log(instance, 'Rebuilding from image %s' % (
+                instance.image_ref or '(volume)'))
+            self._kept_consoles[instance.uuid] = list(guest.get('console', []))
+        super().rebuild(instance, block_device_info, preserve_ephemeral)
+
+    def get_console_output(self, instance):
+        with self._lock:
+            guest = self._guest(instance)
+            return ''.join(line + '\n' for line in guest.get('console', []))
 
     def get_power_state(self, instance):
         with self._lock:

@@ -78,8 +78,11 @@ def test_request_schemas_are_the_validators():
     action = openapi.build('2.89')['paths']['/servers/{server_id}/action'][
         'post']['requestBody']['content']['application/json']['schema']
     names = {next(iter(s['properties'])) for s in action['oneOf']}
-    assert names == {'os-stop', 'os-start', 'reboot', 'shelve',
-                     'shelveOffload', 'unshelve'}
+    assert names >= {'os-stop', 'os-start', 'reboot', 'shelve',
+                     'shelveOffload', 'unshelve', 'lock', 'unlock', 'pause',
+                     'unpause', 'suspend', 'resume', 'os-resetState',
+                     'restore', 'forceDelete', 'os-getConsoleOutput',
+                     'rebuild'}
 
 
 @pytest.mark.parametrize('version', ['2.1', '2.60', '2.89', '2.104'])
@@ -121,7 +124,7 @@ def test_manage_command_writes_the_documents(tmp_path):
     assert out.returncode == 0, out.stderr
     files = sorted(p.name for p in tmp_path.iterdir())
     assert len(files) == len(openapi.ranges())
-    assert 'compute-2.104.json' in files and 'compute-2.1-2.2.json' in files
+    assert 'compute-2.104.json' in files and 'compute-2.1.json' in files
     written = json.loads((tmp_path / 'compute-2.104.json').read_text())
     assert written == json.loads(json.dumps(openapi.build('2.104')))
     one = subprocess.run(

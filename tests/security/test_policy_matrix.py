@@ -18,6 +18,7 @@ import uuid
 import pytest
 
 from nova_lite import context as nl_context
+from nova_lite import crypto
 from nova_lite.objects import service as service_obj
 from tests.fixtures import stack as stack_fixture
 from tests.security import admin_routes
@@ -31,17 +32,27 @@ OWN_PROJECT = frozenset(['admin', 'member', 'other'])
 ADMIN_ONLY = frozenset(['admin'])
 OTHER = frozenset(['other'])
 NONE = frozenset()
+MEMBER = frozenset(['member'])
+NOT_MEMBER = frozenset(['admin', 'reader', 'other'])
 
 C = 'compute'
 BS = 'volume'
 SERVERS = 'os_compute_api:servers:%s'
 VA = 'os_compute_api:os-volumes-attachments:%s'
 SHELVE = 'os_compute_api:os-shelve:%s'
+LOCK = 'os_compute_api:os-lock-server:%s'
+PAUSE = 'os_compute_api:os-pause-server:%s'
+SUSPEND = 'os_compute_api:os-suspend-server:%s'
+DEFERRED = 'os_compute_api:os-deferred-delete:%s'
 SERVICES = 'os_compute_api:os-services:%s'
 GROUPS = 'os_compute_api:os-server-groups:%s'
 AGGREGATES = 'os_compute_api:os-aggregates:%s'
 AZ = 'os_compute_api:os-availability-zone:%s'
 VOL_ACTIONS = 'volume_extension:volume_actions:%s'
+KEYPAIRS = 'os_compute_api:os-keypairs:%s'
+QUOTA_SETS = 'os_compute_api:os-quota-sets:%s'
+QUOTA_CLASSES = 'os_compute_api:os-quota-class-sets:%s'
+PUBLIC_KEY = crypto.generate_ssh_key()[1]
 TYPES_MANAGE = 'volume_extension:types_manage'
 CONNECTOR = {'host': 'compute1', 'mountpoint': '/dev/vdb'}
 
@@ -74,6 +85,22 @@ class Entry:
 
 def _server(state='ACTIVE'):
     return lambda env: {'server_id': env.res.server(state)}
+
+
+def _soft_deleted(env):
+    """A server deleted while ``reclaim_instance_interval`` is set."""
+    server_id = env.res.server()
+    conf = env.stack.conf
+    conf.set_override('reclaim_instance_interval', 3600)
+    try:
+        resp = p.call(env.base(C), 'DELETE', '/servers/%s' % server_id,
+                      p.PERSONAS['member'])
+        assert resp.status_code == 204, resp.text
+        env.stack.wait_for_server(server_id, 'SOFT_DELETED',
+                                  token=p.MEMBER)
+    finally:
+        conf.clear_override('reclaim_instance_interval')
+    return {'server_id': server_id}
 
 
 def _attached(env):
@@ -111,6 +138,27 @@ def _spare_compute_service(env):
     assert resp.status_code == 200, resp.text
     svc.stop()
     return {'service_id': service_id}
+
+
+def _keypair(env):
+    """A key pair of the member (a user's key pairs are that user's
+    alone: everybody else, administrators included, is told there is no
+    such key pair of theirs)."""
+    name = 'sec-%s' % uuid.uuid4().hex[:8]
+    resp = env.stack.request('POST', '/v2.1/os-keypairs', token=p.MEMBER,
+                             version='2.2', json={'keypair': {
+                                 'name': name, 'public_key': PUBLIC_KEY}})
+    assert resp.status_code == 201, resp.text
+    return {'keypair_name': name}
+
+
+def _new_keypair_body(params):
+    return {'keypair': {'name': 'sec-%s' % uuid.uuid4().hex[:8],
+                        'public_key': PUBLIC_KEY}}
+
+
+def _project(env):
+    return {'tenant_id': p.PROJECT}
 
 
 def _action(name, body=None):
@@ -252,6 +300,39 @@ MATRIX = {
     ('POST', S + '/action', 'unshelve'): Entry(
         C, 202, WRITE, SHELVE % 'unshelve', prep=_server('SHELVED'),
         fresh=True, body=_action('unshelve')),
+    ('POST', S + '/action', 'lock'): Entry(
+        C, 202, WRITE, LOCK % 'lock', prep=_server(), fresh=True,
+        body=_action('lock')),
+    ('POST', S + '/action', 'unlock'): Entry(
+        C, 202, WRITE, LOCK % 'unlock', prep=_server(),
+        body=_action('unlock')),
+    ('POST', S + '/action', 'pause'): Entry(
+        C, 202, WRITE, PAUSE % 'pause', prep=_server(), fresh=True,
+        body=_action('pause')),
+    ('POST', S + '/action', 'unpause'): Entry(
+        C, 202, WRITE, PAUSE % 'unpause', prep=_server('PAUSED'),
+        fresh=True, body=_action('unpause')),
+    ('POST', S + '/action', 'suspend'): Entry(
+        C, 202, WRITE, SUSPEND % 'suspend', prep=_server(), fresh=True,
+        body=_action('suspend')),
+    ('POST', S + '/action', 'resume'): Entry(
+        C, 202, WRITE, SUSPEND % 'resume', prep=_server('SUSPENDED'),
+        fresh=True, body=_action('resume')),
+    ('POST', S + '/action', 'os-resetState'): Entry(
+        C, 202, ADMIN_ONLY, 'os_compute_api:os-admin-actions:reset_state',
+        prep=_server(), body=_action('os-resetState', {'state': 'active'})),
+    ('POST', S + '/action', 'restore'): Entry(
+        C, 202, WRITE, DEFERRED % 'restore', prep=_soft_deleted, fresh=True,
+        body=_action('restore')),
+    ('POST', S + '/action', 'forceDelete'): Entry(
+        C, 202, WRITE, DEFERRED % 'force', prep=_server(), fresh=True,
+        body=_action('forceDelete')),
+    ('POST', S + '/action', 'os-getConsoleOutput'): Entry(
+        C, 200, WRITE, 'os_compute_api:os-console-output', prep=_server(),
+        body=_action('os-getConsoleOutput', {'length': 5})),
+    ('POST', S + '/action', 'rebuild'): Entry(
+        C, 202, WRITE, SERVERS % 'rebuild', prep=_server(), fresh=True,
+        body=_action('rebuild', {'imageRef': p.IMAGE})),
     ('GET', VAS, None): Entry(C, 200, READ, prep=_attached),
     ('GET', VAS + '/{volume_id}', None): Entry(C, 200, READ, prep=_attached),
     ('POST', VAS, None): Entry(
@@ -265,6 +346,33 @@ MATRIX = {
             'delete_on_termination': True}}),
     ('DELETE', VAS + '/{volume_id}', None): Entry(
         C, 202, WRITE, VA % 'delete', prep=_attached, fresh=True),
+    ('GET', '/os-keypairs', None): Entry(C, 200, ALL),
+    ('POST', '/os-keypairs', None): Entry(
+        C, 201, ALL, KEYPAIRS % 'create', body=_new_keypair_body),
+    ('GET', '/os-keypairs/{keypair_name}', None): Entry(
+        C, 200, MEMBER, prep=_keypair, hidden=NOT_MEMBER),
+    ('DELETE', '/os-keypairs/{keypair_name}', None): Entry(
+        C, 204, MEMBER, prep=_keypair, hidden=NOT_MEMBER, fresh=True),
+    ('GET', '/limits', None): Entry(C, 200, ALL),
+    ('GET', '/os-quota-sets/{tenant_id}', None): Entry(
+        C, 200, READ, QUOTA_SETS % 'show', prep=_project, hidden=NONE),
+    ('GET', '/os-quota-sets/{tenant_id}/detail', None): Entry(
+        C, 200, READ, QUOTA_SETS % 'detail', prep=_project, hidden=NONE),
+    ('GET', '/os-quota-sets/{tenant_id}/defaults', None): Entry(
+        C, 200, ALL, prep=_project),
+    ('PUT', '/os-quota-sets/{tenant_id}', None): Entry(
+        C, 200, ADMIN_ONLY, QUOTA_SETS % 'update', prep=_project,
+        hidden=NONE, body=lambda params: {'quota_set': {'key_pairs': 100}}),
+    ('DELETE', '/os-quota-sets/{tenant_id}', None): Entry(
+        C, 202, ADMIN_ONLY, QUOTA_SETS % 'delete', prep=_project,
+        hidden=NONE),
+    ('GET', '/os-quota-class-sets/{quota_class}', None): Entry(
+        C, 200, ADMIN_ONLY, QUOTA_CLASSES % 'show', hidden=NONE,
+        prep=lambda env: {'quota_class': 'default'}),
+    ('PUT', '/os-quota-class-sets/{quota_class}', None): Entry(
+        C, 200, ADMIN_ONLY, QUOTA_CLASSES % 'update', hidden=NONE,
+        prep=lambda env: {'quota_class': 'sec-class'},
+        body=lambda params: {'quota_class_set': {'key_pairs': 50}}),
 
     # -- block storage -----------------------------------------------------------
     ('GET', '/volumes', None): Entry(
@@ -373,7 +481,10 @@ class Env:
 def env(tmp_path_factory):
     conf = stack_fixture.make_conf(
         tmp_path_factory.mktemp('policy-matrix'),
-        overrides=[('compute', 'shelved_offload_time', -1)])
+        overrides=[('compute', 'shelved_offload_time', -1)] + [
+            # The member's project holds a server per route and persona.
+            ('quota', resource, -1)
+            for resource in ('instances', 'cores', 'ram')])
     stack = stack_fixture.Stack(conf).start()
     try:
         yield Env(stack)

@@ -90,7 +90,10 @@ def upgrade():
         batch_op.create_index(
             'migrations_by_host_nodes_and_status_idx',
             ['deleted', 'source_compute', 'dest_compute', 'source_node',
-             'dest_node', 'status'], unique=False)
+             'dest_node', 'status'], unique=False,
+            mysql_length={name: 100 for name in (
+                'source_compute', 'dest_compute', 'source_node', 'dest_node',
+                'status')})
 
 
 def downgrade():

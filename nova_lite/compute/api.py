@@ -215,7 +215,7 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                                           flavor.memory_mb, min_count,
                                           max_count)
         if group is not None:
-            server_groups.check_members_quota(context, self.conf, group.uuid,
+            server_groups.check_members_quota(context, self.conf, group,
                                               count)
         reservation_id = 'r-' + ''.join(random.choice(
             string.ascii_lowercase + string.digits) for _ in range(8))

@@ -157,6 +157,10 @@ class OverQuota(Forbidden):
     msg_fmt = 'Quota exceeded for resources: %(overs)s'
 
 
+class MetadataLimitExceeded(OverQuota):
+    msg_fmt = 'Maximum number of metadata items exceeds %(allowed)d'
+
+
 class PolicyNotAuthorized(NotAuthorized):
     msg_fmt = "Policy doesn't allow %(action)s to be performed."
 
@@ -187,6 +191,25 @@ class InstanceMappingNotFound(NotFound):
 
 class FlavorNotFound(NotFound):
     msg_fmt = 'Flavor %(flavor_id)s could not be found.'
+
+
+class FlavorAccessNotFound(NotFound):
+    msg_fmt = ('Flavor access not found for %(flavor_id)s / '
+               '%(project_id)s combination.')
+
+
+class FlavorExtraSpecsNotFound(NotFound):
+    msg_fmt = ('Flavor %(flavor_id)s has no extra specs with key '
+               '%(extra_specs_key)s.')
+
+
+class MigrationNotFound(NotFound):
+    msg_fmt = 'Migration %(migration_id)s could not be found.'
+
+
+class MigrationNotFoundForInstance(MigrationNotFound):
+    msg_fmt = ('Migration %(migration_id)s not found for instance '
+               '%(instance_id)s')
 
 
 class ImageNotFound(NotFound):
@@ -240,6 +263,19 @@ class Conflict(NovaLiteException):
     code = 409
 
 
+class FlavorExists(Conflict):
+    msg_fmt = 'Flavor with name %(name)s already exists.'
+
+
+class FlavorIdExists(Conflict):
+    msg_fmt = 'Flavor with ID %(flavor_id)s already exists.'
+
+
+class FlavorAccessExists(Conflict):
+    msg_fmt = ('Flavor access already exists for flavor %(flavor_id)s and '
+               'project %(project_id)s combination.')
+
+
 class InstanceInvalidState(Conflict):
     msg_fmt = ('Instance %(instance_uuid)s in %(attr)s %(state)s. Cannot '
                '%(method)s while the instance is in this state.')
@@ -268,6 +304,10 @@ class MultiattachNotSupportedByVirtDriver(Conflict):
 
 class ServiceUnavailable(Conflict):
     msg_fmt = 'Service is unavailable at this time.'
+
+
+class ComputeServiceUnavailable(ServiceUnavailable):
+    msg_fmt = 'Compute service of %(host)s is unavailable at this time.'
 
 
 class ServiceBinaryExists(Conflict):
@@ -372,3 +412,84 @@ class UnshelveInstanceInvalidState(Invalid):
 
 class HostBinaryNotFound(NotFound):
     msg_fmt = 'Could not find binary %(binary)s on host %(host)s.'
+
+
+class AmbiguousHostnameForMultipleInstances(Invalid):
+    msg_fmt = 'Unable to allocate a single hostname to multiple instances'
+
+
+class PinnedZoneChange(Conflict):
+    msg_fmt = ('Cannot change pinned availability zone directly. Unpin '
+               'first by setting pinned_availability_zone to null.')
+
+
+class PinnedZoneMismatch(Conflict):
+    msg_fmt = ("Server can only be pinned to its current availability zone "
+               "'%(current_az)s', but '%(requested_az)s' was requested.")
+
+
+class RootVolumeDetach(Invalid):
+    msg_fmt = 'Cannot detach a root device volume'
+
+
+class InstanceTagNotFound(NotFound):
+    msg_fmt = "Instance %(instance_id)s has no tag '%(tag)s'"
+
+
+# Server groups, aggregates and availability zones ----------------------------
+
+class InstanceGroupNotFound(NotFound):
+    msg_fmt = 'Instance group %(group_uuid)s could not be found.'
+
+
+class ServerGroupLimitExceeded(OverQuota):
+    msg_fmt = 'Quota exceeded, too many server groups.'
+
+
+class GroupMemberLimitExceeded(OverQuota):
+    msg_fmt = 'Quota exceeded, too many servers in group'
+
+
+class AggregateNotFound(NotFound):
+    msg_fmt = 'Aggregate %(aggregate_id)s could not be found.'
+
+
+class AggregateHostNotFound(NotFound):
+    msg_fmt = 'Aggregate %(aggregate_id)s has no host %(host)s.'
+
+
+class AggregateNameExists(Conflict):
+    msg_fmt = 'Aggregate %(aggregate_name)s already exists.'
+
+
+class AggregateHostExists(Conflict):
+    msg_fmt = 'Aggregate %(aggregate_id)s already has host %(host)s.'
+
+
+class InvalidAggregateAction(Invalid):
+    msg_fmt = 'Unacceptable parameters.'
+
+
+class InvalidAggregateActionAdd(InvalidAggregateAction):
+    msg_fmt = ('Cannot add host to aggregate %(aggregate_id)s. Reason: '
+               '%(reason)s.')
+
+
+class InvalidAggregateActionDelete(InvalidAggregateAction):
+    msg_fmt = ('Cannot remove host from aggregate %(aggregate_id)s. Reason: '
+               '%(reason)s.')
+
+
+class InvalidAggregateActionUpdate(InvalidAggregateAction):
+    msg_fmt = ('Cannot update aggregate %(aggregate_id)s. Reason: '
+               '%(reason)s.')
+
+
+class InvalidAggregateActionUpdateMeta(InvalidAggregateAction):
+    msg_fmt = ('Cannot update metadata of aggregate %(aggregate_id)s. '
+               'Reason: %(reason)s.')
+
+
+class MismatchVolumeAZException(Invalid):
+    msg_fmt = ('The availability zone between the server and its attached '
+               'volumes do not match: %(reason)s.')

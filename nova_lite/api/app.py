@@ -33,9 +33,18 @@ from nova_lite.api import request_url
 from nova_lite.api import validation
 from nova_lite.compute import api as compute_api
 from nova_lite import exception
+from nova_lite.objects import instance as instance_obj
 from nova_lite import policy
 
 _PROJECT_ID_RE = re.compile(r'^[0-9a-zA-Z_\-]+$')
+# A name alone (/v2.1/{name}[/], no resource after it) is the caller's
+# project id, or one of hex and dashes as nova's routes take it (refused if
+# it is another project's); any other name there is no route.
+_BARE_PROJECT_ID_RE = re.compile(r'^[0-9a-f\-]+$')
+NO_ROUTE = 'nova_lite.no_route'
+BARE_PROJECT = 'nova_lite.bare_project_id'
+VND_JSON = 'application/vnd.openstack.compute+json'
+_CONTENT_TYPES = ('application/json', VND_JSON)
 
 
 def _cache_pecan_argspecs():
@@ -124,6 +133,10 @@ class _RequestEnvironment:
         self.api = api
 
     def __call__(self, environ, start_response):
+        if environ.get(NO_ROUTE):
+            return faults.fault_response(
+                404, 'The resource could not be found.')(environ,
+                                                         start_response)
         environ['nova_lite.conf'] = self.conf
         environ['nova_lite.compute_api'] = self.api
         # Responses are always JSON; keep pecan out of Accept negotiation.
@@ -146,11 +159,48 @@ class _RequestEnvironment:
         ctx = environ.get('nova_lite.context')
         if url_project and ctx is not None and \
                 url_project != ctx.project_id:
+            if environ.get(BARE_PROJECT) and \
+                    not _BARE_PROJECT_ID_RE.match(url_project):
+                # /v2.1/os-foo: an unknown collection, not a project.
+                return faults.fault_response(
+                    404, 'The resource could not be found.')(
+                        environ, start_response)
             msg = ("Malformed request URL: URL's project_id '%s' doesn't "
                    "match Context's project_id '%s'"
                    % (url_project, ctx.project_id))
             return faults.fault_response(400, msg)(environ, start_response)
         return self.application(environ, start_response)
+
+
+class _ContentType:
+    """Answer in the content type the client accepts best of nova's two,
+    ``application/json`` (the default) and
+    ``application/vnd.openstack.compute+json``: the body is the same JSON,
+    the Content-Type header names the type chosen."""
+
+    def __init__(self, application):
+        self.application = application
+
+    @staticmethod
+    def _wants_vnd(environ):
+        accept = environ.get('HTTP_ACCEPT')
+        if not accept or 'vnd.openstack.compute' not in accept:
+            return False
+        offers = webob.acceptparse.create_accept_header(
+            accept).acceptable_offers(_CONTENT_TYPES)
+        return bool(offers) and offers[0][0] == VND_JSON
+
+    def __call__(self, environ, start_response):
+        if not self._wants_vnd(environ):
+            return self.application(environ, start_response)
+
+        def _start_response(status, headers, exc_info=None):
+            headers = [(name, VND_JSON) if name.lower() == 'content-type'
+                       and value.startswith('application/json')
+                       else (name, value) for name, value in headers]
+            return start_response(status, headers, exc_info)
+
+        return self.application(environ, _start_response)
 
 
 class _ComputeImages:
@@ -173,8 +223,11 @@ class _ComputeImages:
 class _Dispatcher:
     """Route by path prefix, stripping /v2.1 and an optional project id."""
 
-    def __init__(self, conf, root_app, discovery, v21, enforcer=None):
+    def __init__(self, conf, root_app, discovery, v21, enforcer=None,
+                 legacy=None):
         self.conf = conf
+        # GET /v2 and /v2/: the v2.0 version document.
+        self.legacy = legacy
         self.root_app = root_app
         self.discovery = discovery
         self.v21 = v21
@@ -202,6 +255,8 @@ class _Dispatcher:
             return self.root_app(environ, start_response)
         if path in ('/v2.1', '/v2.1/'):
             return self.discovery(environ, start_response)
+        if path in ('/v2', '/v2/') and self.legacy is not None:
+            return self.legacy(environ, start_response)
         if path == '/image' or path.startswith('/image/'):
             self._mount(environ, '/image')
             if environ['PATH_INFO'] in ('', '/'):
@@ -221,8 +276,13 @@ class _Dispatcher:
         if first and first not in root.RESOURCES and \
                 _PROJECT_ID_RE.match(first) and \
                 (following in root.RESOURCES or following == ''):
+            if following == '' and len(segments) <= 3:
+                environ[BARE_PROJECT] = True
             environ['nova_lite.url_project_id'] = first
             rest = '/' + '/'.join(segments[2:])
+        elif first and first not in root.RESOURCES:
+            # Neither a resource nor a project id followed by one.
+            environ[NO_ROUTE] = True
         environ['PATH_INFO'] = rest or '/'
         if rest.startswith('/v2/images') and self.compute_images:
             return self.compute_images(environ, start_response)
@@ -239,6 +299,7 @@ class _Dispatcher:
 def build_app(conf, api=None):
     """The WSGI application for ``conf`` (tests build it the same way)."""
     enforcer = policy.init(conf)
+    instance_obj.set_name_template(conf)
     api = api or compute_api.API(conf)
     pecan_app = _make_pecan_app(root.V21Controller(),
                                 guess_content_type_from_ext=False,
@@ -251,13 +312,19 @@ def build_app(conf, api=None):
     v21 = request_url.RequestURLCheck(v21)
     v21 = request_log.RequestLog(v21)
     v21 = faults.FaultWrapper(v21)
+    v21 = _ContentType(v21)
     v21 = request_id.RequestIdMiddleware(v21)
 
     discovery = microversion.MicroversionMiddleware(versions.VersionApp(conf))
     discovery = faults.FaultWrapper(discovery)
+    discovery = _ContentType(discovery)
     discovery = request_id.RequestIdMiddleware(discovery)
 
+    legacy = faults.FaultWrapper(versions.V20App(conf))
+    legacy = _ContentType(legacy)
+    legacy = request_id.RequestIdMiddleware(legacy)
+
     app = _Dispatcher(conf, faults.FaultWrapper(versions.RootApp(conf)),
-                      discovery, v21, enforcer)
+                      discovery, v21, enforcer, legacy=legacy)
     app = middleware.ProxyHeaders(app, conf)
     return app

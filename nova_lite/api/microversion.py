@@ -100,6 +100,21 @@ VERSIONS = [
     '2.87',  # rescue of volume-backed servers (not served)
     '2.88',  # hypervisor fields removed (not served)
     '2.89',  # attachment_id and bdm_uuid in volume attachments
+    '2.90',  # hostname on create, update and rebuild; shown to everyone
+    '2.91',  # unshelve to a host, pin or unpin the zone (not served)
+    '2.92',  # keypair generation dropped, name validation (not served)
+    '2.93',  # rebuild of volume-backed servers (not served)
+    '2.94',  # FQDN hostnames
+    '2.95',  # evacuate stops the server at the destination (not served)
+    '2.96',  # pinned_availability_zone in server views
+    '2.97',  # server shares (not served)
+    '2.98',  # image properties embedded in server views
+    '2.99',  # spice-direct console (not served)
+    '2.100',  # scheduler_hints in server views
+    '2.101',  # volume attach answers 202 and completes asynchronously
+    '2.102',  # flavor name filter, flavor fields dropped, strict queries
+    '2.103',  # /os-volumes_boot removed
+    '2.104',  # pinned_availability_zone on server update
 ]
 
 MIN_VERSION = VERSIONS[0]

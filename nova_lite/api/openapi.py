@@ -13,8 +13,14 @@ the microversions whose documents are identical.
 
 import copy
 
+from nova_lite.api.controllers import aggregates
+from nova_lite.api.controllers import availability_zones
 from nova_lite.api.controllers import flavors
+from nova_lite.api.controllers import instance_actions
+from nova_lite.api.controllers import server_groups
 from nova_lite.api.controllers import server_actions
+from nova_lite.api.controllers import server_metadata
+from nova_lite.api.controllers import server_tags
 from nova_lite.api.controllers import servers
 from nova_lite.api.controllers import services
 from nova_lite.api.controllers import ips
@@ -22,6 +28,9 @@ from nova_lite.api.controllers import volume_attachments
 from nova_lite.api import microversion
 from nova_lite.api.schemas import action_responses
 from nova_lite.api.schemas import responses as r
+from nova_lite.api.schemas import server_data_responses as sd
+from nova_lite.api.schemas import server_metadata as md_schemas
+from nova_lite.api.schemas import server_tags as tag_schemas
 
 OPENAPI_VERSION = '3.1.0'
 JSON = 'application/json'
@@ -61,11 +70,35 @@ def _action_schemas():
     return entries
 
 
+def _attach_status(version):
+    """POST os-volume_attachments: 200 with the attachment before 2.101,
+    202 without a body from 2.101."""
+    return 202 if microversion.APIVersion(version).matches('2.101') else 200
+
+
 _S = servers.ServersController
 _A = volume_attachments.VolumeAttachmentsController
 _F = flavors.FlavorsController
 _SV = services.ServicesController
 _ATT = '/servers/{server_id}/os-volume_attachments'
+_MD = server_metadata.ServerMetadataController
+_MDP = '/servers/{server_id}/metadata'
+_TG = server_tags.ServerTagsController
+_TGP = '/servers/{server_id}/tags'
+_IA = instance_actions.InstanceActionsController
+_IAP = '/servers/{server_id}/os-instance-actions'
+_SG = server_groups.ServerGroupsController
+_AZ = availability_zones.AvailabilityZonesController
+_AG = aggregates.AggregatesController
+
+
+def _aggregate_action_schemas():
+    """POST /os-aggregates/{id}/action: one body per action."""
+    entries = []
+    for name, handler in sorted(aggregates._ACTIONS.items()):
+        entries.extend(handler._request_body_schemas)
+    return entries
+
 
 COMPUTE_ROUTES = [
     Route('GET', '/', None, 200, r.version_show, 'showVersion'),
@@ -94,7 +127,7 @@ COMPUTE_ROUTES = [
           'showServerAddressesByNetwork'),
     Route('GET', _ATT, _A.get_all, 200, r.volume_attachments_index,
           'listVolumeAttachments'),
-    Route('POST', _ATT, _A.post, 200, r.volume_attachment_create,
+    Route('POST', _ATT, _A.post, _attach_status, r.volume_attachment_create,
           'attachVolume'),
     Route('GET', _ATT + '/{volume_id}', _A.get_one, 200,
           r.volume_attachment_show, 'showVolumeAttachment'),
@@ -102,6 +135,36 @@ COMPUTE_ROUTES = [
           'updateVolumeAttachment'),
     Route('DELETE', _ATT + '/{volume_id}', _A.delete, 202, None,
           'detachVolume'),
+    Route('GET', _MDP, _MD.get_all, 200, sd.metadata_index,
+          'listServerMetadata'),
+    Route('POST', _MDP, _MD.post, 200, sd.metadata_index,
+          'createServerMetadata'),
+    Route('PUT', _MDP, _MD.put, 200, sd.metadata_index,
+          'replaceServerMetadata',
+          body_schemas=lambda: [(None, None, md_schemas.update_all)]),
+    Route('GET', _MDP + '/{key}', _MD.get_one, 200, sd.metadata_item,
+          'showServerMetadataItem'),
+    Route('PUT', _MDP + '/{key}', _MD.put, 200, sd.metadata_item,
+          'updateServerMetadataItem'),
+    Route('DELETE', _MDP + '/{key}', _MD.delete, 204, None,
+          'deleteServerMetadataItem'),
+    Route('GET', _TGP, _TG.get_all, 200, sd.tags_index, 'listServerTags',
+          min_version='2.26'),
+    Route('PUT', _TGP, _TG.put, 200, sd.tags_index, 'replaceServerTags',
+          min_version='2.26'),
+    Route('DELETE', _TGP, _TG.delete, 204, None, 'deleteAllServerTags',
+          min_version='2.26'),
+    Route('GET', _TGP + '/{tag}', _TG.get_one, 204, None,
+          'checkServerTag', min_version='2.26'),
+    Route('PUT', _TGP + '/{tag}', _TG.put, (201, 204), None,
+          'addServerTag', min_version='2.26',
+          body_schemas=lambda: [('2.26', None, tag_schemas.update)]),
+    Route('DELETE', _TGP + '/{tag}', _TG.delete, 204, None,
+          'deleteServerTag', min_version='2.26'),
+    Route('GET', _IAP, _IA.get_all, 200, sd.instance_actions_index,
+          'listInstanceActions'),
+    Route('GET', _IAP + '/{request_id}', _IA.get_one, 200,
+          sd.instance_action_show, 'showInstanceAction'),
     Route('GET', '/flavors', _F.get_all, 200, r.flavors_index,
           'listFlavors'),
     Route('GET', '/flavors/detail', _F.detail, 200, r.flavors_detail,
@@ -114,6 +177,31 @@ COMPUTE_ROUTES = [
           r.service_update, 'updateService'),
     Route('DELETE', '/os-services/{service_id}', _SV.delete, 204, None,
           'deleteService'),
+    Route('GET', '/os-server-groups', _SG.get_all, 200,
+          r.server_groups_index, 'listServerGroups'),
+    Route('POST', '/os-server-groups', _SG.post, 200, r.server_group_show,
+          'createServerGroup'),
+    Route('GET', '/os-server-groups/{server_group_id}', _SG.get_one, 200,
+          r.server_group_show, 'showServerGroup'),
+    Route('DELETE', '/os-server-groups/{server_group_id}', _SG.delete, 204,
+          None, 'deleteServerGroup'),
+    Route('GET', '/os-availability-zone', _AZ.get_all, 200,
+          r.availability_zones_index, 'listAvailabilityZones'),
+    Route('GET', '/os-availability-zone/detail', _AZ.detail, 200,
+          r.availability_zones_detail, 'listAvailabilityZonesDetailed'),
+    Route('GET', '/os-aggregates', _AG.get_all, 200, r.aggregates_index,
+          'listAggregates'),
+    Route('POST', '/os-aggregates', _AG.post, 200, r.aggregate_create,
+          'createAggregate'),
+    Route('GET', '/os-aggregates/{aggregate_id}', _AG.get_one, 200,
+          r.aggregate_show, 'showAggregate'),
+    Route('PUT', '/os-aggregates/{aggregate_id}', _AG.put, 200,
+          r.aggregate_show, 'updateAggregate'),
+    Route('DELETE', '/os-aggregates/{aggregate_id}', _AG.delete, 200, None,
+          'deleteAggregate'),
+    Route('POST', '/os-aggregates/{aggregate_id}/action',
+          aggregates.AggregateActionsController.post, 200, r.aggregate_show,
+          'aggregateAction', body_schemas=_aggregate_action_schemas),
 ]
 
 
@@ -162,7 +250,8 @@ def _responses(status, response_schema, version, service):
         if response_schema is not None and code != 204:
             schema = response_schema(version) if callable(
                 response_schema) else copy.deepcopy(response_schema)
-            ok['content'] = {JSON: {'schema': schema}}
+            if schema is not None:
+                ok['content'] = {JSON: {'schema': schema}}
         out[str(code)] = ok
     out['4XX'] = {'description': '%s fault: a JSON object with one key, '
                                  'the fault name, holding code and message'
@@ -204,8 +293,9 @@ def build(version=microversion.MAX_VERSION, server_url='/v2.1'):
                            _query_parameters(for_version(
                                route.query_schemas(), version)) +
                            [_version_header('compute', version)]),
-            'responses': _responses(route.status, route.response, version,
-                                    'Compute'),
+            'responses': _responses(
+                route.status(version) if callable(route.status) else
+                route.status, route.response, version, 'Compute'),
         }
         body = _body(for_version(route.body_schemas(), version))
         if body is not None:

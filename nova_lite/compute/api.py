@@ -10,13 +10,16 @@ import logging
 import random
 import string
 
+from oslo_serialization import jsonutils
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
 from nova_lite import cells
 from nova_lite.compute import api_actions
+from nova_lite.compute import availability_zones
 from nova_lite.compute import checks
 from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute import server_groups
 from nova_lite.compute import volumes
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
@@ -25,6 +28,7 @@ from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import build_request
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import instance_action
 from nova_lite.objects import service as service_obj
 from nova_lite.volume import cinder
 
@@ -180,14 +184,27 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                max_count=1, description=None, metadata=None, tags=None,
                availability_zone=None, user_data=None, config_drive=None,
                access_ip_v4=None, access_ip_v6=None, key_name=None,
-               supports_multiattach=False):
+               supports_multiattach=False, hostname=None,
+               auto_disk_config=None, scheduler_hints=None,
+               forced_host=None, forced_node=None):
         """Record new servers as build requests and cast their build."""
         if min_count > max_count:
             raise exception.InvalidInput(
                 reason='min_count must be <= max_count')
-        self.check_boot_volumes(context, bdms, supports_multiattach,
-                                availability_zone)
+        if hostname and max_count > 1:
+            raise exception.AmbiguousHostnameForMultipleInstances()
+        availability_zones.check_requested(context, self.conf,
+                                           availability_zone, forced_host)
+        group = server_groups.group_from_hints(context, scheduler_hints)
+        volumes = self.check_boot_volumes(context, bdms,
+                                          supports_multiattach)
+        availability_zone = availability_zones.zone_for_volumes(
+            self.conf, availability_zone,
+            list(volumes.values())) or availability_zone
         count = max_count
+        if group is not None:
+            server_groups.check_members_quota(context, self.conf, group.uuid,
+                                              count)
         reservation_id = 'r-' + ''.join(random.choice(
             string.ascii_lowercase + string.digits) for _ in range(8))
         now = timeutils.utcnow()
@@ -205,7 +222,8 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                 'uuid': uuid, 'project_id': context.project_id,
                 'user_id': context.user_id, 'display_name': display_name,
                 'display_description': description,
-                'hostname': _hostname(display_name, uuid),
+                'hostname': hostname or _hostname(display_name, uuid),
+                'auto_disk_config': bool(auto_disk_config),
                 'vm_state': instance_obj.BUILDING,
                 'task_state': instance_obj.SCHEDULING,
                 'power_state': instance_obj.NOSTATE,
@@ -225,12 +243,17 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                              for b in bdms]
             spec = {'instance_uuid': uuid, 'flavor': flavor.snapshot(),
                     'availability_zone': availability_zone,
-                    'num_instances': count, 'image_ref': image_ref}
+                    'forced_host': forced_host, 'forced_node': forced_node,
+                    'group': group.uuid if group is not None else None,
+                    'num_instances': count, 'image_ref': image_ref,
+                    'scheduler_hints': hints_as_lists(scheduler_hints)}
             self.reserve_boot_volumes(context, uuid, instance_bdms)
             try:
                 cell_mapping.create_instance_mapping(
                     context, uuid, context.project_id, context.user_id)
                 build_request.create(context, values, instance_bdms, spec)
+                if group is not None:
+                    server_groups.add_member(context, group, uuid)
             except Exception:
                 self.local_cleanup_volumes(context, [
                     dict(b, delete_on_termination=False)
@@ -245,6 +268,7 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
     def delete(self, context, instance, cell):
         check_lock(context, instance)
         cell_mapping.queue_instance_for_delete(context, instance.uuid)
+        server_groups.forget_server(context, instance.uuid)
         if cell is None:
             if build_request.destroy(context, instance.uuid):
                 build_request.destroy_request_spec(context, instance.uuid)
@@ -256,6 +280,9 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         if instance.task_state == instance_obj.DELETING and instance.host \
                 and self._host_is_up(cctxt, instance.host):
             return
+        if instance.host or instance.bdms:
+            instance_action.action_start(cctxt, instance.uuid,
+                                         instance_action.DELETE)
         if not instance.host or not self._host_is_up(cctxt, instance.host):
             LOG.info('Deleting server %s locally (no host, or its compute '
                      'service is down)', instance.uuid)
@@ -280,7 +307,10 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
     # -- actions -------------------------------------------------------------------
 
     def _start_task(self, context, instance, cell, method, task_state,
-                    vm_states=None, task_states=(None,), extra=None):
+                    vm_states=None, task_states=(None,), extra=None,
+                    action=None):
+        """Check and set the task state (compare-and-swap) and record the
+        instance ``action`` (nova's name) of the request."""
         check_lock(context, instance)
         if cell is None:
             raise exception.InstanceInvalidState(
@@ -292,13 +322,16 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         values.update(extra or {})
         expected = list(task_states) if task_states is not None else None
         try:
-            return instance_obj.update(cctxt, instance.uuid, values,
-                                       expected_task_state=expected,
-                                       expected_vm_state=vm_states)
+            updated = instance_obj.update(cctxt, instance.uuid, values,
+                                          expected_task_state=expected,
+                                          expected_vm_state=vm_states)
         except exception.InstanceInvalidState as e:
             raise exception.InstanceInvalidState(
                 attr=e.kwargs['attr'], instance_uuid=instance.uuid,
                 state=e.kwargs['state'], method=method)
+        if action is not None:
+            instance_action.action_start(cctxt, instance.uuid, action)
+        return updated
 
     def _require_host(self, instance):
         if not instance.host:
@@ -313,7 +346,7 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         self._start_task(context, instance, cell, 'stop',
                          instance_obj.POWERING_OFF,
                          vm_states=(instance_obj.ACTIVE, instance_obj.ERROR),
-                         extra={'progress': 0})
+                         extra={'progress': 0}, action=instance_action.STOP)
         self.compute.stop_instance(context, instance.host, instance.uuid,
                                    cell=cell)
 
@@ -323,7 +356,8 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
             raise exception.InstanceNotReady(instance_id=instance.uuid)
         self._start_task(context, instance, cell, 'start',
                          instance_obj.POWERING_ON,
-                         vm_states=(instance_obj.STOPPED,))
+                         vm_states=(instance_obj.STOPPED,),
+                         action=instance_action.START)
         self.compute.start_instance(context, instance.host, instance.uuid,
                                     cell=cell)
 
@@ -331,12 +365,14 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         if reboot_type == 'SOFT':
             self._start_task(context, instance, cell, 'reboot',
                              instance_obj.REBOOTING,
-                             vm_states=ALLOW_SOFT_REBOOT)
+                             vm_states=ALLOW_SOFT_REBOOT,
+                             action=instance_action.REBOOT)
         else:
             self._start_task(context, instance, cell, 'reboot',
                              instance_obj.REBOOTING_HARD,
                              vm_states=ALLOW_HARD_REBOOT,
-                             task_states=ALLOW_REBOOT_TASKS)
+                             task_states=ALLOW_REBOOT_TASKS,
+                             action=instance_action.REBOOT)
         self.compute.reboot_instance(context, instance.host, instance.uuid,
                                      reboot_type, cell=cell)
 
@@ -345,14 +381,16 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                          instance_obj.SHELVING,
                          vm_states=(instance_obj.ACTIVE, instance_obj.STOPPED,
                                     instance_obj.PAUSED,
-                                    instance_obj.SUSPENDED))
+                                    instance_obj.SUSPENDED),
+                         action=instance_action.SHELVE)
         self.compute.shelve_instance(context, instance.host, instance.uuid,
                                      cell=cell)
 
     def shelve_offload(self, context, instance, cell):
         self._start_task(context, instance, cell, 'shelve_offload',
                          instance_obj.SHELVING_OFFLOADING,
-                         vm_states=(instance_obj.SHELVED,))
+                         vm_states=(instance_obj.SHELVED,),
+                         action=instance_action.SHELVE_OFFLOAD)
         self.compute.shelve_offload_instance(context, instance.host,
                                              instance.uuid, cell=cell)
 
@@ -368,7 +406,7 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                          instance_obj.UNSHELVING,
                          vm_states=(instance_obj.SHELVED,
                                     instance_obj.SHELVED_OFFLOADED),
-                         extra=extra)
+                         extra=extra, action=instance_action.UNSHELVE)
         if was_offloaded:
             self.conductor.unshelve_instance(context, instance.uuid)
         else:
@@ -394,6 +432,31 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         instance_obj.update(cctxt, instance.uuid, values)
         return instance_obj.get_by_uuid(cctxt, instance.uuid)
 
+    def pin_availability_zone(self, context, instance, zone):
+        """Pin the server to ``zone`` (its current zone) or unpin it
+        (None), in its request spec."""
+        spec = build_request.get_request_spec(context, instance.uuid)
+        if spec is None:
+            spec = {'instance_uuid': instance.uuid}
+        current = spec.get('availability_zone')
+        if zone is None:
+            if current is not None:
+                spec['availability_zone'] = None
+                build_request.update_request_spec(context, instance.uuid,
+                                                  spec)
+            return
+        if current is not None:
+            if zone != current:
+                raise exception.PinnedZoneChange()
+            return
+        instance_zone = instance.availability_zone or (
+            self.conf.default_availability_zone if instance.host else None)
+        if zone != instance_zone:
+            raise exception.PinnedZoneMismatch(current_az=instance_zone,
+                                               requested_az=zone)
+        spec['availability_zone'] = zone
+        build_request.update_request_spec(context, instance.uuid, spec)
+
 
 def _tags_match(tags, filters):
     tags = set(tags)
@@ -406,6 +469,17 @@ def _tags_match(tags, filters):
     if filters.get('not-tags-any') and set(filters['not-tags-any']) & tags:
         return False
     return True
+
+
+def hints_as_lists(hints):
+    """Scheduler hints as the request spec keeps them: each value a list
+    of strings."""
+    out = {}
+    for name, value in (hints or {}).items():
+        values = value if isinstance(value, list) else [value]
+        out[name] = [v if isinstance(v, str) else jsonutils.dumps(v)
+                     for v in values]
+    return out
 
 
 def _hostname(display_name, uuid):

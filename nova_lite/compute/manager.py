@@ -16,6 +16,7 @@ import oslo_messaging as messaging
 from oslo_utils import timeutils
 
 from nova_lite.compute import action_ops
+from nova_lite.compute import host_ops
 from nova_lite.compute import recovery
 from nova_lite.compute import volume_ops
 from nova_lite.conductor import rpcapi as conductor_rpcapi
@@ -24,6 +25,7 @@ from nova_lite import exception
 from nova_lite import notifications
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import instance_action
 from nova_lite.objects import instance_fault
 from nova_lite.virt import driver as virt_driver
 from nova_lite.volume import cinder
@@ -50,12 +52,14 @@ def _locked_instance(func):
 
 
 class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
+                     host_ops.HostOperations,
                      action_ops.ActionOperations):
     target = messaging.Target(version='1.3')
 
     def __init__(self, conf, driver=None, host=None):
         self.conf = conf
         self.host = host or conf.host
+        instance_obj.set_name_template(conf)
         self.driver = driver or virt_driver.load_compute_driver(conf)
         self.conductor_rpcapi = conductor_rpcapi.ConductorAPI(conf)
         self.volume_api = cinder.API(conf)
@@ -69,6 +73,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
         self.service_ref = service_ref
         self.driver.init_host(self.host)
         self.recover_host(nl_context.get_admin_context())
+        self.refresh_resources_if_due(nl_context.get_admin_context())
 
     def cleanup_host(self):
         self.driver.cleanup_host(self.host)
@@ -78,6 +83,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
         its own."""
         if self.conf.reclaim_instance_interval > 0:
             self.reclaim_queued_deletes(context)
+        self.refresh_resources_if_due(context)
         timeout = self.conf.compute.volume_operation_timeout
         if timeout <= 0 or time.monotonic() - self._last_volume_check < \
                 min(60.0, timeout / 2.0):
@@ -88,6 +94,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
     # -- helpers -------------------------------------------------------------
 
     def _set_error(self, context, instance, error):
+        instance_action.note_failure(error)
         instance_fault.create(context, instance_fault.fault_values(
             instance.uuid, error, host=self.host))
         instance_obj.update(context, instance.uuid, {
@@ -99,6 +106,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
             yield
         except Exception as error:
             LOG.exception('Action on server %s failed', instance.uuid)
+            instance_action.note_failure(error)
             instance_fault.create(context, instance_fault.fault_values(
                 instance.uuid, error, host=self.host))
             instance_obj.update(context, instance.uuid, {'task_state': None})
@@ -108,6 +116,8 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
 
     # -- build and delete ----------------------------------------------------
 
+    @instance_action.wrap_instance_event(
+        'compute', method='_do_build_and_run_instance')
     @_locked_instance
     def build_and_run_instance(self, context, instance, alternates=None):
         if instance.task_state == instance_obj.DELETING:
@@ -134,6 +144,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
                     error, exception.BuildAbortException):
                 self._reschedule(context, instance, alternates, error)
                 return
+            instance_action.note_failure(error)
             if not isinstance(error, exception.BuildAbortException):
                 error = exception.BuildAbortException(
                     instance_uuid=instance.uuid,
@@ -175,6 +186,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
         self.conductor_rpcapi.reschedule_build_instance(
             context, instance.uuid, list(alternates), reason)
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def terminate_instance(self, context, instance):
         self._terminate(context, instance)
@@ -200,6 +212,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
 
     # -- power -----------------------------------------------------------------
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def stop_instance(self, context, instance):
         with self._reverts_task_state(context, instance):
@@ -208,6 +221,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
                 'vm_state': instance_obj.STOPPED, 'task_state': None,
                 'power_state': self.driver.get_power_state(instance)})
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def start_instance(self, context, instance):
         with self._reverts_task_state(context, instance):
@@ -217,6 +231,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
                 'vm_state': instance_obj.ACTIVE, 'task_state': None,
                 'power_state': self.driver.get_power_state(instance)})
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def reboot_instance(self, context, instance, reboot_type):
         with self._reverts_task_state(context, instance):
@@ -228,6 +243,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
 
     # -- shelve ------------------------------------------------------------------
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def shelve_instance(self, context, instance):
         with self._reverts_task_state(context, instance):
@@ -240,6 +256,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
                     'task_state': instance_obj.SHELVING_OFFLOADING})
                 self._offload(context, instance)
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def shelve_offload_instance(self, context, instance):
         with self._reverts_task_state(context, instance):
@@ -253,6 +270,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
             'power_state': instance_obj.SHUTDOWN, 'host': None,
             'node': None})
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def unshelve_instance(self, context, instance):
         try:
@@ -266,6 +284,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
                 'power_state': instance_obj.RUNNING})
         except Exception as error:
             LOG.exception('Unshelve of server %s failed', instance.uuid)
+            instance_action.note_failure(error)
             self.release_host(context, instance)
             instance_fault.create(context, instance_fault.fault_values(
                 instance.uuid, error, host=self.host))
@@ -275,30 +294,37 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
 
     # -- pause, suspend, soft delete, console output, rebuild (1.3) ----------
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def pause_instance(self, context, instance):
         self._pause_instance(context, instance)
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def unpause_instance(self, context, instance):
         self._unpause_instance(context, instance)
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def suspend_instance(self, context, instance):
         self._suspend_instance(context, instance)
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def resume_instance(self, context, instance):
         self._resume_instance(context, instance)
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def soft_delete_instance(self, context, instance):
         self._soft_delete_instance(context, instance)
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def restore_instance(self, context, instance):
         self._restore_instance(context, instance)
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def rebuild_instance(self, context, instance, image_ref,
                          admin_password=None, preserve_ephemeral=False,

@@ -29,6 +29,7 @@ from nova_lite import exception
 from nova_lite import notifications
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import instance_action
 from nova_lite.objects import instance_fault
 
 LOG = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class VolumeOperations:
                                  volume_id=volume_id)
 
     def _record_fault(self, context, instance, error):
+        instance_action.note_failure(error)
         try:
             instance_fault.create(context, instance_fault.fault_values(
                 instance.uuid, error, host=self.host))
@@ -156,6 +158,7 @@ class VolumeOperations:
                     'delete_on_termination': delete_on_termination})
             return bdm.to_dict()
 
+    @instance_action.wrap_instance_event('compute')
     def attach_volume(self, context, instance_uuid, bdm_uuid,
                       multiattach=None):
         with lockutils.lock('instance-%s' % instance_uuid):
@@ -202,6 +205,7 @@ class VolumeOperations:
 
     # -- detach ----------------------------------------------------------------
 
+    @instance_action.wrap_instance_event('compute')
     def detach_volume(self, context, instance_uuid, volume_id,
                       attachment_id=None):
         with lockutils.lock('instance-%s' % instance_uuid):
@@ -258,6 +262,7 @@ class VolumeOperations:
 
     # -- swap ------------------------------------------------------------------
 
+    @instance_action.wrap_instance_event('compute')
     def swap_volume(self, context, instance_uuid, old_volume_id,
                     new_volume_id, new_attachment_id):
         with lockutils.lock('instance-%s' % instance_uuid):

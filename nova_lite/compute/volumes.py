@@ -20,6 +20,7 @@ from nova_lite import context as nl_context
 from nova_lite import exception
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import instance_action
 from nova_lite.objects import service as service_obj
 
 LOG = logging.getLogger(__name__)
@@ -37,8 +38,7 @@ class VolumeAPI:
 
     # -- boot from volume --------------------------------------------------------
 
-    def check_boot_volumes(self, context, bdms, supports_multiattach,
-                           availability_zone=None):
+    def check_boot_volumes(self, context, bdms, supports_multiattach):
         """Cinder lookups and the multiattach rules of server create.
 
         Returns ``{volume_id: volume}`` of the existing volumes mapped.
@@ -49,14 +49,10 @@ class VolumeAPI:
                     bdm.get('destination_type') != 'volume':
                 continue
             volume_id = bdm['volume_id']
-            try:
-                volume = self.volume_api.get(context, volume_id)
-            except exception.VolumeNotFound:
-                raise exception.InvalidBDMVolume(id=volume_id)
+            # A volume that does not exist: VolumeNotFound, as nova.
+            volume = self.volume_api.get(context, volume_id)
             if bdm.get('boot_index') == 0 and not volume['bootable']:
                 raise exception.InvalidBDMVolumeNotBootable(id=volume_id)
-            self._check_availability_zone(volume, availability_zone,
-                                          instance_uuid=None)
             if volume['multiattach']:
                 if not supports_multiattach:
                     raise exception.MultiattachNotSupportedOldMicroversion()
@@ -75,8 +71,13 @@ class VolumeAPI:
             for bdm in bdms:
                 if bdm.get('source_type') == 'volume' and \
                         bdm.get('destination_type') == 'volume':
-                    attachment = self.volume_api.attachment_create(
-                        context, bdm['volume_id'], instance_uuid)
+                    try:
+                        attachment = self.volume_api.attachment_create(
+                            context, bdm['volume_id'], instance_uuid)
+                    except exception.InvalidInput as error:
+                        # In use by another server, say.
+                        raise exception.InvalidVolume(
+                            reason=error.format_message())
                     bdm['attachment_id'] = attachment['id']
                     made.append(attachment['id'])
         except Exception:
@@ -133,8 +134,12 @@ class VolumeAPI:
 
     def attach_volume(self, context, instance, cell, volume_id, device=None,
                       tag=None, delete_on_termination=False,
-                      supports_multiattach=False):
-        """Attach ``volume_id``; returns the reserved device name."""
+                      supports_multiattach=False, needs_device_returned=True):
+        """Attach ``volume_id``; returns the reserved device name.
+
+        Without ``needs_device_returned`` (2.101), once the checks made
+        here pass, the conductor reserves the device and has the compute
+        host attach the volume: nothing is returned."""
         checks.check_lock(context, instance)
         if cell is None:
             raise exception.InstanceInvalidState(
@@ -150,6 +155,7 @@ class VolumeAPI:
         if any(b.get('volume_id') == volume_id for b in instance.bdms or ()):
             raise exception.InvalidVolume(
                 reason='volume %s already attached' % volume_id)
+        self._check_volume_already_attached(cctxt, instance, volume)
         if instance.vm_state == instance_obj.SHELVED_OFFLOADED:
             return self._attach_shelved_offloaded(
                 context, cctxt, instance, volume, tag,
@@ -157,15 +163,53 @@ class VolumeAPI:
         multiattach = bool(volume['multiattach'])
         if multiattach:
             self._check_host_multiattach(cctxt, instance)
+        if not needs_device_returned:
+            self.conductor.attach_volume(
+                context, instance.uuid, volume_id, device=device, tag=tag,
+                delete_on_termination=delete_on_termination,
+                supports_multiattach=supports_multiattach)
+            return None
+        return self.reserve_and_attach(
+            context, instance, cell, volume, device=device, tag=tag,
+            delete_on_termination=delete_on_termination,
+            supports_multiattach=supports_multiattach)
+
+    @staticmethod
+    def _check_volume_already_attached(cctxt, instance, volume):
+        """A volume that is not multiattach and already has a mapping
+        (on another server) is refused, as the server's own."""
+        bdms = bdm_obj.get_by_volume(cctxt, volume['id'])
+        if not bdms:
+            return
+        if not volume.get('multiattach'):
+            raise exception.InvalidVolume(
+                reason='volume %s is already attached to instances: %s' % (
+                    volume['id'], ' '.join(b.instance_uuid for b in bdms)))
+        if any(b.instance_uuid == instance.uuid for b in bdms):
+            raise exception.InvalidVolume(
+                reason='volume %s already attached' % volume['id'])
+
+    def reserve_and_attach(self, context, instance, cell, volume,
+                           device=None, tag=None, delete_on_termination=False,
+                           supports_multiattach=False):
+        """Reserve the device on the server's host, reserve the volume in
+        block storage and have the host attach it; returns the device."""
+        volume_id = volume['id']
+        cctxt = nl_context.target_cell(context, cell)
+        multiattach = bool(volume['multiattach'])
         try:
             bdm = self.compute.reserve_block_device_name(
                 context, instance.host, instance.uuid, device, volume_id,
                 tag=tag, multiattach=multiattach,
                 delete_on_termination=delete_on_termination, cell=cell)
-        except messaging.MessagingTimeout:
+        except messaging.MessagingTimeout as error:
             # The compute host may have made the mapping and only its
             # answer was lost: no mapping without an attachment may stay.
             self._forget_reservation(cctxt, instance.uuid, volume_id)
+            error.in_device_reservation = True
+            raise
+        except Exception as error:
+            error.in_device_reservation = True
             raise
         attachment = None
         try:
@@ -183,6 +227,8 @@ class VolumeAPI:
                 self._delete_attachment(cctxt, attachment['id'])
             bdm_obj.destroy(cctxt, bdm['id'])
             raise
+        instance_action.action_start(cctxt, instance.uuid,
+                                     instance_action.ATTACH_VOLUME)
         try:
             self.compute.attach_volume(context, instance.host,
                                        instance.uuid, bdm['uuid'],
@@ -236,6 +282,8 @@ class VolumeAPI:
         except Exception:
             bdm_obj.destroy(cctxt, bdm.id)
             raise
+        instance_action.action_start(cctxt, instance.uuid,
+                                     instance_action.ATTACH_VOLUME)
         return None
 
     # -- detach --------------------------------------------------------------------
@@ -253,17 +301,20 @@ class VolumeAPI:
             raise exception.VolumeNotAttached(instance=instance.uuid,
                                               volume=volume_id)
         if bdm.is_root:
-            raise exception.InvalidVolume(
-                reason='Cannot detach a root device volume')
+            raise exception.RootVolumeDetach()
         checks.check_lock(context, instance)
         checks.check_state(instance, 'detach_volume', vm_states=ATTACH_STATES)
         if instance.vm_state == instance_obj.SHELVED_OFFLOADED:
+            instance_action.action_start(cctxt, instance.uuid,
+                                         instance_action.DETACH_VOLUME)
             self.local_cleanup_volumes(cctxt, [bdm])
             bdm_obj.destroy(cctxt, bdm.id)
             return
         if not instance.host or not self._host_is_up(cctxt, instance.host):
             raise exception.ServiceUnavailable()
         self.volume_api.begin_detaching(cctxt, volume_id)
+        instance_action.action_start(cctxt, instance.uuid,
+                                     instance_action.DETACH_VOLUME)
         try:
             self.compute.detach_volume(context, instance.host, instance.uuid,
                                        volume_id,
@@ -334,6 +385,8 @@ class VolumeAPI:
         except Exception:
             self.volume_api.roll_detaching(cctxt, old_volume_id)
             raise
+        instance_action.action_start(cctxt, instance.uuid,
+                                     instance_action.SWAP_VOLUME)
         self.compute.swap_volume(context, instance.host, instance.uuid,
                                  old_volume_id, new_volume_id,
                                  attachment['id'], cell=cell)

@@ -12,6 +12,7 @@ import time
 
 import oslo_messaging as messaging
 
+from nova_lite.compute import availability_zones
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite import context as nl_context
 from nova_lite import exception
@@ -19,6 +20,7 @@ from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import build_request
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import instance_action
 from nova_lite.objects import instance_fault
 from nova_lite.objects import service as service_obj
 from nova_lite.scheduler import host_selection
@@ -27,13 +29,15 @@ LOG = logging.getLogger(__name__)
 
 
 class ConductorManager:
-    target = messaging.Target(version='1.2')
+    target = messaging.Target(version='1.3')
 
     def __init__(self, conf, superconductor=True):
         self.conf = conf
         self.superconductor = superconductor
         self.compute_rpcapi = compute_rpcapi.ComputeAPI(conf)
         self._last_discovery = 0.0
+        # The compute API's volume operations, made on first use.
+        self._compute_api = None
 
     def periodic_tasks(self, context):
         if not self.superconductor:
@@ -72,8 +76,10 @@ class ConductorManager:
             LOG.info('Server %s was deleted before it was scheduled', uuid)
             return
         try:
+            spec = build_request.get_request_spec(context, uuid) or {}
             host, cell, alternates = host_selection.select_destinations(
-                context, self.conf)
+                context, self.conf, spec=spec)
+            zone = availability_zones.host_zone(context, self.conf, host)
         except exception.NoValidHost as error:
             LOG.warning('No valid host for server %s', uuid)
             self._bury_in_cell0(context, inst, error)
@@ -95,11 +101,12 @@ class ConductorManager:
             for key in ('id', 'fault', 'cell_uuid', 'created_at',
                         'updated_at', 'deleted_at', 'deleted'):
                 values.pop(key, None)
-            values.update(host=host, node=host,
-                          availability_zone=final.availability_zone or
-                          self.conf.default_availability_zone)
+            # The server is in its host's zone from now on (as in nova).
+            values.update(host=host, node=host, availability_zone=zone)
             instance_obj.create(cell_ctx, dict(
                 values, created_at=final.created_at))
+            instance_action.action_start(cell_ctx, uuid,
+                                         instance_action.CREATE)
             for bdm in bdms:
                 bdm_obj.create(cell_ctx, dict(bdm, instance_uuid=uuid))
 
@@ -107,7 +114,8 @@ class ConductorManager:
             # Deleted by the user while we were scheduling it.
             LOG.info('Server %s was deleted during scheduling', uuid)
             return
-        build_request.destroy_request_spec(context, uuid)
+        # The request spec stays: the API shows the pinned availability
+        # zone and the scheduler hints from it.
         self.compute_rpcapi.build_and_run_instance(context, host, uuid,
                                                    cell=cell,
                                                    alternates=alternates)
@@ -183,23 +191,80 @@ class ConductorManager:
             bdm_obj.create(cctxt, dict(bdm, instance_uuid=uuid))
         instance_fault.create(cctxt, instance_fault.fault_values(
             uuid, error, with_details=True))
+        self._record_failed_create(cctxt, uuid, error)
         cell_mapping.set_instance_cell(context, uuid, cell0.id)
         if not build_request.destroy(context, uuid):
             instance_obj.destroy(cctxt, uuid)
-        build_request.destroy_request_spec(context, uuid)
+            build_request.destroy_request_spec(context, uuid)
+
+    # -- volume attach (2.101) -----------------------------------------------------
+
+    def attach_volume(self, context, instance_uuid, volume_id, device=None,
+                      tag=None, delete_on_termination=False,
+                      supports_multiattach=False):
+        """What the API no longer waits for from 2.101: the device
+        reserved on the server's host (whose failures are recorded as the
+        server's faults), the volume reserved in block storage and the
+        attach cast to the host, which records its own failures."""
+        from nova_lite.compute import api as compute_api
+        api = self._compute_api
+        if api is None:
+            api = self._compute_api = compute_api.API(self.conf)
+        try:
+            instance, cell = api.get(context, instance_uuid)
+        except exception.InstanceNotFound:
+            LOG.info('Attach of volume %s: server %s is gone', volume_id,
+                     instance_uuid)
+            return
+        if cell is None:
+            LOG.info('Attach of volume %s: server %s is not built',
+                     volume_id, instance_uuid)
+            return
+        try:
+            volume = api.volume_api.get(context, volume_id)
+            api.reserve_and_attach(
+                context, instance, cell, volume, device=device, tag=tag,
+                delete_on_termination=delete_on_termination,
+                supports_multiattach=supports_multiattach)
+        except Exception as error:
+            LOG.exception('Attach of volume %s to %s failed', volume_id,
+                          instance_uuid)
+            if getattr(error, 'in_device_reservation', False):
+                # As the compute host records a failed reservation.
+                cctxt = nl_context.target_cell(context, cell)
+                instance_fault.create(cctxt, instance_fault.fault_values(
+                    instance_uuid, error, host=instance.host))
+
+    def _record_failed_create(self, cctxt, uuid, error):
+        """The ``create`` action of a server buried in cell0, with its
+        failed scheduling event."""
+        name = 'conductor_schedule_and_build_instances'
+        try:
+            instance_action.action_start(cctxt, uuid, instance_action.CREATE)
+            instance_action.event_start(cctxt, uuid, name,
+                                        host=self.conf.host)
+            instance_action.event_finish(cctxt, uuid, name, error=error,
+                                         host=self.conf.host)
+        except Exception:
+            LOG.exception('Could not record the create action of %s', uuid)
 
     # -- unshelve ----------------------------------------------------------------
 
     def unshelve_instance(self, context, instance_uuid):
         mapping = cell_mapping.get_instance_mapping(context, instance_uuid)
         cctxt = nl_context.target_cell(context, mapping.cell_mapping)
-        try:
-            host, cell = host_selection.select_destination(
-                context, self.conf, cell_uuid=mapping.cell_mapping.uuid)
-        except exception.NoValidHost as error:
-            instance_fault.create(cctxt, instance_fault.fault_values(
-                instance_uuid, error))
-            instance_obj.update(cctxt, instance_uuid, {'task_state': None})
-            return
+        with instance_action.event(cctxt, instance_uuid,
+                                   'schedule_instances',
+                                   host=self.conf.host):
+            try:
+                host, cell = host_selection.select_destination(
+                    context, self.conf, cell_uuid=mapping.cell_mapping.uuid)
+            except exception.NoValidHost as error:
+                instance_action.note_failure(error)
+                instance_fault.create(cctxt, instance_fault.fault_values(
+                    instance_uuid, error))
+                instance_obj.update(cctxt, instance_uuid,
+                                    {'task_state': None})
+                return
         self.compute_rpcapi.unshelve_instance(context, host, instance_uuid,
                                               cell=cell)

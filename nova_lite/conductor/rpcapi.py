@@ -5,12 +5,13 @@ History:
 * 1.0 - schedule_and_build_instances, unshelve_instance
 * 1.1 - get_minimum_service_version
 * 1.2 - reschedule_build_instance
+* 1.3 - attach_volume
 """
 
 from nova_lite import rpc
 
 TOPIC = 'conductor'
-VERSION = '1.2'
+VERSION = '1.3'
 
 
 class ConductorAPI:
@@ -40,3 +41,14 @@ class ConductorAPI:
         cctxt.cast(ctxt, 'reschedule_build_instance',
                    instance_uuid=instance_uuid, alternates=alternates,
                    reason=reason)
+
+    def attach_volume(self, ctxt, instance_uuid, volume_id, device=None,
+                      tag=None, delete_on_termination=False,
+                      supports_multiattach=False):
+        """Reserve a device for the volume on the server's host and have
+        the host attach it (a cast: 2.101's asynchronous attach)."""
+        cctxt = self.client.prepare(version='1.3')
+        cctxt.cast(ctxt, 'attach_volume', instance_uuid=instance_uuid,
+                   volume_id=volume_id, device=device, tag=tag,
+                   delete_on_termination=delete_on_termination,
+                   supports_multiattach=supports_multiattach)

@@ -16,10 +16,11 @@ from nova_lite.conf import default
 from nova_lite.conf import image
 from nova_lite.conf import libvirt
 from nova_lite.conf import notifications
+from nova_lite.conf import quota
 from nova_lite.conf import wsgi
 
 _MODULES = (default, api, wsgi, database, conductor, compute, image,
-            cinder, block_storage, libvirt, notifications)
+            cinder, block_storage, libvirt, notifications, quota)
 
 
 def register_opts(conf):

@@ -38,11 +38,33 @@ core_opts = [
     cfg.IntOpt('osapi_compute_workers', min=1,
                help='Number of worker threads of the compute API server. '
                     'Defaults to 16.'),
+    cfg.StrOpt('instance_name_template', default='instance-%08x',
+               help='Template string to be used to generate instance names. '
+                    'This template controls the creation of the database '
+                    'name of an instance. This is *not* the display name '
+                    'you enter when creating an instance (via Horizon or '
+                    'CLI). For a new deployment it is advisable to change '
+                    'the default value (which uses the database '
+                    'autoincrement) to another value which makes use of '
+                    'the attributes of an instance, like '
+                    '``instance-%(uuid)s``. If you already have instances '
+                    'in your deployment when you change this, your '
+                    'deployment will break.'),
     cfg.StrOpt('default_availability_zone', default='nova',
-               help='Availability zone of compute hosts.'),
+               help='Default availability zone for compute services: the '
+                    'zone of every nova-compute host that is in no '
+                    'aggregate with availability_zone metadata. Any string '
+                    'naming an availability zone.'),
     cfg.StrOpt('internal_service_availability_zone', default='internal',
-               help='Availability zone shown for services other than '
-                    'nova-compute.'),
+               help='Availability zone of the internal services (every '
+                    'service but nova-compute). It is not listed by '
+                    'os-availability-zone.'),
+    cfg.StrOpt('default_schedule_zone',
+               help='Default availability zone for servers, used when a '
+                    'create request names none; the servers are bound to '
+                    'it for their lifetime. Unset (the default), servers '
+                    'created without a zone may land on a host of any '
+                    'zone. Related options: [cinder] cross_az_attach.'),
     cfg.IntOpt('reclaim_instance_interval', default=0,
                help='Interval for reclaiming deleted instances. A value '
                     'greater than 0 enables soft delete: a deleted server '

@@ -13,6 +13,9 @@ class Image:
         self.name = name
         # A local file holding the image's bytes, if the catalog names one.
         self.path = path or None
+        # Image properties nova records for a server at boot and shows
+        # from 2.98 (hw_*, os_* ...): the catalog sets none.
+        self.properties = {}
 
     @property
     def size(self):

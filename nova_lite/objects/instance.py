@@ -65,7 +65,7 @@ _COLUMNS = (
     'locked_by', 'locked_reason', 'launched_at', 'terminated_at',
     'launch_index', 'reservation_id', 'root_device_name', 'kernel_id',
     'ramdisk_id', 'progress', 'created_at', 'updated_at', 'deleted_at',
-    'deleted',
+    'deleted', 'auto_disk_config',
 )
 
 
@@ -81,10 +81,43 @@ class Instance(base.Record):
 
     @property
     def name(self):
-        return 'instance-%08x' % (self.id or 0)
+        """The name of the server's guest (``[DEFAULT]
+        instance_name_template`` of its id in its cell): empty while it is
+        a build request, which has no id yet."""
+        return instance_name(self)
 
     def volume_bdms(self):
         return [b for b in self.bdms if b.get('volume_id')]
+
+
+# ``[DEFAULT] instance_name_template``, set from the configuration by the
+# services (set_name_template).
+_name_template = ['instance-%08x']
+
+
+def set_name_template(conf):
+    _name_template[0] = conf.instance_name_template
+
+
+def instance_name(instance):
+    template = _name_template[0]
+    ident = getattr(instance, 'id', None)
+    if ident is None:
+        if instance.vm_state == BUILDING and \
+                instance.task_state == SCHEDULING:
+            return ''
+        return instance.uuid
+    try:
+        return template % ident
+    except TypeError:
+        # A template of named fields ("%(uuid)s").
+        values = {f: getattr(instance, f, None) for f in _COLUMNS}
+        try:
+            return template % values
+        except (KeyError, TypeError, ValueError):
+            return instance.uuid
+    except ValueError:
+        return instance.uuid
 
 
 class DownCellInstance:

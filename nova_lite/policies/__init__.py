@@ -2,11 +2,18 @@
 
 import itertools
 
+from nova_lite.policies import admin_views
+from nova_lite.policies import aggregates
+from nova_lite.policies import availability_zone
 from nova_lite.policies import base
 from nova_lite.policies import block_storage
 from nova_lite.policies import flavors
+from nova_lite.policies import instance_actions
 from nova_lite.policies import ips
 from nova_lite.policies import server_actions
+from nova_lite.policies import server_metadata
+from nova_lite.policies import server_tags
+from nova_lite.policies import server_groups
 from nova_lite.policies import servers
 from nova_lite.policies import services
 from nova_lite.policies import volume_attachments
@@ -24,4 +31,11 @@ def list_rules():
         services.list_rules(),
         volume_attachments.list_rules(),
         block_storage.list_rules(),
+        server_metadata.list_rules(),
+        server_tags.list_rules(),
+        instance_actions.list_rules(),
+        admin_views.list_rules(),
+        server_groups.list_rules(),
+        aggregates.list_rules(),
+        availability_zone.list_rules(),
     ))

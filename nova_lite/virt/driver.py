@@ -135,6 +135,31 @@ class ComputeDriver:
                     new_connection_info, mountpoint):
         raise NotImplementedError()
 
+    # -- the host and its guests as administrators see them -------------------
+
+    def get_available_resource(self):
+        """The hypervisor's resources: ``vcpus``, ``memory_mb``,
+        ``local_gb``, ``hypervisor_type``, ``hypervisor_version``,
+        ``hypervisor_hostname``, ``cpu_info`` (a JSON text) and
+        ``disk_available_least``; the compute manager adds what its
+        servers use."""
+        raise NotImplementedError()
+
+    def get_host_uptime(self):
+        """The host's ``uptime`` line."""
+        raise NotImplementedError()
+
+    def get_diagnostics(self, instance):
+        """The driver's own dict of guest statistics (before 2.48)."""
+        raise NotImplementedError()
+
+    def get_instance_diagnostics(self, instance):
+        """The standard diagnostics (2.48): a dict with ``state``,
+        ``driver``, ``hypervisor``, ``hypervisor_os``, ``uptime``,
+        ``config_drive``, ``cpu_details``, ``nic_details``,
+        ``disk_details`` and ``memory_details``."""
+        raise NotImplementedError()
+
 
 def load_compute_driver(conf, name=None):
     name = name or conf.compute_driver

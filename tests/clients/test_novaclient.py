@@ -104,19 +104,20 @@ def _volume_servers(aio, volume_id):
 
 def test_cli_negotiation(aio, nova_env):
     for flag, expected in ((('--os-compute-api-version', '2.60'), '2.60'),
-                           ((), '2.89'),
+                           ((), '2.96'),
                            (('--os-compute-api-version', '2.latest'),
-                            '2.89')):
+                            '2.96')):
         mark = aio.mark()
         _cli(aio, nova_env, *(flag + ('list',)))
         assert set(aio.compute_versions(mark)) == {expected}, flag
     mark = aio.mark()
-    above = _cli(aio, nova_env, '--os-compute-api-version', '2.90', 'list',
+    above = _cli(aio, nova_env, '--os-compute-api-version', '2.97', 'list',
                  ok=False)
     assert above.returncode == 1
-    assert ("ERROR (UnsupportedVersion): The specified version isn't "
-            "supported by server. The valid version range is '2.1' to "
-            "'2.89'") in _error(above), above.stderr
+    # Past novaclient's own maximum (2.96, below the server's 2.104).
+    assert ("ERROR (CommandError): The specified version isn't "
+            "supported by client. The valid version range is '2.1' to "
+            "'2.96'") in _error(above), above.stderr
     assert aio.compute_versions(mark) == []
 
 
@@ -231,17 +232,18 @@ def test_python_negotiation(aio):
     mark = aio.mark()
     latest = api_versions.discover_version(nova, api_versions.APIVersion(
         '2.latest'))
-    assert latest.get_string() == '2.89'
+    # novaclient knows versions up to 2.96.
+    assert latest.get_string() == '2.96'
     # A pinned client makes no discovery request; it sends its version.
     mark = aio.mark()
     assert _nova(aio, '2.60').flavors.list()
     assert aio.requests_since(mark)[0][:2] == ('GET', '/v2.1/flavors/detail')
     assert set(aio.compute_versions(mark)) == {'2.60'}
     with pytest.raises(nova_exc.NotAcceptable) as err:
-        _nova(aio, '2.90').servers.list()
+        _nova(aio, '2.105').servers.list()
     assert str(err.value).startswith(
-        'Version 2.90 is not supported by the API. Minimum is 2.1 and '
-        'maximum is 2.89. (HTTP 406)'), str(err.value)
+        'Version 2.105 is not supported by the API. Minimum is 2.1 and '
+        'maximum is 2.104. (HTTP 406)'), str(err.value)
 
 
 @pytest.mark.parametrize('version', ['2.1', '2.60', '2.89'])

@@ -64,17 +64,17 @@ def test_discovery_and_negotiation(aio, osc_env, tmp_path):
     env = dict(osc_env, OS_CLIENT_CONFIG_FILE=str(unpinned))
     mark = aio.mark()
     _json(env, 'server', 'list')
-    assert set(aio.compute_versions(mark, 'GET', '/servers')) == {'2.89'}
+    assert set(aio.compute_versions(mark, 'GET', '/servers')) == {'2.100'}
 
     # Above our maximum: refused by the client after discovery, with no
     # compute call made.
     mark = aio.mark()
-    refused = _osc(osc_env, '--os-compute-api-version', '2.90', 'server',
+    refused = _osc(osc_env, '--os-compute-api-version', '2.105', 'server',
                    'list', ok=False)
     assert refused.returncode == 1
-    assert ('A default microversion for service compute of 2.90 was '
+    assert ('A default microversion for service compute of 2.105 was '
             'requested, but the cloud only supports a minimum of 2.1 and a '
-            'maximum of 2.89.') in refused.stderr, refused.stderr
+            'maximum of 2.104.') in refused.stderr, refused.stderr
     assert aio.compute_versions(mark) == []
 
 

@@ -52,25 +52,26 @@ def test_negotiation(aio):
     assert set(aio.compute_versions(mark)) == {'2.60'}
     mark = aio.mark()
     list(_connect(aio, None).compute.servers())
-    assert set(aio.compute_versions(mark)) == {'2.89'}
+    # The SDK's servers go up to 2.100.
+    assert set(aio.compute_versions(mark)) == {'2.100'}
     # "2.latest" means nothing to the SDK: it warns and negotiates.
     mark = aio.mark()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
         list(_connect(aio, '2.latest').compute.servers())
     assert any("'latest'" in str(w.message) for w in caught)
-    assert set(aio.compute_versions(mark)) == {'2.89'}
+    assert set(aio.compute_versions(mark)) == {'2.100'}
     mark = aio.mark()
     with pytest.raises(sdk_exc.ConfigException) as err:
-        list(_connect(aio, '2.90').compute.servers())
+        list(_connect(aio, '2.105').compute.servers())
     assert str(err.value).startswith(
-        'A default microversion for service compute of 2.90 was requested, '
+        'A default microversion for service compute of 2.105 was requested, '
         'but the cloud only supports a minimum of 2.1 and a maximum of '
-        '2.89.'), str(err.value)
+        '2.104.'), str(err.value)
     assert aio.compute_versions(mark) == []
 
 
-@pytest.mark.parametrize('version', ['2.1', '2.60', '2.89'])
+@pytest.mark.parametrize('version', ['2.1', '2.60', '2.89', '2.104'])
 def test_server_lifecycle(aio, version):
     conn = _connect(aio, version)
     kwargs = {'networks': 'none'} if _ge(version, '2.37') else {}

@@ -21,7 +21,7 @@ def test_discovery(stack):
     root = stack.request('GET', '/', token=None)
     assert root.status_code == 200
     versions = {v['id']: v for v in root.json()['versions']}
-    assert versions['v2.1']['version'] == '2.89'
+    assert versions['v2.1']['version'] == '2.104'
     assert versions['v2.1']['min_version'] == '2.1'
     doc = stack.request('GET', '/v2.1', token=None)
     assert doc.status_code == 200
@@ -35,14 +35,14 @@ def test_discovery(stack):
 
 def test_microversion_negotiation(stack):
     latest = stack.request('GET', '/v2.1/flavors', version='latest')
-    assert latest.headers['OpenStack-API-Version'] == 'compute 2.89'
+    assert latest.headers['OpenStack-API-Version'] == 'compute 2.104'
     legacy = stack.request('GET', '/v2.1/flavors',
                            headers={'X-OpenStack-Nova-API-Version': '2.60'})
     assert legacy.headers['X-OpenStack-Nova-API-Version'] == '2.60'
-    too_new = stack.request('GET', '/v2.1/flavors', version='2.90')
+    too_new = stack.request('GET', '/v2.1/flavors', version='2.105')
     assert _fault(too_new, 406, 'computeFault') == (
-        'Version 2.90 is not supported by the API. Minimum is 2.1 and '
-        'maximum is 2.89.')
+        'Version 2.105 is not supported by the API. Minimum is 2.1 and '
+        'maximum is 2.104.')
     bad = stack.request('GET', '/v2.1/flavors', version='2.01')
     assert 'invalid format' in _fault(bad, 400, 'badRequest')
 

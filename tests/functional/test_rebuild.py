@@ -267,8 +267,8 @@ def test_volume_backed_rebuild_before_293(stack, images, v293):
     assert _attached(stack, sid) == sorted([root['id'], shared['id']])
 
 
-def test_volume_backed_rebuild_from_293_keeps_every_volume(stack, images,
-                                                          v293):
+def test_volume_backed_rebuild_from_293_keeps_every_volume(
+        stack, images, v293):
     sid, root, shared = _volume_backed(stack)
     other = _server(stack, 'sharing', version='2.60')
     resp = stack.request(

@@ -124,7 +124,7 @@ def test_wrong_content_types(seeded, api, content_type):
 
 _COMPUTE_VERSIONS = [
     (b'compute 2.600', 406, 'Version 2.600 is not supported by the API. '
-                            'Minimum is 2.1 and maximum is 2.89.'),
+                            'Minimum is 2.1 and maximum is 2.104.'),
     (b'compute 2.0', 406, None),
     (b'compute 3.1', 406, None),
     (b'compute -2.60', 400, 'API Version String -2.60 is of invalid format.'
@@ -158,7 +158,7 @@ def test_bad_compute_microversions(seeded, value, expected, message):
 
 
 @pytest.mark.parametrize('value,expected', [
-    (b'compute latest', 'compute 2.89'),
+    (b'compute latest', 'compute 2.104'),
     (b'compute 2.60, compute 2.1', 'compute 2.1'),
     (b'volume 3.0, compute 2.60', 'compute 2.60'),
     (b'COMPUTE 2.60', 'compute 2.60'),
@@ -239,7 +239,7 @@ def test_odd_ids(seeded, raw_id, template):
     base = seeded.stack.volume_base if path.startswith(b'/v3') else \
         seeded.stack.base
     version = b'OpenStack-API-Version: %s' % (
-        b'volume 3.60' if path.startswith(b'/v3') else b'compute 2.89')
+        b'volume 3.60' if path.startswith(b'/v3') else b'compute 2.104')
     for method in ('GET', 'PUT', 'DELETE'):
         before = seeded.snapshot() if method != 'GET' else None
         body = b'{}' if method == 'PUT' else b''
@@ -351,7 +351,7 @@ def test_writes_to_collections_without_an_id(seeded, method, path):
     before = seeded.snapshot()
     resp = seeded.stack.request(
         method, path.replace('{server}', seeded.server_id), token=fz.ADMIN,
-        version='2.89', json={})
+        version='2.104', json={})
     assert fz.assert_fault(resp.status_code,
                            resp.headers.get('Content-Type'), resp.text,
                            404) == 'The resource could not be found.'

@@ -30,7 +30,7 @@ from nova_lite.api import openapi
 from tests.fuzz import conftest as fz
 
 MAX_EXAMPLES = int(os.environ.get('NOVA_LITE_TEST_FUZZ_EXAMPLES', '10'))
-VERSIONS = ['2.1', '2.59', '2.60', '2.89']
+VERSIONS = ['2.1', '2.59', '2.60', '2.89', '2.104']
 VOLUME_VERSIONS = ['3.0', '3.27', '3.71']
 MUTATING = ('POST', 'PUT', 'DELETE')
 TRIED = {}

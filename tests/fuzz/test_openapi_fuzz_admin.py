@@ -11,7 +11,7 @@ from tests.fuzz import conftest as fz
 from tests.fuzz.test_openapi_fuzz import _fuzz
 
 
-@pytest.mark.parametrize('version', ['2.1', '2.89'])
+@pytest.mark.parametrize('version', ['2.1', '2.89', '2.104'])
 def test_fuzz_compute_api_as_admin(seeded, version):
     _fuzz(seeded, 'compute', version, openapi.build(version),
           len(openapi.COMPUTE_ROUTES), token=fz.ADMIN)

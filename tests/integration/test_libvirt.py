@@ -103,6 +103,13 @@ def test_multiattach_volume_on_two_running_guests(stack, libvirt_conn):
     for server_id in servers:
         stack.wait_for_server(server_id, 'ACTIVE', timeout=120)
         assert libvirt_conn.lookupByUUIDString(server_id).isActive()
+        # The domain is named as the API names the server's instance
+        # (virsh dumpxml <instance_name> finds it).
+        shown = stack.request('GET', '/v2.1/servers/%s' % server_id,
+                              token=ADMIN).json()['server']
+        name = shown['OS-EXT-SRV-ATTR:instance_name']
+        assert name.startswith('instance-') and len(name) == 17
+        assert libvirt_conn.lookupByName(name).UUIDString() == server_id
     for server_id in servers:
         resp = stack.request(
             'POST', '/v2.1/servers/%s/os-volume_attachments' % server_id,

@@ -92,8 +92,8 @@ def tempest_conf(keystone):
         image_ref_alt = {image}
         flavor_ref = 1
         flavor_ref_alt = 2
-        min_microversion = 2.60
-        max_microversion = 2.89
+        min_microversion = 2.1
+        max_microversion = 2.104
         build_timeout = 30
         build_interval = 1
         [compute-feature-enabled]
@@ -165,20 +165,41 @@ def init_workspace(keystone, path):
 
 # "{0} tempest.api....test_x [1.234567s] ... ok"
 # "{0} tempest.api....test_y ... SKIPPED: reason"
+# "{0} setUpClass (tempest.api....TestClass) ... FAILED" (a class set-up:
+# reported as "tempest.api....TestClass.setUpClass")
 _RESULT = re.compile(
-    r'^\{\d+\} (?P<test>[\w.]+)(?:\[[^\]]*\])?(?: \[[\d.]+s\])? \.\.\. '
+    r'^\{\d+\} (?:(?P<fixture>setUpClass|tearDownClass) '
+    r'\((?P<cls>[\w.]+)\)|(?P<test>[\w.]+)(?:\[[^\]]*\])?)'
+    r'(?: \[[\d.]+s\])? \.\.\. '
     r'(?P<status>ok|FAILED|SKIPPED(?::\s*(?P<reason>.*))?)\s*$')
 
 
 def parse_results(output):
-    """``{test id: ('ok' | 'FAILED' | 'SKIPPED', reason)}``."""
+    """``{test id: ('ok' | 'FAILED' | 'SKIPPED', reason)}``; a class set-up
+    or tear-down counts as one result of its own."""
     results = {}
     for line in output.splitlines():
         match = _RESULT.match(line.strip())
         if match:
             status = match.group('status').split(':')[0]
-            results[match.group('test')] = (status, match.group('reason'))
+            test = match.group('test') or '%s.%s' % (
+                match.group('cls'), match.group('fixture'))
+            results[test] = (status, match.group('reason'))
     return results
+
+
+def counts_by_package(results):
+    """``{package: {status: count}}``, the package being the path above
+    the test module (``tempest.api.compute.admin``)."""
+    counts = {}
+    for test, (status, _reason) in results.items():
+        parts = test.split('.')
+        modules = [i for i, part in enumerate(parts)
+                   if part.startswith('test_')]
+        package = '.'.join(parts[:modules[0]] if modules else parts[:3])
+        by_status = counts.setdefault(package, {})
+        by_status[status] = by_status.get(status, 0) + 1
+    return counts
 
 
 def run_tempest(workspace, args, timeout):

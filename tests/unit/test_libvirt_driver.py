@@ -136,7 +136,7 @@ def drv(conf):
 
 
 def _instance(**kw):
-    values = dict(uuid=UUID, display_name='vm1', image_ref='',
+    values = dict(id=42, uuid=UUID, display_name='vm1', image_ref='',
                   root_device_name='/dev/vda',
                   flavor={'memory_mb': 64, 'vcpus': 1, 'root_gb': 1})
     values.update(kw)
@@ -249,7 +249,8 @@ def test_guest_config(drv, conf):
             'connection_info': _info(), 'disk_bus': None}]
     guest = ET.fromstring(drv.guest_config(_instance(), bdi).to_string())
     assert guest.get('type') == 'qemu'
-    assert guest.find('name').text == 'instance-%s' % UUID
+    # Named as nova names it: [DEFAULT] instance_name_template of the id.
+    assert guest.find('name').text == 'instance-0000002a'
     assert guest.find('memory').text == str(64 * 1024)
     assert guest.find('features/acpi') is not None
     assert guest.find('devices/controller').get('model') == 'virtio-scsi'

@@ -4,6 +4,7 @@ import webob.exc
 
 from nova_lite.api.controllers import common
 from nova_lite.api.expose import expose
+from nova_lite.api.schemas import servers as schemas
 
 POLICY = 'os_compute_api:ips:%s'
 
@@ -19,6 +20,7 @@ class IPsController(common.RestController):
         return instance
 
     @expose()
+    @common.with_schemas(schemas.SHOW_QUERY_SCHEMAS, query=True)
     def get_all(self, server_id, **kwargs):
         self._server(server_id, 'index')
         # nova_lite plugs servers into no network: as in the server view,
@@ -26,6 +28,7 @@ class IPsController(common.RestController):
         return {'addresses': {}}
 
     @expose()
+    @common.with_schemas(schemas.SHOW_QUERY_SCHEMAS, query=True)
     def get_one(self, server_id, network_label, **kwargs):
         self._server(server_id, 'show')
         raise webob.exc.HTTPNotFound(

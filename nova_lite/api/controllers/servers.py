@@ -9,9 +9,12 @@ import pecan
 import webob.exc
 
 from nova_lite.api.controllers import common
+from nova_lite.api.controllers import instance_actions
 from nova_lite.api.controllers import ips
 from nova_lite.api.controllers import server_actions
 from nova_lite.api.controllers import server_filters
+from nova_lite.api.controllers import server_metadata
+from nova_lite.api.controllers import server_tags
 from nova_lite.api.controllers import volume_attachments
 from nova_lite.api.expose import expose
 from nova_lite.api.expose import Result
@@ -20,11 +23,14 @@ from nova_lite.api.schemas import servers as schemas
 from nova_lite.api.views import links
 from nova_lite.api.views import servers as views
 from nova_lite import block_device
+from nova_lite.compute import availability_zones
 from nova_lite import context as nl_context
 from nova_lite import exception
 from nova_lite.image import catalog as image_catalog
+from nova_lite.objects import build_request
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import flavor as flavor_obj
+from nova_lite.objects import instance_group as instance_group_obj
 from nova_lite.objects import service as service_obj
 
 LOG = logging.getLogger(__name__)
@@ -79,12 +85,26 @@ def _view_options(ctx, req):
     }
 
 
+def _wants_spec(req):
+    """Whether the server views show what the request spec holds (the
+    pinned availability zone from 2.96, scheduler hints from 2.100)."""
+    return microversion.is_supported(req, '2.96')
+
+
 def _render(view, ctx, req, instance, cell):
     opts = _view_options(ctx, req)
     host_status = None
     if opts['show_host_status']:
         host_status = _host_status(ctx, instance, cell)
-    return view(req, instance, host_status=host_status, **opts)
+    spec = None
+    if _wants_spec(req):
+        spec = build_request.get_request_spec(ctx, instance.uuid)
+    body = view(req, instance, host_status=host_status, spec=spec, **opts)
+    if 'server_groups' in body['server']:
+        # 2.71: the group the server is in (at most one).
+        group = instance_group_obj.get_by_instance(ctx, instance.uuid)
+        body['server']['server_groups'] = [group.uuid] if group else []
+    return body
 
 
 def _id_from_href(value):
@@ -100,6 +120,16 @@ def _ipv6(value):
         return str(ipaddress.IPv6Address(value))
     except ValueError:
         return value
+
+
+def disk_config_values(server):
+    """The instance values for ``OS-DCF:diskConfig`` of a create, update
+    or rebuild body: ``{'auto_disk_config': bool}`` when the body has it,
+    else ``{}``."""
+    value = server.get('OS-DCF:diskConfig')
+    if value is None:
+        return {}
+    return {'auto_disk_config': value == 'AUTO'}
 
 
 def _generate_password(length=12):
@@ -153,8 +183,13 @@ class ServersController(common.RestController):
             host_statuses = {i.uuid: _host_status(ctx, i, _cell_of(ctx, i))
                              for i in instances
                              if not getattr(i, 'cell_down', False)}
+        specs = None
+        if _wants_spec(req):
+            specs = build_request.get_request_specs(
+                ctx, [i.uuid for i in instances
+                      if not getattr(i, 'cell_down', False)])
         return views.detail(req, instances, host_statuses=host_statuses,
-                            next_marker=next_marker, **opts)
+                            next_marker=next_marker, specs=specs, **opts)
 
     @expose()
     @common.with_schemas(schemas.QUERY_SCHEMAS, query=True)
@@ -169,6 +204,7 @@ class ServersController(common.RestController):
     # -- show ----------------------------------------------------------------------
 
     @expose()
+    @common.with_schemas(schemas.SHOW_QUERY_SCHEMAS, query=True)
     def get_one(self, server_id, **kwargs):
         ctx = common.context()
         req = pecan.request
@@ -199,6 +235,17 @@ class ServersController(common.RestController):
             ctx.can(SERVERS % 'create:attach_volume', target)
         if server.get('networks') not in (None, 'none', 'auto'):
             ctx.can(SERVERS % 'create:attach_network', target)
+        try:
+            zone, forced_host, forced_node = availability_zones.parse(
+                conf, server.get('availability_zone'))
+        except exception.InvalidInput as error:
+            raise common.bad_request(error)
+        if forced_host or forced_node:
+            ctx.can(SERVERS % 'create:forced_host', target)
+            zone = availability_zones.zone_for_forced_host(
+                ctx, conf, zone, forced_host)
+        hints = body.get('os:scheduler_hints') or \
+            body.get('OS-SCH-HNT:scheduler_hints') or {}
         image_ref = _id_from_href(server.get('imageRef') or '') or ''
         try:
             min_count = int(server.get('min_count', 1))
@@ -240,24 +287,44 @@ class ServersController(common.RestController):
         if not image_ref and not bdms:
             raise webob.exc.HTTPBadRequest(
                 explanation='Missing imageRef attribute')
-        uuids, reservation_id = common.compute_api().create(
-            ctx, flavor, server['name'], image_ref, bdms,
-            min_count=min_count, max_count=max_count,
-            description=server.get('description'),
-            metadata=server.get('metadata'), tags=server.get('tags'),
-            availability_zone=server.get('availability_zone'),
-            user_data=user_data, config_drive=server.get('config_drive'),
-            access_ip_v4=server.get('accessIPv4'),
-            access_ip_v6=_ipv6(server.get('accessIPv6')),
-            supports_multiattach=microversion.is_supported(req, '2.60'))
+        try:
+            uuids, reservation_id = self._create(
+                ctx, req, server, flavor, image_ref, bdms, min_count,
+                max_count, user_data, hints, zone, forced_host, forced_node)
+        except (exception.VolumeNotFound,
+                exception.InstanceGroupNotFound) as error:
+            # A volume to boot with that does not exist: 400, as nova.
+            raise common.bad_request(error)
         if server.get('return_reservation_id'):
             return Result({'reservation_id': reservation_id}, status=202)
         admin_pass = None
         if conf.api.enable_instance_password:
             admin_pass = server.get('adminPass') or _generate_password()
-        resp = views.create(req, uuids[0], admin_pass)
+        resp = views.create(req, uuids[0], admin_pass,
+                            auto_disk_config=disk_config_values(server).get(
+                                'auto_disk_config'))
         location = links.server_links(req, uuids[0])[0]['href']
         return Result(resp, status=202, headers={'Location': location})
+
+    @staticmethod
+    def _create(ctx, req, server, flavor, image_ref, bdms, min_count,
+                max_count, user_data, hints, zone, forced_host, forced_node):
+        return common.compute_api().create(
+            ctx, flavor, server['name'], image_ref, bdms,
+            hostname=server.get('hostname') if
+            microversion.is_supported(req, '2.90') else None,
+            auto_disk_config=disk_config_values(server).get(
+                'auto_disk_config'),
+            scheduler_hints=hints or {},
+            min_count=min_count, max_count=max_count,
+            description=server.get('description'),
+            metadata=server.get('metadata'), tags=server.get('tags'),
+            availability_zone=zone, forced_host=forced_host,
+            forced_node=forced_node,
+            user_data=user_data, config_drive=server.get('config_drive'),
+            access_ip_v4=server.get('accessIPv4'),
+            access_ip_v6=_ipv6(server.get('accessIPv6')),
+            supports_multiattach=microversion.is_supported(req, '2.60'))
 
     # -- update --------------------------------------------------------------------
 
@@ -280,6 +347,17 @@ class ServersController(common.RestController):
             values['access_ip_v4'] = server['accessIPv4'] or None
         if 'accessIPv6' in server:
             values['access_ip_v6'] = _ipv6(server['accessIPv6'])
+        if 'hostname' in server:
+            values['hostname'] = server['hostname']
+        values.update(disk_config_values(server))
+        if 'pinned_availability_zone' in server and \
+                microversion.is_supported(req, '2.104'):
+            try:
+                common.compute_api().pin_availability_zone(
+                    ctx, instance, server['pinned_availability_zone'])
+            except exception.Conflict as error:
+                raise webob.exc.HTTPConflict(
+                    explanation=error.format_message())
         try:
             instance = common.compute_api().update(ctx, instance, cell,
                                                    values)
@@ -342,3 +420,8 @@ def _legacy_bdm(item):
 pecan.route(ServersController, 'ips', ips.IPsController())
 pecan.route(ServersController, 'os-volume_attachments',
             volume_attachments.VolumeAttachmentsController())
+pecan.route(ServersController, 'metadata',
+            server_metadata.ServerMetadataController())
+pecan.route(ServersController, 'tags', server_tags.ServerTagsController())
+pecan.route(ServersController, 'os-instance-actions',
+            instance_actions.InstanceActionsController())

@@ -5,10 +5,13 @@ import webob
 from nova_lite.api import microversion
 from nova_lite import serialization
 
-# v2.0 is listed with the values clients of every era accept (SUPPORTED,
-# its original date); nova_lite serves no /v2 endpoint itself.
-_V20 = {'id': 'v2.0', 'status': 'SUPPORTED', 'version': '',
-        'min_version': '', 'updated': '2011-01-21T11:33:21Z'}
+# v2.0 as nova lists it; nova_lite serves its version document at /v2/
+# and no v2.0 API below it.
+_V20 = {'id': 'v2.0', 'status': 'DEPRECATED', 'version': '',
+        'min_version': '', 'updated': '2025-07-04T12:00:00Z'}
+_V20_MEDIA_TYPES = [{'base': 'application/json',
+                     'type': 'application/vnd.openstack.compute+json;'
+                             'version=2'}]
 _V21 = {'id': 'v2.1', 'status': 'CURRENT',
         'updated': '2013-07-23T11:33:21Z'}
 _MEDIA_TYPES = [{'base': 'application/json',
@@ -43,6 +46,19 @@ def version_document(host_url, conf=None):
          'href': 'http://docs.openstack.org/'},
     ]
     doc['media-types'] = list(_MEDIA_TYPES)
+    return {'version': doc}
+
+
+def v20_document(host_url, conf=None):
+    """GET /v2/: the v2.0 version document."""
+    base = _base(host_url, conf)
+    doc = dict(_V20)
+    doc['links'] = [
+        {'rel': 'self', 'href': base + '/v2/'},
+        {'rel': 'describedby', 'type': 'text/html',
+         'href': 'http://docs.openstack.org/'},
+    ]
+    doc['media-types'] = list(_V20_MEDIA_TYPES)
     return {'version': doc}
 
 
@@ -96,4 +112,20 @@ class VersionApp:
             resp.headers['Allow'] = 'GET, HEAD'
         else:
             resp = _json(200, version_document(req.host_url, self.conf))
+        return resp(environ, start_response)
+
+
+class V20App:
+    """GET /v2 and /v2/: the v2.0 document (no microversions there)."""
+
+    def __init__(self, conf=None):
+        self.conf = conf
+
+    def __call__(self, environ, start_response):
+        req = webob.Request(environ)
+        if req.method not in ('GET', 'HEAD'):
+            resp = webob.Response(status=405)
+            resp.headers['Allow'] = 'GET, HEAD'
+        else:
+            resp = _json(200, v20_document(req.host_url, self.conf))
         return resp(environ, start_response)

@@ -6,6 +6,7 @@ import webob.exc
 
 from nova_lite.api.controllers import common
 from nova_lite.api.expose import expose
+from nova_lite.api.expose import Result
 from nova_lite.api import microversion
 from nova_lite.api.schemas import volume_attachments as schemas
 from nova_lite.api.views import volume_attachments as views
@@ -88,14 +89,20 @@ class VolumeAttachmentsController(common.RestController):
         tag = body.get('tag')
         delete_on_termination = common.as_bool(
             body.get('delete_on_termination', False))
+        # From 2.101 the answer does not wait for the device: 202, and the
+        # attachment is listed once the compute host has made it.
+        needs_device = not microversion.is_supported(req, '2.101')
         try:
             device = common.compute_api().attach_volume(
                 ctx, instance, cell, volume_id, device=device, tag=tag,
                 delete_on_termination=delete_on_termination,
-                supports_multiattach=microversion.is_supported(req, '2.60'))
+                supports_multiattach=microversion.is_supported(req, '2.60'),
+                needs_device_returned=needs_device)
         except exception.InstanceInvalidState as error:
             raise common.conflict_for_invalid_state(error, 'attach_volume',
                                                     server_id)
+        if not needs_device:
+            return Result(None, status=202)
         return views.created(req, volume_id, instance.uuid, device, tag,
                              delete_on_termination)
 

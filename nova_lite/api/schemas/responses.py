@@ -74,6 +74,9 @@ def flavor_full(version):
         props['description'] = _STR_OR_NULL
     if _at_least(version, '2.75'):
         props['swap'] = _INT
+    if _at_least(version, '2.102'):
+        del props['OS-FLV-DISABLED:disabled']
+        del props['rxtx_factor']
     required = list(props)
     if _at_least(version, '2.61'):
         # Shown to those whom the extra specs policy allows.
@@ -106,6 +109,17 @@ _server_fault = _obj({'code': _INT, 'created': _STR_OR_NULL,
                      ['code', 'created', 'message'])
 _image = {'oneOf': [{'type': 'string', 'maxLength': 0},
                     _obj({'id': _STR, 'links': links})]}
+_image_properties = {
+    'type': 'object',
+    'patternProperties': {'^[a-zA-Z0-9_:. ]{1,255}$': {
+        'type': ['string', 'null'], 'maxLength': 255}},
+    'additionalProperties': False,
+}
+_image_v298 = {'oneOf': [{'type': 'string', 'maxLength': 0},
+                         _obj({'id': _STR, 'links': links,
+                               'properties': _image_properties})]}
+_scheduler_hints = {'type': 'object', 'additionalProperties': {
+    'type': 'array', 'items': _STR}}
 
 
 def _server_flavor(version):
@@ -137,7 +151,9 @@ def server(version, full=True, server_groups=False):
         'addresses': _ANY_OBJECT,
         'created': _STR_OR_NULL,
         'flavor': _server_flavor(version),
-        'hostId': _STR, 'id': _STR, 'image': _image, 'links': links,
+        'hostId': _STR, 'id': _STR,
+        'image': _image_v298 if _at_least(version, '2.98') else _image,
+        'links': links,
         'metadata': {'type': 'object', 'additionalProperties': _STR},
         'name': _STR, 'status': _STR, 'tenant_id': _STR, 'user_id': _STR,
         'updated': _STR_OR_NULL,
@@ -183,6 +199,14 @@ def server(version, full=True, server_groups=False):
         props['server_groups'] = {'type': 'array', 'items': _STR}
     if _at_least(version, '2.73'):
         props['locked_reason'] = _STR_OR_NULL
+    if _at_least(version, '2.90'):
+        # Shown to everybody.
+        optional.pop('OS-EXT-SRV-ATTR:hostname', None)
+        props['OS-EXT-SRV-ATTR:hostname'] = _STR
+    if full and _at_least(version, '2.96'):
+        props['pinned_availability_zone'] = _STR_OR_NULL
+    if _at_least(version, '2.100'):
+        props['scheduler_hints'] = _scheduler_hints
     required = list(props)
     props.update(optional)
     return _obj(props, required)
@@ -225,7 +249,8 @@ def server_update(version):
 
 
 def server_create(version):
-    created = _obj({'id': _STR, 'links': links, 'OS-DCF:diskConfig': _STR,
+    created = _obj({'id': _STR, 'links': links,
+                    'OS-DCF:diskConfig': {'enum': ['AUTO', 'MANUAL']},
                     'security_groups': {'type': 'array', 'items': _obj(
                         {'name': _STR})},
                     'adminPass': _STR},
@@ -282,6 +307,9 @@ def volume_attachment_show(version):
 
 
 def volume_attachment_create(version):
+    if _at_least(version, '2.101'):
+        # 202 Accepted, no body.
+        return None
     return _obj({'volumeAttachment': volume_attachment(version, True)})
 
 
@@ -332,3 +360,87 @@ _version = _obj({
 
 def version_show(version):
     return _obj({'version': _version})
+
+
+# -- os-server-groups ------------------------------------------------------
+
+_POLICIES_V21 = ['affinity', 'anti-affinity']
+_POLICIES_V215 = _POLICIES_V21 + ['soft-affinity', 'soft-anti-affinity']
+
+
+def server_group(version):
+    props = {'id': _STR, 'name': _STR,
+             'members': {'type': 'array', 'items': _STR}}
+    if _at_least(version, '2.64'):
+        props['policy'] = {'enum': _POLICIES_V215}
+        props['rules'] = _obj({'max_server_per_host': _INT}, [])
+    else:
+        enum = _POLICIES_V215 if _at_least(version, '2.15') else \
+            _POLICIES_V21
+        props['policies'] = {'type': 'array', 'items': {'enum': enum},
+                             'maxItems': 1}
+        props['metadata'] = _obj({}, [])
+    if _at_least(version, '2.13'):
+        props['project_id'] = _STR
+        props['user_id'] = _STR
+    return _obj(props)
+
+
+def server_group_show(version):
+    return _obj({'server_group': server_group(version)})
+
+
+def server_groups_index(version):
+    return _obj({'server_groups': {'type': 'array',
+                                   'items': server_group(version)}})
+
+
+# -- os-availability-zone --------------------------------------------------
+
+def _zone_info(hosts):
+    return _obj({'zoneName': _STR,
+                 'zoneState': _obj({'available': _BOOL}),
+                 'hosts': hosts})
+
+
+def availability_zones_index(version):
+    return _obj({'availabilityZoneInfo': {
+        'type': 'array', 'items': _zone_info({'type': 'null'})}})
+
+
+def availability_zones_detail(version):
+    service = _obj({'available': _BOOL, 'active': _BOOL,
+                    'updated_at': _STR_OR_NULL})
+    hosts = {'type': ['object', 'null'],
+             'additionalProperties': {'type': 'object',
+                                      'additionalProperties': service}}
+    return _obj({'availabilityZoneInfo': {
+        'type': 'array', 'items': _zone_info(hosts)}})
+
+
+# -- os-aggregates ---------------------------------------------------------
+
+def aggregate(version, with_members=True):
+    props = {'availability_zone': _STR_OR_NULL, 'created_at': _STR,
+             'deleted': _BOOL, 'deleted_at': {'type': 'null'}, 'id': _INT,
+             'name': _STR, 'updated_at': _STR_OR_NULL}
+    if with_members:
+        props['hosts'] = {'type': 'array', 'items': _STR}
+        props['metadata'] = {'type': 'object',
+                             'additionalProperties': _STR}
+    if _at_least(version, '2.41'):
+        props['uuid'] = _STR
+    return _obj(props)
+
+
+def aggregate_show(version):
+    return _obj({'aggregate': aggregate(version)})
+
+
+def aggregate_create(version):
+    return _obj({'aggregate': aggregate(version, with_members=False)})
+
+
+def aggregates_index(version):
+    return _obj({'aggregates': {'type': 'array',
+                                'items': aggregate(version)}})

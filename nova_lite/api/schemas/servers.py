@@ -169,6 +169,10 @@ _server(create_v267)['block_device_mapping_v2']['items'][
 
 create_v274 = _derive(create_v267, host=pt.fqdn, hypervisor_hostname=pt.fqdn)
 
+# 2.90: a hostname of the guest's choosing; 2.94: a fully qualified one.
+create_v290 = _derive(create_v274, hostname=pt.hostname)
+create_v294 = _derive(create_v290, hostname=pt.fqdn)
+
 CREATE_SCHEMAS = [
     ('2.1', '2.18', create),
     ('2.19', '2.31', create_v219),
@@ -180,7 +184,9 @@ CREATE_SCHEMAS = [
     ('2.57', '2.62', create_v257),
     ('2.63', '2.66', create_v263),
     ('2.67', '2.73', create_v267),
-    ('2.74', None, create_v274),
+    ('2.74', '2.89', create_v274),
+    ('2.90', '2.93', create_v290),
+    ('2.94', None, create_v294),
 ]
 
 update = {
@@ -202,7 +208,17 @@ update = {
 }
 update_v219 = _derive(update, description=pt.description)
 
-UPDATE_SCHEMAS = [('2.1', '2.18', update), ('2.19', None, update_v219)]
+update_v290 = _derive(update_v219, hostname=pt.hostname)
+update_v294 = _derive(update_v290, hostname=pt.fqdn)
+update_v2104 = _derive(update_v294, pinned_availability_zone=pt.name_or_none)
+
+UPDATE_SCHEMAS = [
+    ('2.1', '2.18', update),
+    ('2.19', '2.89', update_v219),
+    ('2.90', '2.93', update_v290),
+    ('2.94', '2.103', update_v294),
+    ('2.104', None, update_v2104),
+]
 
 
 def _action(name, value_schema):
@@ -309,4 +325,15 @@ QUERY_SCHEMAS = [
     ('2.66', '2.72', index_query_v266),
     ('2.73', '2.74', index_query_v273),
     ('2.75', None, index_query_v275),
+]
+
+# GET /servers/{server_id} (and its addresses): any query string before
+# 2.102, none from 2.102.
+show_query = {'type': 'object', 'properties': {}, 'additionalProperties': True}
+show_query_v2102 = {'type': 'object', 'properties': {},
+                    'additionalProperties': False}
+
+SHOW_QUERY_SCHEMAS = [
+    ('2.1', '2.101', show_query),
+    ('2.102', None, show_query_v2102),
 ]

@@ -32,6 +32,10 @@ def _full(req, flavor, show_extra_specs):
         body['extra_specs'] = dict(flavor.extra_specs or {})
     if microversion.is_supported(req, '2.75'):
         body['swap'] = flavor.swap or 0
+    if microversion.is_supported(req, '2.102'):
+        # Gone from 2.102.
+        del body['OS-FLV-DISABLED:disabled']
+        del body['rxtx_factor']
     return body
 
 

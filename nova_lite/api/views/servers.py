@@ -4,6 +4,8 @@ import hashlib
 
 from nova_lite.api import microversion
 from nova_lite.api.views import links
+from nova_lite import exception
+from nova_lite.image import catalog as image_catalog
 
 _PROGRESS_STATUSES = ('ACTIVE', 'BUILD', 'REBUILD', 'RESIZE',
                       'VERIFY_RESIZE', 'MIGRATING')
@@ -80,7 +82,7 @@ def _usage_time(when):
 
 # The microversions the server views depend on.
 _VERSIONS = ('2.3', '2.9', '2.16', '2.19', '2.26', '2.47', '2.63', '2.71',
-             '2.73')
+             '2.73', '2.90', '2.96', '2.98', '2.100')
 
 
 # Those answers by request microversion (the API answers 406 to one it
@@ -122,15 +124,36 @@ def _host_id(req, instance):
     return digest
 
 
+def _image_properties(req, image_id):
+    """2.98: the image's properties (from the image catalog; those of an
+    image no longer in it: none), looked up once per request."""
+    known = getattr(req, 'image_properties', None)
+    if known is not None and image_id in known:
+        return dict(known[image_id])
+    conf = req.environ.get('nova_lite.conf')
+    properties = {}
+    if conf is not None:
+        try:
+            properties = image_catalog.get(conf, image_id).properties
+        except exception.ImageNotFound:
+            properties = {}
+    if known is not None:
+        known[image_id] = properties
+    return dict(properties)
+
+
 def _image(req, instance):
     image_ref = instance.image_ref
     if not image_ref:
         return ''
     image_id = str(image_ref).rstrip('/').rsplit('/', 1)[-1]
-    return {'id': image_id,
+    body = {'id': image_id,
             'links': [{'rel': 'bookmark',
                        'href': links.bookmark_link(req, 'images',
                                                    image_id)}]}
+    if _versions(req)['2.98']:
+        body['properties'] = _image_properties(req, image_id)
+    return body
 
 
 def _flavor(req, instance, show_extra_specs):
@@ -182,7 +205,7 @@ def _volumes_attached(req, instance):
 
 def _server(req, instance, *, show_extended_attrs, show_extra_specs,
             host_status=None, show_host_status=False, full=True,
-            server_groups=False):
+            server_groups=False, spec=None):
     v = _versions(req)
     status = _status(instance)
     body = {
@@ -201,7 +224,7 @@ def _server(req, instance, *, show_extended_attrs, show_extra_specs,
         'tenant_id': instance.project_id or '',
         'user_id': instance.user_id or '',
         'updated': _isotime(instance.updated_at or instance.created_at),
-        'OS-DCF:diskConfig': 'MANUAL',
+        'OS-DCF:diskConfig': disk_config(instance.auto_disk_config),
     }
     if status in _FAULT_STATUSES:
         fault = _fault(req, instance)
@@ -250,25 +273,38 @@ def _server(req, instance, *, show_extended_attrs, show_extra_specs,
         body['server_groups'] = []
     if v['2.73']:
         body['locked_reason'] = instance.locked_reason
+    if v['2.90'] and not (full and show_extended_attrs):
+        # Shown to everybody from 2.90.
+        body['OS-EXT-SRV-ATTR:hostname'] = instance.hostname
+    spec = spec or {}
+    if full and v['2.96']:
+        body['pinned_availability_zone'] = spec.get('availability_zone')
+    if v['2.100']:
+        body['scheduler_hints'] = dict(spec.get('scheduler_hints') or {})
     return body
 
 
+def disk_config(auto_disk_config):
+    """``OS-DCF:diskConfig`` of an instance's ``auto_disk_config``."""
+    return 'AUTO' if auto_disk_config else 'MANUAL'
+
+
 def show(req, instance, *, show_extended_attrs, show_host_status,
-         host_status, show_extra_specs):
+         host_status, show_extra_specs, spec=None):
     return {'server': _server(
         _Resolved(req), instance, show_extended_attrs=show_extended_attrs,
         show_extra_specs=show_extra_specs, host_status=host_status,
-        show_host_status=show_host_status, server_groups=True)}
+        show_host_status=show_host_status, server_groups=True, spec=spec)}
 
 
 def update(req, instance, *, show_extended_attrs, show_host_status,
-           host_status, show_extra_specs):
+           host_status, show_extra_specs, spec=None):
     """PUT /servers/{id}: a reduced body before 2.75, the full one after."""
     if microversion.is_supported(req, '2.75'):
         return show(req, instance, show_extended_attrs=show_extended_attrs,
                     show_host_status=show_host_status,
                     host_status=host_status,
-                    show_extra_specs=show_extra_specs)
+                    show_extra_specs=show_extra_specs, spec=spec)
     return {'server': _server(req, instance, show_extended_attrs=False,
                               show_extra_specs=show_extra_specs,
                               full=False, server_groups=True)}
@@ -288,7 +324,8 @@ class _Resolved:
     """What the views read of a request, resolved once: controllers pass
     pecan's request proxy, whose every attribute access is a lookup."""
 
-    __slots__ = ('environ', '_request', 'supported', 'host_ids')
+    __slots__ = ('environ', '_request', 'supported', 'host_ids',
+                 'image_properties')
 
     def __init__(self, req):
         self.environ = req.environ
@@ -297,6 +334,8 @@ class _Resolved:
         self.supported = None
         # hostId digests by project and host.
         self.host_ids = {}
+        # Image properties by image id (2.98).
+        self.image_properties = {}
 
     @property
     def application_url(self):
@@ -321,7 +360,7 @@ def index(req, instances, next_marker=None):
 
 
 def detail(req, instances, *, show_extended_attrs, show_host_status,
-           host_statuses, show_extra_specs, next_marker=None):
+           host_statuses, show_extra_specs, next_marker=None, specs=None):
     req = _Resolved(req)
     servers = []
     for inst in instances:
@@ -332,7 +371,8 @@ def detail(req, instances, *, show_extended_attrs, show_host_status,
             req, inst, show_extended_attrs=show_extended_attrs,
             show_extra_specs=show_extra_specs,
             host_status=(host_statuses or {}).get(inst.uuid),
-            show_host_status=show_host_status))
+            show_host_status=show_host_status,
+            spec=(specs or {}).get(inst.uuid)))
     body = {'servers': servers}
     if next_marker:
         body['servers_links'] = links.collection_next_link(
@@ -340,11 +380,12 @@ def detail(req, instances, *, show_extended_attrs, show_host_status,
     return body
 
 
-def create(req, instance_uuid, admin_pass=None, security_groups=None):
+def create(req, instance_uuid, admin_pass=None, security_groups=None,
+           auto_disk_config=False):
     body = {'server': {
         'id': instance_uuid,
         'links': links.server_links(req, instance_uuid),
-        'OS-DCF:diskConfig': 'MANUAL',
+        'OS-DCF:diskConfig': disk_config(auto_disk_config),
         'security_groups': security_groups or [{'name': 'default'}],
     }}
     if admin_pass is not None:

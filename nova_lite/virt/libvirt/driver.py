@@ -23,6 +23,7 @@ from nova_lite.image import catalog
 from nova_lite.objects import instance as instance_obj
 from nova_lite.virt import driver
 from nova_lite.virt.libvirt import config
+from nova_lite.virt.libvirt import host_info
 from nova_lite.virt.libvirt import volume as volume_drivers
 
 LOG = logging.getLogger(__name__)
@@ -64,9 +65,10 @@ def supports_multiattach(lib_version, qemu_version):
 
 
 def domain_name(instance):
-    # The uuid, not nova's instance-%08x: ids restart in every cell database
-    # and several cells may share a libvirtd.
-    return 'instance-%s' % instance.uuid
+    """The server's instance name (``[DEFAULT] instance_name_template``),
+    as the API shows it in ``OS-EXT-SRV-ATTR:instance_name``. Domains are
+    looked up by uuid."""
+    return instance_obj.instance_name(instance)
 
 
 def target_dev(mountpoint, bus):
@@ -77,7 +79,7 @@ def target_dev(mountpoint, bus):
     return _BUS_PREFIX.get(bus, 'vd') + letters
 
 
-class LibvirtDriver(driver.ComputeDriver):
+class LibvirtDriver(host_info.HostInfo, driver.ComputeDriver):
 
     capabilities = {
         'supports_multiattach': True,

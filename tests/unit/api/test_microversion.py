@@ -58,14 +58,14 @@ def test_malformed_is_400_without_version_headers(value):
     assert 'OpenStack-API-Version' not in resp.headers
 
 
-@pytest.mark.parametrize('value', ['2.0', '2.90', '3.0', '1.1'])
+@pytest.mark.parametrize('value', ['2.0', '2.105', '3.0', '1.1'])
 def test_out_of_range_is_406_and_echoed(value):
     resp = _get({'OpenStack-API-Version': 'compute ' + value})
     assert resp.status_int == 406
     assert resp.json == {'computeFault': {
         'code': 406,
         'message': 'Version %s is not supported by the API. Minimum is 2.1 '
-                   'and maximum is 2.89.' % value}}
+                   'and maximum is 2.104.' % value}}
     assert resp.headers['OpenStack-API-Version'] == 'compute ' + value
 
 

@@ -19,7 +19,7 @@ def test_module_level_application(tmp_path, monkeypatch, request):
     resp = webob.Request.blank('/', remote_addr='127.0.0.1').get_response(
         wsgi.application)
     assert resp.status_int == 200
-    assert resp.json['versions'][1]['version'] == '2.89'
+    assert resp.json['versions'][1]['version'] == '2.104'
     resp = webob.Request.blank('/v2.1/servers/detail', headers={
         'X-Auth-Token': 'demo:demo'}, remote_addr='127.0.0.1').get_response(
             wsgi.application)

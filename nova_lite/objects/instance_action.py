@@ -1,0 +1,294 @@
+"""Instance actions and their events, in the server's cell database.
+
+An *action* is one request made of a server (``create``, ``reboot``, ...),
+keyed by the request id of the context that asked; *events* are the steps
+services took for it (``compute_reboot_instance``), each with a start and
+finish time, a result (``Success`` or ``Error``), the host and, on error,
+the traceback and a short ``details`` text.
+
+The recording API, for every operation:
+
+* :func:`record_action` (API layer and conductor): start the action of the
+  request in the server's cell; call it once a request has passed its
+  checks, before it is handed to another service.
+* :func:`wrap_instance_event` (compute manager, conductor): a decorator
+  recording ``<prefix>_<method name>`` around a method whose second
+  argument is the server (a record or its uuid), or :func:`event` as a
+  context manager for a step inside a method.
+* :func:`note_failure`: a method that handles its own error (records a
+  fault, reverts the task state) calls it so that the event around it ends
+  in ``Error``, as if the error had escaped.
+
+Events are tied to their action by the context's request id (which RPC
+carries along); an event without an action (periodic tasks, recovery) is
+not recorded, and recording never makes an operation fail.
+"""
+
+import contextlib
+import functools
+import logging
+import threading
+import traceback
+
+from oslo_utils import timeutils
+import sqlalchemy as sa
+
+from nova_lite.db import api as db_api
+from nova_lite.db import models
+from nova_lite import exception
+
+LOG = logging.getLogger(__name__)
+
+# Action names, nova's (nova.compute.instance_actions).
+CREATE = 'create'
+DELETE = 'delete'
+STOP = 'stop'
+START = 'start'
+REBOOT = 'reboot'
+SHELVE = 'shelve'
+SHELVE_OFFLOAD = 'shelveOffload'
+UNSHELVE = 'unshelve'
+ATTACH_VOLUME = 'attach_volume'
+DETACH_VOLUME = 'detach_volume'
+SWAP_VOLUME = 'swap_volume'
+
+SUCCESS = 'Success'
+ERROR = 'Error'
+
+ACTION_FIELDS = ('id', 'action', 'instance_uuid', 'request_id', 'user_id',
+                 'project_id', 'start_time', 'finish_time', 'message',
+                 'created_at', 'updated_at')
+EVENT_FIELDS = ('id', 'event', 'action_id', 'start_time', 'finish_time',
+                'result', 'traceback', 'host', 'details')
+
+_A = models.InstanceAction.__table__
+_E = models.InstanceActionEvent.__table__
+
+_BY_REQUEST = sa.select(*_A.c).where(
+    _A.c.instance_uuid == sa.bindparam('instance_uuid'),
+    _A.c.request_id == sa.bindparam('request_id'),
+    _A.c.deleted == 0).order_by(_A.c.created_at.desc(),
+                                _A.c.id.desc()).limit(1)
+_LAST = sa.select(*_A.c).where(
+    _A.c.instance_uuid == sa.bindparam('instance_uuid'),
+    _A.c.deleted == 0).order_by(_A.c.created_at.desc(),
+                                _A.c.id.desc()).limit(1)
+_EVENTS = sa.select(*_E.c).where(
+    _E.c.action_id == sa.bindparam('action_id'),
+    _E.c.deleted == 0).order_by(_E.c.created_at.desc(), _E.c.id.desc())
+_OPEN_EVENT = sa.select(_E.c.id).where(
+    _E.c.action_id == sa.bindparam('action_id'),
+    _E.c.event == sa.bindparam('event'),
+    _E.c.deleted == 0).order_by(_E.c.finish_time.isnot(None),
+                                _E.c.id.desc()).limit(1)
+_TOUCH = _A.update().where(_A.c.id == sa.bindparam('b_id'))
+_FINISH_EVENT = _E.update().where(_E.c.id == sa.bindparam('b_id'))
+
+
+def _as_dict(row, fields):
+    return {f: getattr(row, f) for f in fields}
+
+
+# -- actions ---------------------------------------------------------------------
+
+@db_api.cell_conn_writer
+def action_start(context, instance_uuid, action):
+    """Record that the request of ``context`` started ``action`` on the
+    server (``context`` targeted at the server's cell); returns it."""
+    now = timeutils.utcnow()
+    values = {'action': action, 'instance_uuid': instance_uuid,
+              'request_id': context.request_id, 'user_id': context.user_id,
+              'project_id': context.project_id, 'start_time': now,
+              'created_at': now, 'updated_at': now, 'deleted': 0}
+    result = context.connection.execute(_A.insert().values(**values))
+    values['id'] = result.inserted_primary_key[0]
+    values.update(finish_time=None, message=None)
+    return values
+
+
+def record_action(context, instance_uuid, action, cell=None):
+    """:func:`action_start` through a context targeted at ``cell`` (the
+    server's cell mapping; None: ``context`` is targeted already)."""
+    if cell is not None:
+        from nova_lite import context as nl_context
+        context = nl_context.target_cell(context, cell)
+    return action_start(context, instance_uuid, action)
+
+
+def _find_action(context, instance_uuid):
+    """(action row, whether to touch it) for the context's request: the
+    last action of the server for a context of no project (a service's
+    own), as nova does for work resumed after a restart."""
+    row = context.connection.execute(_BY_REQUEST, {
+        'instance_uuid': instance_uuid,
+        'request_id': context.request_id}).first()
+    if row is not None:
+        return row, True
+    if not context.project_id:
+        row = context.connection.execute(
+            _LAST, {'instance_uuid': instance_uuid}).first()
+        return row, False
+    return None, False
+
+
+@db_api.cell_conn_reader
+def get_by_request_id(context, instance_uuid, request_id):
+    """The server's action of ``request_id`` (a dict), or None."""
+    row = context.connection.execute(_BY_REQUEST, {
+        'instance_uuid': instance_uuid, 'request_id': request_id}).first()
+    return None if row is None else _as_dict(row, ACTION_FIELDS)
+
+
+@db_api.cell_conn_reader
+def get_all(context, instance_uuid, limit=None, marker=None,
+            changes_since=None, changes_before=None):
+    """The server's actions, newest first, after the action of request id
+    ``marker``, updated in [changes_since, changes_before]."""
+    if limit == 0:
+        return []
+    query = sa.select(*_A.c).where(_A.c.instance_uuid == instance_uuid,
+                                   _A.c.deleted == 0)
+    if changes_since is not None:
+        query = query.where(_A.c.updated_at >= changes_since)
+    if changes_before is not None:
+        query = query.where(_A.c.updated_at <= changes_before)
+    if marker is not None:
+        found = context.connection.execute(_BY_REQUEST, {
+            'instance_uuid': instance_uuid, 'request_id': marker}).first()
+        if found is None:
+            # nova names the marker it failed to find "None".
+            raise exception.MarkerNotFound(marker=None)
+        query = query.where(sa.or_(
+            _A.c.created_at < found.created_at,
+            sa.and_(_A.c.created_at == found.created_at,
+                    _A.c.id < found.id)))
+    query = query.order_by(_A.c.created_at.desc(), _A.c.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return [_as_dict(row, ACTION_FIELDS)
+            for row in context.connection.execute(query)]
+
+
+@db_api.cell_conn_reader
+def get_events(context, action_id):
+    """The events of an action, newest first."""
+    return [_as_dict(row, EVENT_FIELDS) for row in
+            context.connection.execute(_EVENTS, {'action_id': action_id})]
+
+
+# -- events ----------------------------------------------------------------------
+
+@db_api.cell_conn_writer
+def event_start(context, instance_uuid, event, host=None):
+    """Record the start of ``event`` of the context's action; False when
+    there is no such action (nothing is written)."""
+    action, touch = _find_action(context, instance_uuid)
+    if action is None:
+        return False
+    now = timeutils.utcnow()
+    context.connection.execute(_E.insert().values(
+        event=event, action_id=action.id, start_time=now, host=host,
+        created_at=now, updated_at=now, deleted=0))
+    if touch:
+        context.connection.execute(_TOUCH, {'b_id': action.id,
+                                            'updated_at': now})
+    return True
+
+
+def _details(error):
+    if isinstance(error, exception.NovaLiteException):
+        return error.format_message()
+    return error.__class__.__name__
+
+
+@db_api.cell_conn_writer
+def event_finish(context, instance_uuid, event, error=None, host=None):
+    """Record the end of ``event``: ``Success``, or ``Error`` with the
+    traceback and details of ``error``."""
+    action, touch = _find_action(context, instance_uuid)
+    if action is None:
+        return False
+    row = context.connection.execute(_OPEN_EVENT, {
+        'action_id': action.id, 'event': event}).first()
+    now = timeutils.utcnow()
+    if row is None:
+        context.connection.execute(_E.insert().values(
+            event=event, action_id=action.id, start_time=now, host=host,
+            created_at=now, updated_at=now, deleted=0))
+        row = context.connection.execute(_OPEN_EVENT, {
+            'action_id': action.id, 'event': event}).first()
+    values = {'b_id': row.id, 'finish_time': now, 'updated_at': now,
+              'result': SUCCESS}
+    if error is not None:
+        values.update(result=ERROR, details=_details(error),
+                      traceback=''.join(traceback.format_exception(
+                          type(error), error, error.__traceback__)))
+    context.connection.execute(_FINISH_EVENT, values)
+    action_values = {'b_id': action.id}
+    if error is not None:
+        action_values['message'] = ERROR
+    if touch:
+        action_values['updated_at'] = now
+    if len(action_values) > 1:
+        context.connection.execute(_TOUCH, action_values)
+    return True
+
+
+_LOCAL = threading.local()
+
+
+def note_failure(error):
+    """Mark the innermost event running in this thread as failed with
+    ``error`` (for methods that handle their errors themselves)."""
+    stack = getattr(_LOCAL, 'events', None)
+    if stack:
+        stack[-1][0] = error
+
+
+def _safely(func, *args, **kwargs):
+    try:
+        return func(*args, **kwargs)
+    except Exception:
+        LOG.exception('Could not record an instance action event')
+        return False
+
+
+@contextlib.contextmanager
+def event(context, instance_uuid, name, host=None):
+    """Record event ``name`` of the context's action around a block."""
+    started = _safely(event_start, context, instance_uuid, name, host=host)
+    stack = _LOCAL.__dict__.setdefault('events', [])
+    slot = [None]
+    stack.append(slot)
+    try:
+        yield
+    except Exception as error:
+        if started:
+            _safely(event_finish, context, instance_uuid, name, error=error,
+                    host=host)
+        raise
+    finally:
+        stack.pop()
+    if started:
+        _safely(event_finish, context, instance_uuid, name, error=slot[0],
+                host=host)
+
+
+def wrap_instance_event(prefix, method=None):
+    """Record ``<prefix>_<method name>`` (``method`` where the name nova
+    records differs) around a service method taking ``(self, context,
+    instance_or_uuid, ...)``; ``self.host`` is the event's host."""
+    def decorator(func):
+        name = '%s_%s' % (prefix, method or func.__name__)
+
+        @functools.wraps(func)
+        def wrapper(self, context, *args, **kwargs):
+            # RPC passes every argument by name.
+            server = args[0] if args else kwargs.get(
+                'instance_uuid', kwargs.get('instance'))
+            uuid = getattr(server, 'uuid', server)
+            with event(context, uuid, name,
+                       host=getattr(self, 'host', None)):
+                return func(self, context, *args, **kwargs)
+        return wrapper
+    return decorator

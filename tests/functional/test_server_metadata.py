@@ -1,0 +1,171 @@
+"""/servers/{server_id}/metadata through the whole stack, over HTTP."""
+
+import pytest
+
+from tests.fixtures import stack as stack_fixture
+
+IMAGE = '70a599e0-31e7-49b7-b260-868f441e862b'
+
+
+@pytest.fixture(scope='module')
+def stack(tmp_path_factory):
+    conf = stack_fixture.make_conf(
+        tmp_path_factory.mktemp('metadata'),
+        overrides=[('quota', 'metadata_items', 4),
+                   ('compute', 'shelved_offload_time', -1)])
+    st = stack_fixture.Stack(conf).start()
+    try:
+        yield st
+    finally:
+        st.stop()
+
+
+def _server(stack, metadata=None):
+    body = {'server': {'name': 'md', 'flavorRef': '1', 'imageRef': IMAGE,
+                       'metadata': metadata or {}}}
+    resp = stack.request('POST', '/v2.1/servers', json=body)
+    assert resp.status_code == 202, resp.text
+    sid = resp.json()['server']['id']
+    stack.wait_for_server(sid, 'ACTIVE')
+    return sid
+
+
+def _md(sid, key=None):
+    path = '/v2.1/servers/%s/metadata' % sid
+    return path if key is None else '%s/%s' % (path, key)
+
+
+def _fault(resp, code):
+    assert resp.status_code == code, resp.text
+    return next(iter(resp.json().values()))['message']
+
+
+def test_list_show_merge_replace_delete(stack):
+    sid = _server(stack, {'a': '1'})
+    resp = stack.request('GET', _md(sid))
+    assert resp.status_code == 200
+    assert resp.json() == {'metadata': {'a': '1'}}
+
+    resp = stack.request('POST', _md(sid), json={'metadata': {'b': '2'}})
+    assert resp.status_code == 200, resp.text
+    assert resp.json() == {'metadata': {'a': '1', 'b': '2'}}
+
+    resp = stack.request('GET', _md(sid, 'b'))
+    assert resp.json() == {'meta': {'b': '2'}}
+    assert _fault(stack.request('GET', _md(sid, 'zz')), 404) == \
+        'Metadata item was not found'
+
+    resp = stack.request('PUT', _md(sid, 'c'), json={'meta': {'c': '3'}})
+    assert resp.status_code == 200, resp.text
+    assert resp.json() == {'meta': {'c': '3'}}
+
+    resp = stack.request('PUT', _md(sid), json={'metadata': {'x': 'y'}})
+    assert resp.status_code == 200, resp.text
+    assert resp.json() == {'metadata': {'x': 'y'}}
+    server = stack.request('GET', '/v2.1/servers/%s' % sid).json()['server']
+    assert server['metadata'] == {'x': 'y'}
+
+    resp = stack.request('DELETE', _md(sid, 'x'))
+    assert resp.status_code == 204
+    assert resp.content == b''
+    assert _fault(stack.request('DELETE', _md(sid, 'x')), 404) == \
+        'Metadata item was not found'
+    assert stack.request('GET', _md(sid)).json() == {'metadata': {}}
+
+
+def test_bad_bodies(stack):
+    sid = _server(stack)
+    assert _fault(stack.request('PUT', _md(sid, 'k'),
+                                json={'meta': {'other': 'v'}}), 400) == \
+        'Request body and URI mismatch'
+    message = _fault(stack.request('PUT', _md(sid, 'k'), json={
+        'meta': {'k': 'v', 'j': 'w'}}), 400)
+    assert 'has too many properties' in message
+    _fault(stack.request('POST', _md(sid), json={'metadata': {'': 'v'}}),
+           400)
+    _fault(stack.request('POST', _md(sid), json={
+        'metadata': {'k' * 256: 'v'}}), 400)
+    _fault(stack.request('POST', _md(sid), json={
+        'metadata': {'k': 'v' * 256}}), 400)
+    _fault(stack.request('POST', _md(sid), json={'meta': {'k': 'v'}}), 400)
+    _fault(stack.request('PUT', _md(sid), json={'metadata': {'k': 1}}), 400)
+    # Nothing of the refused requests was written.
+    assert stack.request('GET', _md(sid)).json() == {'metadata': {}}
+    # A 255-character key and value are fine.
+    resp = stack.request('POST', _md(sid), json={
+        'metadata': {'k' * 255: 'v' * 255}})
+    assert resp.status_code == 200, resp.text
+
+
+def test_quota(stack):
+    sid = _server(stack, {'a': '1', 'b': '2', 'c': '3'})
+    resp = stack.request('POST', _md(sid), json={
+        'metadata': {'d': '4', 'e': '5'}})
+    assert _fault(resp, 403) == \
+        'Maximum number of metadata items exceeds 4'
+    resp = stack.request('PUT', _md(sid), json={
+        'metadata': {str(i): 'v' for i in range(5)}})
+    assert _fault(resp, 403) == \
+        'Maximum number of metadata items exceeds 4'
+    assert stack.request('GET', _md(sid)).json() == {
+        'metadata': {'a': '1', 'b': '2', 'c': '3'}}
+    resp = stack.request('PUT', _md(sid, 'd'), json={'meta': {'d': '4'}})
+    assert resp.status_code == 200, resp.text
+    # Replacing an existing key does not count twice.
+    resp = stack.request('PUT', _md(sid, 'd'), json={'meta': {'d': '5'}})
+    assert resp.status_code == 200, resp.text
+    resp = stack.request('PUT', _md(sid, 'e'), json={'meta': {'e': '5'}})
+    assert _fault(resp, 403) == \
+        'Maximum number of metadata items exceeds 4'
+
+
+def test_states_and_lock(stack):
+    from nova_lite import context as nl_context
+    from nova_lite.objects import cell_mapping
+    from nova_lite.objects import instance as instance_obj
+
+    sid = _server(stack)
+    ctx = nl_context.get_admin_context()
+    mapping = cell_mapping.get_instance_mapping(ctx, sid)
+    cctxt = nl_context.target_cell(ctx, mapping.cell_mapping)
+    instance_obj.update(cctxt, sid, {'task_state': 'powering-off'})
+    resp = stack.request('POST', _md(sid), json={'metadata': {'k': 'v'}})
+    assert _fault(resp, 409) == (
+        "Cannot 'update metadata' instance %s while it is in task_state "
+        "powering-off" % sid)
+    resp = stack.request('DELETE', _md(sid, 'nope'))
+    assert _fault(resp, 404) == 'Metadata item was not found'
+    instance_obj.update(cctxt, sid, {'task_state': None, 'locked': True})
+    resp = stack.request('PUT', _md(sid), json={'metadata': {'k': 'v'}})
+    assert _fault(resp, 409) == 'Instance %s is locked' % sid
+    # An administrator may change a locked server's metadata.
+    resp = stack.request('PUT', _md(sid), json={'metadata': {'k': 'v'}},
+                         token='admin:admin')
+    assert resp.status_code == 200, resp.text
+    resp = stack.request('DELETE', _md(sid, 'k'))
+    assert _fault(resp, 409) == 'Instance %s is locked' % sid
+    instance_obj.update(cctxt, sid, {'locked': False,
+                                     'vm_state': 'shelved'})
+    resp = stack.request('DELETE', _md(sid, 'k'))
+    assert _fault(resp, 409) == (
+        "Cannot 'delete metadata' instance %s while it is in vm_state "
+        "shelved" % sid)
+    instance_obj.update(cctxt, sid, {'vm_state': 'stopped'})
+    assert stack.request('DELETE', _md(sid, 'k')).status_code == 204
+
+
+def test_other_project_and_missing_server(stack):
+    sid = _server(stack, {'a': '1'})
+    for method, path, body in (
+            ('GET', _md(sid), None), ('GET', _md(sid, 'a'), None),
+            ('POST', _md(sid), {'metadata': {'b': '2'}}),
+            ('PUT', _md(sid), {'metadata': {}}),
+            ('PUT', _md(sid, 'a'), {'meta': {'a': '2'}}),
+            ('DELETE', _md(sid, 'a'), None)):
+        resp = stack.request(method, path, json=body, token='other:other')
+        assert _fault(resp, 404) == \
+            'Instance %s could not be found.' % sid
+    missing = '00000000-0000-0000-0000-000000000000'
+    resp = stack.request('GET', _md(missing))
+    assert _fault(resp, 404) == 'Instance %s could not be found.' % missing
+    assert stack.request('GET', _md(sid)).json() == {'metadata': {'a': '1'}}

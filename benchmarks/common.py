@@ -254,12 +254,18 @@ def tool(*commands, package):
     return all(shutil.which(c) for c in commands)
 
 
+QUOTA_FREE = ('instances', 'cores', 'ram')
+
+
 def all_in_one(conf):
     """The all-in-one of ``tests.fixtures.stack`` on ``conf``, started,
     then settled as nova-lite-all settles once it runs
     (:func:`nova_lite.cmd.common.settle`)."""
     from nova_lite.cmd import common as cmd_common
     from tests.fixtures import stack as stack_fixture
+    # Every benchmark boots its servers in one project: no server quotas.
+    for resource in QUOTA_FREE:
+        conf.set_override(resource, -1, group='quota')
     stack = stack_fixture.Stack(conf).start()
     cmd_common.settle()
     return stack

@@ -119,6 +119,7 @@ class _MultiProcess:
                     '[oslo_messaging_notifications]\n'
                     'driver = messagingv2\n'
                     '[notifications]\nnotification_format = versioned\n'
+                    '[quota]\ninstances = -1\ncores = -1\nram = -1\n'
                     % (self.RABBIT, self.state, exchange, port, vport,
                        api_url, cell_url, bs_url, vport))
         manage = [processes.binary('nova-lite-manage'), '--config-file',

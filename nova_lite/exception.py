@@ -414,6 +414,54 @@ class HostBinaryNotFound(NotFound):
     msg_fmt = 'Could not find binary %(binary)s on host %(host)s.'
 
 
+# Key pairs and quotas ------------------------------------------------------
+
+class InvalidKeypair(Invalid):
+    msg_fmt = 'Keypair data is invalid: %(reason)s'
+
+
+class KeyPairExists(Conflict):
+    msg_fmt = "Key pair '%(key_name)s' already exists."
+
+
+class TooManyInstances(OverQuota):
+    msg_fmt = ('Quota exceeded for %(overs)s: Requested %(req)s, but '
+               'already used %(used)s of %(allowed)s %(overs)s')
+
+
+class OnsetFileLimitExceeded(OverQuota):
+    msg_fmt = 'Personality file limit exceeded'
+
+
+class OnsetFilePathLimitExceeded(OnsetFileLimitExceeded):
+    msg_fmt = 'Personality file path exceeds maximum %(allowed)s'
+
+
+class OnsetFileContentLimitExceeded(OnsetFileLimitExceeded):
+    msg_fmt = 'Personality file content exceeds maximum %(allowed)s'
+
+
+class KeypairLimitExceeded(OverQuota):
+    msg_fmt = 'Quota exceeded, too many key pairs.'
+
+
+class ServerGroupLimitExceeded(OverQuota):
+    msg_fmt = 'Quota exceeded, too many server groups.'
+
+
+class GroupMemberLimitExceeded(OverQuota):
+    msg_fmt = 'Quota exceeded, too many servers in group'
+
+
+class QuotaResourceUnknown(NotFound):
+    msg_fmt = 'Unknown quota resources %(unknown)s.'
+
+
+class InvalidQuotaValue(Invalid):
+    msg_fmt = ('Change would make usage less than 0 for the following '
+               'resources: %(unders)s')
+
+
 class AmbiguousHostnameForMultipleInstances(Invalid):
     msg_fmt = 'Unable to allocate a single hostname to multiple instances'
 
@@ -440,14 +488,6 @@ class InstanceTagNotFound(NotFound):
 
 class InstanceGroupNotFound(NotFound):
     msg_fmt = 'Instance group %(group_uuid)s could not be found.'
-
-
-class ServerGroupLimitExceeded(OverQuota):
-    msg_fmt = 'Quota exceeded, too many server groups.'
-
-
-class GroupMemberLimitExceeded(OverQuota):
-    msg_fmt = 'Quota exceeded, too many servers in group'
 
 
 class AggregateNotFound(NotFound):

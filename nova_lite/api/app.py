@@ -35,6 +35,7 @@ from nova_lite.compute import api as compute_api
 from nova_lite import exception
 from nova_lite.objects import instance as instance_obj
 from nova_lite import policy
+from nova_lite import quota
 
 _PROJECT_ID_RE = re.compile(r'^[0-9a-zA-Z_\-]+$')
 # A name alone (/v2.1/{name}[/], no resource after it) is the caller's
@@ -299,6 +300,7 @@ class _Dispatcher:
 def build_app(conf, api=None):
     """The WSGI application for ``conf`` (tests build it the same way)."""
     enforcer = policy.init(conf)
+    quota.configure(conf)
     instance_obj.set_name_template(conf)
     api = api or compute_api.API(conf)
     pecan_app = _make_pecan_app(root.V21Controller(),

@@ -24,9 +24,15 @@ from nova_lite.api.controllers import server_tags
 from nova_lite.api.controllers import servers
 from nova_lite.api.controllers import services
 from nova_lite.api.controllers import ips
+from nova_lite.api.controllers import keypairs
+from nova_lite.api.controllers import limits
+from nova_lite.api.controllers import quota_sets
 from nova_lite.api.controllers import volume_attachments
 from nova_lite.api import microversion
 from nova_lite.api.schemas import action_responses
+from nova_lite.api.schemas import keypairs as kp_schemas
+from nova_lite.api.schemas import limits as limit_schemas
+from nova_lite.api.schemas import quota_sets as qs_schemas
 from nova_lite.api.schemas import responses as r
 from nova_lite.api.schemas import server_data_responses as sd
 from nova_lite.api.schemas import server_metadata as md_schemas
@@ -81,6 +87,11 @@ _A = volume_attachments.VolumeAttachmentsController
 _F = flavors.FlavorsController
 _SV = services.ServicesController
 _ATT = '/servers/{server_id}/os-volume_attachments'
+_KP = keypairs.KeypairsController
+_QS_C = quota_sets.QuotaSetsController
+_QCS_C = quota_sets.QuotaClassSetsController
+_QS = '/os-quota-sets/{tenant_id}'
+_QCS = '/os-quota-class-sets/{quota_class}'
 _MD = server_metadata.ServerMetadataController
 _MDP = '/servers/{server_id}/metadata'
 _TG = server_tags.ServerTagsController
@@ -202,6 +213,29 @@ COMPUTE_ROUTES = [
     Route('POST', '/os-aggregates/{aggregate_id}/action',
           aggregates.AggregateActionsController.post, 200, r.aggregate_show,
           'aggregateAction', body_schemas=_aggregate_action_schemas),
+    Route('GET', '/os-keypairs', _KP.get_all, 200,
+          kp_schemas.keypairs_index, 'listKeypairs'),
+    Route('POST', '/os-keypairs', _KP.post, (200, 201),
+          kp_schemas.keypair_create, 'createKeypair'),
+    Route('GET', '/os-keypairs/{keypair_name}', _KP.get_one, 200,
+          kp_schemas.keypair_show, 'showKeypair'),
+    Route('DELETE', '/os-keypairs/{keypair_name}', _KP.delete, (202, 204),
+          None, 'deleteKeypair'),
+    Route('GET', '/limits', limits.LimitsController.get_all, 200,
+          limit_schemas.limits_show, 'showLimits'),
+    Route('GET', _QS, _QS_C.get_one, 200, qs_schemas.quota_set_show,
+          'showQuotaSet'),
+    Route('GET', _QS + '/detail', _QS_C.detail, 200,
+          qs_schemas.quota_set_detail, 'showQuotaSetDetail'),
+    Route('GET', _QS + '/defaults', _QS_C.defaults, 200,
+          qs_schemas.quota_set_show, 'showQuotaSetDefaults'),
+    Route('PUT', _QS, _QS_C.put, 200, qs_schemas.quota_set_update,
+          'updateQuotaSet'),
+    Route('DELETE', _QS, _QS_C.delete, 202, None, 'deleteQuotaSet'),
+    Route('GET', _QCS, _QCS_C.get_one, 200, qs_schemas.quota_class_set_show,
+          'showQuotaClassSet'),
+    Route('PUT', _QCS, _QCS_C.put, 200, qs_schemas.quota_class_set_update,
+          'updateQuotaClassSet'),
 ]
 
 

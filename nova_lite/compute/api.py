@@ -30,6 +30,7 @@ from nova_lite.objects import cell_mapping
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import instance_action
 from nova_lite.objects import service as service_obj
+from nova_lite import quota
 from nova_lite.volume import cinder
 
 check_state = checks.check_state
@@ -184,15 +185,24 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                max_count=1, description=None, metadata=None, tags=None,
                availability_zone=None, user_data=None, config_drive=None,
                access_ip_v4=None, access_ip_v6=None, key_name=None,
-               supports_multiattach=False, hostname=None,
+               key_data=None, supports_multiattach=False, hostname=None,
                auto_disk_config=None, scheduler_hints=None,
-               forced_host=None, forced_node=None):
-        """Record new servers as build requests and cast their build."""
+               injected_files=None, forced_host=None, forced_node=None):
+        """Record new servers as build requests and cast their build.
+
+        Quotas as nova checks them: metadata items and personality files,
+        then the servers (as many as the quotas allow between
+        ``min_count`` and ``max_count``), checked again once recorded: a
+        create that went over a limit meanwhile (parallel creates) takes
+        its servers back and raises TooManyInstances.
+        """
         if min_count > max_count:
             raise exception.InvalidInput(
                 reason='min_count must be <= max_count')
         if hostname and max_count > 1:
             raise exception.AmbiguousHostnameForMultipleInstances()
+        quota.check_metadata_items(context, metadata)
+        quota.check_injected_files(context, injected_files)
         availability_zones.check_requested(context, self.conf,
                                            availability_zone, forced_host)
         group = server_groups.group_from_hints(context, scheduler_hints)
@@ -201,7 +211,9 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         availability_zone = availability_zones.zone_for_volumes(
             self.conf, availability_zone,
             list(volumes.values())) or availability_zone
-        count = max_count
+        count = quota.check_num_instances(context, flavor.vcpus,
+                                          flavor.memory_mb, min_count,
+                                          max_count)
         if group is not None:
             server_groups.check_members_quota(context, self.conf, group.uuid,
                                               count)
@@ -228,7 +240,7 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                 'task_state': instance_obj.SCHEDULING,
                 'power_state': instance_obj.NOSTATE,
                 'flavor': flavor.snapshot(), 'image_ref': image_ref or '',
-                'key_name': key_name,
+                'key_name': key_name, 'key_data': key_data,
                 'config_drive': 'True' if config_drive else '',
                 'user_data': user_data, 'access_ip_v4': access_ip_v4,
                 'access_ip_v6': access_ip_v6,
@@ -260,8 +272,29 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                     for b in instance_bdms])
                 raise
             uuids.append(uuid)
+        try:
+            quota.recheck_num_instances(context, flavor.vcpus,
+                                        flavor.memory_mb, len(uuids))
+        except exception.OverQuota:
+            self._take_back(context, uuids)
+            raise
         self.conductor.schedule_and_build_instances(context, uuids)
         return uuids, reservation_id
+
+    def _take_back(self, context, uuids):
+        """Remove servers just recorded (over quota on the recheck)."""
+        for uuid in uuids:
+            try:
+                instance = build_request.get_instance(context, uuid)
+            except exception.BuildRequestNotFound:
+                instance = None
+            build_request.destroy(context, uuid)
+            build_request.destroy_request_spec(context, uuid)
+            cell_mapping.delete_instance_mapping(context, uuid)
+            if instance is not None:
+                self.local_cleanup_volumes(context, [
+                    dict(b, delete_on_termination=False)
+                    for b in instance.bdms])
 
     # -- delete ------------------------------------------------------------------
 

@@ -81,9 +81,9 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
     def periodic_tasks(self, context):
         """Run by the service every ``report_interval``, in a thread of
         its own."""
+        self.refresh_resources_if_due(context)
         if self.conf.reclaim_instance_interval > 0:
             self.reclaim_queued_deletes(context)
-        self.refresh_resources_if_due(context)
         timeout = self.conf.compute.volume_operation_timeout
         if timeout <= 0 or time.monotonic() - self._last_volume_check < \
                 min(60.0, timeout / 2.0):

@@ -106,18 +106,18 @@ class ComputeAPI:
             old_volume_id=old_volume_id, new_volume_id=new_volume_id,
             new_attachment_id=new_attachment_id)
 
-    # -- the host as administrators see it (calls) ---------------------------
+    # -- 1.3: the host as administrators see it (calls) -----------------------
 
     def get_host_uptime(self, ctxt, host, cell=None):
-        return self._client(host, cell, version='1.2').call(
+        return self._client(host, cell, version='1.3').call(
             ctxt, 'get_host_uptime')
 
     def get_diagnostics(self, ctxt, host, instance_uuid, cell=None):
-        return self._client(host, cell, version='1.2').call(
+        return self._client(host, cell, version='1.3').call(
             ctxt, 'get_diagnostics', instance_uuid=instance_uuid)
 
     def get_instance_diagnostics(self, ctxt, host, instance_uuid, cell=None):
-        return self._client(host, cell, version='1.2').call(
+        return self._client(host, cell, version='1.3').call(
             ctxt, 'get_instance_diagnostics', instance_uuid=instance_uuid)
 
     # -- 1.3: pause, suspend, soft delete, console output, rebuild -----------

@@ -211,6 +211,66 @@ class AggregateMetadata(ApiBase):
                              nullable=False)
 
 
+class KeyPair(ApiBase):
+    """A user's public key (ssh) or certificate (x509)."""
+    __tablename__ = 'key_pairs'
+    __table_args__ = (
+        sa.UniqueConstraint('user_id', 'name',
+                            name='uniq_key_pairs0user_id0name'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    name = sa.Column(sa.String(255), nullable=False)
+    user_id = sa.Column(sa.String(255), nullable=False)
+    fingerprint = sa.Column(sa.String(255), nullable=True)
+    public_key = sa.Column(sa.Text(), nullable=True)
+    type = sa.Column(sa.Enum('ssh', 'x509', name='keypair_types'),
+                     nullable=False, server_default='ssh')
+
+
+class Quota(ApiBase):
+    """A project's limit of one resource (no row: the class or default
+    limit applies)."""
+    __tablename__ = 'quotas'
+    __table_args__ = (
+        sa.UniqueConstraint('project_id', 'resource',
+                            name='uniq_quotas0project_id0resource'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    project_id = sa.Column(sa.String(255), nullable=True)
+    resource = sa.Column(sa.String(255), nullable=False)
+    hard_limit = sa.Column(sa.Integer, nullable=True)
+
+
+class ProjectUserQuota(ApiBase):
+    """A user's limit of one resource within a project."""
+    __tablename__ = 'project_user_quotas'
+    __table_args__ = (
+        sa.UniqueConstraint(
+            'user_id', 'project_id', 'resource',
+            name='uniq_project_user_quotas0user_id0project_id0resource'),
+        sa.Index('project_user_quotas_project_id_idx', 'project_id'),
+        sa.Index('project_user_quotas_user_id_idx', 'user_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    user_id = sa.Column(sa.String(255), nullable=False)
+    resource = sa.Column(sa.String(255), nullable=False)
+    hard_limit = sa.Column(sa.Integer, nullable=True)
+
+
+class QuotaClass(ApiBase):
+    """A quota class's limit of one resource; the class named "default"
+    overrides the configured defaults."""
+    __tablename__ = 'quota_classes'
+    __table_args__ = (
+        sa.Index('quota_classes_class_name_idx', 'class_name'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    class_name = sa.Column(sa.String(255), nullable=True)
+    resource = sa.Column(sa.String(255), nullable=True)
+    hard_limit = sa.Column(sa.Integer, nullable=True)
+
+
 # -------------------------------------------------------------- cell DB ---
 
 class Instance(CellBase):
@@ -238,6 +298,7 @@ class Instance(CellBase):
     flavor = sa.Column(sa.Text(), nullable=True)
     image_ref = sa.Column(sa.String(255), nullable=True)
     key_name = sa.Column(sa.String(255), nullable=True)
+    key_data = sa.Column(MediumText, nullable=True)
     config_drive = sa.Column(sa.String(255), nullable=True)
     user_data = sa.Column(MediumText, nullable=True)
     access_ip_v4 = sa.Column(sa.String(39), nullable=True)

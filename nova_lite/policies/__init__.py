@@ -10,10 +10,13 @@ from nova_lite.policies import block_storage
 from nova_lite.policies import flavors
 from nova_lite.policies import instance_actions
 from nova_lite.policies import ips
-from nova_lite.policies import server_actions
+from nova_lite.policies import keypairs
+from nova_lite.policies import limits
+from nova_lite.policies import quota_sets
 from nova_lite.policies import server_metadata
 from nova_lite.policies import server_tags
 from nova_lite.policies import server_groups
+from nova_lite.policies import server_actions
 from nova_lite.policies import servers
 from nova_lite.policies import services
 from nova_lite.policies import volume_attachments
@@ -31,6 +34,9 @@ def list_rules():
         services.list_rules(),
         volume_attachments.list_rules(),
         block_storage.list_rules(),
+        keypairs.list_rules(),
+        limits.list_rules(),
+        quota_sets.list_rules(),
         server_metadata.list_rules(),
         server_tags.list_rules(),
         instance_actions.list_rules(),

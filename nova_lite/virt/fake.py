@@ -45,9 +45,9 @@ class FakeDriver(driver.ComputeDriver):
         self.host_connections = {}
         self.disconnects = []
         self._state_file = None
+        self._started = time.time()
         # Console logs of guests being rebuilt, kept across the rebuild.
         self._kept_consoles = {}
-        self._started = time.time()
 
     # -- persistence and fault injection -----------------------------------
 

@@ -118,7 +118,10 @@ def _seed(stack, seeded):
 @pytest.fixture(scope='module')
 def seeded(tmp_path_factory):
     state_path = tmp_path_factory.mktemp('fuzz')
-    conf = stack_fixture.make_conf(state_path)
+    # Fuzzed creates that succeed all land in one project.
+    conf = stack_fixture.make_conf(state_path, overrides=[
+        ('quota', resource, -1) for resource in ('instances', 'cores',
+                                                 'ram')])
     stack = stack_fixture.Stack(conf).start()
     try:
         result = Seeded(stack, state_path)

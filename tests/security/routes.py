@@ -25,7 +25,9 @@ _ID_NAMES = {'servers': 'server_id', 'flavors': 'flavor_id',
              'os-simple-tenant-usage': 'tenant_id', 'extensions': 'alias',
              'migrations': 'migration_id',
              'os-server-groups': 'server_group_id',
-             'os-aggregates': 'aggregate_id'}
+             'os-aggregates': 'aggregate_id',
+             'os-keypairs': 'keypair_name', 'os-quota-sets': 'tenant_id',
+             'os-quota-class-sets': 'quota_class'}
 
 
 def _exposed(cls, name):
@@ -77,9 +79,13 @@ def _walk(prefix, segment, controller, routes):
             if has_id and not _takes_id(cls, name, base):
                 has_id = False
             routes.add((method, with_id if has_id else base, None))
+    members = getattr(cls, '_member_actions', ())
     for name, methods in getattr(cls, '_custom_actions', {}).items():
+        # Actions on one member (/os-quota-sets/{tenant_id}/detail) or on
+        # the collection (/servers/detail).
+        parent = with_id if name in members else base
         for method in methods:
-            routes.add((method, '%s/%s' % (base, name), None))
+            routes.add((method, '%s/%s' % (parent, name), None))
     for child_segment, child in _children(cls).items():
         _walk(with_id, child_segment, child, routes)
 

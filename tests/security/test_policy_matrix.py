@@ -18,6 +18,7 @@ import uuid
 import pytest
 
 from nova_lite import context as nl_context
+from nova_lite import crypto
 from nova_lite.objects import service as service_obj
 from tests.fixtures import stack as stack_fixture
 from tests.security import admin_routes
@@ -31,6 +32,8 @@ OWN_PROJECT = frozenset(['admin', 'member', 'other'])
 ADMIN_ONLY = frozenset(['admin'])
 OTHER = frozenset(['other'])
 NONE = frozenset()
+MEMBER = frozenset(['member'])
+NOT_MEMBER = frozenset(['admin', 'reader', 'other'])
 
 C = 'compute'
 BS = 'volume'
@@ -46,6 +49,10 @@ GROUPS = 'os_compute_api:os-server-groups:%s'
 AGGREGATES = 'os_compute_api:os-aggregates:%s'
 AZ = 'os_compute_api:os-availability-zone:%s'
 VOL_ACTIONS = 'volume_extension:volume_actions:%s'
+KEYPAIRS = 'os_compute_api:os-keypairs:%s'
+QUOTA_SETS = 'os_compute_api:os-quota-sets:%s'
+QUOTA_CLASSES = 'os_compute_api:os-quota-class-sets:%s'
+PUBLIC_KEY = crypto.generate_ssh_key()[1]
 TYPES_MANAGE = 'volume_extension:types_manage'
 CONNECTOR = {'host': 'compute1', 'mountpoint': '/dev/vdb'}
 
@@ -131,6 +138,27 @@ def _spare_compute_service(env):
     assert resp.status_code == 200, resp.text
     svc.stop()
     return {'service_id': service_id}
+
+
+def _keypair(env):
+    """A key pair of the member (a user's key pairs are that user's
+    alone: everybody else, administrators included, is told there is no
+    such key pair of theirs)."""
+    name = 'sec-%s' % uuid.uuid4().hex[:8]
+    resp = env.stack.request('POST', '/v2.1/os-keypairs', token=p.MEMBER,
+                             version='2.2', json={'keypair': {
+                                 'name': name, 'public_key': PUBLIC_KEY}})
+    assert resp.status_code == 201, resp.text
+    return {'keypair_name': name}
+
+
+def _new_keypair_body(params):
+    return {'keypair': {'name': 'sec-%s' % uuid.uuid4().hex[:8],
+                        'public_key': PUBLIC_KEY}}
+
+
+def _project(env):
+    return {'tenant_id': p.PROJECT}
 
 
 def _action(name, body=None):
@@ -318,6 +346,33 @@ MATRIX = {
             'delete_on_termination': True}}),
     ('DELETE', VAS + '/{volume_id}', None): Entry(
         C, 202, WRITE, VA % 'delete', prep=_attached, fresh=True),
+    ('GET', '/os-keypairs', None): Entry(C, 200, ALL),
+    ('POST', '/os-keypairs', None): Entry(
+        C, 201, ALL, KEYPAIRS % 'create', body=_new_keypair_body),
+    ('GET', '/os-keypairs/{keypair_name}', None): Entry(
+        C, 200, MEMBER, prep=_keypair, hidden=NOT_MEMBER),
+    ('DELETE', '/os-keypairs/{keypair_name}', None): Entry(
+        C, 204, MEMBER, prep=_keypair, hidden=NOT_MEMBER, fresh=True),
+    ('GET', '/limits', None): Entry(C, 200, ALL),
+    ('GET', '/os-quota-sets/{tenant_id}', None): Entry(
+        C, 200, READ, QUOTA_SETS % 'show', prep=_project, hidden=NONE),
+    ('GET', '/os-quota-sets/{tenant_id}/detail', None): Entry(
+        C, 200, READ, QUOTA_SETS % 'detail', prep=_project, hidden=NONE),
+    ('GET', '/os-quota-sets/{tenant_id}/defaults', None): Entry(
+        C, 200, ALL, prep=_project),
+    ('PUT', '/os-quota-sets/{tenant_id}', None): Entry(
+        C, 200, ADMIN_ONLY, QUOTA_SETS % 'update', prep=_project,
+        hidden=NONE, body=lambda params: {'quota_set': {'key_pairs': 100}}),
+    ('DELETE', '/os-quota-sets/{tenant_id}', None): Entry(
+        C, 202, ADMIN_ONLY, QUOTA_SETS % 'delete', prep=_project,
+        hidden=NONE),
+    ('GET', '/os-quota-class-sets/{quota_class}', None): Entry(
+        C, 200, ADMIN_ONLY, QUOTA_CLASSES % 'show', hidden=NONE,
+        prep=lambda env: {'quota_class': 'default'}),
+    ('PUT', '/os-quota-class-sets/{quota_class}', None): Entry(
+        C, 200, ADMIN_ONLY, QUOTA_CLASSES % 'update', hidden=NONE,
+        prep=lambda env: {'quota_class': 'sec-class'},
+        body=lambda params: {'quota_class_set': {'key_pairs': 50}}),
 
     # -- block storage -----------------------------------------------------------
     ('GET', '/volumes', None): Entry(
@@ -426,7 +481,10 @@ class Env:
 def env(tmp_path_factory):
     conf = stack_fixture.make_conf(
         tmp_path_factory.mktemp('policy-matrix'),
-        overrides=[('compute', 'shelved_offload_time', -1)])
+        overrides=[('compute', 'shelved_offload_time', -1)] + [
+            # The member's project holds a server per route and persona.
+            ('quota', resource, -1)
+            for resource in ('instances', 'cores', 'ram')])
     stack = stack_fixture.Stack(conf).start()
     try:
         yield Env(stack)

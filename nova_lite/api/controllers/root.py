@@ -7,7 +7,10 @@ from nova_lite.api.controllers import availability_zones
 from nova_lite.api.controllers import extensions
 from nova_lite.api.controllers import flavors
 from nova_lite.api.controllers import hypervisors
+from nova_lite.api.controllers import keypairs
+from nova_lite.api.controllers import limits
 from nova_lite.api.controllers import migrations
+from nova_lite.api.controllers import quota_sets
 from nova_lite.api.controllers import server_admin  # noqa: F401 (routes)
 from nova_lite.api.controllers import server_groups
 from nova_lite.api.controllers import servers
@@ -21,10 +24,14 @@ from nova_lite.api.expose import expose
 RESOURCES = frozenset([
     'extensions',
     'flavors',
+    'limits',
     'os-aggregates',
     'os-availability-zone',
     'os-hypervisors',
+    'os-keypairs',
     'os-migrations',
+    'os-quota-class-sets',
+    'os-quota-sets',
     'os-server-groups',
     'os-services',
     'os-simple-tenant-usage',
@@ -36,6 +43,7 @@ class V21Controller:
     servers = servers.ServersController()
     flavors = flavors.FlavorsController()
     extensions = extensions.ExtensionsController()
+    limits = limits.LimitsController()
 
     @expose()
     def index(self, **kwargs):
@@ -56,3 +64,7 @@ pecan.route(V21Controller, 'os-availability-zone',
             availability_zones.AvailabilityZonesController())
 pecan.route(V21Controller, 'os-aggregates',
             aggregates.AggregatesController())
+pecan.route(V21Controller, 'os-keypairs', keypairs.KeypairsController())
+pecan.route(V21Controller, 'os-quota-sets', quota_sets.QuotaSetsController())
+pecan.route(V21Controller, 'os-quota-class-sets',
+            quota_sets.QuotaClassSetsController())

@@ -24,6 +24,7 @@ from nova_lite.api.views import links
 from nova_lite.api.views import servers as views
 from nova_lite import block_device
 from nova_lite.compute import availability_zones
+from nova_lite.compute import keypairs as keypair_api
 from nova_lite import context as nl_context
 from nova_lite import exception
 from nova_lite.image import catalog as image_catalog
@@ -268,9 +269,15 @@ class ServersController(common.RestController):
         except exception.FlavorNotFound:
             raise webob.exc.HTTPBadRequest(
                 explanation='Flavor %s could not be found.' % flavor_id)
-        if server.get('key_name'):
-            raise webob.exc.HTTPBadRequest(
-                explanation='Invalid key_name provided.')
+        key_name = server.get('key_name')
+        key_data = None
+        if key_name is not None:
+            try:
+                key_data = keypair_api.get_key_pair(
+                    ctx, ctx.user_id, key_name).public_key
+            except exception.KeypairNotFound:
+                raise webob.exc.HTTPBadRequest(
+                    explanation='Invalid key_name provided.')
         user_data = server.get('user_data')
         if user_data is not None:
             try:
@@ -290,7 +297,8 @@ class ServersController(common.RestController):
         try:
             uuids, reservation_id = self._create(
                 ctx, req, server, flavor, image_ref, bdms, min_count,
-                max_count, user_data, hints, zone, forced_host, forced_node)
+                max_count, user_data, hints, zone, forced_host, forced_node,
+                key_data)
         except (exception.VolumeNotFound,
                 exception.InstanceGroupNotFound) as error:
             # A volume to boot with that does not exist: 400, as nova.
@@ -308,7 +316,8 @@ class ServersController(common.RestController):
 
     @staticmethod
     def _create(ctx, req, server, flavor, image_ref, bdms, min_count,
-                max_count, user_data, hints, zone, forced_host, forced_node):
+                max_count, user_data, hints, zone, forced_host, forced_node,
+                key_data=None):
         return common.compute_api().create(
             ctx, flavor, server['name'], image_ref, bdms,
             hostname=server.get('hostname') if
@@ -324,6 +333,9 @@ class ServersController(common.RestController):
             user_data=user_data, config_drive=server.get('config_drive'),
             access_ip_v4=server.get('accessIPv4'),
             access_ip_v6=_ipv6(server.get('accessIPv6')),
+            key_name=server.get('key_name'), key_data=key_data,
+            injected_files=[(f.get('path') or '', f.get('contents') or '')
+                            for f in server.get('personality') or []],
             supports_multiattach=microversion.is_supported(req, '2.60'))
 
     # -- update --------------------------------------------------------------------

@@ -21,6 +21,7 @@ from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import instance_action
+from nova_lite.objects import keypair as keypair_obj
 
 LOG = logging.getLogger(__name__)
 
@@ -58,14 +59,9 @@ def record_action(context, instance, cell, action):
 
 
 def get_keypair(context, user_id, name):
-    """The key pair ``name`` of ``user_id`` as a dict with ``name`` and
-    ``public_key``; KeypairNotFound when there is none."""
-    try:
-        from nova_lite.objects import keypair
-    except ImportError:
-        raise exception.KeypairNotFound(name=name, user_id=user_id)
-    pair = keypair.get_by_name(context, user_id, name)
-    return {'name': pair.name, 'public_key': pair.public_key}
+    """The key pair ``name`` of ``user_id``; KeypairNotFound when there is
+    none."""
+    return keypair_obj.get_by_name(context, user_id, name)
 
 
 class ServerActionsAPI:
@@ -242,9 +238,11 @@ class ServerActionsAPI:
         values = {}
         if 'key_name' in kwargs:
             key_name = kwargs.pop('key_name')
-            values['key_name'] = get_keypair(
-                context, context.user_id, key_name)['name'] \
-                if key_name else None
+            values['key_name'], values['key_data'] = None, None
+            if key_name:
+                pair = get_keypair(context, context.user_id, key_name)
+                values['key_name'] = pair.name
+                values['key_data'] = pair.public_key
         trusted_certs = kwargs.pop('trusted_certs', None)
         preserve_ephemeral = bool(kwargs.pop('preserve_ephemeral', False))
         image_catalog.get(self.conf, image_href)

@@ -124,3 +124,26 @@ def test_reset_state_clears_a_stuck_task(stack):
     shown = stack.request('GET', '/v2.1/servers/%s' % sid).json()['server']
     assert shown['OS-EXT-STS:vm_state'] == 'error'
     assert shown['OS-EXT-STS:task_state'] is None
+
+
+def test_actions_are_recorded_with_their_compute_events(stack):
+    sid = _server(stack)
+    for name, status in (('pause', 'PAUSED'), ('unpause', 'ACTIVE'),
+                         ('suspend', 'SUSPENDED'), ('resume', 'ACTIVE')):
+        assert _action(stack, sid, {name: None}).status_code == 202
+        stack.wait_for_server(sid, status)
+    assert _action(stack, sid, {'os-resetState': {'state': 'error'}},
+                   token='admin:admin').status_code == 202
+    resp = stack.request('GET', '/v2.1/servers/%s/os-instance-actions' % sid,
+                         version='2.51', token='admin:admin')
+    listed = resp.json()['instanceActions']
+    assert [a['action'] for a in listed] == [
+        'resetState', 'resume', 'suspend', 'unpause', 'pause', 'create']
+    by_name = {a['action']: a['request_id'] for a in listed}
+    for name in ('pause', 'unpause', 'suspend', 'resume'):
+        events = stack.request(
+            'GET', '/v2.1/servers/%s/os-instance-actions/%s'
+            % (sid, by_name[name]), version='2.51',
+            token='admin:admin').json()['instanceAction']['events']
+        assert [(e['event'], e['result']) for e in events] == [
+            ('compute_%s_instance' % name, 'Success')], name

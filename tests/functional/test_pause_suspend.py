@@ -1,5 +1,7 @@
 """pause/unpause, suspend/resume and os-resetState through the stack."""
 
+import time
+
 IMAGE = '70a599e0-31e7-49b7-b260-868f441e862b'
 
 
@@ -114,10 +116,19 @@ def test_reset_state_is_for_admins(stack):
 
 def test_reset_state_clears_a_stuck_task(stack):
     stack.conf.set_override('pause_at', ['spawn'], group='fake_driver')
-    stack.conf.set_override('pause_seconds', 1.0, group='fake_driver')
+    stack.conf.set_override('pause_seconds', 3.0, group='fake_driver')
     resp = stack.request('POST', '/v2.1/servers', json={
         'server': {'name': 'vm', 'flavorRef': '1', 'imageRef': IMAGE}})
     sid = resp.json()['server']['id']
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        server = stack.request('GET', '/v2.1/servers/%s' % sid).json()[
+            'server']
+        if server['OS-EXT-STS:task_state'] == 'spawning':
+            break
+        time.sleep(0.02)
+    assert server['OS-EXT-STS:task_state'] == 'spawning'
     resp = _action(stack, sid, {'os-resetState': {'state': 'error'}},
                    token='admin:admin')
     assert resp.status_code == 202

@@ -125,7 +125,6 @@ class RequestSpec(ApiBase):
     spec = sa.Column(MediumText, nullable=False)
 
 
-
 class KeyPair(ApiBase):
     """A user's public key (ssh) or certificate (x509)."""
     __tablename__ = 'key_pairs'
@@ -184,6 +183,7 @@ class QuotaClass(ApiBase):
     class_name = sa.Column(sa.String(255), nullable=True)
     resource = sa.Column(sa.String(255), nullable=True)
     hard_limit = sa.Column(sa.Integer, nullable=True)
+
 
 # -------------------------------------------------------------- cell DB ---
 

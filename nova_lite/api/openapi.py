@@ -13,8 +13,11 @@ the microversions whose documents are identical.
 
 import copy
 
+from nova_lite.api.controllers import aggregates
+from nova_lite.api.controllers import availability_zones
 from nova_lite.api.controllers import flavors
 from nova_lite.api.controllers import instance_actions
+from nova_lite.api.controllers import server_groups
 from nova_lite.api.controllers import server_actions
 from nova_lite.api.controllers import server_metadata
 from nova_lite.api.controllers import server_tags
@@ -26,6 +29,7 @@ from nova_lite.api.controllers import limits
 from nova_lite.api.controllers import quota_sets
 from nova_lite.api.controllers import volume_attachments
 from nova_lite.api import microversion
+from nova_lite.api.schemas import action_responses
 from nova_lite.api.schemas import keypairs as kp_schemas
 from nova_lite.api.schemas import limits as limit_schemas
 from nova_lite.api.schemas import quota_sets as qs_schemas
@@ -94,6 +98,18 @@ _TG = server_tags.ServerTagsController
 _TGP = '/servers/{server_id}/tags'
 _IA = instance_actions.InstanceActionsController
 _IAP = '/servers/{server_id}/os-instance-actions'
+_SG = server_groups.ServerGroupsController
+_AZ = availability_zones.AvailabilityZonesController
+_AG = aggregates.AggregatesController
+
+
+def _aggregate_action_schemas():
+    """POST /os-aggregates/{id}/action: one body per action."""
+    entries = []
+    for name, handler in sorted(aggregates._ACTIONS.items()):
+        entries.extend(handler._request_body_schemas)
+    return entries
+
 
 COMPUTE_ROUTES = [
     Route('GET', '/', None, 200, r.version_show, 'showVersion'),
@@ -109,9 +125,12 @@ COMPUTE_ROUTES = [
           'updateServer'),
     Route('DELETE', '/servers/{server_id}', _S.delete, 204, None,
           'deleteServer'),
+    # 202 without a body, but rebuild's (the server); 200 for the console
+    # output.
     Route('POST', '/servers/{server_id}/action',
-          server_actions.ServerActionsController.post, 202, None,
-          'serverAction', body_schemas=_action_schemas),
+          server_actions.ServerActionsController.post, (200, 202),
+          action_responses.server_action, 'serverAction',
+          body_schemas=_action_schemas),
     Route('GET', '/servers/{server_id}/ips', ips.IPsController.get_all, 200,
           r.server_ips_index, 'listServerAddresses'),
     Route('GET', '/servers/{server_id}/ips/{network_label}',
@@ -169,6 +188,31 @@ COMPUTE_ROUTES = [
           r.service_update, 'updateService'),
     Route('DELETE', '/os-services/{service_id}', _SV.delete, 204, None,
           'deleteService'),
+    Route('GET', '/os-server-groups', _SG.get_all, 200,
+          r.server_groups_index, 'listServerGroups'),
+    Route('POST', '/os-server-groups', _SG.post, 200, r.server_group_show,
+          'createServerGroup'),
+    Route('GET', '/os-server-groups/{server_group_id}', _SG.get_one, 200,
+          r.server_group_show, 'showServerGroup'),
+    Route('DELETE', '/os-server-groups/{server_group_id}', _SG.delete, 204,
+          None, 'deleteServerGroup'),
+    Route('GET', '/os-availability-zone', _AZ.get_all, 200,
+          r.availability_zones_index, 'listAvailabilityZones'),
+    Route('GET', '/os-availability-zone/detail', _AZ.detail, 200,
+          r.availability_zones_detail, 'listAvailabilityZonesDetailed'),
+    Route('GET', '/os-aggregates', _AG.get_all, 200, r.aggregates_index,
+          'listAggregates'),
+    Route('POST', '/os-aggregates', _AG.post, 200, r.aggregate_create,
+          'createAggregate'),
+    Route('GET', '/os-aggregates/{aggregate_id}', _AG.get_one, 200,
+          r.aggregate_show, 'showAggregate'),
+    Route('PUT', '/os-aggregates/{aggregate_id}', _AG.put, 200,
+          r.aggregate_show, 'updateAggregate'),
+    Route('DELETE', '/os-aggregates/{aggregate_id}', _AG.delete, 200, None,
+          'deleteAggregate'),
+    Route('POST', '/os-aggregates/{aggregate_id}/action',
+          aggregates.AggregateActionsController.post, 200, r.aggregate_show,
+          'aggregateAction', body_schemas=_aggregate_action_schemas),
     Route('GET', '/os-keypairs', _KP.get_all, 200,
           kp_schemas.keypairs_index, 'listKeypairs'),
     Route('POST', '/os-keypairs', _KP.post, (200, 201),

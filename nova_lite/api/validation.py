@@ -107,6 +107,29 @@ def _is_name_with_spaces(instance):
     return True
 
 
+@_FORMAT_CHECKER.checks('az_name', raises=InvalidName)
+def _is_az_name(instance):
+    if not isinstance(instance, str):
+        return True
+    if ':' in instance or not all(_printable(c) for c in instance) or (
+            instance and (instance[0].isspace() or instance[-1].isspace())):
+        raise InvalidName(reason='printable characters except :.Can not '
+                                 'start or end with whitespace.')
+    return True
+
+
+@_FORMAT_CHECKER.checks('az_name_with_leading_trailing_spaces',
+                        raises=InvalidName)
+def _is_az_name_with_spaces(instance):
+    if not isinstance(instance, str):
+        return True
+    if ':' in instance or not all(_printable(c) for c in instance) or \
+            not instance.strip():
+        raise InvalidName(reason='printable characters except :, with at '
+                                 'least one non space character')
+    return True
+
+
 @_FORMAT_CHECKER.checks('description')
 def _is_description(instance):
     if not isinstance(instance, str):

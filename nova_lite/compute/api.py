@@ -15,8 +15,11 @@ from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
 from nova_lite import cells
+from nova_lite.compute import api_actions
+from nova_lite.compute import availability_zones
 from nova_lite.compute import checks
 from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute import server_groups
 from nova_lite.compute import volumes
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
@@ -46,7 +49,7 @@ ALLOW_REBOOT_TASKS = (None, instance_obj.REBOOTING,
                       'suspending')
 
 
-class API(volumes.VolumeAPI):
+class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
     """The compute API: one per WSGI application."""
 
     def __init__(self, conf):
@@ -184,7 +187,7 @@ class API(volumes.VolumeAPI):
                access_ip_v4=None, access_ip_v6=None, key_name=None,
                key_data=None, supports_multiattach=False, hostname=None,
                auto_disk_config=None, scheduler_hints=None,
-               injected_files=None):
+               injected_files=None, forced_host=None, forced_node=None):
         """Record new servers as build requests and cast their build.
 
         Quotas as nova checks them: metadata items and personality files,
@@ -200,11 +203,20 @@ class API(volumes.VolumeAPI):
             raise exception.AmbiguousHostnameForMultipleInstances()
         quota.check_metadata_items(context, metadata)
         quota.check_injected_files(context, injected_files)
-        self.check_boot_volumes(context, bdms, supports_multiattach,
-                                availability_zone)
+        availability_zones.check_requested(context, self.conf,
+                                           availability_zone, forced_host)
+        group = server_groups.group_from_hints(context, scheduler_hints)
+        volumes = self.check_boot_volumes(context, bdms,
+                                          supports_multiattach)
+        availability_zone = availability_zones.zone_for_volumes(
+            self.conf, availability_zone,
+            list(volumes.values())) or availability_zone
         count = quota.check_num_instances(context, flavor.vcpus,
                                           flavor.memory_mb, min_count,
                                           max_count)
+        if group is not None:
+            server_groups.check_members_quota(context, self.conf, group.uuid,
+                                              count)
         reservation_id = 'r-' + ''.join(random.choice(
             string.ascii_lowercase + string.digits) for _ in range(8))
         now = timeutils.utcnow()
@@ -243,6 +255,8 @@ class API(volumes.VolumeAPI):
                              for b in bdms]
             spec = {'instance_uuid': uuid, 'flavor': flavor.snapshot(),
                     'availability_zone': availability_zone,
+                    'forced_host': forced_host, 'forced_node': forced_node,
+                    'group': group.uuid if group is not None else None,
                     'num_instances': count, 'image_ref': image_ref,
                     'scheduler_hints': hints_as_lists(scheduler_hints)}
             self.reserve_boot_volumes(context, uuid, instance_bdms)
@@ -250,6 +264,8 @@ class API(volumes.VolumeAPI):
                 cell_mapping.create_instance_mapping(
                     context, uuid, context.project_id, context.user_id)
                 build_request.create(context, values, instance_bdms, spec)
+                if group is not None:
+                    server_groups.add_member(context, group, uuid)
             except Exception:
                 self.local_cleanup_volumes(context, [
                     dict(b, delete_on_termination=False)
@@ -285,6 +301,7 @@ class API(volumes.VolumeAPI):
     def delete(self, context, instance, cell):
         check_lock(context, instance)
         cell_mapping.queue_instance_for_delete(context, instance.uuid)
+        server_groups.forget_server(context, instance.uuid)
         if cell is None:
             if build_request.destroy(context, instance.uuid):
                 build_request.destroy_request_spec(context, instance.uuid)

@@ -15,6 +15,8 @@ from oslo_concurrency import lockutils
 import oslo_messaging as messaging
 from oslo_utils import timeutils
 
+from nova_lite.compute import action_ops
+from nova_lite.compute import host_ops
 from nova_lite.compute import recovery
 from nova_lite.compute import volume_ops
 from nova_lite.conductor import rpcapi as conductor_rpcapi
@@ -49,8 +51,10 @@ def _locked_instance(func):
     return wrapper
 
 
-class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
-    target = messaging.Target(version='1.2')
+class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
+                     host_ops.HostOperations,
+                     action_ops.ActionOperations):
+    target = messaging.Target(version='1.3')
 
     def __init__(self, conf, driver=None, host=None):
         self.conf = conf
@@ -69,6 +73,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
         self.service_ref = service_ref
         self.driver.init_host(self.host)
         self.recover_host(nl_context.get_admin_context())
+        self.refresh_resources_if_due(nl_context.get_admin_context())
 
     def cleanup_host(self):
         self.driver.cleanup_host(self.host)
@@ -76,6 +81,9 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
     def periodic_tasks(self, context):
         """Run by the service every ``report_interval``, in a thread of
         its own."""
+        self.refresh_resources_if_due(context)
+        if self.conf.reclaim_instance_interval > 0:
+            self.reclaim_queued_deletes(context)
         timeout = self.conf.compute.volume_operation_timeout
         if timeout <= 0 or time.monotonic() - self._last_volume_check < \
                 min(60.0, timeout / 2.0):
@@ -108,8 +116,8 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
 
     # -- build and delete ----------------------------------------------------
 
-    @instance_action.wrap_instance_event('compute',
-                                          method='_do_build_and_run_instance')
+    @instance_action.wrap_instance_event(
+        'compute', method='_do_build_and_run_instance')
     @_locked_instance
     def build_and_run_instance(self, context, instance, alternates=None):
         if instance.task_state == instance_obj.DELETING:
@@ -283,3 +291,43 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations):
             instance_obj.update(context, instance.uuid, {
                 'vm_state': instance_obj.SHELVED_OFFLOADED,
                 'task_state': None, 'host': None, 'node': None})
+
+    # -- pause, suspend, soft delete, console output, rebuild (1.3) ----------
+
+    @_locked_instance
+    def pause_instance(self, context, instance):
+        self._pause_instance(context, instance)
+
+    @_locked_instance
+    def unpause_instance(self, context, instance):
+        self._unpause_instance(context, instance)
+
+    @_locked_instance
+    def suspend_instance(self, context, instance):
+        self._suspend_instance(context, instance)
+
+    @_locked_instance
+    def resume_instance(self, context, instance):
+        self._resume_instance(context, instance)
+
+    @_locked_instance
+    def soft_delete_instance(self, context, instance):
+        self._soft_delete_instance(context, instance)
+
+    @_locked_instance
+    def restore_instance(self, context, instance):
+        self._restore_instance(context, instance)
+
+    @_locked_instance
+    def rebuild_instance(self, context, instance, image_ref,
+                         admin_password=None, preserve_ephemeral=False,
+                         reimage_boot_volume=False):
+        self._rebuild_instance(
+            context, instance, image_ref, admin_password=admin_password,
+            preserve_ephemeral=preserve_ephemeral,
+            reimage_boot_volume=reimage_boot_volume)
+
+    def get_console_output(self, context, instance_uuid, tail_length=None):
+        # A read: no need to wait for the server's lock.
+        instance = instance_obj.get_by_uuid(context, instance_uuid)
+        return self._get_console_output(context, instance, tail_length)

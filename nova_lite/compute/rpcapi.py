@@ -8,12 +8,15 @@ History:
 * 1.1 - build_and_run_instance takes ``alternates``
 * 1.2 - reserve_block_device_name (a call, with ``multiattach``),
   attach_volume, detach_volume, swap_volume
+* 1.3 - pause_instance, unpause_instance, suspend_instance,
+  resume_instance, soft_delete_instance, restore_instance,
+  get_console_output (a call), rebuild_instance
 """
 
 from nova_lite import rpc
 
 TOPIC = 'compute'
-VERSION = '1.2'
+VERSION = '1.3'
 
 
 class ComputeAPI:
@@ -102,3 +105,58 @@ class ComputeAPI:
             ctxt, 'swap_volume', instance_uuid=instance_uuid,
             old_volume_id=old_volume_id, new_volume_id=new_volume_id,
             new_attachment_id=new_attachment_id)
+
+    # -- 1.3: the host as administrators see it (calls) -----------------------
+
+    def get_host_uptime(self, ctxt, host, cell=None):
+        return self._client(host, cell, version='1.3').call(
+            ctxt, 'get_host_uptime')
+
+    def get_diagnostics(self, ctxt, host, instance_uuid, cell=None):
+        return self._client(host, cell, version='1.3').call(
+            ctxt, 'get_diagnostics', instance_uuid=instance_uuid)
+
+    def get_instance_diagnostics(self, ctxt, host, instance_uuid, cell=None):
+        return self._client(host, cell, version='1.3').call(
+            ctxt, 'get_instance_diagnostics', instance_uuid=instance_uuid)
+
+    # -- 1.3: pause, suspend, soft delete, console output, rebuild -----------
+
+    def _cast_13(self, ctxt, host, method, instance_uuid, cell, **kwargs):
+        self._client(host, cell, version='1.3').cast(
+            ctxt, method, instance_uuid=instance_uuid, **kwargs)
+
+    def pause_instance(self, ctxt, host, instance_uuid, cell=None):
+        self._cast_13(ctxt, host, 'pause_instance', instance_uuid, cell)
+
+    def unpause_instance(self, ctxt, host, instance_uuid, cell=None):
+        self._cast_13(ctxt, host, 'unpause_instance', instance_uuid, cell)
+
+    def suspend_instance(self, ctxt, host, instance_uuid, cell=None):
+        self._cast_13(ctxt, host, 'suspend_instance', instance_uuid, cell)
+
+    def resume_instance(self, ctxt, host, instance_uuid, cell=None):
+        self._cast_13(ctxt, host, 'resume_instance', instance_uuid, cell)
+
+    def soft_delete_instance(self, ctxt, host, instance_uuid, cell=None):
+        self._cast_13(ctxt, host, 'soft_delete_instance', instance_uuid,
+                      cell)
+
+    def restore_instance(self, ctxt, host, instance_uuid, cell=None):
+        self._cast_13(ctxt, host, 'restore_instance', instance_uuid, cell)
+
+    def rebuild_instance(self, ctxt, host, instance_uuid, image_ref,
+                         admin_password=None, preserve_ephemeral=False,
+                         reimage_boot_volume=False, cell=None):
+        self._cast_13(ctxt, host, 'rebuild_instance', instance_uuid, cell,
+                      image_ref=image_ref, admin_password=admin_password,
+                      preserve_ephemeral=preserve_ephemeral,
+                      reimage_boot_volume=reimage_boot_volume)
+
+    def get_console_output(self, ctxt, host, instance_uuid, tail_length,
+                           cell=None):
+        """The guest's console log (a call), its last ``tail_length``
+        lines when given."""
+        return self._client(host, cell, version='1.3').call(
+            ctxt, 'get_console_output', instance_uuid=instance_uuid,
+            tail_length=tail_length)

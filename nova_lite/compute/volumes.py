@@ -38,8 +38,7 @@ class VolumeAPI:
 
     # -- boot from volume --------------------------------------------------------
 
-    def check_boot_volumes(self, context, bdms, supports_multiattach,
-                           availability_zone=None):
+    def check_boot_volumes(self, context, bdms, supports_multiattach):
         """Cinder lookups and the multiattach rules of server create.
 
         Returns ``{volume_id: volume}`` of the existing volumes mapped.
@@ -54,8 +53,6 @@ class VolumeAPI:
             volume = self.volume_api.get(context, volume_id)
             if bdm.get('boot_index') == 0 and not volume['bootable']:
                 raise exception.InvalidBDMVolumeNotBootable(id=volume_id)
-            self._check_availability_zone(volume, availability_zone,
-                                          instance_uuid=None)
             if volume['multiattach']:
                 if not supports_multiattach:
                     raise exception.MultiattachNotSupportedOldMicroversion()

@@ -12,6 +12,7 @@ import time
 
 import oslo_messaging as messaging
 
+from nova_lite.compute import availability_zones
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite import context as nl_context
 from nova_lite import exception
@@ -75,8 +76,10 @@ class ConductorManager:
             LOG.info('Server %s was deleted before it was scheduled', uuid)
             return
         try:
+            spec = build_request.get_request_spec(context, uuid) or {}
             host, cell, alternates = host_selection.select_destinations(
-                context, self.conf)
+                context, self.conf, spec=spec)
+            zone = availability_zones.host_zone(context, self.conf, host)
         except exception.NoValidHost as error:
             LOG.warning('No valid host for server %s', uuid)
             self._bury_in_cell0(context, inst, error)
@@ -98,9 +101,8 @@ class ConductorManager:
             for key in ('id', 'fault', 'cell_uuid', 'created_at',
                         'updated_at', 'deleted_at', 'deleted'):
                 values.pop(key, None)
-            values.update(host=host, node=host,
-                          availability_zone=final.availability_zone or
-                          self.conf.default_availability_zone)
+            # The server is in its host's zone from now on (as in nova).
+            values.update(host=host, node=host, availability_zone=zone)
             instance_obj.create(cell_ctx, dict(
                 values, created_at=final.created_at))
             instance_action.action_start(cell_ctx, uuid,

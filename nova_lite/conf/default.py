@@ -51,10 +51,28 @@ core_opts = [
                     'in your deployment when you change this, your '
                     'deployment will break.'),
     cfg.StrOpt('default_availability_zone', default='nova',
-               help='Availability zone of compute hosts.'),
+               help='Default availability zone for compute services: the '
+                    'zone of every nova-compute host that is in no '
+                    'aggregate with availability_zone metadata. Any string '
+                    'naming an availability zone.'),
     cfg.StrOpt('internal_service_availability_zone', default='internal',
-               help='Availability zone shown for services other than '
-                    'nova-compute.'),
+               help='Availability zone of the internal services (every '
+                    'service but nova-compute). It is not listed by '
+                    'os-availability-zone.'),
+    cfg.StrOpt('default_schedule_zone',
+               help='Default availability zone for servers, used when a '
+                    'create request names none; the servers are bound to '
+                    'it for their lifetime. Unset (the default), servers '
+                    'created without a zone may land on a host of any '
+                    'zone. Related options: [cinder] cross_az_attach.'),
+    cfg.IntOpt('reclaim_instance_interval', default=0,
+               help='Interval for reclaiming deleted instances. A value '
+                    'greater than 0 enables soft delete: a deleted server '
+                    'becomes SOFT_DELETED, can be brought back with the '
+                    'restore action, and is deleted by a periodic task of '
+                    'its compute service once it has been soft deleted for '
+                    'longer than this many seconds. Read by the API and '
+                    'the compute services alike: set it everywhere.'),
 ]
 
 

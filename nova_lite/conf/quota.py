@@ -72,7 +72,7 @@ quota_opts = [
 def register_opts(conf):
     # A group of its own per ConfigOpts: overrides stay with one conf.
     conf.register_group(copy.deepcopy(quota_group))
-    conf.register_opts(quota_opts, group=quota_group)
+    conf.register_opts(quota_opts, group='quota')
 
 
 def list_opts():

@@ -99,6 +99,19 @@ class FlavorExtraSpec(ApiBase):
     value = sa.Column(sa.String(255), nullable=True)
 
 
+class FlavorProject(ApiBase):
+    """A project given access to a private flavor."""
+    __tablename__ = 'flavor_projects'
+    __table_args__ = (
+        sa.UniqueConstraint('flavor_id', 'project_id',
+                            name='uniq_flavor_projects0flavor_id0project_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    flavor_id = sa.Column(sa.Integer, sa.ForeignKey('flavors.id'),
+                          nullable=False)
+    project_id = sa.Column(sa.String(255), nullable=False)
+
+
 class BuildRequest(ApiBase):
     """A server accepted by the API and not yet built in a cell."""
     __tablename__ = 'build_requests'
@@ -123,6 +136,79 @@ class RequestSpec(ApiBase):
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
     instance_uuid = sa.Column(sa.String(36), nullable=False)
     spec = sa.Column(MediumText, nullable=False)
+
+
+class InstanceGroup(ApiBase):
+    """A server group: its name, owner and (one) policy row."""
+    __tablename__ = 'instance_groups'
+    __table_args__ = (
+        sa.UniqueConstraint('uuid', name='uniq_instance_groups0uuid'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    user_id = sa.Column(sa.String(255), nullable=True)
+    project_id = sa.Column(sa.String(255), nullable=True)
+    uuid = sa.Column(sa.String(36), nullable=False)
+    name = sa.Column(sa.String(255), nullable=True)
+
+
+class InstanceGroupPolicy(ApiBase):
+    __tablename__ = 'instance_group_policy'
+    __table_args__ = (
+        sa.Index('instance_group_policy_policy_idx', 'policy'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, nullable=False)
+    policy = sa.Column(sa.String(255), nullable=True)
+    group_id = sa.Column(sa.Integer, sa.ForeignKey('instance_groups.id'),
+                         nullable=False)
+    rules = sa.Column(sa.Text(), nullable=True)
+
+
+class InstanceGroupMember(ApiBase):
+    __tablename__ = 'instance_group_member'
+    __table_args__ = (
+        sa.Index('instance_group_member_instance_idx', 'instance_uuid'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, nullable=False)
+    instance_uuid = sa.Column(sa.String(255), nullable=True)
+    group_id = sa.Column(sa.Integer, sa.ForeignKey('instance_groups.id'),
+                         nullable=False)
+
+
+class Aggregate(ApiBase):
+    __tablename__ = 'aggregates'
+    __table_args__ = (
+        sa.Index('aggregate_uuid_idx', 'uuid'),
+        sa.UniqueConstraint('name', name='uniq_aggregate0name'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    uuid = sa.Column(sa.String(36), nullable=True)
+    name = sa.Column(sa.String(255), nullable=True)
+
+
+class AggregateHost(ApiBase):
+    __tablename__ = 'aggregate_hosts'
+    __table_args__ = (
+        sa.UniqueConstraint('host', 'aggregate_id',
+                            name='uniq_aggregate_hosts0host0aggregate_id'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    host = sa.Column(sa.String(255), nullable=True)
+    aggregate_id = sa.Column(sa.Integer, sa.ForeignKey('aggregates.id'),
+                             nullable=False)
+
+
+class AggregateMetadata(ApiBase):
+    __tablename__ = 'aggregate_metadata'
+    __table_args__ = (
+        sa.UniqueConstraint('aggregate_id', 'key',
+                            name='uniq_aggregate_metadata0aggregate_id0key'),
+        sa.Index('aggregate_metadata_key_idx', 'key'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    key = sa.Column(sa.String(255), nullable=False)
+    value = sa.Column(sa.String(255), nullable=False)
+    aggregate_id = sa.Column(sa.Integer, sa.ForeignKey('aggregates.id'),
+                             nullable=False)
 
 
 class KeyPair(ApiBase):
@@ -278,6 +364,83 @@ class InstanceFault(CellBase):
     message = sa.Column(sa.String(255), nullable=True)
     details = sa.Column(MediumText, nullable=True)
     host = sa.Column(sa.String(255), nullable=True)
+
+
+class ComputeNode(CellBase):
+    """The resources a compute service reports for its hypervisor."""
+    __tablename__ = 'compute_nodes'
+    __table_args__ = (
+        sa.UniqueConstraint(
+            'host', 'hypervisor_hostname', 'deleted',
+            name='uniq_compute_nodes0host0hypervisor_hostname0deleted'),
+        sa.UniqueConstraint('uuid', name='compute_nodes_uuid_idx'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    uuid = sa.Column(sa.String(36), nullable=False)
+    service_id = sa.Column(sa.Integer, nullable=True)
+    host = sa.Column(sa.String(255), nullable=True)
+    vcpus = sa.Column(sa.Integer, nullable=False)
+    memory_mb = sa.Column(sa.Integer, nullable=False)
+    local_gb = sa.Column(sa.Integer, nullable=False)
+    vcpus_used = sa.Column(sa.Integer, nullable=False)
+    memory_mb_used = sa.Column(sa.Integer, nullable=False)
+    local_gb_used = sa.Column(sa.Integer, nullable=False)
+    hypervisor_type = sa.Column(MediumText, nullable=False)
+    hypervisor_version = sa.Column(sa.Integer, nullable=False)
+    hypervisor_hostname = sa.Column(sa.String(255), nullable=True)
+    free_ram_mb = sa.Column(sa.Integer, nullable=True)
+    free_disk_gb = sa.Column(sa.Integer, nullable=True)
+    current_workload = sa.Column(sa.Integer, nullable=True)
+    running_vms = sa.Column(sa.Integer, nullable=True)
+    cpu_info = sa.Column(MediumText, nullable=False)
+    disk_available_least = sa.Column(sa.Integer, nullable=True)
+    host_ip = sa.Column(sa.String(39), nullable=True)
+    deleted_at = sa.Column(sa.DateTime, nullable=True)
+    deleted = sa.Column(sa.Integer, nullable=False, default=0)
+
+
+MIGRATION_KEY_LENGTHS = {name: 100 for name in (
+    'source_compute', 'dest_compute', 'source_node', 'dest_node', 'status')}
+
+
+class Migration(CellBase):
+    """A move of a server between hosts (resize, migration, evacuation)."""
+    __tablename__ = 'migrations'
+    __table_args__ = (
+        sa.Index('migrations_instance_uuid_and_status_idx', 'deleted',
+                 'instance_uuid', 'status'),
+        sa.Index('migrations_updated_at_idx', 'updated_at'),
+        # MariaDB's utf8mb4 keys hold 3,072 bytes: the name columns are
+        # indexed on their first 100 characters there.
+        sa.Index('migrations_by_host_nodes_and_status_idx', 'deleted',
+                 'source_compute', 'dest_compute', 'source_node',
+                 'dest_node', 'status', mysql_length=MIGRATION_KEY_LENGTHS),
+        sa.UniqueConstraint('uuid', name='uniq_migrations0uuid'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    uuid = sa.Column(sa.String(36), nullable=True)
+    source_compute = sa.Column(sa.String(255), nullable=True)
+    dest_compute = sa.Column(sa.String(255), nullable=True)
+    source_node = sa.Column(sa.String(255), nullable=True)
+    dest_node = sa.Column(sa.String(255), nullable=True)
+    dest_host = sa.Column(sa.String(255), nullable=True)
+    old_instance_type_id = sa.Column(sa.Integer, nullable=True)
+    new_instance_type_id = sa.Column(sa.Integer, nullable=True)
+    instance_uuid = sa.Column(sa.String(36), nullable=True)
+    status = sa.Column(sa.String(255), nullable=True)
+    migration_type = sa.Column(sa.String(255), nullable=True)
+    hidden = sa.Column(sa.Boolean, nullable=True, default=False)
+    memory_total = sa.Column(sa.BigInteger, nullable=True)
+    memory_processed = sa.Column(sa.BigInteger, nullable=True)
+    memory_remaining = sa.Column(sa.BigInteger, nullable=True)
+    disk_total = sa.Column(sa.BigInteger, nullable=True)
+    disk_processed = sa.Column(sa.BigInteger, nullable=True)
+    disk_remaining = sa.Column(sa.BigInteger, nullable=True)
+    cross_cell_move = sa.Column(sa.Boolean, nullable=True, default=False)
+    user_id = sa.Column(sa.String(255), nullable=True)
+    project_id = sa.Column(sa.String(255), nullable=True)
+    deleted_at = sa.Column(sa.DateTime, nullable=True)
+    deleted = sa.Column(sa.Integer, nullable=False, default=0)
 
 
 class Service(CellBase):

@@ -257,3 +257,10 @@ def queue_instance_for_delete(context, instance_uuid):
 def delete_instance_mapping(context, instance_uuid):
     context.session.query(models.InstanceMapping).filter_by(
         instance_uuid=instance_uuid).delete()
+
+
+@db_api.api_writer
+def unqueue_instance_for_delete(context, instance_uuid):
+    """A restored server is no longer queued for deletion."""
+    context.session.query(models.InstanceMapping).filter_by(
+        instance_uuid=instance_uuid).update({'queued_for_delete': False})

@@ -458,10 +458,13 @@ _VALUE_FILTERS = ('project_id', 'user_id', 'host', 'node', 'image_ref',
 
 
 def _with_deleted(query, m, deleted):
+    # As nova lists them: soft-deleted servers count as deleted.
     if deleted is False:
-        return query.filter(m.deleted == 0)
+        return query.filter(m.deleted == 0, sa.or_(
+            m.vm_state != SOFT_DELETED, m.vm_state.is_(None)))
     if deleted is True:
-        return query.filter(m.deleted != 0)
+        return query.filter(sa.or_(m.deleted != 0,
+                                   m.vm_state == SOFT_DELETED))
     return query
 
 

@@ -2,6 +2,9 @@
 
 import itertools
 
+from nova_lite.policies import admin_views
+from nova_lite.policies import aggregates
+from nova_lite.policies import availability_zone
 from nova_lite.policies import base
 from nova_lite.policies import block_storage
 from nova_lite.policies import flavors
@@ -12,6 +15,8 @@ from nova_lite.policies import limits
 from nova_lite.policies import quota_sets
 from nova_lite.policies import server_metadata
 from nova_lite.policies import server_tags
+from nova_lite.policies import server_groups
+from nova_lite.policies import server_actions
 from nova_lite.policies import servers
 from nova_lite.policies import services
 from nova_lite.policies import volume_attachments
@@ -23,6 +28,7 @@ def list_rules():
     return list(itertools.chain(
         base.list_rules(),
         servers.list_rules(),
+        server_actions.list_rules(),
         flavors.list_rules(),
         ips.list_rules(),
         services.list_rules(),
@@ -34,4 +40,8 @@ def list_rules():
         server_metadata.list_rules(),
         server_tags.list_rules(),
         instance_actions.list_rules(),
+        admin_views.list_rules(),
+        server_groups.list_rules(),
+        aggregates.list_rules(),
+        availability_zone.list_rules(),
     ))

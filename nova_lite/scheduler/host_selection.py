@@ -1,9 +1,11 @@
 """Pick a compute host for a build: a small scheduler, no placement.
 
 Candidates are the enabled, up ``nova-compute`` services of every enabled
-cell whose host is mapped to that cell. The least loaded candidate (fewest
-live servers) wins; ties go to the host name order so that results are
-stable.
+cell whose host is mapped to that cell, that pass the build's filters
+(availability zone, forced host, hard server group policies; see
+``filters``). The best weighed (soft server group policies), then least
+loaded candidate (fewest live servers) wins; ties go to the host name
+order so that results are stable.
 """
 
 import logging
@@ -13,6 +15,7 @@ from nova_lite import exception
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import service as service_obj
+from nova_lite.scheduler import filters
 
 LOG = logging.getLogger(__name__)
 
@@ -49,7 +52,7 @@ def discover_hosts(context):
     return added
 
 
-def _candidates(context, conf, exclude, cell_uuid=None):
+def _candidates(context, conf, exclude, cell_uuid=None, host_filter=None):
     mapped = cell_mapping.get_mapped_hosts(context)
     out = []
     for cell, cctxt, services in _computes_by_cell(
@@ -59,37 +62,50 @@ def _candidates(context, conf, exclude, cell_uuid=None):
                 continue
             if svc.disabled or not svc.is_up(conf.service_down_time):
                 continue
+            weight = 0
+            if host_filter is not None:
+                if not host_filter.passes(svc.host):
+                    continue
+                weight = host_filter.weight(svc.host)
             load = instance_obj.count_by_host(cctxt, svc.host)
-            out.append((load, svc.host, cell))
+            out.append((weight, load, svc.host, cell))
     return out
 
 
-def select_destinations(context, conf, exclude=(), cell_uuid=None):
+def select_destinations(context, conf, exclude=(), cell_uuid=None,
+                        spec=None):
     """Return ``(host, cell_mapping, alternates)`` or raise NoValidHost.
 
     ``alternates`` are up to ``[scheduler] max_attempts - 1`` other hosts
     of the same cell, in order, for the cell conductor to retry a failed
     build on. ``cell_uuid`` restricts the choice to one cell (servers do
-    not move between cells).
+    not move between cells). ``spec`` is the build's request spec (zone,
+    forced host or node, server group).
     """
-    candidates = _candidates(context, conf, set(exclude), cell_uuid)
+    host_filter = filters.HostFilter(context, conf, spec)
+    candidates = _candidates(context, conf, set(exclude), cell_uuid,
+                             host_filter)
     if not candidates:
         # Look again after mapping new hosts, whoever maps them: another
         # conductor (or this one's periodic discovery) may have mapped a
         # new host between the read above and this discovery, which then
         # finds nothing left to map.
         discover_hosts(context)
-        candidates = _candidates(context, conf, set(exclude), cell_uuid)
+        candidates = _candidates(context, conf, set(exclude), cell_uuid,
+                                 host_filter)
     if not candidates:
-        raise exception.NoValidHost(reason='')
-    candidates.sort(key=lambda c: (c[0], c[1]))
-    _load, host, cell = candidates[0]
-    alternates = [h for _l, h, c in candidates[1:] if c.uuid == cell.uuid]
+        raise exception.NoValidHost(
+            reason='There are not enough hosts available.')
+    candidates.sort(key=lambda c: (c[0], c[1], c[2]))
+    _weight, _load, host, cell = candidates[0]
+    alternates = [h for _w, _l, h, c in candidates[1:]
+                  if c.uuid == cell.uuid]
     return host, cell, alternates[:conf.scheduler.max_attempts - 1]
 
 
-def select_destination(context, conf, exclude=(), cell_uuid=None):
+def select_destination(context, conf, exclude=(), cell_uuid=None,
+                       spec=None):
     """Return ``(host, cell_mapping)`` or raise NoValidHost."""
     host, cell, _alternates = select_destinations(context, conf, exclude,
-                                                  cell_uuid)
+                                                  cell_uuid, spec)
     return host, cell

@@ -5,6 +5,10 @@ import importlib
 from nova_lite import block_device
 from nova_lite import exception
 
+# nova's power states besides those of the instance records.
+POWER_PAUSED = 3
+POWER_SUSPENDED = 7
+
 
 class ComputeDriver:
     """Base class of virt drivers.
@@ -61,6 +65,40 @@ class ComputeDriver:
     def get_power_state(self, instance):
         raise NotImplementedError()
 
+    def pause(self, instance):
+        raise NotImplementedError()
+
+    def unpause(self, instance):
+        raise NotImplementedError()
+
+    def suspend(self, instance):
+        raise NotImplementedError()
+
+    def resume(self, instance, block_device_info=None):
+        raise NotImplementedError()
+
+    def soft_delete(self, instance):
+        """Keep the guest for a possible restore; drivers without it are
+        powered off instead."""
+        raise NotImplementedError()
+
+    def restore(self, instance):
+        """Bring back a soft-deleted guest; drivers without it are
+        powered on instead."""
+        raise NotImplementedError()
+
+    def get_console_output(self, instance):
+        """The guest's console log (bytes or str); ConsoleNotAvailable
+        when it has none."""
+        raise NotImplementedError()
+
+    def rebuild(self, instance, block_device_info, preserve_ephemeral=False):
+        """Replace the guest by a new one from the server's image, with
+        the same volumes: by default the guest is destroyed (disconnecting
+        only what ``block_device_info`` allows) and spawned again."""
+        self.destroy(instance, block_device_info)
+        self.spawn(instance, block_device_info)
+
     def get_guest_volumes(self, instance):
         """``{device name in the guest: volume id}`` of the volumes
         plugged into the guest, or None when the guest does not exist;
@@ -95,6 +133,31 @@ class ComputeDriver:
 
     def swap_volume(self, instance, old_connection_info,
                     new_connection_info, mountpoint):
+        raise NotImplementedError()
+
+    # -- the host and its guests as administrators see them -------------------
+
+    def get_available_resource(self):
+        """The hypervisor's resources: ``vcpus``, ``memory_mb``,
+        ``local_gb``, ``hypervisor_type``, ``hypervisor_version``,
+        ``hypervisor_hostname``, ``cpu_info`` (a JSON text) and
+        ``disk_available_least``; the compute manager adds what its
+        servers use."""
+        raise NotImplementedError()
+
+    def get_host_uptime(self):
+        """The host's ``uptime`` line."""
+        raise NotImplementedError()
+
+    def get_diagnostics(self, instance):
+        """The driver's own dict of guest statistics (before 2.48)."""
+        raise NotImplementedError()
+
+    def get_instance_diagnostics(self, instance):
+        """The standard diagnostics (2.48): a dict with ``state``,
+        ``driver``, ``hypervisor``, ``hypervisor_os``, ``uptime``,
+        ``config_drive``, ``cpu_details``, ``nic_details``,
+        ``disk_details`` and ``memory_details``."""
         raise NotImplementedError()
 
 

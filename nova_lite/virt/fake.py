@@ -10,11 +10,24 @@ import os
 import threading
 import time
 
+from oslo_utils import timeutils
+
 from nova_lite import exception
 from nova_lite.objects import instance as instance_obj
 from nova_lite.virt import driver
+from nova_lite.virt import uptime
 
 LOG = logging.getLogger(__name__)
+
+# What the fake hypervisor offers: plenty, as nova's fake driver does.
+FAKE_VCPUS = 1000
+FAKE_MEMORY_MB = 800000
+FAKE_LOCAL_GB = 600000
+FAKE_CPU_INFO = {'arch': 'x86_64', 'model': 'Nehalem', 'vendor': 'Intel',
+                 'features': ['pge', 'clflush'],
+                 'topology': {'cores': 1, 'threads': 1, 'sockets': 4}}
+_STATE_NAMES = {instance_obj.RUNNING: 'running',
+                instance_obj.SHUTDOWN: 'shutdown'}
 
 
 class FakeDriver(driver.ComputeDriver):
@@ -32,6 +45,9 @@ class FakeDriver(driver.ComputeDriver):
         self.host_connections = {}
         self.disconnects = []
         self._state_file = None
+        self._started = time.time()
+        # Console logs of guests being rebuilt, kept across the rebuild.
+        self._kept_consoles = {}
 
     # -- persistence and fault injection -----------------------------------
 
@@ -98,8 +114,13 @@ class FakeDriver(driver.ComputeDriver):
                 if info:
                     self._connect(info)
                     disks[bdm.get('device_name')] = info
+            console = self._kept_consoles.pop(instance.uuid, [])
             self.guests[instance.uuid] = {
-                'state': instance_obj.RUNNING, 'volumes': disks}
+                'state': instance_obj.RUNNING, 'volumes': disks,
+                'console': console}
+            self._log(instance, 'Booting %s from image %s' % (
+                instance.display_name, instance.image_ref or '(volume)'))
+            self._boot_lines(instance)
 
     def _connect(self, info):
         serial = info.get('serial')
@@ -131,17 +152,80 @@ class FakeDriver(driver.ComputeDriver):
             raise exception.InstanceNotFound(instance_id=instance.uuid)
         return guest
 
+    def _log(self, instance, line):
+        """Append a line to the guest's console log (lock held)."""
+        guest = self.guests.get(instance.uuid)
+        if guest is None:
+            return
+        log = guest.setdefault('console', [])
+        log.append(line)
+        del log[:-self.CONSOLE_LINES]
+
+    # The most lines a fake console log keeps.
+    CONSOLE_LINES = 1000
+
+    def _boot_lines(self, instance):
+        self._log(instance, 'Starting kernel ...')
+        self._log(instance, 'cloud-init finished')
+        self._log(instance, '%s login: ' % (
+            getattr(instance, 'hostname', None) or instance.display_name))
+
     def power_off(self, instance):
         with self._changing():
             self._guest(instance)['state'] = instance_obj.SHUTDOWN
+            self._log(instance, 'Powering off')
 
     def power_on(self, instance, block_device_info=None):
         with self._changing():
             self._guest(instance)['state'] = instance_obj.RUNNING
+            self._log(instance, 'Booting %s' % instance.display_name)
+            self._boot_lines(instance)
 
     def reboot(self, instance, reboot_type, block_device_info=None):
         with self._changing():
             self._guest(instance)['state'] = instance_obj.RUNNING
+            self._log(instance, 'Rebooting (%s)' % reboot_type.lower())
+            self._log(instance, 'Booting %s' % instance.display_name)
+            self._boot_lines(instance)
+
+    def _set_state(self, instance, expected, state, line):
+        with self._changing():
+            guest = self._guest(instance)
+            if guest['state'] not in expected:
+                raise exception.InstanceInvalidState(
+                    attr='power_state', instance_uuid=instance.uuid,
+                    state=guest['state'], method=line.lower())
+            guest['state'] = state
+            self._log(instance, line)
+
+    def pause(self, instance):
+        self._set_state(instance, (instance_obj.RUNNING,),
+                        driver.POWER_PAUSED, 'Paused')
+
+    def unpause(self, instance):
+        self._set_state(instance, (driver.POWER_PAUSED,),
+                        instance_obj.RUNNING, 'Unpaused')
+
+    def suspend(self, instance):
+        self._set_state(instance, (instance_obj.RUNNING,),
+                        driver.POWER_SUSPENDED, 'Suspended')
+
+    def resume(self, instance, block_device_info=None):
+        self._set_state(instance, (driver.POWER_SUSPENDED,),
+                        instance_obj.RUNNING, 'Resumed')
+
+    def rebuild(self, instance, block_device_info, preserve_ephemeral=False):
+        with self._lock:
+            guest = self._guest(instance)
+            self._log(instance, 'Rebuilding from image %s' % (
+                instance.image_ref or '(volume)'))
+            self._kept_consoles[instance.uuid] = list(guest.get('console', []))
+        super().rebuild(instance, block_device_info, preserve_ephemeral)
+
+    def get_console_output(self, instance):
+        with self._lock:
+            guest = self._guest(instance)
+            return ''.join(line + '\n' for line in guest.get('console', []))
 
     def get_power_state(self, instance):
         with self._lock:
@@ -180,3 +264,65 @@ class FakeDriver(driver.ComputeDriver):
             guest['volumes'][mountpoint] = new_connection_info
             self._connect(new_connection_info)
             self._disconnect(old_connection_info, True)
+
+    # -- the host and its guests as administrators see them -------------------
+
+    def get_available_resource(self):
+        return {'vcpus': FAKE_VCPUS, 'memory_mb': FAKE_MEMORY_MB,
+                'local_gb': FAKE_LOCAL_GB, 'hypervisor_type': 'fake',
+                'hypervisor_version': 1000,
+                'hypervisor_hostname': self.host,
+                'cpu_info': json.dumps(FAKE_CPU_INFO),
+                'disk_available_least': FAKE_LOCAL_GB}
+
+    def get_host_uptime(self):
+        return uptime.since(self._started)
+
+    def _guest_copy(self, instance):
+        with self._lock:
+            guest = self._guest(instance)
+            return guest['state'], sorted(guest['volumes'])
+
+    @staticmethod
+    def _disks(volumes):
+        """The root disk, then the attached volumes (``vdb``...)."""
+        return ['vda'] + [os.path.basename(v) for v in volumes
+                          if os.path.basename(v) != 'vda']
+
+    def get_diagnostics(self, instance):
+        _state, volumes = self._guest_copy(instance)
+        flavor = instance.flavor or {}
+        out = {}
+        for cpu in range(int(flavor.get('vcpus') or 1)):
+            out['cpu%d_time' % cpu] = 17300000000
+        out['memory'] = int(flavor.get('memory_mb') or 0) * 1024
+        for disk in self._disks(volumes):
+            out.update({disk + '_errors': -1, disk + '_read': 262144,
+                        disk + '_read_req': 112, disk + '_write': 5778432,
+                        disk + '_write_req': 488})
+        return out
+
+    def get_instance_diagnostics(self, instance):
+        state, volumes = self._guest_copy(instance)
+        flavor = instance.flavor or {}
+        vcpus = int(flavor.get('vcpus') or 1)
+        launched = instance.launched_at
+        seconds = int((timeutils.utcnow() - launched).total_seconds()) \
+            if launched else 0
+        return {
+            'state': _STATE_NAMES.get(state, 'pending'),
+            'driver': 'fake', 'hypervisor': 'fake',
+            'hypervisor_os': 'fake-os', 'uptime': max(0, seconds),
+            'config_drive': bool(instance.config_drive),
+            'num_cpus': vcpus, 'num_nics': 0,
+            'num_disks': len(self._disks(volumes)),
+            'cpu_details': [{'id': cpu, 'time': 17300000000,
+                             'utilisation': 15} for cpu in range(vcpus)],
+            'nic_details': [],
+            'disk_details': [{'read_bytes': 262144, 'read_requests': 112,
+                              'write_bytes': 5778432,
+                              'write_requests': 488, 'errors_count': 1}
+                             for _disk in self._disks(volumes)],
+            'memory_details': {
+                'maximum': int(flavor.get('memory_mb') or 0), 'used': 0},
+        }

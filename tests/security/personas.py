@@ -69,6 +69,7 @@ class Resources:
         st.wait_for_server(server_id, 'ACTIVE', token=MEMBER,
                            timeout=TIMEOUT)
         action = {'SHUTOFF': {'os-stop': None}, 'SHELVED': {'shelve': None},
+                  'PAUSED': {'pause': None}, 'SUSPENDED': {'suspend': None},
                   'ACTIVE': None}[state]
         if action:
             resp = st.request('POST', '/v2.1/servers/%s/action' % server_id,

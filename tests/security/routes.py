@@ -1,10 +1,13 @@
 """Every route the compute API and the built-in block storage serve, read
 from their controllers (so that a new route shows up here by itself)."""
 
+import inspect
 import re
 
 from pecan import rest
 
+from nova_lite.api.controllers import flavor_extras
+from nova_lite.api.controllers import aggregates
 from nova_lite.api.controllers import root
 from nova_lite.api.controllers import server_actions
 from nova_lite.block_storage import app as bs_app
@@ -17,6 +20,12 @@ _REST_METHODS = {'get_all': ('GET', False), 'get_one': ('GET', True),
 _ID_NAMES = {'servers': 'server_id', 'flavors': 'flavor_id',
              'os-services': 'service_id',
              'os-volume_attachments': 'volume_id', 'ips': 'network_label',
+             'os-extra_specs': 'flavor_extra_spec_key',
+             'os-hypervisors': 'hypervisor_id',
+             'os-simple-tenant-usage': 'tenant_id', 'extensions': 'alias',
+             'migrations': 'migration_id',
+             'os-server-groups': 'server_group_id',
+             'os-aggregates': 'aggregate_id',
              'os-keypairs': 'keypair_name', 'os-quota-sets': 'tenant_id',
              'os-quota-class-sets': 'quota_class'}
 
@@ -24,6 +33,15 @@ _ID_NAMES = {'servers': 'server_id', 'flavors': 'flavor_id',
 def _exposed(cls, name):
     func = getattr(cls, name, None)
     return func is not None and getattr(func, 'exposed', False)
+
+
+def _takes_id(cls, name, prefix):
+    """Whether the method takes an id beyond those of ``prefix`` (a DELETE
+    of a whole sub-resource, such as a server's password, takes none)."""
+    func = getattr(cls, name)
+    params = [p for p in inspect.signature(func).parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(params) - 1 > prefix.count('{')
 
 
 def _children(cls):
@@ -49,8 +67,17 @@ def _walk(prefix, segment, controller, routes):
         for name in sorted(server_actions._ACTIONS):
             routes.add(('POST', base, name))
         return
+    if isinstance(controller, flavor_extras.FlavorActionController):
+        routes.update(('POST', base, name) for name in flavor_extras.ACTIONS)
+        return
+    if isinstance(controller, aggregates.AggregateActionsController):
+        for name in sorted(aggregates._ACTIONS):
+            routes.add(('POST', base, name))
+        return
     for name, (method, has_id) in _REST_METHODS.items():
         if _exposed(cls, name):
+            if has_id and not _takes_id(cls, name, base):
+                has_id = False
             routes.add((method, with_id if has_id else base, None))
     members = getattr(cls, '_member_actions', ())
     for name, methods in getattr(cls, '_custom_actions', {}).items():

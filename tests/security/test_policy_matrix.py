@@ -21,6 +21,7 @@ from nova_lite import context as nl_context
 from nova_lite import crypto
 from nova_lite.objects import service as service_obj
 from tests.fixtures import stack as stack_fixture
+from tests.security import admin_routes
 from tests.security import personas as p
 from tests.security import routes
 
@@ -39,7 +40,14 @@ BS = 'volume'
 SERVERS = 'os_compute_api:servers:%s'
 VA = 'os_compute_api:os-volumes-attachments:%s'
 SHELVE = 'os_compute_api:os-shelve:%s'
+LOCK = 'os_compute_api:os-lock-server:%s'
+PAUSE = 'os_compute_api:os-pause-server:%s'
+SUSPEND = 'os_compute_api:os-suspend-server:%s'
+DEFERRED = 'os_compute_api:os-deferred-delete:%s'
 SERVICES = 'os_compute_api:os-services:%s'
+GROUPS = 'os_compute_api:os-server-groups:%s'
+AGGREGATES = 'os_compute_api:os-aggregates:%s'
+AZ = 'os_compute_api:os-availability-zone:%s'
 VOL_ACTIONS = 'volume_extension:volume_actions:%s'
 KEYPAIRS = 'os_compute_api:os-keypairs:%s'
 QUOTA_SETS = 'os_compute_api:os-quota-sets:%s'
@@ -77,6 +85,22 @@ class Entry:
 
 def _server(state='ACTIVE'):
     return lambda env: {'server_id': env.res.server(state)}
+
+
+def _soft_deleted(env):
+    """A server deleted while ``reclaim_instance_interval`` is set."""
+    server_id = env.res.server()
+    conf = env.stack.conf
+    conf.set_override('reclaim_instance_interval', 3600)
+    try:
+        resp = p.call(env.base(C), 'DELETE', '/servers/%s' % server_id,
+                      p.PERSONAS['member'])
+        assert resp.status_code == 204, resp.text
+        env.stack.wait_for_server(server_id, 'SOFT_DELETED',
+                                  token=p.MEMBER)
+    finally:
+        conf.clear_override('reclaim_instance_interval')
+    return {'server_id': server_id}
 
 
 def _attached(env):
@@ -141,6 +165,35 @@ def _action(name, body=None):
     return lambda params: {name: body}
 
 
+def _server_group(env):
+    resp = p.call(env.base(C), 'POST', '/os-server-groups',
+                  p.PERSONAS['member'], json={'server_group': {
+                      'name': 'sec', 'policies': ['affinity']}})
+    assert resp.status_code == 200, resp.text
+    return {'server_group_id': resp.json()['server_group']['id']}
+
+
+def _aggregate(with_host=False):
+    def prep(env):
+        resp = p.call(env.base(C), 'POST', '/os-aggregates',
+                      p.PERSONAS['admin'], json={'aggregate': {
+                          'name': 'sec-%s' % uuid.uuid4().hex[:8]}})
+        assert resp.status_code == 200, resp.text
+        aggregate_id = resp.json()['aggregate']['id']
+        if with_host:
+            resp = p.call(env.base(C), 'POST',
+                          '/os-aggregates/%s/action' % aggregate_id,
+                          p.PERSONAS['admin'],
+                          json={'add_host': {'host': 'compute1'}})
+            assert resp.status_code == 200, resp.text
+        return {'aggregate_id': aggregate_id}
+    return prep
+
+
+def _new_aggregate_body(params):
+    return {'aggregate': {'name': 'sec-%s' % uuid.uuid4().hex[:8]}}
+
+
 def _new_type_body(params):
     return {'volume_type': {'name': 'sec-%s' % uuid.uuid4().hex[:8]}}
 
@@ -150,6 +203,8 @@ VAS = S + '/os-volume_attachments'
 V = '/volumes/{volume_id}'
 T = '/types/{type_id}'
 A = '/attachments/{attachment_id}'
+SG = '/os-server-groups/{server_group_id}'
+AG = '/os-aggregates/{aggregate_id}'
 
 MATRIX = {
     # -- compute API -------------------------------------------------------------
@@ -168,6 +223,44 @@ MATRIX = {
         C, 204, ADMIN_ONLY, SERVICES % 'delete', prep=_spare_compute_service,
         hidden=NONE,
         fresh=True, version='2.53'),
+    ('GET', '/os-server-groups', None): Entry(
+        C, 200, ALL, prep=_server_group, visible='server_group_id'),
+    ('POST', '/os-server-groups', None): Entry(
+        C, 200, OWN_PROJECT, GROUPS % 'create',
+        body=lambda params: {'server_group': {
+            'name': 'sec', 'policy': 'anti-affinity'}}),
+    ('GET', SG, None): Entry(C, 200, READ, prep=_server_group),
+    ('DELETE', SG, None): Entry(
+        C, 204, WRITE, GROUPS % 'delete', prep=_server_group, fresh=True),
+    ('GET', '/os-availability-zone', None): Entry(C, 200, ALL),
+    ('GET', '/os-availability-zone/detail', None): Entry(
+        C, 200, ADMIN_ONLY, AZ % 'detail', hidden=NONE),
+    ('GET', '/os-aggregates', None): Entry(
+        C, 200, ADMIN_ONLY, AGGREGATES % 'index', hidden=NONE),
+    ('POST', '/os-aggregates', None): Entry(
+        C, 200, ADMIN_ONLY, AGGREGATES % 'create', hidden=NONE,
+        body=_new_aggregate_body),
+    ('GET', AG, None): Entry(
+        C, 200, ADMIN_ONLY, AGGREGATES % 'show', hidden=NONE,
+        prep=_aggregate()),
+    ('PUT', AG, None): Entry(
+        C, 200, ADMIN_ONLY, AGGREGATES % 'update', hidden=NONE,
+        prep=_aggregate(), body=_new_aggregate_body),
+    ('DELETE', AG, None): Entry(
+        C, 200, ADMIN_ONLY, AGGREGATES % 'delete', hidden=NONE,
+        prep=_aggregate(), fresh=True),
+    ('POST', AG + '/action', 'add_host'): Entry(
+        C, 200, ADMIN_ONLY, AGGREGATES % 'add_host', hidden=NONE,
+        prep=_aggregate(), fresh=True,
+        body=_action('add_host', {'host': 'compute1'})),
+    ('POST', AG + '/action', 'remove_host'): Entry(
+        C, 200, ADMIN_ONLY, AGGREGATES % 'remove_host', hidden=NONE,
+        prep=_aggregate(with_host=True), fresh=True,
+        body=_action('remove_host', {'host': 'compute1'})),
+    ('POST', AG + '/action', 'set_metadata'): Entry(
+        C, 200, ADMIN_ONLY, AGGREGATES % 'set_metadata', hidden=NONE,
+        prep=_aggregate(),
+        body=_action('set_metadata', {'metadata': {'k': 'v'}})),
     ('GET', '/servers', None): Entry(
         C, 200, ALL, prep=_server(), visible='server_id'),
     ('GET', '/servers/detail', None): Entry(
@@ -207,6 +300,39 @@ MATRIX = {
     ('POST', S + '/action', 'unshelve'): Entry(
         C, 202, WRITE, SHELVE % 'unshelve', prep=_server('SHELVED'),
         fresh=True, body=_action('unshelve')),
+    ('POST', S + '/action', 'lock'): Entry(
+        C, 202, WRITE, LOCK % 'lock', prep=_server(), fresh=True,
+        body=_action('lock')),
+    ('POST', S + '/action', 'unlock'): Entry(
+        C, 202, WRITE, LOCK % 'unlock', prep=_server(),
+        body=_action('unlock')),
+    ('POST', S + '/action', 'pause'): Entry(
+        C, 202, WRITE, PAUSE % 'pause', prep=_server(), fresh=True,
+        body=_action('pause')),
+    ('POST', S + '/action', 'unpause'): Entry(
+        C, 202, WRITE, PAUSE % 'unpause', prep=_server('PAUSED'),
+        fresh=True, body=_action('unpause')),
+    ('POST', S + '/action', 'suspend'): Entry(
+        C, 202, WRITE, SUSPEND % 'suspend', prep=_server(), fresh=True,
+        body=_action('suspend')),
+    ('POST', S + '/action', 'resume'): Entry(
+        C, 202, WRITE, SUSPEND % 'resume', prep=_server('SUSPENDED'),
+        fresh=True, body=_action('resume')),
+    ('POST', S + '/action', 'os-resetState'): Entry(
+        C, 202, ADMIN_ONLY, 'os_compute_api:os-admin-actions:reset_state',
+        prep=_server(), body=_action('os-resetState', {'state': 'active'})),
+    ('POST', S + '/action', 'restore'): Entry(
+        C, 202, WRITE, DEFERRED % 'restore', prep=_soft_deleted, fresh=True,
+        body=_action('restore')),
+    ('POST', S + '/action', 'forceDelete'): Entry(
+        C, 202, WRITE, DEFERRED % 'force', prep=_server(), fresh=True,
+        body=_action('forceDelete')),
+    ('POST', S + '/action', 'os-getConsoleOutput'): Entry(
+        C, 200, WRITE, 'os_compute_api:os-console-output', prep=_server(),
+        body=_action('os-getConsoleOutput', {'length': 5})),
+    ('POST', S + '/action', 'rebuild'): Entry(
+        C, 202, WRITE, SERVERS % 'rebuild', prep=_server(), fresh=True,
+        body=_action('rebuild', {'imageRef': p.IMAGE})),
     ('GET', VAS, None): Entry(C, 200, READ, prep=_attached),
     ('GET', VAS + '/{volume_id}', None): Entry(C, 200, READ, prep=_attached),
     ('POST', VAS, None): Entry(
@@ -332,6 +458,9 @@ MATRIX = {
 }
 
 
+MATRIX.update(admin_routes.entries(Entry))
+
+
 class Env:
     def __init__(self, stack):
         self.stack = stack
@@ -369,7 +498,7 @@ def _path(template, params, persona):
 
 
 def _listed_ids(body):
-    for key in ('servers', 'volumes', 'attachments'):
+    for key in ('servers', 'volumes', 'attachments', 'server_groups'):
         if key in body:
             return {item['id'] for item in body[key]}
     raise AssertionError('not a listing: %r' % body)

@@ -100,11 +100,11 @@ def tempest_conf(keystone):
         volume_multiattach = True
         resize = False
         snapshot = False
-        console_output = False
+        console_output = True
         change_password = False
-        rebuild = False
-        pause = False
-        suspend = False
+        rebuild = True
+        pause = True
+        suspend = True
         rescue = False
         shelve = True
         shelve_migrate = False

@@ -2,8 +2,11 @@
 
 import inspect
 
+from nova_lite.api.controllers import aggregates
+from nova_lite.api.controllers import availability_zones
 from nova_lite.api.controllers import flavors
 from nova_lite.api.controllers import server_actions
+from nova_lite.api.controllers import server_groups
 from nova_lite.api.controllers import servers
 from nova_lite.api.controllers import services
 from nova_lite.api import microversion
@@ -13,7 +16,10 @@ from nova_lite.conductor import manager as conductor_manager
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 
 CONTROLLERS = (servers.ServersController, flavors.FlavorsController,
-               services.ServicesController)
+               services.ServicesController,
+               server_groups.ServerGroupsController,
+               aggregates.AggregatesController,
+               availability_zones.AvailabilityZonesController)
 
 
 def _unwrap_attr(func, attr):
@@ -32,6 +38,8 @@ def test_body_methods_have_request_schemas():
                 continue
             assert _unwrap_attr(method, '_request_body_schemas'), (cls, name)
     for name, handler in server_actions._ACTIONS.items():
+        assert handler._request_body_schemas, name
+    for name, handler in aggregates._ACTIONS.items():
         assert handler._request_body_schemas, name
 
 

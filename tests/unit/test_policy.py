@@ -92,6 +92,16 @@ EXPECTED = {
     'os_compute_api:os-lock-server:lock': MEMBER,
     'os_compute_api:os-lock-server:unlock': MEMBER,
     'os_compute_api:os-lock-server:unlock:unlock_override': ADMIN,
+    'os_compute_api:servers:rebuild': MEMBER,
+    'os_compute_api:servers:rebuild:trusted_certs': MEMBER,
+    'os_compute_api:os-pause-server:pause': MEMBER,
+    'os_compute_api:os-pause-server:unpause': MEMBER,
+    'os_compute_api:os-suspend-server:suspend': MEMBER,
+    'os_compute_api:os-suspend-server:resume': MEMBER,
+    'os_compute_api:os-deferred-delete:restore': MEMBER,
+    'os_compute_api:os-deferred-delete:force': MEMBER,
+    'os_compute_api:os-console-output': MEMBER,
+    'os_compute_api:os-admin-actions:reset_state': ADMIN,
     'os_compute_api:os-extended-server-attributes': ADMIN,
     'os_compute_api:ips:index': READER,
     'os_compute_api:ips:show': READER,
@@ -133,6 +143,22 @@ EXPECTED = {
     'volume:attachment_delete': MEMBER,
     'volume:attachment_complete': MEMBER,
     'volume:multiattach_bootable_volume': MEMBER,
+    # server groups, aggregates, availability zones
+    'os_compute_api:os-server-groups:create': MEMBER,
+    'os_compute_api:os-server-groups:delete': MEMBER,
+    'os_compute_api:os-server-groups:index': READER,
+    'os_compute_api:os-server-groups:index:all_projects': ADMIN,
+    'os_compute_api:os-server-groups:show': READER,
+    'os_compute_api:os-aggregates:index': ADMIN,
+    'os_compute_api:os-aggregates:create': ADMIN,
+    'os_compute_api:os-aggregates:show': ADMIN,
+    'os_compute_api:os-aggregates:update': ADMIN,
+    'os_compute_api:os-aggregates:delete': ADMIN,
+    'os_compute_api:os-aggregates:add_host': ADMIN,
+    'os_compute_api:os-aggregates:remove_host': ADMIN,
+    'os_compute_api:os-aggregates:set_metadata': ADMIN,
+    'os_compute_api:os-availability-zone:list': set(PERSONAS),
+    'os_compute_api:os-availability-zone:detail': ADMIN,
     # key pairs: their owner (the target's user) or an administrator
     'os_compute_api:os-keypairs:index': {'admin', 'member'},
     'os_compute_api:os-keypairs:create': {'admin', 'member'},
@@ -220,7 +246,8 @@ def test_legacy_rules_are_deprecated():
 
 
 def test_api_rules_use_persona_aliases():
-    """Per-resource rules refer to a persona, never to roles directly."""
+    """Per-resource rules refer to a persona (or allow anybody: '@'),
+    never to roles directly."""
     for name, rule in _rules().items():
         if name not in BASE_RULES:
             # A persona rule, anybody ('@'), or (key pairs) a persona or

@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0002_keypairs_quotas'
-down_revision = '0001'
+down_revision = '0002_groups_zones'
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
 revision = '0002_keypairs_quotas'
-down_revision = '0002_metadata_actions'
+down_revision = '0002_admin_flavors'
 branch_labels = None
 depends_on = None
 

@@ -1,10 +1,12 @@
-"""/flavors: list, detail, show."""
+"""/flavors: list, detail, show; create, update and delete (admin)."""
 
 from oslo_utils import strutils
+from oslo_utils import uuidutils
 import pecan
 import webob.exc
 
 from nova_lite.api.controllers import common
+from nova_lite.api.controllers import flavor_extras
 from nova_lite.api.expose import expose
 from nova_lite.api import microversion
 from nova_lite.api.schemas import flavors as schemas
@@ -13,6 +15,13 @@ from nova_lite import exception
 from nova_lite.objects import flavor as flavor_obj
 
 FLAVOR_EXTRA_SPECS = 'os_compute_api:os-flavor-extra-specs:index'
+MANAGE = 'os_compute_api:os-flavor-manage:%s'
+_MAX_INT = 0x7FFFFFFF
+_SQL_SP_FLOAT_MAX = 3.40282e+38
+# Body field, name in nova's messages, minimum.
+_INTEGERS = (('ram', 'ram', 1), ('vcpus', 'vcpus', 1), ('disk', 'disk', 0),
+             ('OS-FLV-EXT-DATA:ephemeral', 'ephemeral', 0),
+             ('swap', 'swap', 0))
 
 
 def _int_param(params, name):
@@ -26,8 +35,52 @@ def _int_param(params, name):
             explanation='Invalid %s filter [%s]' % (name, value))
 
 
+def _integer(value, name, minimum):
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise exception.InvalidInput(reason='%s must be an integer' % name)
+    if number < minimum:
+        raise exception.InvalidInput(
+            reason='%s must be >= %d' % (name, minimum))
+    if number > _MAX_INT:
+        raise exception.InvalidInput(
+            reason='%s must be <= %d' % (name, _MAX_INT))
+    return number
+
+
+def _create_values(req, body):
+    """The new flavor's columns from a validated body, checked as nova
+    checks them (a missing id becomes a generated UUID)."""
+    vals = body['flavor']
+    flavorid = vals.get('id')
+    if flavorid is None or flavorid == '':
+        flavorid = uuidutils.generate_uuid()
+    name = vals['name']
+    values = {'name': name.strip() if isinstance(name, str) else name,
+              'flavorid': str(flavorid)}
+    columns = ('memory_mb', 'vcpus', 'root_gb', 'ephemeral_gb', 'swap')
+    for column, (field, label, minimum) in zip(columns, _INTEGERS):
+        values[column] = _integer(vals.get(field, 0), label, minimum)
+    try:
+        rxtx = float(vals.get('rxtx_factor', 1.0))
+        if rxtx <= 0 or rxtx > _SQL_SP_FLOAT_MAX:
+            raise ValueError()
+    except ValueError:
+        raise exception.InvalidInput(
+            reason="'rxtx_factor' argument must be a float between 0 and "
+                   "%g" % _SQL_SP_FLOAT_MAX)
+    values['rxtx_factor'] = rxtx
+    values['is_public'] = strutils.bool_from_string(
+        vals.get('os-flavor-access:is_public', True), strict=True)
+    values['description'] = vals.get('description') if \
+        microversion.is_supported(req, '2.55') else None
+    return values
+
+
 class FlavorsController(common.RestController):
     _custom_actions = {'detail': ['GET']}
+    action = flavor_extras.FlavorActionController()
 
     def _list(self, is_detail):
         ctx = common.context()
@@ -95,3 +148,46 @@ class FlavorsController(common.RestController):
             raise common.not_found(error)
         return views.show(pecan.request, flavor,
                           show_extra_specs=self._specs(ctx))
+
+    @expose()
+    @common.with_schemas(schemas.CREATE_SCHEMAS)
+    def post(self, **kwargs):
+        ctx = common.context()
+        req = pecan.request
+        ctx.can(MANAGE % 'create', target={})
+        flavor = flavor_obj.create_flavor(ctx, _create_values(
+            req, kwargs['body']))
+        flavor.extra_specs = {}
+        return views.show(req, flavor, show_extra_specs=self._specs(ctx))
+
+    @expose()
+    @common.with_schemas(schemas.UPDATE_SCHEMAS)
+    def put(self, flavor_id, **kwargs):
+        req = pecan.request
+        if not microversion.is_supported(req, '2.55'):
+            raise webob.exc.HTTPNotFound(
+                explanation='The resource could not be found.')
+        ctx = common.context()
+        ctx.can(MANAGE % 'update', target={})
+        try:
+            flavor = flavor_obj.update_description(
+                ctx, flavor_id, kwargs['body']['flavor']['description'])
+        except exception.FlavorNotFound as error:
+            raise common.not_found(error)
+        return views.show(req, flavor, show_extra_specs=self._specs(ctx))
+
+    @expose(status=202)
+    def delete(self, flavor_id, **kwargs):
+        ctx = common.context()
+        ctx.can(MANAGE % 'delete', target={})
+        try:
+            flavor_obj.destroy(ctx, flavor_id)
+        except exception.FlavorNotFound as error:
+            raise common.not_found(error)
+        return None
+
+
+pecan.route(FlavorsController, 'os-extra_specs',
+            flavor_extras.ExtraSpecsController())
+pecan.route(FlavorsController, 'os-flavor-access',
+            flavor_extras.FlavorAccessController())

@@ -2,24 +2,47 @@
 
 import pecan
 
+from nova_lite.api.controllers import aggregates
+from nova_lite.api.controllers import availability_zones
+from nova_lite.api.controllers import extensions
 from nova_lite.api.controllers import flavors
+from nova_lite.api.controllers import hypervisors
 from nova_lite.api.controllers import keypairs
 from nova_lite.api.controllers import limits
+from nova_lite.api.controllers import migrations
 from nova_lite.api.controllers import quota_sets
+from nova_lite.api.controllers import server_admin  # noqa: F401 (routes)
+from nova_lite.api.controllers import server_groups
 from nova_lite.api.controllers import servers
 from nova_lite.api.controllers import services
+from nova_lite.api.controllers import usage
 from nova_lite.api.controllers import versions
 from nova_lite.api.expose import expose
 
 # Resource names directly under /v2.1; any other first segment is taken as
 # a project id.
-RESOURCES = frozenset(['servers', 'flavors', 'os-services', 'os-keypairs',
-                       'limits', 'os-quota-sets', 'os-quota-class-sets'])
+RESOURCES = frozenset([
+    'extensions',
+    'flavors',
+    'limits',
+    'os-aggregates',
+    'os-availability-zone',
+    'os-hypervisors',
+    'os-keypairs',
+    'os-migrations',
+    'os-quota-class-sets',
+    'os-quota-sets',
+    'os-server-groups',
+    'os-services',
+    'os-simple-tenant-usage',
+    'servers',
+])
 
 
 class V21Controller:
     servers = servers.ServersController()
     flavors = flavors.FlavorsController()
+    extensions = extensions.ExtensionsController()
     limits = limits.LimitsController()
 
     @expose()
@@ -29,6 +52,18 @@ class V21Controller:
 
 
 pecan.route(V21Controller, 'os-services', services.ServicesController())
+pecan.route(V21Controller, 'os-hypervisors',
+            hypervisors.HypervisorsController())
+pecan.route(V21Controller, 'os-simple-tenant-usage',
+            usage.UsageController())
+pecan.route(V21Controller, 'os-migrations',
+            migrations.MigrationsController())
+pecan.route(V21Controller, 'os-server-groups',
+            server_groups.ServerGroupsController())
+pecan.route(V21Controller, 'os-availability-zone',
+            availability_zones.AvailabilityZonesController())
+pecan.route(V21Controller, 'os-aggregates',
+            aggregates.AggregatesController())
 pecan.route(V21Controller, 'os-keypairs', keypairs.KeypairsController())
 pecan.route(V21Controller, 'os-quota-sets', quota_sets.QuotaSetsController())
 pecan.route(V21Controller, 'os-quota-class-sets',

@@ -1,4 +1,6 @@
-"""POST /servers/{id}/action: power, reboot and shelve actions."""
+"""POST /servers/{id}/action: power, reboot and shelve actions here; the
+other actions register themselves from their own modules (imported at the
+end)."""
 
 import pecan
 import webob.exc
@@ -44,11 +46,11 @@ class ServerActionsController(common.RestController):
         ctx.can(handler._policy, {'project_id': instance.project_id,
                                   'user_id': instance.user_id})
         try:
-            handler(self, instance, cell)
+            # None (202, no body) or a Result.
+            return handler(self, instance, cell)
         except exception.InstanceInvalidState as error:
             raise common.conflict_for_invalid_state(
                 error, handler._state_action, server_id)
-        return None
 
     # Each handler gets the parsed body as ``body`` from the validator.
 
@@ -81,3 +83,8 @@ class ServerActionsController(common.RestController):
             az = body['unshelve'].get('availability_zone')
         common.compute_api().unshelve(common.context(), instance, cell,
                                       availability_zone=az)
+
+
+# The actions defined in modules of their own register on import.
+from nova_lite.api.controllers import server_rebuild  # noqa: E402,F401
+from nova_lite.api.controllers import server_state_actions  # noqa: E402,F401,I100,E501

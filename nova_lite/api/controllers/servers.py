@@ -23,6 +23,7 @@ from nova_lite.api.schemas import servers as schemas
 from nova_lite.api.views import links
 from nova_lite.api.views import servers as views
 from nova_lite import block_device
+from nova_lite.compute import availability_zones
 from nova_lite.compute import keypairs as keypair_api
 from nova_lite import context as nl_context
 from nova_lite import exception
@@ -30,6 +31,7 @@ from nova_lite.image import catalog as image_catalog
 from nova_lite.objects import build_request
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import flavor as flavor_obj
+from nova_lite.objects import instance_group as instance_group_obj
 from nova_lite.objects import service as service_obj
 
 LOG = logging.getLogger(__name__)
@@ -98,7 +100,12 @@ def _render(view, ctx, req, instance, cell):
     spec = None
     if _wants_spec(req):
         spec = build_request.get_request_spec(ctx, instance.uuid)
-    return view(req, instance, host_status=host_status, spec=spec, **opts)
+    body = view(req, instance, host_status=host_status, spec=spec, **opts)
+    if 'server_groups' in body['server']:
+        # 2.71: the group the server is in (at most one).
+        group = instance_group_obj.get_by_instance(ctx, instance.uuid)
+        body['server']['server_groups'] = [group.uuid] if group else []
+    return body
 
 
 def _id_from_href(value):
@@ -229,6 +236,17 @@ class ServersController(common.RestController):
             ctx.can(SERVERS % 'create:attach_volume', target)
         if server.get('networks') not in (None, 'none', 'auto'):
             ctx.can(SERVERS % 'create:attach_network', target)
+        try:
+            zone, forced_host, forced_node = availability_zones.parse(
+                conf, server.get('availability_zone'))
+        except exception.InvalidInput as error:
+            raise common.bad_request(error)
+        if forced_host or forced_node:
+            ctx.can(SERVERS % 'create:forced_host', target)
+            zone = availability_zones.zone_for_forced_host(
+                ctx, conf, zone, forced_host)
+        hints = body.get('os:scheduler_hints') or \
+            body.get('OS-SCH-HNT:scheduler_hints') or {}
         image_ref = _id_from_href(server.get('imageRef') or '') or ''
         try:
             min_count = int(server.get('min_count', 1))
@@ -276,14 +294,13 @@ class ServersController(common.RestController):
         if not image_ref and not bdms:
             raise webob.exc.HTTPBadRequest(
                 explanation='Missing imageRef attribute')
-        hints = body.get('os:scheduler_hints')
-        if hints is None:
-            hints = body.get('OS-SCH-HNT:scheduler_hints')
         try:
             uuids, reservation_id = self._create(
                 ctx, req, server, flavor, image_ref, bdms, min_count,
-                max_count, user_data, hints, key_data)
-        except exception.VolumeNotFound as error:
+                max_count, user_data, hints, zone, forced_host, forced_node,
+                key_data)
+        except (exception.VolumeNotFound,
+                exception.InstanceGroupNotFound) as error:
             # A volume to boot with that does not exist: 400, as nova.
             raise common.bad_request(error)
         if server.get('return_reservation_id'):
@@ -299,7 +316,8 @@ class ServersController(common.RestController):
 
     @staticmethod
     def _create(ctx, req, server, flavor, image_ref, bdms, min_count,
-                max_count, user_data, hints, key_data=None):
+                max_count, user_data, hints, zone, forced_host, forced_node,
+                key_data=None):
         return common.compute_api().create(
             ctx, flavor, server['name'], image_ref, bdms,
             hostname=server.get('hostname') if
@@ -310,7 +328,8 @@ class ServersController(common.RestController):
             min_count=min_count, max_count=max_count,
             description=server.get('description'),
             metadata=server.get('metadata'), tags=server.get('tags'),
-            availability_zone=server.get('availability_zone'),
+            availability_zone=zone, forced_host=forced_host,
+            forced_node=forced_node,
             user_data=user_data, config_drive=server.get('config_drive'),
             access_ip_v4=server.get('accessIPv4'),
             access_ip_v6=_ipv6(server.get('accessIPv6')),
@@ -367,8 +386,16 @@ class ServersController(common.RestController):
         instance, cell = get_server(ctx, server_id)
         ctx.can(SERVERS % 'delete', {'project_id': instance.project_id,
                                      'user_id': instance.user_id})
+        api = common.compute_api()
         try:
-            common.compute_api().delete(ctx, instance, cell)
+            if common.conf().reclaim_instance_interval > 0:
+                try:
+                    api.soft_delete(ctx, instance, cell)
+                except exception.InstanceInvalidState:
+                    # Never ran (or locked): deleted for good, as nova does.
+                    api.delete(ctx, instance, cell)
+            else:
+                api.delete(ctx, instance, cell)
         except exception.InstanceNotFound:
             raise webob.exc.HTTPNotFound(
                 explanation='Instance could not be found')

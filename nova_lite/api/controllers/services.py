@@ -10,8 +10,10 @@ from nova_lite.api.expose import expose
 from nova_lite.api import microversion
 from nova_lite.api.schemas import services as schemas
 from nova_lite import cells
+from nova_lite.compute import availability_zones
 from nova_lite import context as nl_context
 from nova_lite import exception
+from nova_lite.objects import aggregate as aggregate_obj
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import service as service_obj
@@ -25,10 +27,11 @@ def _updated_at(svc):
     return when.strftime('%Y-%m-%dT%H:%M:%S.%f') if when else None
 
 
-def _view(req, svc, with_forced_down):
+def _view(req, svc, with_forced_down, host_zones=None):
     conf = common.conf()
-    zone = conf.default_availability_zone if svc.binary == 'nova-compute' \
-        else conf.internal_service_availability_zone
+    if host_zones is None:
+        host_zones = aggregate_obj.host_zones(common.context())
+    zone = availability_zones.service_zone(conf, svc, host_zones)
     body = {
         'binary': svc.binary,
         'host': svc.host,
@@ -101,7 +104,9 @@ class ServicesController(common.RestController):
         with_forced_down = microversion.is_supported(req, '2.11')
         services, down = _all_services(ctx, host=host, binary=binary)
         services.sort(key=lambda s: (s[1].id, s[0].id))
-        body = [_view(req, svc, with_forced_down) for svc, _cell in services]
+        host_zones = aggregate_obj.host_zones(ctx)
+        body = [_view(req, svc, with_forced_down, host_zones)
+                for svc, _cell in services]
         if microversion.is_supported(req, '2.69'):
             body.extend(_down_cell_computes(ctx, down, host, binary))
         return {'services': body}

@@ -41,3 +41,113 @@ show_query_v2102 = {'type': 'object', 'properties': {},
 
 SHOW_QUERY_SCHEMAS = [('2.1', '2.101', show_query),
                       ('2.102', None, show_query_v2102)]
+
+# -- flavor management ---------------------------------------------------------
+
+_flavor_param_positive = {'type': ['integer', 'string'],
+                          'pattern': '^[0-9]+$', 'minimum': 1,
+                          'maximum': 0x7FFFFFFF}
+_flavor_param_non_negative = dict(_flavor_param_positive, minimum=0)
+_flavor_description = {'type': ['string', 'null'], 'format': 'description',
+                       'minLength': 0, 'maxLength': 65535}
+
+create = {
+    'type': 'object',
+    'properties': {
+        'flavor': {
+            'type': 'object',
+            'properties': {
+                'name': pt.name,
+                'id': {
+                    'type': ['string', 'number', 'null'],
+                    'minLength': 1, 'maxLength': 255,
+                    'pattern': '^(?! )[a-zA-Z0-9. _-]+(?<! )$',
+                },
+                'ram': _flavor_param_positive,
+                'vcpus': _flavor_param_positive,
+                'disk': _flavor_param_non_negative,
+                'OS-FLV-EXT-DATA:ephemeral': _flavor_param_non_negative,
+                'swap': _flavor_param_non_negative,
+                'rxtx_factor': {
+                    'type': ['number', 'string'],
+                    'pattern': r'^[0-9]+(\.[0-9]+)?$',
+                    'exclusiveMinimum': 0,
+                    'maximum': 3.40282e+38,
+                },
+                'os-flavor-access:is_public': pt.boolean,
+            },
+            'required': ['name', 'ram', 'vcpus', 'disk'],
+            'additionalProperties': False,
+        },
+    },
+    'required': ['flavor'],
+    'additionalProperties': False,
+}
+
+create_v255 = copy.deepcopy(create)
+create_v255['properties']['flavor']['properties']['description'] = \
+    _flavor_description
+
+CREATE_SCHEMAS = [('2.1', '2.54', create), ('2.55', None, create_v255)]
+
+update = {
+    'type': 'object',
+    'properties': {
+        'flavor': {
+            'type': 'object',
+            'properties': {'description': _flavor_description},
+            'required': ['description'],
+            'additionalProperties': False,
+        },
+    },
+    'required': ['flavor'],
+    'additionalProperties': False,
+}
+
+UPDATE_SCHEMAS = [('2.55', None, update)]
+
+# -- extra specs -------------------------------------------------------------------
+
+_spec_key = '^[a-zA-Z0-9-_:. ]{1,255}$'
+_specs = {
+    'type': 'object',
+    'patternProperties': {
+        _spec_key: {'type': ['string', 'number'], 'maxLength': 255},
+    },
+    'additionalProperties': False,
+}
+
+extra_specs_create = {
+    'type': 'object',
+    'properties': {'extra_specs': _specs},
+    'required': ['extra_specs'],
+    'additionalProperties': False,
+}
+
+extra_specs_update = dict(copy.deepcopy(_specs), minProperties=1,
+                          maxProperties=1)
+
+# -- flavor access -----------------------------------------------------------------
+
+
+def _tenant_action(name):
+    return {
+        'type': 'object',
+        'properties': {
+            name: {
+                'type': 'object',
+                'properties': {
+                    'tenant': {'type': 'string', 'minLength': 1,
+                               'maxLength': 255},
+                },
+                'required': ['tenant'],
+                'additionalProperties': False,
+            },
+        },
+        'required': [name],
+        'additionalProperties': False,
+    }
+
+
+add_tenant_access = _tenant_action('addTenantAccess')
+remove_tenant_access = _tenant_action('removeTenantAccess')

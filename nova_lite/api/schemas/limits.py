@@ -41,4 +41,5 @@ def limits_show(version):
     absolute = r._obj({n: {'type': 'integer', 'minimum': -1}
                        for n in absolute_names(version)})
     rate = {'type': 'array', 'items': {}, 'maxItems': 0}
-    return r._obj({'limits': r._obj({'absolute': absolute, 'rate': rate})})
+    return r._obj({'limits': r._obj({'absolute': absolute,
+                                     'rate': rate})})

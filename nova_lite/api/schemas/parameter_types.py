@@ -33,6 +33,19 @@ name = {'type': 'string', 'format': 'name', 'minLength': 1,
 name_with_leading_trailing_spaces = {
     'type': 'string', 'format': 'name_with_leading_trailing_spaces',
     'minLength': 1, 'maxLength': 255}
+az_name = {'type': 'string', 'format': 'az_name', 'minLength': 1,
+           'maxLength': 255}
+az_name_with_leading_trailing_spaces = {
+    'type': 'string', 'format': 'az_name_with_leading_trailing_spaces',
+    'minLength': 1, 'maxLength': 255}
+metadata_with_null = {
+    'type': 'object',
+    'patternProperties': {
+        '^[a-zA-Z0-9-_:. ]{1,255}$': {'type': ['string', 'null'],
+                                      'maxLength': 255},
+    },
+    'additionalProperties': False,
+}
 name_or_none = {'oneOf': [{'type': 'string', 'minLength': 1,
                            'maxLength': 255}, {'type': 'null'}]}
 description = {'type': ['string', 'null'], 'format': 'description',

@@ -360,3 +360,87 @@ _version = _obj({
 
 def version_show(version):
     return _obj({'version': _version})
+
+
+# -- os-server-groups ------------------------------------------------------
+
+_POLICIES_V21 = ['affinity', 'anti-affinity']
+_POLICIES_V215 = _POLICIES_V21 + ['soft-affinity', 'soft-anti-affinity']
+
+
+def server_group(version):
+    props = {'id': _STR, 'name': _STR,
+             'members': {'type': 'array', 'items': _STR}}
+    if _at_least(version, '2.64'):
+        props['policy'] = {'enum': _POLICIES_V215}
+        props['rules'] = _obj({'max_server_per_host': _INT}, [])
+    else:
+        enum = _POLICIES_V215 if _at_least(version, '2.15') else \
+            _POLICIES_V21
+        props['policies'] = {'type': 'array', 'items': {'enum': enum},
+                             'maxItems': 1}
+        props['metadata'] = _obj({}, [])
+    if _at_least(version, '2.13'):
+        props['project_id'] = _STR
+        props['user_id'] = _STR
+    return _obj(props)
+
+
+def server_group_show(version):
+    return _obj({'server_group': server_group(version)})
+
+
+def server_groups_index(version):
+    return _obj({'server_groups': {'type': 'array',
+                                   'items': server_group(version)}})
+
+
+# -- os-availability-zone --------------------------------------------------
+
+def _zone_info(hosts):
+    return _obj({'zoneName': _STR,
+                 'zoneState': _obj({'available': _BOOL}),
+                 'hosts': hosts})
+
+
+def availability_zones_index(version):
+    return _obj({'availabilityZoneInfo': {
+        'type': 'array', 'items': _zone_info({'type': 'null'})}})
+
+
+def availability_zones_detail(version):
+    service = _obj({'available': _BOOL, 'active': _BOOL,
+                    'updated_at': _STR_OR_NULL})
+    hosts = {'type': ['object', 'null'],
+             'additionalProperties': {'type': 'object',
+                                      'additionalProperties': service}}
+    return _obj({'availabilityZoneInfo': {
+        'type': 'array', 'items': _zone_info(hosts)}})
+
+
+# -- os-aggregates ---------------------------------------------------------
+
+def aggregate(version, with_members=True):
+    props = {'availability_zone': _STR_OR_NULL, 'created_at': _STR,
+             'deleted': _BOOL, 'deleted_at': {'type': 'null'}, 'id': _INT,
+             'name': _STR, 'updated_at': _STR_OR_NULL}
+    if with_members:
+        props['hosts'] = {'type': 'array', 'items': _STR}
+        props['metadata'] = {'type': 'object',
+                             'additionalProperties': _STR}
+    if _at_least(version, '2.41'):
+        props['uuid'] = _STR
+    return _obj(props)
+
+
+def aggregate_show(version):
+    return _obj({'aggregate': aggregate(version)})
+
+
+def aggregate_create(version):
+    return _obj({'aggregate': aggregate(version, with_members=False)})
+
+
+def aggregates_index(version):
+    return _obj({'aggregates': {'type': 'array',
+                                'items': aggregate(version)}})

@@ -23,6 +23,7 @@ from nova_lite.image import catalog
 from nova_lite.objects import instance as instance_obj
 from nova_lite.virt import driver
 from nova_lite.virt.libvirt import config
+from nova_lite.virt.libvirt import host_info
 from nova_lite.virt.libvirt import volume as volume_drivers
 
 LOG = logging.getLogger(__name__)
@@ -31,6 +32,10 @@ VIR_DOMAIN_AFFECT_LIVE = 1
 VIR_DOMAIN_AFFECT_CONFIG = 2
 VIR_DOMAIN_XML_INACTIVE = 2
 VIR_ERR_NO_DOMAIN = 42
+VIR_DOMAIN_UNDEFINE_MANAGED_SAVE = 1
+
+# The most of a console log returned (nova's MAX_CONSOLE_BYTES).
+MAX_CONSOLE_BYTES = 100 * 1024
 
 # supports_multiattach: libvirt >= 3.10, or QEMU older than 2.10 (which had
 # no image locking to trip over).
@@ -74,7 +79,7 @@ def target_dev(mountpoint, bus):
     return _BUS_PREFIX.get(bus, 'vd') + letters
 
 
-class LibvirtDriver(driver.ComputeDriver):
+class LibvirtDriver(host_info.HostInfo, driver.ComputeDriver):
 
     capabilities = {
         'supports_multiattach': True,
@@ -204,7 +209,7 @@ class LibvirtDriver(driver.ComputeDriver):
             guest.add_device(driver_.get_config(
                 info, name, 'virtio' if name == 'vda' else bus))
         guest.add_device(config.GuestSerialLog(
-            os.path.join(self._instance_dir(instance), 'console.log')))
+            self.console_log_path(instance)))
         return guest
 
     # -- lifecycle ---------------------------------------------------------------
@@ -225,7 +230,8 @@ class LibvirtDriver(driver.ComputeDriver):
             if dom.isActive():
                 dom.destroy()
         finally:
-            dom.undefineFlags(0)
+            # A suspended guest's saved memory image goes with it.
+            dom.undefineFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
 
     def destroy(self, instance, block_device_info=None):
         dom = self._lookup(instance)
@@ -258,6 +264,45 @@ class LibvirtDriver(driver.ComputeDriver):
         if dom.isActive():
             dom.destroy()
         dom.create()
+
+    def pause(self, instance):
+        self._domain(instance).suspend()
+
+    def unpause(self, instance):
+        self._domain(instance).resume()
+
+    def suspend(self, instance):
+        # As nova: the guest's memory is saved to a file libvirt manages
+        # and the guest stops; starting the domain again restores it.
+        self._domain(instance).managedSave(0)
+
+    def resume(self, instance, block_device_info=None):
+        dom = self._domain(instance)
+        if not dom.isActive():
+            dom.create()
+
+    def console_log_path(self, instance):
+        return os.path.join(self._instance_dir(instance), 'console.log')
+
+    def get_console_output(self, instance):
+        """The end (at most MAX_CONSOLE_BYTES) of the serial console log
+        the guest writes to ``console.log`` in its instance directory."""
+        self._domain(instance)
+        path = self.console_log_path(instance)
+        try:
+            with open(path, 'rb') as f:
+                f.seek(0, os.SEEK_END)
+                size = f.tell()
+                f.seek(max(0, size - MAX_CONSOLE_BYTES))
+                data = f.read()
+        except FileNotFoundError:
+            LOG.info('Server %s has a file console whose log is not (yet?) '
+                     'there', instance.uuid)
+            return b''
+        if size > MAX_CONSOLE_BYTES:
+            LOG.info('Truncated console log of %s returned, %d bytes '
+                     'ignored', instance.uuid, size - MAX_CONSOLE_BYTES)
+        return data
 
     def get_power_state(self, instance):
         dom = self._lookup(instance)

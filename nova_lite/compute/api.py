@@ -216,7 +216,7 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                                           flavor.memory_mb, min_count,
                                           max_count)
         if group is not None:
-            server_groups.check_members_quota(context, self.conf, group.uuid,
+            server_groups.check_members_quota(context, self.conf, group,
                                               count)
         reservation_id = 'r-' + ''.join(random.choice(
             string.ascii_lowercase + string.digits) for _ in range(8))
@@ -314,9 +314,6 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         if instance.task_state == instance_obj.DELETING and instance.host \
                 and self._host_is_up(cctxt, instance.host):
             return
-        if instance.host or instance.bdms:
-            instance_action.action_start(cctxt, instance.uuid,
-                                         instance_action.DELETE)
         if not instance.host or not self._host_is_up(cctxt, instance.host):
             LOG.info('Deleting server %s locally (no host, or its compute '
                      'service is down)', instance.uuid)
@@ -327,6 +324,10 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         instance_obj.update(cctxt, instance.uuid,
                             {'task_state': instance_obj.DELETING,
                              'progress': 0})
+        # As nova: a delete the compute host carries out is recorded; a
+        # local one is not.
+        instance_action.action_start(cctxt, instance.uuid,
+                                     instance_action.DELETE)
         self.compute.terminate_instance(context, instance.host,
                                         instance.uuid, cell=cell)
 
@@ -434,6 +435,8 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
             if instance.vm_state != instance_obj.SHELVED_OFFLOADED:
                 raise exception.UnshelveInstanceInvalidState(
                     state=instance.vm_state, instance_uuid=instance.uuid)
+            availability_zones.check_requested(context, self.conf,
+                                               availability_zone, None)
             extra['availability_zone'] = availability_zone
         was_offloaded = instance.vm_state == instance_obj.SHELVED_OFFLOADED
         self._start_task(context, instance, cell, 'unshelve',
@@ -442,6 +445,14 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                                     instance_obj.SHELVED_OFFLOADED),
                          extra=extra, action=instance_action.UNSHELVE)
         if was_offloaded:
+            if availability_zone is not None:
+                # The server is scheduled to, and pinned in, that zone.
+                spec = build_request.get_request_spec(
+                    context, instance.uuid) or {
+                    'instance_uuid': instance.uuid}
+                spec['availability_zone'] = availability_zone
+                build_request.update_request_spec(context, instance.uuid,
+                                                  spec)
             self.conductor.unshelve_instance(context, instance.uuid)
         else:
             # Still on its host: it only needs powering on.

@@ -2,31 +2,54 @@
 scheduler hint of server create and the members that come and go with
 their servers.
 
-The quota counts are taken here against ``[quota] server_groups`` and
-``[quota] server_group_members`` (-1: unlimited).
+Quotas go through :mod:`nova_lite.quota`, as nova counts them: groups by
+project and user (``[quota] server_groups`` or a quota set), a group's
+servers by user (``[quota] server_group_members``).
 """
 
 from nova_lite import exception
 from nova_lite.objects import instance_group as group_obj
+from nova_lite import quota
 
 
-def _over(limit, used, delta):
-    return limit >= 0 and used + delta > limit
+def _count_groups(context, project_id, user_id=None):
+    counts = {'project': {'server_groups': group_obj.count_by_project(
+        context, project_id)}}
+    if user_id:
+        counts['user'] = {'server_groups': group_obj.count_by_project(
+            context, project_id, user_id=user_id)}
+    return counts
+
+
+quota.register_counter('server_groups', _count_groups)
+
+
+def recheck(conf):
+    """Whether a create checks the quota again once done."""
+    return conf.quota.recheck_quota
 
 
 def check_server_groups_quota(context, conf, project_id, delta=1):
     """Raise ServerGroupLimitExceeded if ``project_id`` may not hold
     ``delta`` more groups (``delta`` 0 rechecks after a create)."""
-    used = group_obj.count_by_project(context, project_id)
-    if _over(conf.quota.server_groups, used, delta):
+    try:
+        quota.check_deltas(context, {'server_groups': delta}, project_id,
+                           context.user_id)
+    except exception.OverQuota:
         raise exception.ServerGroupLimitExceeded()
 
 
-def check_members_quota(context, conf, group_uuid, delta):
+def check_members_quota(context, conf, group, delta):
     """Raise GroupMemberLimitExceeded if the group may not take ``delta``
-    more servers."""
-    used = group_obj.count_members(context, group_uuid)
-    if _over(conf.quota.server_group_members, used, delta):
+    more servers of the caller."""
+    def count(ctx, project_id, user_id=None):
+        return {'user': {'server_group_members':
+                         group_obj.count_members_by_user(
+                             ctx, group.uuid, context.user_id)}}
+    try:
+        quota.check_deltas(context, {'server_group_members': delta},
+                           group.project_id, context.user_id, count=count)
+    except exception.OverQuota:
         raise exception.GroupMemberLimitExceeded()
 
 

@@ -18,16 +18,16 @@ VIR_DOMAIN_PAUSED = 3
 VIR_DOMAIN_SHUTOFF = 5
 
 
-def _action(stack, sid, body, token='demo:demo'):
-    return stack.request('POST', '/v2.1/servers/%s/action' % sid, json=body,
-                         token=token)
+def _action(st, sid, body, token='demo:demo'):
+    return st.request('POST', '/v2.1/servers/%s/action' % sid, json=body,
+                      token=token)
 
 
 def _state(conn, sid):
     return conn.lookupByUUIDString(sid).state()[0]
 
 
-def test_pause_suspend_console_rebuild(stack, libvirt_conn):  # noqa: F811
+def test_pause_suspend_console_rebuild(stack, libvirt_conn):  # noqa: F811,E501
     resp = stack.request('POST', '/v2.1/servers', version='2.60', json={
         'server': {'name': 'actions', 'imageRef': IMAGE, 'flavorRef': '1',
                    'networks': 'none'}})

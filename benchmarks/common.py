@@ -264,8 +264,8 @@ def all_in_one(conf):
     from nova_lite.cmd import common as cmd_common
     from tests.fixtures import stack as stack_fixture
     # Every benchmark boots its servers in one project: no server quotas.
-    for resource in QUOTA_FREE:
-        conf.set_override(resource, -1, group='quota')
+    for name in QUOTA_FREE:
+        conf.set_override(name, -1, group='quota')
     stack = stack_fixture.Stack(conf).start()
     cmd_common.settle()
     return stack

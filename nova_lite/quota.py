@@ -22,10 +22,10 @@ What other parts of the API call:
 * :func:`check_num_instances` and :func:`recheck_num_instances` for server
   create, :func:`check_key_pairs` for key pairs.
 
-Server groups: register counters for ``server_groups`` (counted by
-project and user) and ``server_group_members`` (by user: ``{'user':
-{'server_group_members': n}}``), or pass ``count=``, then call
-``check_deltas(ctx, {'server_groups': 1}, project_id, user_id)``; nova
+Server groups (``nova_lite.compute.server_groups``): ``server_groups``
+is counted here by project and user (the API database's groups);
+``server_group_members`` is counted per group, so its callers pass
+``count=`` returning ``{'user': {'server_group_members': n}}``. nova
 answers an OverQuota there with 403 "Quota exceeded, too many server
 groups." (``exception.ServerGroupLimitExceeded``) and "Quota exceeded,
 too many servers in group" (``exception.GroupMemberLimitExceeded``).
@@ -74,7 +74,8 @@ def _count_key_pairs(context, user_id):
 
 
 _COUNTERS = {'instances': _count_servers, 'cores': _count_servers,
-             'ram': _count_servers}
+             'ram': _count_servers,
+             'server_groups': quota_obj.count_server_groups}
 
 
 def register_counter(resource, count):

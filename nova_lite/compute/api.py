@@ -318,9 +318,6 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         if instance.task_state == instance_obj.DELETING and instance.host \
                 and self._host_is_up(cctxt, instance.host):
             return
-        if instance.host or instance.bdms:
-            instance_action.action_start(cctxt, instance.uuid,
-                                         instance_action.DELETE)
         if not instance.host or not self._host_is_up(cctxt, instance.host):
             LOG.info('Deleting server %s locally (no host, or its compute '
                      'service is down)', instance.uuid)
@@ -331,6 +328,10 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         instance_obj.update(cctxt, instance.uuid,
                             {'task_state': instance_obj.DELETING,
                              'progress': 0})
+        # As nova: a delete the compute host carries out is recorded; a
+        # local one is not.
+        instance_action.action_start(cctxt, instance.uuid,
+                                     instance_action.DELETE)
         self.compute.terminate_instance(context, instance.host,
                                         instance.uuid, cell=cell)
 
@@ -497,8 +498,10 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
             if zone != current:
                 raise exception.PinnedZoneChange()
             return
-        instance_zone = instance.availability_zone or (
-            self.conf.default_availability_zone if instance.host else None)
+        # Its host's zone, as the server's availability zone shows it.
+        instance_zone = availability_zones.host_zone(
+            context, self.conf, instance.host) if instance.host else \
+            instance.availability_zone
         if zone != instance_zone:
             raise exception.PinnedZoneMismatch(current_az=instance_zone,
                                                requested_az=zone)
@@ -525,8 +528,9 @@ def hints_as_lists(hints):
     out = {}
     for name, value in (hints or {}).items():
         values = value if isinstance(value, list) else [value]
-        out[name] = [v if isinstance(v, str) else jsonutils.dumps(v)
-                     for v in values]
+        out[name] = [v if isinstance(v, str) else
+                     str(v) if isinstance(v, (int, float)) else
+                     jsonutils.dumps(v) for v in values]
     return out
 
 

@@ -205,3 +205,21 @@ def count_instances_cores_ram(context, project_id, user_id=None):
         for owner, flavor, count in answer:
             add(owner, flavor, count)
     return totals
+
+
+_GROUPS = models.InstanceGroup.__table__
+_GROUPS_OF = sa.select(_GROUPS.c.user_id, sa.func.count(_GROUPS.c.id)).where(
+    _GROUPS.c.project_id == sa.bindparam('project_id')).group_by(
+    _GROUPS.c.user_id)
+
+
+@db_api.api_conn_reader
+def count_server_groups(context, project_id, user_id=None):
+    """``{'project': {'server_groups': n}[, 'user': {...}]}``."""
+    rows = list(context.connection.execute(
+        _GROUPS_OF, {'project_id': project_id}))
+    counts = {'project': {'server_groups': sum(n for _u, n in rows)}}
+    if user_id:
+        counts['user'] = {'server_groups': sum(
+            n for owner, n in rows if owner == user_id)}
+    return counts

@@ -339,3 +339,31 @@ def test_server_key_name(stack):
             'code': 400, 'message': 'Invalid key_name provided.'}}
     assert len(stack.request('GET', '/v2.1/servers').json()[
         'servers']) == 1
+
+
+def test_rebuild_changes_or_unsets_the_key(stack):
+    _create(stack, name='first', public_key=PUBLIC_KEY, status=200)
+    second = _create(stack, name='second', status=200).json()['keypair']
+    body = {'server': {'name': 'vm', 'flavorRef': '1', 'imageRef': IMAGE,
+                       'key_name': 'first'}}
+    server_id = stack.request('POST', '/v2.1/servers',
+                              json=body).json()['server']['id']
+    stack.wait_for_server(server_id, 'ACTIVE')
+    path = '/v2.1/servers/%s/action' % server_id
+
+    def key_data():
+        from nova_lite.objects import cell_mapping
+        from nova_lite.objects import instance as instance_obj
+        from nova_lite import context as nl_context
+        ctx = nl_context.get_admin_context()
+        cell = cell_mapping.get_instance_mapping(ctx, server_id).cell_mapping
+        return instance_obj.get_by_uuid(nl_context.target_cell(ctx, cell),
+                                        server_id).key_data
+
+    for key_name, data in (('second', second['public_key']), (None, None)):
+        resp = stack.request('POST', path, version='2.54', json={
+            'rebuild': {'imageRef': IMAGE, 'key_name': key_name}})
+        assert resp.status_code == 202, resp.text
+        shown = stack.wait_for_server(server_id, 'ACTIVE', version='2.54')
+        assert shown['key_name'] == key_name
+        assert key_data() == data

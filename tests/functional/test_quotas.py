@@ -319,3 +319,32 @@ def test_config_defaults(tmp_path):
             'code': 403, 'message': 'Quota exceeded, too many key pairs.'}}
     finally:
         stack.stop()
+
+
+def test_server_group_quotas_from_quota_sets(stack):
+    groups = '/v2.1/os-server-groups'
+
+    def group(name, token='demo:demo'):
+        return stack.request('POST', groups, token=token, json={
+            'server_group': {'name': name, 'policies': ['affinity']}})
+
+    _set(stack, {'server_groups': 1})
+    assert group('g1').status_code == 200
+    resp = group('g2')
+    assert resp.json() == {'forbidden': {
+        'code': 403, 'message': 'Quota exceeded, too many server groups.'}}
+    # Another project keeps the default (10).
+    assert group('g3', token='other:other').status_code == 200
+    limits = stack.request('GET', '/v2.1/limits').json()['limits'][
+        'absolute']
+    assert limits['maxServerGroups'] == 1
+    assert limits['totalServerGroupsUsed'] == 1
+    detail = stack.request('GET', QS + '/detail').json()['quota_set']
+    assert detail['server_groups'] == {'limit': 1, 'in_use': 1,
+                                       'reserved': 0}
+    # The limit may not go below what is in use.
+    resp = stack.request('PUT', QS, token=ADMIN,
+                         json={'quota_set': {'server_groups': 0}})
+    assert resp.status_code == 400
+    _set(stack, {'server_groups': -1})
+    assert group('g2').status_code == 200

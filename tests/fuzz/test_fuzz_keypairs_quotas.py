@@ -22,8 +22,7 @@ def _ours(version):
     doc = openapi.build(version)
     schema = schemathesis.openapi.from_dict(doc)
     operations = [result.ok() for result in schema.get_all_operations()]
-    return doc, [op for op in operations
-                      if op.path.startswith(PREFIXES)]
+    return doc, [op for op in operations if op.path.startswith(PREFIXES)]
 
 
 @pytest.mark.parametrize('token', [fz.TOKEN, fz.ADMIN])

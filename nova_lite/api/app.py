@@ -3,12 +3,16 @@
 Middleware, outermost first:
 
 ``/``            root version list (no request id, no microversion)
+``/v2[/]``       request id -> the v2.0 version document (unauthenticated)
 ``/v2.1[/]``     proxy headers -> request id -> fault wrapper -> microversion
                  -> version document (unauthenticated, as nova serves it)
 ``/v2.1/...``    proxy headers -> request id -> fault wrapper -> request
-                 log -> body size limit -> microversion -> authentication (noauth2 or
-                 keystone) -> request environment -> pecan
+                 log -> body size limit -> microversion -> authentication
+                 (noauth2 or keystone) -> request environment -> pecan
 anything else    300 Multiple Choices
+
+Every JSON answer is ``application/vnd.openstack.compute+json`` where the
+Accept header prefers it (nova's two media types).
 """
 
 import functools
@@ -326,7 +330,8 @@ def build_app(conf, api=None):
     legacy = _ContentType(legacy)
     legacy = request_id.RequestIdMiddleware(legacy)
 
-    app = _Dispatcher(conf, faults.FaultWrapper(versions.RootApp(conf)),
-                      discovery, v21, enforcer, legacy=legacy)
+    root_app = _ContentType(faults.FaultWrapper(versions.RootApp(conf)))
+    app = _Dispatcher(conf, root_app, discovery, v21, enforcer,
+                      legacy=legacy)
     app = middleware.ProxyHeaders(app, conf)
     return app

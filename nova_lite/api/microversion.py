@@ -17,64 +17,64 @@ VERSIONS = [
     '2.4',   # fixed ip reserve (not served)
     '2.5',   # ip6 server list filter for users
     '2.6',   # remote consoles API (not served)
-    '2.7',   # security group checks on keypairs (not served)
+    '2.7',   # flavor access only to private flavors
     '2.8',   # mks console (not served)
     '2.9',   # server "locked" field
     '2.10',  # keypairs by user (not served)
     '2.11',  # os-services forced_down
     '2.12',  # virtual interfaces net_id (not served)
-    '2.13',  # server groups fields (not served)
+    '2.13',  # server groups project_id and user_id
     '2.14',  # evacuate on shared storage (not served)
-    '2.15',  # soft-affinity policies (not served)
+    '2.15',  # soft-affinity policies
     '2.16',  # server host_status
     '2.17',  # trigger crash dump (not served)
     '2.18',  # project id optional in URLs
     '2.19',  # server description
     '2.20',  # volume attach/detach for shelved servers
-    '2.21',  # deleted instances in os-instance-actions (not served)
+    '2.21',  # deleted instances in os-instance-actions
     '2.22',  # force live migration (not served)
-    '2.23',  # migrations fields (not served)
+    '2.23',  # migrations fields (server migrations not served)
     '2.24',  # abort live migration (not served)
     '2.25',  # live migration block_migration auto (not served)
     '2.26',  # server tags
     '2.27',  # OpenStack-API-Version header accepted
-    '2.28',  # hypervisor cpu_info as object (not served)
+    '2.28',  # hypervisor cpu_info as object
     '2.29',  # evacuate force (not served)
     '2.30',  # live migrate force (not served)
     '2.31',  # serial console URLs (not served)
     '2.32',  # tag in block_device_mapping_v2 and networks (this version)
-    '2.33',  # hypervisors paging (not served)
+    '2.33',  # hypervisors paging
     '2.34',  # async live migration checks (not served)
     '2.35',  # keypairs paging (not served)
     '2.36',  # proxy APIs removed (not served)
     '2.37',  # server create requires networks (auto/none/list)
     '2.38',  # invalid status filter on server list is a 400
     '2.39',  # image metadata quota removed (not served)
-    '2.40',  # simple tenant usage paging (not served)
-    '2.41',  # aggregate uuid (not served)
+    '2.40',  # simple tenant usage paging
+    '2.41',  # aggregate uuid
     '2.42',  # tag in block_device_mapping_v2 and networks restored
     '2.43',  # os-hosts removed (not served)
     '2.44',  # network proxy actions removed (not served)
     '2.45',  # createImage returns image_id (not served)
     '2.46',  # request id returned (signalling only)
     '2.47',  # embedded flavor in server responses
-    '2.48',  # diagnostics format (not served)
+    '2.48',  # diagnostics format
     '2.49',  # tag on volume attach
     '2.50',  # quota classes server groups (not served)
-    '2.51',  # volume-extended event (not served)
+    '2.51',  # action event details for users (volume-extended: not served)
     '2.52',  # tags on server create
     '2.53',  # os-services and hypervisors by uuid
     '2.54',  # key_name on rebuild (not served)
     '2.55',  # flavor description
     '2.56',  # cold migrate host (not served)
     '2.57',  # rebuild user_data (not served)
-    '2.58',  # instance actions paging (not served)
-    '2.59',  # migrations paging (not served)
+    '2.58',  # instance actions paging
+    '2.59',  # migrations paging
     '2.60',  # volume multi-attach
     '2.61',  # flavor extra_specs in flavor responses
-    '2.62',  # instance action events host (not served)
+    '2.62',  # instance action events host
     '2.63',  # trusted_image_certificates
-    '2.64',  # server group policy (not served)
+    '2.64',  # server group policy
     '2.65',  # abort queued live migration (not served)
     '2.66',  # changes-before filter
     '2.67',  # volume_type in block_device_mapping_v2
@@ -90,15 +90,15 @@ VERSIONS = [
     '2.77',  # availability_zone on unshelve
     '2.78',  # server topology (not served)
     '2.79',  # delete_on_termination on volume attach
-    '2.80',  # migrations project/user filters (not served)
+    '2.80',  # migrations project/user filters
     '2.81',  # image cache (not served)
     '2.82',  # accelerator events (not served)
     '2.83',  # more server list filters for users
-    '2.84',  # instance action event details (not served)
+    '2.84',  # instance action event details
     '2.85',  # PUT volume attachment delete_on_termination
-    '2.86',  # extra specs validation (not served)
+    '2.86',  # extra specs validation
     '2.87',  # rescue of volume-backed servers (not served)
-    '2.88',  # hypervisor fields removed (not served)
+    '2.88',  # hypervisor fields removed
     '2.89',  # attachment_id and bdm_uuid in volume attachments
     '2.90',  # hostname on create, update and rebuild; shown to everyone
     '2.91',  # unshelve to a host, pin or unpin the zone (not served)

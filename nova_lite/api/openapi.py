@@ -15,21 +15,29 @@ import copy
 
 from nova_lite.api.controllers import aggregates
 from nova_lite.api.controllers import availability_zones
+from nova_lite.api.controllers import extensions
+from nova_lite.api.controllers import flavor_extras
 from nova_lite.api.controllers import flavors
+from nova_lite.api.controllers import hypervisors
 from nova_lite.api.controllers import instance_actions
-from nova_lite.api.controllers import server_groups
+from nova_lite.api.controllers import ips
+from nova_lite.api.controllers import keypairs
+from nova_lite.api.controllers import limits
+from nova_lite.api.controllers import migrations
+from nova_lite.api.controllers import quota_sets
 from nova_lite.api.controllers import server_actions
+from nova_lite.api.controllers import server_admin
+from nova_lite.api.controllers import server_groups
 from nova_lite.api.controllers import server_metadata
 from nova_lite.api.controllers import server_tags
 from nova_lite.api.controllers import servers
 from nova_lite.api.controllers import services
-from nova_lite.api.controllers import ips
-from nova_lite.api.controllers import keypairs
-from nova_lite.api.controllers import limits
-from nova_lite.api.controllers import quota_sets
+from nova_lite.api.controllers import usage
 from nova_lite.api.controllers import volume_attachments
 from nova_lite.api import microversion
 from nova_lite.api.schemas import action_responses
+from nova_lite.api.schemas import admin_responses as ar
+from nova_lite.api.schemas import flavors as flavor_schemas
 from nova_lite.api.schemas import keypairs as kp_schemas
 from nova_lite.api.schemas import limits as limit_schemas
 from nova_lite.api.schemas import quota_sets as qs_schemas
@@ -48,7 +56,8 @@ class Route:
     schema for a microversion (a function, or None for an empty body)."""
 
     def __init__(self, method, path, handler, status, response,
-                 operation_id, body_schemas=None, min_version=None):
+                 operation_id, body_schemas=None, min_version=None,
+                 max_version=None):
         self.method = method
         self.path = path
         self.handler = handler
@@ -57,6 +66,7 @@ class Route:
         self.operation_id = operation_id
         self._body_schemas = body_schemas
         self.min_version = min_version
+        self.max_version = max_version
 
     def body_schemas(self):
         if self._body_schemas is not None:
@@ -110,6 +120,86 @@ def _aggregate_action_schemas():
         entries.extend(handler._request_body_schemas)
     return entries
 
+
+def _flavor_action_schemas():
+    return [(None, None, flavor_schemas.add_tenant_access),
+            (None, None, flavor_schemas.remove_tenant_access)]
+
+
+_FX = flavor_extras.ExtraSpecsController
+_FX_PATH = '/flavors/{flavor_id}/os-extra_specs'
+_HV = hypervisors.HypervisorsController
+_USAGE = usage.UsageController
+_SM = migrations.ServerMigrationsController
+
+ADMIN_ROUTES = [
+    Route('POST', '/flavors', _F.post, 200, ar.flavor_create,
+          'createFlavor'),
+    Route('PUT', '/flavors/{flavor_id}', _F.put, 200, ar.flavor_create,
+          'updateFlavor', min_version='2.55'),
+    Route('DELETE', '/flavors/{flavor_id}', _F.delete, 202, None,
+          'deleteFlavor'),
+    Route('GET', _FX_PATH, _FX.get_all, 200, ar.extra_specs_index,
+          'listFlavorExtraSpecs'),
+    Route('POST', _FX_PATH, _FX.post, 200, ar.extra_specs_create,
+          'createFlavorExtraSpecs'),
+    Route('GET', _FX_PATH + '/{flavor_extra_spec_key}', _FX.get_one, 200,
+          ar.extra_spec_one, 'showFlavorExtraSpec'),
+    Route('PUT', _FX_PATH + '/{flavor_extra_spec_key}', _FX.put, 200,
+          ar.extra_spec_one, 'updateFlavorExtraSpec'),
+    Route('DELETE', _FX_PATH + '/{flavor_extra_spec_key}', _FX.delete, 200,
+          None, 'deleteFlavorExtraSpec'),
+    Route('GET', '/flavors/{flavor_id}/os-flavor-access',
+          flavor_extras.FlavorAccessController.get_all, 200,
+          ar.flavor_access, 'listFlavorAccess'),
+    Route('POST', '/flavors/{flavor_id}/action',
+          flavor_extras.FlavorActionController.post, 200, ar.flavor_access,
+          'flavorAction', body_schemas=_flavor_action_schemas),
+    Route('GET', '/os-hypervisors', _HV.get_all, 200, ar.hypervisors_index,
+          'listHypervisors'),
+    Route('GET', '/os-hypervisors/detail', _HV.detail, 200,
+          ar.hypervisors_detail, 'listHypervisorsDetailed'),
+    Route('GET', '/os-hypervisors/statistics', _HV.statistics, 200,
+          ar.hypervisor_statistics, 'showHypervisorStatistics',
+          max_version='2.87'),
+    Route('GET', '/os-hypervisors/{hypervisor_id}', _HV.get_one, 200,
+          ar.hypervisor_show, 'showHypervisor'),
+    Route('GET', '/os-hypervisors/{hypervisor_id}/uptime',
+          hypervisors.UptimeController.get_all, 200, ar.hypervisor_uptime,
+          'showHypervisorUptime', max_version='2.87'),
+    Route('GET', '/os-hypervisors/{hypervisor_hostname_pattern}/search',
+          hypervisors.SearchController.get_all, 200, ar.hypervisors_search,
+          'searchHypervisor', max_version='2.52'),
+    Route('GET', '/os-hypervisors/{hypervisor_hostname_pattern}/servers',
+          hypervisors.HypervisorServersController.get_all, 200, ar.hypervisors_search,
+          'listHypervisorServers', max_version='2.52'),
+    Route('GET', '/os-simple-tenant-usage', _USAGE.get_all, 200,
+          ar.usage_index, 'listTenantUsages'),
+    Route('GET', '/os-simple-tenant-usage/{tenant_id}', _USAGE.get_one, 200,
+          ar.usage_show, 'showTenantUsage'),
+    Route('GET', '/os-migrations', migrations.MigrationsController.get_all,
+          200, ar.migrations_index, 'listMigrations'),
+    Route('GET', '/servers/{server_id}/migrations', _SM.get_all, 200,
+          ar.server_migrations_index, 'listServerMigrations',
+          min_version='2.23'),
+    Route('GET', '/servers/{server_id}/migrations/{migration_id}',
+          _SM.get_one, 200, ar.server_migration_show, 'showServerMigration',
+          min_version='2.23'),
+    Route('GET', '/servers/{server_id}/diagnostics',
+          server_admin.DiagnosticsController.get_all, 200, ar.diagnostics,
+          'showServerDiagnostics'),
+    Route('GET', '/servers/{server_id}/os-server-password',
+          server_admin.ServerPasswordController.get_all, 200,
+          ar.server_password, 'showServerPassword'),
+    Route('DELETE', '/servers/{server_id}/os-server-password',
+          server_admin.ServerPasswordController.delete, 204, None,
+          'deleteServerPassword'),
+    Route('GET', '/extensions', extensions.ExtensionsController.get_all, 200,
+          ar.extensions_index, 'listExtensions'),
+    Route('GET', '/extensions/{alias}',
+          extensions.ExtensionsController.get_one, 200, ar.extension_show,
+          'showExtension'),
+]
 
 COMPUTE_ROUTES = [
     Route('GET', '/', None, 200, r.version_show, 'showVersion'),
@@ -236,7 +326,7 @@ COMPUTE_ROUTES = [
           'showQuotaClassSet'),
     Route('PUT', _QCS, _QCS_C.put, 200, qs_schemas.quota_class_set_update,
           'updateQuotaClassSet'),
-]
+] + ADMIN_ROUTES
 
 
 def for_version(entries, version):
@@ -314,13 +404,17 @@ def _document(title, service, version, server_url, operations):
     }
 
 
+def routes_for(version):
+    """The routes the compute API serves at ``version``."""
+    v = microversion.APIVersion(version)
+    return [route for route in COMPUTE_ROUTES if v.matches(
+        route.min_version or microversion.MIN_VERSION, route.max_version)]
+
+
 def build(version=microversion.MAX_VERSION, server_url='/v2.1'):
     """The OpenAPI document of the compute API at ``version``."""
     paths = {}
-    for route in COMPUTE_ROUTES:
-        if route.min_version and not microversion.APIVersion(
-                version).matches(route.min_version):
-            continue
+    for route in routes_for(version):
         op = {
             'operationId': route.operation_id,
             'parameters': (_path_parameters(route.path) +

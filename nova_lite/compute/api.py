@@ -215,7 +215,7 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                                           flavor.memory_mb, min_count,
                                           max_count)
         if group is not None:
-            server_groups.check_members_quota(context, self.conf, group.uuid,
+            server_groups.check_members_quota(context, self.conf, group,
                                               count)
         reservation_id = 'r-' + ''.join(random.choice(
             string.ascii_lowercase + string.digits) for _ in range(8))
@@ -313,9 +313,6 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         if instance.task_state == instance_obj.DELETING and instance.host \
                 and self._host_is_up(cctxt, instance.host):
             return
-        if instance.host or instance.bdms:
-            instance_action.action_start(cctxt, instance.uuid,
-                                         instance_action.DELETE)
         if not instance.host or not self._host_is_up(cctxt, instance.host):
             LOG.info('Deleting server %s locally (no host, or its compute '
                      'service is down)', instance.uuid)
@@ -326,6 +323,10 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         instance_obj.update(cctxt, instance.uuid,
                             {'task_state': instance_obj.DELETING,
                              'progress': 0})
+        # As nova: a delete the compute host carries out is recorded; a
+        # local one is not.
+        instance_action.action_start(cctxt, instance.uuid,
+                                     instance_action.DELETE)
         self.compute.terminate_instance(context, instance.host,
                                         instance.uuid, cell=cell)
 
@@ -433,6 +434,8 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
             if instance.vm_state != instance_obj.SHELVED_OFFLOADED:
                 raise exception.UnshelveInstanceInvalidState(
                     state=instance.vm_state, instance_uuid=instance.uuid)
+            availability_zones.check_requested(context, self.conf,
+                                               availability_zone, None)
             extra['availability_zone'] = availability_zone
         was_offloaded = instance.vm_state == instance_obj.SHELVED_OFFLOADED
         self._start_task(context, instance, cell, 'unshelve',
@@ -441,6 +444,14 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                                     instance_obj.SHELVED_OFFLOADED),
                          extra=extra, action=instance_action.UNSHELVE)
         if was_offloaded:
+            if availability_zone is not None:
+                # The server is scheduled to, and pinned in, that zone.
+                spec = build_request.get_request_spec(
+                    context, instance.uuid) or {
+                    'instance_uuid': instance.uuid}
+                spec['availability_zone'] = availability_zone
+                build_request.update_request_spec(context, instance.uuid,
+                                                  spec)
             self.conductor.unshelve_instance(context, instance.uuid)
         else:
             # Still on its host: it only needs powering on.
@@ -482,8 +493,10 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
             if zone != current:
                 raise exception.PinnedZoneChange()
             return
-        instance_zone = instance.availability_zone or (
-            self.conf.default_availability_zone if instance.host else None)
+        # Its host's zone, as the server's availability zone shows it.
+        instance_zone = availability_zones.host_zone(
+            context, self.conf, instance.host) if instance.host else \
+            instance.availability_zone
         if zone != instance_zone:
             raise exception.PinnedZoneMismatch(current_az=instance_zone,
                                                requested_az=zone)
@@ -510,8 +523,9 @@ def hints_as_lists(hints):
     out = {}
     for name, value in (hints or {}).items():
         values = value if isinstance(value, list) else [value]
-        out[name] = [v if isinstance(v, str) else jsonutils.dumps(v)
-                     for v in values]
+        out[name] = [v if isinstance(v, str) else
+                     str(v) if isinstance(v, (int, float)) else
+                     jsonutils.dumps(v) for v in values]
     return out
 
 

@@ -4,7 +4,8 @@ soft delete and restore, console output and rebuild.
 A mixin of :class:`nova_lite.compute.api.API`: state checks are nova's
 (``check_instance_lock``, ``check_instance_state``, ``check_instance_host``),
 the task state is set in the server's cell before the work is cast to its
-compute host, and each action is recorded under nova's action name.
+compute host, and each action is recorded under nova's action name
+(``os-instance-actions``).
 """
 
 import logging
@@ -19,6 +20,8 @@ from nova_lite import notifications
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import instance_action
+from nova_lite.objects import keypair as keypair_obj
 
 LOG = logging.getLogger(__name__)
 
@@ -47,29 +50,18 @@ ALLOW_REBUILD = (instance_obj.ACTIVE, instance_obj.STOPPED,
                  instance_obj.ERROR)
 
 
-def record_action(context, instance_uuid, action):
-    """Record the start of ``action`` on a server where the deployment
-    keeps instance actions (the ``os-instance-actions`` records)."""
-    try:
-        from nova_lite.objects import instance_action
-    except ImportError:
+def record_action(context, instance, cell, action):
+    """Record the start of ``action`` (nova's name) on a server placed in
+    ``cell``; a server still being built has no actions to record yet."""
+    if cell is None:
         return
-    try:
-        instance_action.action_start(context, instance_uuid, action)
-    except Exception:
-        LOG.exception('Could not record action %s of server %s', action,
-                      instance_uuid)
+    instance_action.record_action(context, instance.uuid, action, cell=cell)
 
 
 def get_keypair(context, user_id, name):
-    """The key pair ``name`` of ``user_id`` as a dict with ``name`` and
-    ``public_key``; KeypairNotFound when there is none."""
-    try:
-        from nova_lite.objects import keypair
-    except ImportError:
-        raise exception.KeypairNotFound(name=name, user_id=user_id)
-    pair = keypair.get_by_name(context, user_id, name)
-    return {'name': pair.name, 'public_key': pair.public_key}
+    """The key pair ``name`` of ``user_id``; KeypairNotFound when there is
+    none."""
+    return keypair_obj.get_by_name(context, user_id, name)
 
 
 class ServerActionsAPI:
@@ -82,14 +74,25 @@ class ServerActionsAPI:
         is_owner = instance.project_id == context.project_id
         if instance.locked and is_owner:
             return instance
-        record_action(context.elevated(), instance.uuid, ACTION_LOCK)
         values = {'locked': True,
                   'locked_by': 'owner' if is_owner else 'admin'}
         if reason:
             values['locked_reason'] = reason
-        instance = self.update(context, instance, cell, values)
+        instance = self._api_event(context, instance, cell, ACTION_LOCK,
+                                   values)
         notifications.notify('instance.lock', instance.uuid)
         return instance
+
+    def _api_event(self, context, instance, cell, action, values):
+        """Record ``action`` and its ``api_<action>`` event around the
+        change of ``values``, as nova records lock and unlock."""
+        if cell is None:
+            return self.update(context, instance, cell, values)
+        ctxt = context.elevated()
+        record_action(ctxt, instance, cell, action)
+        cctxt = nl_context.target_cell(ctxt, cell)
+        with instance_action.event(cctxt, instance.uuid, 'api_' + action):
+            return self.update(context, instance, cell, values)
 
     @staticmethod
     def is_expected_locked_by(context, instance):
@@ -100,9 +103,9 @@ class ServerActionsAPI:
         return not instance.locked_by or instance.locked_by == expected
 
     def unlock(self, context, instance, cell):
-        record_action(context.elevated(), instance.uuid, ACTION_UNLOCK)
-        instance = self.update(context, instance, cell, {
-            'locked': False, 'locked_by': None, 'locked_reason': None})
+        instance = self._api_event(
+            context, instance, cell, ACTION_UNLOCK,
+            {'locked': False, 'locked_by': None, 'locked_reason': None})
         notifications.notify('instance.unlock', instance.uuid)
         return instance
 
@@ -111,8 +114,7 @@ class ServerActionsAPI:
     def _simple_action(self, context, instance, cell, method, task_state,
                        vm_states, action, rpc_method):
         self._start_task(context, instance, cell, method, task_state,
-                         vm_states=vm_states)
-        record_action(context, instance.uuid, action)
+                         vm_states=vm_states, action=action)
         getattr(self.compute, rpc_method)(context, instance.host,
                                           instance.uuid, cell=cell)
 
@@ -141,7 +143,7 @@ class ServerActionsAPI:
     def reset_state(self, context, instance, cell, vm_state):
         """Set the vm state (active or error) and clear the task state;
         no lock or state check, as nova's admin action."""
-        record_action(context, instance.uuid, ACTION_RESET_STATE)
+        record_action(context, instance, cell, ACTION_RESET_STATE)
         return self.update(context, instance, cell,
                            {'vm_state': vm_state, 'task_state': None})
 
@@ -161,7 +163,7 @@ class ServerActionsAPI:
             raise exception.InstanceInvalidState(
                 attr='vm_state', instance_uuid=instance.uuid,
                 state=instance.vm_state, method='soft_delete')
-        record_action(context, instance.uuid, ACTION_DELETE)
+        record_action(context, instance, cell, ACTION_DELETE)
         cctxt = nl_context.target_cell(context, cell)
         now = timeutils.utcnow()
         if instance.host and self._host_is_up(cctxt, instance.host):
@@ -180,7 +182,7 @@ class ServerActionsAPI:
         checks.check_lock(context, instance)
         checks.check_state(instance, 'restore',
                            vm_states=(instance_obj.SOFT_DELETED,))
-        record_action(context, instance.uuid, ACTION_RESTORE)
+        record_action(context, instance, cell, ACTION_RESTORE)
         cctxt = nl_context.target_cell(context, cell)
         try:
             if instance.host:
@@ -236,11 +238,11 @@ class ServerActionsAPI:
         values = {}
         if 'key_name' in kwargs:
             key_name = kwargs.pop('key_name')
-            pair = get_keypair(context, context.user_id, key_name) \
-                if key_name else None
-            # The key's name and public key are kept with the server.
-            values['key_name'] = pair['name'] if pair else None
-            values['key_data'] = pair['public_key'] if pair else None
+            values['key_name'], values['key_data'] = None, None
+            if key_name:
+                pair = get_keypair(context, context.user_id, key_name)
+                values['key_name'] = pair.name
+                values['key_data'] = pair.public_key
         trusted_certs = kwargs.pop('trusted_certs', None)
         preserve_ephemeral = bool(kwargs.pop('preserve_ephemeral', False))
         image_catalog.get(self.conf, image_href)
@@ -275,7 +277,7 @@ class ServerActionsAPI:
             raise exception.InstanceInvalidState(
                 attr=e.kwargs['attr'], instance_uuid=instance.uuid,
                 state=e.kwargs['state'], method='rebuild')
-        record_action(context, instance.uuid, ACTION_REBUILD)
+        record_action(context, instance, cell, ACTION_REBUILD)
         self.compute.rebuild_instance(
             context, instance.host, instance.uuid, image_href,
             admin_password=admin_password,

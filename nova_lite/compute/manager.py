@@ -294,30 +294,37 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
 
     # -- pause, suspend, soft delete, console output, rebuild (1.3) ----------
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def pause_instance(self, context, instance):
         self._pause_instance(context, instance)
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def unpause_instance(self, context, instance):
         self._unpause_instance(context, instance)
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def suspend_instance(self, context, instance):
         self._suspend_instance(context, instance)
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def resume_instance(self, context, instance):
         self._resume_instance(context, instance)
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def soft_delete_instance(self, context, instance):
         self._soft_delete_instance(context, instance)
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def restore_instance(self, context, instance):
         self._restore_instance(context, instance)
 
+    @instance_action.wrap_instance_event('compute')
     @_locked_instance
     def rebuild_instance(self, context, instance, image_ref,
                          admin_password=None, preserve_ephemeral=False,

@@ -13,6 +13,7 @@ from nova_lite import context as nl_context
 from nova_lite.db import api as db_api
 from nova_lite import exception
 from nova_lite.objects import instance as instance_obj
+from nova_lite import quota
 
 # The states in which nova lets metadata and tags change.
 CHANGE_STATES = (instance_obj.ACTIVE, instance_obj.PAUSED,
@@ -50,24 +51,20 @@ def change(context, instance, cell, field, change, check):
 def _metadata_check(context, method):
     def check(instance):
         checks.check_lock(context, instance)
+        # As nova: any task state, but launched once.
         checks.check_state(instance, method, vm_states=CHANGE_STATES,
-                           task_states=(None,), must_have_launched=False)
+                           task_states=None, must_have_launched=True)
     return check
 
 
-def check_metadata_quota(conf, metadata):
-    """nova's ``[quota] metadata_items`` limit on one server's metadata."""
-    allowed = conf.quota.metadata_items
-    if allowed >= 0 and len(metadata or {}) > allowed:
-        raise exception.MetadataLimitExceeded(allowed=allowed)
-
-
-def update_metadata(context, conf, instance, cell, metadata, delete=False):
+def update_metadata(context, instance, cell, metadata, delete=False):
     """Merge ``metadata`` into the server's (replace it with ``delete``);
-    returns the server's metadata."""
+    returns the server's metadata. The result is held to the
+    ``metadata_items`` quota of the caller's project (``[quota]
+    metadata_items`` unless the project's quota says otherwise)."""
     def merge(current):
         new = dict(metadata) if delete else dict(current or {}, **metadata)
-        check_metadata_quota(conf, new)
+        quota.check_metadata_items(context, new)
         return new
     return change(context, instance, cell, 'metadata', merge,
                   _metadata_check(context, 'update metadata'))

@@ -256,9 +256,15 @@ class ConductorManager:
         with instance_action.event(cctxt, instance_uuid,
                                    'schedule_instances',
                                    host=self.conf.host):
+            spec = build_request.get_request_spec(context, instance_uuid)
+            spec = {key: (spec or {}).get(key)
+                    for key in ('availability_zone', 'group')}
+            spec['instance_uuid'] = instance_uuid
             try:
                 host, cell = host_selection.select_destination(
-                    context, self.conf, cell_uuid=mapping.cell_mapping.uuid)
+                    context, self.conf, cell_uuid=mapping.cell_mapping.uuid,
+                    spec=spec)
+                zone = availability_zones.host_zone(context, self.conf, host)
             except exception.NoValidHost as error:
                 instance_action.note_failure(error)
                 instance_fault.create(cctxt, instance_fault.fault_values(
@@ -266,5 +272,7 @@ class ConductorManager:
                 instance_obj.update(cctxt, instance_uuid,
                                     {'task_state': None})
                 return
+        instance_obj.update(cctxt, instance_uuid,
+                            {'availability_zone': zone})
         self.compute_rpcapi.unshelve_instance(context, host, instance_uuid,
                                               cell=cell)

@@ -182,3 +182,10 @@ def remove_host(context, aggregate_id, host):
                                               host=host)
     session.flush()
     return _load(session, [row])[0]
+
+
+@db_api.api_writer
+def remove_host_everywhere(context, host):
+    """Take a (deleted) compute host out of every aggregate."""
+    context.session.query(models.AggregateHost).filter(
+        models.AggregateHost.host == host).delete(synchronize_session=False)

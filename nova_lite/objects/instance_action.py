@@ -21,7 +21,17 @@ The recording API, for every operation:
 
 Events are tied to their action by the context's request id (which RPC
 carries along); an event without an action (periodic tasks, recovery) is
-not recorded, and recording never makes an operation fail.
+not recorded, and recording never makes an operation fail. A context of no
+project (a service's own) records its events on the server's last action.
+
+Recorded today (action: events): create (conductor;
+``compute__do_build_and_run_instance``, or for a server buried in cell0
+``conductor_schedule_and_build_instances`` in Error), delete
+(``compute_terminate_instance``), stop, start, reboot, shelve,
+shelveOffload (``compute_<method>``), unshelve (``schedule_instances``,
+``compute_unshelve_instance`` or ``compute_start_instance``),
+attach_volume, detach_volume, swap_volume, lock, unlock, resetState (no
+event), pause, unpause, suspend, resume, delete (soft), restore, rebuild.
 """
 
 import contextlib
@@ -33,6 +43,7 @@ import traceback
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
+from nova_lite import context as nl_context
 from nova_lite.db import api as db_api
 from nova_lite.db import models
 from nova_lite import exception
@@ -110,7 +121,6 @@ def record_action(context, instance_uuid, action, cell=None):
     """:func:`action_start` through a context targeted at ``cell`` (the
     server's cell mapping; None: ``context`` is targeted already)."""
     if cell is not None:
-        from nova_lite import context as nl_context
         context = nl_context.target_cell(context, cell)
     return action_start(context, instance_uuid, action)
 

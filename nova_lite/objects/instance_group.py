@@ -5,6 +5,7 @@ holding the policy name and its rules as JSON, one member row per server.
 
 from oslo_serialization import jsonutils
 from oslo_utils import uuidutils
+import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
 from nova_lite.db import models
@@ -107,9 +108,28 @@ def get_all(context, project_id=None):
 
 
 @db_api.api_reader
-def count_by_project(context, project_id):
-    return context.session.query(models.InstanceGroup).filter(
-        models.InstanceGroup.project_id == project_id).count()
+def count_by_project(context, project_id, user_id=None):
+    """Groups of a project (and of one user in it, with ``user_id``)."""
+    query = context.session.query(models.InstanceGroup).filter(
+        models.InstanceGroup.project_id == project_id)
+    if user_id is not None:
+        query = query.filter(models.InstanceGroup.user_id == user_id)
+    return query.count()
+
+
+@db_api.api_reader
+def count_members_by_user(context, group_uuid, user_id):
+    """Servers of ``user_id`` in a group, deleted ones left out."""
+    mappings = models.InstanceMapping
+    return context.session.query(models.InstanceGroupMember).join(
+        models.InstanceGroup,
+        models.InstanceGroup.id == models.InstanceGroupMember.group_id
+    ).join(
+        mappings,
+        mappings.instance_uuid == models.InstanceGroupMember.instance_uuid
+    ).filter(models.InstanceGroup.uuid == group_uuid,
+             mappings.user_id == user_id,
+             mappings.queued_for_delete == sa.false()).count()
 
 
 @db_api.api_reader

@@ -311,8 +311,10 @@ class FakeDriver(driver.ComputeDriver):
             if launched else 0
         return {
             'state': _STATE_NAMES.get(state, 'pending'),
-            'driver': 'fake', 'hypervisor': 'fake',
-            'hypervisor_os': 'fake-os', 'uptime': max(0, seconds),
+            # The driver is one of the names nova's diagnostics allow,
+            # as nova's fake driver answers.
+            'driver': 'libvirt', 'hypervisor': 'kvm',
+            'hypervisor_os': 'ubuntu', 'uptime': max(0, seconds),
             'config_drive': bool(instance.config_drive),
             'num_cpus': vcpus, 'num_nics': 0,
             'num_disks': len(self._disks(volumes)),

@@ -241,3 +241,21 @@ def test_administrators_only(stack):
         assert resp.status_code == 403, (method, path, resp.text)
     assert [a['name'] for a in _call(stack, 'GET').json()[
         'aggregates']] == ['agg']
+
+
+def test_deleted_compute_service_leaves_its_aggregates(stack):
+    stack.add_compute('compute2')
+    agg = _aggregate(stack)
+    for host in ('compute1', 'compute2'):
+        assert _action(stack, agg['id'], 'add_host',
+                       host=host).status_code == 200
+    svc = stack.extra_services.pop()
+    svc.stop()
+    services = stack.request('GET', '/v2.1/os-services', token=ADMIN,
+                             version='2.53').json()['services']
+    service_id = [s['id'] for s in services if s['host'] == 'compute2'][0]
+    resp = stack.request('DELETE', '/v2.1/os-services/%s' % service_id,
+                         token=ADMIN, version='2.53')
+    assert resp.status_code == 204, resp.text
+    assert _call(stack, 'GET', '/%d' % agg['id']).json()['aggregate'][
+        'hosts'] == ['compute1']

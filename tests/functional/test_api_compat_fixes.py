@@ -78,9 +78,11 @@ def test_vendor_json_media_type(stack):
     assert resp.status_code == 404
     assert resp.headers['Content-Type'] == VND
     assert 'itemNotFound' in resp.json()
-    doc = stack.request('GET', '/v2.1/', token=None,
-                        headers={'Accept': VND})
-    assert doc.headers['Content-Type'] == VND
+    for path in ('/', '/v2.1/', '/v2/'):
+        doc = stack.request('GET', path, token=None,
+                            headers={'Accept': VND})
+        assert doc.status_code == 200, path
+        assert doc.headers['Content-Type'] == VND, path
     assert stack.request('GET', '/v2.1/flavors').headers[
         'Content-Type'].startswith('application/json')
 

@@ -237,3 +237,27 @@ def test_cross_az_attach_allowed_by_default(stack):
         'POST', '/v2.1/servers/%s/os-volume_attachments' % server['id'],
         json={'volumeAttachment': {'volumeId': volume['id']}})
     assert resp.status_code == 200, resp.text
+
+
+def test_unshelve_to_a_zone(stack):
+    _zoned_compute2(stack)
+    server = _booted(stack, 'nova')
+    assert server['OS-EXT-SRV-ATTR:host'] == 'compute1'
+    path = '/v2.1/servers/%s/action' % server['id']
+    resp = stack.request('POST', path, json={'shelve': None})
+    assert resp.status_code == 202, resp.text
+    stack.wait_for_server(server['id'], 'SHELVED_OFFLOADED')
+    refused = stack.request('POST', path, version='2.77',
+                            json={'unshelve': {'availability_zone': 'no'}})
+    assert refused.status_code == 400
+    assert refused.json()['badRequest']['message'] == (
+        'The requested availability zone is not available')
+    resp = stack.request('POST', path, version='2.77',
+                         json={'unshelve': {'availability_zone': 'z1'}})
+    assert resp.status_code == 202, resp.text
+    stack.wait_for_server(server['id'], 'ACTIVE')
+    shown = stack.request('GET', '/v2.1/servers/%s' % server['id'],
+                          token=ADMIN, version='2.96').json()['server']
+    assert (shown['OS-EXT-SRV-ATTR:host'],
+            shown['OS-EXT-AZ:availability_zone'],
+            shown['pinned_availability_zone']) == ('compute2', 'z1', 'z1')

@@ -249,3 +249,25 @@ def test_failed_event(stack):
     own = _show(stack, sid, request_id, version='2.84')
     assert set(own['events'][0]) == {'event', 'start_time', 'finish_time',
                                      'result', 'hostId'}
+
+
+def test_lock_pause_suspend_rebuild_are_recorded(stack):
+    sid, _create_id = _server(stack)
+    ids = {}
+    for name, body, status in (
+            ('lock', {'lock': None}, 'ACTIVE'),
+            ('unlock', {'unlock': None}, 'ACTIVE'),
+            ('pause', {'pause': None}, 'PAUSED'),
+            ('unpause', {'unpause': None}, 'ACTIVE'),
+            ('suspend', {'suspend': None}, 'SUSPENDED'),
+            ('resume', {'resume': None}, 'ACTIVE'),
+            ('rebuild', {'rebuild': {'imageRef': IMAGE}}, 'ACTIVE')):
+        ids[name] = _act(stack, sid, body, status)
+    listed = stack.request('GET', _actions(sid)).json()['instanceActions']
+    assert [a['action'] for a in listed] == [
+        'rebuild', 'resume', 'suspend', 'unpause', 'pause', 'unlock', 'lock',
+        'create']
+    for name in ('pause', 'unpause', 'suspend', 'resume', 'rebuild'):
+        action = _finished(stack, sid, ids[name])
+        assert [(e['event'], e['result']) for e in action['events']] == [
+            ('compute_%s_instance' % name, 'Success')]

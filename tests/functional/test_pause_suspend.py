@@ -1,5 +1,7 @@
 """pause/unpause, suspend/resume and os-resetState through the stack."""
 
+import time
+
 IMAGE = '70a599e0-31e7-49b7-b260-868f441e862b'
 
 
@@ -114,13 +116,45 @@ def test_reset_state_is_for_admins(stack):
 
 def test_reset_state_clears_a_stuck_task(stack):
     stack.conf.set_override('pause_at', ['spawn'], group='fake_driver')
-    stack.conf.set_override('pause_seconds', 1.0, group='fake_driver')
+    stack.conf.set_override('pause_seconds', 3.0, group='fake_driver')
     resp = stack.request('POST', '/v2.1/servers', json={
         'server': {'name': 'vm', 'flavorRef': '1', 'imageRef': IMAGE}})
     sid = resp.json()['server']['id']
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        server = stack.request('GET', '/v2.1/servers/%s' % sid).json()[
+            'server']
+        if server['OS-EXT-STS:task_state'] == 'spawning':
+            break
+        time.sleep(0.02)
+    assert server['OS-EXT-STS:task_state'] == 'spawning'
     resp = _action(stack, sid, {'os-resetState': {'state': 'error'}},
                    token='admin:admin')
     assert resp.status_code == 202
     shown = stack.request('GET', '/v2.1/servers/%s' % sid).json()['server']
     assert shown['OS-EXT-STS:vm_state'] == 'error'
     assert shown['OS-EXT-STS:task_state'] is None
+
+
+def test_actions_are_recorded_with_their_compute_events(stack):
+    sid = _server(stack)
+    for name, status in (('pause', 'PAUSED'), ('unpause', 'ACTIVE'),
+                         ('suspend', 'SUSPENDED'), ('resume', 'ACTIVE')):
+        assert _action(stack, sid, {name: None}).status_code == 202
+        stack.wait_for_server(sid, status)
+    assert _action(stack, sid, {'os-resetState': {'state': 'error'}},
+                   token='admin:admin').status_code == 202
+    resp = stack.request('GET', '/v2.1/servers/%s/os-instance-actions' % sid,
+                         version='2.51', token='admin:admin')
+    listed = resp.json()['instanceActions']
+    assert [a['action'] for a in listed] == [
+        'resetState', 'resume', 'suspend', 'unpause', 'pause', 'create']
+    by_name = {a['action']: a['request_id'] for a in listed}
+    for name in ('pause', 'unpause', 'suspend', 'resume'):
+        events = stack.request(
+            'GET', '/v2.1/servers/%s/os-instance-actions/%s'
+            % (sid, by_name[name]), version='2.51',
+            token='admin:admin').json()['instanceAction']['events']
+        assert [(e['event'], e['result']) for e in events] == [
+            ('compute_%s_instance' % name, 'Success')], name

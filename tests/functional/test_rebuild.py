@@ -303,3 +303,26 @@ def test_bodies_match_their_schema(stack, images, version):
     jsonschema.validate(resp.json(),
                         action_responses.server_rebuild(version))
     stack.wait_for_server(sid, 'ACTIVE')
+
+
+def test_rebuild_with_a_key_pair_from_254(stack, images):
+    resp = stack.request('POST', '/v2.1/os-keypairs', version='2.10',
+                         json={'keypair': {'name': 'k1'}})
+    assert resp.status_code == 201, resp.text
+    sid = _server(stack)
+    resp = _rebuild(stack, sid, version='2.54', key_name='k1')
+    assert resp.status_code == 202, resp.text
+    assert resp.json()['server']['key_name'] == 'k1'
+    stack.wait_for_server(sid, 'ACTIVE')
+    shown = stack.request('GET', '/v2.1/servers/%s' % sid).json()['server']
+    assert shown['key_name'] == 'k1'
+    # null unsets it.
+    resp = _rebuild(stack, sid, version='2.54', key_name=None)
+    assert resp.json()['server']['key_name'] is None
+    stack.wait_for_server(sid, 'ACTIVE')
+    # Another user's key pair of that name is not found.
+    resp = _rebuild(stack, sid, version='2.54', key_name='k1',
+                    token='demo2:demo')
+    assert resp.status_code == 400
+    assert resp.json()['badRequest']['message'] == \
+        'Invalid key_name provided.'

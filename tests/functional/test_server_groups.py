@@ -179,6 +179,10 @@ def test_server_groups_quota(stack):
     assert len(stack.request('GET', PATH).json()['server_groups']) == 2
     # Another project has its own count.
     assert _create(stack, token=OTHER).status_code == 200
+    # nova's no-op quota driver: no limit.
+    stack.conf.set_override('driver', 'nova.quota.NoopQuotaDriver',
+                            group='quota')
+    assert _create(stack).status_code == 200
 
 
 def test_members_come_and_go_with_servers(stack):
@@ -276,3 +280,21 @@ def test_soft_policies_prefer_but_never_refuse(stack):
     d = _booted(stack, apart['id'], name='d')
     assert _host(stack, c) != _host(stack, d)
     _booted(stack, apart['id'], name='e')
+
+
+def test_quota_set_and_limits(stack):
+    resp = stack.request('PUT', '/v2.1/os-quota-sets/demo', token=ADMIN,
+                         json={'quota_set': {'server_groups': 1,
+                                             'server_group_members': 1}})
+    assert resp.status_code == 200, resp.text
+    group = _group(stack)
+    assert _create(stack).status_code == 403
+    absolute = stack.request('GET', '/v2.1/limits').json()['limits'][
+        'absolute']
+    assert (absolute['maxServerGroups'], absolute['totalServerGroupsUsed'],
+            absolute['maxServerGroupMembers']) == (1, 1, 1)
+    _booted(stack, group['id'])
+    resp = _boot(stack, group['id'])
+    assert resp.status_code == 403
+    assert resp.json()['forbidden']['message'] == (
+        'Quota exceeded, too many servers in group')

@@ -117,3 +117,22 @@ def test_lock_of_another_projects_server_is_404(stack):
     sid = _server(stack)
     resp = _action(stack, sid, {'lock': None}, token='other:other')
     assert resp.status_code == 404
+
+
+def test_lock_and_unlock_are_instance_actions(stack):
+    sid = _server(stack)
+    assert _action(stack, sid, {'lock': None}).status_code == 202
+    assert _action(stack, sid, {'unlock': None}).status_code == 202
+    resp = stack.request('GET', '/v2.1/servers/%s/os-instance-actions' % sid,
+                         version='2.51')
+    assert resp.status_code == 200, resp.text
+    actions = [a['action'] for a in resp.json()['instanceActions']]
+    assert actions[:2] == ['unlock', 'lock']
+    assert actions[-1] == 'create'
+    req = resp.json()['instanceActions'][1]['request_id']
+    events = stack.request(
+        'GET', '/v2.1/servers/%s/os-instance-actions/%s' % (sid, req),
+        version='2.51', token='admin:admin').json()['instanceAction'][
+        'events']
+    assert [(e['event'], e['result']) for e in events] == [
+        ('api_lock', 'Success')]

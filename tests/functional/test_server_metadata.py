@@ -65,6 +65,14 @@ def test_list_show_merge_replace_delete(stack):
     server = stack.request('GET', '/v2.1/servers/%s' % sid).json()['server']
     assert server['metadata'] == {'x': 'y'}
 
+    # Keys with dots, colons and spaces, through the URL.
+    resp = stack.request('PUT', _md(sid, 'a.b:c%20d'),
+                         json={'meta': {'a.b:c d': 'e'}})
+    assert resp.status_code == 200, resp.text
+    assert stack.request('GET', _md(sid, 'a.b:c%20d')).json() == {
+        'meta': {'a.b:c d': 'e'}}
+    assert stack.request('DELETE', _md(sid, 'a.b:c%20d')).status_code == 204
+
     resp = stack.request('DELETE', _md(sid, 'x'))
     assert resp.status_code == 204
     assert resp.content == b''
@@ -117,9 +125,38 @@ def test_quota(stack):
     resp = stack.request('PUT', _md(sid, 'e'), json={'meta': {'e': '5'}})
     assert _fault(resp, 403) == \
         'Maximum number of metadata items exceeds 4'
+    # The project's own quota, where it has one, is the limit.
+    resp = stack.request('PUT', '/v2.1/os-quota-sets/demo',
+                         token='admin:admin',
+                         json={'quota_set': {'metadata_items': 5}})
+    assert resp.status_code == 200, resp.text
+    try:
+        resp = stack.request('PUT', _md(sid, 'e'),
+                             json={'meta': {'e': '5'}})
+        assert resp.status_code == 200, resp.text
+        resp = stack.request('POST', _md(sid), json={'metadata': {'f': '6'}})
+        assert _fault(resp, 403) == \
+            'Maximum number of metadata items exceeds 5'
+    finally:
+        stack.request('DELETE', '/v2.1/os-quota-sets/demo',
+                      token='admin:admin')
+
+
+def test_quota_on_create(stack):
+    body = {'server': {'name': 'md-over', 'flavorRef': '1',
+                       'imageRef': IMAGE,
+                       'metadata': {str(i): 'v' for i in range(5)}}}
+    resp = stack.request('POST', '/v2.1/servers', json=body)
+    assert _fault(resp, 403) == \
+        'Maximum number of metadata items exceeds 4'
+    names = [s['name'] for s in stack.request(
+        'GET', '/v2.1/servers').json()['servers']]
+    assert 'md-over' not in names
 
 
 def test_states_and_lock(stack):
+    from oslo_utils import timeutils
+
     from nova_lite import context as nl_context
     from nova_lite.objects import cell_mapping
     from nova_lite.objects import instance as instance_obj
@@ -128,14 +165,20 @@ def test_states_and_lock(stack):
     ctx = nl_context.get_admin_context()
     mapping = cell_mapping.get_instance_mapping(ctx, sid)
     cctxt = nl_context.target_cell(ctx, mapping.cell_mapping)
+    # A task does not stop a change (nova checks the vm_state only), a
+    # server never launched does.
     instance_obj.update(cctxt, sid, {'task_state': 'powering-off'})
     resp = stack.request('POST', _md(sid), json={'metadata': {'k': 'v'}})
+    assert resp.status_code == 200, resp.text
+    instance_obj.update(cctxt, sid, {'task_state': None,
+                                     'launched_at': None})
+    resp = stack.request('POST', _md(sid), json={'metadata': {'j': 'v'}})
     assert _fault(resp, 409) == (
-        "Cannot 'update metadata' instance %s while it is in task_state "
-        "powering-off" % sid)
+        "Instance %s is in an invalid state for 'update metadata'" % sid)
     resp = stack.request('DELETE', _md(sid, 'nope'))
     assert _fault(resp, 404) == 'Metadata item was not found'
-    instance_obj.update(cctxt, sid, {'task_state': None, 'locked': True})
+    instance_obj.update(cctxt, sid, {'launched_at': timeutils.utcnow(),
+                                     'locked': True})
     resp = stack.request('PUT', _md(sid), json={'metadata': {'k': 'v'}})
     assert _fault(resp, 409) == 'Instance %s is locked' % sid
     # An administrator may change a locked server's metadata.

@@ -90,6 +90,18 @@ def test_multiattach_volume_on_two_servers(stack):
                                  version='2.101').json()['server']
         assert attached['os-extended-volumes:volumes_attached'] == [
             {'id': volume['id'], 'delete_on_termination': False}]
+        # The conductor started the action; the compute host recorded the
+        # event of its attach.
+        actions = stack.request(
+            'GET', '/v2.1/servers/%s/os-instance-actions' % server_id,
+            version='2.101').json()['instanceActions']
+        (action,) = [a for a in actions if a['action'] == 'attach_volume']
+        shown = stack.request(
+            'GET', '/v2.1/servers/%s/os-instance-actions/%s'
+            % (server_id, action['request_id']), version='2.101', token=ADMIN)
+        events = shown.json()['instanceAction']['events']
+        assert [(e['event'], e['result']) for e in events] == [
+            ('compute_attach_volume', 'Success')]
 
 
 def test_before_2_101_the_attachment_is_answered(stack):

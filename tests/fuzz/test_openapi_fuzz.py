@@ -27,6 +27,7 @@ import schemathesis
 from schemathesis import GenerationMode
 
 from nova_lite.api import openapi
+from nova_lite.api.schemas import responses
 from tests.fuzz import conftest as fz
 
 MAX_EXAMPLES = int(os.environ.get('NOVA_LITE_TEST_FUZZ_EXAMPLES', '10'))
@@ -91,7 +92,12 @@ def _hint(schema, hints):
 
 
 def _response_schema(doc, case, status):
-    op = doc['paths'][case.operation.path][case.method.lower()]
+    op = doc['paths'].get(case.operation.path, {}).get(case.method.lower())
+    if op is None:
+        # A route of later microversions, asked at an earlier one: there
+        # is no such resource, and the answer is a fault.
+        assert 400 <= status < 500, (case.operation.path, status)
+        return copy.deepcopy(responses.fault)
     entry = op['responses'].get(str(status))
     if entry is None and 400 <= status < 500:
         entry = op['responses'].get('4XX')
@@ -219,8 +225,9 @@ def _fuzz(seeded, service, version, doc, routes, token=fz.TOKEN):
 
 @pytest.mark.parametrize('version', VERSIONS)
 def test_fuzz_compute_api(seeded, version):
-    _fuzz(seeded, 'compute', version, openapi.build(version),
-          len(openapi.COMPUTE_ROUTES))
+    doc = openapi.build(version)
+    _fuzz(seeded, 'compute', version, doc,
+          sum(len(ops) for ops in doc['paths'].values()))
     # The seeded server is still there, and answers.
     resp = seeded.stack.request('GET', '/v2.1/servers/%s'
                                 % seeded.server_id, version=version)

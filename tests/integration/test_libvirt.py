@@ -37,7 +37,8 @@ def libvirt_conn():
 def stack(libvirt_conn):
     # QEMU runs as libvirt-qemu: every directory on the way to the disks
     # must be traversable by it (pytest's tmp_path is not).
-    state = os.path.join('/var/lib/nova-lite-tests', uuid.uuid4().hex)
+    run = uuid.uuid4().hex
+    state = os.path.join('/var/lib/nova-lite-tests', run)
     os.makedirs(state, mode=0o755)
     os.chmod('/var/lib/nova-lite-tests', 0o755)
     conf = stack_fixture.make_conf(state, overrides=[
@@ -46,6 +47,10 @@ def stack(libvirt_conn):
         ('libvirt', 'connection_uri', 'qemu:///system'),
         ('libvirt', 'default_disk_bus', 'scsi'),
         ('libvirt', 'device_detach_timeout', 10),
+        # Every stack's cell database counts its ids from 1: a name of
+        # its own keeps its domains apart from those of other runs on the
+        # same libvirtd (a real compute host has one libvirtd to itself).
+        (None, 'instance_name_template', 'nl-%s-%%08x' % run[:8]),
     ])
     before = {d.UUIDString() for d in libvirt_conn.listAllDomains()}
     st = stack_fixture.Stack(conf).start()
@@ -108,7 +113,7 @@ def test_multiattach_volume_on_two_running_guests(stack, libvirt_conn):
         shown = stack.request('GET', '/v2.1/servers/%s' % server_id,
                               token=ADMIN).json()['server']
         name = shown['OS-EXT-SRV-ATTR:instance_name']
-        assert name.startswith('instance-') and len(name) == 17
+        assert name.startswith('nl-') and len(name) == 20, name
         assert libvirt_conn.lookupByName(name).UUIDString() == server_id
     for server_id in servers:
         resp = stack.request(

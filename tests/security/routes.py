@@ -20,6 +20,8 @@ _REST_METHODS = {'get_all': ('GET', False), 'get_one': ('GET', True),
 _ID_NAMES = {'servers': 'server_id', 'flavors': 'flavor_id',
              'os-services': 'service_id',
              'os-volume_attachments': 'volume_id', 'ips': 'network_label',
+             'metadata': 'key', 'tags': 'tag',
+             'os-instance-actions': 'request_id',
              'os-extra_specs': 'flavor_extra_spec_key',
              'os-hypervisors': 'hypervisor_id',
              'os-simple-tenant-usage': 'tenant_id', 'extensions': 'alias',
@@ -79,6 +81,10 @@ def _walk(prefix, segment, controller, routes):
             if has_id and not _takes_id(cls, name, base):
                 has_id = False
             routes.add((method, with_id if has_id else base, None))
+    # Methods a controller also serves on the collection itself (PUT of
+    # every metadata item, DELETE of every tag).
+    for method in getattr(cls, '_collection_methods', ()):
+        routes.add((method, base, None))
     members = getattr(cls, '_member_actions', ())
     for name, methods in getattr(cls, '_custom_actions', {}).items():
         # Actions on one member (/os-quota-sets/{tenant_id}/detail) or on

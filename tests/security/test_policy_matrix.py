@@ -45,6 +45,8 @@ PAUSE = 'os_compute_api:os-pause-server:%s'
 SUSPEND = 'os_compute_api:os-suspend-server:%s'
 DEFERRED = 'os_compute_api:os-deferred-delete:%s'
 SERVICES = 'os_compute_api:os-services:%s'
+METADATA = 'os_compute_api:server-metadata:%s'
+TAGS = 'os_compute_api:os-server-tags:%s'
 GROUPS = 'os_compute_api:os-server-groups:%s'
 AGGREGATES = 'os_compute_api:os-aggregates:%s'
 AZ = 'os_compute_api:os-availability-zone:%s'
@@ -138,6 +140,36 @@ def _spare_compute_service(env):
     assert resp.status_code == 200, resp.text
     svc.stop()
     return {'service_id': service_id}
+
+
+def _with_metadata(env):
+    server_id = env.res.server()
+    resp = env.stack.request('PUT', '/v2.1/servers/%s/metadata/k' % server_id,
+                             token=p.MEMBER, json={'meta': {'k': 'v'}})
+    assert resp.status_code == 200, resp.text
+    return {'server_id': server_id, 'key': 'k'}
+
+
+def _with_tag(tagged=True):
+    def prep(env):
+        server_id = env.res.server()
+        if tagged:
+            resp = env.stack.request(
+                'PUT', '/v2.1/servers/%s/tags/t' % server_id,
+                token=p.MEMBER, version='2.26')
+            assert resp.status_code == 201, resp.text
+        return {'server_id': server_id, 'tag': 't'}
+    return prep
+
+
+def _with_action(env):
+    server_id = env.res.server()
+    resp = env.stack.request(
+        'GET', '/v2.1/servers/%s/os-instance-actions' % server_id,
+        token=p.MEMBER)
+    assert resp.status_code == 200, resp.text
+    return {'server_id': server_id,
+            'request_id': resp.json()['instanceActions'][0]['request_id']}
 
 
 def _keypair(env):
@@ -300,6 +332,36 @@ MATRIX = {
     ('POST', S + '/action', 'unshelve'): Entry(
         C, 202, WRITE, SHELVE % 'unshelve', prep=_server('SHELVED'),
         fresh=True, body=_action('unshelve')),
+    ('GET', S + '/metadata', None): Entry(C, 200, READ, prep=_with_metadata),
+    ('GET', S + '/metadata/{key}', None): Entry(
+        C, 200, READ, prep=_with_metadata),
+    ('POST', S + '/metadata', None): Entry(
+        C, 200, WRITE, METADATA % 'create', prep=_with_metadata,
+        body=lambda params: {'metadata': {'k2': 'v2'}}),
+    ('PUT', S + '/metadata', None): Entry(
+        C, 200, WRITE, METADATA % 'update_all', prep=_with_metadata,
+        body=lambda params: {'metadata': {'k3': 'v3'}}),
+    ('PUT', S + '/metadata/{key}', None): Entry(
+        C, 200, WRITE, METADATA % 'update', prep=_with_metadata,
+        body=lambda params: {'meta': {'k': 'v4'}}),
+    ('DELETE', S + '/metadata/{key}', None): Entry(
+        C, 204, WRITE, METADATA % 'delete', prep=_with_metadata, fresh=True),
+    ('GET', S + '/tags', None): Entry(C, 200, READ, prep=_with_tag()),
+    ('GET', S + '/tags/{tag}', None): Entry(C, 204, READ, prep=_with_tag()),
+    ('PUT', S + '/tags', None): Entry(
+        C, 200, WRITE, TAGS % 'update_all', prep=_with_tag(),
+        body=lambda params: {'tags': ['a', 'b']}),
+    ('PUT', S + '/tags/{tag}', None): Entry(
+        C, 201, WRITE, TAGS % 'update', prep=_with_tag(tagged=False),
+        fresh=True),
+    ('DELETE', S + '/tags', None): Entry(
+        C, 204, WRITE, TAGS % 'delete_all', prep=_with_tag(), fresh=True),
+    ('DELETE', S + '/tags/{tag}', None): Entry(
+        C, 204, WRITE, TAGS % 'delete', prep=_with_tag(), fresh=True),
+    ('GET', S + '/os-instance-actions', None): Entry(
+        C, 200, READ, prep=_server()),
+    ('GET', S + '/os-instance-actions/{request_id}', None): Entry(
+        C, 200, READ, prep=_with_action),
     ('POST', S + '/action', 'lock'): Entry(
         C, 202, WRITE, LOCK % 'lock', prep=_server(), fresh=True,
         body=_action('lock')),

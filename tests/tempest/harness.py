@@ -24,6 +24,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 INCLUDE_LIST = os.environ.get('NOVA_LITE_TEMPEST_INCLUDE_LIST',
                               os.path.join(HERE, 'include-list.txt'))
 IMAGE = '70a599e0-31e7-49b7-b260-868f441e862b'
+# A second image, for rebuilds to another image and the image filters.
+IMAGE_ALT = '5d0a3c8e-6f4b-4e2a-9c71-b8e0f3a2d614'
+# What nova-lite-all is started with for tempest.
+STACK_OVERRIDES = [
+    ('image_catalog', 'images',
+     [IMAGE + ':cirros-0.6.2-x86_64-disk',
+      IMAGE_ALT + ':cirros-0.6.2-x86_64-disk-alt']),
+]
 
 
 class _NetworkHandler(http.server.BaseHTTPRequestHandler):
@@ -89,7 +97,7 @@ def tempest_conf(keystone):
         placement = False
         [compute]
         image_ref = {image}
-        image_ref_alt = {image}
+        image_ref_alt = {image_alt}
         flavor_ref = 1
         flavor_ref_alt = 2
         min_microversion = 2.1
@@ -131,7 +139,7 @@ def tempest_conf(keystone):
         api_v2 = True
         ''').format(admin_password=ks_fixture.ADMIN_PASSWORD,
                     identity=keystone.url, region=ks_fixture.REGION,
-                    image=IMAGE)
+                    image=IMAGE, image_alt=IMAGE_ALT)
 
 
 def create_multiattach_type(keystone, stack):

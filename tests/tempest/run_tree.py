@@ -56,7 +56,8 @@ def main(argv=None):
     stack = None
     try:
         stack = ks_fixture.start_stack(keystone,
-                                       os.path.join(base, 'nova-lite'))
+                                       os.path.join(base, 'nova-lite'),
+                                       harness.STACK_OVERRIDES)
         keystone.register('network', network.url, name='neutron')
         harness.create_multiattach_type(keystone, stack)
         workspace = harness.init_workspace(

@@ -21,7 +21,8 @@ MULTIATTACH = ('tempest.api.compute.volumes.test_attach_volume.'
 def workspace(keystone, tmp_path_factory):
     base = tmp_path_factory.mktemp('tempest')
     network = harness.NetworkStub().start()
-    stack = ks_fixture.start_stack(keystone, base / 'nova-lite')
+    stack = ks_fixture.start_stack(keystone, base / 'nova-lite',
+                                   harness.STACK_OVERRIDES)
     try:
         keystone.register('network', network.url, name='neutron')
         harness.create_multiattach_type(keystone, stack)

@@ -9,6 +9,7 @@ import webob.exc
 
 from nova_lite.api.controllers import common
 from nova_lite.api.expose import expose
+from nova_lite.api.schemas import admin_views
 
 POLICY = 'os_compute_api:extensions'
 
@@ -27,11 +28,13 @@ _BY_ALIAS = {e['alias']: e for e in EXTENSIONS}
 class ExtensionsController(common.RestController):
 
     @expose()
+    @common.with_schemas(admin_views.NO_QUERY, query=True)
     def get_all(self, **kwargs):
         common.context().can(POLICY, target={})
         return {'extensions': copy.deepcopy(EXTENSIONS)}
 
     @expose()
+    @common.with_schemas(admin_views.NO_QUERY, query=True)
     def get_one(self, alias, **kwargs):
         common.context().can(POLICY, target={})
         extension = _BY_ALIAS.get(alias)

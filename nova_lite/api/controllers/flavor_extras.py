@@ -9,6 +9,7 @@ from nova_lite.api.controllers import common
 from nova_lite.api import expose as expose_mod
 from nova_lite.api import extra_specs
 from nova_lite.api import microversion
+from nova_lite.api.schemas import admin_views
 from nova_lite.api.schemas import flavors as schemas
 from nova_lite.api import validation
 from nova_lite import exception
@@ -62,6 +63,7 @@ def _check_values(req, specs):
 class ExtraSpecsController(common.RestController):
 
     @expose()
+    @common.with_schemas(admin_views.NO_QUERY, query=True)
     def get_all(self, flavor_id, **kwargs):
         ctx = common.context()
         ctx.can(SPECS % 'index', target={'project_id': ctx.project_id})
@@ -69,6 +71,7 @@ class ExtraSpecsController(common.RestController):
         return {'extra_specs': dict(flavor.extra_specs)}
 
     @expose()
+    @common.with_schemas(admin_views.NO_QUERY, query=True)
     def get_one(self, flavor_id, key, **kwargs):
         ctx = common.context()
         ctx.can(SPECS % 'show', target={'project_id': ctx.project_id})
@@ -132,6 +135,7 @@ def _access_view(ctx, flavor_id):
 class FlavorAccessController(common.RestController):
 
     @expose()
+    @common.with_schemas(admin_views.NO_QUERY, query=True)
     def get_all(self, flavor_id, **kwargs):
         ctx = common.context()
         ctx.can(ACCESS)

@@ -167,17 +167,6 @@ def view(req, ctx, item, detail, servers=None, with_servers=False):
     return body
 
 
-class _ByIdController(common.RestController):
-    """GET /os-hypervisors/{id}/<name>."""
-
-    def __init__(self, handler):
-        self._handler = handler
-
-    @expose()
-    def get_all(self, hypervisor_id, **kwargs):
-        return self._handler(pecan.request, hypervisor_id)
-
-
 def _uptime(req, hypervisor_id):
     if microversion.is_supported(req, '2.88'):
         raise webob.exc.HTTPNotFound(
@@ -220,10 +209,6 @@ def _servers_route(req, pattern):
 
 class HypervisorsController(common.RestController):
     _custom_actions = {'detail': ['GET'], 'statistics': ['GET']}
-
-    uptime = _ByIdController(_uptime)
-    search = _ByIdController(_search)
-    servers = _ByIdController(_servers_route)
 
     def _list(self, detail):
         req = pecan.request
@@ -313,3 +298,32 @@ class HypervisorsController(common.RestController):
         return {'hypervisor': view(req, ctx, item, detail=True,
                                    servers=servers,
                                    with_servers=with_servers)}
+
+
+class UptimeController(common.RestController):
+    """GET /os-hypervisors/{hypervisor_id}/uptime (before 2.88)."""
+
+    @expose()
+    def get_all(self, hypervisor_id, **kwargs):
+        return _uptime(pecan.request, hypervisor_id)
+
+
+class SearchController(common.RestController):
+    """GET /os-hypervisors/{pattern}/search (before 2.53)."""
+
+    @expose()
+    def get_all(self, hypervisor_id, **kwargs):
+        return _search(pecan.request, hypervisor_id)
+
+
+class HypervisorServersController(common.RestController):
+    """GET /os-hypervisors/{pattern}/servers (before 2.53)."""
+
+    @expose()
+    def get_all(self, hypervisor_id, **kwargs):
+        return _servers_route(pecan.request, hypervisor_id)
+
+
+HypervisorsController.uptime = UptimeController()
+HypervisorsController.search = SearchController()
+HypervisorsController.servers = HypervisorServersController()

@@ -159,6 +159,7 @@ def _server(req, server_id):
 class ServerMigrationsController(common.RestController):
 
     @expose()
+    @common.with_schemas(schemas.NO_QUERY, query=True)
     def get_all(self, server_id, **kwargs):
         req = pecan.request
         ctx, instance, cell = _server(req, server_id)
@@ -175,6 +176,7 @@ class ServerMigrationsController(common.RestController):
                          include_host) for m in found]}
 
     @expose()
+    @common.with_schemas(schemas.NO_QUERY, query=True)
     def get_one(self, server_id, migration_id, **kwargs):
         req = pecan.request
         ctx, instance, cell = _server(req, server_id)

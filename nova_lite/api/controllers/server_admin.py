@@ -10,6 +10,7 @@ from nova_lite.api.controllers import migrations
 from nova_lite.api.expose import expose
 from nova_lite.api import microversion
 from nova_lite.api.controllers import servers
+from nova_lite.api.schemas import admin_views
 from nova_lite import exception
 
 DIAGNOSTICS = 'os_compute_api:os-server-diagnostics'
@@ -43,6 +44,7 @@ def standard_diagnostics(raw):
 class DiagnosticsController(common.RestController):
 
     @expose()
+    @common.with_schemas(admin_views.NO_QUERY, query=True)
     def get_all(self, server_id, **kwargs):
         req = pecan.request
         ctx = common.context()
@@ -72,6 +74,7 @@ class ServerPasswordController(common.RestController):
     is kept until a metadata service sets one."""
 
     @expose()
+    @common.with_schemas(admin_views.NO_QUERY, query=True)
     def get_all(self, server_id, **kwargs):
         ctx = common.context()
         instance, _cell = servers.get_server(ctx, server_id)

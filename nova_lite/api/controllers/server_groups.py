@@ -118,12 +118,14 @@ class ServerGroupsController(common.RestController):
                                  ctx.user_id, policy, rules)
         # Checked again once created: two creates at once may both have
         # passed the first check.
-        try:
-            group_api.check_server_groups_quota(ctx, conf, project_id,
-                                                delta=0)
-        except exception.ServerGroupLimitExceeded as error:
-            group_obj.destroy(ctx.elevated(), group.uuid)
-            raise webob.exc.HTTPForbidden(explanation=error.format_message())
+        if group_api.recheck(conf):
+            try:
+                group_api.check_server_groups_quota(ctx, conf, project_id,
+                                                    delta=0)
+            except exception.ServerGroupLimitExceeded as error:
+                group_obj.destroy(ctx.elevated(), group.uuid)
+                raise webob.exc.HTTPForbidden(
+                    explanation=error.format_message())
         return {'server_group': _view(req, group, set())}
 
     @expose(status=204)

@@ -45,8 +45,7 @@ def _update(server_id, rule, metadata, delete):
     ctx, instance, cell = _server(server_id, rule)
     return _change(instance, 'update metadata',
                    lambda c: server_data.update_metadata(
-                       c, common.conf(), instance, cell, metadata,
-                       delete=delete))
+                       c, instance, cell, metadata, delete=delete))
 
 
 class ServerMetadataController(common.RestController):
@@ -92,7 +91,7 @@ class ServerMetadataController(common.RestController):
                 explanation='Request body and URI mismatch')
         _change(instance, 'update metadata',
                 lambda c: server_data.update_metadata(
-                    c, common.conf(), instance, cell, item, delete=False))
+                    c, instance, cell, item, delete=False))
         return {'meta': item}
 
     # The body schemas ``put`` validates with, for the API documents.

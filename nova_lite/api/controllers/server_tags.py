@@ -62,9 +62,10 @@ def update_tag(ctx, instance, cell, tag):
 
 
 class ServerTagsController(common.RestController):
-    # DELETE on the collection removes every tag (``delete`` without a
-    # tag); tests/security/routes.py lists it from here.
-    _collection_methods = ('DELETE',)
+    # PUT and DELETE on the collection replace and remove every tag
+    # (``put`` and ``delete`` without a tag); tests/security/routes.py
+    # lists them from here.
+    _collection_methods = ('PUT', 'DELETE')
 
     @expose()
     @validation.query_schema(schemas.query)

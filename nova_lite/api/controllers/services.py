@@ -245,5 +245,6 @@ class ServicesController(common.RestController):
                                 'hosting instances. Migrate or delete the '
                                 'instances first.')
             cell_mapping.unmap_host(ctx, svc.host)
+            aggregate_obj.remove_host_everywhere(ctx, svc.host)
         service_obj.destroy(cctxt, svc.id)
         return None

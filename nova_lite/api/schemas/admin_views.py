@@ -14,6 +14,11 @@ def single_param(schema):
 
 
 _ANY = {'type': 'object', 'properties': {}, 'additionalProperties': True}
+_NONE = {'type': 'object', 'properties': {}, 'additionalProperties': False}
+
+# Routes taking no query parameters: unknown ones ignored up to 2.101 and
+# refused from 2.102.
+NO_QUERY = [('2.1', '2.101', _ANY), ('2.102', None, _NONE)]
 
 hypervisors_index = copy.deepcopy(_ANY)
 hypervisors_index_v233 = {

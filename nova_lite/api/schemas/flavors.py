@@ -88,7 +88,11 @@ create_v255 = copy.deepcopy(create)
 create_v255['properties']['flavor']['properties']['description'] = \
     _flavor_description
 
-CREATE_SCHEMAS = [('2.1', '2.54', create), ('2.55', None, create_v255)]
+create_v2102 = copy.deepcopy(create_v255)
+del create_v2102['properties']['flavor']['properties']['rxtx_factor']
+
+CREATE_SCHEMAS = [('2.1', '2.54', create), ('2.55', '2.101', create_v255),
+                  ('2.102', None, create_v2102)]
 
 update = {
     'type': 'object',

@@ -76,6 +76,7 @@ EXPECTED = {
     S + 'show:host_status:unknown-only': ADMIN,
     S + 'create': MEMBER,
     S + 'create:forced_host': ADMIN,
+    'compute:servers:create:requested_destination': ADMIN,
     S + 'create:attach_volume': MEMBER,
     S + 'create:attach_network': MEMBER,
     S + 'create:trusted_certs': MEMBER,

@@ -295,7 +295,8 @@ def test_volume_backed_rebuild_from_293_keeps_every_volume(
 
 @pytest.mark.parametrize('version', ['2.1', '2.9', '2.19', '2.26', '2.47',
                                      '2.54', '2.57', '2.63', '2.71', '2.73',
-                                     '2.89'])
+                                     '2.89', '2.90', '2.96', '2.98', '2.100',
+                                     '2.104'])
 def test_bodies_match_their_schema(stack, images, version):
     sid = _server(stack)
     resp = _rebuild(stack, sid, version=version)

@@ -136,3 +136,28 @@ def test_lock_and_unlock_are_instance_actions(stack):
         'events']
     assert [(e['event'], e['result']) for e in events] == [
         ('api_lock', 'Success')]
+
+
+def test_lock_guards_metadata_and_volume_attachments(stack):
+    sid = _server(stack)
+    assert _action(stack, sid, {'lock': None}).status_code == 202
+    locked = {'conflictingRequest': {
+        'code': 409, 'message': 'Instance %s is locked' % sid}}
+    resp = stack.request('POST', '/v2.1/servers/%s/metadata' % sid,
+                         json={'metadata': {'a': 'b'}})
+    assert resp.status_code == 409, resp.text
+    assert resp.json() == locked
+    resp = stack.request(
+        'POST', '/v2.1/servers/%s/os-volume_attachments' % sid,
+        json={'volumeAttachment': {
+            'volumeId': 'a4d3c1e2-0000-4000-8000-000000000001'}})
+    assert resp.json() == locked
+    # Reading is not locked.
+    assert stack.request('GET', '/v2.1/servers/%s/metadata' % sid
+                         ).status_code == 200
+    assert _action(stack, sid, {'os-getConsoleOutput': {}}
+                   ).status_code == 200
+    # An administrator may change them.
+    resp = stack.request('POST', '/v2.1/servers/%s/metadata' % sid,
+                         json={'metadata': {'a': 'b'}}, token='admin:admin')
+    assert resp.status_code == 200, resp.text

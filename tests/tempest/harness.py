@@ -91,7 +91,7 @@ def tempest_conf(keystone):
         [service_available]
         nova = True
         cinder = True
-        glance = False
+        glance = True
         neutron = True
         swift = False
         placement = False
@@ -140,6 +140,13 @@ def tempest_conf(keystone):
         ''').format(admin_password=ks_fixture.ADMIN_PASSWORD,
                     identity=keystone.url, region=ks_fixture.REGION,
                     image=IMAGE, image_alt=IMAGE_ALT)
+
+
+def register_images(keystone, stack):
+    """The compute endpoint's read-only image catalog (``/image``, Image
+    API v2) as the ``image`` service: tempest's compute classes need an
+    image client, and the tests look the configured images up there."""
+    keystone.register('image', stack.base + '/image', name='glance')
 
 
 def create_multiattach_type(keystone, stack):

@@ -59,6 +59,7 @@ def main(argv=None):
                                        os.path.join(base, 'nova-lite'),
                                        harness.STACK_OVERRIDES)
         keystone.register('network', network.url, name='neutron')
+        harness.register_images(keystone, stack)
         harness.create_multiattach_type(keystone, stack)
         workspace = harness.init_workspace(
             keystone, os.path.join(base, 'workspace'))

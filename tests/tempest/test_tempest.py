@@ -25,6 +25,7 @@ def workspace(keystone, tmp_path_factory):
                                    harness.STACK_OVERRIDES)
     try:
         keystone.register('network', network.url, name='neutron')
+        harness.register_images(keystone, stack)
         harness.create_multiattach_type(keystone, stack)
         yield harness.init_workspace(keystone, base / 'workspace')
     finally:

@@ -225,42 +225,6 @@ EXPECTED = {
     'os_compute_api:os-quota-sets:delete': ADMIN,
     'os_compute_api:os-quota-class-sets:show': ADMIN,
     'os_compute_api:os-quota-class-sets:update': ADMIN,
-    # flavor management, extra specs and access
-    'os_compute_api:os-flavor-manage:create': ADMIN,
-    'os_compute_api:os-flavor-manage:update': ADMIN,
-    'os_compute_api:os-flavor-manage:delete': ADMIN,
-    'os_compute_api:os-flavor-extra-specs:show': READER,
-    'os_compute_api:os-flavor-extra-specs:create': ADMIN,
-    'os_compute_api:os-flavor-extra-specs:update': ADMIN,
-    'os_compute_api:os-flavor-extra-specs:delete': ADMIN,
-    'os_compute_api:os-flavor-access': ADMIN,
-    'os_compute_api:os-flavor-access:add_tenant_access': ADMIN,
-    'os_compute_api:os-flavor-access:remove_tenant_access': ADMIN,
-    # hypervisors
-    'os_compute_api:os-hypervisors:list': ADMIN,
-    'os_compute_api:os-hypervisors:list-detail': ADMIN,
-    'os_compute_api:os-hypervisors:show': ADMIN,
-    'os_compute_api:os-hypervisors:statistics': ADMIN,
-    'os_compute_api:os-hypervisors:uptime': ADMIN,
-    'os_compute_api:os-hypervisors:search': ADMIN,
-    'os_compute_api:os-hypervisors:servers': ADMIN,
-    # usage
-    'os_compute_api:os-simple-tenant-usage:list': ADMIN,
-    'os_compute_api:os-simple-tenant-usage:show': READER,
-    # migrations
-    'os_compute_api:os-migrations:index': MANAGER,
-    'os_compute_api:os-migrations:index:all_projects': ADMIN,
-    'os_compute_api:os-migrations:index:host': ADMIN,
-    'os_compute_api:servers:migrations:index': MANAGER,
-    'os_compute_api:servers:migrations:index:host': ADMIN,
-    'os_compute_api:servers:migrations:show': ADMIN,
-    'os_compute_api:servers:migrations:delete': MANAGER,
-    'os_compute_api:servers:migrations:force_complete': MANAGER,
-    # diagnostics, password, extensions
-    'os_compute_api:os-server-diagnostics': ADMIN,
-    'os_compute_api:os-server-password:show': READER,
-    'os_compute_api:os-server-password:clear': MEMBER,
-    'os_compute_api:extensions': set(PERSONAS),
 }
 
 BASE_RULES = {'context_is_admin', 'admin_or_owner', 'admin_api',

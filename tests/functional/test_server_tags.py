@@ -80,7 +80,7 @@ def test_location_of_a_tag_beyond_latin_1_is_percent_encoded(stack):
     assert resp.status_code == 201, resp.text
     location = resp.headers['Location']
     assert location.endswith('/v2.1/servers/%s/tags/%s' % (
-        sid, '%C3%A9tiquette-%E6%A0%87%E7%AD%BE%20%E2%98%83'))
+        sid, '%C3%A9tiquette-%E6%A0%87%E7%AD%BE %E2%98%83'))
     assert stack.request('GET', _tags(sid), version=V).json() == {
         'tags': [tag]}
     path = urllib.parse.urlsplit(location).path

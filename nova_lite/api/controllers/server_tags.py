@@ -7,7 +7,7 @@ and STOPPED; a server has at most 50 tags of 1 to 60 characters, without
 ``/`` or ``,``.
 """
 
-import urllib.parse
+from urllib import parse
 
 import jsonschema
 import webob.exc
@@ -24,8 +24,6 @@ from nova_lite.compute import server_data
 from nova_lite import exception
 
 POLICY = 'os_compute_api:os-server-tags:%s'
-# The characters a URL path keeps as they are (webob's set).
-_PATH_SAFE = "/~!$&'()*+,;=:@"
 
 
 def _server(server_id, rule):
@@ -101,11 +99,11 @@ class ServerTagsController(common.RestController):
         _ctx, instance, cell = _server(server_id, 'update')
         if not _change(server_id, update_tag, instance, cell, tag):
             return Result(None, status=204)
-        # Header values are Latin-1: the tag goes in percent-encoded
-        # (UTF-8), as a request path is.
+        # Header values are Latin-1: a tag outside it is percent-encoded.
         location = '%s/tags/%s' % (
             links.server_links(common.request(), server_id)[0]['href'],
-            urllib.parse.quote(tag, safe=_PATH_SAFE))
+            tag if tag.isascii() and tag.isprintable() else
+            parse.quote(tag, safe="!$&'()*+,;=:@ "))
         return Result(None, status=201, headers={'Location': location})
 
     # The body schemas ``put`` validates with, for the API documents.

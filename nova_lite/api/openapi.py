@@ -444,6 +444,7 @@ def _block_storage_routes():
     version) of every route of the block storage's router."""
     from nova_lite.block_storage import app as bs_app
     from nova_lite.block_storage import controllers as c
+    from nova_lite.block_storage import limits
     from nova_lite.block_storage import response_schemas as br
     from nova_lite.block_storage import schemas as bs
     actions = [bs.set_bootable, bs.extend, bs.reset_status] + [
@@ -480,6 +481,7 @@ def _block_storage_routes():
                               bs.update_attachment, '3.27'),
         c.delete_attachment: (200, br.attachments_index, None, '3.27'),
         c.attachment_action: (204, None, bs.complete_attachment, '3.44'),
+        limits.show_limits: (200, br.limits_show, None, None),
     }
     volume_query = c.LIST_PARAMS + c.VOLUME_FILTERS
     queries = {

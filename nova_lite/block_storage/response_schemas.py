@@ -68,3 +68,17 @@ attachments_index = _obj({'attachments': {
 attachments_detail = _obj({'attachments': {
     'type': 'array', 'items': attachment_detail}})
 attachment_show = _obj({'attachment': attachment_detail})
+
+_INT = {'type': 'integer'}
+limits_show = _obj({'limits': _obj({
+    'rate': {'type': 'array', 'maxItems': 0},
+    'absolute': _obj(
+        {key: _INT for key in (
+            'maxTotalVolumes', 'maxTotalSnapshots', 'maxTotalVolumeGigabytes',
+            'maxTotalBackups', 'maxTotalBackupGigabytes', 'totalVolumesUsed',
+            'totalGigabytesUsed', 'totalSnapshotsUsed', 'totalBackupsUsed',
+            'totalBackupGigabytesUsed')},
+        required=('maxTotalVolumes', 'maxTotalSnapshots',
+                  'maxTotalVolumeGigabytes', 'maxTotalBackups',
+                  'maxTotalBackupGigabytes'), closed=True)}, closed=True)},
+    closed=True)

@@ -223,8 +223,8 @@ class ServerActionsAPI:
                 reimage_boot_volume=False, **kwargs):
         """Rebuild the server from ``image_href`` with the changed
         attributes in ``kwargs`` (display_name, display_description,
-        metadata, access_ip_v4/v6, key_name, user_data, hostname,
-        preserve_ephemeral, trusted_certs)."""
+        metadata, access_ip_v4/v6, auto_disk_config, key_name, user_data,
+        hostname, preserve_ephemeral, trusted_certs)."""
         checks.check_lock(context, instance)
         if cell is None:
             raise exception.InstanceInvalidState(

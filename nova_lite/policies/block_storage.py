@@ -35,6 +35,7 @@ ATTACHMENT_UPDATE = 'volume:attachment_update'
 ATTACHMENT_DELETE = 'volume:attachment_delete'
 ATTACHMENT_COMPLETE = 'volume:attachment_complete'
 MULTIATTACH_BOOTABLE = 'volume:multiattach_bootable_volume'
+USED_LIMITS = 'limits_extension:used_limits'
 
 
 def _rule(name, check, description, *ops):
@@ -119,6 +120,9 @@ rules = [
     _rule(MULTIATTACH_BOOTABLE, base.PROJECT_MEMBER_OR_ADMIN,
           'Attach a bootable multiattach volume that is already in use.',
           ('POST', V + '/attachments')),
+    _rule(USED_LIMITS, base.PROJECT_READER_OR_ADMIN,
+          'Show limits with used limit attributes.',
+          ('GET', V + '/limits')),
 ]
 
 

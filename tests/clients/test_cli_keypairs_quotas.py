@@ -1,10 +1,9 @@
 """``openstack keypair``, ``limits show`` and ``quota`` commands against
 nova-lite-all, through the shipped clouds.yaml (compute pinned at 2.60).
 
-The all-in-one's built-in block storage serves no ``/limits``, so
-``limits show`` runs from a copy of the clouds without the block storage
-endpoint (compute limits only); quotas are shown with ``--compute`` and a
-project (the noauth2 token carries no project for the client to take)."""
+``limits show`` asks the compute API and the built-in block storage;
+quotas are shown with ``--compute`` and a project (the noauth2 token
+carries no project for the client to take)."""
 
 import json
 import os
@@ -18,15 +17,9 @@ from tests.clients.conftest import run
 def cli_env(aio, tmp_path_factory):
     directory = tmp_path_factory.mktemp('osc-keypairs-quotas')
     path = aio.clouds_yaml(directory)
-    with open(path) as f:
-        text = f.read()
-    compute_only = os.path.join(str(directory), 'compute-only.yaml')
-    with open(compute_only, 'w') as f:
-        f.write('\n'.join(line for line in text.splitlines()
-                          if 'block_storage_endpoint_override' not in line))
     env = {k: v for k, v in os.environ.items() if not k.startswith('OS_')}
     env.update(OS_CLIENT_CONFIG_FILE=path, OS_CLOUD='nova-lite')
-    return env, dict(env, OS_CLIENT_CONFIG_FILE=compute_only)
+    return env
 
 
 def _osc(env, *args, cloud=None, ok=True):
@@ -43,7 +36,7 @@ def _json(env, *args, **kwargs):
 
 
 def test_keypair_create_list_show_delete(aio, cli_env, tmp_path):
-    env, _compute_only = cli_env
+    env = cli_env
     created = _osc(env, 'keypair', 'create', 'cli-key')
     assert 'PRIVATE KEY' in created.stdout
     listed = _json(env, 'keypair', 'list')
@@ -71,7 +64,7 @@ def test_keypair_create_list_show_delete(aio, cli_env, tmp_path):
 
 
 def test_server_with_key_name(aio, cli_env):
-    env, _compute_only = cli_env
+    env = cli_env
     _osc(env, 'keypair', 'create', 'boot-key')
     server = _json(env, 'server', 'create', '--flavor', 'm1.tiny',
                    '--image', '70a599e0-31e7-49b7-b260-868f441e862b',
@@ -89,9 +82,12 @@ def test_server_with_key_name(aio, cli_env):
 
 
 def test_limits_show_absolute(aio, cli_env):
-    _env, compute_only = cli_env
+    env = cli_env
+    volume = aio.volume_request('POST', '/v3/volumes', token='demo:demo',
+                                json={'volume': {'size': 2}})
+    assert volume.status_code == 202, volume.text
     limits = {item['Name']: item['Value'] for item in _json(
-        compute_only, 'limits', 'show', '--absolute')}
+        env, 'limits', 'show', '--absolute')}
     api = aio.request('GET', '/v2.1/limits', token='demo:demo').json()[
         'limits']['absolute']
     assert limits['max_total_keypairs'] == api['maxTotalKeypairs'] == 100
@@ -106,10 +102,22 @@ def test_limits_show_absolute(aio, cli_env):
     assert limits['personality'] is None
     assert 'maxTotalFloatingIps' not in api
     assert 'maxPersonality' not in api
+    # The block storage's: no quotas (-1), the project's volumes counted.
+    volumes = aio.volume_request('GET', '/v3/volumes/detail',
+                                 token='demo:demo').json()['volumes']
+    assert limits['max_total_volumes'] == -1
+    assert limits['max_total_volume_gigabytes'] == -1
+    assert limits['max_total_snapshots'] == -1
+    assert limits['max_total_backups'] == -1
+    assert limits['max_total_backup_gigabytes'] == -1
+    assert limits['total_volumes_used'] == len(volumes) >= 1
+    assert limits['total_gigabytes_used'] == sum(v['size'] for v in volumes)
+    assert limits['total_snapshots_used'] == 0
+    assert limits['total_backups_used'] == 0
 
 
 def test_quota_show_and_set(aio, cli_env):
-    env, _compute_only = cli_env
+    env = cli_env
     admin = 'nova-lite-admin'
     # A member sees the own project's quotas.
     shown = {q['Resource']: q['Limit'] for q in _json(

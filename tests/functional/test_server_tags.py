@@ -1,5 +1,7 @@
 """/servers/{server_id}/tags (2.26) through the whole stack, over HTTP."""
 
+import urllib.parse
+
 import pytest
 
 from tests.fixtures import stack as stack_fixture
@@ -68,6 +70,24 @@ def test_add_check_list_delete(stack):
                          version=V).status_code == 204
     assert _fault(stack.request('DELETE', _tags(sid, 'blue'), version=V),
                   404) == "Instance %s has no tag 'blue'" % sid
+
+
+def test_location_of_a_tag_beyond_latin_1_is_percent_encoded(stack):
+    sid = _server(stack)
+    tag = 'étiquette-标签 ☃'
+    resp = stack.request('PUT', _tags(sid, urllib.parse.quote(tag)),
+                         version=V)
+    assert resp.status_code == 201, resp.text
+    location = resp.headers['Location']
+    assert location.endswith('/v2.1/servers/%s/tags/%s' % (
+        sid, '%C3%A9tiquette-%E6%A0%87%E7%AD%BE %E2%98%83'))
+    assert stack.request('GET', _tags(sid), version=V).json() == {
+        'tags': [tag]}
+    path = urllib.parse.urlsplit(location).path
+    assert stack.request('GET', path, version=V).status_code == 204
+    latin = stack.request('PUT', _tags(sid, 'caf%C3%A9'), version=V)
+    assert latin.status_code == 201, latin.text
+    assert latin.headers['Location'].endswith('/tags/caf%C3%A9')
 
 
 def test_replace_and_delete_all(stack):

@@ -53,7 +53,7 @@ def test_merge_sort_and_marker_across_sources():
     ('Web Server 1', 'web-server-1'), ('---', None), ('a_b.c', 'a-b-c')])
 def test_hostname_from_display_name(name, expected):
     got = compute_api._hostname(name, 'uuid-1')
-    assert got == (expected or 'server-uuid-1')
+    assert got == (expected or 'Server-uuid-1')
 
 
 def test_server_being_placed_is_listed_once(monkeypatch):

@@ -2,8 +2,12 @@
 
 import inspect
 
+import pytest
+import webob.exc
+
 from nova_lite.api.controllers import aggregates
 from nova_lite.api.controllers import availability_zones
+from nova_lite.api.controllers import common
 from nova_lite.api.controllers import flavors
 from nova_lite.api.controllers import server_actions
 from nova_lite.api.controllers import server_groups
@@ -60,16 +64,29 @@ def test_schema_ranges_cover_every_version_once():
                 continue
             ranges = _unwrap_attr(method, '_request_body_schemas') or \
                 _unwrap_attr(method, '_query_schemas')
-            # From the microversion that brought the route (PUT /flavors
-            # is 2.55's) to the newest.
-            first = min(microversion.APIVersion(r[0] or '2.1')
-                        for r in ranges)
+            # A method that exists from a version on answers 404 below it.
+            since = _unwrap_attr(method, '_min_version') or '2.1'
             for version in microversion.VERSIONS:
                 v = microversion.APIVersion(version)
-                if v < first:
+                if v < since:
                     continue
                 hits = [r for r in ranges if v.matches(r[0] or '2.1', r[1])]
                 assert len(hits) == 1, (cls, name, version)
+
+
+def test_methods_of_later_versions_are_not_found_below(monkeypatch):
+    # PUT /flavors/{id} exists from 2.55: below, 404 before the body is read.
+    class Request:
+        environ = {microversion.ENVIRON_KEY: microversion.APIVersion('2.54')}
+
+    monkeypatch.setattr(common.pecan, 'request', Request())
+    with pytest.raises(webob.exc.HTTPNotFound):
+        common.since('2.55')(lambda: pytest.fail('called'))()
+    Request.environ[microversion.ENVIRON_KEY] = microversion.APIVersion(
+        '2.55')
+    assert common.since('2.55')(lambda: 'called')() == 'called'
+    assert _unwrap_attr(flavors.FlavorsController.put,
+                        '_min_version') == '2.55'
 
 
 def test_rpc_versions_match():

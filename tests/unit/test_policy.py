@@ -177,6 +177,7 @@ EXPECTED = {
     'volume:attachment_delete': MEMBER,
     'volume:attachment_complete': MEMBER,
     'volume:multiattach_bootable_volume': MEMBER,
+    'limits_extension:used_limits': READER,
     # server groups, aggregates, availability zones
     'os_compute_api:os-server-groups:create': MEMBER,
     'os_compute_api:os-server-groups:delete': MEMBER,
@@ -520,7 +521,9 @@ def test_policy_generator_cli_uses_get_enforcer(tmp_path):
     subprocess.run([_tool('oslopolicy-policy-generator'),
                     '--namespace', 'nova_lite', '--output-file', str(out)],
                    check=True, cwd=str(tmp_path),
-                   env={'HOME': str(tmp_path), 'PATH': '/usr/bin:/bin'})
+                   env=dict({'HOME': str(tmp_path), 'PATH': '/usr/bin:/bin'},
+                            **{k: v for k, v in os.environ.items()
+                               if k == 'PYTHONPATH'}))
     effective = yaml.safe_load(out.read_text())
     assert effective['os_compute_api:os-services:list'] == \
         'rule:context_is_admin'

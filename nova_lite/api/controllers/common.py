@@ -1,10 +1,13 @@
 """Helpers shared by controllers: request access, paging, state errors."""
 
+import functools
+
 import pecan
 from pecan import rest
 import pecan.util
 import webob.exc
 
+from nova_lite.api import microversion
 from nova_lite.api import validation
 from nova_lite import exception
 
@@ -56,6 +59,21 @@ class RestController(rest.RestController):
 
 # The pages pecan routes GET .../new, .../edit and .../delete to.
 _GET_PAGES = frozenset(['new', 'edit', 'delete'])
+
+
+def since(min_version):
+    """A method that exists from ``min_version`` on: below it the route
+    answers 404 before its body or query is looked at."""
+    def decorator(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            if not microversion.is_supported(pecan.request, min_version):
+                raise webob.exc.HTTPNotFound(
+                    explanation='The resource could not be found.')
+            return func(*args, **kwargs)
+        wrapper._min_version = min_version
+        return wrapper
+    return decorator
 
 
 def with_schemas(entries, query=False):

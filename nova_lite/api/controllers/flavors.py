@@ -161,12 +161,10 @@ class FlavorsController(common.RestController):
         return views.show(req, flavor, show_extra_specs=self._specs(ctx))
 
     @expose()
+    @common.since('2.55')
     @common.with_schemas(schemas.UPDATE_SCHEMAS)
     def put(self, flavor_id, **kwargs):
         req = pecan.request
-        if not microversion.is_supported(req, '2.55'):
-            raise webob.exc.HTTPNotFound(
-                explanation='The resource could not be found.')
         ctx = common.context()
         ctx.can(MANAGE % 'update', target={})
         try:

@@ -68,6 +68,7 @@ def _rebuild(self, instance, cell, body=None):
         kwargs['access_ip_v4'] = rebuild['accessIPv4'] or None
     if 'accessIPv6' in rebuild:
         kwargs['access_ip_v6'] = servers._ipv6(rebuild['accessIPv6'])
+    kwargs.update(servers.disk_config_values(rebuild))
     if 'preserve_ephemeral' in rebuild:
         kwargs['preserve_ephemeral'] = common.as_bool(
             rebuild['preserve_ephemeral'])

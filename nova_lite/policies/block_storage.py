@@ -35,6 +35,8 @@ ATTACHMENT_UPDATE = 'volume:attachment_update'
 ATTACHMENT_DELETE = 'volume:attachment_delete'
 ATTACHMENT_COMPLETE = 'volume:attachment_complete'
 MULTIATTACH_BOOTABLE = 'volume:multiattach_bootable_volume'
+REIMAGE = 'volume:reimage'
+REIMAGE_RESERVED = 'volume:reimage_reserved'
 
 
 def _rule(name, check, description, *ops):
@@ -119,6 +121,12 @@ rules = [
     _rule(MULTIATTACH_BOOTABLE, base.PROJECT_MEMBER_OR_ADMIN,
           'Attach a bootable multiattach volume that is already in use.',
           ('POST', V + '/attachments')),
+    _rule(REIMAGE, base.PROJECT_MEMBER_OR_ADMIN,
+          "Reimage a volume in 'available' or 'error' status.",
+          ('POST', V + '/volumes/{volume_id}/action (os-reimage)')),
+    _rule(REIMAGE_RESERVED, base.PROJECT_MEMBER_OR_ADMIN,
+          "Reimage a volume in 'reserved' status.",
+          ('POST', V + '/volumes/{volume_id}/action (os-reimage)')),
 ]
 
 

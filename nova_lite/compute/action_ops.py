@@ -236,8 +236,10 @@ class ActionOperations:
             raise exception.BuildAbortException(
                 instance_uuid=instance.uuid,
                 reason='Image %s not found.' % image_ref)
-        timeout = self.conf.reimage_timeout_per_gb * int(
-            math.ceil(float(image.size or 0) / GiB))
+        # Per started GiB of the image; an image of no known size (a
+        # catalog entry without a file) counts as one.
+        timeout = self.conf.reimage_timeout_per_gb * max(1, int(
+            math.ceil(float(image.size or 0) / GiB)))
         waiter = EVENTS.prepare(instance.uuid, VOLUME_REIMAGED,
                                 root.volume_id)
         try:

@@ -452,7 +452,7 @@ def _block_storage_routes():
     from nova_lite.block_storage import controllers as c
     from nova_lite.block_storage import response_schemas as br
     from nova_lite.block_storage import schemas as bs
-    actions = [bs.set_bootable, bs.extend, bs.reset_status] + [
+    actions = [bs.set_bootable, bs.extend, bs.reset_status, bs.reimage] + [
         _simple_action(name) for name in (
             'os-reserve', 'os-unreserve', 'os-begin_detaching',
             'os-roll_detaching', 'os-force_delete')]

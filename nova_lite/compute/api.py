@@ -187,7 +187,8 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                access_ip_v4=None, access_ip_v6=None, key_name=None,
                key_data=None, supports_multiattach=False, hostname=None,
                auto_disk_config=None, scheduler_hints=None,
-               injected_files=None, forced_host=None, forced_node=None):
+               injected_files=None, forced_host=None, forced_node=None,
+               requested_host=None, requested_node=None):
         """Record new servers as build requests and cast their build.
 
         Quotas as nova checks them: metadata items and personality files,
@@ -205,6 +206,8 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         quota.check_injected_files(context, injected_files)
         availability_zones.check_requested(context, self.conf,
                                            availability_zone, forced_host)
+        availability_zones.check_requested_destination(
+            context, requested_host, requested_node)
         group = server_groups.group_from_hints(context, scheduler_hints)
         volumes = self.check_boot_volumes(context, bdms,
                                           supports_multiattach)
@@ -256,6 +259,8 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
             spec = {'instance_uuid': uuid, 'flavor': flavor.snapshot(),
                     'availability_zone': availability_zone,
                     'forced_host': forced_host, 'forced_node': forced_node,
+                    'requested_host': requested_host,
+                    'requested_node': requested_node,
                     'group': group.uuid if group is not None else None,
                     'num_instances': count, 'image_ref': image_ref,
                     'scheduler_hints': hints_as_lists(scheduler_hints)}

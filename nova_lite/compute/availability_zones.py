@@ -128,6 +128,21 @@ def check_requested(context, conf, zone, forced_host):
             'The requested availability zone is not available')
 
 
+def check_requested_destination(context, host, node):
+    """2.74: a requested host must be a mapped compute host, and a
+    requested node one of its nodes (here: the host itself);
+    ComputeHostNotFound otherwise."""
+    name = host or node
+    if not name:
+        return
+    try:
+        cell_mapping.get_host_cell(context, name)
+    except exception.HostMappingNotFound:
+        raise exception.ComputeHostNotFound(host=name)
+    if host and node and node != host:
+        raise exception.ComputeHostNotFound(host=host)
+
+
 def zone_for_volumes(conf, instance_zone, volumes):
     """With ``[cinder] cross_az_attach`` False: the server's volumes must
     all be in one zone, the server's if it has one. Returns the volumes'

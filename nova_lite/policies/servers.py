@@ -95,6 +95,8 @@ _show = [
           ('PUT', _SERVER)),
 ]
 
+REQUESTED_DESTINATION = 'compute:servers:create:requested_destination'
+
 _create = [
     _rule(SERVERS % 'create', base.PROJECT_MEMBER_OR_ADMIN,
           'Create a server.',
@@ -102,6 +104,12 @@ _create = [
     _rule(SERVERS % 'create:forced_host', base.ADMIN,
           'Create a server on a named host and/or node, bypassing the '
           'scheduler (availability_zone of the form "zone:host:node").',
+          ('POST', '/servers')),
+    _rule(REQUESTED_DESTINATION, base.ADMIN,
+          'Create a server on the requested compute service host and/or '
+          'hypervisor_hostname (microversion 2.74). Unlike with '
+          'os_compute_api:servers:create:forced_host, the scheduler '
+          'filters still apply to the requested host.',
           ('POST', '/servers')),
     _rule(SERVERS % 'create:attach_volume', base.PROJECT_MEMBER_OR_ADMIN,
           'Create a server with volumes in its block device mapping.',

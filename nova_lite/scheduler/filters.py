@@ -52,6 +52,8 @@ class HostFilter:
         self.zone = spec.get('availability_zone')
         self.forced_host = spec.get('forced_host')
         self.forced_node = spec.get('forced_node')
+        self.requested = spec.get('requested_host') or \
+            spec.get('requested_node')
         self.group = None
         self.members = collections.Counter()
         self.host_zones = {}
@@ -80,6 +82,8 @@ class HostFilter:
             # A forced host (or node: one node per host here) skips the
             # filters, as in nova.
             return host == (self.forced_host or self.forced_node)
+        if self.requested and host != self.requested:
+            return False
         if self.zone:
             zones = self.host_zones.get(host) or {
                 self.conf.default_availability_zone}

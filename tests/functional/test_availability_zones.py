@@ -261,3 +261,50 @@ def test_unshelve_to_a_zone(stack):
     assert (shown['OS-EXT-SRV-ATTR:host'],
             shown['OS-EXT-AZ:availability_zone'],
             shown['pinned_availability_zone']) == ('compute2', 'z1', 'z1')
+
+
+def test_requested_host_from_2_74(stack):
+    _zoned_compute2(stack)
+
+    def boot(token=ADMIN, **server):
+        body = dict({'name': 's', 'flavorRef': '1', 'imageRef': IMAGE,
+                     'networks': 'none'}, **server)
+        return stack.request('POST', '/v2.1/servers', token=token,
+                             version='2.74', json={'server': body})
+    denied = boot(token='demo:demo', host='compute2')
+    assert denied.status_code == 403
+    assert denied.json()['forbidden']['message'] == (
+        "Policy doesn't allow compute:servers:create:requested_destination "
+        "to be performed.")
+    unknown = boot(host='nohost')
+    assert unknown.status_code == 400
+    assert unknown.json()['badRequest']['message'] == (
+        'Compute host nohost could not be found.')
+    wrong_node = boot(host='compute2', hypervisor_hostname='other')
+    assert wrong_node.status_code == 400
+    both = boot(host='compute2', availability_zone='z1:compute2')
+    assert both.status_code == 400
+    assert both.json()['badRequest']['message'] == (
+        'One mechanism with host and/or hypervisor_hostname and another '
+        'mechanism with zone:host:node are mutually exclusive.')
+    for _ in range(2):
+        resp = boot(host='compute2')
+        assert resp.status_code == 202, resp.text
+        server_id = resp.json()['server']['id']
+        server = stack.wait_for_server(server_id, 'ACTIVE', token=ADMIN)
+        assert server['OS-EXT-SRV-ATTR:host'] == 'compute2'
+    resp = boot(hypervisor_hostname='compute1')
+    server = stack.wait_for_server(resp.json()['server']['id'], 'ACTIVE',
+                                   token=ADMIN)
+    assert server['OS-EXT-SRV-ATTR:host'] == 'compute1'
+    # Unlike a forced host, a requested one goes through the filters.
+    resp = boot(host='compute2', availability_zone='nova')
+    assert resp.status_code == 202, resp.text
+    stack.wait_for_server(resp.json()['server']['id'], 'ERROR', token=ADMIN)
+    # Before 2.74 the fields are refused by the schema.
+    old = stack.request('POST', '/v2.1/servers', token=ADMIN, version='2.73',
+                        json={'server': {'name': 's', 'flavorRef': '1',
+                                         'imageRef': IMAGE,
+                                         'networks': 'none',
+                                         'host': 'compute2'}})
+    assert old.status_code == 400

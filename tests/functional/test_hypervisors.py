@@ -8,6 +8,8 @@ import pytest
 
 from nova_lite.api.schemas import admin_responses as ar
 from nova_lite import context as nl_context
+from nova_lite.objects import cell_mapping
+from nova_lite.objects import compute_node as compute_node_obj
 from tests.fixtures import stack as stack_fixture
 
 ADMIN = 'admin:admin'
@@ -177,3 +179,27 @@ def test_administrators_only(stack, path):
     assert resp.json()['forbidden']['message'] == (
         "Policy doesn't allow os_compute_api:os-hypervisors:%s to be "
         "performed." % rule)
+
+
+def test_deleted_compute_service_takes_its_hypervisor(stack):
+    stack.add_compute('spare9')
+    svc = stack.extra_services.pop()
+    names = [h['hypervisor_hostname'] for h in _get(stack, '')['hypervisors']]
+    assert 'spare9' in names
+    services = stack.request('GET', '/v2.1/os-services?host=spare9',
+                             token=ADMIN, version='2.53').json()['services']
+    service_id = services[0]['id']
+    resp = stack.request('PUT', '/v2.1/os-services/%s' % service_id,
+                         token=ADMIN, version='2.53',
+                         json={'forced_down': True})
+    assert resp.status_code == 200, resp.text
+    svc.stop()
+    resp = stack.request('DELETE', '/v2.1/os-services/%s' % service_id,
+                         token=ADMIN, version='2.53')
+    assert resp.status_code == 204, resp.text
+    names = [h['hypervisor_hostname'] for h in _get(stack, '')['hypervisors']]
+    assert 'spare9' not in names
+    ctx = nl_context.get_admin_context()
+    cell = [c for c in cell_mapping.get_all_cells(ctx) if not c.is_cell0][0]
+    assert compute_node_obj.get_by_host(
+        nl_context.target_cell(ctx, cell), 'spare9') == []

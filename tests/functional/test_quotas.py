@@ -92,7 +92,7 @@ def test_update_and_delete(stack):
         assert resp.status_code == 400
         assert "Additional properties are not allowed ('%s' was " \
                "unexpected)" % key in resp.json()['badRequest']['message']
-    for bad in (-2, 'x', 0x80000000, '1.5'):
+    for bad in (-2, 'x', 0x80000000, '1.5', '-5', '99999999999'):
         resp = stack.request('PUT', QS, token=ADMIN,
                              json={'quota_set': {'instances': bad}})
         assert resp.status_code == 400, (bad, resp.text)

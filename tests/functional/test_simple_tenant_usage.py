@@ -86,6 +86,10 @@ def test_show_one_project(stack, servers):
         "Policy doesn't allow os_compute_api:os-simple-tenant-usage:show "
         "to be performed.")
     assert _get(stack, '/nobody?start=%s' % START) == {'tenant_usage': {}}
+    # An empty project id.
+    resp = _get(stack, '/?start=%s' % START, status=404)
+    assert resp['itemNotFound']['message'] == \
+        'The resource could not be found.'
     resp = _get(stack, '?start=%s' % START, token='demo:demo', status=403)
     assert 'os-simple-tenant-usage:list' in resp['forbidden']['message']
 

@@ -110,3 +110,20 @@ def test_quota_classes(stack, at_version, version):  # noqa: F811
     shown = admin.show_quota_class_set('default')['quota_class_set']
     assert all(shown[k] == v for k, v in bumped.items())
     admin.update_quota_class_set('default', **body)
+
+
+def test_keypairs_import_only_from_2_92(stack, at_version):  # noqa: F811
+    """From 2.92 tempest's client makes an ECDSA key itself and imports
+    its public half; generation by the API is refused."""
+    at_version('2.92')
+    client = keypairs_client.KeyPairsClient(
+        _AuthProvider(stack.base + '/v2.1', 'demo:demo'), 'compute',
+        'RegionOne', ssh_key_type='ecdsa')
+    created = client.create_keypair(name='ec@host.name')['keypair']
+    assert created['public_key'].startswith('ecdsa-sha2-nistp384 ')
+    assert created['type'] == 'ssh'
+    assert client.show_keypair('ec@host.name')['keypair'][
+        'fingerprint'] == created['fingerprint']
+    plain = _client(keypairs_client.KeyPairsClient, stack)
+    with pytest.raises(lib_exc.BadRequest):
+        plain.create_keypair(name='generated')

@@ -56,15 +56,16 @@ def _quotas(ctx, project_id, user_id=None, usages=False):
 
 def _as_limit(resource, value):
     """A limit the schema accepted (an integer or a string of digits)
-    as an integer; digit strings beyond the database's integers are
-    refused as the schema refuses such integers."""
+    as an integer; digit strings out of the range the schema gives
+    integers (-1 to the database's largest) are refused as the schema
+    refuses such integers."""
     limit = int(value)
     if limit > MAX_INT:
         raise webob.exc.HTTPBadRequest(explanation=(
             'Invalid input for field/attribute %s. Value: %s. %s is '
             'greater than the maximum of %d' % (resource, value, value,
                                                 MAX_INT)))
-    if limit < -MAX_INT - 1:
+    if limit < -1:
         raise webob.exc.HTTPBadRequest(explanation=(
             'Invalid input for field/attribute %s. Value: %s. %s is less '
             'than the minimum of -1' % (resource, value, value)))

@@ -39,6 +39,7 @@ LOG = logging.getLogger(__name__)
 SERVERS = 'os_compute_api:servers:%s'
 EXTENDED_ATTRS = 'os_compute_api:os-extended-server-attributes'
 FLAVOR_EXTRA_SPECS = 'os_compute_api:servers:show:flavor-extra-specs'
+REQUESTED_DESTINATION = 'compute:servers:create:requested_destination'
 
 
 def get_server(ctx, server_id, read_deleted=None):
@@ -245,6 +246,8 @@ class ServersController(common.RestController):
             ctx.can(SERVERS % 'create:forced_host', target)
             zone = availability_zones.zone_for_forced_host(
                 ctx, conf, zone, forced_host)
+        requested = _requested_destination(ctx, req, server, target,
+                                           forced_host or forced_node)
         hints = body.get('os:scheduler_hints') or \
             body.get('OS-SCH-HNT:scheduler_hints') or {}
         image_ref = _id_from_href(server.get('imageRef') or '') or ''
@@ -298,9 +301,9 @@ class ServersController(common.RestController):
             uuids, reservation_id = self._create(
                 ctx, req, server, flavor, image_ref, bdms, min_count,
                 max_count, user_data, hints, zone, forced_host, forced_node,
-                key_data)
-        except (exception.VolumeNotFound,
-                exception.InstanceGroupNotFound) as error:
+                key_data, requested)
+        except (exception.VolumeNotFound, exception.InstanceGroupNotFound,
+                exception.ComputeHostNotFound) as error:
             # A volume to boot with that does not exist: 400, as nova.
             raise common.bad_request(error)
         if server.get('return_reservation_id'):
@@ -317,7 +320,7 @@ class ServersController(common.RestController):
     @staticmethod
     def _create(ctx, req, server, flavor, image_ref, bdms, min_count,
                 max_count, user_data, hints, zone, forced_host, forced_node,
-                key_data=None):
+                key_data=None, requested=None):
         return common.compute_api().create(
             ctx, flavor, server['name'], image_ref, bdms,
             hostname=server.get('hostname') if
@@ -329,7 +332,7 @@ class ServersController(common.RestController):
             description=server.get('description'),
             metadata=server.get('metadata'), tags=server.get('tags'),
             availability_zone=zone, forced_host=forced_host,
-            forced_node=forced_node,
+            forced_node=forced_node, **(requested or {}),
             user_data=user_data, config_drive=server.get('config_drive'),
             access_ip_v4=server.get('accessIPv4'),
             access_ip_v6=_ipv6(server.get('accessIPv6')),
@@ -400,6 +403,21 @@ class ServersController(common.RestController):
             raise webob.exc.HTTPNotFound(
                 explanation='Instance could not be found')
         return None
+
+
+def _requested_destination(ctx, req, server, target, forced):
+    """2.74: the host and/or node a create asks for (administrators); the
+    scheduler filters still apply to it."""
+    host, node = server.get('host'), server.get('hypervisor_hostname')
+    if not microversion.is_supported(req, '2.74') or not (host or node):
+        return {}
+    ctx.can(REQUESTED_DESTINATION, target)
+    if forced:
+        raise webob.exc.HTTPBadRequest(
+            explanation='One mechanism with host and/or hypervisor_hostname '
+                        'and another mechanism with zone:host:node are '
+                        'mutually exclusive.')
+    return {'requested_host': host, 'requested_node': node}
 
 
 def _cell_of(ctx, instance):

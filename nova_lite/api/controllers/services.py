@@ -15,6 +15,7 @@ from nova_lite import context as nl_context
 from nova_lite import exception
 from nova_lite.objects import aggregate as aggregate_obj
 from nova_lite.objects import cell_mapping
+from nova_lite.objects import compute_node as compute_node_obj
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import service as service_obj
 
@@ -246,5 +247,7 @@ class ServicesController(common.RestController):
                                 'instances first.')
             cell_mapping.unmap_host(ctx, svc.host)
             aggregate_obj.remove_host_everywhere(ctx, svc.host)
+            # Its hypervisors go with it, as nova deletes the compute nodes.
+            compute_node_obj.destroy_by_host(cctxt, svc.host)
         service_obj.destroy(cctxt, svc.id)
         return None

@@ -152,6 +152,10 @@ class UsageController(common.RestController):
     @common.with_schemas(schemas.USAGE_INDEX, query=True)
     def get_all(self, **kwargs):
         req = pecan.request
+        if req.path.endswith('/'):
+            # An empty project id: nova's router matches no route.
+            raise webob.exc.HTTPNotFound(
+                explanation='The resource could not be found.')
         ctx = common.context()
         ctx.can(POLICY % 'list')
         start, stop, detailed = _period(req)

@@ -108,7 +108,8 @@ update = {
     'additionalProperties': False,
 }
 
-UPDATE_SCHEMAS = [('2.55', None, update)]
+# Before 2.55 there is no such route (404 whatever the body).
+UPDATE_SCHEMAS = [('2.1', '2.54', {}), ('2.55', None, update)]
 
 # -- extra specs -------------------------------------------------------------------
 

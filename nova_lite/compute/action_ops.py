@@ -307,19 +307,32 @@ class ActionOperations:
 
     def _power_update(self, context, instance_uuid, tag):
         """The guest was powered on or off outside of nova (POWER_ON,
-        POWER_OFF): the server's states follow when no task runs."""
-        states = {'POWER_ON': (instance_obj.ACTIVE, instance_obj.RUNNING),
-                  'POWER_OFF': (instance_obj.STOPPED,
-                                instance_obj.SHUTDOWN)}
-        if tag not in states:
+        POWER_OFF): an idle server that is ACTIVE and running (for
+        POWER_OFF) or STOPPED and shut down (for POWER_ON) takes the other
+        state; anything else is a no-op, as in nova."""
+        moves = {'POWER_ON': ((instance_obj.STOPPED, instance_obj.SHUTDOWN),
+                              (instance_obj.ACTIVE, instance_obj.RUNNING)),
+                 'POWER_OFF': ((instance_obj.ACTIVE, instance_obj.RUNNING),
+                               (instance_obj.STOPPED, instance_obj.SHUTDOWN))}
+        if tag not in moves:
             LOG.info('Ignoring power-update %s of server %s', tag,
                      instance_uuid)
             return
-        vm_state, power_state = states[tag]
+        (vm_from, power_from), (vm_to, power_to) = moves[tag]
+        instance = instance_obj.get_by_uuid(context, instance_uuid)
+        if instance.task_state is not None or \
+                instance.vm_state != vm_from or \
+                instance.power_state != power_from:
+            LOG.info('The power-update %s event for instance %s is a no-op '
+                     'since the instance is in vm_state %s, task_state %s '
+                     'and power_state %s.', tag, instance_uuid,
+                     instance.vm_state, instance.task_state,
+                     instance.power_state)
+            return
         try:
             instance_obj.update(context, instance_uuid, {
-                'vm_state': vm_state, 'power_state': power_state},
-                expected_task_state=[None])
+                'vm_state': vm_to, 'power_state': power_to},
+                expected_task_state=[None], expected_vm_state=[vm_from])
         except exception.InstanceInvalidState:
-            LOG.info('Server %s is busy; power-update %s ignored',
+            LOG.info('Server %s changed; power-update %s ignored',
                      instance_uuid, tag)

@@ -8,6 +8,7 @@ here talks HTTP or a hypervisor.
 
 import logging
 import random
+import re
 import string
 
 from oslo_serialization import jsonutils
@@ -237,7 +238,7 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                 'uuid': uuid, 'project_id': context.project_id,
                 'user_id': context.user_id, 'display_name': display_name,
                 'display_description': description,
-                'hostname': hostname or _hostname(display_name, uuid),
+                'hostname': hostname or _hostname(name, uuid, count, index),
                 'auto_disk_config': bool(auto_disk_config),
                 'vm_state': instance_obj.BUILDING,
                 'task_state': instance_obj.SCHEDULING,
@@ -534,14 +535,19 @@ def hints_as_lists(hints):
     return out
 
 
-def _hostname(display_name, uuid):
-    out = []
-    for ch in (display_name or '').lower():
-        out.append(ch if ch.isalnum() and ch.isascii() else '-')
-    name = ''.join(out).strip('-.')
-    while '--' in name:
-        name = name.replace('--', '-')
-    return name[:63] or 'server-%s' % uuid
+def _hostname(name, uuid, count=1, index=0):
+    """The hostname nova derives from a server's name: Latin-1, at most 63
+    characters, spaces, underscores and dots as dashes, other punctuation
+    dropped, lower case; ``Server-<uuid>`` when nothing is left; with the
+    server's index after it when several are created."""
+    hostname = (name or '').encode('latin-1', 'ignore').decode('latin-1')
+    hostname = re.sub(r'[ _\.]', '-', hostname[:63])
+    hostname = re.sub(r'[^\w.-]+', '', hostname).lower().strip('.-')
+    if not hostname:
+        return 'Server-%s' % uuid
+    if count > 1:
+        return '%s-%d' % (hostname, index + 1)
+    return hostname
 
 
 def _sort_value(inst, key):

@@ -183,6 +183,21 @@ def test_strict_query_strings(stack):
     resp = stack.request('GET', '/v2.1/flavors/1?foo=1', version='2.102')
     assert _fault(resp, 400, 'badRequest') == (
         "Additional properties are not allowed ('foo' was unexpected)")
+    sid = made['id']
+    stack.wait_for_server(sid, 'ACTIVE', version='2.102')
+    for path in ('/extensions', '/extensions/os-keypairs',
+                 '/flavors/1/os-extra_specs',
+                 '/flavors/1/os-flavor-access',
+                 '/servers/%s/diagnostics' % sid,
+                 '/servers/%s/os-server-password' % sid):
+        before = stack.request('GET', '/v2.1%s?foo=1' % path, token=ADMIN,
+                               version='2.101')
+        assert before.status_code != 400 or 'foo' not in before.text, path
+        resp = stack.request('GET', '/v2.1%s?foo=1' % path, token=ADMIN,
+                             version='2.102')
+        assert _fault(resp, 400, 'badRequest') == (
+            "Additional properties are not allowed ('foo' was unexpected)"
+        ), path
 
 
 def test_flavors_at_2_102(stack):
@@ -218,3 +233,23 @@ def test_volumes_boot_is_not_served(stack, version):
     resp = stack.request('GET', '/v2.1/os-volumes_boot', version=version)
     assert _fault(resp, 404, 'itemNotFound') == \
         'The resource could not be found.'
+
+
+# -- rebuild: the same fields -------------------------------------------------------
+
+def test_rebuild_keeps_zone_and_hints_and_takes_disk_config(stack):
+    made = _create(stack, '2.100', name='rb', availability_zone='nova',
+                   hints={'foo': 'bar'}).json()['server']
+    stack.wait_for_server(made['id'], 'ACTIVE', version='2.100')
+    resp = stack.request(
+        'POST', '/v2.1/servers/%s/action' % made['id'], version='2.100',
+        json={'rebuild': {'imageRef': IMAGE, 'OS-DCF:diskConfig': 'AUTO',
+                          'hostname': 'rebuilt'}})
+    assert resp.status_code == 202, resp.text
+    server = resp.json()['server']
+    assert server['OS-DCF:diskConfig'] == 'AUTO'
+    assert server['pinned_availability_zone'] == 'nova'
+    assert server['scheduler_hints'] == {'foo': ['bar']}
+    assert server['OS-EXT-SRV-ATTR:hostname'] == 'rebuilt'
+    shown = stack.wait_for_server(made['id'], 'ACTIVE', version='2.100')
+    assert shown['OS-DCF:diskConfig'] == 'AUTO'

@@ -60,8 +60,14 @@ def test_schema_ranges_cover_every_version_once():
                 continue
             ranges = _unwrap_attr(method, '_request_body_schemas') or \
                 _unwrap_attr(method, '_query_schemas')
+            # From the microversion that brought the route (PUT /flavors
+            # is 2.55's) to the newest.
+            first = min(microversion.APIVersion(r[0] or '2.1')
+                        for r in ranges)
             for version in microversion.VERSIONS:
                 v = microversion.APIVersion(version)
+                if v < first:
+                    continue
                 hits = [r for r in ranges if v.matches(r[0] or '2.1', r[1])]
                 assert len(hits) == 1, (cls, name, version)
 

@@ -70,3 +70,16 @@ def test_scheduler_hints_as_lists_of_strings():
         'count': 3}) == {
         'group': [UUID], 'same_host': [UUID], 'query': ['{"a": 1}'],
         'count': ['3']}
+
+
+@pytest.mark.parametrize('name,count,index,expected', [
+    ('Web 01', 1, 0, 'web-01'),
+    ('my_server.example', 1, 0, 'my-server-example'),
+    ('--Hello, World!--', 1, 0, 'hello-world'),
+    ('café', 1, 0, 'café'),
+    ('日本', 1, 0, 'Server-' + UUID),
+    ('x' * 70, 1, 0, 'x' * 63),
+    ('batch', 3, 1, 'batch-2'),
+])
+def test_hostnames_derived_from_names(name, count, index, expected):
+    assert compute_api._hostname(name, UUID, count, index) == expected

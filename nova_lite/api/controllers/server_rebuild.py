@@ -18,6 +18,7 @@ from nova_lite.api import microversion
 from nova_lite.api.schemas import server_actions as _schemas  # noqa: F401
 from nova_lite.api.views import servers as views
 from nova_lite import exception
+from nova_lite.objects import build_request
 from nova_lite.policies import server_actions as policies
 
 REBUILD = policies.SERVERS % 'rebuild'
@@ -25,13 +26,14 @@ REBUILD_TRUSTED_CERTS = policies.SERVERS % 'rebuild:trusted_certs'
 
 
 def _view(req, instance, *, host_status, show_extended_attrs,
-          show_host_status, show_extra_specs, admin_pass, with_user_data):
+          show_host_status, show_extra_specs, admin_pass, with_user_data,
+          spec=None):
     if microversion.is_supported(req, '2.75'):
         body = views.show(req, instance,
                           show_extended_attrs=show_extended_attrs,
                           show_host_status=show_host_status,
                           host_status=host_status,
-                          show_extra_specs=show_extra_specs)
+                          show_extra_specs=show_extra_specs, spec=spec)
         body['server'].pop('OS-EXT-SRV-ATTR:user_data', None)
     else:
         body = views.update(req, instance, show_extended_attrs=False,
@@ -88,6 +90,7 @@ def _rebuild(self, instance, cell, body=None):
                                         'user_id': instance.user_id})
     if microversion.is_supported(req, '2.90') and 'hostname' in rebuild:
         kwargs['hostname'] = rebuild['hostname']
+    kwargs.update(servers.disk_config_values(rebuild))
     try:
         instance = common.compute_api().rebuild(
             ctx, instance, cell, image_href, password,
@@ -109,6 +112,10 @@ def _rebuild(self, instance, cell, body=None):
     host_status = None
     if opts['show_host_status']:
         host_status = servers._host_status(ctx, instance, cell)
+    spec = None
+    if servers._wants_spec(req):
+        # The pinned zone (2.96) and scheduler hints (2.100).
+        spec = build_request.get_request_spec(ctx, instance.uuid)
     return Result(_view(req, instance, host_status=host_status,
                         admin_pass=admin_pass, with_user_data=with_user_data,
-                        **opts), status=202)
+                        spec=spec, **opts), status=202)

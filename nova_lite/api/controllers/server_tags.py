@@ -7,6 +7,8 @@ and STOPPED; a server has at most 50 tags of 1 to 60 characters, without
 ``/`` or ``,``.
 """
 
+from urllib import parse
+
 import jsonschema
 import webob.exc
 
@@ -97,8 +99,11 @@ class ServerTagsController(common.RestController):
         _ctx, instance, cell = _server(server_id, 'update')
         if not _change(server_id, update_tag, instance, cell, tag):
             return Result(None, status=204)
+        # Header values are Latin-1: a tag outside it is percent-encoded.
         location = '%s/tags/%s' % (
-            links.server_links(common.request(), server_id)[0]['href'], tag)
+            links.server_links(common.request(), server_id)[0]['href'],
+            tag if tag.isascii() and tag.isprintable() else
+            parse.quote(tag, safe="!$&'()*+,;=:@ "))
         return Result(None, status=201, headers={'Location': location})
 
     # The body schemas ``put`` validates with, for the API documents.

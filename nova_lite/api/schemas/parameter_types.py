@@ -114,3 +114,13 @@ pagination_parameters = {
 
 def deepcopy(schema):
     return copy.deepcopy(schema)
+
+
+# GET routes that take no query parameters: any is ignored before 2.102 and
+# refused (400) from 2.102, as nova's.
+NO_QUERY_PARAMETERS = [
+    ('2.1', '2.101', {'type': 'object', 'properties': {},
+                      'additionalProperties': True}),
+    ('2.102', None, {'type': 'object', 'properties': {},
+                     'additionalProperties': False}),
+]

@@ -329,11 +329,4 @@ QUERY_SCHEMAS = [
 
 # GET /servers/{server_id} (and its addresses): any query string before
 # 2.102, none from 2.102.
-show_query = {'type': 'object', 'properties': {}, 'additionalProperties': True}
-show_query_v2102 = {'type': 'object', 'properties': {},
-                    'additionalProperties': False}
-
-SHOW_QUERY_SCHEMAS = [
-    ('2.1', '2.101', show_query),
-    ('2.102', None, show_query_v2102),
-]
+SHOW_QUERY_SCHEMAS = pt.NO_QUERY_PARAMETERS

@@ -177,6 +177,9 @@ EXPECTED = {
     'volume:attachment_delete': MEMBER,
     'volume:attachment_complete': MEMBER,
     'volume:multiattach_bootable_volume': MEMBER,
+    'volume:reimage': MEMBER,
+    'volume:reimage_reserved': MEMBER,
+    'os_compute_api:os-server-external-events:create': SERVICE,
     # server groups, aggregates, availability zones
     'os_compute_api:os-server-groups:create': MEMBER,
     'os_compute_api:os-server-groups:delete': MEMBER,

@@ -285,3 +285,24 @@ def test_power_update_stops_and_starts_an_idle_server(st):
     listed = st.request('GET', '/v2.1/servers/%s/os-instance-actions' % sid,
                         token=ADMIN).json()['instanceActions']
     assert [a['action'] for a in listed][:2] == ['start', 'stop']
+
+
+def test_every_volume_must_be_in_use(st):
+    sid, peer, root, shared = _servers(st)
+    resp = st.volume_request(
+        'POST', '/v3/volumes/%s/action' % root['id'], token=ADMIN,
+        json={'os-reset_status': {'status': 'available'}})
+    assert resp.status_code == 202, resp.text
+    resp = _rebuild(st, sid)
+    assert resp.status_code == 400
+    assert resp.json() == {'badRequest': {
+        'code': 400,
+        'message': "Invalid volume: volume '%s' status must be 'in-use'. "
+                   "Currently in 'available' status" % root['id']}}
+    server = st.request('GET', '/v2.1/servers/%s' % sid).json()['server']
+    assert (server['status'], server['OS-EXT-STS:task_state']) == \
+        ('ACTIVE', None)
+    listed = st.request('GET', '/v2.1/servers/%s/os-instance-actions' % sid,
+                        token=ADMIN).json()['instanceActions']
+    assert 'rebuild' not in [a['action'] for a in listed]
+    assert _volume_file(st, root['id']).startswith(IMAGE_BYTES)

@@ -5,8 +5,10 @@ the os-server-external-events API the block storage answers through."""
 import os
 import uuid
 
+import jsonschema
 import pytest
 
+from nova_lite.api.schemas import server_external_events as see_schemas
 from nova_lite.block_storage import compute as bs_compute
 from tests.fixtures import stack as stack_fixture
 
@@ -225,6 +227,7 @@ def test_external_events_answer_each_event(st):
         {'name': 'network-vif-plugged', 'server_uuid': missing, 'tag': 't',
          'status': 'failed', 'code': 404},
     ]}
+    jsonschema.validate(resp.json(), see_schemas.create_response('2.93'))
     resp = _events(st, [{'name': 'network-changed', 'server_uuid': sid}])
     assert resp.status_code == 200
     assert resp.json()['events'][0]['code'] == 200

@@ -17,6 +17,7 @@ from nova_lite.policies import server_metadata
 from nova_lite.policies import server_tags
 from nova_lite.policies import server_groups
 from nova_lite.policies import server_actions
+from nova_lite.policies import server_external_events
 from nova_lite.policies import servers
 from nova_lite.policies import services
 from nova_lite.policies import volume_attachments
@@ -44,4 +45,5 @@ def list_rules():
         server_groups.list_rules(),
         aggregates.list_rules(),
         availability_zone.list_rules(),
+        server_external_events.list_rules(),
     ))

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from nova_lite import cells
 from nova_lite.db import api as db_api
 from nova_lite.db import models
+from nova_lite.db import plain
 from nova_lite.objects import build_request
 from nova_lite.objects import cell_mapping
 
@@ -81,11 +82,10 @@ def get_class(context, class_name):
         _CLASS, {'class_name': class_name}))
 
 
-@db_api.api_conn_reader
 def get_limits(context, project_id, user_id):
     """(project limits, user limits, default class limits) in one read."""
     found = ({}, {}, {})
-    for row in context.connection.execute(_LIMITS, {
+    for row in plain.select(context, 'api', _LIMITS, {
             'project_id': project_id, 'user_id': user_id or None,
             'class_name': DEFAULT_CLASS}):
         found[int(row[0])][row[2]] = row[3]

@@ -24,6 +24,7 @@ from nova_lite.compute import server_groups
 from nova_lite.compute import volumes
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
+from nova_lite.db import api as db_api
 from nova_lite import exception
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import build_request
@@ -48,6 +49,14 @@ ALLOW_REBOOT_TASKS = (None, instance_obj.REBOOTING,
                       instance_obj.REBOOT_STARTED, 'resuming',
                       instance_obj.REBOOTING_HARD, 'unpausing', 'pausing',
                       'suspending')
+
+
+@db_api.api_conn_writer
+def _queue_for_delete(context, instance_uuid):
+    """The server queued for delete and out of its group, in one
+    transaction of the API database."""
+    cell_mapping.queue_instance_for_delete(context, instance_uuid)
+    server_groups.forget_server(context, instance_uuid)
 
 
 class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
@@ -306,8 +315,7 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
 
     def delete(self, context, instance, cell):
         check_lock(context, instance)
-        cell_mapping.queue_instance_for_delete(context, instance.uuid)
-        server_groups.forget_server(context, instance.uuid)
+        _queue_for_delete(context, instance.uuid)
         if cell is None:
             if build_request.destroy(context, instance.uuid):
                 build_request.destroy_request_spec(context, instance.uuid)
@@ -326,13 +334,12 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                 cctxt, bdm_obj.get_by_instance(cctxt, instance.uuid))
             instance_obj.destroy(cctxt, instance.uuid)
             return
-        instance_obj.update(cctxt, instance.uuid,
-                            {'task_state': instance_obj.DELETING,
-                             'progress': 0})
         # As nova: a delete the compute host carries out is recorded; a
         # local one is not.
-        instance_action.action_start(cctxt, instance.uuid,
-                                     instance_action.DELETE)
+        instance_action.start_with(
+            cctxt, instance.uuid, instance_action.DELETE, instance_obj.update,
+            instance.uuid, {'task_state': instance_obj.DELETING,
+                            'progress': 0})
         self.compute.terminate_instance(context, instance.host,
                                         instance.uuid, cell=cell)
 
@@ -362,16 +369,18 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         values.update(extra or {})
         expected = list(task_states) if task_states is not None else None
         try:
-            updated = instance_obj.update(cctxt, instance.uuid, values,
-                                          expected_task_state=expected,
-                                          expected_vm_state=vm_states)
+            if action is None:
+                return instance_obj.update(cctxt, instance.uuid, values,
+                                           expected_task_state=expected,
+                                           expected_vm_state=vm_states)
+            return instance_action.start_with(
+                cctxt, instance.uuid, action, instance_obj.update,
+                instance.uuid, values, expected_task_state=expected,
+                expected_vm_state=vm_states)
         except exception.InstanceInvalidState as e:
             raise exception.InstanceInvalidState(
                 attr=e.kwargs['attr'], instance_uuid=instance.uuid,
                 state=e.kwargs['state'], method=method)
-        if action is not None:
-            instance_action.action_start(cctxt, instance.uuid, action)
-        return updated
 
     def _require_host(self, instance):
         if not instance.host:

@@ -101,7 +101,7 @@ VERSIONS = [
     '2.88',  # hypervisor fields removed
     '2.89',  # attachment_id and bdm_uuid in volume attachments
     '2.90',  # hostname on create, update and rebuild; shown to everyone
-    '2.91',  # unshelve to a host, pin or unpin the zone (not served)
+    '2.91',  # unshelve to a host, unpin the zone
     '2.92',  # keypair generation dropped, name validation
     '2.93',  # rebuild of volume-backed servers
     '2.94',  # FQDN hostnames

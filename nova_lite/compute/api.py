@@ -40,6 +40,9 @@ check_lock = checks.check_lock
 
 LOG = logging.getLogger(__name__)
 
+# An argument not given (None has a meaning of its own).
+_UNSET = object()
+
 ALLOW_SOFT_REBOOT = (instance_obj.ACTIVE,)
 ALLOW_HARD_REBOOT = (instance_obj.ACTIVE, instance_obj.STOPPED,
                      instance_obj.PAUSED, instance_obj.SUSPENDED,
@@ -443,15 +446,40 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         self.compute.shelve_offload_instance(context, instance.host,
                                              instance.uuid, cell=cell)
 
-    def unshelve(self, context, instance, cell, availability_zone=None):
+    def unshelve(self, context, instance, cell, availability_zone=_UNSET,
+                 host=None):
+        """Unshelve; with ``availability_zone`` (None unpins the server)
+        or ``host`` (2.91, administrators) the server must be offloaded,
+        and is scheduled into that zone or onto that host."""
         extra = {}
-        if availability_zone is not None:
+        zone_passed = availability_zone is not _UNSET
+        if zone_passed or host:
             if instance.vm_state != instance_obj.SHELVED_OFFLOADED:
                 raise exception.UnshelveInstanceInvalidState(
                     state=instance.vm_state, instance_uuid=instance.uuid)
+        if zone_passed and availability_zone:
             availability_zones.check_requested(context, self.conf,
                                                availability_zone, None)
             extra['availability_zone'] = availability_zone
+        spec = None
+        if host:
+            context.can('os_compute_api:os-shelve:unshelve_to_host',
+                        {'project_id': instance.project_id,
+                         'user_id': instance.user_id})
+            try:
+                availability_zones.check_requested_destination(
+                    context, host, None)
+            except exception.ComputeHostNotFound as error:
+                raise exception.InvalidRequest(error.format_message())
+            spec = build_request.get_request_spec(context, instance.uuid) \
+                or {'instance_uuid': instance.uuid}
+            zone = availability_zone if zone_passed else \
+                spec.get('availability_zone')
+            if zone is not None and \
+                    availability_zones.host_zone(context, self.conf,
+                                                 host) != zone:
+                raise exception.UnshelveHostNotInAZ(host=host,
+                                                    availability_zone=zone)
         was_offloaded = instance.vm_state == instance_obj.SHELVED_OFFLOADED
         self._start_task(context, instance, cell, 'unshelve',
                          instance_obj.UNSHELVING,
@@ -459,12 +487,16 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                                     instance_obj.SHELVED_OFFLOADED),
                          extra=extra, action=instance_action.UNSHELVE)
         if was_offloaded:
-            if availability_zone is not None:
-                # The server is scheduled to, and pinned in, that zone.
-                spec = build_request.get_request_spec(
-                    context, instance.uuid) or {
-                    'instance_uuid': instance.uuid}
-                spec['availability_zone'] = availability_zone
+            if zone_passed or host:
+                # The server is scheduled to, and pinned in, the zone asked
+                # for (or unpinned: None), onto the host asked for.
+                if spec is None:
+                    spec = build_request.get_request_spec(
+                        context, instance.uuid) or {
+                        'instance_uuid': instance.uuid}
+                if zone_passed:
+                    spec['availability_zone'] = availability_zone
+                spec['requested_host'] = host
                 build_request.update_request_spec(context, instance.uuid,
                                                   spec)
             self.conductor.unshelve_instance(context, instance.uuid)

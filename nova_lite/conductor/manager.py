@@ -263,9 +263,15 @@ class ConductorManager:
         with instance_action.event(cctxt, instance_uuid,
                                    'schedule_instances',
                                    host=self.conf.host):
-            spec = build_request.get_request_spec(context, instance_uuid)
-            spec = {key: (spec or {}).get(key)
-                    for key in ('availability_zone', 'group')}
+            stored = build_request.get_request_spec(context, instance_uuid)
+            spec = {key: (stored or {}).get(key)
+                    for key in ('availability_zone', 'group',
+                                'requested_host')}
+            if spec['requested_host']:
+                # A host asked for (2.91) serves this unshelve only.
+                stored.pop('requested_host')
+                build_request.update_request_spec(context, instance_uuid,
+                                                  stored)
             spec['instance_uuid'] = instance_uuid
             try:
                 host, cell = host_selection.select_destination(

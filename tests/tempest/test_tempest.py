@@ -44,7 +44,7 @@ def run(workspace):
     data in SQLite, which does not take concurrent writers well)."""
     results, output = harness.run_tempest(
         workspace, ['--serial', '--include-list', harness.INCLUDE_LIST],
-        timeout=1200)
+        timeout=3600)
     with open(os.path.join(workspace, 'results.txt'), 'w') as f:
         f.write(_summary(results))
     return results, output

@@ -496,8 +496,11 @@ def test_build_request_placed_in_its_cell(synced):
     """place() moves a build request into the cell in one API database
     transaction; a flavor's extra specs come with it."""
     _conf, ctx = synced
-    flavor_obj.create(ctx, 'fx', 'm1.specs', 64, 1, 1,
-                      extra_specs={'hw:a': '1', 'hw:b': '2'})
+    flavor_obj.create_flavor(ctx, {
+        'flavorid': 'fx', 'name': 'm1.specs', 'memory_mb': 64, 'vcpus': 1,
+        'root_gb': 1, 'ephemeral_gb': 0, 'swap': 0, 'rxtx_factor': 1.0,
+        'is_public': True})
+    flavor_obj.update_extra_specs(ctx, 'fx', {'hw:a': '1', 'hw:b': '2'})
     assert flavor_obj.get_by_flavor_id(ctx, 'fx').extra_specs == {
         'hw:a': '1', 'hw:b': '2'}
     assert flavor_obj.get_by_flavor_id(ctx, '1').extra_specs == {}

@@ -12,6 +12,7 @@ from nova_lite.policies import instance_actions
 from nova_lite.policies import ips
 from nova_lite.policies import keypairs
 from nova_lite.policies import limits
+from nova_lite.policies import proxies
 from nova_lite.policies import quota_sets
 from nova_lite.policies import server_metadata
 from nova_lite.policies import server_tags
@@ -44,4 +45,5 @@ def list_rules():
         server_groups.list_rules(),
         aggregates.list_rules(),
         availability_zone.list_rules(),
+        proxies.list_rules(),
     ))

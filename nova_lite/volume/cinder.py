@@ -326,6 +326,10 @@ def _volume_not_found(volume_id, *args):
     return exception.VolumeNotFound(volume_id=volume_id)
 
 
+def _snapshot_not_found(snapshot_id, *args):
+    return exception.SnapshotNotFound(snapshot_id=snapshot_id)
+
+
 def _attachment_not_found(attachment_id, *args):
     return exception.VolumeAttachmentNotFound(attachment_id=attachment_id)
 
@@ -381,6 +385,20 @@ def _untranslate_volume(vol):
         volume['shared_targets'] = info['shared_targets']
         volume['service_uuid'] = info.get('service_uuid')
     return volume
+
+
+def _untranslate_snapshot(snapshot):
+    """nova's snapshot dict from a cinderclient Snapshot."""
+    info = snapshot._info
+    return {'id': info.get('id'), 'status': info.get('status'),
+            'progress': info.get('os-extended-snapshot-attributes:progress'),
+            'created_at': info.get('created_at'),
+            'volume_size': info.get('size'),
+            'display_name': info.get('name'),
+            'display_description': info.get('description'),
+            'volume_id': info.get('volume_id'),
+            'project_id': info.get(
+                'os-extended-snapshot-attributes:project_id')}
 
 
 def _translate_attachment(attachment):
@@ -499,17 +517,42 @@ class API:
 
     @_translate(None)
     def create(self, context, size, name, description, image_id=None,
-               volume_type=None, availability_zone=None, metadata=None):
+               volume_type=None, availability_zone=None, metadata=None,
+               snapshot_id=None):
         client = self._client(context)
         vol = client.volumes.create(
             size, name=name, description=description, imageRef=image_id,
             volume_type=volume_type, availability_zone=availability_zone,
-            metadata=metadata)
+            metadata=metadata, snapshot_id=snapshot_id)
         return _untranslate_volume(vol)
 
     @_translate(_volume_not_found)
     def delete(self, context, volume_id):
         self._client(context).volumes.delete(volume_id)
+
+    # --------------------------------------------------------- snapshots ---
+
+    @_translate(_snapshot_not_found)
+    def get_snapshot(self, context, snapshot_id):
+        client = self._client(context)
+        return _untranslate_snapshot(client.volume_snapshots.get(snapshot_id))
+
+    @_translate(None)
+    def get_all_snapshots(self, context):
+        client = self._client(context)
+        return [_untranslate_snapshot(s)
+                for s in client.volume_snapshots.list(detailed=True)]
+
+    @_translate(_volume_not_found)
+    def create_snapshot(self, context, volume_id, name, description,
+                        force=False):
+        client = self._client(context)
+        return _untranslate_snapshot(client.volume_snapshots.create(
+            volume_id, force=force, name=name, description=description))
+
+    @_translate(_snapshot_not_found)
+    def delete_snapshot(self, context, snapshot_id):
+        self._client(context).volume_snapshots.delete(snapshot_id)
 
     @_translate(_volume_not_found)
     def reserve_volume(self, context, volume_id):

@@ -19,6 +19,7 @@ from nova_lite.api.controllers import services
 from nova_lite.api.controllers import usage
 from nova_lite.api.controllers import usage_audit_log
 from nova_lite.api.controllers import versions
+from nova_lite.api.controllers import volumes_proxy
 from nova_lite.api.expose import expose
 
 # Resource names directly under /v2.1; any other first segment is taken as
@@ -39,6 +40,8 @@ RESOURCES = frozenset([
     'os-server-groups',
     'os-services',
     'os-simple-tenant-usage',
+    'os-snapshots',
+    'os-volumes',
     'servers',
 ])
 
@@ -75,3 +78,6 @@ pecan.route(V21Controller, 'os-quota-class-sets',
 pecan.route(V21Controller, 'os-hosts', hosts.HostsController())
 pecan.route(V21Controller, 'os-instance_usage_audit_log',
             usage_audit_log.InstanceUsageAuditLogController())
+pecan.route(V21Controller, 'os-volumes', volumes_proxy.VolumesController())
+pecan.route(V21Controller, 'os-snapshots',
+            volumes_proxy.SnapshotsController())

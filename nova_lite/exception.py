@@ -407,11 +407,15 @@ class CertificateValidationFailed(Invalid):
                'certificate: %(cert_uuid)s. %(reason)s')
 
 
-class UnshelveInstanceInvalidState(Invalid):
-    msg_fmt = ('The availability_zone parameter was specified but the '
-               'instance %(instance_uuid)s is in vm_state %(state)s: only '
-               'shelved_offloaded instances can be unshelved to an '
-               'availability zone.')
+class UnshelveInstanceInvalidState(Conflict):
+    msg_fmt = ('Specifying an availability zone or a host when unshelving '
+               'server "%(instance_uuid)s" with status "%(state)s" is not '
+               'supported. The server status must be SHELVED_OFFLOADED.')
+
+
+class UnshelveHostNotInAZ(Conflict):
+    msg_fmt = ('Host "%(host)s" is not in the availability zone '
+               '"%(availability_zone)s".')
 
 
 class HostBinaryNotFound(NotFound):

@@ -143,14 +143,17 @@ def get_class_quotas(context, class_name):
     return {name: found.get(name, defaults[name]) for name in NAMES}
 
 
-def _limits(context, project_id, user_id=None):
+def _limits(context, project_id, user_id=None, user_set=None):
     """(project limits, user limits) of every resource, merged with the
-    defaults; the user's fall back to the project's."""
+    defaults; the user's fall back to the project's. ``user_set``: a dict
+    that receives the limits set for the user themselves."""
     if _noop(context):
         every = dict.fromkeys(NAMES, UNLIMITED)
         return every, dict(every)
     project, user, default_class = quota_obj.get_limits(
         context, project_id, user_id)
+    if user_set is not None:
+        user_set.update(user)
     defaults = get_defaults(context, default_class)
     project_limits = {n: project.get(n, defaults[n]) for n in NAMES}
     user_limits = {n: user.get(n, project_limits[n]) for n in NAMES}
@@ -311,13 +314,16 @@ def limit_check_project_and_user(context, project_values=None,
             scope='user' if over_user else 'project')
 
 
-def check_deltas(context, deltas, project_id, user_id=None, count=None):
+def check_deltas(context, deltas, project_id, user_id=None, count=None,
+                 limits=None):
     """Raise OverQuota if usage plus ``deltas`` exceeds a limit (see the
-    module's documentation)."""
+    module's documentation). ``limits``: :func:`_limits` of the project
+    and of ``user_id`` (or the context's user) when read already."""
     _check_known(deltas)
     if _noop(context):
         return
-    limits = _limits(context, project_id, user_id or context.user_id)
+    if limits is None:
+        limits = _limits(context, project_id, user_id or context.user_id)
     if all(_unlimited(scope[res]) for scope in limits for res in deltas):
         # Nothing to exceed: no need to count.
         return
@@ -382,12 +388,14 @@ def _over_detail(headroom, overs, quotas, requested):
             'used': ', '.join(useds), 'allowed': ', '.join(alloweds)}
 
 
-def _server_user(context, project_id, user_id):
-    """The user to count servers for: only one with a per-user limit of
-    instances, cores or ram (else counting by user would be wasted)."""
-    user_quotas = quota_obj.get_all_by_project_and_user(
-        context, project_id, user_id)
-    return user_id if any(r in user_quotas for r in (
+def _server_limits(context, project_id, user_id):
+    """(the limits of the project and of the user, the user to count
+    servers for) in one read: only a user with a per-user limit of
+    instances, cores or ram is counted (else counting by user would be
+    wasted)."""
+    user_quotas = {}
+    limits = _limits(context, project_id, user_id, user_set=user_quotas)
+    return limits, user_id if any(r in user_quotas for r in (
         'instances', 'cores', 'ram')) else None
 
 
@@ -400,11 +408,12 @@ def check_num_instances(context, vcpus, memory_mb, min_count, max_count,
         return max_count
     project_id = project_id or context.project_id
     user_id = user_id or context.user_id
-    count_user = _server_user(context, project_id, user_id)
+    limits, count_user = _server_limits(context, project_id, user_id)
     deltas = {'instances': max_count, 'cores': max_count * vcpus,
               'ram': max_count * memory_mb}
     try:
-        check_deltas(context, deltas, project_id, user_id=count_user)
+        check_deltas(context, deltas, project_id, user_id=count_user,
+                     limits=limits)
     except exception.OverQuota as error:
         quotas = error.kwargs['quotas']
         headroom = _headroom(quotas, error.kwargs['usages'], deltas)
@@ -433,10 +442,11 @@ def recheck_num_instances(context, vcpus, memory_mb, created,
         return
     project_id = project_id or context.project_id
     user_id = user_id or context.user_id
-    count_user = _server_user(context, project_id, user_id)
+    limits, count_user = _server_limits(context, project_id, user_id)
     deltas = {'instances': 0, 'cores': 0, 'ram': 0}
     try:
-        check_deltas(context, deltas, project_id, user_id=count_user)
+        check_deltas(context, deltas, project_id, user_id=count_user,
+                     limits=limits)
     except exception.OverQuota as error:
         requested = {'instances': created, 'cores': created * vcpus,
                      'ram': created * memory_mb}

@@ -12,7 +12,7 @@ from nova_lite import exception
 
 VERSIONS = [
     '2.1',   # the v2.1 baseline
-    '2.2',   # keypair type (not served)
+    '2.2',   # keypair type
     '2.3',   # extended server attributes; volumes_attached delete flag
     '2.4',   # fixed ip reserve (not served)
     '2.5',   # ip6 server list filter for users
@@ -20,7 +20,7 @@ VERSIONS = [
     '2.7',   # flavor access only to private flavors
     '2.8',   # mks console (not served)
     '2.9',   # server "locked" field
-    '2.10',  # keypairs by user (not served)
+    '2.10',  # keypairs by user
     '2.11',  # os-services forced_down
     '2.12',  # virtual interfaces net_id (not served)
     '2.13',  # server groups project_id and user_id
@@ -33,7 +33,7 @@ VERSIONS = [
     '2.20',  # volume attach/detach for shelved servers
     '2.21',  # deleted instances in os-instance-actions
     '2.22',  # force live migration (not served)
-    '2.23',  # migrations fields (server migrations not served)
+    '2.23',  # migrations fields, server migrations
     '2.24',  # abort live migration (not served)
     '2.25',  # live migration block_migration auto (not served)
     '2.26',  # server tags
@@ -45,11 +45,11 @@ VERSIONS = [
     '2.32',  # tag in block_device_mapping_v2 and networks (this version)
     '2.33',  # hypervisors paging
     '2.34',  # async live migration checks (not served)
-    '2.35',  # keypairs paging (not served)
-    '2.36',  # proxy APIs removed (not served)
+    '2.35',  # keypairs paging
+    '2.36',  # proxy APIs removed, network quotas dropped
     '2.37',  # server create requires networks (auto/none/list)
     '2.38',  # invalid status filter on server list is a 400
-    '2.39',  # image metadata quota removed (not served)
+    '2.39',  # image metadata quota removed
     '2.40',  # simple tenant usage paging
     '2.41',  # aggregate uuid
     '2.42',  # tag in block_device_mapping_v2 and networks restored
@@ -60,14 +60,14 @@ VERSIONS = [
     '2.47',  # embedded flavor in server responses
     '2.48',  # diagnostics format
     '2.49',  # tag on volume attach
-    '2.50',  # quota classes server groups (not served)
-    '2.51',  # action event details for users (volume-extended: not served)
+    '2.50',  # quota classes server groups
+    '2.51',  # action events for users, volume-extended event
     '2.52',  # tags on server create
     '2.53',  # os-services and hypervisors by uuid
-    '2.54',  # key_name on rebuild (not served)
+    '2.54',  # key_name on rebuild
     '2.55',  # flavor description
     '2.56',  # cold migrate host (not served)
-    '2.57',  # rebuild user_data (not served)
+    '2.57',  # rebuild user_data, personality removed
     '2.58',  # instance actions paging
     '2.59',  # migrations paging
     '2.60',  # volume multi-attach
@@ -86,7 +86,7 @@ VERSIONS = [
     '2.73',  # locked_reason
     '2.74',  # host/hypervisor_hostname on create
     '2.75',  # unknown query params rejected; full server on PUT
-    '2.76',  # power-update event (not served)
+    '2.76',  # power-update event
     '2.77',  # availability_zone on unshelve
     '2.78',  # server topology (not served)
     '2.79',  # delete_on_termination on volume attach
@@ -101,9 +101,9 @@ VERSIONS = [
     '2.88',  # hypervisor fields removed
     '2.89',  # attachment_id and bdm_uuid in volume attachments
     '2.90',  # hostname on create, update and rebuild; shown to everyone
-    '2.91',  # unshelve to a host, pin or unpin the zone (not served)
+    '2.91',  # unshelve to a host, unpin the zone
     '2.92',  # keypair generation dropped, name validation
-    '2.93',  # rebuild of volume-backed servers (not served)
+    '2.93',  # rebuild of volume-backed servers
     '2.94',  # FQDN hostnames
     '2.95',  # evacuate stops the server at the destination (not served)
     '2.96',  # pinned_availability_zone in server views

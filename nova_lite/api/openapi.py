@@ -28,6 +28,7 @@ from nova_lite.api.controllers import migrations
 from nova_lite.api.controllers import quota_sets
 from nova_lite.api.controllers import server_actions
 from nova_lite.api.controllers import server_admin
+from nova_lite.api.controllers import server_external_events
 from nova_lite.api.controllers import server_groups
 from nova_lite.api.controllers import server_metadata
 from nova_lite.api.controllers import server_tags
@@ -49,6 +50,7 @@ from nova_lite.api.schemas import responses as r
 from nova_lite.api.schemas import server_data_responses as sd
 from nova_lite.api.schemas import server_metadata as md_schemas
 from nova_lite.api.schemas import server_tags as tag_schemas
+from nova_lite.api.schemas import server_external_events as see_schemas
 
 OPENAPI_VERSION = '3.1.0'
 JSON = 'application/json'
@@ -290,6 +292,10 @@ COMPUTE_ROUTES = [
           r.server_group_show, 'showServerGroup'),
     Route('DELETE', '/os-server-groups/{server_group_id}', _SG.delete, 204,
           None, 'deleteServerGroup'),
+    Route('POST', '/os-server-external-events',
+          server_external_events.ServerExternalEventsController.post,
+          (200, 207), see_schemas.create_response,
+          'createServerExternalEvents'),
     Route('GET', '/os-availability-zone', _AZ.get_all, 200,
           r.availability_zones_index, 'listAvailabilityZones'),
     Route('GET', '/os-availability-zone/detail', _AZ.detail, 200,
@@ -495,7 +501,7 @@ def _block_storage_routes():
     from nova_lite.block_storage import limits
     from nova_lite.block_storage import response_schemas as br
     from nova_lite.block_storage import schemas as bs
-    actions = [bs.set_bootable, bs.extend, bs.reset_status] + [
+    actions = [bs.set_bootable, bs.extend, bs.reset_status, bs.reimage] + [
         _simple_action(name) for name in (
             'os-reserve', 'os-unreserve', 'os-begin_detaching',
             'os-roll_detaching', 'os-force_delete')]

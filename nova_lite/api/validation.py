@@ -192,9 +192,34 @@ def _detail(error, is_body):
     return error.message
 
 
+# Validators by schema, made once: the schemas are module constants and a
+# validator keeps no state of its own between validations. The schema is
+# kept with its validator, so its id is not reused while the entry lives.
+_VALIDATORS = {}
+# The keywords with which an empty object (a request without query
+# parameters) is always valid.
+_EMPTY_VALID = frozenset(['type', 'properties', 'patternProperties',
+                          'additionalProperties'])
+
+
+def _validator(schema):
+    entry = _VALIDATORS.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        entry = (schema, _Validator(schema, format_checker=_FORMAT_CHECKER))
+        if len(_VALIDATORS) >= 4096:
+            # Schemas made per call would each stay otherwise.
+            _VALIDATORS.clear()
+        _VALIDATORS[id(schema)] = entry
+    return entry[1]
+
+
 def validate(schema, instance, is_body=True):
     """Validate ``instance``; raise ValidationError with nova's message."""
-    validator = _Validator(schema, format_checker=_FORMAT_CHECKER)
+    if not is_body and not instance and type(instance) is dict and \
+            schema.get('type') == 'object' and _EMPTY_VALID.issuperset(
+                schema):
+        return
+    validator = _validator(schema)
     try:
         validator.validate(instance)
     except jsonschema.ValidationError as error:

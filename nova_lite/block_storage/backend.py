@@ -31,8 +31,20 @@ class FileBackend:
             dst.truncate(size_gb * GiB)
 
     def delete(self, path):
-        for candidate in (path, path + '.part') if path else ():
+        for candidate in (path, path + '.part', path + '.reimage') \
+                if path else ():
             try:
                 os.unlink(candidate)
             except FileNotFoundError:
                 pass
+
+    def reimage(self, path, size_gb, image_path=None):
+        """Write the image's bytes (nothing when it has no file) over the
+        volume's file, the rest of the volume zeroed, its size kept."""
+        tmp = path + '.reimage'
+        with open(tmp, 'wb') as dst:
+            if image_path:
+                with open(image_path, 'rb') as src:
+                    shutil.copyfileobj(src, dst, 4 * 1024 * 1024)
+            dst.truncate(size_gb * GiB)
+        os.replace(tmp, path)

@@ -285,6 +285,8 @@ def volume_action(req, api_req, volume_id):
         validation.validate(schemas.reset_status, body)
         _authorize(api_req, policy.RESET_STATUS, project)
         store.reset_status(ctx, volume_id, dict(body[action] or {}))
+    elif action == 'os-reimage':
+        _reimage(req, api_req, volume_id, body)
     elif action == 'os-force_delete':
         _authorize(api_req, policy.FORCE_DELETE, project)
         store.delete_volume(ctx, volume_id, force=True)
@@ -292,6 +294,36 @@ def volume_action(req, api_req, volume_id):
         raise nl_exception.ValidationError(
             detail='There is no such action: %s' % action)
     return 202, None
+
+
+def _reimage(req, api_req, volume_id, body):
+    """os-reimage (3.68): write an image over the volume; when the volume
+    was reserved for a server, the compute API is told once done."""
+    _require(api_req, api_req.version, '3.68')
+    store = req.environ['nova_lite.block_storage']
+    conf = req.environ['nova_lite.conf']
+    validation.validate(schemas.reimage, body)
+    params = body['os-reimage']
+    reserved = _bool(str(params.get('reimage_reserved', False)),
+                     'reimage_reserved')
+    ctx = api_req.ctx
+    try:
+        image = catalog.get(conf, params['image_id'])
+    except nl_exception.ImageNotFound:
+        raise exception.ImageNotFound(image_id=params['image_id'])
+
+    def check(volume):
+        rule = policy.REIMAGE_RESERVED if volume.status == 'reserved' \
+            else policy.REIMAGE
+        _authorize(api_req, rule, volume.project_id)
+
+    credentials = compute.event_credentials(conf, ctx)
+
+    def done(volume_id, servers, status):
+        compute.volume_reimaged(conf, ctx, credentials, servers, volume_id)
+
+    store.reimage(ctx, volume_id, image, reimage_reserved=reserved,
+                  check=check, done=done)
 
 
 # --------------------------------------------------------------- types ---

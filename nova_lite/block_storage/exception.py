@@ -77,3 +77,12 @@ class ImageNotAccessible(exception.Invalid):
 class ImageTooLarge(exception.Invalid):
     msg_fmt = ('Size of specified image %(image_size)sGB is larger than '
                'volume size %(volume_size)sGB.')
+
+
+class ImageNotFound(exception.NotFound):
+    msg_fmt = 'Image %(image_id)s could not be found.'
+
+
+class ReimageMultipleAttachments(exception.Conflict):
+    msg_fmt = ('Cannot re-image a volume which is attached to more than one '
+               'server.')

@@ -189,6 +189,23 @@ extend = {
     },
 }
 
+reimage = {
+    'type': 'object',
+    'properties': {
+        'os-reimage': {
+            'type': 'object',
+            'properties': {
+                'image_id': {'type': 'string', 'format': 'uuid'},
+                'reimage_reserved': _boolean,
+            },
+            'required': ['image_id'],
+            'additionalProperties': False,
+        },
+    },
+    'required': ['os-reimage'],
+    'additionalProperties': False,
+}
+
 reset_status = {
     'type': 'object',
     'properties': {

@@ -520,6 +520,69 @@ class Store:
             self.backend.extend(volume.path, new_size)
             volume.size = new_size
 
+    def reimage(self, ctx, volume_id, image, reimage_reserved=False,
+                check=None, done=None):
+        """Start writing ``image`` (a catalog image) over a volume, as
+        Cinder's os-reimage: the volume must be available or error (or
+        reserved when ``reimage_reserved``) and attached to at most one
+        server; it reads ``downloading`` until the copy is done, then
+        takes back its status. ``check(volume)`` (the policy check) runs
+        once the volume is read; ``done(volume_id, instance_uuids,
+        status)`` is called when the copy is over, with the servers of a
+        volume that was reserved."""
+        allowed = ('available', 'error', 'reserved') if reimage_reserved \
+            else ('available', 'error')
+        with self._writer() as session:
+            volume = self._get_volume(session, ctx, volume_id, lock=True,
+                                      for_view=False)
+            if check is not None:
+                check(volume)
+            attached = list(volume.attachments)
+            if len(attached) > 1:
+                raise exception.ReimageMultipleAttachments()
+            if volume.status not in allowed:
+                raise exception.InvalidVolume(
+                    reason='Volume %s status must be %s, but current status '
+                           'is %s.' % (volume.id, build_or_str(allowed),
+                                       volume.status))
+            if image.size is not None and \
+                    image.size > volume.size * file_backend.GiB:
+                raise exception.ImageTooLarge(
+                    image_size=-(-image.size // file_backend.GiB),
+                    volume_size=volume.size)
+            previous = volume.status
+            volume.status = 'downloading'
+            servers = [a.instance_uuid for a in attached if a.instance_uuid]
+            size, path = volume.size, volume.path
+        self._executor.submit(self._reimage, volume_id, size, path, image,
+                              previous, servers, done)
+
+    def _reimage(self, volume_id, size, path, image, previous, servers,
+                 done):
+        values = {'status': previous, 'image_id': image.id,
+                  'image_name': image.name, 'bootable': True}
+        try:
+            self.backend.reimage(path, size, image.path)
+        except Exception:
+            LOG.exception('Re-imaging volume %s with image %s failed',
+                          volume_id, image.id)
+            values = {'status': 'error'}
+        with self._writer() as session:
+            updated = session.query(models.Volume).filter_by(
+                id=volume_id, status='downloading').update(
+                    values, synchronize_session=False)
+        if not updated:
+            LOG.info('Volume %s changed while it was re-imaged', volume_id)
+            return
+        LOG.info('Re-imaged volume %s with image %s: %s', volume_id,
+                 image.id, values['status'])
+        if done is not None and values['status'] == 'reserved':
+            try:
+                done(volume_id, servers, values['status'])
+            except Exception:
+                LOG.exception('Telling the compute API that volume %s was '
+                              're-imaged failed', volume_id)
+
     # ------------------------------------------------------ attachments ---
 
     @staticmethod

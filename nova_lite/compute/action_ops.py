@@ -8,10 +8,15 @@ the task state and records a fault, as the other actions do.
 """
 
 import logging
+import math
 
+from oslo_serialization import jsonutils
 from oslo_utils import timeutils
 
+from nova_lite.compute import instance_events
 from nova_lite import exception
+from nova_lite.image import catalog as image_catalog
+from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import instance as instance_obj
 
 LOG = logging.getLogger(__name__)
@@ -25,6 +30,11 @@ _SOFT_DELETING = 'soft-deleting'
 _RESTORING = 'restoring'
 _REBUILDING = 'rebuilding'
 _REBUILD_SPAWNING = 'rebuild_spawning'
+
+# The events this host's operations wait for (keyed by server uuid).
+EVENTS = instance_events.InstanceEvents()
+VOLUME_REIMAGED = 'volume-reimaged'
+GiB = 1024 ** 3
 
 # The most of a console log the compute host reads (nova's 100 KiB).
 MAX_CONSOLE_BYTES = 100 * 1024
@@ -162,6 +172,8 @@ class ActionOperations:
             instance = instance_obj.update(context, instance.uuid, {
                 'task_state': _REBUILD_SPAWNING},
                 expected_task_state=[_REBUILDING])
+            if reimage_boot_volume:
+                self._reimage_root_volume(context, instance, image_ref)
             block_device_info = self._block_device_info(context, instance)
             self.driver.rebuild(instance, block_device_info,
                                 preserve_ephemeral=preserve_ephemeral)
@@ -184,3 +196,143 @@ class ActionOperations:
             self._notify(context, 'instance.rebuild.error', instance,
                          values={'vm_state': instance_obj.ERROR,
                                  'task_state': None}, error=error)
+
+    # -- volume-backed rebuild: the root volume re-imaged --------------------
+
+    def _reimage_root_volume(self, context, instance, image_ref):
+        """Re-image the root volume with ``image_ref`` (2.93): a new
+        reserved attachment replaces the old one, the root disk leaves the
+        guest, the block storage writes the image and says so with the
+        ``volume-reimaged`` event, then the root volume is connected again.
+        The other volumes stay attached."""
+        bdms = bdm_obj.get_by_instance(context, instance.uuid)
+        roots = [b for b in bdms if b.boot_index == 0 and b.volume_id]
+        if not roots:
+            return
+        root = roots[0]
+        failed = 'Failed to rebuild volume backed instance.'
+        try:
+            new_id = self.volume_api.attachment_create(
+                context, root.volume_id, instance.uuid)['id']
+        except Exception:
+            LOG.exception('Failed to create a new attachment of volume %s',
+                          root.volume_id)
+            raise exception.BuildAbortException(instance_uuid=instance.uuid,
+                                                reason=failed)
+        self._detach_root_volume(context, instance, root)
+        old_id = root.attachment_id
+        bdm_obj.update(context, root.id, {'attachment_id': new_id,
+                                          'connection_info': None})
+        root.attachment_id, root.connection_info = new_id, None
+        try:
+            self.volume_api.attachment_delete(context, old_id)
+        except Exception:
+            LOG.exception('Failed to delete old attachment %s', old_id)
+            raise exception.BuildAbortException(instance_uuid=instance.uuid,
+                                                reason=failed)
+        try:
+            image = image_catalog.get(self.conf, image_ref)
+        except exception.ImageNotFound:
+            raise exception.BuildAbortException(
+                instance_uuid=instance.uuid,
+                reason='Image %s not found.' % image_ref)
+        # Per started GiB of the image; an image of no known size (a
+        # catalog entry without a file) counts as one.
+        timeout = self.conf.reimage_timeout_per_gb * max(1, int(
+            math.ceil(float(image.size or 0) / GiB)))
+        waiter = EVENTS.prepare(instance.uuid, VOLUME_REIMAGED,
+                                root.volume_id)
+        try:
+            self.volume_api.reimage_volume(context, root.volume_id,
+                                           image_ref, reimage_reserved=True)
+            status = waiter.wait(timeout)
+            if status is None:
+                raise exception.NovaLiteException(
+                    'Timeout waiting for %s-%s for instance %s' % (
+                        VOLUME_REIMAGED, root.volume_id, instance.uuid))
+            if status == 'failed':
+                raise exception.NovaLiteException(
+                    'Cinder reported failure during reimaging with %s for '
+                    'instance %s' % (VOLUME_REIMAGED, instance.uuid))
+        except Exception as error:
+            LOG.error('Failed to rebuild volume backed instance %s: %s',
+                      instance.uuid, error)
+            raise exception.BuildAbortException(instance_uuid=instance.uuid,
+                                                reason=failed)
+        finally:
+            EVENTS.forget(instance.uuid, VOLUME_REIMAGED, root.volume_id)
+        info = self._connect(context, instance, root)
+        bdm_obj.update(context, root.id,
+                       {'connection_info': jsonutils.dumps(info)})
+        self.volume_api.attachment_complete(context, new_id)
+
+    def _detach_root_volume(self, context, instance, root):
+        info = jsonutils.loads(root.connection_info) \
+            if root.connection_info else {}
+        if not info:
+            return
+        self.driver.detach_volume(
+            instance, info, root.device_name,
+            disconnect_host=self._should_disconnect(context, instance, root,
+                                                    info))
+
+    # -- server external events (delivered without the server's lock) ------
+
+    def external_instance_event(self, context, events):
+        """Events the compute API accepted for servers of this host:
+        ``[{'instance_uuid', 'name', 'status', 'tag'}]``."""
+        for event in events:
+            name = event.get('name')
+            uuid = event.get('instance_uuid')
+            try:
+                if name == 'volume-extended':
+                    self._volume_extended(context, uuid, event.get('tag'))
+                elif name == 'power-update':
+                    self._power_update(context, uuid, event.get('tag'))
+                else:
+                    EVENTS.pop(uuid, name, event.get('tag'),
+                               event.get('status') or 'completed')
+            except Exception:
+                LOG.exception('Processing event %s for server %s failed',
+                              name, uuid)
+
+    def _volume_extended(self, context, instance_uuid, volume_id):
+        volume = self.volume_api.get(context, volume_id)
+        size = volume['size'] if isinstance(volume, dict) else volume.size
+        for bdm in bdm_obj.get_by_instance(context, instance_uuid):
+            if bdm.volume_id == volume_id:
+                bdm_obj.update(context, bdm.id, {'volume_size': size})
+                LOG.info('Volume %s of server %s is now %s GiB', volume_id,
+                         instance_uuid, size)
+
+    def _power_update(self, context, instance_uuid, tag):
+        """The guest was powered on or off outside of nova (POWER_ON,
+        POWER_OFF): an idle server that is ACTIVE and running (for
+        POWER_OFF) or STOPPED and shut down (for POWER_ON) takes the other
+        state; anything else is a no-op, as in nova."""
+        moves = {'POWER_ON': ((instance_obj.STOPPED, instance_obj.SHUTDOWN),
+                              (instance_obj.ACTIVE, instance_obj.RUNNING)),
+                 'POWER_OFF': ((instance_obj.ACTIVE, instance_obj.RUNNING),
+                               (instance_obj.STOPPED, instance_obj.SHUTDOWN))}
+        if tag not in moves:
+            LOG.info('Ignoring power-update %s of server %s', tag,
+                     instance_uuid)
+            return
+        (vm_from, power_from), (vm_to, power_to) = moves[tag]
+        instance = instance_obj.get_by_uuid(context, instance_uuid)
+        if instance.task_state is not None or \
+                instance.vm_state != vm_from or \
+                instance.power_state != power_from:
+            LOG.info('The power-update %s event for instance %s is a no-op '
+                     'since the instance is in vm_state %s, task_state %s '
+                     'and power_state %s.', tag, instance_uuid,
+                     instance.vm_state, instance.task_state,
+                     instance.power_state)
+            return
+        try:
+            instance_obj.update(context, instance_uuid, {
+                'vm_state': vm_to, 'power_state': power_to},
+                expected_task_state=[None], expected_vm_state=[vm_from])
+        except exception.InstanceInvalidState:
+            LOG.info('Server %s changed; power-update %s ignored',
+                     instance_uuid, tag)

@@ -24,6 +24,7 @@ from nova_lite.compute import server_groups
 from nova_lite.compute import volumes
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
+from nova_lite.db import api as db_api
 from nova_lite import exception
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import build_request
@@ -39,6 +40,9 @@ check_lock = checks.check_lock
 
 LOG = logging.getLogger(__name__)
 
+# An argument not given (None has a meaning of its own).
+_UNSET = object()
+
 ALLOW_SOFT_REBOOT = (instance_obj.ACTIVE,)
 ALLOW_HARD_REBOOT = (instance_obj.ACTIVE, instance_obj.STOPPED,
                      instance_obj.PAUSED, instance_obj.SUSPENDED,
@@ -48,6 +52,14 @@ ALLOW_REBOOT_TASKS = (None, instance_obj.REBOOTING,
                       instance_obj.REBOOT_STARTED, 'resuming',
                       instance_obj.REBOOTING_HARD, 'unpausing', 'pausing',
                       'suspending')
+
+
+@db_api.api_conn_writer
+def _queue_for_delete(context, instance_uuid):
+    """The server queued for delete and out of its group, in one
+    transaction of the API database."""
+    cell_mapping.queue_instance_for_delete(context, instance_uuid)
+    server_groups.forget_server(context, instance_uuid)
 
 
 class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
@@ -306,8 +318,7 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
 
     def delete(self, context, instance, cell):
         check_lock(context, instance)
-        cell_mapping.queue_instance_for_delete(context, instance.uuid)
-        server_groups.forget_server(context, instance.uuid)
+        _queue_for_delete(context, instance.uuid)
         if cell is None:
             if build_request.destroy(context, instance.uuid):
                 build_request.destroy_request_spec(context, instance.uuid)
@@ -326,13 +337,12 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                 cctxt, bdm_obj.get_by_instance(cctxt, instance.uuid))
             instance_obj.destroy(cctxt, instance.uuid)
             return
-        instance_obj.update(cctxt, instance.uuid,
-                            {'task_state': instance_obj.DELETING,
-                             'progress': 0})
         # As nova: a delete the compute host carries out is recorded; a
         # local one is not.
-        instance_action.action_start(cctxt, instance.uuid,
-                                     instance_action.DELETE)
+        instance_action.start_with(
+            cctxt, instance.uuid, instance_action.DELETE, instance_obj.update,
+            instance.uuid, {'task_state': instance_obj.DELETING,
+                            'progress': 0})
         self.compute.terminate_instance(context, instance.host,
                                         instance.uuid, cell=cell)
 
@@ -362,16 +372,18 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         values.update(extra or {})
         expected = list(task_states) if task_states is not None else None
         try:
-            updated = instance_obj.update(cctxt, instance.uuid, values,
-                                          expected_task_state=expected,
-                                          expected_vm_state=vm_states)
+            if action is None:
+                return instance_obj.update(cctxt, instance.uuid, values,
+                                           expected_task_state=expected,
+                                           expected_vm_state=vm_states)
+            return instance_action.start_with(
+                cctxt, instance.uuid, action, instance_obj.update,
+                instance.uuid, values, expected_task_state=expected,
+                expected_vm_state=vm_states)
         except exception.InstanceInvalidState as e:
             raise exception.InstanceInvalidState(
                 attr=e.kwargs['attr'], instance_uuid=instance.uuid,
                 state=e.kwargs['state'], method=method)
-        if action is not None:
-            instance_action.action_start(cctxt, instance.uuid, action)
-        return updated
 
     def _require_host(self, instance):
         if not instance.host:
@@ -434,15 +446,40 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
         self.compute.shelve_offload_instance(context, instance.host,
                                              instance.uuid, cell=cell)
 
-    def unshelve(self, context, instance, cell, availability_zone=None):
+    def unshelve(self, context, instance, cell, availability_zone=_UNSET,
+                 host=None):
+        """Unshelve; with ``availability_zone`` (None unpins the server)
+        or ``host`` (2.91, administrators) the server must be offloaded,
+        and is scheduled into that zone or onto that host."""
         extra = {}
-        if availability_zone is not None:
+        zone_passed = availability_zone is not _UNSET
+        if zone_passed or host:
             if instance.vm_state != instance_obj.SHELVED_OFFLOADED:
                 raise exception.UnshelveInstanceInvalidState(
                     state=instance.vm_state, instance_uuid=instance.uuid)
+        if zone_passed and availability_zone:
             availability_zones.check_requested(context, self.conf,
                                                availability_zone, None)
             extra['availability_zone'] = availability_zone
+        spec = None
+        if host:
+            context.can('os_compute_api:os-shelve:unshelve_to_host',
+                        {'project_id': instance.project_id,
+                         'user_id': instance.user_id})
+            try:
+                availability_zones.check_requested_destination(
+                    context, host, None)
+            except exception.ComputeHostNotFound as error:
+                raise exception.InvalidRequest(error.format_message())
+            spec = build_request.get_request_spec(context, instance.uuid) \
+                or {'instance_uuid': instance.uuid}
+            zone = availability_zone if zone_passed else \
+                spec.get('availability_zone')
+            if zone is not None and \
+                    availability_zones.host_zone(context, self.conf,
+                                                 host) != zone:
+                raise exception.UnshelveHostNotInAZ(host=host,
+                                                    availability_zone=zone)
         was_offloaded = instance.vm_state == instance_obj.SHELVED_OFFLOADED
         self._start_task(context, instance, cell, 'unshelve',
                          instance_obj.UNSHELVING,
@@ -450,12 +487,16 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                                     instance_obj.SHELVED_OFFLOADED),
                          extra=extra, action=instance_action.UNSHELVE)
         if was_offloaded:
-            if availability_zone is not None:
-                # The server is scheduled to, and pinned in, that zone.
-                spec = build_request.get_request_spec(
-                    context, instance.uuid) or {
-                    'instance_uuid': instance.uuid}
-                spec['availability_zone'] = availability_zone
+            if zone_passed or host:
+                # The server is scheduled to, and pinned in, the zone asked
+                # for (or unpinned: None), onto the host asked for.
+                if spec is None:
+                    spec = build_request.get_request_spec(
+                        context, instance.uuid) or {
+                        'instance_uuid': instance.uuid}
+                if zone_passed:
+                    spec['availability_zone'] = availability_zone
+                spec['requested_host'] = host
                 build_request.update_request_spec(context, instance.uuid,
                                                   spec)
             self.conductor.unshelve_instance(context, instance.uuid)

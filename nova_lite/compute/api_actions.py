@@ -267,6 +267,12 @@ class ServerActionsAPI:
                            'volume-backed server.')
         else:
             values['image_ref'] = image_href
+        # Every volume must be attached (in-use), as nova checks before a
+        # rebuild: the compute host makes new attachments of them.
+        for bdm in bdms:
+            if bdm.volume_id:
+                check_attached(self.volume_api.get(context, bdm.volume_id),
+                               bdm.volume_id)
         values.update(kwargs)
         values.update({'task_state': REBUILDING, 'progress': 0})
         try:
@@ -285,6 +291,14 @@ class ServerActionsAPI:
             reimage_boot_volume=bool(reimage_boot_volume and volume_backed),
             cell=cell)
         return instance_obj.get_by_uuid(cctxt, instance.uuid)
+
+
+def check_attached(volume, volume_id):
+    status = _field(volume, 'status')
+    if status != 'in-use':
+        raise exception.InvalidVolume(
+            reason="volume '%s' status must be 'in-use'. Currently in '%s' "
+                   "status" % (volume_id, status))
 
 
 def _field(record, name):

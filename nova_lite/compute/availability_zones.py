@@ -30,7 +30,8 @@ def zone_of(conf, host, host_zones):
 
 def host_zone(context, conf, host):
     """The zone of one compute host, read from the aggregates."""
-    return zone_of(conf, host, aggregate_obj.host_zones(context))
+    return zone_of(conf, host,
+                   {host: aggregate_obj.zones_of_host(context, host)})
 
 
 def service_zone(conf, svc, host_zones):

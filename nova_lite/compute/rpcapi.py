@@ -10,7 +10,8 @@ History:
   attach_volume, detach_volume, swap_volume
 * 1.3 - pause_instance, unpause_instance, suspend_instance,
   resume_instance, soft_delete_instance, restore_instance,
-  get_console_output (a call), rebuild_instance
+  get_console_output (a call), rebuild_instance,
+  external_instance_event
 """
 
 from nova_lite import rpc
@@ -164,6 +165,12 @@ class ComputeAPI:
                       image_ref=image_ref, admin_password=admin_password,
                       preserve_ephemeral=preserve_ephemeral,
                       reimage_boot_volume=reimage_boot_volume)
+
+    def external_instance_event(self, ctxt, host, events, cell=None):
+        """Hand accepted server external events (dicts with
+        instance_uuid, name, status and tag) to the servers' host."""
+        self._client(host, cell, version='1.3').cast(
+            ctxt, 'external_instance_event', events=list(events))
 
     def get_console_output(self, ctxt, host, instance_uuid, tail_length,
                            cell=None):

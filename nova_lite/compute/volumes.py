@@ -178,16 +178,18 @@ class VolumeAPI:
     def _check_volume_already_attached(cctxt, instance, volume):
         """A volume that is not multiattach and already has a mapping
         (on another server) is refused, as the server's own."""
-        bdms = bdm_obj.get_by_volume(cctxt, volume['id'])
-        if not bdms:
+        if volume.get('multiattach'):
+            # Only the server's own mapping matters (one row, not one per
+            # server the volume is attached to).
+            if bdm_obj.is_on_server(cctxt, volume['id'], instance.uuid):
+                raise exception.InvalidVolume(
+                    reason='volume %s already attached' % volume['id'])
             return
-        if not volume.get('multiattach'):
+        servers = bdm_obj.servers_of_volume(cctxt, volume['id'])
+        if servers:
             raise exception.InvalidVolume(
                 reason='volume %s is already attached to instances: %s' % (
-                    volume['id'], ' '.join(b.instance_uuid for b in bdms)))
-        if any(b.instance_uuid == instance.uuid for b in bdms):
-            raise exception.InvalidVolume(
-                reason='volume %s already attached' % volume['id'])
+                    volume['id'], ' '.join(servers)))
 
     def reserve_and_attach(self, context, instance, cell, volume,
                            device=None, tag=None, delete_on_termination=False,
@@ -219,16 +221,15 @@ class VolumeAPI:
                 raise exception.MultiattachNotSupportedOldMicroversion()
             attachment = self.volume_api.attachment_create(
                 cctxt, volume_id, instance.uuid)
-            bdm_obj.update(cctxt, bdm['id'],
-                           {'attachment_id': attachment['id']})
+            instance_action.start_with(
+                cctxt, instance.uuid, instance_action.ATTACH_VOLUME,
+                bdm_obj.update, bdm['id'], {'attachment_id': attachment['id']})
         except Exception:
             # Neither side keeps what the other does not know about.
             if attachment is not None:
                 self._delete_attachment(cctxt, attachment['id'])
             bdm_obj.destroy(cctxt, bdm['id'])
             raise
-        instance_action.action_start(cctxt, instance.uuid,
-                                     instance_action.ATTACH_VOLUME)
         try:
             self.compute.attach_volume(context, instance.host,
                                        instance.uuid, bdm['uuid'],

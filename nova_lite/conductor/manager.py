@@ -15,6 +15,7 @@ import oslo_messaging as messaging
 from nova_lite.compute import availability_zones
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite import context as nl_context
+from nova_lite.db import api as db_api
 from nova_lite import exception
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import build_request
@@ -26,6 +27,16 @@ from nova_lite.objects import service as service_obj
 from nova_lite.scheduler import host_selection
 
 LOG = logging.getLogger(__name__)
+
+
+@db_api.cell_conn_writer
+def _record_in_cell(cell_ctx, uuid, values, bdms):
+    """The server, its create action and its block device mappings, in one
+    transaction of its cell."""
+    instance_obj.create(cell_ctx, values)
+    instance_action.action_start(cell_ctx, uuid, instance_action.CREATE)
+    for bdm in bdms:
+        bdm_obj.create(cell_ctx, dict(bdm, instance_uuid=uuid))
 
 
 class ConductorManager:
@@ -103,12 +114,8 @@ class ConductorManager:
                 values.pop(key, None)
             # The server is in its host's zone from now on (as in nova).
             values.update(host=host, node=host, availability_zone=zone)
-            instance_obj.create(cell_ctx, dict(
-                values, created_at=final.created_at))
-            instance_action.action_start(cell_ctx, uuid,
-                                         instance_action.CREATE)
-            for bdm in bdms:
-                bdm_obj.create(cell_ctx, dict(bdm, instance_uuid=uuid))
+            _record_in_cell(cell_ctx, uuid, dict(
+                values, created_at=final.created_at), bdms)
 
         if not build_request.place(context, uuid, cell.id, create_in_cell):
             # Deleted by the user while we were scheduling it.
@@ -256,9 +263,15 @@ class ConductorManager:
         with instance_action.event(cctxt, instance_uuid,
                                    'schedule_instances',
                                    host=self.conf.host):
-            spec = build_request.get_request_spec(context, instance_uuid)
-            spec = {key: (spec or {}).get(key)
-                    for key in ('availability_zone', 'group')}
+            stored = build_request.get_request_spec(context, instance_uuid)
+            spec = {key: (stored or {}).get(key)
+                    for key in ('availability_zone', 'group',
+                                'requested_host')}
+            if spec['requested_host']:
+                # A host asked for (2.91) serves this unshelve only.
+                stored.pop('requested_host')
+                build_request.update_request_spec(context, instance_uuid,
+                                                  stored)
             spec['instance_uuid'] = instance_uuid
             try:
                 host, cell = host_selection.select_destination(

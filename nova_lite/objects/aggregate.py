@@ -6,9 +6,11 @@ aggregate_metadata). A host's availability zone is the
 from oslo_db import exception as db_exc
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
+import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
 from nova_lite.db import models
+from nova_lite.db import plain
 from nova_lite import exception
 from nova_lite.objects import base
 
@@ -83,6 +85,19 @@ def host_zones(context):
     for host, zone in rows:
         out.setdefault(host, set()).add(zone)
     return out
+
+
+_AH = models.AggregateHost.__table__
+_AM = models.AggregateMetadata.__table__
+_ZONES_OF_HOST = sa.select(_AM.c.value).select_from(_AH.join(
+    _AM, _AM.c.aggregate_id == _AH.c.aggregate_id)).where(
+    _AM.c.key == AZ_KEY, _AH.c.host == sa.bindparam('host'))
+
+
+def zones_of_host(context, host):
+    """The zone names of the zoned aggregates ``host`` is in."""
+    return {row[0] for row in plain.select(
+        context, 'api', _ZONES_OF_HOST, {'host': host})}
 
 
 def _write_metadata(session, aggregate_id, metadata):

@@ -126,6 +126,26 @@ def get_by_volume_and_instance(context, volume_id, instance_uuid):
     return found[0]
 
 
+_SERVERS_OF_VOLUME = sa.select(_TABLE.c.instance_uuid).where(
+    _TABLE.c.volume_id == sa.bindparam('volume_id')).order_by(_TABLE.c.id)
+_ON_SERVER = sa.select(_TABLE.c.id).where(
+    _TABLE.c.volume_id == sa.bindparam('volume_id'),
+    _TABLE.c.instance_uuid == sa.bindparam('instance_uuid')).limit(1)
+
+
+def servers_of_volume(context, volume_id):
+    """The uuids of the servers with a mapping of the volume (in mapping
+    order)."""
+    return [row[0] for row in plain.select(
+        context, 'cell', _SERVERS_OF_VOLUME, {'volume_id': volume_id})]
+
+
+def is_on_server(context, volume_id, instance_uuid):
+    """Whether the server has a mapping of the volume."""
+    return bool(plain.select(context, 'cell', _ON_SERVER, {
+        'volume_id': volume_id, 'instance_uuid': instance_uuid}))
+
+
 @db_api.cell_reader
 def get_by_volume(context, volume_id):
     rows = context.session.query(models.BlockDeviceMapping).filter_by(

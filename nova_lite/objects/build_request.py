@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
 from nova_lite.db import models
+from nova_lite.db import plain
 from nova_lite import exception
 from nova_lite.objects import instance as instance_obj
 
@@ -54,6 +55,9 @@ _INSERT_SPEC = _SPECS.insert()
 _ALL = sa.select(_REQUESTS.c.instance,
                  _REQUESTS.c.block_device_mappings).order_by(_REQUESTS.c.id)
 _OF_PROJECT = _ALL.where(_REQUESTS.c.project_id == sa.bindparam('project_id'))
+_SPEC_OF = sa.select(_SPECS.c.spec).where(
+    _SPECS.c.instance_uuid == sa.bindparam('instance_uuid')).order_by(
+    _SPECS.c.id).limit(1)
 _DELETE_SPEC = _SPECS.delete().where(
     _SPECS.c.instance_uuid == sa.bindparam('s_uuid'))
 
@@ -137,11 +141,10 @@ def destroy(context, instance_uuid):
         instance_uuid=instance_uuid).delete())
 
 
-@db_api.api_reader
 def get_request_spec(context, instance_uuid):
-    row = context.session.query(models.RequestSpec).filter_by(
-        instance_uuid=instance_uuid).first()
-    return jsonutils.loads(row.spec) if row else None
+    rows = plain.select(context, 'api', _SPEC_OF,
+                        {'instance_uuid': instance_uuid})
+    return jsonutils.loads(rows[0][0]) if rows else None
 
 
 @db_api.api_conn_reader

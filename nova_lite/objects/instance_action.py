@@ -34,6 +34,7 @@ attach_volume, detach_volume, swap_volume, lock, unlock, resetState (no
 event), pause, unpause, suspend, resume, delete (soft), restore, rebuild.
 """
 
+import collections
 import contextlib
 import functools
 import logging
@@ -46,6 +47,7 @@ import sqlalchemy as sa
 from nova_lite import context as nl_context
 from nova_lite.db import api as db_api
 from nova_lite.db import models
+from nova_lite.db import plain
 from nova_lite import exception
 
 LOG = logging.getLogger(__name__)
@@ -92,6 +94,8 @@ _OPEN_EVENT = sa.select(_E.c.id).where(
     _E.c.event == sa.bindparam('event'),
     _E.c.deleted == 0).order_by(_E.c.finish_time.isnot(None),
                                 _E.c.id.desc()).limit(1)
+_INSERT_ACTION = _A.insert()
+_INSERT_EVENT = _E.insert()
 _TOUCH = _A.update().where(_A.c.id == sa.bindparam('b_id'))
 _FINISH_EVENT = _E.update().where(_E.c.id == sa.bindparam('b_id'))
 
@@ -100,21 +104,84 @@ def _as_dict(row, fields):
     return {f: getattr(row, f) for f in fields}
 
 
+# The ids of the actions this process started lately, by (cell database,
+# server, request id): the events of a request that this process records
+# find their action without reading it back.
+_STARTED = collections.OrderedDict()
+_STARTED_LOCK = threading.Lock()
+_STARTED_MAX = 512
+
+
+def _remember(context, instance_uuid, action_id):
+    key = (db_api.get_context_manager(context), instance_uuid,
+           context.request_id)
+    with _STARTED_LOCK:
+        _STARTED[key] = action_id
+        _STARTED.move_to_end(key)
+        while len(_STARTED) > _STARTED_MAX:
+            _STARTED.popitem(last=False)
+
+
+def _started(context, instance_uuid):
+    with _STARTED_LOCK:
+        return _STARTED.get((db_api.get_context_manager(context),
+                             instance_uuid, context.request_id))
+
+
 # -- actions ---------------------------------------------------------------------
 
+def _write(context, work, *args, **kwargs):
+    """``work(connection, context, ...)`` in a write transaction of the
+    context's cell: on SQLite a plain one (:func:`nova_lite.db.plain.
+    transaction`) when no transaction is open in this thread, else (or
+    where it cannot be plain) through enginefacade, joining any open
+    one."""
+    if not getattr(db_api._LOCAL, 'depth', 0) and \
+            not plain._in_transaction(context):
+        engine = db_api._form(db_api.get_context_manager(context),
+                              'writer').get_engine()
+        try:
+            return plain.transaction(
+                engine, lambda conn: work(conn, context, *args, **kwargs))
+        except plain.NotPlain:
+            pass
+    return _write_through(context, work, args, kwargs)
+
+
 @db_api.cell_conn_writer
+def _write_through(context, work, args, kwargs):
+    return work(context.connection, context, *args, **kwargs)
+
+
 def action_start(context, instance_uuid, action):
     """Record that the request of ``context`` started ``action`` on the
     server (``context`` targeted at the server's cell); returns it."""
+    values = _write(context, _insert_action, instance_uuid, action)
+    if context.request_id:
+        _remember(context, instance_uuid, values['id'])
+    return values
+
+
+def _insert_action(conn, context, instance_uuid, action):
     now = timeutils.utcnow()
     values = {'action': action, 'instance_uuid': instance_uuid,
               'request_id': context.request_id, 'user_id': context.user_id,
               'project_id': context.project_id, 'start_time': now,
               'created_at': now, 'updated_at': now, 'deleted': 0}
-    result = context.connection.execute(_A.insert().values(**values))
+    result = plain.execute(conn, _INSERT_ACTION, values)
+    values = dict(values)
     values['id'] = result.inserted_primary_key[0]
     values.update(finish_time=None, message=None)
     return values
+
+
+@db_api.cell_conn_writer
+def start_with(context, instance_uuid, action, write, *args, **kwargs):
+    """``write(context, *args, **kwargs)`` and :func:`action_start` in one
+    transaction of the server's cell; returns what ``write`` returns."""
+    result = write(context, *args, **kwargs)
+    action_start(context, instance_uuid, action)
+    return result
 
 
 def record_action(context, instance_uuid, action, cell=None):
@@ -125,20 +192,33 @@ def record_action(context, instance_uuid, action, cell=None):
     return action_start(context, instance_uuid, action)
 
 
-def _find_action(context, instance_uuid):
+def _find_action(conn, context, instance_uuid):
     """(action row, whether to touch it) for the context's request: the
     last action of the server for a context of no project (a service's
     own), as nova does for work resumed after a restart."""
-    row = context.connection.execute(_BY_REQUEST, {
+    if context.request_id:
+        action_id = _started(context, instance_uuid)
+        if action_id is not None:
+            return _Found(action_id), True
+    row = plain.execute(conn, _BY_REQUEST, {
         'instance_uuid': instance_uuid,
         'request_id': context.request_id}).first()
     if row is not None:
         return row, True
     if not context.project_id:
-        row = context.connection.execute(
-            _LAST, {'instance_uuid': instance_uuid}).first()
+        row = plain.execute(
+            conn, _LAST, {'instance_uuid': instance_uuid}).first()
         return row, False
     return None, False
+
+
+class _Found:
+    """An action known by its id only."""
+
+    __slots__ = ('id',)
+
+    def __init__(self, action_id):
+        self.id = action_id
 
 
 @db_api.cell_conn_reader
@@ -188,21 +268,24 @@ def get_events(context, action_id):
 
 # -- events ----------------------------------------------------------------------
 
-@db_api.cell_conn_writer
 def event_start(context, instance_uuid, event, host=None):
     """Record the start of ``event`` of the context's action; False when
-    there is no such action (nothing is written)."""
-    action, touch = _find_action(context, instance_uuid)
+    there is no such action (nothing is written), else (action id, whether
+    the action is the request's, event id) for :func:`event_finish`."""
+    return _write(context, _event_start, instance_uuid, event, host)
+
+
+def _event_start(conn, context, instance_uuid, event, host):
+    action, touch = _find_action(conn, context, instance_uuid)
     if action is None:
         return False
     now = timeutils.utcnow()
-    context.connection.execute(_E.insert().values(
-        event=event, action_id=action.id, start_time=now, host=host,
-        created_at=now, updated_at=now, deleted=0))
+    result = plain.execute(conn, _INSERT_EVENT, {
+        'event': event, 'action_id': action.id, 'start_time': now,
+        'host': host, 'created_at': now, 'updated_at': now, 'deleted': 0})
     if touch:
-        context.connection.execute(_TOUCH, {'b_id': action.id,
-                                            'updated_at': now})
-    return True
+        plain.execute(conn, _TOUCH, {'b_id': action.id, 'updated_at': now})
+    return action.id, touch, result.inserted_primary_key[0]
 
 
 def _details(error):
@@ -211,36 +294,47 @@ def _details(error):
     return error.__class__.__name__
 
 
-@db_api.cell_conn_writer
-def event_finish(context, instance_uuid, event, error=None, host=None):
+def event_finish(context, instance_uuid, event, error=None, host=None,
+                 started=None):
     """Record the end of ``event``: ``Success``, or ``Error`` with the
-    traceback and details of ``error``."""
-    action, touch = _find_action(context, instance_uuid)
-    if action is None:
-        return False
-    row = context.connection.execute(_OPEN_EVENT, {
-        'action_id': action.id, 'event': event}).first()
+    traceback and details of ``error``. ``started``: what
+    :func:`event_start` returned for it, when known."""
+    return _write(context, _event_finish, instance_uuid, event, error, host,
+                  started)
+
+
+def _event_finish(conn, context, instance_uuid, event, error, host,
+                  started):
+    if started:
+        action_id, touch, event_id = started
+    else:
+        action, touch = _find_action(conn, context, instance_uuid)
+        if action is None:
+            return False
+        action_id = action.id
+        row = plain.execute(conn, _OPEN_EVENT, {
+            'action_id': action_id, 'event': event}).first()
+        event_id = None if row is None else row.id
     now = timeutils.utcnow()
-    if row is None:
-        context.connection.execute(_E.insert().values(
-            event=event, action_id=action.id, start_time=now, host=host,
-            created_at=now, updated_at=now, deleted=0))
-        row = context.connection.execute(_OPEN_EVENT, {
-            'action_id': action.id, 'event': event}).first()
-    values = {'b_id': row.id, 'finish_time': now, 'updated_at': now,
+    if event_id is None:
+        event_id = plain.execute(conn, _INSERT_EVENT, {
+            'event': event, 'action_id': action_id, 'start_time': now,
+            'host': host, 'created_at': now, 'updated_at': now,
+            'deleted': 0}).inserted_primary_key[0]
+    values = {'b_id': event_id, 'finish_time': now, 'updated_at': now,
               'result': SUCCESS}
     if error is not None:
         values.update(result=ERROR, details=_details(error),
                       traceback=''.join(traceback.format_exception(
                           type(error), error, error.__traceback__)))
-    context.connection.execute(_FINISH_EVENT, values)
-    action_values = {'b_id': action.id}
+    plain.execute(conn, _FINISH_EVENT, values)
+    action_values = {'b_id': action_id}
     if error is not None:
         action_values['message'] = ERROR
     if touch:
         action_values['updated_at'] = now
     if len(action_values) > 1:
-        context.connection.execute(_TOUCH, action_values)
+        plain.execute(conn, _TOUCH, action_values)
     return True
 
 
@@ -275,13 +369,13 @@ def event(context, instance_uuid, name, host=None):
     except Exception as error:
         if started:
             _safely(event_finish, context, instance_uuid, name, error=error,
-                    host=host)
+                    host=host, started=started)
         raise
     finally:
         stack.pop()
     if started:
         _safely(event_finish, context, instance_uuid, name, error=slot[0],
-                host=host)
+                host=host, started=started)
 
 
 def wrap_instance_event(prefix, method=None):

@@ -170,12 +170,15 @@ def add_members(context, group_uuid, instance_uuids):
             present.add(uuid)
 
 
-@db_api.api_writer
+_MEMBERS = models.InstanceGroupMember.__table__
+_REMOVE_MEMBER = _MEMBERS.delete().where(
+    _MEMBERS.c.instance_uuid == sa.bindparam('b_uuid'))
+
+
+@db_api.api_conn_writer
 def remove_member(context, instance_uuid):
     """Take a server out of whichever group holds it."""
-    context.session.query(models.InstanceGroupMember).filter(
-        models.InstanceGroupMember.instance_uuid == instance_uuid).delete(
-        synchronize_session=False)
+    context.connection.execute(_REMOVE_MEMBER, {'b_uuid': instance_uuid})
 
 
 @db_api.api_reader

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from nova_lite import cells
 from nova_lite.db import api as db_api
 from nova_lite.db import models
+from nova_lite.db import plain
 from nova_lite.objects import build_request
 from nova_lite.objects import cell_mapping
 
@@ -36,6 +37,20 @@ _USERS_OF_PROJECT = sa.select(_PUQ.c.resource, _PUQ.c.hard_limit).where(
     _PUQ.c.project_id == sa.bindparam('project_id'))
 _CLASS = sa.select(_QC.c.resource, _QC.c.hard_limit).where(
     _QC.c.class_name == sa.bindparam('class_name')).order_by(_QC.c.id)
+# The three kinds of limits of a check in one statement (0: the
+# project's, 1: the user's, 2: the default class's, in id order).
+_LIMITS = sa.union_all(
+    sa.select(sa.literal_column('0').label('kind'), _Q.c.id, _Q.c.resource,
+              _Q.c.hard_limit).where(
+        _Q.c.project_id == sa.bindparam('project_id')),
+    sa.select(sa.literal_column('1'), _PUQ.c.id, _PUQ.c.resource,
+              _PUQ.c.hard_limit).where(
+        _PUQ.c.project_id == sa.bindparam('project_id'),
+        _PUQ.c.user_id == sa.bindparam('user_id')),
+    sa.select(sa.literal_column('2'), _QC.c.id, _QC.c.resource,
+              _QC.c.hard_limit).where(
+        _QC.c.class_name == sa.bindparam('class_name'))).order_by(
+    sa.literal_column('kind'), sa.literal_column('id'))
 
 
 def _as_dict(rows):
@@ -67,16 +82,14 @@ def get_class(context, class_name):
         _CLASS, {'class_name': class_name}))
 
 
-@db_api.api_conn_reader
 def get_limits(context, project_id, user_id):
     """(project limits, user limits, default class limits) in one read."""
-    conn = context.connection
-    project = _as_dict(conn.execute(_PROJECT, {'project_id': project_id}))
-    user = _as_dict(conn.execute(_USER, {'project_id': project_id,
-                                         'user_id': user_id})) \
-        if user_id else {}
-    default = _as_dict(conn.execute(_CLASS, {'class_name': DEFAULT_CLASS}))
-    return project, user, default
+    found = ({}, {}, {})
+    for row in plain.select(context, 'api', _LIMITS, {
+            'project_id': project_id, 'user_id': user_id or None,
+            'class_name': DEFAULT_CLASS}):
+        found[int(row[0])][row[2]] = row[3]
+    return found
 
 
 @db_api.api_writer

@@ -18,6 +18,7 @@ from nova_lite.policies import server_metadata
 from nova_lite.policies import server_tags
 from nova_lite.policies import server_groups
 from nova_lite.policies import server_actions
+from nova_lite.policies import server_external_events
 from nova_lite.policies import servers
 from nova_lite.policies import services
 from nova_lite.policies import volume_attachments
@@ -46,4 +47,5 @@ def list_rules():
         aggregates.list_rules(),
         availability_zone.list_rules(),
         proxies.list_rules(),
+        server_external_events.list_rules(),
     ))

@@ -36,6 +36,8 @@ ATTACHMENT_DELETE = 'volume:attachment_delete'
 ATTACHMENT_COMPLETE = 'volume:attachment_complete'
 MULTIATTACH_BOOTABLE = 'volume:multiattach_bootable_volume'
 USED_LIMITS = 'limits_extension:used_limits'
+REIMAGE = 'volume:reimage'
+REIMAGE_RESERVED = 'volume:reimage_reserved'
 
 
 def _rule(name, check, description, *ops):
@@ -123,6 +125,12 @@ rules = [
     _rule(USED_LIMITS, base.PROJECT_READER_OR_ADMIN,
           'Show limits with used limit attributes.',
           ('GET', V + '/limits')),
+    _rule(REIMAGE, base.PROJECT_MEMBER_OR_ADMIN,
+          "Reimage a volume in 'available' or 'error' status.",
+          ('POST', V + '/volumes/{volume_id}/action (os-reimage)')),
+    _rule(REIMAGE_RESERVED, base.PROJECT_MEMBER_OR_ADMIN,
+          "Reimage a volume in 'reserved' status.",
+          ('POST', V + '/volumes/{volume_id}/action (os-reimage)')),
 ]
 
 

@@ -14,7 +14,7 @@ session configured from ``[cinder]``:
   ``[cinder]`` auth plugin, or with noauth2 an administrator token;
 * microversions: 3.0 by default, 3.44 for attachments (checked against the
   server's version document first), 3.48 for volume reads that need
-  ``shared_targets``;
+  ``shared_targets``, 3.68 for os-reimage;
 * the global request id travels with every call;
 * with debug logging, requests and responses are logged with their
   ``connection_info``, passwords and tokens masked;
@@ -51,6 +51,7 @@ LOG = logging.getLogger(__name__)
 MIN_VERSION = '3.0'
 ATTACHMENT_VERSION = '3.44'
 SHARED_TARGETS_VERSION = '3.48'
+REIMAGE_VERSION = '3.68'
 NOAUTH_ADMIN_TOKEN = 'admin:admin'
 # The service token compute services send with ``[api] auth_strategy =
 # noauth2`` (user ``nova`` of project ``service``, noauth2's user:project).
@@ -569,6 +570,16 @@ class API:
     @_translate(_volume_not_found)
     def roll_detaching(self, context, volume_id):
         self._client(context).volumes.roll_detaching(volume_id)
+
+    @_translate(_volume_not_found)
+    def reimage_volume(self, context, volume_id, image_id,
+                       reimage_reserved=False):
+        """Write ``image_id`` over the volume (os-reimage, 3.68); with
+        ``reimage_reserved`` a volume reserved for a server is accepted and
+        the server is told with the ``volume-reimaged`` event once done."""
+        self._check_microversion(context, REIMAGE_VERSION)
+        client = self._client(context, REIMAGE_VERSION)
+        client.volumes.reimage(volume_id, image_id, reimage_reserved)
 
     # ------------------------------------------------------- attachments ---
 

@@ -198,6 +198,11 @@ def _action(name, body=None):
     return lambda params: {name: body}
 
 
+def _external_event(params):
+    return {'events': [{'name': 'network-changed',
+                        'server_uuid': params['server_id']}]}
+
+
 def _server_group(env):
     resp = p.call(env.base(C), 'POST', '/os-server-groups',
                   p.PERSONAS['member'], json={'server_group': {
@@ -268,6 +273,9 @@ MATRIX = {
     ('GET', '/os-availability-zone', None): Entry(C, 200, ALL),
     ('GET', '/os-availability-zone/detail', None): Entry(
         C, 200, ADMIN_ONLY, AZ % 'detail', hidden=NONE),
+    ('POST', '/os-server-external-events', None): Entry(
+        C, 200, ADMIN_ONLY, 'os_compute_api:os-server-external-events:create',
+        hidden=NONE, prep=_server(), body=_external_event),
     ('GET', '/os-aggregates', None): Entry(
         C, 200, ADMIN_ONLY, AGGREGATES % 'index', hidden=NONE),
     ('POST', '/os-aggregates', None): Entry(
@@ -475,6 +483,9 @@ MATRIX = {
         BS, 202, ADMIN_ONLY,
         'volume_extension:volume_admin_actions:reset_status', prep=_volume(),
         body=_action('os-reset_status', {'status': 'available'})),
+    ('POST', V + '/action', 'os-reimage'): Entry(
+        BS, 202, WRITE, 'volume:reimage', prep=_volume(), fresh=True,
+        version='3.68', body=_action('os-reimage', {'image_id': p.IMAGE})),
     ('POST', V + '/action', 'os-force_delete'): Entry(
         BS, 202, ADMIN_ONLY, 'volume:force_delete', prep=_volume(),
         fresh=True, body=_action('os-force_delete')),

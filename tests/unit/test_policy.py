@@ -197,6 +197,9 @@ EXPECTED = {
     'volume:attachment_complete': MEMBER,
     'volume:multiattach_bootable_volume': MEMBER,
     'limits_extension:used_limits': READER,
+    'volume:reimage': MEMBER,
+    'volume:reimage_reserved': MEMBER,
+    'os_compute_api:os-server-external-events:create': SERVICE,
     # server groups, aggregates, availability zones
     'os_compute_api:os-server-groups:create': MEMBER,
     'os_compute_api:os-server-groups:delete': MEMBER,

@@ -13,6 +13,7 @@ from nova_lite.api.controllers import limits
 from nova_lite.api.controllers import migrations
 from nova_lite.api.controllers import quota_sets
 from nova_lite.api.controllers import server_admin  # noqa: F401 (routes)
+from nova_lite.api.controllers import server_external_events
 from nova_lite.api.controllers import server_groups
 from nova_lite.api.controllers import servers
 from nova_lite.api.controllers import services
@@ -37,6 +38,7 @@ RESOURCES = frozenset([
     'os-migrations',
     'os-quota-class-sets',
     'os-quota-sets',
+    'os-server-external-events',
     'os-server-groups',
     'os-services',
     'os-simple-tenant-usage',
@@ -72,6 +74,8 @@ pecan.route(V21Controller, 'os-availability-zone',
 pecan.route(V21Controller, 'os-aggregates',
             aggregates.AggregatesController())
 pecan.route(V21Controller, 'os-keypairs', keypairs.KeypairsController())
+pecan.route(V21Controller, 'os-server-external-events',
+            server_external_events.ServerExternalEventsController())
 pecan.route(V21Controller, 'os-quota-sets', quota_sets.QuotaSetsController())
 pecan.route(V21Controller, 'os-quota-class-sets',
             quota_sets.QuotaClassSetsController())

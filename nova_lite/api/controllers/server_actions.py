@@ -7,6 +7,7 @@ import webob.exc
 
 from nova_lite.api.controllers import common
 from nova_lite.api.expose import expose
+from nova_lite.api import microversion
 from nova_lite.api.schemas import servers as schemas
 from nova_lite.api import validation
 from nova_lite import exception
@@ -78,11 +79,18 @@ class ServerActionsController(common.RestController):
 
     @action('unshelve', 'os_compute_api:os-shelve:unshelve')
     def _unshelve(self, instance, cell, body=None):
-        az = None
-        if isinstance(body.get('unshelve'), dict):
-            az = body['unshelve'].get('availability_zone')
+        args = {}
+        unshelve = body.get('unshelve')
+        if unshelve:
+            req = pecan.request
+            if microversion.is_supported(req, '2.77') and \
+                    'availability_zone' in unshelve:
+                # From 2.91 a null zone unpins the server.
+                args['availability_zone'] = unshelve['availability_zone']
+            if microversion.is_supported(req, '2.91'):
+                args['host'] = unshelve.get('host')
         common.compute_api().unshelve(common.context(), instance, cell,
-                                      availability_zone=az)
+                                      **args)
 
 
 # The actions defined in modules of their own register on import.

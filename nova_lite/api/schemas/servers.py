@@ -242,6 +242,16 @@ unshelve_v277 = _action('unshelve', {
     'additionalProperties': False,
 })
 
+# 2.91: a host to unshelve to (administrators), and a null zone to unpin.
+unshelve_v291 = _action('unshelve', {
+    'type': ['object', 'null'],
+    'properties': {
+        'availability_zone': {'type': ['string', 'null']},
+        'host': {'type': 'string'},
+    },
+    'additionalProperties': False,
+})
+
 ACTION_SCHEMAS = {
     'os-stop': [(None, None, _action('os-stop', {}))],
     'os-start': [(None, None, _action('os-start', {}))],
@@ -249,7 +259,8 @@ ACTION_SCHEMAS = {
     'shelve': [(None, None, _action('shelve', {}))],
     'shelveOffload': [(None, None, _action('shelveOffload', {}))],
     'unshelve': [('2.1', '2.76', _action('unshelve', {})),
-                 ('2.77', None, unshelve_v277)],
+                 ('2.77', '2.90', unshelve_v277),
+                 ('2.91', None, unshelve_v291)],
 }
 
 _SORT_KEYS = [

@@ -501,6 +501,7 @@ def _block_storage_routes():
     from nova_lite.block_storage import limits
     from nova_lite.block_storage import response_schemas as br
     from nova_lite.block_storage import schemas as bs
+    from nova_lite.block_storage import snapshots
     actions = [bs.set_bootable, bs.extend, bs.reset_status, bs.reimage] + [
         _simple_action(name) for name in (
             'os-reserve', 'os-unreserve', 'os-begin_detaching',
@@ -536,6 +537,11 @@ def _block_storage_routes():
         c.delete_attachment: (200, br.attachments_index, None, '3.27'),
         c.attachment_action: (204, None, bs.complete_attachment, '3.44'),
         limits.show_limits: (200, br.limits_show, None, None),
+        snapshots.list_snapshots: (200, br.snapshots_index, None, None),
+        snapshots.create: (202, br.snapshot_show,
+                           snapshots.create_snapshot, None),
+        snapshots.show: (200, br.snapshot_show, None, None),
+        snapshots.delete: (202, None, None, None),
     }
     volume_query = c.LIST_PARAMS + c.VOLUME_FILTERS
     queries = {

@@ -7,6 +7,7 @@ from nova_lite.policies import aggregates
 from nova_lite.policies import availability_zone
 from nova_lite.policies import base
 from nova_lite.policies import block_storage
+from nova_lite.policies import block_storage_snapshots
 from nova_lite.policies import flavors
 from nova_lite.policies import instance_actions
 from nova_lite.policies import ips
@@ -36,6 +37,7 @@ def list_rules():
         services.list_rules(),
         volume_attachments.list_rules(),
         block_storage.list_rules(),
+        block_storage_snapshots.list_rules(),
         keypairs.list_rules(),
         limits.list_rules(),
         quota_sets.list_rules(),

@@ -7,6 +7,8 @@ import uuid
 import jsonschema
 import pytest
 from tempest.lib.api_schema.response.compute.v2_1 import volumes as t_vols
+from tempest.lib.api_schema.response.compute.v2_1 import \
+    snapshots as t_vols_snap
 
 from tests.fixtures import stack as stack_fixture
 
@@ -111,3 +113,75 @@ def test_removed_at_2_36(stack, method, path):
     resp = _call(stack, method, path, 404, version='2.36', json=json)
     assert resp.json()['itemNotFound']['code'] == 404
 
+
+
+def _snapshot(stack, volume_id, status=200, **extra):
+    body = {'volume_id': volume_id, 'display_name': 'snap',
+            'display_description': 'a snapshot'}
+    body.update(extra)
+    return _call(stack, 'POST', '/os-snapshots', status,
+                 json={'snapshot': body})
+
+
+def test_snapshots(stack):
+    vol = _create(stack)
+    resp = _snapshot(stack, vol['id'])
+    snap = resp.json()['snapshot']
+    jsonschema.validate(resp.json(), t_vols_snap.create_get_snapshot[
+        'response_body'])
+    assert (snap['volumeId'], snap['size'], snap['status'],
+            snap['displayName'], snap['displayDescription']) == (
+        vol['id'], 1, 'available', 'snap', 'a snapshot')
+    shown = _call(stack, 'GET', '/os-snapshots/%s' % snap['id'], 200)
+    jsonschema.validate(shown.json(), t_vols_snap.create_get_snapshot[
+        'response_body'])
+    assert shown.json()['snapshot'] == snap
+    for path in ('/os-snapshots', '/os-snapshots/detail'):
+        listed = _call(stack, 'GET', path, 200).json()
+        jsonschema.validate(listed, t_vols_snap.list_snapshots[
+            'response_body'])
+        assert snap['id'] in [s['id'] for s in listed['snapshots']]
+    # A volume with snapshots is not deleted.
+    refused = _call(stack, 'DELETE', '/os-volumes/%s' % vol['id'], 400)
+    assert refused.json()['badRequest']['code'] == 400
+    # A volume made from the snapshot takes its size.
+    made = _create(stack, snapshot_id=snap['id'])
+    assert made['snapshotId'] == snap['id']
+    _call(stack, 'DELETE', '/os-volumes/%s' % made['id'], 202)
+    _call(stack, 'DELETE', '/os-snapshots/%s' % snap['id'], 202)
+    _call(stack, 'GET', '/os-snapshots/%s' % snap['id'], 404)
+    _call(stack, 'DELETE', '/os-volumes/%s' % vol['id'], 202)
+
+
+def test_snapshot_errors(stack):
+    missing = str(uuid.uuid4())
+    for method in ('GET', 'DELETE'):
+        resp = _call(stack, method, '/os-snapshots/%s' % missing, 404)
+        assert resp.json() == {'itemNotFound': {
+            'code': 404,
+            'message': 'Snapshot %s could not be found.' % missing}}
+    resp = _call(stack, 'POST', '/os-volumes', 404, json={'volume': {
+        'size': 1, 'snapshot_id': missing}})
+    assert resp.json()['itemNotFound']['message'] == \
+        'Snapshot %s could not be found.' % missing
+    _snapshot(stack, missing, status=404)
+    _call(stack, 'POST', '/os-snapshots', 400, json={'snapshot': {}})
+    _call(stack, 'POST', '/os-snapshots', 400, json={'snapshot': {
+        'volume_id': missing, 'force': 'maybe'}})
+
+
+def test_snapshot_of_in_use_volume_needs_force(stack):
+    resp = _call(stack, 'POST', '/servers', 202, json={'server': {
+        'name': 'snap-force', 'imageRef': IMAGE, 'flavorRef': '1',
+        'networks': 'none'}}, version='2.37')
+    server_id = resp.json()['server']['id']
+    stack.wait_for_server(server_id, 'ACTIVE')
+    vol = _create(stack)
+    _call(stack, 'POST', '/servers/%s/os-volume_attachments' % server_id,
+          200, json={'volumeAttachment': {'volumeId': vol['id']}})
+    stack.wait_for_volume(vol['id'], 'in-use')
+    refused = _snapshot(stack, vol['id'], status=400).json()
+    assert 'status must be available' in refused['badRequest']['message']
+    snap = _snapshot(stack, vol['id'], force=True).json()['snapshot']
+    assert snap['status'] == 'available'
+    _call(stack, 'DELETE', '/os-snapshots/%s' % snap['id'], 202)

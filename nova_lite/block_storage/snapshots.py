@@ -129,8 +129,14 @@ def create(req, api_req):
 
 def list_snapshots(req, api_req):
     _authorize(api_req, policy.GET_ALL)
+    ctx = api_req.ctx
+    all_projects = ctx.is_admin and strutils.bool_from_string(
+        req.GET.get('all_tenants', 'false'))
     with _store(req)._reader() as session:
-        rows = _visible(api_req.ctx, session.query(models.Snapshot)).order_by(
+        query = session.query(models.Snapshot)
+        if not all_projects:
+            query = query.filter(models.Snapshot.project_id == ctx.project_id)
+        rows = query.order_by(
             models.Snapshot.created_at.desc(), models.Snapshot.id).all()
         return 200, {'snapshots': [view(s) for s in rows]}
 

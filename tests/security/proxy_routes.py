@@ -1,7 +1,10 @@
 """Policy matrix entries of os-volumes, os-snapshots (before 2.36),
 os-hosts (before 2.43) and os-instance_usage_audit_log."""
 
+from tests.security import personas as p
+
 C = 'compute'
+BS = 'volume'
 READ = frozenset(['admin', 'member', 'reader'])
 WRITE = frozenset(['admin', 'member'])
 OWN_PROJECT = frozenset(['admin', 'member', 'other'])
@@ -28,28 +31,47 @@ def _before(env):
 
 
 def _snapshot(env):
-    return {'snapshot_id': '00000000-0000-4000-8000-000000000000'}
+    """A volume of the member's project and a snapshot of it."""
+    volume_id = env.res.volume()
+    resp = p.call(env.base(BS), 'POST', '/snapshots', p.PERSONAS['member'],
+                  json={'snapshot': {'volume_id': volume_id}})
+    assert resp.status_code == 202, resp.text
+    return {'volume_id': volume_id,
+            'snapshot_id': resp.json()['snapshot']['id']}
 
 
 def _snapshot_entries(Entry):
-    """The built-in block storage serves no snapshots: the policy is
-    checked first (403 for the denied personas), then the block storage
-    answers 404 to the allowed ones."""
-    return {
-        ('GET', '/os-snapshots', None): Entry(
-            C, 404, ALL, version='2.1'),
-        ('GET', '/os-snapshots/detail', None): Entry(
-            C, 404, ALL, version='2.1'),
-        ('GET', '/os-snapshots/{snapshot_id}', None): Entry(
-            C, 404, ALL, prep=_snapshot, version='2.1'),
-        ('POST', '/os-snapshots', None): Entry(
-            C, 404, OWN_PROJECT, VOLUMES % 'snapshots:create',
-            version='2.1', body=lambda params: {'snapshot': {
-                'volume_id': '00000000-0000-4000-8000-000000000000'}}),
-        ('DELETE', '/os-snapshots/{snapshot_id}', None): Entry(
-            C, 404, OWN_PROJECT, VOLUMES % 'snapshots:delete',
-            prep=_snapshot, version='2.1'),
-    }
+    """os-snapshots (compute, before 2.36) and the block storage's
+    snapshots, which it passes through to."""
+    out = {}
+    for api, base, version, created in ((C, '/os-snapshots', '2.1', 200),
+                                        (BS, '/snapshots', None, 202)):
+        rule = (VOLUMES % 'snapshots:%s') if api == C else 'volume:%s'
+        create = 'create' if api == C else 'create_snapshot'
+        delete = 'delete' if api == C else 'delete_snapshot'
+        one = base + '/{snapshot_id}'
+        out.update({
+            ('GET', base, None): Entry(
+                api, 200, ALL, prep=_snapshot, visible='snapshot_id',
+                version=version),
+            ('GET', base + '/detail', None): Entry(
+                api, 200, ALL, prep=_snapshot, visible='snapshot_id',
+                version=version),
+            ('GET', one, None): Entry(
+                api, 200, READ, prep=_snapshot, version=version),
+            ('POST', base, None): Entry(
+                api, created, WRITE, rule % create, prep=_volume_of_member,
+                version=version, body=lambda params: {'snapshot': {
+                    'volume_id': params['volume_id']}}),
+            ('DELETE', one, None): Entry(
+                api, 202, WRITE, rule % delete, prep=_snapshot, fresh=True,
+                version=version),
+        })
+    return out
+
+
+def _volume_of_member(env):
+    return {'volume_id': env.res.volume()}
 
 
 def entries(Entry):

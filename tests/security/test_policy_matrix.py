@@ -580,7 +580,8 @@ def _path(template, params, persona):
 
 
 def _listed_ids(body):
-    for key in ('servers', 'volumes', 'attachments', 'server_groups'):
+    for key in ('servers', 'volumes', 'attachments', 'server_groups',
+                'snapshots'):
         if key in body:
             return {item['id'] for item in body[key]}
     raise AssertionError('not a listing: %r' % body)

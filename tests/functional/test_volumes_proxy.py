@@ -114,7 +114,6 @@ def test_removed_at_2_36(stack, method, path):
     assert resp.json()['itemNotFound']['code'] == 404
 
 
-
 def _snapshot(stack, volume_id, status=200, **extra):
     body = {'volume_id': volume_id, 'display_name': 'snap',
             'display_description': 'a snapshot'}

@@ -173,6 +173,10 @@ EXPECTED = {
     VA + 'delete': MEMBER,
     # the built-in block storage (Cinder's names)
     'volume:create': MEMBER,
+    'volume:create_snapshot': MEMBER,
+    'volume:get_snapshot': READER,
+    'volume:get_all_snapshots': READER,
+    'volume:delete_snapshot': MEMBER,
     'volume:get': READER,
     'volume:get_all': READER,
     'volume:update': MEMBER,

@@ -133,7 +133,7 @@ class VolumesController(common.RestController):
         except exception.Invalid as error:
             raise common.bad_request(error)
         location = '%s/%s' % (pecan.request.path_url.rstrip('/'),
-                               created['id'])
+                              created['id'])
         return Result({'volume': volume_view(created)},
                       headers={'Location': location})
 

@@ -30,6 +30,7 @@ import logging
 import re
 import threading
 import time
+import urllib.parse
 
 from cinderclient import api_versions as cinder_api_versions
 from cinderclient import client as cinder_client
@@ -327,6 +328,12 @@ def _volume_not_found(volume_id, *args):
     return exception.VolumeNotFound(volume_id=volume_id)
 
 
+def _quoted(resource_id):
+    """An id as one URL path segment (a '#', '?' or '/' in an id the
+    caller gave must not end the path)."""
+    return urllib.parse.quote(str(resource_id), safe='')
+
+
 def _snapshot_not_found(snapshot_id, *args):
     return exception.SnapshotNotFound(snapshot_id=snapshot_id)
 
@@ -507,7 +514,7 @@ class API:
     @_translate(_volume_not_found)
     def get(self, context, volume_id, microversion=None):
         client = self._client(context, microversion)
-        return _untranslate_volume(client.volumes.get(volume_id))
+        return _untranslate_volume(client.volumes.get(_quoted(volume_id)))
 
     @_translate(None)
     def get_all(self, context, search_opts=None):
@@ -529,14 +536,15 @@ class API:
 
     @_translate(_volume_not_found)
     def delete(self, context, volume_id):
-        self._client(context).volumes.delete(volume_id)
+        self._client(context).volumes.delete(_quoted(volume_id))
 
     # --------------------------------------------------------- snapshots ---
 
     @_translate(_snapshot_not_found)
     def get_snapshot(self, context, snapshot_id):
         client = self._client(context)
-        return _untranslate_snapshot(client.volume_snapshots.get(snapshot_id))
+        return _untranslate_snapshot(
+            client.volume_snapshots.get(_quoted(snapshot_id)))
 
     @_translate(None)
     def get_all_snapshots(self, context):
@@ -553,7 +561,7 @@ class API:
 
     @_translate(_snapshot_not_found)
     def delete_snapshot(self, context, snapshot_id):
-        self._client(context).volume_snapshots.delete(snapshot_id)
+        self._client(context).volume_snapshots.delete(_quoted(snapshot_id))
 
     @_translate(_volume_not_found)
     def reserve_volume(self, context, volume_id):

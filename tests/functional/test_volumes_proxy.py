@@ -184,3 +184,13 @@ def test_snapshot_of_in_use_volume_needs_force(stack):
     snap = _snapshot(stack, vol['id'], force=True).json()['snapshot']
     assert snap['status'] == 'available'
     _call(stack, 'DELETE', '/os-snapshots/%s' % snap['id'], 202)
+
+
+@pytest.mark.parametrize('method,path', [
+    ('GET', '/os-volumes/'), ('DELETE', '/os-volumes/'),
+    ('GET', '/os-snapshots/'), ('DELETE', '/os-snapshots/'),
+    ('DELETE', '/os-volumes/%23%24%25%25%26%5E%26%5E'),
+    ('GET', '/os-volumes/%23%24%25%25%26%5E%26%5E')])
+def test_empty_and_odd_ids(stack, method, path):
+    resp = _call(stack, method, path, 404)
+    assert resp.json()['itemNotFound']['code'] == 404

@@ -45,6 +45,18 @@ def until(removed_in):
     return decorator
 
 
+def no_empty_id(func):
+    """``GET /collection/`` is a member with an empty id: 404, not the
+    listing."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        if pecan.request.path.endswith('/'):
+            raise webob.exc.HTTPNotFound(
+                explanation='The resource could not be found.')
+        return func(*args, **kwargs)
+    return wrapper
+
+
 def _cells(ctx):
     return [c for c in cell_mapping.get_all_cells(ctx) if not c.is_cell0]
 
@@ -132,6 +144,7 @@ class HostsController(common.RestController):
 
     @expose()
     @until(REMOVED_IN)
+    @no_empty_id
     @common.with_schemas(schemas.INDEX_QUERY_SCHEMAS, query=True)
     def get_all(self, **kwargs):
         ctx = common.context()

@@ -9,6 +9,7 @@ import datetime
 import webob.exc
 
 from nova_lite.api.controllers import common
+from nova_lite.api.controllers.hosts import no_empty_id
 from nova_lite.api.expose import expose
 from nova_lite import cells
 from nova_lite.objects import cell_mapping
@@ -77,6 +78,7 @@ def _parse_before(value):
 class InstanceUsageAuditLogController(common.RestController):
 
     @expose()
+    @no_empty_id
     @common.with_schemas(QUERY_SCHEMAS, query=True)
     def get_all(self, **kwargs):
         ctx = common.context()

@@ -7,6 +7,7 @@ import pecan
 import webob.exc
 
 from nova_lite.api.controllers import common
+from nova_lite.api.controllers.hosts import no_empty_id
 from nova_lite.api.controllers.hosts import until
 from nova_lite.api.expose import expose
 from nova_lite.api.expose import Result
@@ -71,6 +72,7 @@ class VolumesController(common.RestController):
 
     @expose()
     @until(REMOVED_IN)
+    @no_empty_id
     @common.with_schemas(schemas.INDEX_QUERY_SCHEMAS, query=True)
     def get_all(self, **kwargs):
         ctx = _can('list')
@@ -143,6 +145,7 @@ class SnapshotsController(common.RestController):
 
     @expose()
     @until(REMOVED_IN)
+    @no_empty_id
     @common.with_schemas(schemas.INDEX_QUERY_SCHEMAS, query=True)
     def get_all(self, **kwargs):
         ctx = _can('snapshots:list')

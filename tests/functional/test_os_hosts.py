@@ -123,3 +123,16 @@ def test_removed_at_2_43(stack, method, path):
     _call(stack, method, path, 404, version='2.43', json=json)
     if method == 'GET':
         _call(stack, method, path, 403, version='2.42', token='demo:demo')
+
+
+def test_libvirt_driver_leaves_host_operations_unimplemented():
+    # nova's libvirt driver implements none of them: os-hosts answers 501.
+    from nova_lite.virt import driver as base
+    from nova_lite.virt.libvirt import driver as libvirt_driver
+    for name in ('set_host_enabled', 'host_maintenance_mode',
+                 'host_power_action'):
+        assert getattr(libvirt_driver.LibvirtDriver, name) is \
+            getattr(base.ComputeDriver, name)
+        with pytest.raises(NotImplementedError):
+            getattr(base.ComputeDriver, name)(None, *(
+                (True,) if name != 'host_maintenance_mode' else ('h', True)))

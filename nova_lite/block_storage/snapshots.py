@@ -173,6 +173,15 @@ def check_size(snapshot, size):
                                        'snap': snapshot.volume_size})
 
 
+def project_usage(store, ctx):
+    """``(count, gigabytes)`` of the project's snapshots."""
+    with store._reader() as session:
+        sizes = [row[0] for row in session.query(
+            models.Snapshot.volume_size).filter_by(
+                project_id=ctx.project_id)]
+    return len(sizes), sum(sizes)
+
+
 def has_snapshots(session, volume_id):
     return session.query(models.Snapshot.id).filter_by(
         volume_id=volume_id).first() is not None

@@ -122,3 +122,17 @@ def test_in_use_volume_needs_force(bs):
         'status is: attaching.' % vol['id'])
     body = _snapshot(bs, vol['id'], status=400, force=True)
     assert 'must be available or in-use' in body['badRequest']['message']
+
+
+def test_limits_count_snapshots(bs):
+    def used():
+        resp = bs.volume_request('GET', '/v3/limits', token='proj3:proj3')
+        absolute = resp.json()['limits']['absolute']
+        return absolute['totalSnapshotsUsed'], absolute['totalGigabytesUsed']
+    resp = bs.volume_request('POST', '/v3/volumes', token='proj3:proj3',
+                             json={'volume': {'size': 3}})
+    vol = bs.wait_for_volume(resp.json()['volume']['id'], 'available',
+                             token='proj3:proj3')
+    assert used() == (0, 3)
+    _snapshot(bs, vol['id'], token='proj3:proj3')
+    assert used() == (1, 6)

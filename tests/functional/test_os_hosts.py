@@ -136,3 +136,24 @@ def test_libvirt_driver_leaves_host_operations_unimplemented():
         with pytest.raises(NotImplementedError):
             getattr(base.ComputeDriver, name)(None, *(
                 (True,) if name != 'host_maintenance_mode' else ('h', True)))
+
+
+def _doc_schema(doc, method, path, status):
+    op = doc['paths'][path][method.lower()]
+    return op['responses'][str(status)]['content']['application/json'][
+        'schema']
+
+
+def test_answers_match_the_openapi_document(stack):
+    from nova_lite.api import openapi
+    doc = openapi.build('2.42')
+    for method, path, template, json in [
+            ('GET', '', '/os-hosts', None),
+            ('GET', '/compute1', '/os-hosts/{host_name}', None),
+            ('PUT', '/compute1', '/os-hosts/{host_name}',
+             {'status': 'enable'}),
+            ('GET', '/compute1/reboot', '/os-hosts/{host_name}/reboot',
+             None)]:
+        body = _call(stack, method, path, 200, version='2.42', json=json)
+        jsonschema.validate(body, _doc_schema(doc, method, template, 200))
+    assert '/os-hosts' not in openapi.build('2.43')['paths']

@@ -78,3 +78,16 @@ def test_admin_only(stack, path):
     resp = stack.request('GET', PATH + path, token='demo:demo')
     assert resp.status_code == 403
     assert 'os-instance-usage-audit-log' in resp.text
+
+
+def test_answers_match_the_openapi_document(stack):
+    from nova_lite.api import openapi
+    doc = openapi.build('2.1')
+    for path, template in [
+            ('', '/os-instance_usage_audit_log'),
+            ('/2012-12-24 12:00:00',
+             '/os-instance_usage_audit_log/{before_timestamp}')]:
+        resp = stack.request('GET', PATH + path, token=ADMIN)
+        schema = doc['paths'][template]['get']['responses']['200'][
+            'content']['application/json']['schema']
+        jsonschema.validate(resp.json(), schema)

@@ -194,3 +194,28 @@ def test_snapshot_of_in_use_volume_needs_force(stack):
 def test_empty_and_odd_ids(stack, method, path):
     resp = _call(stack, method, path, 404)
     assert resp.json()['itemNotFound']['code'] == 404
+
+
+def test_answers_match_the_openapi_document(stack):
+    from nova_lite.api import openapi
+    doc = openapi.build('2.35')
+
+    def schema(method, template, status=200):
+        return doc['paths'][template][method.lower()]['responses'][
+            str(status)]['content']['application/json']['schema']
+    vol = _create(stack)
+    jsonschema.validate(
+        _call(stack, 'GET', '/os-volumes/%s' % vol['id'], 200).json(),
+        schema('GET', '/os-volumes/{volume_id}'))
+    jsonschema.validate(_call(stack, 'GET', '/os-volumes/detail',
+                              200).json(),
+                        schema('GET', '/os-volumes/detail'))
+    snap = _snapshot(stack, vol['id'])
+    jsonschema.validate(snap.json(), schema('POST', '/os-snapshots'))
+    jsonschema.validate(_call(stack, 'GET', '/os-snapshots', 200).json(),
+                        schema('GET', '/os-snapshots'))
+    _call(stack, 'DELETE', '/os-snapshots/%s' % snap.json()['snapshot'][
+        'id'], 202)
+    _call(stack, 'DELETE', '/os-volumes/%s' % vol['id'], 202)
+    paths = openapi.build('2.36')['paths']
+    assert '/os-volumes' not in paths and '/os-snapshots' not in paths

@@ -513,6 +513,8 @@ class API:
 
     @_translate(_volume_not_found)
     def get(self, context, volume_id, microversion=None):
+        if not volume_id:
+            raise exception.VolumeNotFound(volume_id=volume_id)
         client = self._client(context, microversion)
         return _untranslate_volume(client.volumes.get(_quoted(volume_id)))
 
@@ -536,12 +538,16 @@ class API:
 
     @_translate(_volume_not_found)
     def delete(self, context, volume_id):
+        if not volume_id:
+            raise exception.VolumeNotFound(volume_id=volume_id)
         self._client(context).volumes.delete(_quoted(volume_id))
 
     # --------------------------------------------------------- snapshots ---
 
     @_translate(_snapshot_not_found)
     def get_snapshot(self, context, snapshot_id):
+        if not snapshot_id:
+            raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
         client = self._client(context)
         return _untranslate_snapshot(
             client.volume_snapshots.get(_quoted(snapshot_id)))
@@ -561,6 +567,8 @@ class API:
 
     @_translate(_snapshot_not_found)
     def delete_snapshot(self, context, snapshot_id):
+        if not snapshot_id:
+            raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
         self._client(context).volume_snapshots.delete(_quoted(snapshot_id))
 
     @_translate(_volume_not_found)

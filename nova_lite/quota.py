@@ -147,14 +147,19 @@ def _limits(context, project_id, user_id=None, user_set=None):
     """(project limits, user limits) of every resource, merged with the
     defaults; the user's fall back to the project's. ``user_set``: a dict
     that receives the limits set for the user themselves."""
-    if _noop(context):
+    conf = _conf(context)
+    if conf.quota.driver == quota_conf.NOOP_DRIVER:
         every = dict.fromkeys(NAMES, UNLIMITED)
         return every, dict(every)
     project, user, default_class = quota_obj.get_limits(
         context, project_id, user_id)
     if user_set is not None:
         user_set.update(user)
-    defaults = get_defaults(context, default_class)
+    # get_defaults(), with the configuration read once.
+    defaults = _config_defaults(conf)
+    for name, limit in default_class.items():
+        if name in defaults:
+            defaults[name] = limit
     project_limits = {n: project.get(n, defaults[n]) for n in NAMES}
     user_limits = {n: user.get(n, project_limits[n]) for n in NAMES}
     return project_limits, user_limits

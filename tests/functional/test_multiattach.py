@@ -609,10 +609,15 @@ def test_detach_failure_rolls_back(stack):
 def test_32_parallel_attaches_and_detaches(stack):
     _ma_type(stack)
     count = 32
+    # More servers than the default quota of instances allows.
+    resp = stack.request('PUT', '/v2.1/os-quota-sets/demo', token=ADMIN,
+                         json={'quota_set': {'instances': count,
+                                             'cores': count, 'ram': -1}})
+    assert resp.status_code == 200, resp.text
     ids = []
     for index in range(count):
         resp = _boot(stack, 'par-%d' % index, wait=False)
-        assert resp.status_code == 202
+        assert resp.status_code == 202, resp.text
         ids.append(resp.json()['server']['id'])
     for server_id in ids:
         stack.wait_for_server(server_id, 'ACTIVE', timeout=60)

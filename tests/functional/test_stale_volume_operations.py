@@ -170,6 +170,9 @@ class _Recorder:
         self.conf = conf
         self.calls = []
 
+    def refresh_resources_if_due(self, context):
+        pass
+
     def reclaim_stale_volume_operations(self, context):
         self.calls.append(context)
 

@@ -5,6 +5,7 @@ import binascii
 import ipaddress
 import logging
 
+from oslo_utils import uuidutils
 import pecan
 import webob.exc
 
@@ -134,6 +135,37 @@ def disk_config_values(server):
     return {'auto_disk_config': value == 'AUTO'}
 
 
+def _check_requested_networks(networks):
+    """The checks nova makes of a ``networks`` list before it asks the
+    network service (which nova_lite does not run) about it."""
+    ports = []
+    for network in networks:
+        try:
+            port = network.get('port')
+            if port:
+                if port in ports:
+                    raise webob.exc.HTTPBadRequest(
+                        explanation="Port ID '%s' was specified twice: you "
+                                    "cannot attach a port multiple times."
+                                    % port)
+                if network.get('fixed_ip') is not None:
+                    raise webob.exc.HTTPBadRequest(
+                        explanation="Specified Fixed IP '%s' cannot be used "
+                                    "with port '%s': the two cannot be "
+                                    "specified together."
+                                    % (network['fixed_ip'], port))
+                ports.append(port)
+            elif not uuidutils.is_uuid_like(network['uuid']):
+                raise webob.exc.HTTPBadRequest(
+                    explanation='Bad networks format: network uuid is not '
+                                'in proper format (%s)' % network['uuid'])
+        except KeyError as key:
+            raise webob.exc.HTTPBadRequest(
+                explanation='Bad network format: missing %s' % key)
+        except (TypeError, AttributeError):
+            raise webob.exc.HTTPBadRequest(explanation='Bad networks format')
+
+
 def _generate_password(length=12):
     import secrets
     alphabet = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'
@@ -237,6 +269,7 @@ class ServersController(common.RestController):
             ctx.can(SERVERS % 'create:attach_volume', target)
         if server.get('networks') not in (None, 'none', 'auto'):
             ctx.can(SERVERS % 'create:attach_network', target)
+            _check_requested_networks(server['networks'])
         try:
             zone, forced_host, forced_node = availability_zones.parse(
                 conf, server.get('availability_zone'))

@@ -220,6 +220,10 @@ class VolumeNotFound(NotFound):
     msg_fmt = 'Volume %(volume_id)s could not be found.'
 
 
+class SnapshotNotFound(NotFound):
+    msg_fmt = 'Snapshot %(snapshot_id)s could not be found.'
+
+
 class VolumeAttachmentNotFound(NotFound):
     msg_fmt = 'Volume attachment %(attachment_id)s could not be found.'
 

@@ -18,6 +18,7 @@ from nova_lite.api.controllers import availability_zones
 from nova_lite.api.controllers import extensions
 from nova_lite.api.controllers import flavor_extras
 from nova_lite.api.controllers import flavors
+from nova_lite.api.controllers import hosts
 from nova_lite.api.controllers import hypervisors
 from nova_lite.api.controllers import instance_actions
 from nova_lite.api.controllers import ips
@@ -34,13 +35,16 @@ from nova_lite.api.controllers import server_tags
 from nova_lite.api.controllers import servers
 from nova_lite.api.controllers import services
 from nova_lite.api.controllers import usage
+from nova_lite.api.controllers import usage_audit_log
 from nova_lite.api.controllers import volume_attachments
+from nova_lite.api.controllers import volumes_proxy
 from nova_lite.api import microversion
 from nova_lite.api.schemas import action_responses
 from nova_lite.api.schemas import admin_responses as ar
 from nova_lite.api.schemas import flavors as flavor_schemas
 from nova_lite.api.schemas import keypairs as kp_schemas
 from nova_lite.api.schemas import limits as limit_schemas
+from nova_lite.api.schemas import proxy_responses as pr
 from nova_lite.api.schemas import quota_sets as qs_schemas
 from nova_lite.api.schemas import responses as r
 from nova_lite.api.schemas import server_data_responses as sd
@@ -334,6 +338,50 @@ COMPUTE_ROUTES = [
           'updateQuotaClassSet'),
 ] + ADMIN_ROUTES
 
+_VOL = volumes_proxy.VolumesController
+_SNAP = volumes_proxy.SnapshotsController
+_HOST = hosts.HostsController
+_HP = '/os-hosts/{host_name}'
+_AUDIT = usage_audit_log.InstanceUsageAuditLogController
+COMPUTE_ROUTES += [
+    Route('GET', '/os-volumes', _VOL.get_all, 200, pr.volumes_index,
+          'listVolumes', max_version='2.35'),
+    Route('GET', '/os-volumes/detail', _VOL.detail, 200, pr.volumes_index,
+          'listVolumesDetail', max_version='2.35'),
+    Route('POST', '/os-volumes', _VOL.post, 200, pr.volume_show,
+          'createVolume', max_version='2.35'),
+    Route('GET', '/os-volumes/{volume_id}', _VOL.get_one, 200,
+          pr.volume_show, 'showVolume', max_version='2.35'),
+    Route('DELETE', '/os-volumes/{volume_id}', _VOL.delete, 202, None,
+          'deleteVolume', max_version='2.35'),
+    Route('GET', '/os-snapshots', _SNAP.get_all, 200, pr.snapshots_index,
+          'listSnapshots', max_version='2.35'),
+    Route('GET', '/os-snapshots/detail', _SNAP.detail, 200,
+          pr.snapshots_index, 'listSnapshotsDetail', max_version='2.35'),
+    Route('POST', '/os-snapshots', _SNAP.post, 200, pr.snapshot_show,
+          'createSnapshot', max_version='2.35'),
+    Route('GET', '/os-snapshots/{snapshot_id}', _SNAP.get_one, 200,
+          pr.snapshot_show, 'showSnapshot', max_version='2.35'),
+    Route('DELETE', '/os-snapshots/{snapshot_id}', _SNAP.delete, 202, None,
+          'deleteSnapshot', max_version='2.35'),
+    Route('GET', '/os-hosts', _HOST.get_all, 200, pr.hosts_index,
+          'listHosts', max_version='2.42'),
+    Route('GET', _HP, _HOST.get_one, 200, pr.host_show, 'showHost',
+          max_version='2.42'),
+    Route('PUT', _HP, _HOST.put, 200, pr.host_update, 'updateHost',
+          max_version='2.42'),
+    Route('GET', _HP + '/startup', _HOST.startup, 200,
+          pr.host_power_action, 'startHost', max_version='2.42'),
+    Route('GET', _HP + '/shutdown', _HOST.shutdown, 200,
+          pr.host_power_action, 'shutdownHost', max_version='2.42'),
+    Route('GET', _HP + '/reboot', _HOST.reboot, 200, pr.host_power_action,
+          'rebootHost', max_version='2.42'),
+    Route('GET', '/os-instance_usage_audit_log', _AUDIT.get_all, 200,
+          pr.audit_logs_index, 'listUsageAuditLogs'),
+    Route('GET', '/os-instance_usage_audit_log/{before_timestamp}',
+          _AUDIT.get_one, 200, pr.audit_log_show, 'showUsageAuditLog'),
+]
+
 
 def for_version(entries, version):
     """The schemas of ``(min, max, schema)`` entries in force at
@@ -453,6 +501,7 @@ def _block_storage_routes():
     from nova_lite.block_storage import limits
     from nova_lite.block_storage import response_schemas as br
     from nova_lite.block_storage import schemas as bs
+    from nova_lite.block_storage import snapshots
     actions = [bs.set_bootable, bs.extend, bs.reset_status, bs.reimage] + [
         _simple_action(name) for name in (
             'os-reserve', 'os-unreserve', 'os-begin_detaching',
@@ -488,6 +537,11 @@ def _block_storage_routes():
         c.delete_attachment: (200, br.attachments_index, None, '3.27'),
         c.attachment_action: (204, None, bs.complete_attachment, '3.44'),
         limits.show_limits: (200, br.limits_show, None, None),
+        snapshots.list_snapshots: (200, br.snapshots_index, None, None),
+        snapshots.create: (202, br.snapshot_show,
+                           snapshots.create_snapshot, None),
+        snapshots.show: (200, br.snapshot_show, None, None),
+        snapshots.delete: (202, None, None, None),
     }
     volume_query = c.LIST_PARAMS + c.VOLUME_FILTERS
     queries = {

@@ -26,6 +26,7 @@ from nova_lite.api import request_url
 from nova_lite.block_storage import controllers as c
 from nova_lite.block_storage import exception
 from nova_lite.block_storage import limits
+from nova_lite.block_storage import snapshots
 from nova_lite.block_storage import views
 from nova_lite import exception as nl_exception
 from nova_lite import policy
@@ -34,7 +35,7 @@ from nova_lite import serialization
 HEADER = 'OpenStack-API-Version'
 VERSION_KEY = 'nova_lite.volume_version'
 SERVICE = 'volume'
-RESOURCES = ('volumes', 'types', 'attachments', 'limits')
+RESOURCES = ('volumes', 'types', 'attachments', 'limits', 'snapshots')
 _PROJECT_RE = re.compile(r'^[0-9a-zA-Z_\-]+$')
 _UUIDISH = r'(?P<%s>[^/]+)'
 
@@ -64,7 +65,7 @@ ROUTES = [
     ('DELETE', '/attachments/{attachment_id}', c.delete_attachment),
     ('POST', '/attachments/{attachment_id}/action', c.attachment_action),
     ('GET', '/limits', limits.show_limits),
-]
+] + snapshots.ROUTES
 
 
 def _compile(template):

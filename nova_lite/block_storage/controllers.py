@@ -15,6 +15,7 @@ from nova_lite.api import validation
 from nova_lite.block_storage import compute
 from nova_lite.block_storage import exception
 from nova_lite.block_storage import schemas
+from nova_lite.block_storage import snapshots
 from nova_lite.block_storage import views
 from nova_lite import exception as nl_exception
 from nova_lite.image import catalog
@@ -174,9 +175,9 @@ def create_volume(req, api_req):
     conf = req.environ['nova_lite.conf']
     _authorize(api_req, policy.CREATE)
     body = _body(req, schemas.create_volume)['volume']
+    snapshot = None
     if body.get('snapshot_id'):
-        raise nl_exception.NotFound(
-            'Snapshot %s could not be found.' % body['snapshot_id'])
+        snapshot = snapshots.get(store, api_req.ctx, body['snapshot_id'])
     if body.get('backup_id'):
         raise nl_exception.NotFound(
             'Backup %s could not be found.' % body['backup_id'])
@@ -191,9 +192,13 @@ def create_volume(req, api_req):
     source = body.get('source_volid')
     if size is None and source:
         size = store.get_volume(api_req.ctx, source).size
+    if size is None and snapshot is not None:
+        size = snapshot.volume_size
     reason = "Volume size '%s' must be an integer and greater than 0" % size
     if size is None or _integer(size, reason) < 1:
         raise exception.InvalidInput(reason=reason)
+    if snapshot is not None:
+        snapshots.check_size(snapshot, int(size))
     image = None
     image_ref = body.get('imageRef') or body.get('image_id')
     if image_ref:
@@ -209,7 +214,8 @@ def create_volume(req, api_req):
         volume_type=body.get('volume_type'),
         metadata=body.get('metadata'), image=image,
         availability_zone=body.get('availability_zone'),
-        source_volid=source)
+        source_volid=source,
+        snapshot_id=snapshot.id if snapshot is not None else None)
     return 202, {'volume': views.volume_detail(api_req, volume,
                                                extended=False)}
 

@@ -69,6 +69,7 @@ class Volume(Base):
     image_id = sa.Column(sa.String(36), nullable=True)
     image_name = sa.Column(sa.String(255), nullable=True)
     source_volid = sa.Column(sa.String(36), nullable=True)
+    snapshot_id = sa.Column(sa.String(36), nullable=True)
     metadata_json = sa.Column(sa.Text, nullable=True)
     path = sa.Column(sa.Text, nullable=True)
     volume_type = orm.relationship(VolumeType)
@@ -100,3 +101,21 @@ class VolumeAttachment(Base):
     connector = sa.Column(sa.Text, nullable=True)
     connection_info = sa.Column(sa.Text, nullable=True)
     volume = orm.relationship(Volume, back_populates='attachments')
+
+
+class Snapshot(Base):
+    __tablename__ = 'snapshots'
+    __table_args__ = (
+        sa.Index('snapshots_project_id_idx', 'project_id'),
+        sa.Index('snapshots_volume_id_idx', 'volume_id'),
+    )
+    id = sa.Column(sa.String(36), primary_key=True)
+    volume_id = sa.Column(sa.String(36), sa.ForeignKey('volumes.id'),
+                          nullable=False)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    user_id = sa.Column(sa.String(255), nullable=True)
+    status = sa.Column(sa.String(255), nullable=False)
+    volume_size = sa.Column(sa.Integer, nullable=False)
+    display_name = sa.Column(sa.String(255), nullable=True)
+    display_description = sa.Column(sa.String(255), nullable=True)
+    metadata_json = sa.Column(sa.Text, nullable=True)

@@ -82,3 +82,12 @@ limits_show = _obj({'limits': _obj({
                   'maxTotalVolumeGigabytes', 'maxTotalBackups',
                   'maxTotalBackupGigabytes'), closed=True)}, closed=True)},
     closed=True)
+
+snapshot = _obj({'id': _STR, 'created_at': _STR,
+                 'updated_at': _STR_OR_NULL, 'name': _STR_OR_NULL,
+                 'description': _STR_OR_NULL, 'volume_id': _STR,
+                 'status': _STR, 'size': {'type': 'integer'},
+                 'metadata': {'type': 'object',
+                              'additionalProperties': _STR}})
+snapshots_index = _obj({'snapshots': {'type': 'array', 'items': snapshot}})
+snapshot_show = _obj({'snapshot': snapshot})

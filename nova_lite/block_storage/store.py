@@ -40,6 +40,7 @@ from nova_lite.block_storage import attachments
 from nova_lite.block_storage import backend as file_backend
 from nova_lite.block_storage import exception
 from nova_lite.block_storage import models
+from nova_lite.block_storage import snapshots
 from nova_lite.db import api as db_api
 from nova_lite.db import migration
 from nova_lite.db import plain
@@ -369,7 +370,8 @@ class Store:
 
     def create_volume(self, ctx, size, name=None, description=None,
                       volume_type=None, metadata=None, image=None,
-                      availability_zone=None, source_volid=None):
+                      availability_zone=None, source_volid=None,
+                      snapshot_id=None):
         bs = self.conf.block_storage
         if size > bs.max_volume_size:
             raise exception.VolumeSizeExceedsAvailableQuota(
@@ -416,7 +418,7 @@ class Store:
                 multiattach=is_multiattach_type(vtype),
                 image_id=image.id if image is not None else None,
                 image_name=image.name if image is not None else None,
-                source_volid=source_volid,
+                source_volid=source_volid, snapshot_id=snapshot_id,
                 metadata_json=jsonutils.dumps(metadata or {}),
                 path=self.backend.path_for(volume_id))
             session.add(volume)
@@ -455,7 +457,8 @@ class Store:
         with self._writer() as session:
             volume = self._get_volume(session, ctx, volume_id, lock=True)
             live = [a for a in volume.attachments]
-            if not force and (volume.status not in DELETABLE or live):
+            if not force and (volume.status not in DELETABLE or live or
+                              snapshots.has_snapshots(session, volume_id)):
                 status = build_or_str(DELETABLE, 'status must be %s and')
                 raise exception.InvalidVolume(
                     reason='Volume %s must not be migrating, attached, '

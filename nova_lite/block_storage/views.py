@@ -129,7 +129,7 @@ def volume_detail(req, volume, extended=True):
         'name': volume.display_name,
         'description': volume.display_description,
         'volume_type': volume.volume_type.name,
-        'snapshot_id': None,
+        'snapshot_id': getattr(volume, 'snapshot_id', None),
         'source_volid': volume.source_volid,
         'metadata': bs_store.Store.metadata(volume),
         'links': req.links('volumes', volume.id),

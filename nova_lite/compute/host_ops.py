@@ -76,6 +76,15 @@ class HostOperations:
     def get_host_uptime(self, context):
         return self.driver.get_host_uptime()
 
+    def set_host_enabled(self, context, enabled):
+        return self.driver.set_host_enabled(enabled)
+
+    def host_maintenance_mode(self, context, host_param, mode):
+        return self.driver.host_maintenance_mode(host_param, mode)
+
+    def host_power_action(self, context, action):
+        return self.driver.host_power_action(action)
+
     def _running_instance(self, context, instance_uuid):
         instance = instance_obj.get_by_uuid(context, instance_uuid)
         state = self.driver.get_power_state(instance)

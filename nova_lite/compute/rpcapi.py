@@ -113,6 +113,18 @@ class ComputeAPI:
         return self._client(host, cell, version='1.3').call(
             ctxt, 'get_host_uptime')
 
+    def set_host_enabled(self, ctxt, host, enabled, cell=None):
+        return self._client(host, cell, version='1.3').call(
+            ctxt, 'set_host_enabled', enabled=enabled)
+
+    def host_maintenance_mode(self, ctxt, host, mode, cell=None):
+        return self._client(host, cell, version='1.3').call(
+            ctxt, 'host_maintenance_mode', host_param=host, mode=mode)
+
+    def host_power_action(self, ctxt, host, action, cell=None):
+        return self._client(host, cell, version='1.3').call(
+            ctxt, 'host_power_action', action=action)
+
     def get_diagnostics(self, ctxt, host, instance_uuid, cell=None):
         return self._client(host, cell, version='1.3').call(
             ctxt, 'get_diagnostics', instance_uuid=instance_uuid)

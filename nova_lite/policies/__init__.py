@@ -7,11 +7,13 @@ from nova_lite.policies import aggregates
 from nova_lite.policies import availability_zone
 from nova_lite.policies import base
 from nova_lite.policies import block_storage
+from nova_lite.policies import block_storage_snapshots
 from nova_lite.policies import flavors
 from nova_lite.policies import instance_actions
 from nova_lite.policies import ips
 from nova_lite.policies import keypairs
 from nova_lite.policies import limits
+from nova_lite.policies import proxies
 from nova_lite.policies import quota_sets
 from nova_lite.policies import server_metadata
 from nova_lite.policies import server_tags
@@ -35,6 +37,7 @@ def list_rules():
         services.list_rules(),
         volume_attachments.list_rules(),
         block_storage.list_rules(),
+        block_storage_snapshots.list_rules(),
         keypairs.list_rules(),
         limits.list_rules(),
         quota_sets.list_rules(),
@@ -45,5 +48,6 @@ def list_rules():
         server_groups.list_rules(),
         aggregates.list_rules(),
         availability_zone.list_rules(),
+        proxies.list_rules(),
         server_external_events.list_rules(),
     ))

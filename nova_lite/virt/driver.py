@@ -149,6 +149,18 @@ class ComputeDriver:
         """The host's ``uptime`` line."""
         raise NotImplementedError()
 
+    def set_host_enabled(self, enabled):
+        """Whether the host takes new servers: 'enabled' or 'disabled'."""
+        raise NotImplementedError()
+
+    def host_maintenance_mode(self, host, mode):
+        """'on_maintenance' or 'off_maintenance'."""
+        raise NotImplementedError()
+
+    def host_power_action(self, action):
+        """Start up, shut down or reboot the host itself."""
+        raise NotImplementedError()
+
     def get_diagnostics(self, instance):
         """The driver's own dict of guest statistics (before 2.48)."""
         raise NotImplementedError()

@@ -278,6 +278,15 @@ class FakeDriver(driver.ComputeDriver):
     def get_host_uptime(self):
         return uptime.since(self._started)
 
+    def set_host_enabled(self, enabled):
+        return 'enabled' if enabled else 'disabled'
+
+    def host_maintenance_mode(self, host, mode):
+        return 'on_maintenance' if mode else 'off_maintenance'
+
+    def host_power_action(self, action):
+        return action
+
     def _guest_copy(self, instance):
         with self._lock:
             guest = self._guest(instance)

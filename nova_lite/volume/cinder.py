@@ -30,6 +30,7 @@ import logging
 import re
 import threading
 import time
+import urllib.parse
 
 from cinderclient import api_versions as cinder_api_versions
 from cinderclient import client as cinder_client
@@ -327,6 +328,16 @@ def _volume_not_found(volume_id, *args):
     return exception.VolumeNotFound(volume_id=volume_id)
 
 
+def _quoted(resource_id):
+    """An id as one URL path segment (a '#', '?' or '/' in an id the
+    caller gave must not end the path)."""
+    return urllib.parse.quote(str(resource_id), safe='')
+
+
+def _snapshot_not_found(snapshot_id, *args):
+    return exception.SnapshotNotFound(snapshot_id=snapshot_id)
+
+
 def _attachment_not_found(attachment_id, *args):
     return exception.VolumeAttachmentNotFound(attachment_id=attachment_id)
 
@@ -382,6 +393,20 @@ def _untranslate_volume(vol):
         volume['shared_targets'] = info['shared_targets']
         volume['service_uuid'] = info.get('service_uuid')
     return volume
+
+
+def _untranslate_snapshot(snapshot):
+    """nova's snapshot dict from a cinderclient Snapshot."""
+    info = snapshot._info
+    return {'id': info.get('id'), 'status': info.get('status'),
+            'progress': info.get('os-extended-snapshot-attributes:progress'),
+            'created_at': info.get('created_at'),
+            'volume_size': info.get('size'),
+            'display_name': info.get('name'),
+            'display_description': info.get('description'),
+            'volume_id': info.get('volume_id'),
+            'project_id': info.get(
+                'os-extended-snapshot-attributes:project_id')}
 
 
 def _translate_attachment(attachment):
@@ -488,8 +513,10 @@ class API:
 
     @_translate(_volume_not_found)
     def get(self, context, volume_id, microversion=None):
+        if not volume_id:
+            raise exception.VolumeNotFound(volume_id=volume_id)
         client = self._client(context, microversion)
-        return _untranslate_volume(client.volumes.get(volume_id))
+        return _untranslate_volume(client.volumes.get(_quoted(volume_id)))
 
     @_translate(None)
     def get_all(self, context, search_opts=None):
@@ -500,17 +527,49 @@ class API:
 
     @_translate(None)
     def create(self, context, size, name, description, image_id=None,
-               volume_type=None, availability_zone=None, metadata=None):
+               volume_type=None, availability_zone=None, metadata=None,
+               snapshot_id=None):
         client = self._client(context)
         vol = client.volumes.create(
             size, name=name, description=description, imageRef=image_id,
             volume_type=volume_type, availability_zone=availability_zone,
-            metadata=metadata)
+            metadata=metadata, snapshot_id=snapshot_id)
         return _untranslate_volume(vol)
 
     @_translate(_volume_not_found)
     def delete(self, context, volume_id):
-        self._client(context).volumes.delete(volume_id)
+        if not volume_id:
+            raise exception.VolumeNotFound(volume_id=volume_id)
+        self._client(context).volumes.delete(_quoted(volume_id))
+
+    # --------------------------------------------------------- snapshots ---
+
+    @_translate(_snapshot_not_found)
+    def get_snapshot(self, context, snapshot_id):
+        if not snapshot_id:
+            raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
+        client = self._client(context)
+        return _untranslate_snapshot(
+            client.volume_snapshots.get(_quoted(snapshot_id)))
+
+    @_translate(None)
+    def get_all_snapshots(self, context):
+        client = self._client(context)
+        return [_untranslate_snapshot(s)
+                for s in client.volume_snapshots.list(detailed=True)]
+
+    @_translate(_volume_not_found)
+    def create_snapshot(self, context, volume_id, name, description,
+                        force=False):
+        client = self._client(context)
+        return _untranslate_snapshot(client.volume_snapshots.create(
+            volume_id, force=force, name=name, description=description))
+
+    @_translate(_snapshot_not_found)
+    def delete_snapshot(self, context, snapshot_id):
+        if not snapshot_id:
+            raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
+        self._client(context).volume_snapshots.delete(_quoted(snapshot_id))
 
     @_translate(_volume_not_found)
     def reserve_volume(self, context, volume_id):

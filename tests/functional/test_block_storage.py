@@ -426,7 +426,7 @@ def test_bad_bodies_and_routes(bs):
     assert 'badRequest' in resp.json()
     resp = bs.volume_request('PATCH', '/v3/volumes')
     assert resp.status_code == 405
-    resp = bs.volume_request('GET', '/v3/snapshots')
+    resp = bs.volume_request('GET', '/v3/backups')
     assert resp.status_code == 404
     volume = _volume(bs)
     resp = bs.volume_request('POST', '/v3/volumes/%s/action' % volume['id'],

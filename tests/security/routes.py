@@ -29,7 +29,10 @@ _ID_NAMES = {'servers': 'server_id', 'flavors': 'flavor_id',
              'os-server-groups': 'server_group_id',
              'os-aggregates': 'aggregate_id',
              'os-keypairs': 'keypair_name', 'os-quota-sets': 'tenant_id',
-             'os-quota-class-sets': 'quota_class'}
+             'os-quota-class-sets': 'quota_class',
+             'os-hosts': 'host_name', 'os-volumes': 'volume_id',
+             'os-snapshots': 'snapshot_id',
+             'os-instance_usage_audit_log': 'before_timestamp'}
 
 
 def _exposed(cls, name):

@@ -23,6 +23,7 @@ from nova_lite.objects import service as service_obj
 from tests.fixtures import stack as stack_fixture
 from tests.security import admin_routes
 from tests.security import personas as p
+from tests.security import proxy_routes
 from tests.security import routes
 
 ALL = frozenset(['admin', 'member', 'reader', 'other'])
@@ -532,6 +533,7 @@ MATRIX = {
 
 
 MATRIX.update(admin_routes.entries(Entry))
+MATRIX.update(proxy_routes.entries(Entry))
 
 # Block storage routes whose method and path a compute route has too.
 SHARED_PATHS = {
@@ -578,7 +580,8 @@ def _path(template, params, persona):
 
 
 def _listed_ids(body):
-    for key in ('servers', 'volumes', 'attachments', 'server_groups'):
+    for key in ('servers', 'volumes', 'attachments', 'server_groups',
+                'snapshots'):
         if key in body:
             return {item['id'] for item in body[key]}
     raise AssertionError('not a listing: %r' % body)

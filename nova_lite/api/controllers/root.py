@@ -6,6 +6,7 @@ from nova_lite.api.controllers import aggregates
 from nova_lite.api.controllers import availability_zones
 from nova_lite.api.controllers import extensions
 from nova_lite.api.controllers import flavors
+from nova_lite.api.controllers import hosts
 from nova_lite.api.controllers import hypervisors
 from nova_lite.api.controllers import keypairs
 from nova_lite.api.controllers import limits
@@ -17,7 +18,9 @@ from nova_lite.api.controllers import server_groups
 from nova_lite.api.controllers import servers
 from nova_lite.api.controllers import services
 from nova_lite.api.controllers import usage
+from nova_lite.api.controllers import usage_audit_log
 from nova_lite.api.controllers import versions
+from nova_lite.api.controllers import volumes_proxy
 from nova_lite.api.expose import expose
 
 # Resource names directly under /v2.1; any other first segment is taken as
@@ -28,7 +31,9 @@ RESOURCES = frozenset([
     'limits',
     'os-aggregates',
     'os-availability-zone',
+    'os-hosts',
     'os-hypervisors',
+    'os-instance_usage_audit_log',
     'os-keypairs',
     'os-migrations',
     'os-quota-class-sets',
@@ -37,6 +42,8 @@ RESOURCES = frozenset([
     'os-server-groups',
     'os-services',
     'os-simple-tenant-usage',
+    'os-snapshots',
+    'os-volumes',
     'servers',
 ])
 
@@ -72,3 +79,9 @@ pecan.route(V21Controller, 'os-server-external-events',
 pecan.route(V21Controller, 'os-quota-sets', quota_sets.QuotaSetsController())
 pecan.route(V21Controller, 'os-quota-class-sets',
             quota_sets.QuotaClassSetsController())
+pecan.route(V21Controller, 'os-hosts', hosts.HostsController())
+pecan.route(V21Controller, 'os-instance_usage_audit_log',
+            usage_audit_log.InstanceUsageAuditLogController())
+pecan.route(V21Controller, 'os-volumes', volumes_proxy.VolumesController())
+pecan.route(V21Controller, 'os-snapshots',
+            volumes_proxy.SnapshotsController())

@@ -1,0 +1,82 @@
+"""Response schemas of os-volumes, os-snapshots, os-hosts and
+os-instance_usage_audit_log (see ``responses``)."""
+
+from nova_lite.api.schemas import responses as r
+
+_STR = {'type': 'string'}
+_STR_OR_NULL = {'type': ['string', 'null']}
+_INT = {'type': 'integer'}
+_obj = r._obj
+
+_ATTACHMENT = {'type': 'object', 'properties': {
+    'id': _STR, 'volumeId': _STR, 'serverId': _STR, 'device': _STR},
+    'additionalProperties': False}
+_VOLUME = _obj({
+    'id': _STR, 'status': _STR, 'displayName': _STR_OR_NULL,
+    'availabilityZone': _STR_OR_NULL, 'createdAt': _STR,
+    'displayDescription': _STR_OR_NULL, 'volumeType': _STR_OR_NULL,
+    'snapshotId': _STR_OR_NULL,
+    'metadata': {'type': 'object', 'additionalProperties': _STR},
+    'size': _INT, 'attachments': {'type': 'array', 'items': _ATTACHMENT}})
+_SNAPSHOT = _obj({
+    'id': _STR, 'volumeId': _STR, 'status': _STR, 'size': _INT,
+    'createdAt': _STR, 'displayName': _STR_OR_NULL,
+    'displayDescription': _STR_OR_NULL})
+
+
+def volume_show(version):
+    return _obj({'volume': _VOLUME})
+
+
+def volumes_index(version):
+    return _obj({'volumes': {'type': 'array', 'items': _VOLUME}})
+
+
+def snapshot_show(version):
+    return _obj({'snapshot': _SNAPSHOT})
+
+
+def snapshots_index(version):
+    return _obj({'snapshots': {'type': 'array', 'items': _SNAPSHOT}})
+
+
+def hosts_index(version):
+    return _obj({'hosts': {'type': 'array', 'items': _obj({
+        'host_name': _STR, 'service': _STR, 'zone': _STR})}})
+
+
+def host_show(version):
+    return _obj({'host': {'type': 'array', 'items': _obj({
+        'resource': _obj({'host': _STR, 'project': _STR, 'cpu': _INT,
+                          'memory_mb': _INT, 'disk_gb': _INT})})}})
+
+
+def host_update(version):
+    return {'type': 'object', 'properties': {
+        'host': _STR,
+        'status': {'enum': ['enabled', 'disabled']},
+        'maintenance_mode': {'enum': ['on_maintenance', 'off_maintenance']}},
+        'required': ['host'], 'additionalProperties': False}
+
+
+def host_power_action(version):
+    return _obj({'host': _STR, 'power_action': _STR})
+
+
+_AUDIT_LOG = _obj({
+    'hosts_not_run': {'type': 'array', 'items': _STR},
+    'log': {'type': 'object', 'additionalProperties': _obj({
+        'instances': _INT, 'errors': _INT, 'message': _STR,
+        'state': {'enum': ['RUNNING', 'DONE']}})},
+    'num_hosts': _INT, 'num_hosts_done': _INT, 'num_hosts_not_run': _INT,
+    'num_hosts_running': _INT, 'overall_status': _STR,
+    'period_beginning': _STR, 'period_ending': _STR,
+    'total_errors': _INT, 'total_instances': _INT})
+
+
+def audit_logs_index(version):
+    return _obj({'instance_usage_audit_logs': _AUDIT_LOG})
+
+
+def audit_log_show(version):
+    return _obj({'instance_usage_audit_log': _AUDIT_LOG})

@@ -8,6 +8,7 @@ API's request log (``"GET /v2.1/..." status: 200 ... microversion: 2.60``),
 from which the tests read the microversion each client really used.
 """
 
+import json
 import os
 import re
 import shutil
@@ -200,3 +201,30 @@ def run(argv, env=None, timeout=120):
     return subprocess.run([processes.binary(argv[0])] + list(argv[1:]),
                           env=env, capture_output=True, text=True,
                           timeout=timeout)
+
+
+@pytest.fixture(scope='module')
+def osc_env(aio, tmp_path_factory):
+    """The environment of an ``openstack`` command: the shipped
+    clouds.yaml (written for ``aio``), cloud ``nova-lite``, no other
+    ``OS_`` variable."""
+    path = aio.clouds_yaml(tmp_path_factory.mktemp('osc'))
+    env = {k: v for k, v in os.environ.items() if not k.startswith('OS_')}
+    env.update(OS_CLIENT_CONFIG_FILE=path, OS_CLOUD='nova-lite')
+    return env
+
+
+def osc(env, *args, cloud=None, ok=True):
+    """Run ``openstack args`` (in ``cloud`` if given); with ``ok`` it must
+    succeed."""
+    if cloud:
+        env = dict(env, OS_CLOUD=cloud)
+    out = run(('openstack',) + args, env=env)
+    if ok:
+        assert out.returncode == 0, (args, out.stdout, out.stderr)
+    return out
+
+
+def osc_json(env, *args, **kwargs):
+    """``osc`` with ``-f json``, its output parsed."""
+    return json.loads(osc(env, *(args + ('-f', 'json')), **kwargs).stdout)

@@ -2,36 +2,10 @@
 aggregates, through the shipped clouds.yaml (compute 2.60 pinned;
 ``--os-compute-api-version`` overrides it)."""
 
-import json
-import os
-
-import pytest
-
-from tests.clients.conftest import run
+from tests.clients.conftest import osc as _osc
+from tests.clients.conftest import osc_json as _json
 
 ADMIN = 'nova-lite-admin'
-
-
-@pytest.fixture(scope='module')
-def osc_env(aio, tmp_path_factory):
-    directory = tmp_path_factory.mktemp('osc-groups-zones')
-    path = aio.clouds_yaml(directory)
-    env = {k: v for k, v in os.environ.items() if not k.startswith('OS_')}
-    env.update(OS_CLIENT_CONFIG_FILE=path, OS_CLOUD='nova-lite')
-    return env
-
-
-def _osc(env, *args, cloud=None, ok=True):
-    if cloud:
-        env = dict(env, OS_CLOUD=cloud)
-    out = run(('openstack',) + args, env=env)
-    if ok:
-        assert out.returncode == 0, (args, out.stdout, out.stderr)
-    return out
-
-
-def _json(env, *args, **kwargs):
-    return json.loads(_osc(env, *(args + ('-f', 'json')), **kwargs).stdout)
 
 
 def test_server_groups(aio, osc_env):

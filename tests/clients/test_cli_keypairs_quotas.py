@@ -5,38 +5,12 @@ nova-lite-all, through the shipped clouds.yaml (compute pinned at 2.60).
 quotas are shown with ``--compute`` and a project (the noauth2 token
 carries no project for the client to take)."""
 
-import json
-import os
-
-import pytest
-
-from tests.clients.conftest import run
+from tests.clients.conftest import osc as _osc
+from tests.clients.conftest import osc_json as _json
 
 
-@pytest.fixture(scope='module')
-def cli_env(aio, tmp_path_factory):
-    directory = tmp_path_factory.mktemp('osc-keypairs-quotas')
-    path = aio.clouds_yaml(directory)
-    env = {k: v for k, v in os.environ.items() if not k.startswith('OS_')}
-    env.update(OS_CLIENT_CONFIG_FILE=path, OS_CLOUD='nova-lite')
-    return env
-
-
-def _osc(env, *args, cloud=None, ok=True):
-    if cloud:
-        env = dict(env, OS_CLOUD=cloud)
-    out = run(('openstack',) + args, env=env)
-    if ok:
-        assert out.returncode == 0, (args, out.stdout, out.stderr)
-    return out
-
-
-def _json(env, *args, **kwargs):
-    return json.loads(_osc(env, *(args + ('-f', 'json')), **kwargs).stdout)
-
-
-def test_keypair_create_list_show_delete(aio, cli_env, tmp_path):
-    env = cli_env
+def test_keypair_create_list_show_delete(aio, osc_env, tmp_path):
+    env = osc_env
     created = _osc(env, 'keypair', 'create', 'cli-key')
     assert 'PRIVATE KEY' in created.stdout
     listed = _json(env, 'keypair', 'list')
@@ -63,8 +37,8 @@ def test_keypair_create_list_show_delete(aio, cli_env, tmp_path):
     assert out.returncode != 0
 
 
-def test_server_with_key_name(aio, cli_env):
-    env = cli_env
+def test_server_with_key_name(aio, osc_env):
+    env = osc_env
     _osc(env, 'keypair', 'create', 'boot-key')
     server = _json(env, 'server', 'create', '--flavor', 'm1.tiny',
                    '--image', '70a599e0-31e7-49b7-b260-868f441e862b',
@@ -81,8 +55,8 @@ def test_server_with_key_name(aio, cli_env):
     _osc(env, 'keypair', 'delete', 'boot-key')
 
 
-def test_limits_show_absolute(aio, cli_env):
-    env = cli_env
+def test_limits_show_absolute(aio, osc_env):
+    env = osc_env
     volume = aio.volume_request('POST', '/v3/volumes', token='demo:demo',
                                 json={'volume': {'size': 2}})
     assert volume.status_code == 202, volume.text
@@ -116,8 +90,8 @@ def test_limits_show_absolute(aio, cli_env):
     assert limits['total_backups_used'] == 0
 
 
-def test_quota_show_and_set(aio, cli_env):
-    env = cli_env
+def test_quota_show_and_set(aio, osc_env):
+    env = osc_env
     admin = 'nova-lite-admin'
     # A member sees the own project's quotas.
     shown = {q['Resource']: q['Limit'] for q in _json(

@@ -4,38 +4,14 @@ rebuild, console log, pause, suspend, restore and ``server set --state``.
 Waits for a state are read over HTTP, not with more CLI calls.
 """
 
-import json
-import os
-
 import pytest
 
 from tests.clients.conftest import IMAGE
-from tests.clients.conftest import run
+from tests.clients.conftest import osc as _osc
+from tests.clients.conftest import osc_json as _json
 from tests.clients.conftest import wait_for
 
 ADMIN = 'nova-lite-admin'
-
-
-@pytest.fixture(scope='module')
-def osc_env(aio, tmp_path_factory):
-    directory = tmp_path_factory.mktemp('osc-actions')
-    path = aio.clouds_yaml(directory)
-    env = {k: v for k, v in os.environ.items() if not k.startswith('OS_')}
-    env.update(OS_CLIENT_CONFIG_FILE=path, OS_CLOUD='nova-lite')
-    return env
-
-
-def _osc(env, *args, cloud=None, ok=True):
-    if cloud:
-        env = dict(env, OS_CLOUD=cloud)
-    out = run(('openstack',) + args, env=env)
-    if ok:
-        assert out.returncode == 0, (args, out.stdout, out.stderr)
-    return out
-
-
-def _json(env, *args, **kwargs):
-    return json.loads(_osc(env, *(args + ('-f', 'json')), **kwargs).stdout)
 
 
 def _server(aio, server_id, version='2.73'):

@@ -6,37 +6,12 @@ clouds pin compute 2.60; ``--os-compute-api-version`` overrides the pin.
 Waits for a state are read over HTTP, not with more CLI calls.
 """
 
-import json
-import os
 import re
 
-import pytest
-
 from tests.clients.conftest import IMAGE
-from tests.clients.conftest import run
+from tests.clients.conftest import osc as _osc
+from tests.clients.conftest import osc_json as _json
 from tests.clients.conftest import wait_for
-
-
-@pytest.fixture(scope='module')
-def osc_env(aio, tmp_path_factory):
-    directory = tmp_path_factory.mktemp('osc')
-    path = aio.clouds_yaml(directory)
-    env = {k: v for k, v in os.environ.items() if not k.startswith('OS_')}
-    env.update(OS_CLIENT_CONFIG_FILE=path, OS_CLOUD='nova-lite')
-    return env
-
-
-def _osc(env, *args, cloud=None, ok=True):
-    if cloud:
-        env = dict(env, OS_CLOUD=cloud)
-    out = run(('openstack',) + args, env=env)
-    if ok:
-        assert out.returncode == 0, (args, out.stdout, out.stderr)
-    return out
-
-
-def _json(env, *args, **kwargs):
-    return json.loads(_osc(env, *(args + ('-f', 'json')), **kwargs).stdout)
 
 
 def _status(aio, server_id):

@@ -34,6 +34,9 @@ MAX_EXAMPLES = int(os.environ.get('NOVA_LITE_TEST_FUZZ_EXAMPLES', '10'))
 VERSIONS = ['2.1', '2.59', '2.60', '2.89', '2.104']
 VOLUME_VERSIONS = ['3.0', '3.27', '3.71']
 MUTATING = ('POST', 'PUT', 'DELETE')
+# Server actions that remove the server they are sent to: the seeded
+# server, which the other cases need, is never their target.
+REMOVING_ACTIONS = frozenset(['forceDelete'])
 TRIED = {}
 
 
@@ -151,6 +154,11 @@ def _check_unchanged(seeded, case, resp, before, where):
         seeded.settle()
 
 
+def _removes(case):
+    return case.operation.path.endswith('/action') and \
+        isinstance(case.body, dict) and bool(REMOVING_ACTIONS & set(case.body))
+
+
 def _run_operation(seeded, service, doc, operation, mode, version,
                    session, token):
     counter = TRIED.setdefault((service, version, token),
@@ -174,7 +182,7 @@ def _run_operation(seeded, service, doc, operation, mode, version,
         # The version header is the document's; a negative case may have
         # dropped or replaced it, which is itself a case worth sending.
         case.headers = dict(case.headers or {}, **headers)
-        if case.method != 'DELETE':
+        if case.method != 'DELETE' and not _removes(case):
             for name, value in (case.path_parameters or {}).items():
                 if name in real_ids and data.draw(st.booleans()):
                     case.path_parameters[name] = real_ids[name]

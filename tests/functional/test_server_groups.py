@@ -298,3 +298,23 @@ def test_quota_set_and_limits(stack):
     assert resp.status_code == 403
     assert resp.json()['forbidden']['message'] == (
         'Quota exceeded, too many servers in group')
+
+
+def test_soft_policy_shown_at_every_version(stack):
+    """A group made with a 2.15 policy is listed with it at 2.1 as well,
+    and the answers hold to the response schemas of each version."""
+    import jsonschema
+
+    from nova_lite.api.schemas import responses
+    resp = stack.request('POST', '/v2.1/os-server-groups', version='2.15',
+                         json={'server_group': {
+                             'name': 'soft', 'policies': [
+                                 'soft-anti-affinity']}})
+    assert resp.status_code == 200, resp.text
+    for version in ('2.1', '2.15', '2.64'):
+        body = stack.request('GET', '/v2.1/os-server-groups',
+                             version=version).json()
+        jsonschema.validate(body, responses.server_groups_index(version))
+        (group,) = body['server_groups']
+        shown = group.get('policies') or [group.get('policy')]
+        assert shown == ['soft-anti-affinity']

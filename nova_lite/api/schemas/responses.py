@@ -364,20 +364,20 @@ def version_show(version):
 
 # -- os-server-groups ------------------------------------------------------
 
-_POLICIES_V21 = ['affinity', 'anti-affinity']
-_POLICIES_V215 = _POLICIES_V21 + ['soft-affinity', 'soft-anti-affinity']
+# A group shows its policy whatever the version asked for (the soft
+# policies of 2.15 and later included), as nova shows it.
+_POLICIES = ['affinity', 'anti-affinity', 'soft-affinity',
+             'soft-anti-affinity']
 
 
 def server_group(version):
     props = {'id': _STR, 'name': _STR,
              'members': {'type': 'array', 'items': _STR}}
     if _at_least(version, '2.64'):
-        props['policy'] = {'enum': _POLICIES_V215}
+        props['policy'] = {'enum': _POLICIES}
         props['rules'] = _obj({'max_server_per_host': _INT}, [])
     else:
-        enum = _POLICIES_V215 if _at_least(version, '2.15') else \
-            _POLICIES_V21
-        props['policies'] = {'type': 'array', 'items': {'enum': enum},
+        props['policies'] = {'type': 'array', 'items': {'enum': _POLICIES},
                              'maxItems': 1}
         props['metadata'] = _obj({}, [])
     if _at_least(version, '2.13'):

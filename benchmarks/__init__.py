@@ -1,2 +1,2 @@
-"""nova_lite's benchmarks: ``python -m benchmarks`` (README.rst,
-"Benchmarks")."""
+"""nova_lite's benchmarks: ``python -m benchmarks``
+(doc/source/benchmarks.rst)."""

@@ -16,7 +16,7 @@ def backend(request, tmp_path):
         api_url, cell_url = api_db.create(), cell_db.create()
     except Exception as error:  # server not running
         pytest.fail('%s is not reachable on 127.0.0.1 (%s); start it as '
-                    'README.rst explains' % (request.param, error))
+                    'doc/source/testing.rst explains' % (request.param, error))
     from nova_lite.objects import cell_mapping
     cell_mapping.PLACED.clear()
     try:

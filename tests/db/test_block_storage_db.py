@@ -30,7 +30,7 @@ def store(request, tmp_path):
         url = db.create()
     except Exception as error:
         pytest.fail('%s is not reachable on 127.0.0.1 (%s); start it as '
-                    'README.rst explains' % (request.param, error))
+                    'doc/source/testing.rst explains' % (request.param, error))
     conf = stack_fixture.make_conf(tmp_path, overrides=[
         ('block_storage', 'connection', url)])
     st = bs_store.Store(conf)

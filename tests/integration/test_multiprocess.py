@@ -1,7 +1,7 @@
 """API, conductor and compute as separate processes over RabbitMQ.
 
 Needs RabbitMQ on 127.0.0.1:5672 (guest/guest) and PostgreSQL or MariaDB on
-127.0.0.1 (see README.rst, "Testing").
+127.0.0.1 (see doc/source/testing.rst).
 """
 
 import contextlib

@@ -24,7 +24,7 @@ from nova_lite.compute import server_groups
 from nova_lite.compute import volumes
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
-from nova_lite.db import api as db_api
+from nova_lite.db import plain
 from nova_lite import exception
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import build_request
@@ -54,7 +54,7 @@ ALLOW_REBOOT_TASKS = (None, instance_obj.REBOOTING,
                       'suspending')
 
 
-@db_api.api_conn_writer
+@plain.writer('api')
 def _queue_for_delete(context, instance_uuid):
     """The server queued for delete and out of its group, in one
     transaction of the API database."""

@@ -324,13 +324,53 @@ def _run(transaction, f, context, args, kwargs):
         _LOCAL.depth = 0
 
 
-def _in_transaction(transaction):
-    """A decorator running ``f(context, ...)`` in ``transaction(context)``
-    (an enginefacade transaction manager for that context)."""
+class NotPlain(Exception):
+    """A transaction could not run as a plain one (see
+    :mod:`nova_lite.db.plain`) and was rolled back: run it the ordinary
+    way."""
+
+
+class PlainContext:
+    """The context a function run in a plain SQLite write transaction
+    (:func:`nova_lite.db.plain.writer`) is given: the caller's context,
+    whose attributes it reads through, with ``connection`` the plain
+    transaction's. ``manager`` is the enginefacade context manager of the
+    database that transaction is on."""
+
+    __slots__ = ('context', 'connection', 'manager')
+
+    def __init__(self, context, connection, manager):
+        self.context = context
+        self.connection = connection
+        self.manager = manager
+
+    def __getattr__(self, name):
+        return getattr(self.context, name)
+
+
+def _join(context, manager_of, form, f, args, kwargs):
+    """A decorated function called inside a plain transaction: on the same
+    database, a function of plain statements joins it and one of the ORM
+    ends it (the caller runs the whole transaction again the ordinary
+    way); on another database it runs in its own transaction."""
+    mgr = manager_of(context.context)
+    if mgr is not context.manager:
+        return _run(_form(mgr, form), f, context.context, args, kwargs)
+    if form in ('conn_reader', 'conn_writer'):
+        return f(context, *args, **kwargs)
+    raise NotPlain()
+
+
+def _in_transaction(manager_of, form):
+    """A decorator running ``f(context, ...)`` in the ``form`` transaction
+    (see _FORMS) of the context manager ``manager_of(context)``."""
     def decorator(f):
         @functools.wraps(f)
         def wrapper(context, *args, **kwargs):
-            return _run(transaction(context), f, context, args, kwargs)
+            if type(context) is PlainContext:
+                return _join(context, manager_of, form, f, args, kwargs)
+            return _run(_form(manager_of(context), form), f, context, args,
+                        kwargs)
         return wrapper
     return decorator
 
@@ -368,13 +408,13 @@ def _form(mgr, form):
 
 # Reader and writer transactions on the context's cell and on the API
 # database, with ``context.session``.
-cell_reader = _in_transaction(lambda c: _form(_cell(c), 'reader'))
-cell_writer = _in_transaction(lambda c: _form(_cell(c), 'writer'))
-api_reader = _in_transaction(lambda c: _form(_api(c), 'reader'))
-api_writer = _in_transaction(lambda c: _form(_api(c), 'writer'))
+cell_reader = _in_transaction(_cell, 'reader')
+cell_writer = _in_transaction(_cell, 'writer')
+api_reader = _in_transaction(_api, 'reader')
+api_writer = _in_transaction(_api, 'writer')
 # The same with ``context.connection`` (no ORM session), for functions
 # that run plain statements only.
-cell_conn_reader = _in_transaction(lambda c: _form(_cell(c), 'conn_reader'))
-cell_conn_writer = _in_transaction(lambda c: _form(_cell(c), 'conn_writer'))
-api_conn_reader = _in_transaction(lambda c: _form(_api(c), 'conn_reader'))
-api_conn_writer = _in_transaction(lambda c: _form(_api(c), 'conn_writer'))
+cell_conn_reader = _in_transaction(_cell, 'conn_reader')
+cell_conn_writer = _in_transaction(_cell, 'conn_writer')
+api_conn_reader = _in_transaction(_api, 'conn_reader')
+api_conn_writer = _in_transaction(_api, 'conn_writer')

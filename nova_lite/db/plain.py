@@ -47,6 +47,7 @@ oslo.db translates and retries errors as it does everywhere else.
 
 import collections
 import contextlib
+import functools
 import threading
 import time
 import weakref
@@ -251,6 +252,8 @@ def _prepared(state, engine, statement):
 
 
 def _in_transaction(context):
+    if type(context) is db_api.PlainContext:
+        return True
     local = context.__dict__.get('_enginefacade_context')
     return local is not None and \
         getattr(local, 'current', None) is not None
@@ -506,9 +509,7 @@ def execute(connection, statement, params=None):
         return connection.execute(statement, params)
 
 
-class NotPlain(Exception):
-    """The transaction could not run as a plain one and was rolled back:
-    run it the ordinary way."""
+NotPlain = db_api.NotPlain
 
 
 class _Connection:
@@ -572,6 +573,40 @@ def transaction(engine, work):
                 raise NotPlain() from error
             raise
         return result
+
+
+def writer(database):
+    """A decorator for a function ``f(context, ...)`` of plain statements on
+    ``database`` (``'cell'``, the context's cell, or ``'api'``), in place
+    of ``db_api.cell_conn_writer`` or ``api_conn_writer``: called outside
+    any transaction, on SQLite, it runs in a :func:`transaction` with a
+    :class:`~nova_lite.db.api.PlainContext`, the decorated functions it
+    calls on the same database joining it; anywhere else, or where the
+    transaction cannot be plain, through enginefacade as before. ``f`` may
+    then run twice, so it must do nothing but its statements."""
+    manager_of = _MANAGER[database]
+    ordinary = {'cell': db_api.cell_conn_writer,
+                'api': db_api.api_conn_writer}[database]
+
+    def decorator(f):
+        through = ordinary(f)
+
+        @functools.wraps(f)
+        def wrapper(context, *args, **kwargs):
+            if type(context) is db_api.PlainContext or \
+                    getattr(db_api._LOCAL, 'depth', 0) or \
+                    _in_transaction(context):
+                return through(context, *args, **kwargs)
+            mgr = manager_of(context)
+            try:
+                return transaction(
+                    db_api._form(mgr, 'writer').get_engine(),
+                    lambda conn: f(db_api.PlainContext(context, conn, mgr),
+                                   *args, **kwargs))
+            except NotPlain:
+                return through(context, *args, **kwargs)
+        return wrapper
+    return decorator
 
 
 def _drop_writer(state):

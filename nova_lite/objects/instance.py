@@ -327,13 +327,15 @@ def add_volume_mapping(context, uuid, choose, values):
 
 def _expected_form(expected, name, params):
     """How a compare-and-swap condition on a state column looks: ``None``
-    (no condition), or whether it accepts NULL and lists other values (in
-    ``params[name]``)."""
+    (no condition), or whether it accepts NULL and how many other values
+    it lists (in ``params['<name>_<i>']``: one parameter each, so that the
+    statement's SQL is the same whatever the values)."""
     if expected is None:
         return None
     listed = [e for e in expected if e is not None]
-    params[name] = listed
-    return (None in expected, bool(listed))
+    for index, value in enumerate(listed):
+        params['%s_%d' % (name, index)] = value
+    return (None in expected, len(listed))
 
 
 @functools.lru_cache(maxsize=None)
@@ -352,7 +354,8 @@ def _update_statement(vm_state, task_state):
         col = table.c[column]
         conds = []
         if listed:
-            conds.append(col.in_(sa.bindparam(name, expanding=True)))
+            conds.append(col.in_([sa.bindparam('%s_%d' % (name, index))
+                                  for index in range(listed)]))
         if accepts_null:
             conds.append(col.is_(None))
         statement = statement.where(sa.or_(*conds) if conds else
@@ -360,7 +363,7 @@ def _update_statement(vm_state, task_state):
     return statement
 
 
-@db_api.cell_conn_writer
+@plain.writer('cell')
 def update(context, uuid, values, expected_vm_state=None,
            expected_task_state=None):
     """Update a live instance, optionally compare-and-swap on its states.
@@ -401,7 +404,7 @@ _DELETE_BDMS = _BDMS.delete().where(
     _BDMS.c.instance_uuid == sa.bindparam('b_uuid'))
 
 
-@db_api.cell_conn_writer
+@plain.writer('cell')
 def destroy(context, uuid):
     """Soft-delete an instance and remove its block device mappings."""
     row = context.connection.execute(_BY_UUID['no'], {'uuid': uuid}).first()

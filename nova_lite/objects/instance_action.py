@@ -175,7 +175,7 @@ def _insert_action(conn, context, instance_uuid, action):
     return values
 
 
-@db_api.cell_conn_writer
+@plain.writer('cell')
 def start_with(context, instance_uuid, action, write, *args, **kwargs):
     """``write(context, *args, **kwargs)`` and :func:`action_start` in one
     transaction of the server's cell; returns what ``write`` returns."""

@@ -93,7 +93,7 @@ def _records(context, statement, **params):
             for row in plain.execute(context.connection, statement, params)]
 
 
-@db_api.cell_conn_writer
+@plain.writer('cell')
 def create(context, values):
     values = {k: v for k, v in values.items() if k in _WRITABLE}
     values.setdefault('uuid', uuidutils.generate_uuid())
@@ -153,7 +153,7 @@ def get_by_volume(context, volume_id):
     return [BlockDeviceMapping.from_row(r) for r in rows]
 
 
-@db_api.cell_conn_writer
+@plain.writer('cell')
 def update(context, bdm_id, values):
     values = {k: v for k, v in values.items() if k in _WRITABLE}
     if not values:
@@ -166,7 +166,7 @@ def update(context, bdm_id, values):
         raise exception.VolumeBDMNotFound(volume_id=bdm_id)
 
 
-@db_api.cell_conn_writer
+@plain.writer('cell')
 def destroy(context, bdm_id):
     plain.execute(context.connection, _DELETE, {'b_id': bdm_id})
 

@@ -313,7 +313,7 @@ def get_with_mapping(context, uuid, bdm_uuid=None, volume_id=None):
     return _to_record(context, row, with_extra=False), bdm
 
 
-@db_api.cell_conn_writer
+@plain.writer('cell')
 def add_volume_mapping(context, uuid, choose, values):
     """In one write transaction: the server ``uuid`` and its mappings,
     ``choose(instance, bdms)`` (the new mapping's device name, or an

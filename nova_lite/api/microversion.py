@@ -53,7 +53,7 @@ VERSIONS = [
     '2.40',  # simple tenant usage paging
     '2.41',  # aggregate uuid
     '2.42',  # tag in block_device_mapping_v2 and networks restored
-    '2.43',  # os-hosts removed (not served)
+    '2.43',  # os-hosts removed
     '2.44',  # network proxy actions removed (not served)
     '2.45',  # createImage returns image_id (not served)
     '2.46',  # request id returned (signalling only)

@@ -13,7 +13,10 @@ cinder_group = cfg.OptGroup(
     'cinder', title='Cinder options',
     help='Configuration options for the block storage service (Cinder v3 '
          'API, the built-in block storage of the all-in-one or a real '
-         'Cinder).')
+         'Cinder). The auth plugin options of this group are the '
+         'credentials of the calls made without a user\'s token (the '
+         'compute service\'s periodic tasks); without them, those of '
+         '[service_user] are used.')
 
 cinder_opts = [
     cfg.StrOpt('catalog_info',
@@ -46,7 +49,10 @@ service_user_group = cfg.OptGroup(
     'service_user', title='Service token authentication',
     help='Credentials of the nova_lite service user. With '
          'send_service_user_token set, requests to block storage carry a '
-         'service token (X-Service-Token) beside the user\'s token.')
+         'service token (X-Service-Token) beside the user\'s token. When '
+         '[cinder] configures no auth plugin, these credentials are also '
+         'those of the calls made without a user\'s token (periodic '
+         'tasks), whether send_service_user_token is set or not.')
 
 service_user_opts = [
     cfg.BoolOpt('send_service_user_token', default=False,

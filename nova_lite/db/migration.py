@@ -1,7 +1,7 @@
 """Apply the alembic migrations under ``migrations/`` to a database."""
 
+import importlib.resources
 import os
-import sys
 
 from alembic import command as alembic_command
 from alembic import config as alembic_config
@@ -15,17 +15,36 @@ DATABASES = ('api', 'main', 'block_storage')
 VERSION_TABLES = {'block_storage': 'block_storage_alembic_version'}
 
 
-def migrations_dir():
+def _candidates():
+    # A wheel or sdist install carries the trees inside the package
+    # (setup.py maps migrations/ to nova_lite/migrations); a source checkout
+    # or an editable install has them at the top of the repository.
+    try:
+        packaged = importlib.resources.files('nova_lite') / 'migrations'
+    except (ImportError, TypeError):  # pragma: no cover - no package spec
+        packaged = None
+    if packaged is not None:
+        yield str(packaged)
     here = os.path.dirname(os.path.abspath(__file__))
-    candidates = [
-        os.path.join(here, '..', '..', 'migrations'),
-        os.path.join(sys.prefix, 'share', 'nova-lite', 'migrations'),
-    ]
+    yield os.path.abspath(os.path.join(here, '..', '..', 'migrations'))
+
+
+def migrations_dir():
+    """The directory holding env_common.py and one alembic tree per
+    database."""
+    candidates = list(_candidates())
     for path in candidates:
         if os.path.isfile(os.path.join(path, 'env_common.py')):
             return os.path.abspath(path)
     raise RuntimeError('Unable to find the nova_lite migrations directory; '
                        'looked in: %s' % ', '.join(candidates))
+
+
+def trees():
+    """Every alembic tree shipped, by name (a directory with alembic.ini)."""
+    root = migrations_dir()
+    return sorted(name for name in os.listdir(root)
+                  if os.path.isfile(os.path.join(root, name, 'alembic.ini')))
 
 
 def _config(database, connection):

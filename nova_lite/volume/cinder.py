@@ -11,7 +11,8 @@ session configured from ``[cinder]``:
   token from ``[service_user]`` when ``send_service_user_token`` is set,
   and always with ``[api] auth_strategy = noauth2``, where it is
   ``nova:service``); contexts without a token (periodic tasks) use the
-  ``[cinder]`` auth plugin, or with noauth2 an administrator token;
+  ``[cinder]`` auth plugin, else the ``[service_user]`` one, or with
+  noauth2 an administrator token;
 * microversions: 3.0 by default, 3.44 for attachments (checked against the
   server's version document first), 3.48 for volume reads that need
   ``shared_targets``, 3.68 for os-reimage;
@@ -129,10 +130,14 @@ class _State:
         # The built-in block storage of this process, if any, is called
         # in process (``[block_storage] local_calls``).
         wsgi_local.mount(self.session.session)
+        # The credentials of calls made without a user's token (periodic
+        # tasks): [cinder]'s auth plugin, else the service user's.
         self.admin_auth = None
-        if conf.cinder.auth_type:
-            self.admin_auth = ks_loading.load_auth_from_conf_options(
-                conf, 'cinder')
+        for group in ('cinder', 'service_user'):
+            if conf[group].auth_type:
+                self.admin_auth = ks_loading.load_auth_from_conf_options(
+                    conf, group)
+                break
         self.service_auth = None
         if conf.service_user.send_service_user_token:
             self.service_auth = ks_loading.load_auth_from_conf_options(
@@ -246,7 +251,8 @@ def _auth(options, state, context):
             options, state, ContextAuth(NOAUTH_ADMIN_TOKEN, []))
     raise exception.Forbidden(
         'No credentials for the block storage service: the request has no '
-        'token and [cinder] configures no auth plugin.')
+        'token and neither [cinder] nor [service_user] configures an auth '
+        'plugin.')
 
 
 def cinderclient(conf, context, microversion=None, options=None,

@@ -1,7 +1,7 @@
 """Two cells, each with its own database, message bus (a RabbitMQ virtual
 host), conductor and two compute hosts, plus the API and a superconductor,
-as separate processes on RabbitMQ and PostgreSQL: the "deployment at
-scale" of doc/source/deployment.rst.
+as separate processes on RabbitMQ and PostgreSQL: the deployment of
+doc/source/install/cells.rst.
 """
 
 import contextlib

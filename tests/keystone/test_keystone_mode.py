@@ -9,6 +9,7 @@ the Keystone roles (member, reader, admin) of the token's project.
 import time
 
 import pytest
+import requests
 
 from tests.fixtures import keystone as ks_fixture
 
@@ -77,13 +78,20 @@ def test_catalog_lists_nova_lite(keystone, ks_stack):
     assert urls['volumev3'] == '%s/v3/%s' % (ks_stack.volume_base, project)
     assert urls['block-storage'] == urls['volumev3']
     assert urls['identity'] == keystone.url
+    # The image service clients look images up in (openstack server create
+    # --image NAME).
+    assert urls['image'] == ks_stack.base + '/image'
+    token = keystone.token('demo-member', project='demo')[0]
+    resp = requests.get(urls['image'] + '/v2/images', timeout=30,
+                        headers={'X-Auth-Token': token})
+    assert resp.status_code == 200, resp.text
+    assert IMAGE in [image['id'] for image in resp.json()['images']]
 
 
 @pytest.mark.parametrize('volume', [False, True])
 def test_no_token_is_401_with_www_authenticate(keystone, ks_stack, volume):
     base = ks_stack.volume_base + '/v3/volumes' if volume else \
         ks_stack.base + '/v2.1/servers'
-    import requests
     resp = requests.get(base, timeout=30)
     assert resp.status_code == 401
     assert resp.headers['WWW-Authenticate'] == \
@@ -360,3 +368,86 @@ def test_boot_from_multiattach_volume(ks_stack, tokens):
                             token=member).status_code == 204
     _wait_volume(ks_stack, tokens, volume['id'],
                  lambda v: v['status'] == 'available')
+
+
+def _mapping(server_id, volume_id):
+    from nova_lite import context as nl_context
+    from nova_lite.objects import block_device as bdm_obj
+    for bdm in bdm_obj.get_by_instance(nl_context.get_admin_context(),
+                                       server_id):
+        if bdm.volume_id == volume_id:
+            return bdm
+    return None
+
+
+def test_stale_volume_operations_rolled_back_with_service_user(
+        ks_stack, tokens, monkeypatch):
+    """The compute service's clean-up of lost attaches and detaches runs
+    without a user's token: with the install guide's Keystone settings
+    (``[service_user]`` only, ``[cinder]`` without auth options) it calls
+    the block storage as the nova service user."""
+    import datetime
+
+    from oslo_utils import timeutils
+
+    from nova_lite.compute import rpcapi as compute_rpcapi
+    from nova_lite import context as nl_context
+
+    conf = ks_stack.conf
+    assert not conf.cinder.auth_type and conf.service_user.auth_type
+    manager = ks_stack.aio.compute_manager
+    member = tokens['member'][0]
+    server = _boot(ks_stack, member, 'ks-stale')
+    path = '/v2.1/servers/%s/os-volume_attachments' % server['id']
+    kept = _multiattach_volume(ks_stack, tokens, 'ks-stale-kept')
+    resp = ks_stack.request('POST', path, token=member, version='2.60',
+                            json={'volumeAttachment': {
+                                'volumeId': kept['id']}})
+    assert resp.status_code == 200, resp.text
+    _wait_volume(ks_stack, tokens, kept['id'],
+                 lambda v: v['status'] == 'in-use')
+
+    # The detach and the attach whose requests to the compute service are
+    # lost.
+    monkeypatch.setattr(compute_rpcapi.ComputeAPI, 'detach_volume',
+                        lambda self, *args, **kwargs: None)
+    monkeypatch.setattr(compute_rpcapi.ComputeAPI, 'attach_volume',
+                        lambda self, *args, **kwargs: None)
+    resp = ks_stack.request('DELETE', path + '/' + kept['id'], token=member,
+                            version='2.60')
+    assert resp.status_code == 202, resp.text
+    _wait_volume(ks_stack, tokens, kept['id'],
+                 lambda v: v['status'] == 'detaching')
+    lost = _multiattach_volume(ks_stack, tokens, 'ks-stale-lost')
+    resp = ks_stack.request('POST', path, token=member, version='2.60',
+                            json={'volumeAttachment': {
+                                'volumeId': lost['id']}})
+    assert resp.status_code == 200, resp.text
+    assert _mapping(server['id'], lost['id']).attachment_id
+    monkeypatch.undo()
+
+    # The periodic task's context: an administrator's, with no token.
+    context = nl_context.get_admin_context()
+    assert context.auth_token is None
+    later = timeutils.utcnow() + datetime.timedelta(
+        seconds=conf.compute.volume_operation_timeout + 1)
+    summary = manager.reclaim_stale_volume_operations(context, now=later)
+    assert summary['detaches_rolled_back'] == 1, summary
+    assert summary['rolled_back'] == 1, summary
+
+    kept = _wait_volume(ks_stack, tokens, kept['id'], lambda v: True)
+    assert kept['status'] == 'in-use'
+    assert [a['server_id'] for a in kept['attachments']] == [server['id']]
+    assert _mapping(server['id'], kept['id']).connection_info
+    assert _mapping(server['id'], lost['id']) is None
+    lost = _wait_volume(ks_stack, tokens, lost['id'], lambda v: True)
+    assert lost['status'] == 'available' and lost['attachments'] == []
+
+    # The volume detaches again once asked.
+    resp = ks_stack.request('DELETE', path + '/' + kept['id'], token=member,
+                            version='2.60')
+    assert resp.status_code == 202, resp.text
+    _wait_volume(ks_stack, tokens, kept['id'],
+                 lambda v: v['status'] == 'available')
+    assert ks_stack.request('DELETE', '/v2.1/servers/%s' % server['id'],
+                            token=member).status_code == 204

@@ -1,16 +1,34 @@
 """nova_lite: an OpenStack-compatible compute API built for volume multi-attach."""
 
+import importlib.util
 import sys
 
 
+def _select_threading_backend():
+    """Whether nothing needs eventlet any more."""
+    # Libraries built on oslo.service (oslo.messaging among them) default to
+    # its eventlet backend; nova_lite runs on native threads only.
+    if importlib.util.find_spec('oslo_service') is None:
+        return True  # pragma: no cover - oslo.service not installed
+    try:
+        from oslo_service import backend
+    except ImportError:  # pragma: no cover - an oslo.service before 4.2
+        return False
+    hook = getattr(backend, 'register_backend_default_hook', None)
+    if hook is None:  # pragma: no cover
+        return False
+    hook(lambda: backend.BackendType.THREADING)
+    return True
+
+
 class _NoEventlet:
-    """nova_lite runs on native threads only, but libraries it uses
-    import eventlet whenever it is installed (futurist, which
-    oslo.messaging's threading backend imports, to offer green executors
-    nobody here asks for). Importing it costs a tenth of a second, an
-    EventletDeprecationWarning and, through its DNS support, dnspython's
-    CryptographyDeprecationWarnings; those libraries all treat eventlet
-    as optional, so for them it is not installed."""
+    """Libraries nova_lite uses import eventlet whenever it is installed,
+    although nothing here asks them for green threads (futurist, which
+    oslo.service's threading backend imports, to offer green executors).
+    That costs a tenth of a second, an EventletDeprecationWarning and,
+    through eventlet's DNS support, dnspython's
+    CryptographyDeprecationWarnings at every start. Those libraries treat
+    eventlet as optional: for them it is not installed."""
 
     @staticmethod
     def find_spec(name, path=None, target=None):
@@ -27,17 +45,5 @@ def _keep_eventlet_out():
         sys.meta_path.insert(0, _NoEventlet())
 
 
-def _select_threading_backend():
-    # Libraries built on oslo.service (oslo.messaging among them) default to
-    # its eventlet backend; nova_lite runs on native threads only.
-    try:
-        from oslo_service import backend
-    except ImportError:  # pragma: no cover - oslo.service not installed
-        return
-    hook = getattr(backend, 'register_backend_default_hook', None)
-    if hook is not None:
-        hook(lambda: backend.BackendType.THREADING)
-
-
-_keep_eventlet_out()
-_select_threading_backend()
+if _select_threading_backend():
+    _keep_eventlet_out()

@@ -37,7 +37,9 @@ def usage_error(message):
 
 # -- where a value comes from ------------------------------------------------
 
-_PASSWORD = re.compile(r'(://[^:/@\s]*:)[^@/\s]+@')
+# user:password@ after the scheme, or after the comma between the hosts
+# of an oslo.messaging URL
+_PASSWORD = re.compile(r'((?:://|,)[^:/@,\s]*:)[^@/,\s]+@')
 
 
 def mask(text):
@@ -145,16 +147,20 @@ def _check(conf, group, name):
 
 
 def validate(conf):
-    """Read every registered option, then check the URLs: a bad value
-    raises a :class:`StartError` naming it before anything starts."""
+    """Check the transport URLs, read every registered option (those of
+    the messaging driver the URL names too), then check the database
+    URLs: a bad value raises a :class:`StartError` naming it before
+    anything starts."""
+    from nova_lite import rpc
+    _check_transport_url(conf, None)
+    if 'oslo_messaging_notifications' in conf:
+        _check_transport_url(conf, 'oslo_messaging_notifications')
+    rpc.register_driver_opts(conf)
     for key in list(conf):
         value = _check(conf, None, key)
         if isinstance(value, cfg.ConfigOpts.GroupAttr):
             for name in list(value):
                 _check(conf, key, name)
-    _check_transport_url(conf, None)
-    if 'oslo_messaging_notifications' in conf:
-        _check_transport_url(conf, 'oslo_messaging_notifications')
     for group in ('database', 'api_database', 'block_storage'):
         if group in conf and 'connection' in conf[group]:
             _check_database_url(conf, group)

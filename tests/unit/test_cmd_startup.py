@@ -82,3 +82,11 @@ def test_progress_only_on_a_terminal():
     assert terminal.getvalue() == ('\rSyncing: 0/2 (cell1)'
                                    '\rSyncing: 1/2 (cell2)'
                                    '\rSyncing: 2/2' + ' ' * 8 + '\n')
+
+
+def test_configuration_file_not_readable():
+    from oslo_config import cfg
+    assert startup.describe(None, cfg.ConfigFilesPermissionDeniedError(
+        ['/etc/nova-lite/nova-lite.conf'])) == (
+        2, '/etc/nova-lite/nova-lite.conf: configuration file not readable '
+           '(permission denied)')

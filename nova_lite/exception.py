@@ -357,6 +357,20 @@ class VirtDriverNotFound(NovaLiteException):
     msg_fmt = 'Could not load the virt driver %(name)s.'
 
 
+class DatabaseConnectionFailed(NovaLiteException):
+    """A configured database cannot be used: its URL names no database
+    nova_lite can reach (``usage``), or the database does not answer."""
+    msg_fmt = 'cannot use the database of [%(group)s] connection: ' \
+        '%(reason)s'
+
+    def __init__(self, group, connection, reason, usage=False):
+        super().__init__(group=group, reason=reason)
+        self.group = group
+        self.connection = connection
+        self.reason = reason
+        self.usage = usage
+
+
 class CinderConnectionFailed(NovaLiteException):
     msg_fmt = 'Connection to cinder host failed: %(reason)s'
     code = 503

@@ -131,6 +131,20 @@ def register_opts(conf):
     conf.set_default('transport_url', DEFAULT_TRANSPORT_URL)
 
 
+def register_driver_opts(conf):
+    """The RabbitMQ driver registers its options (``[oslo_messaging_
+    rabbit]``) as it is loaded, once a service has started; registered
+    when a transport URL names it, they are checked with the others."""
+    schemes = {url.split(':', 1)[0] for url in (
+        transport_url(conf), notification_transport_url(conf))}
+    if not schemes & {'rabbit', 'kombu'}:
+        return
+    from oslo_messaging._drivers import amqp as rpc_amqp
+    from oslo_messaging._drivers import impl_rabbit
+    conf.register_opts(impl_rabbit.rabbit_opts, group='oslo_messaging_rabbit')
+    conf.register_opts(rpc_amqp.amqp_opts, group='oslo_messaging_rabbit')
+
+
 def is_in_process(conf):
     return transport_url(conf).split(':', 1)[0] in ('fake', 'inproc')
 

@@ -35,6 +35,14 @@ class Service:
         self._periodic_thread = None
 
     def start(self):
+        try:
+            self._start()
+        except BaseException:
+            # What started before the failure (RPC server, threads) stops.
+            self._stop_after_failure()
+            raise
+
+    def _start(self):
         ctxt = nl_context.get_admin_context()
         self.service_ref = service_obj.get_or_create(
             ctxt, self.host, self.binary, self.topic)
@@ -75,6 +83,13 @@ class Service:
             except Exception:
                 LOG.exception('Periodic tasks of %s failed', self.binary)
 
+    def _stop_after_failure(self):
+        try:
+            self.stop()
+        except Exception:
+            LOG.debug('Stopping %s after a failed start failed too',
+                      self.binary, exc_info=True)
+
     def stop(self):
         self._stop.set()
         if self._rpc_server is not None:
@@ -83,5 +98,6 @@ class Service:
                 self._rpc_server.wait()
             except Exception:
                 LOG.exception('Error stopping the %s RPC server', self.binary)
-        if hasattr(self.manager, 'cleanup_host'):
+        if hasattr(self.manager, 'cleanup_host') and \
+                self.service_ref is not None:
             self.manager.cleanup_host()

@@ -1,7 +1,9 @@
 """Serve the compute API with cheroot (a maintained, threaded WSGI server)."""
 
+import errno
 import ipaddress
 import logging
+import re
 import threading
 
 from cheroot import wsgi as cheroot_wsgi
@@ -14,6 +16,21 @@ KEEP_ALIVE_CONNECTIONS = 512
 
 class NoAuthOnPublicAddress(Exception):
     pass
+
+
+class ListenFailed(Exception):
+    """The server cannot listen on its address; ``option`` names the
+    option to change (the address one when the address is not this
+    host's, else the port one) and ``value`` its value."""
+
+    def __init__(self, host, port, reason, option, value):
+        super().__init__('cannot listen on %s:%s: %s' % (host, port, reason))
+        self.option = option
+        self.value = value
+
+
+# cheroot reports the failure of each address it tried in its message.
+_SOCKET_ERROR = re.compile(r'\[Errno (-?\d+)\] ([^)]*)\)')
 
 
 def is_loopback(host):
@@ -70,8 +87,11 @@ class NoAuthLoopbackClientsOnly:
 
 class APIServer:
     def __init__(self, conf, app, host=None, port=None, threads=None,
-                 name='nova-lite-api', description='Compute API'):
+                 name='nova-lite-api', description='Compute API',
+                 listen_opts=('osapi_compute_listen',
+                              'osapi_compute_listen_port')):
         self.conf = conf
+        self.listen_opts = listen_opts
         self.name = name
         self.description = description
         self.host = host or conf.osapi_compute_listen
@@ -95,12 +115,27 @@ class APIServer:
         return self.server.bind_addr[1]
 
     def start(self):
-        self.server.prepare()
+        try:
+            self.server.prepare()
+        except OSError as error:
+            raise self._listen_failed(error) from error
         self._thread = threading.Thread(target=self.server.serve,
                                         name=self.name, daemon=True)
         self._thread.start()
         LOG.info('%s listening on http://%s:%s/', self.description,
                  self.host, self.bound_port)
+
+    def _listen_failed(self, error):
+        found = _SOCKET_ERROR.findall(str(error))
+        code, reason = (int(found[-1][0]), found[-1][1]) if found else \
+            (error.errno, error.strerror or str(error))
+        # Not an address of this host, or a name that does not resolve
+        # (getaddrinfo's codes are negative).
+        if code is not None and (code == errno.EADDRNOTAVAIL or code < 0):
+            option, value = self.listen_opts[0], self.host
+        else:
+            option, value = self.listen_opts[1], self.port
+        return ListenFailed(self.host, self.port, reason, option, value)
 
     def stop(self):
         self.server.stop()

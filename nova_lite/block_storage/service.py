@@ -17,6 +17,7 @@ class BlockStorageService:
         self.store = None
         self.server = None
         self.app = None
+        self._registered = False
 
     @property
     def bound_port(self):
@@ -31,6 +32,16 @@ class BlockStorageService:
     def start(self):
         conf = self.conf
         api_server.check_listen_auth(conf, conf.osapi_volume_listen)
+        try:
+            self._start()
+        except BaseException:
+            # Whatever started before the failure stops with it.
+            self._stop_after_failure()
+            raise
+        return self
+
+    def _start(self):
+        conf = self.conf
         self.store = bs_store.Store(conf)
         self.store.sync()
         self.app = bs_app.build_app(conf, self.store)
@@ -38,20 +49,30 @@ class BlockStorageService:
             conf, self.app,
             host=conf.osapi_volume_listen, port=self.port,
             threads=conf.block_storage.workers,
-            name='nova-lite-block-storage', description='Block storage API')
+            name='nova-lite-block-storage', description='Block storage API',
+            listen_opts=('osapi_volume_listen', 'osapi_volume_listen_port'))
         self.server.start()
         if conf.block_storage.local_calls:
             wsgi_local.register(self.local_url, self.app)
-        return self
+            self._registered = True
 
     @property
     def local_url(self):
         return 'http://%s:%s/' % (self.conf.osapi_volume_listen,
                                   self.bound_port)
 
+    def _stop_after_failure(self):
+        try:
+            self.stop()
+        except Exception:
+            LOG.debug('Stopping %s after a failed start failed too',
+                      'the block storage', exc_info=True)
+
     def stop(self):
         if self.server is not None:
-            wsgi_local.unregister(self.local_url, self.app)
+            if self._registered:
+                wsgi_local.unregister(self.local_url, self.app)
+                self._registered = False
             self.server.stop()
         if self.store is not None:
             self.store.stop()

@@ -107,7 +107,7 @@ class Store:
         self._tc.configure(connection=self.connection,
                            **db_api._engine_kwargs(conf.database),
                            **db_api.sqlite_args(self.connection))
-        db_api.pool_sqlite(self._tc)
+        db_api.start_engine(self._tc, 'block_storage', self.connection)
         self._serialized = self.connection.startswith('sqlite')
         self.backend = file_backend.FileBackend(
             bs.volumes_path or os.path.join(conf.state_path, 'volumes'))

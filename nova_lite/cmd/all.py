@@ -1,12 +1,12 @@
 """nova-lite-all: API, conductor and one compute in one process."""
 
 import logging
-import sys
 
 from nova_lite.api import app as api_app
 from nova_lite.api import server as api_server
 from nova_lite.block_storage import service as bs_service
 from nova_lite.cmd import common
+from nova_lite.cmd import startup
 from nova_lite.compute import manager as compute_manager
 from nova_lite.conductor import manager as conductor_manager
 from nova_lite import context as nl_context
@@ -29,10 +29,24 @@ class AllInOne:
         self.block_storage = None
 
     def start(self):
+        """Start every part; when one fails, those started stop and the
+        error is raised."""
+        try:
+            return self._start()
+        except BaseException:
+            try:
+                self.stop()
+            except Exception:
+                LOG.debug('Stopping after a failed start failed too',
+                          exc_info=True)
+            raise
+
+    def _start(self):
         conf = self.conf
         api_server.check_listen_auth(conf)
         if conf.block_storage.enabled:
             api_server.check_listen_auth(conf, conf.osapi_volume_listen)
+        startup.check_message_bus(conf)
         common.configure_databases(conf)
         sync.sync_api_db(conf)
         sync.sync_main_db(conf)
@@ -86,12 +100,11 @@ class AllInOne:
 
 
 def main(argv=None):
-    conf = common.setup(sys.argv[1:] if argv is None else argv,
-                        'nova-lite-all')
-    try:
-        aio = AllInOne(conf).start()
-    except api_server.NoAuthOnPublicAddress as error:
-        sys.exit(str(error))
+    return common.run('nova-lite-all', argv, _serve)
+
+
+def _serve(conf):
+    aio = AllInOne(conf).start()
     LOG.info('nova-lite-all is running: compute API on http://%s:%s/v2.1',
              conf.osapi_compute_listen, aio.api.bound_port)
     if aio.block_storage is not None:

@@ -4,16 +4,16 @@ It reaches only its own cell database ([database]); it has no API database
 access.
 """
 
-import sys
-
 from nova_lite.cmd import common
 from nova_lite.compute import manager
 from nova_lite import service
 
 
 def main(argv=None):
-    conf = common.setup(sys.argv[1:] if argv is None else argv,
-                        'nova-lite-compute')
+    return common.run('nova-lite-compute', argv, _serve)
+
+
+def _serve(conf):
     common.require_real_transport(conf, 'nova-lite-compute')
     common.configure_databases(conf, api=False)
     svc = service.Service(conf, 'nova-compute', 'compute',

@@ -1,15 +1,15 @@
 """nova-lite-conductor: builds servers, schedules, talks to every cell."""
 
-import sys
-
 from nova_lite.cmd import common
 from nova_lite.conductor import manager
 from nova_lite import service
 
 
 def main(argv=None):
-    conf = common.setup(sys.argv[1:] if argv is None else argv,
-                        'nova-lite-conductor')
+    return common.run('nova-lite-conductor', argv, _serve)
+
+
+def _serve(conf):
     common.require_real_transport(conf, 'nova-lite-conductor')
     # Without an API database this is the conductor of one cell.
     superconductor = conf.api_database.connection is not None

@@ -49,7 +49,13 @@ def api_db_sync(conf):
 
 def db_sync(conf):
     common.configure_databases(conf)
-    sync.sync_all_cells(conf)
+    progress = common.Progress('Syncing cell databases')
+    try:
+        sync.sync_all_cells(conf, progress=progress.update)
+    except BaseException:
+        progress.finish(completed=False)
+        raise
+    progress.finish()
     return 0
 
 
@@ -120,8 +126,15 @@ def delete_cell(conf):
 
 def discover_hosts(conf):
     common.configure_databases(conf)
-    for host in host_selection.discover_hosts(
-            nl_context.get_admin_context()):
+    progress = common.Progress('Discovering hosts in cells')
+    try:
+        added = host_selection.discover_hosts(
+            nl_context.get_admin_context(), progress=progress.update)
+    except BaseException:
+        progress.finish(completed=False)
+        raise
+    progress.finish()
+    for host in added:
         print('Mapped host %s' % host)
     return 0
 
@@ -221,10 +234,13 @@ def _add_parsers(subparsers):
 
 
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
     common_opts = [cfg.SubCommandOpt('command', handler=_add_parsers,
                                      title='Commands')]
-    conf = common.setup(argv, 'nova-lite-manage', cli_opts=common_opts)
+    return common.run('nova-lite-manage', argv, _command,
+                      cli_opts=common_opts)
+
+
+def _command(conf):
     func = getattr(conf.command, 'func', None)
     if func is None:
         print(__doc__)

@@ -11,3 +11,10 @@ def list_opts():
         for group, opts in module.list_opts().items():
             groups.setdefault(group, []).extend(opts)
     return [(group, opts) for group, opts in groups.items()]
+
+
+def set_defaults():
+    """Library options' defaults as nova_lite sets them (the
+    ``oslo.config.opts.defaults`` entry point of oslo-config-generator)."""
+    from nova_lite.conf import database
+    database.set_library_defaults()

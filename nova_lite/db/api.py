@@ -18,12 +18,15 @@ import threading
 import time
 
 from oslo_db import api as oslo_db_api
+from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
 from oslo_db.sqlalchemy import engines as oslo_engines
 from sqlalchemy.engine import Engine
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import pool as sa_pool
 from sqlalchemy import event
+
+from nova_lite import exception
 
 api_context_manager = enginefacade.transaction_context()
 main_context_manager = enginefacade.transaction_context()
@@ -181,6 +184,46 @@ def _tune(engine):
     old.dispose()
 
 
+def _failure(error):
+    """The reason of a failed first connection, in one line."""
+    if isinstance(error, sa_exc.NoSuchModuleError):
+        return 'no database driver for this URL'
+    if isinstance(error, sa_exc.ArgumentError):
+        return 'not a database URL'
+    if isinstance(error, ImportError):
+        return 'its database driver is not installed (%s)' % error
+    inner = error
+    while True:
+        nested = getattr(inner, 'inner_exception', None) or \
+            getattr(inner, 'orig', None)
+        if nested is None or nested is inner:
+            break
+        inner = nested
+    args = getattr(inner, 'args', ())
+    if len(args) >= 2 and isinstance(args[0], int) and \
+            isinstance(args[1], str):
+        text = args[1]  # PyMySQL's (code, message)
+    else:
+        text = str(inner)
+    lines = text.strip().splitlines() or [type(inner).__name__]
+    return 'cannot connect to the database: %s' % lines[0].strip()
+
+
+def start_engine(mgr, group, connection):
+    """:func:`pool_sqlite` on ``mgr``, then one connection: a database
+    that cannot be used raises :class:`~nova_lite.exception.
+    DatabaseConnectionFailed` naming ``[group] connection``."""
+    try:
+        engine = pool_sqlite(mgr)
+        with engine.connect():
+            pass
+    except (db_exc.DBError, sa_exc.SQLAlchemyError, ImportError) as error:
+        raise exception.DatabaseConnectionFailed(
+            group, connection, _failure(error),
+            usage=isinstance(error, sa_exc.ArgumentError)) from error
+    return engine
+
+
 def sqlite_args(connection):
     """Extra enginefacade settings for ``connection``: SQLite readers get an
     engine of their own, whose transactions start without the write lock."""
@@ -228,7 +271,7 @@ def configure(conf, api=True, main=True):
             api_context_manager.configure(
                 connection=conn, **_engine_kwargs(conf.api_database),
                 **sqlite_args(conn))
-            pool_sqlite(api_context_manager)
+            start_engine(api_context_manager, 'api_database', conn)
             _CONFIGURED['api'] = conn
     if main:
         conn = main_connection(conf)
@@ -237,7 +280,7 @@ def configure(conf, api=True, main=True):
             main_context_manager.configure(
                 connection=conn, **_engine_kwargs(conf.database),
                 **sqlite_args(conn))
-            pool_sqlite(main_context_manager)
+            start_engine(main_context_manager, 'database', conn)
             _CONFIGURED['main'] = conn
 
 

@@ -30,16 +30,29 @@ def sync_url(url):
     migration.upgrade_url('main', url)
 
 
-def sync_all_cells(conf):
-    """Upgrade every mapped cell database (and [database])."""
-    sync_main_db(conf)
-    done = {db_api.main_connection(conf)}
-    for cell in cell_mapping.get_all_cells(nl_context.get_admin_context()):
-        if cell.database_connection in done:
-            continue
-        sync_url(cell.database_connection)
-        done.add(cell.database_connection)
-    return done
+def sync_all_cells(conf, progress=None):
+    """Upgrade [database] and every mapped cell database, each once;
+    ``progress(done, total, name)`` is called before each (and with
+    ``done == total`` at the end)."""
+    main = db_api.main_connection(conf)
+    cells = cell_mapping.get_all_cells(nl_context.get_admin_context())
+    names = {c.database_connection: c.name for c in cells}
+    todo = [(names.get(main, '[database]'), main)]
+    seen = {main}
+    for cell in cells:
+        if cell.database_connection not in seen:
+            seen.add(cell.database_connection)
+            todo.append((cell.name, cell.database_connection))
+    for done, (name, url) in enumerate(todo):
+        if progress is not None:
+            progress(done, len(todo), name)
+        if url == main:
+            sync_main_db(conf)
+        else:
+            sync_url(url)
+    if progress is not None:
+        progress(len(todo), len(todo), '')
+    return seen
 
 
 def map_cell0(conf, database_connection=None):

@@ -20,13 +20,17 @@ from nova_lite.scheduler import filters
 LOG = logging.getLogger(__name__)
 
 
-def _computes_by_cell(context, skip_disabled_cells=False, cell_uuid=None):
-    """Yield ``(cell, cell_context, compute services)`` of answering cells."""
-    for cell in cell_mapping.get_all_cells(context):
-        if cell.is_cell0 or (skip_disabled_cells and cell.disabled):
-            continue
-        if cell_uuid is not None and cell.uuid != cell_uuid:
-            continue
+def _computes_by_cell(context, skip_disabled_cells=False, cell_uuid=None,
+                      progress=None):
+    """Yield ``(cell, cell_context, compute services)`` of answering cells;
+    ``progress(done, total, cell name)`` is called before each cell."""
+    cells = [cell for cell in cell_mapping.get_all_cells(context)
+             if not (cell.is_cell0 or (skip_disabled_cells and
+                                       cell.disabled))
+             and (cell_uuid is None or cell.uuid == cell_uuid)]
+    for done, cell in enumerate(cells):
+        if progress is not None:
+            progress(done, len(cells), cell.name)
         cctxt = nl_context.target_cell(context, cell)
         try:
             services = service_obj.get_all(cctxt, binary='nova-compute')
@@ -37,11 +41,13 @@ def _computes_by_cell(context, skip_disabled_cells=False, cell_uuid=None):
         yield cell, cctxt, services
 
 
-def discover_hosts(context):
-    """Map unmapped compute hosts of every cell; return the new host names."""
+def discover_hosts(context, progress=None):
+    """Map unmapped compute hosts of every cell; return the new host names.
+    ``progress(done, total, cell name)`` is called before each cell."""
     mapped = cell_mapping.get_mapped_hosts(context)
     added = []
-    for cell, _cctxt, services in _computes_by_cell(context):
+    for cell, _cctxt, services in _computes_by_cell(context,
+                                                    progress=progress):
         for svc in services:
             if svc.host not in mapped and \
                     cell_mapping.map_host(context, svc.host, cell.id):

@@ -20,6 +20,9 @@ def test_defaults_are_the_embedded_default():
         '127.0.0.1', 8774)
     assert conf.compute_driver == 'fake.FakeDriver'
     assert conf.api.auth_strategy == 'noauth2'
+    # A database that does not answer stops a service at once.
+    assert conf.database.max_retries == 0
+    assert conf.api_database.max_retries == 0
 
 
 def test_list_opts_covers_every_group():

@@ -232,6 +232,11 @@ class VolumeBDMNotFound(NotFound):
     msg_fmt = 'No volume Block Device Mapping with id %(volume_id)s.'
 
 
+class VolumeBDMIsMultiAttach(Invalid):
+    msg_fmt = ('Block Device Mapping %(volume_id)s is a multi-attach volume'
+               ' and is not valid for this operation.')
+
+
 class VolumeBDMPathNotFound(VolumeBDMNotFound):
     msg_fmt = 'No volume Block Device Mapping at path: %(path)s'
 

@@ -29,6 +29,7 @@ from nova_lite.api.controllers import quota_sets
 from nova_lite.api.controllers import server_actions
 from nova_lite.api.controllers import server_admin
 from nova_lite.api.controllers import server_external_events
+from nova_lite.api.controllers import assisted_volume_snapshots as avs
 from nova_lite.api.controllers import server_groups
 from nova_lite.api.controllers import server_metadata
 from nova_lite.api.controllers import server_tags
@@ -51,6 +52,7 @@ from nova_lite.api.schemas import server_data_responses as sd
 from nova_lite.api.schemas import server_metadata as md_schemas
 from nova_lite.api.schemas import server_tags as tag_schemas
 from nova_lite.api.schemas import server_external_events as see_schemas
+from nova_lite.api.schemas import assisted_volume_snapshots as avs_schemas
 
 OPENAPI_VERSION = '3.1.0'
 JSON = 'application/json'
@@ -296,6 +298,12 @@ COMPUTE_ROUTES = [
           server_external_events.ServerExternalEventsController.post,
           (200, 207), see_schemas.create_response,
           'createServerExternalEvents'),
+    Route('POST', '/os-assisted-volume-snapshots',
+          avs.AssistedVolumeSnapshotsController.post, 200,
+          avs_schemas.create_response, 'createAssistedVolumeSnapshot'),
+    Route('DELETE', '/os-assisted-volume-snapshots/{snapshot_id}',
+          avs.AssistedVolumeSnapshotsController.delete, 204, None,
+          'deleteAssistedVolumeSnapshot'),
     Route('GET', '/os-availability-zone', _AZ.get_all, 200,
           r.availability_zones_index, 'listAvailabilityZones'),
     Route('GET', '/os-availability-zone/detail', _AZ.detail, 200,

@@ -54,7 +54,7 @@ def _locked_instance(func):
 class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
                      host_ops.HostOperations,
                      action_ops.ActionOperations):
-    target = messaging.Target(version='1.3')
+    target = messaging.Target(version='1.4')
 
     def __init__(self, conf, driver=None, host=None):
         self.conf = conf

@@ -12,12 +12,14 @@ History:
   resume_instance, soft_delete_instance, restore_instance,
   get_console_output (a call), rebuild_instance,
   external_instance_event
+* 1.4 - volume_snapshot_create, volume_snapshot_delete (assisted volume
+  snapshots)
 """
 
 from nova_lite import rpc
 
 TOPIC = 'compute'
-VERSION = '1.3'
+VERSION = '1.4'
 
 
 class ComputeAPI:
@@ -179,3 +181,18 @@ class ComputeAPI:
         return self._client(host, cell, version='1.3').call(
             ctxt, 'get_console_output', instance_uuid=instance_uuid,
             tail_length=tail_length)
+
+    def volume_snapshot_create(self, ctxt, host, instance_uuid, volume_id,
+                               create_info, cell=None):
+        """Snapshot a volume the server's hypervisor writes itself."""
+        self._client(host, cell, version='1.4').cast(
+            ctxt, 'volume_snapshot_create', instance_uuid=instance_uuid,
+            volume_id=volume_id, create_info=dict(create_info))
+
+    def volume_snapshot_delete(self, ctxt, host, instance_uuid, volume_id,
+                               snapshot_id, delete_info, cell=None):
+        """Remove such a snapshot (merging it into its neighbours)."""
+        self._client(host, cell, version='1.4').cast(
+            ctxt, 'volume_snapshot_delete', instance_uuid=instance_uuid,
+            volume_id=volume_id, snapshot_id=snapshot_id,
+            delete_info=dict(delete_info))

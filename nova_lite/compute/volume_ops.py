@@ -260,6 +260,43 @@ class VolumeOperations:
             self._notify(context, 'instance.volume_detach.end', instance,
                          volume_id=volume_id)
 
+    # -- assisted volume snapshots ----------------------------------------------
+
+    def volume_snapshot_create(self, context, instance_uuid, volume_id,
+                               create_info):
+        self._volume_snapshot(context, instance_uuid, volume_id,
+                              'volume_snapshot_create', create_info)
+
+    def volume_snapshot_delete(self, context, instance_uuid, volume_id,
+                               snapshot_id, delete_info):
+        self._volume_snapshot(context, instance_uuid, volume_id,
+                              'volume_snapshot_delete', snapshot_id,
+                              delete_info)
+
+    def _volume_snapshot(self, context, instance_uuid, volume_id, method,
+                         *args):
+        """The driver's ``method``; a cast, so what fails is logged."""
+        try:
+            instance = instance_obj.get_by_uuid(context, instance_uuid)
+        except exception.InstanceNotFound:
+            LOG.info('Server %s is gone; ignoring %s of volume %s',
+                     instance_uuid, method, volume_id)
+            return
+        try:
+            getattr(self.driver, method)(instance, volume_id, *args)
+        except NotImplementedError:
+            LOG.warning('The %(driver)s driver cannot do %(method)s (volume '
+                        '%(volume)s of server %(server)s)',
+                        {'driver': type(self.driver).__name__,
+                         'method': method, 'volume': volume_id,
+                         'server': instance_uuid})
+        except Exception:
+            LOG.exception('%s of volume %s of server %s failed', method,
+                          volume_id, instance_uuid)
+        else:
+            LOG.info('%s of volume %s of server %s done', method, volume_id,
+                     instance_uuid)
+
     # -- swap ------------------------------------------------------------------
 
     @instance_action.wrap_instance_event('compute')

@@ -4,6 +4,7 @@ import itertools
 
 from nova_lite.policies import admin_views
 from nova_lite.policies import aggregates
+from nova_lite.policies import assisted_volume_snapshots
 from nova_lite.policies import availability_zone
 from nova_lite.policies import base
 from nova_lite.policies import block_storage
@@ -50,4 +51,5 @@ def list_rules():
         availability_zone.list_rules(),
         proxies.list_rules(),
         server_external_events.list_rules(),
+        assisted_volume_snapshots.list_rules(),
     ))

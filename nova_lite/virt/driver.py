@@ -137,6 +137,19 @@ class ComputeDriver:
 
     # -- the host and its guests as administrators see them -------------------
 
+    def volume_snapshot_create(self, instance, volume_id, create_info):
+        """Snapshot a volume whose file the hypervisor writes itself
+        (assisted volume snapshots): ``create_info`` has ``snapshot_id``,
+        ``type`` (qcow2) and ``new_file``, the overlay to write to from now
+        on."""
+        raise NotImplementedError()
+
+    def volume_snapshot_delete(self, instance, volume_id, snapshot_id,
+                               delete_info):
+        """Remove such a snapshot, merging its file into its neighbours as
+        ``delete_info`` says (``file_to_merge``, ``merge_target_file``)."""
+        raise NotImplementedError()
+
     def get_available_resource(self):
         """The hypervisor's resources: ``vcpus``, ``memory_mb``,
         ``local_gb``, ``hypervisor_type``, ``hypervisor_version``,

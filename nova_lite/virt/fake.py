@@ -265,6 +265,27 @@ class FakeDriver(driver.ComputeDriver):
             self._connect(new_connection_info)
             self._disconnect(old_connection_info, True)
 
+    def volume_snapshot_create(self, instance, volume_id, create_info):
+        with self._changing():
+            guest = self._guest(instance)
+            if volume_id not in self._volume_serials(guest):
+                raise exception.VolumeBDMNotFound(volume_id=volume_id)
+            guest.setdefault('volume_snapshots', {})[
+                create_info['snapshot_id']] = dict(create_info,
+                                                   volume_id=volume_id)
+
+    def volume_snapshot_delete(self, instance, volume_id, snapshot_id,
+                               delete_info):
+        with self._changing():
+            guest = self._guest(instance)
+            if volume_id not in self._volume_serials(guest):
+                raise exception.VolumeBDMNotFound(volume_id=volume_id)
+            guest.setdefault('volume_snapshots', {}).pop(snapshot_id, None)
+
+    @staticmethod
+    def _volume_serials(guest):
+        return {info.get('serial') for info in guest['volumes'].values()}
+
     # -- the host and its guests as administrators see them -------------------
 
     def get_available_resource(self):

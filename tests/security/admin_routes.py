@@ -1,6 +1,9 @@
 """Policy matrix entries of the flavor management, hypervisor, usage,
-migration, diagnostics, server password and extension routes."""
+migration, diagnostics, server password, extension and assisted volume
+snapshot routes."""
 
+import json
+import urllib.parse
 import uuid
 
 from nova_lite import context as nl_context
@@ -20,6 +23,7 @@ SPECS = 'os_compute_api:os-flavor-extra-specs:%s'
 ACCESS = 'os_compute_api:os-flavor-access'
 HYPERVISORS = 'os_compute_api:os-hypervisors:%s'
 USAGE = 'os_compute_api:os-simple-tenant-usage:%s'
+AVS = 'os_compute_api:os-assisted-volume-snapshots:%s'
 S = '/servers/{server_id}'
 FX = '/flavors/{flavor_id}/os-extra_specs'
 FA = '/flavors/{flavor_id}/action'
@@ -74,8 +78,30 @@ def _live_migration(env):
     return {'server_id': server_id, 'migration_id': mig.id}
 
 
+def _assisted_snapshot(env):
+    """A volume attached to one server; the snapshot id carries the
+    delete's ``delete_info`` query naming it."""
+    server_id, volume_id = env.res.attached()
+    query = urllib.parse.urlencode(
+        {'delete_info': json.dumps({'volume_id': volume_id})})
+    return {'server_id': server_id, 'volume_id': volume_id,
+            'snapshot_id': '%s?%s' % (uuid.uuid4(), query)}
+
+
+def _assisted_snapshot_body(params):
+    return {'snapshot': {'volume_id': params['volume_id'], 'create_info': {
+        'snapshot_id': str(uuid.uuid4()), 'type': 'qcow2',
+        'new_file': 'overlay.qcow2'}}}
+
+
 def entries(Entry):
     return {
+        ('POST', '/os-assisted-volume-snapshots', None): Entry(
+            C, 200, ADMIN_ONLY, AVS % 'create', hidden=NONE,
+            prep=_assisted_snapshot, body=_assisted_snapshot_body),
+        ('DELETE', '/os-assisted-volume-snapshots/{snapshot_id}', None):
+            Entry(C, 204, ADMIN_ONLY, AVS % 'delete', hidden=NONE,
+                  prep=_assisted_snapshot),
         ('POST', '/flavors', None): Entry(
             C, 200, ADMIN_ONLY, MANAGE % 'create', hidden=NONE,
             body=lambda params: {'flavor': {

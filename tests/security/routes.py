@@ -32,6 +32,7 @@ _ID_NAMES = {'servers': 'server_id', 'flavors': 'flavor_id',
              'os-quota-class-sets': 'quota_class',
              'os-hosts': 'host_name', 'os-volumes': 'volume_id',
              'os-snapshots': 'snapshot_id',
+             'os-assisted-volume-snapshots': 'snapshot_id',
              'os-instance_usage_audit_log': 'before_timestamp'}
 
 

@@ -204,6 +204,8 @@ EXPECTED = {
     'volume:reimage': MEMBER,
     'volume:reimage_reserved': MEMBER,
     'os_compute_api:os-server-external-events:create': SERVICE,
+    'os_compute_api:os-assisted-volume-snapshots:create': SERVICE,
+    'os_compute_api:os-assisted-volume-snapshots:delete': SERVICE,
     # server groups, aggregates, availability zones
     'os_compute_api:os-server-groups:create': MEMBER,
     'os_compute_api:os-server-groups:delete': MEMBER,

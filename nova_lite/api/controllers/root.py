@@ -3,6 +3,7 @@
 import pecan
 
 from nova_lite.api.controllers import aggregates
+from nova_lite.api.controllers import assisted_volume_snapshots
 from nova_lite.api.controllers import availability_zones
 from nova_lite.api.controllers import extensions
 from nova_lite.api.controllers import flavors
@@ -30,6 +31,7 @@ RESOURCES = frozenset([
     'flavors',
     'limits',
     'os-aggregates',
+    'os-assisted-volume-snapshots',
     'os-availability-zone',
     'os-hosts',
     'os-hypervisors',
@@ -74,6 +76,8 @@ pecan.route(V21Controller, 'os-availability-zone',
 pecan.route(V21Controller, 'os-aggregates',
             aggregates.AggregatesController())
 pecan.route(V21Controller, 'os-keypairs', keypairs.KeypairsController())
+pecan.route(V21Controller, 'os-assisted-volume-snapshots',
+            assisted_volume_snapshots.AssistedVolumeSnapshotsController())
 pecan.route(V21Controller, 'os-server-external-events',
             server_external_events.ServerExternalEventsController())
 pecan.route(V21Controller, 'os-quota-sets', quota_sets.QuotaSetsController())

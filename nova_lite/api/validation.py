@@ -292,11 +292,21 @@ def _strip_unknown(query_schema, req):
 
 
 def query_schema(query_params_schema, min_version=None, max_version=None):
+    # No query string passes a schema that requires nothing: nothing to
+    # validate or strip then.
+    empty_passes = not query_params_schema.get('required') and \
+        not query_params_schema.get('minProperties')
+
     def decorator(func):
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             req = pecan.request
-            if _in_range(req, min_version, max_version):
+            if empty_passes and not req.environ.get('QUERY_STRING') and \
+                    _in_range(req, min_version, max_version):
+                for key in list(kwargs):
+                    if key != 'body':
+                        kwargs.pop(key)
+            elif _in_range(req, min_version, max_version):
                 validate(query_params_schema, get_query_params(req),
                          is_body=False)
                 if query_params_schema.get('additionalProperties', False):

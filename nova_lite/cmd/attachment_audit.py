@@ -37,6 +37,7 @@ from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import service as service_obj
+from nova_lite import rpc
 from nova_lite.volume import cinder
 
 # Kinds of differences, and what each means (the JSON's ``kind``).
@@ -64,6 +65,9 @@ KINDS = collections.OrderedDict([
 STUCK_STATUSES = ('attaching', 'reserved', 'detaching')
 # How long a compute service has to answer.
 RPC_TIMEOUT = 60
+IN_PROCESS = ('its compute service runs on the in-process message bus of '
+              'nova-lite-all, which other processes cannot reach (restarting '
+              'nova-lite-all compares its servers)')
 
 
 class Difference:
@@ -170,9 +174,12 @@ class Audit:
         self._total += len(used_hosts)
         self.guests = {}       # host -> {uuid: {device: volume}} or None
         self.unreachable = {}
+        reachable = rpc.reaches_services(self.conf)
         for host in used_hosts:
             cell, up = self.hosts[host]
-            if not up:
+            if not reachable:
+                self.unreachable[host] = IN_PROCESS
+            elif not up:
                 self.unreachable[host] = 'its compute service is down'
             else:
                 try:
@@ -362,7 +369,7 @@ class Audit:
     def repair(self, differences):
         """Repair what may be; each difference gets its ``action``."""
         fixable = [d for d in differences if d.fix]
-        self._done, self._total = 0, len(fixable)
+        self._total += len(fixable)
         reconciled = {}
         # Attachments of deleted servers first: a volume they leave with
         # no attachment is then reset once.

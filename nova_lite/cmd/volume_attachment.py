@@ -29,6 +29,7 @@ from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import instance_action
+from nova_lite import rpc
 from nova_lite.virt import driver as virt_driver
 from nova_lite.volume import cinder
 
@@ -193,6 +194,8 @@ def _refresh(conf, server_id, volume_id, connector):
         raise HostConflict(
             "The compute host '%s' in the connector does not match the "
             "instance host '%s'." % (connector.get('host'), instance.host))
+    if not rpc.reaches_services(conf):
+        raise exception.NovaLiteException(attachment_audit.IN_PROCESS)
     reason = ('Refreshing connection_info for BDM %s associated with '
               'instance %s and volume %s.' % (bdm.uuid, server_id, volume_id))
     with _locked(cctxt, instance, reason):

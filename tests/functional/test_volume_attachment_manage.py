@@ -477,3 +477,49 @@ def test_audit_progress(stack, manage_conf):
     assert [item for _d, _t, item in seen] == [
         'cell0', 'cell1', 'block storage', 'compute1']
     assert seen[-1][:2] == (4, 4)
+
+
+# -- as a process --------------------------------------------------------------------
+
+
+def test_audit_as_a_process(stack, manage_conf):
+    """Run as its own process next to an all-in-one: the block storage and
+    the databases are read and repaired; the compute service, on the
+    all-in-one's in-process message bus, cannot be asked, which the table
+    says. On a terminal, standard error shows the progress; elsewhere,
+    nothing."""
+    from tests.functional import test_clean_start as clean
+    manager, ctxt = _setup(stack)
+    server = helpers._boot(stack, 'process')
+    volume = helpers._volume(stack)
+    helpers._attach(stack, server, volume)
+    gone = helpers._boot(stack, 'process-gone')
+    other = helpers._volume(stack)
+    helpers._attach(stack, gone, other)
+    manager.driver.destroy(helpers._Instance(gone))
+    instance_obj.destroy(ctxt, gone)
+    manager.volume_api.begin_detaching(ctxt, volume)
+
+    status, out, terminal = clean._run_tty_stderr(
+        'nova-lite-manage', '--config-file', manage_conf,
+        'volume_attachment', 'audit', '--fix', '--older-than', '0')
+    assert status == 3, (out, terminal)
+    rows = {line.split('|')[1].strip(): line for line in out.splitlines()
+            if line.startswith('| ') and not line.startswith('| Kind')}
+    assert set(rows) == {'attachment_of_deleted_server', 'volume_detaching'}
+    assert 'attachment deleted' in rows['attachment_of_deleted_server']
+    assert 'in-process message bus' in rows['volume_detaching']
+    # Two cells, the block storage, one host, one repair (the total grows
+    # as the hosts and the repairs are known).
+    assert 'Auditing volume attachments: 1/3 (cell0)' in terminal, terminal
+    assert 'Auditing volume attachments: 4/4 (compute1)' in terminal
+    assert terminal.rstrip().endswith('Auditing volume attachments: 5/5')
+    assert 'Traceback' not in terminal
+    assert helpers._volume_status(stack, other) == 'available'
+    assert helpers._volume_status(stack, volume) == 'detaching'
+
+    quiet = clean._run('nova-lite-manage', '--config-file', manage_conf,
+                       'volume_attachment', 'audit', '--format', 'json')
+    assert (quiet.returncode, quiet.stderr) == (3, '')
+    assert [d['kind'] for d in json.loads(quiet.stdout)['differences']] == [
+        'volume_detaching']

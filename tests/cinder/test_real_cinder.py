@@ -162,6 +162,7 @@ def test_two_servers_share_a_volume(cinder_stack, member, volumes,
     resp = volumes.request('DELETE', '/attachments/%s' % mine['id'],
                            version='3.27')
     assert resp.status_code == 409, resp.text
+    assert 'using the Compute API' in resp.text, resp.text
     assert len(volumes.attachments(shared)) == 2
 
     _detach(st, token, s1, shared)

@@ -523,3 +523,31 @@ def test_audit_as_a_process(stack, manage_conf):
     assert (quiet.returncode, quiet.stderr) == (3, '')
     assert [d['kind'] for d in json.loads(quiet.stdout)['differences']] == [
         'volume_detaching']
+
+
+def test_compute_reconcile_leaves_recent_changes(stack):
+    """The compute side of --fix (RPC reconcile_volumes) touches only what
+    changed before the time it is given."""
+    import datetime
+
+    from oslo_utils import timeutils
+    manager, ctxt = _setup(stack)
+    server = helpers._boot(stack, 'recent')
+    volume = helpers._volume(stack)
+    att = manager.volume_api.attachment_create(ctxt, volume, server)
+    bdm_obj.create(ctxt, {
+        'instance_uuid': server, 'volume_id': volume,
+        'attachment_id': att['id'], 'source_type': 'volume',
+        'destination_type': 'volume', 'device_name': '/dev/vdb',
+        'device_type': 'disk'})
+    earlier = timeutils.utcnow() - datetime.timedelta(seconds=60)
+    summary = manager.reconcile_volumes(ctxt, server, earlier.isoformat())
+    assert summary['rolled_back'] == 0 and summary['servers'] == 1
+    assert helpers._bdm(server, volume) is not None
+    assert list(helpers._attachments(manager, server)) == [att['id']]
+
+    later = timeutils.utcnow() + datetime.timedelta(seconds=1)
+    summary = manager.reconcile_volumes(ctxt, server, later.isoformat())
+    assert summary['rolled_back'] == 1
+    assert helpers._bdm(server, volume) is None
+    assert helpers._attachments(manager, server) == {}

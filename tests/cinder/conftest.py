@@ -6,7 +6,7 @@ from tests.fixtures import rabbit
 
 @pytest.fixture(scope='module')
 def cinder(keystone, tmp_path_factory):
-    """A real Cinder 29 behind the session's Keystone, on a MariaDB
+    """A real Cinder 29 behind the test run's Keystone, on a MariaDB
     database and a RabbitMQ virtual host of its own; skipped, saying why,
     only where Cinder cannot be installed."""
     try:

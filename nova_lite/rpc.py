@@ -149,6 +149,16 @@ def is_in_process(conf):
     return transport_url(conf).split(':', 1)[0] in ('fake', 'inproc')
 
 
+def reaches_services(conf):
+    """Whether RPC clients made with ``conf`` reach the services: always
+    over a shared message bus; with the in-process transport, only in the
+    process that runs them (nova-lite-all), which made it already."""
+    if not is_in_process(conf):
+        return True
+    with _LOCK:
+        return transport_url(conf) in _TRANSPORTS
+
+
 class RequestContextSerializer(messaging.Serializer):
     def serialize_entity(self, ctxt, entity):
         return entity

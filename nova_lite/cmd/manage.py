@@ -11,6 +11,13 @@
     nova-lite-manage service list
     nova-lite-manage api openapi [--service compute|volume]
                                  [--microversion X.Y] [--output-dir DIR]
+    nova-lite-manage volume_attachment show <server> <volume>
+                                 [--connection_info] [--json]
+    nova-lite-manage volume_attachment get_connector [--json]
+    nova-lite-manage volume_attachment refresh <server> <volume>
+                                 <connector file>
+    nova-lite-manage volume_attachment audit [--fix] [--cell NAME]
+                                 [--format table|json] [--older-than SECONDS]
 """
 
 import sys
@@ -18,6 +25,7 @@ import sys
 from oslo_config import cfg
 
 from nova_lite.cmd import common
+from nova_lite.cmd import volume_attachment
 from nova_lite import context as nl_context
 from nova_lite.db import sync
 from nova_lite import exception
@@ -231,6 +239,7 @@ def _add_parsers(subparsers):
     p.add_argument('--microversion', default=None)
     p.add_argument('--output-dir', dest='output_dir', default=None)
     p.set_defaults(func=api_openapi)
+    volume_attachment.add_parsers(subparsers)
 
 
 def main(argv=None):

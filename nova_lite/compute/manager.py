@@ -18,6 +18,7 @@ from oslo_utils import timeutils
 from nova_lite.compute import action_ops
 from nova_lite.compute import host_ops
 from nova_lite.compute import recovery
+from nova_lite.compute import repair_ops
 from nova_lite.compute import volume_ops
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
@@ -53,8 +54,9 @@ def _locked_instance(func):
 
 class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
                      host_ops.HostOperations,
-                     action_ops.ActionOperations):
-    target = messaging.Target(version='1.4')
+                     action_ops.ActionOperations,
+                     repair_ops.RepairOperations):
+    target = messaging.Target(version='1.5')
 
     def __init__(self, conf, driver=None, host=None):
         self.conf = conf

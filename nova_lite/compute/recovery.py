@@ -24,6 +24,11 @@ guest has:
   rolled back: the volume goes back to ``in-use``, a fault is recorded;
 * a connected mapping whose disk the running guest lost is plugged again.
 
+``nova-lite-manage volume_attachment audit --fix`` asks for the same
+comparison of one server (:meth:`HostRecovery.reconcile_volumes`), limited
+to what last changed before a given time, so that an operation still under
+way is left alone.
+
 While it runs, a compute service also rolls back, once they are older than
 ``[compute] volume_operation_timeout``, the attaches reserved for its
 servers that it was never asked to start and the volumes of its servers
@@ -128,7 +133,31 @@ class HostRecovery:
 
     # -- volume attachments --------------------------------------------------
 
-    def _reconcile_volumes(self, context, instance_uuid, summary):
+    def reconcile_volumes(self, context, instance_uuid, before):
+        """(RPC) The comparison made on start, for one server, touching
+        only the mappings (and volumes) last changed before ``before`` (an
+        ISO 8601 time): an attach or a detach still under way is left
+        alone. Returns the counts of what was done."""
+        before = timeutils.normalize_time(timeutils.parse_isotime(before))
+        summary = {'servers': 0, 'removed': 0, 'rolled_back': 0,
+                   'completed': 0, 'replugged': 0, 'deleted_attachments': 0,
+                   'forgotten': 0}
+        with lockutils.lock('instance-%s' % instance_uuid):
+            self._reconcile_volumes(context, instance_uuid, summary,
+                                    before=before)
+        summary['servers'] = 1
+        return summary
+
+    def _settled(self, context, volume_id, before):
+        """Whether the volume last changed before ``before``."""
+        try:
+            volume = self.volume_api.get(context, volume_id)
+        except exception.VolumeNotFound:
+            return True
+        return _changed_before(volume, before)
+
+    def _reconcile_volumes(self, context, instance_uuid, summary,
+                           before=None):
         try:
             instance = instance_obj.get_by_uuid(context, instance_uuid)
         except exception.InstanceNotFound:
@@ -141,6 +170,8 @@ class HostRecovery:
             attachments = {a['id']: a for a in self.volume_api.attachment_list(
                 context, instance_id=instance.uuid, all_tenants=True)}
         except Exception as error:
+            if before is not None:
+                raise
             # As nova: without block storage there is nothing to compare.
             LOG.exception('Could not list the attachments of server %s; '
                           'not reconciling its volumes', instance.uuid)
@@ -155,20 +186,38 @@ class HostRecovery:
             plugged = None
         known = set()
         for bdm in bdms:
-            if not bdm.attachment_id:
-                # Reserved on this host, its attachment not created yet by
-                # the API: nothing to compare.
+            in_guest = plugged is not None and \
+                bdm.volume_id in plugged.values()
+            if before is not None and \
+                    (bdm.updated_at or bdm.created_at) >= before:
+                # Changed since: an operation may be under way.
+                known.add(bdm.attachment_id)
                 known.update(a_id for a_id, a in attachments.items()
                              if a.get('volume_id') == bdm.volume_id)
                 continue
+            if not bdm.attachment_id:
+                # Reserved on this host, its attachment not created yet by
+                # the API: nothing to compare, unless it is old enough to
+                # have been forgotten.
+                known.update(a_id for a_id, a in attachments.items()
+                             if a.get('volume_id') == bdm.volume_id)
+                if before is not None and not in_guest and \
+                        not bdm.connection_info:
+                    LOG.warning('Removing the mapping of volume %s on '
+                                'server %s: reserved and never given an '
+                                'attachment', bdm.volume_id, instance.uuid)
+                    bdm_obj.destroy(context, bdm.id)
+                    summary['forgotten'] += 1
+                continue
             known.add(bdm.attachment_id)
-            in_guest = plugged is not None and \
-                bdm.volume_id in plugged.values()
             self._reconcile_bdm(context, instance, bdm,
                                 attachments.get(bdm.attachment_id),
-                                in_guest, plugged, summary)
+                                in_guest, plugged, summary, before=before)
         for attachment_id, attachment in attachments.items():
             if attachment_id in known:
+                continue
+            if before is not None and not self._settled(
+                    context, attachment.get('volume_id'), before):
                 continue
             LOG.info('Deleting attachment %s of volume %s: no mapping of '
                      'server %s refers to it', attachment_id,
@@ -190,7 +239,7 @@ class HostRecovery:
     def _reconcile_bdm(self, context, instance, bdm, attachment, in_guest,
                        plugged, summary,
                        attach_reason='the compute service restarted during '
-                                     'the attach'):
+                                     'the attach', before=None):
         status = attachment and attachment.get('status')
         if attachment is None:
             LOG.info('Removing the mapping of volume %s on server %s: its '
@@ -229,7 +278,8 @@ class HostRecovery:
             summary['completed'] += 1
             return
         volume = self.volume_api.get(context, bdm.volume_id)
-        if volume['status'] == 'detaching':
+        if volume['status'] == 'detaching' and (
+                before is None or _changed_before(volume, before)):
             LOG.info('Rolling back the interrupted detach of volume %s from '
                      'server %s', bdm.volume_id, instance.uuid)
             self.volume_api.roll_detaching(context, bdm.volume_id)
@@ -325,13 +375,9 @@ class HostRecovery:
                           'attach within %d seconds' % timeout)
 
     def _reclaim_detaching(self, context, before, timeout, summary):
-        stale = []
-        for volume in self.volume_api.get_all(
-                context, {'status': 'detaching', 'all_tenants': 1}):
-            changed = volume.get('updated_at') or volume.get('created_at')
-            if changed and timeutils.normalize_time(
-                    timeutils.parse_isotime(changed)) < before:
-                stale.append(volume['id'])
+        stale = [volume['id'] for volume in self.volume_api.get_all(
+            context, {'status': 'detaching', 'all_tenants': 1})
+            if _changed_before(volume, before)]
         # Only the volumes this host's servers have: another host rolls
         # back its own.
         for volume_id in sorted({b.volume_id for b in
@@ -342,3 +388,13 @@ class HostRecovery:
                         volume_id, timeout)
             self.volume_api.roll_detaching(context, volume_id)
             summary['detaches_rolled_back'] += 1
+
+
+def _changed_before(volume, before):
+    """Whether the volume (a block storage view) last changed before
+    ``before``; one that says nothing of it counts as changed since."""
+    changed = volume.get('updated_at') or volume.get('created_at')
+    if not changed:
+        return False
+    return timeutils.normalize_time(timeutils.parse_isotime(changed)) < \
+        before

@@ -14,12 +14,14 @@ History:
   external_instance_event
 * 1.4 - volume_snapshot_create, volume_snapshot_delete (assisted volume
   snapshots)
+* 1.5 - get_guest_volumes, reconcile_volumes, remove_volume_connection,
+  connect_volume (calls, for ``nova-lite-manage volume_attachment``)
 """
 
 from nova_lite import rpc
 
 TOPIC = 'compute'
-VERSION = '1.4'
+VERSION = '1.5'
 
 
 class ComputeAPI:
@@ -196,3 +198,44 @@ class ComputeAPI:
             ctxt, 'volume_snapshot_delete', instance_uuid=instance_uuid,
             volume_id=volume_id, snapshot_id=snapshot_id,
             delete_info=dict(delete_info))
+
+    # -- 1.5: attachment repairs (calls, from nova-lite-manage) ---------------
+
+    def _call_15(self, ctxt, host, cell, method, timeout=None, **kwargs):
+        client = self._client(host, cell, version='1.5')
+        if timeout:
+            client = client.prepare(timeout=timeout)
+        return client.call(ctxt, method, **kwargs)
+
+    def get_guest_volumes(self, ctxt, host, cell=None, timeout=None):
+        """``{server uuid: {device: volume id}}`` of every guest the
+        host's hypervisor has."""
+        return self._call_15(ctxt, host, cell, 'get_guest_volumes',
+                             timeout=timeout)
+
+    def reconcile_volumes(self, ctxt, host, instance_uuid, before,
+                          cell=None, timeout=None):
+        """Bring the server's mappings, attachments and guest disks back in
+        line, as the compute service does on start, touching only what
+        last changed before ``before`` (an ISO 8601 time); returns what was
+        done (counts by kind)."""
+        return self._call_15(ctxt, host, cell, 'reconcile_volumes',
+                             timeout=timeout, instance_uuid=instance_uuid,
+                             before=before)
+
+    def remove_volume_connection(self, ctxt, host, instance_uuid, volume_id,
+                                 delete_attachment=False, cell=None):
+        """Unplug the volume from the guest and disconnect it from the
+        host (unless another server there uses it); with
+        ``delete_attachment`` its attachment is deleted and the mapping
+        keeps no connection info."""
+        return self._call_15(ctxt, host, cell, 'remove_volume_connection',
+                             instance_uuid=instance_uuid, volume_id=volume_id,
+                             delete_attachment=delete_attachment)
+
+    def connect_volume(self, ctxt, host, instance_uuid, volume_id,
+                       cell=None):
+        """Connect the volume to the host and plug it into the guest with
+        the connection info its mapping holds."""
+        return self._call_15(ctxt, host, cell, 'connect_volume',
+                             instance_uuid=instance_uuid, volume_id=volume_id)

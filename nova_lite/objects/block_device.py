@@ -233,3 +233,28 @@ def get_dicts_by_instances(context, instance_uuids):
             mapping = row._asdict()
             out.setdefault(mapping['instance_uuid'], []).append(mapping)
     return out
+
+
+# Every volume mapping of the live servers of a cell, with its server's
+# host and states (``nova-lite-manage volume_attachment audit``).
+_VOLUME_MAPPINGS = sa.select(
+    *_COLUMNS, _INSTANCES.c.host.label('server_host'),
+    _INSTANCES.c.vm_state.label('server_vm_state'),
+    _INSTANCES.c.task_state.label('server_task_state')).select_from(
+    _TABLE.join(_INSTANCES,
+                _INSTANCES.c.uuid == _TABLE.c.instance_uuid)).where(
+    _TABLE.c.volume_id.isnot(None),
+    _INSTANCES.c.deleted == 0).order_by(_TABLE.c.id)
+
+
+@db_api.cell_conn_reader
+def get_volume_mappings(context):
+    """``[(mapping, {'host', 'vm_state', 'task_state'} of its server)]``
+    for every volume mapping of the cell's live servers."""
+    found = []
+    for row in plain.execute(context.connection, _VOLUME_MAPPINGS, {}):
+        values = row._asdict()
+        server = {key: values.pop('server_' + key)
+                  for key in ('host', 'vm_state', 'task_state')}
+        found.append((BlockDeviceMapping(**values), server))
+    return found

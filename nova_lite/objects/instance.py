@@ -616,3 +616,29 @@ def _after_marker(model, marker, sort_keys, sort_dirs):
                 cmp = sa.or_(cmp, col.is_(None))
         clauses.append(sa.and_(*(eqs + [cmp])))
     return sa.or_(*clauses)
+
+
+_LIVE_STATES = sa.select(_TABLE.c.uuid, _TABLE.c.host, _TABLE.c.vm_state,
+                         _TABLE.c.task_state).where(_TABLE.c.deleted == 0)
+_DELETED_AMONG = sa.select(_TABLE.c.uuid).where(
+    _TABLE.c.deleted != 0,
+    _TABLE.c.uuid.in_(sa.bindparam('uuids', expanding=True)))
+
+
+@db_api.cell_conn_reader
+def get_live_states(context):
+    """``{uuid: {'host', 'vm_state', 'task_state'}}`` of the cell's servers
+    that are not deleted."""
+    return {row[0]: {'host': row[1], 'vm_state': row[2],
+                     'task_state': row[3]}
+            for row in plain.execute(context.connection, _LIVE_STATES, {})}
+
+
+@db_api.cell_conn_reader
+def get_deleted_uuids(context, uuids):
+    """Which of ``uuids`` are servers of the cell that were deleted."""
+    uuids = sorted(set(uuids))
+    if not uuids:
+        return set()
+    return {row[0] for row in plain.execute(
+        context.connection, _DELETED_AMONG, {'uuids': uuids})}

@@ -594,6 +594,14 @@ class API:
         self._client(context).volumes.roll_detaching(volume_id)
 
     @_translate(_volume_not_found)
+    def reset_volume_status(self, context, volume_id, status,
+                            attach_status=None):
+        """An administrator's os-reset_status: the volume's status (and
+        attach status) set as given, nothing else changed."""
+        self._client(context).volumes.reset_state(
+            _quoted(volume_id), status, attach_status=attach_status)
+
+    @_translate(_volume_not_found)
     def reimage_volume(self, context, volume_id, image_id,
                        reimage_reserved=False):
         """Write ``image_id`` over the volume (os-reimage, 3.68); with

@@ -397,6 +397,22 @@ class Deployment:
                         sorted(connected.get(server_id, {}))))
         return problems
 
+    def audit(self, *args):
+        """``nova-lite-manage volume_attachment audit --format json`` run
+        as a process with the controller's configuration: (exit status,
+        the differences)."""
+        result = subprocess.run(
+            [processes.binary('nova-lite-manage'), '--config-file',
+             str(self.api_conf), 'volume_attachment', 'audit', '--format',
+             'json'] + list(args), capture_output=True, text=True,
+            timeout=300, stdin=subprocess.DEVNULL)
+        try:
+            found = json.loads(result.stdout)
+        except ValueError:
+            raise DeploymentError('audit failed (%d): %s%s' % (
+                result.returncode, result.stdout, result.stderr))
+        return result.returncode, found['differences'], found['checked']
+
     def wait_consistent(self, timeout=60, check_guests=True):
         deadline = time.monotonic() + timeout
         problems = None

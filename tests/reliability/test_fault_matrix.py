@@ -95,6 +95,29 @@ def test_compute_killed_during_attach(make_deployment):
     _wait_attached(dep, s1, shared)
     dep.wait_consistent()
 
+    # nova-lite-manage's audit, a process of its own, agrees, having asked
+    # the compute service over the message bus for its guests' disks; an
+    # attachment block storage made for a server with no mapping (an attach
+    # whose roll-back could not delete it) is deleted by the compute
+    # service when the audit asks it to.
+    status, found, checked = dep.audit()
+    assert (status, found) == (0, []), found
+    assert checked['hosts'] == 1 and checked['mappings'] == 2, checked
+    stray = dep.volume()
+    resp = dep.volume_api('POST', '/attachments', token=dep_mod.MEMBER,
+                          version='3.44', json={'attachment': {
+                              'volume_uuid': stray, 'instance_uuid': s2}})
+    assert resp.status_code == 200, resp.text
+    status, found, _checked = dep.audit('--fix', '--older-than', '0')
+    assert status == 4, found
+    assert [(d['kind'], d['server'], d['volume'], d['fixed'])
+            for d in found] == [('attachment_without_mapping', s2, stray,
+                                 True)]
+    figures.fault('attachment without mapping, repaired by '
+                  'nova-lite-manage volume_attachment audit --fix')
+    dep.wait_volume(stray, 'available')
+    dep.wait_consistent()
+
 
 def test_compute_killed_during_detach(make_deployment):
     dep = make_deployment(compute_options=PAUSE % 'detach_volume')

@@ -104,7 +104,7 @@ def _point(ours_url, floor_url, connections, duration, lua, rounds):
 
 def run(servers=100, connections=(1, 16), duration=5, threads=16,
         rounds=3):
-    from nova_lite.api import server as api_server
+    from nova_lite.web import server as api_server
     from tests.fixtures import stack as stack_fixture
     logging.disable(logging.INFO)
     state = tempfile.mkdtemp(prefix='nova-lite-bench-')

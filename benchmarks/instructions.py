@@ -106,7 +106,7 @@ HEADERS = ['request', 'instructions each']
 def _show(n):
     import io
     from benchmarks import scaling
-    from nova_lite.api import middleware
+    from nova_lite.web import middleware
     from tests.fixtures import stack as stack_fixture
     state = tempfile.mkdtemp(prefix='nova-lite-bench-')
     conf = stack_fixture.make_conf(state, overrides=[

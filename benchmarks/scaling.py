@@ -153,7 +153,7 @@ def volume_attachments(sizes=(1, 10, 100)):
 def min_version_cells(sizes=(1, 10, 50)):
     from nova_lite import context as nl_context
     from nova_lite.db import api as db_api
-    from nova_lite.db import sync
+    from nova_lite.cmd import db_sync as sync
     from nova_lite.objects import cell_mapping
     from nova_lite.objects import service as service_obj
     out = []

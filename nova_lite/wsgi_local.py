@@ -22,7 +22,7 @@ from requests import models
 from requests import structures
 from requests import utils as requests_utils
 
-from nova_lite.api import middleware
+from nova_lite.web import middleware
 
 _APPS = {}
 _LOCK = threading.Lock()

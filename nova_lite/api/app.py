@@ -24,17 +24,17 @@ import pecan.middleware.recursive
 import webob
 import webob.acceptparse
 
-from nova_lite.api import auth
+from nova_lite.web import auth
 from nova_lite.api.controllers import root
 from nova_lite.api.controllers import versions
-from nova_lite.api import faults
+from nova_lite.web import faults
 from nova_lite.api import images
 from nova_lite.api import microversion
-from nova_lite.api import middleware
-from nova_lite.api import request_id
-from nova_lite.api import request_log
-from nova_lite.api import request_url
-from nova_lite.api import validation
+from nova_lite.web import middleware
+from nova_lite.web import request_id
+from nova_lite.web import request_log
+from nova_lite.web import request_url
+from nova_lite.web import validation
 from nova_lite.compute import api as compute_api
 from nova_lite import exception
 from nova_lite.objects import instance as instance_obj

@@ -12,7 +12,7 @@ import pecan
 import webob
 import webob.exc
 
-from nova_lite.api import faults
+from nova_lite.web import faults
 from nova_lite import exception
 from nova_lite import serialization
 

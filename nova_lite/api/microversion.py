@@ -5,10 +5,11 @@ behaviour for every resource nova_lite serves.
 """
 
 import functools
-import re
-
 
 from nova_lite import exception
+from nova_lite.web import faults
+from nova_lite.web import version
+from nova_lite.web.version import APIVersion
 
 VERSIONS = [
     '2.1',   # the v2.1 baseline
@@ -120,11 +121,10 @@ VERSIONS = [
 MIN_VERSION = VERSIONS[0]
 MAX_VERSION = VERSIONS[-1]
 
-_VERSION_RE = re.compile(r'^([1-9]\d*)\.([1-9]\d*|0)\Z')
 SERVICE_TYPE = 'compute'
 NEW_HEADER = 'OpenStack-API-Version'
 LEGACY_HEADER = 'X-OpenStack-Nova-API-Version'
-ENVIRON_KEY = 'nova_lite.api_version'
+ENVIRON_KEY = version.ENVIRON_KEY
 
 
 class VersionNotAvailable(exception.NovaLiteException):
@@ -136,79 +136,6 @@ class VersionNotAvailable(exception.NovaLiteException):
         self.version = version
         super().__init__(req_ver=str(version), min_ver=MIN_VERSION,
                          max_ver=MAX_VERSION)
-
-
-class APIVersion:
-    """A microversion; the null version is ``APIVersion()``."""
-
-    __slots__ = ('major', 'minor')
-
-    def __init__(self, version=None):
-        self.major = self.minor = 0
-        if version is None:
-            return
-        if isinstance(version, APIVersion):
-            self.major, self.minor = version.major, version.minor
-            return
-        match = _VERSION_RE.match(version)
-        if not match:
-            raise exception.InvalidAPIVersionString(version=version)
-        try:
-            self.major, self.minor = int(match.group(1)), int(match.group(2))
-        except ValueError:
-            # More digits than int() converts (sys.get_int_max_str_digits).
-            raise exception.InvalidAPIVersionString(version=version)
-
-    def is_null(self):
-        return self.major == 0 and self.minor == 0
-
-    def _key(self):
-        return (self.major, self.minor)
-
-    def __eq__(self, other):
-        return self._key() == _key_of(other)
-
-    def __lt__(self, other):
-        return self._key() < _key_of(other)
-
-    def __le__(self, other):
-        return self._key() <= _key_of(other)
-
-    def __gt__(self, other):
-        return self._key() > _key_of(other)
-
-    def __ge__(self, other):
-        return self._key() >= _key_of(other)
-
-    def __hash__(self):
-        return hash(self._key())
-
-    def __str__(self):
-        return '%d.%d' % (self.major, self.minor)
-
-    __repr__ = __str__
-
-    def matches(self, min_version=None, max_version=None):
-        """True if ``min_version <= self <= max_version`` (None: open)."""
-        key = (self.major, self.minor)
-        if min_version is not None and key < _key_of(min_version):
-            return False
-        if max_version is not None and key > _key_of(max_version):
-            return False
-        return True
-
-
-@functools.lru_cache(maxsize=512)
-def _parsed_key(text):
-    return APIVersion(text)._key()
-
-
-def _key_of(version):
-    """(major, minor) of an APIVersion or a version string (cached: views
-    compare against the same few literals for every server they render)."""
-    if isinstance(version, APIVersion):
-        return version._key()
-    return _parsed_key(version)
 
 
 def _environ_key(name):
@@ -289,8 +216,6 @@ class MicroversionMiddleware:
         self.application = application
 
     def __call__(self, environ, start_response):
-        from nova_lite.api import faults
-
         try:
             version = parse_request_version(environ)
         except exception.InvalidAPIVersionString as error:

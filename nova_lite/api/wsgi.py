@@ -10,7 +10,7 @@ allow_noauth_on_any_address`` is set.
 import os
 
 from nova_lite.api import app as api_app
-from nova_lite.api import server as api_server
+from nova_lite.web import server as api_server
 from nova_lite.cmd import common
 
 

@@ -16,13 +16,13 @@ import re
 import webob
 import webob.dec
 
-from nova_lite.api import auth
-from nova_lite.api import faults
-from nova_lite.api import microversion
-from nova_lite.api import middleware
-from nova_lite.api import request_id
-from nova_lite.api import request_log
-from nova_lite.api import request_url
+from nova_lite.web import auth
+from nova_lite.web import faults
+from nova_lite.web import version as microversion
+from nova_lite.web import middleware
+from nova_lite.web import request_id
+from nova_lite.web import request_log
+from nova_lite.web import request_url
 from nova_lite.block_storage import controllers as c
 from nova_lite.block_storage import exception
 from nova_lite.block_storage import limits

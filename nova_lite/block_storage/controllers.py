@@ -11,7 +11,7 @@ import logging
 from oslo_config import cfg
 from oslo_utils import strutils
 
-from nova_lite.api import validation
+from nova_lite.web import validation
 from nova_lite.block_storage import compute
 from nova_lite.block_storage import exception
 from nova_lite.block_storage import schemas

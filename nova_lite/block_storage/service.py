@@ -2,7 +2,7 @@
 
 import logging
 
-from nova_lite.api import server as api_server
+from nova_lite.web import server as api_server
 from nova_lite.block_storage import app as bs_app
 from nova_lite.block_storage import store as bs_store
 from nova_lite import wsgi_local

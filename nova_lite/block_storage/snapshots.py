@@ -9,7 +9,7 @@ from oslo_utils import strutils
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
-from nova_lite.api import validation
+from nova_lite.web import validation
 from nova_lite.block_storage import exception
 from nova_lite.block_storage import models
 from nova_lite import exception as nl_exception

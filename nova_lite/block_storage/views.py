@@ -10,7 +10,7 @@ import uuid
 
 from oslo_serialization import jsonutils
 
-from nova_lite.api import microversion
+from nova_lite.web import version as microversion
 from nova_lite.block_storage import store as bs_store
 from nova_lite.policies import block_storage as bs_policy
 

@@ -3,14 +3,14 @@
 import logging
 
 from nova_lite.api import app as api_app
-from nova_lite.api import server as api_server
+from nova_lite.web import server as api_server
 from nova_lite.block_storage import service as bs_service
 from nova_lite.cmd import common
 from nova_lite.cmd import startup
 from nova_lite.compute import manager as compute_manager
 from nova_lite.conductor import manager as conductor_manager
 from nova_lite import context as nl_context
-from nova_lite.db import sync
+from nova_lite.cmd import db_sync as sync
 from nova_lite.scheduler import host_selection
 from nova_lite import service
 

@@ -1,7 +1,7 @@
 """nova-lite-api: the compute API alone, under cheroot."""
 
 from nova_lite.api import app as api_app
-from nova_lite.api import server as api_server
+from nova_lite.web import server as api_server
 from nova_lite.cmd import common
 
 

@@ -27,7 +27,7 @@ from oslo_config import cfg
 from nova_lite.cmd import common
 from nova_lite.cmd import volume_attachment
 from nova_lite import context as nl_context
-from nova_lite.db import sync
+from nova_lite.cmd import db_sync as sync
 from nova_lite import exception
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import instance as instance_obj
@@ -174,25 +174,25 @@ def api_openapi(conf):
     import os
 
     from nova_lite.api import microversion
-    from nova_lite.api import openapi
+    from nova_lite.openapi import compute as compute_openapi
+    from nova_lite.openapi import volume as volume_openapi
     cmd = conf.command
     volume = cmd.service == 'volume'
+    openapi, known = (volume_openapi, volume_openapi.VERSIONS) if volume \
+        else (compute_openapi, microversion.VERSIONS)
     if cmd.microversion:
         try:
             version = str(microversion.APIVersion(cmd.microversion))
         except exception.InvalidAPIVersionString as error:
             print(error.format_message())
             return 1
-        known = openapi.BLOCK_STORAGE_VERSIONS if volume else \
-            microversion.VERSIONS
         if version not in known:
             print('Version %s is not supported by the API. Minimum is %s '
                   'and maximum is %s.' % (version, known[0], known[-1]))
             return 1
-        builder = openapi.build_block_storage if volume else openapi.build
-        documents = [(version, version, builder(version))]
+        documents = [(version, version, openapi.build(version))]
     else:
-        documents = openapi.ranges('volume' if volume else 'compute')
+        documents = openapi.ranges()
     if not cmd.output_dir:
         if len(documents) != 1:
             documents = documents[-1:]

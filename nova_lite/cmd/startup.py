@@ -246,7 +246,7 @@ def describe(conf, error):
     for an unexpected one."""
     from oslo_db import exception as db_exc
 
-    from nova_lite.api import server as api_server
+    from nova_lite.web import server as api_server
     from nova_lite import exception
 
     if isinstance(error, StartError):

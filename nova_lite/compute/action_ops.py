@@ -15,6 +15,7 @@ from oslo_utils import timeutils
 
 from nova_lite.compute import instance_events
 from nova_lite import exception
+from nova_lite.compute import power_state
 from nova_lite.image import catalog as image_catalog
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import instance as instance_obj
@@ -310,10 +311,10 @@ class ActionOperations:
         POWER_OFF): an idle server that is ACTIVE and running (for
         POWER_OFF) or STOPPED and shut down (for POWER_ON) takes the other
         state; anything else is a no-op, as in nova."""
-        moves = {'POWER_ON': ((instance_obj.STOPPED, instance_obj.SHUTDOWN),
-                              (instance_obj.ACTIVE, instance_obj.RUNNING)),
-                 'POWER_OFF': ((instance_obj.ACTIVE, instance_obj.RUNNING),
-                               (instance_obj.STOPPED, instance_obj.SHUTDOWN))}
+        moves = {'POWER_ON': ((instance_obj.STOPPED, power_state.SHUTDOWN),
+                              (instance_obj.ACTIVE, power_state.RUNNING)),
+                 'POWER_OFF': ((instance_obj.ACTIVE, power_state.RUNNING),
+                               (instance_obj.STOPPED, power_state.SHUTDOWN))}
         if tag not in moves:
             LOG.info('Ignoring power-update %s of server %s', tag,
                      instance_uuid)

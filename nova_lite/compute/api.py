@@ -19,6 +19,7 @@ from nova_lite import cells
 from nova_lite.compute import api_actions
 from nova_lite.compute import availability_zones
 from nova_lite.compute import checks
+from nova_lite.compute import power_state
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import server_groups
 from nova_lite.compute import volumes
@@ -254,7 +255,7 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                 'auto_disk_config': bool(auto_disk_config),
                 'vm_state': instance_obj.BUILDING,
                 'task_state': instance_obj.SCHEDULING,
-                'power_state': instance_obj.NOSTATE,
+                'power_state': power_state.NOSTATE,
                 'flavor': flavor.snapshot(), 'image_ref': image_ref or '',
                 'key_name': key_name, 'key_data': key_data,
                 'config_drive': 'True' if config_drive else '',

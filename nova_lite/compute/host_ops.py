@@ -7,6 +7,7 @@ import time
 import oslo_messaging as messaging
 
 from nova_lite import exception
+from nova_lite.compute import power_state
 from nova_lite.objects import compute_node as compute_node_obj
 from nova_lite.objects import instance as instance_obj
 
@@ -88,7 +89,7 @@ class HostOperations:
     def _running_instance(self, context, instance_uuid):
         instance = instance_obj.get_by_uuid(context, instance_uuid)
         state = self.driver.get_power_state(instance)
-        if state != instance_obj.RUNNING:
+        if state != power_state.RUNNING:
             raise exception.InstanceInvalidState(
                 attr='power state', instance_uuid=instance_uuid,
                 state=POWER_STATE_NAMES.get(state, 'pending'),

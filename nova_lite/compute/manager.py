@@ -17,6 +17,7 @@ from oslo_utils import timeutils
 
 from nova_lite.compute import action_ops
 from nova_lite.compute import host_ops
+from nova_lite.compute import power_state
 from nova_lite.compute import recovery
 from nova_lite.compute import repair_ops
 from nova_lite.compute import volume_ops
@@ -133,7 +134,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
             self.driver.spawn(instance, block_device_info)
             instance = instance_obj.update(context, instance.uuid, {
                 'vm_state': instance_obj.ACTIVE, 'task_state': None,
-                'power_state': instance_obj.RUNNING,
+                'power_state': power_state.RUNNING,
                 'launched_at': timeutils.utcnow()},
                 expected_task_state=[instance_obj.SPAWNING])
             self._notify(context, 'instance.create.end', instance)
@@ -252,7 +253,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
             self.driver.power_off(instance)
             instance_obj.update(context, instance.uuid, {
                 'vm_state': instance_obj.SHELVED, 'task_state': None,
-                'power_state': instance_obj.SHUTDOWN})
+                'power_state': power_state.SHUTDOWN})
             if self.conf.compute.shelved_offload_time == 0:
                 instance = instance_obj.update(context, instance.uuid, {
                     'task_state': instance_obj.SHELVING_OFFLOADING})
@@ -269,7 +270,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
         self.release_host(context, instance)
         instance_obj.update(context, instance.uuid, {
             'vm_state': instance_obj.SHELVED_OFFLOADED, 'task_state': None,
-            'power_state': instance_obj.SHUTDOWN, 'host': None,
+            'power_state': power_state.SHUTDOWN, 'host': None,
             'node': None})
 
     @instance_action.wrap_instance_event('compute')
@@ -283,7 +284,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
             self.driver.spawn(instance, block_device_info)
             instance_obj.update(context, instance.uuid, {
                 'vm_state': instance_obj.ACTIVE, 'task_state': None,
-                'power_state': instance_obj.RUNNING})
+                'power_state': power_state.RUNNING})
         except Exception as error:
             LOG.exception('Unshelve of server %s failed', instance.uuid)
             instance_action.note_failure(error)

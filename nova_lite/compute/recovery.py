@@ -42,6 +42,7 @@ import logging
 from oslo_concurrency import lockutils
 from oslo_utils import timeutils
 
+from nova_lite.compute import power_state
 from nova_lite.compute import volume_ops
 from nova_lite import exception
 from nova_lite.objects import block_device as bdm_obj
@@ -117,7 +118,7 @@ class HostRecovery:
             LOG.info('Retrying the start of server %s', inst.uuid)
             self.start_instance(context, inst.uuid)
         elif inst.task_state in REBOOT_TASK_STATES:
-            if self.driver.get_power_state(inst) == instance_obj.RUNNING:
+            if self.driver.get_power_state(inst) == power_state.RUNNING:
                 instance_obj.update(context, inst.uuid, {
                     'task_state': None, 'vm_state': instance_obj.ACTIVE})
             else:

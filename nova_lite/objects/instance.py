@@ -7,6 +7,7 @@ from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
 
+from nova_lite.compute import power_state
 from nova_lite.db import api as db_api
 from nova_lite.db import models
 from nova_lite.db import plain
@@ -51,11 +52,6 @@ SHELVING_OFFLOADING = 'shelving_offloading'
 UNSHELVING = 'unshelving'
 DELETING = 'deleting'
 
-# power states
-NOSTATE = 0
-RUNNING = 1
-SHUTDOWN = 4
-CRASHED = 6
 
 _COLUMNS = (
     'id', 'uuid', 'project_id', 'user_id', 'display_name',
@@ -398,7 +394,7 @@ _SOFT_DELETE = _TABLE.update().where(
     _TABLE.c.id == sa.bindparam('row_id')).values(
     deleted=sa.bindparam('row_id'), deleted_at=sa.bindparam('now'),
     updated_at=sa.bindparam('now'), terminated_at=sa.bindparam('ended'),
-    vm_state=DELETED, task_state=None, power_state=NOSTATE)
+    vm_state=DELETED, task_state=None, power_state=power_state.NOSTATE)
 _BDMS = models.BlockDeviceMapping.__table__
 _DELETE_BDMS = _BDMS.delete().where(
     _BDMS.c.instance_uuid == sa.bindparam('b_uuid'))
@@ -418,7 +414,7 @@ def destroy(context, uuid):
     values = row._asdict()
     values.update(deleted=row.id, deleted_at=now, updated_at=now,
                   terminated_at=ended, vm_state=DELETED, task_state=None,
-                  power_state=NOSTATE)
+                  power_state=power_state.NOSTATE)
     return Instance.from_row(types.SimpleNamespace(**values),
                              cell_uuid=context.cell_uuid)
 

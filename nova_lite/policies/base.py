@@ -4,7 +4,7 @@ Names and check strings are nova's current defaults. Keystone's bootstrap
 creates the implied-role chain admin -> member -> reader (and manager ->
 member), so a rule asking for ``reader`` also admits members and admins when
 tokens come from Keystone; noauth2 contexts get the chain spelled out (see
-``nova_lite.api.auth``).
+``nova_lite.web.auth``).
 
 The per-resource modules use the aliases below rather than repeating check
 strings, so a persona is defined in exactly one place.

@@ -13,7 +13,7 @@ import time
 from oslo_utils import timeutils
 
 from nova_lite import exception
-from nova_lite.objects import instance as instance_obj
+from nova_lite.compute import power_state
 from nova_lite.virt import driver
 from nova_lite.virt import uptime
 
@@ -26,8 +26,8 @@ FAKE_LOCAL_GB = 600000
 FAKE_CPU_INFO = {'arch': 'x86_64', 'model': 'Nehalem', 'vendor': 'Intel',
                  'features': ['pge', 'clflush'],
                  'topology': {'cores': 1, 'threads': 1, 'sockets': 4}}
-_STATE_NAMES = {instance_obj.RUNNING: 'running',
-                instance_obj.SHUTDOWN: 'shutdown'}
+_STATE_NAMES = {power_state.RUNNING: 'running',
+                power_state.SHUTDOWN: 'shutdown'}
 
 
 class FakeDriver(driver.ComputeDriver):
@@ -116,7 +116,7 @@ class FakeDriver(driver.ComputeDriver):
                     disks[bdm.get('device_name')] = info
             console = self._kept_consoles.pop(instance.uuid, [])
             self.guests[instance.uuid] = {
-                'state': instance_obj.RUNNING, 'volumes': disks,
+                'state': power_state.RUNNING, 'volumes': disks,
                 'console': console}
             self._log(instance, 'Booting %s from image %s' % (
                 instance.display_name, instance.image_ref or '(volume)'))
@@ -172,18 +172,18 @@ class FakeDriver(driver.ComputeDriver):
 
     def power_off(self, instance):
         with self._changing():
-            self._guest(instance)['state'] = instance_obj.SHUTDOWN
+            self._guest(instance)['state'] = power_state.SHUTDOWN
             self._log(instance, 'Powering off')
 
     def power_on(self, instance, block_device_info=None):
         with self._changing():
-            self._guest(instance)['state'] = instance_obj.RUNNING
+            self._guest(instance)['state'] = power_state.RUNNING
             self._log(instance, 'Booting %s' % instance.display_name)
             self._boot_lines(instance)
 
     def reboot(self, instance, reboot_type, block_device_info=None):
         with self._changing():
-            self._guest(instance)['state'] = instance_obj.RUNNING
+            self._guest(instance)['state'] = power_state.RUNNING
             self._log(instance, 'Rebooting (%s)' % reboot_type.lower())
             self._log(instance, 'Booting %s' % instance.display_name)
             self._boot_lines(instance)
@@ -199,20 +199,20 @@ class FakeDriver(driver.ComputeDriver):
             self._log(instance, line)
 
     def pause(self, instance):
-        self._set_state(instance, (instance_obj.RUNNING,),
+        self._set_state(instance, (power_state.RUNNING,),
                         driver.POWER_PAUSED, 'Paused')
 
     def unpause(self, instance):
         self._set_state(instance, (driver.POWER_PAUSED,),
-                        instance_obj.RUNNING, 'Unpaused')
+                        power_state.RUNNING, 'Unpaused')
 
     def suspend(self, instance):
-        self._set_state(instance, (instance_obj.RUNNING,),
+        self._set_state(instance, (power_state.RUNNING,),
                         driver.POWER_SUSPENDED, 'Suspended')
 
     def resume(self, instance, block_device_info=None):
         self._set_state(instance, (driver.POWER_SUSPENDED,),
-                        instance_obj.RUNNING, 'Resumed')
+                        power_state.RUNNING, 'Resumed')
 
     def rebuild(self, instance, block_device_info, preserve_ephemeral=False):
         with self._lock:
@@ -230,7 +230,7 @@ class FakeDriver(driver.ComputeDriver):
     def get_power_state(self, instance):
         with self._lock:
             guest = self.guests.get(instance.uuid)
-            return guest['state'] if guest else instance_obj.NOSTATE
+            return guest['state'] if guest else power_state.NOSTATE
 
     def attach_volume(self, instance, connection_info, mountpoint,
                       disk_bus=None, device_type=None):

@@ -2,7 +2,7 @@ import pytest
 
 from nova_lite import context as nl_context
 from nova_lite.db import api as db_api
-from nova_lite.db import sync
+from nova_lite.cmd import db_sync as sync
 from tests.fixtures import databases
 from tests.fixtures import stack as stack_fixture
 

@@ -5,7 +5,7 @@ import time
 from nova_lite import cells
 from nova_lite import context as nl_context
 from nova_lite.db import api as db_api
-from nova_lite.db import sync
+from nova_lite.cmd import db_sync as sync
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import service as service_obj
 from nova_lite.scheduler import host_selection

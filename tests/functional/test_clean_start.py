@@ -313,7 +313,7 @@ def cells(tmp_path):
     from nova_lite.cmd import common
     from nova_lite import context as nl_context
     from nova_lite.db import api as db_api
-    from nova_lite.db import sync
+    from nova_lite.cmd import db_sync as sync
     from nova_lite.objects import cell_mapping
     path = _conf(tmp_path, '[database]\nconnection = sqlite:///%s\n'
                  % (tmp_path / 'cell1.sqlite'))

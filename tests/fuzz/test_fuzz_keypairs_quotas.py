@@ -10,7 +10,7 @@ import requests
 import schemathesis
 from schemathesis import GenerationMode
 
-from nova_lite.api import openapi
+from nova_lite.openapi import compute as openapi
 from tests.fuzz import conftest as fz
 from tests.fuzz import test_openapi_fuzz as fuzz
 

@@ -12,7 +12,8 @@ import schemathesis
 
 from nova_lite.api.controllers import root
 from nova_lite.api import microversion
-from nova_lite.api import openapi
+from nova_lite.openapi import compute as openapi
+from nova_lite.openapi import volume as volume_openapi
 from nova_lite.api.schemas import responses
 from nova_lite.api.schemas import servers as server_schemas
 from nova_lite.api.schemas import volume_attachments as va_schemas
@@ -221,14 +222,14 @@ def test_real_responses_match_the_document(seeded, version, token):
 
 def test_block_storage_document_covers_its_router():
     from nova_lite.block_storage import app as bs_app
-    doc = openapi.build_block_storage('3.71')
+    doc = volume_openapi.build('3.71')
     documented = {(m.upper(), path) for path, ops in doc['paths'].items()
                   for m in ops}
     assert documented == {(m, p) for m, p, _h in bs_app.ROUTES}
-    early = openapi.build_block_storage('3.0')
+    early = volume_openapi.build('3.0')
     assert not any(p.startswith('/attachments') for p in early['paths'])
     schemathesis.openapi.from_dict(doc)
-    names = [(first, last) for first, last, _d in openapi.ranges('volume')]
+    names = [(first, last) for first, last, _d in volume_openapi.ranges()]
     assert names == [('3.0', '3.26'), ('3.27', '3.43'), ('3.44', '3.71')]
 
 
@@ -236,7 +237,7 @@ def test_block_storage_document_covers_its_router():
 @pytest.mark.parametrize('token', [fz.TOKEN, fz.ADMIN])
 def test_real_block_storage_responses_match_the_document(seeded, version,
                                                          token):
-    doc = openapi.build_block_storage(version)
+    doc = volume_openapi.build(version)
     stack = seeded.stack
     at_27 = microversion.APIVersion(version).matches('3.27')
 

@@ -26,7 +26,8 @@ import requests
 import schemathesis
 from schemathesis import GenerationMode
 
-from nova_lite.api import openapi
+from nova_lite.openapi import compute as openapi
+from nova_lite.openapi import volume as volume_openapi
 from nova_lite.api.schemas import responses
 from tests.fuzz import conftest as fz
 
@@ -69,7 +70,7 @@ def _with_real_values(doc, seeded):
 @functools.lru_cache(maxsize=None)
 def _document(service, version):
     if service == 'volume':
-        return openapi.build_block_storage(version)
+        return volume_openapi.build(version)
     return openapi.build(version)
 
 
@@ -244,7 +245,7 @@ def test_fuzz_compute_api(seeded, version):
 
 @pytest.mark.parametrize('version', VOLUME_VERSIONS)
 def test_fuzz_block_storage(seeded, version):
-    doc = openapi.build_block_storage(version)
+    doc = volume_openapi.build(version)
     _fuzz(seeded, 'volume', version, doc,
           sum(len(ops) for ops in doc['paths'].values()))
     resp = seeded.stack.volume_request(

@@ -6,7 +6,8 @@ to the response schemas."""
 
 import pytest
 
-from nova_lite.api import openapi
+from nova_lite.openapi import compute as openapi
+from nova_lite.openapi import volume as volume_openapi
 from tests.fuzz import conftest as fz
 from tests.fuzz.test_openapi_fuzz import _fuzz
 
@@ -22,6 +23,6 @@ def test_fuzz_compute_api_as_admin(seeded, version):
 
 
 def test_fuzz_block_storage_as_admin(seeded):
-    doc = openapi.build_block_storage('3.71')
+    doc = volume_openapi.build('3.71')
     _fuzz(seeded, 'volume', '3.71', doc,
           sum(len(ops) for ops in doc['paths'].values()), token=fz.ADMIN)

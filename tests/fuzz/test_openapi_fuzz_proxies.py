@@ -4,7 +4,7 @@ first microversion and the last one each route is served at."""
 
 import pytest
 
-from nova_lite.api import openapi
+from nova_lite.openapi import compute as openapi
 from tests.fuzz import conftest as fz
 from tests.fuzz.test_openapi_fuzz import _fuzz
 

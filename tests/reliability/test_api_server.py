@@ -3,7 +3,7 @@
 import concurrent.futures
 import http.client
 
-from nova_lite.api import server as api_server
+from nova_lite.web import server as api_server
 from tests.fixtures import stack as stack_fixture
 
 

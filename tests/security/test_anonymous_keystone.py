@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from nova_lite.api import app as api_app
-from nova_lite.api import server as api_server
+from nova_lite.web import server as api_server
 from nova_lite.block_storage import app as bs_app
 from tests.security import personas as p
 from tests.security import routes

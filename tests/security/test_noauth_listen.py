@@ -10,7 +10,7 @@ import sys
 import pytest
 import webob
 
-from nova_lite.api import server as api_server
+from nova_lite.web import server as api_server
 from nova_lite.cmd import common
 
 LOOPBACK = ['127.0.0.1', '127.3.4.5', '::1', 'localhost', 'LOCALHOST']

@@ -5,7 +5,7 @@ import types
 
 import pytest
 
-from nova_lite.api.controllers import servers as servers_controller
+from nova_lite.api.controllers import server_common
 from nova_lite.api.views import servers as server_views
 from nova_lite.compute import api as compute_api
 from nova_lite.objects import instance as instance_obj
@@ -54,10 +54,10 @@ def test_build_requests_have_no_name_yet(template):
 
 
 def test_disk_config_values():
-    assert servers_controller.disk_config_values({}) == {}
-    assert servers_controller.disk_config_values(
+    assert server_common.disk_config_values({}) == {}
+    assert server_common.disk_config_values(
         {'OS-DCF:diskConfig': 'AUTO'}) == {'auto_disk_config': True}
-    assert servers_controller.disk_config_values(
+    assert server_common.disk_config_values(
         {'OS-DCF:diskConfig': 'MANUAL'}) == {'auto_disk_config': False}
     assert server_views.disk_config(True) == 'AUTO'
     assert server_views.disk_config(None) == 'MANUAL'

@@ -136,7 +136,8 @@ def drv(conf):
 
 
 def _instance(**kw):
-    values = dict(id=42, uuid=UUID, display_name='vm1', image_ref='',
+    values = dict(id=42, name='instance-0000002a', uuid=UUID,
+                  display_name='vm1', image_ref='',
                   root_device_name='/dev/vda',
                   flavor={'memory_mb': 64, 'vcpus': 1, 'root_gb': 1})
     values.update(kw)

@@ -15,6 +15,7 @@ import pecan
 import webob.exc
 
 from nova_lite.api.controllers import common
+from nova_lite.api.controllers import server_common
 from nova_lite.api.expose import expose
 from nova_lite.api import microversion
 from nova_lite.api.schemas import instance_actions as schemas
@@ -41,11 +42,10 @@ def _host_id(host, project_id):
 
 
 def _server(req, server_id, rule):
-    from nova_lite.api.controllers import servers
     ctx = common.context()
     read_deleted = 'yes' if microversion.is_supported(req, '2.21') else None
-    instance, cell = servers.get_server(ctx, server_id,
-                                        read_deleted=read_deleted)
+    instance, cell = server_common.get_server(ctx, server_id,
+                                              read_deleted=read_deleted)
     ctx.can(POLICY % rule, {'project_id': instance.project_id})
     return ctx, instance, cell
 

@@ -3,6 +3,7 @@
 import webob.exc
 
 from nova_lite.api.controllers import common
+from nova_lite.api.controllers import server_common
 from nova_lite.api.expose import expose
 from nova_lite.api.schemas import servers as schemas
 
@@ -13,9 +14,8 @@ class IPsController(common.RestController):
 
     @staticmethod
     def _server(server_id, action):
-        from nova_lite.api.controllers import servers
         ctx = common.context()
-        instance, _cell = servers.get_server(ctx, server_id)
+        instance, _cell = server_common.get_server(ctx, server_id)
         ctx.can(POLICY % action, {'project_id': instance.project_id})
         return instance
 

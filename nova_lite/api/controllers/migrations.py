@@ -7,6 +7,7 @@ import pecan
 import webob.exc
 
 from nova_lite.api.controllers import common
+from nova_lite.api.controllers import server_common
 from nova_lite.api.expose import expose
 from nova_lite.api import microversion
 from nova_lite.api.schemas import admin_views as schemas
@@ -150,9 +151,8 @@ def _server(req, server_id):
     if not microversion.is_supported(req, '2.23'):
         raise webob.exc.HTTPNotFound(
             explanation='The resource could not be found.')
-    from nova_lite.api.controllers import servers
     ctx = common.context()
-    instance, cell = servers.get_server(ctx, server_id)
+    instance, cell = server_common.get_server(ctx, server_id)
     return ctx, instance, cell
 
 

@@ -1,11 +1,12 @@
 """POST /servers/{id}/action: power, reboot and shelve actions here; the
-other actions register themselves from their own modules (imported at the
-end)."""
+other actions register themselves with ``action`` from their own modules,
+which the servers controller imports."""
 
 import pecan
 import webob.exc
 
 from nova_lite.api.controllers import common
+from nova_lite.api.controllers import server_common
 from nova_lite.api.expose import expose
 from nova_lite.api import microversion
 from nova_lite.api.schemas import servers as schemas
@@ -40,10 +41,8 @@ class ServerActionsController(common.RestController):
         if handler is None:
             raise webob.exc.HTTPBadRequest(
                 explanation='There is no such action: %s' % name)
-        # Local import: servers imports this module.
-        from nova_lite.api.controllers import servers
         ctx = common.context()
-        instance, cell = servers.get_server(ctx, server_id)
+        instance, cell = server_common.get_server(ctx, server_id)
         ctx.can(handler._policy, {'project_id': instance.project_id,
                                   'user_id': instance.user_id})
         try:
@@ -91,8 +90,3 @@ class ServerActionsController(common.RestController):
                 args['host'] = unshelve.get('host')
         common.compute_api().unshelve(common.context(), instance, cell,
                                       **args)
-
-
-# The actions defined in modules of their own register on import.
-from nova_lite.api.controllers import server_rebuild  # noqa: E402,F401
-from nova_lite.api.controllers import server_state_actions  # noqa: E402,F401,I100,E501

@@ -6,6 +6,7 @@ import pecan
 import webob.exc
 
 from nova_lite.api.controllers import common
+from nova_lite.api.controllers import server_common
 from nova_lite.api.controllers import migrations
 from nova_lite.api.expose import expose
 from nova_lite.api import microversion
@@ -48,7 +49,7 @@ class DiagnosticsController(common.RestController):
     def get_all(self, server_id, **kwargs):
         req = pecan.request
         ctx = common.context()
-        instance, cell = servers.get_server(ctx, server_id)
+        instance, cell = server_common.get_server(ctx, server_id)
         ctx.can(DIAGNOSTICS, target={'project_id': instance.project_id})
         if not instance.host:
             raise exception.InstanceNotReady(instance_id=instance.uuid)
@@ -77,14 +78,14 @@ class ServerPasswordController(common.RestController):
     @common.with_schemas(admin_views.NO_QUERY, query=True)
     def get_all(self, server_id, **kwargs):
         ctx = common.context()
-        instance, _cell = servers.get_server(ctx, server_id)
+        instance, _cell = server_common.get_server(ctx, server_id)
         ctx.can(PASSWORD % 'show', target={'project_id': instance.project_id})
         return {'password': ''}
 
     @expose(status=204)
     def delete(self, server_id, **kwargs):
         ctx = common.context()
-        instance, _cell = servers.get_server(ctx, server_id)
+        instance, _cell = server_common.get_server(ctx, server_id)
         ctx.can(PASSWORD % 'clear',
                 target={'project_id': instance.project_id})
         return None

@@ -9,6 +9,7 @@ held to ``[quota] metadata_items``.
 import webob.exc
 
 from nova_lite.api.controllers import common
+from nova_lite.api.controllers import server_common
 from nova_lite.api.expose import expose
 from nova_lite.api.schemas import server_metadata as schemas
 from nova_lite.api import validation
@@ -19,9 +20,8 @@ POLICY = 'os_compute_api:server-metadata:%s'
 
 
 def _server(server_id, rule):
-    from nova_lite.api.controllers import servers
     ctx = common.context()
-    instance, cell = servers.get_server(ctx, server_id)
+    instance, cell = server_common.get_server(ctx, server_id)
     ctx.can(POLICY % rule, {'project_id': instance.project_id})
     return ctx, instance, cell
 

@@ -12,6 +12,7 @@ import pecan
 import webob.exc
 
 from nova_lite.api.controllers import common
+from nova_lite.api.controllers import server_common
 from nova_lite.api.controllers.server_actions import action
 from nova_lite.api.expose import Result
 from nova_lite.api import microversion
@@ -50,14 +51,12 @@ def _view(req, instance, *, host_status, show_extended_attrs,
 
 @action('rebuild', REBUILD)
 def _rebuild(self, instance, cell, body=None):
-    # Local import: servers imports the action controllers.
-    from nova_lite.api.controllers import servers
     ctx = common.context()
     req = pecan.request
     conf = common.conf()
     rebuild = body['rebuild']
     image_href = rebuild['imageRef']
-    password = rebuild.get('adminPass') or servers._generate_password()
+    password = rebuild.get('adminPass') or server_common.generate_password()
     kwargs = {}
     for field, column in (('name', 'display_name'),
                           ('description', 'display_description'),
@@ -67,8 +66,8 @@ def _rebuild(self, instance, cell, body=None):
     if 'accessIPv4' in rebuild:
         kwargs['access_ip_v4'] = rebuild['accessIPv4'] or None
     if 'accessIPv6' in rebuild:
-        kwargs['access_ip_v6'] = servers._ipv6(rebuild['accessIPv6'])
-    kwargs.update(servers.disk_config_values(rebuild))
+        kwargs['access_ip_v6'] = server_common.ipv6(rebuild['accessIPv6'])
+    kwargs.update(server_common.disk_config_values(rebuild))
     if 'preserve_ephemeral' in rebuild:
         kwargs['preserve_ephemeral'] = common.as_bool(
             rebuild['preserve_ephemeral'])
@@ -91,7 +90,7 @@ def _rebuild(self, instance, cell, body=None):
                                         'user_id': instance.user_id})
     if microversion.is_supported(req, '2.90') and 'hostname' in rebuild:
         kwargs['hostname'] = rebuild['hostname']
-    kwargs.update(servers.disk_config_values(rebuild))
+    kwargs.update(server_common.disk_config_values(rebuild))
     try:
         instance = common.compute_api().rebuild(
             ctx, instance, cell, image_href, password,
@@ -107,14 +106,14 @@ def _rebuild(self, instance, cell, body=None):
         raise webob.exc.HTTPNotFound(
             explanation='Instance could not be found')
     admin_pass = password if conf.api.enable_instance_password else None
-    opts = servers._view_options(ctx, req)
+    opts = server_common.view_options(ctx, req)
     if not microversion.is_supported(req, '2.75'):
         opts['show_host_status'] = False
     host_status = None
     if opts['show_host_status']:
-        host_status = servers._host_status(ctx, instance, cell)
+        host_status = server_common.host_status(ctx, instance, cell)
     spec = None
-    if servers._wants_spec(req):
+    if server_common.wants_spec(req):
         # The pinned zone (2.96) and scheduler hints (2.100).
         spec = build_request.get_request_spec(ctx, instance.uuid)
     return Result(_view(req, instance, host_status=host_status,

@@ -13,6 +13,7 @@ import jsonschema
 import webob.exc
 
 from nova_lite.api.controllers import common
+from nova_lite.api.controllers import server_common
 from nova_lite.api.expose import expose
 from nova_lite.api.expose import Result
 from nova_lite.api import microversion
@@ -30,9 +31,8 @@ def _server(server_id, rule):
     if not microversion.is_supported(common.request(), '2.26'):
         # No such resource before 2.26.
         raise webob.exc.HTTPNotFound()
-    from nova_lite.api.controllers import servers
     ctx = common.context()
-    instance, cell = servers.get_server(ctx, server_id)
+    instance, cell = server_common.get_server(ctx, server_id)
     ctx.can(POLICY % rule, {'project_id': instance.project_id})
     return ctx, instance, cell
 

@@ -2,7 +2,6 @@
 
 import base64
 import binascii
-import ipaddress
 import logging
 
 from oslo_utils import uuidutils
@@ -13,8 +12,12 @@ from nova_lite.api.controllers import common
 from nova_lite.api.controllers import instance_actions
 from nova_lite.api.controllers import ips
 from nova_lite.api.controllers import server_actions
+from nova_lite.api.controllers import server_common
 from nova_lite.api.controllers import server_filters
 from nova_lite.api.controllers import server_metadata
+# The actions of these modules register on import.
+from nova_lite.api.controllers import server_rebuild  # noqa: F401
+from nova_lite.api.controllers import server_state_actions  # noqa: F401
 from nova_lite.api.controllers import server_tags
 from nova_lite.api.controllers import volume_attachments
 from nova_lite.api.expose import expose
@@ -26,113 +29,21 @@ from nova_lite.api.views import servers as views
 from nova_lite import block_device
 from nova_lite.compute import availability_zones
 from nova_lite.compute import keypairs as keypair_api
-from nova_lite import context as nl_context
 from nova_lite import exception
 from nova_lite.image import catalog as image_catalog
 from nova_lite.objects import build_request
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import flavor as flavor_obj
-from nova_lite.objects import instance_group as instance_group_obj
-from nova_lite.objects import service as service_obj
 
 LOG = logging.getLogger(__name__)
 
-SERVERS = 'os_compute_api:servers:%s'
-EXTENDED_ATTRS = 'os_compute_api:os-extended-server-attributes'
-FLAVOR_EXTRA_SPECS = 'os_compute_api:servers:show:flavor-extra-specs'
+SERVERS = server_common.SERVERS
 REQUESTED_DESTINATION = 'compute:servers:create:requested_destination'
-
-
-def get_server(ctx, server_id, read_deleted=None):
-    """(instance, cell) of a server this context may see, else 404."""
-    api = common.compute_api()
-    lookup_ctx = ctx
-    if read_deleted:
-        lookup_ctx = nl_context.RequestContext.from_dict(ctx.to_dict())
-        lookup_ctx.read_deleted = read_deleted
-        lookup_ctx.enforcer = ctx.enforcer
-    try:
-        instance, cell = api.get(lookup_ctx, server_id)
-    except exception.InstanceNotFound:
-        raise webob.exc.HTTPNotFound(
-            explanation='Instance %s could not be found.' % server_id)
-    if not ctx.is_admin and instance.project_id != ctx.project_id:
-        raise webob.exc.HTTPNotFound(
-            explanation='Instance %s could not be found.' % server_id)
-    return instance, cell
-
-
-def _host_status(ctx, instance, cell):
-    if not instance.host or cell is None:
-        return ''
-    cctxt = nl_context.target_cell(ctx, cell)
-    try:
-        svc = service_obj.get_by_host_and_binary(cctxt, instance.host,
-                                                 'nova-compute')
-    except exception.ComputeHostNotFound:
-        return 'UNKNOWN'
-    if svc.forced_down:
-        return 'DOWN'
-    if svc.is_up(common.conf().service_down_time):
-        return 'MAINTENANCE' if svc.disabled else 'UP'
-    return 'UNKNOWN'
-
-
-def _view_options(ctx, req):
-    return {
-        'show_extended_attrs': bool(ctx.can(EXTENDED_ATTRS, fatal=False)),
-        'show_host_status': microversion.is_supported(req, '2.16') and bool(
-            ctx.can(SERVERS % 'show:host_status', fatal=False)),
-        'show_extra_specs': microversion.is_supported(req, '2.47') and bool(
-            ctx.can(FLAVOR_EXTRA_SPECS, fatal=False)),
-    }
-
-
-def _wants_spec(req):
-    """Whether the server views show what the request spec holds (the
-    pinned availability zone from 2.96, scheduler hints from 2.100)."""
-    return microversion.is_supported(req, '2.96')
-
-
-def _render(view, ctx, req, instance, cell):
-    opts = _view_options(ctx, req)
-    host_status = None
-    if opts['show_host_status']:
-        host_status = _host_status(ctx, instance, cell)
-    spec = None
-    if _wants_spec(req):
-        spec = build_request.get_request_spec(ctx, instance.uuid)
-    body = view(req, instance, host_status=host_status, spec=spec, **opts)
-    if 'server_groups' in body['server']:
-        # 2.71: the group the server is in (at most one).
-        group = instance_group_obj.get_by_instance(ctx, instance.uuid)
-        body['server']['server_groups'] = [group.uuid] if group else []
-    return body
 
 
 def _id_from_href(value):
     value = str(value)
     return value.rstrip('/').rsplit('/', 1)[-1] if '/' in value else value
-
-
-def _ipv6(value):
-    """An accessIPv6 in its compressed form, as nova stores it."""
-    if not value:
-        return None
-    try:
-        return str(ipaddress.IPv6Address(value))
-    except ValueError:
-        return value
-
-
-def disk_config_values(server):
-    """The instance values for ``OS-DCF:diskConfig`` of a create, update
-    or rebuild body: ``{'auto_disk_config': bool}`` when the body has it,
-    else ``{}``."""
-    value = server.get('OS-DCF:diskConfig')
-    if value is None:
-        return {}
-    return {'auto_disk_config': value == 'AUTO'}
 
 
 def _check_requested_networks(networks):
@@ -164,12 +75,6 @@ def _check_requested_networks(networks):
                 explanation='Bad network format: missing %s' % key)
         except (TypeError, AttributeError):
             raise webob.exc.HTTPBadRequest(explanation='Bad networks format')
-
-
-def _generate_password(length=12):
-    import secrets
-    alphabet = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'
-    return ''.join(secrets.choice(alphabet) for _ in range(length))
 
 
 class ServersController(common.RestController):
@@ -211,14 +116,14 @@ class ServersController(common.RestController):
             next_marker = instances[-1].uuid
         if not is_detail:
             return views.index(req, instances, next_marker=next_marker)
-        opts = _view_options(ctx, req)
+        opts = server_common.view_options(ctx, req)
         host_statuses = {}
         if opts['show_host_status']:
-            host_statuses = {i.uuid: _host_status(ctx, i, _cell_of(ctx, i))
-                             for i in instances
-                             if not getattr(i, 'cell_down', False)}
+            host_statuses = {
+                i.uuid: server_common.host_status(ctx, i, _cell_of(ctx, i))
+                for i in instances if not getattr(i, 'cell_down', False)}
         specs = None
-        if _wants_spec(req):
+        if server_common.wants_spec(req):
             specs = build_request.get_request_specs(
                 ctx, [i.uuid for i in instances
                       if not getattr(i, 'cell_down', False)])
@@ -242,9 +147,9 @@ class ServersController(common.RestController):
     def get_one(self, server_id, **kwargs):
         ctx = common.context()
         req = pecan.request
-        instance, cell = get_server(ctx, server_id)
+        instance, cell = server_common.get_server(ctx, server_id)
         ctx.can(SERVERS % 'show', {'project_id': instance.project_id})
-        return _render(views.show, ctx, req, instance, cell)
+        return server_common.render(views.show, ctx, req, instance, cell)
 
     # -- create --------------------------------------------------------------------
 
@@ -343,9 +248,9 @@ class ServersController(common.RestController):
             return Result({'reservation_id': reservation_id}, status=202)
         admin_pass = None
         if conf.api.enable_instance_password:
-            admin_pass = server.get('adminPass') or _generate_password()
+            admin_pass = server.get('adminPass') or server_common.generate_password()
         resp = views.create(req, uuids[0], admin_pass,
-                            auto_disk_config=disk_config_values(server).get(
+                            auto_disk_config=server_common.disk_config_values(server).get(
                                 'auto_disk_config'))
         location = links.server_links(req, uuids[0])[0]['href']
         return Result(resp, status=202, headers={'Location': location})
@@ -358,7 +263,7 @@ class ServersController(common.RestController):
             ctx, flavor, server['name'], image_ref, bdms,
             hostname=server.get('hostname') if
             microversion.is_supported(req, '2.90') else None,
-            auto_disk_config=disk_config_values(server).get(
+            auto_disk_config=server_common.disk_config_values(server).get(
                 'auto_disk_config'),
             scheduler_hints=hints or {},
             min_count=min_count, max_count=max_count,
@@ -368,7 +273,7 @@ class ServersController(common.RestController):
             forced_node=forced_node, **(requested or {}),
             user_data=user_data, config_drive=server.get('config_drive'),
             access_ip_v4=server.get('accessIPv4'),
-            access_ip_v6=_ipv6(server.get('accessIPv6')),
+            access_ip_v6=server_common.ipv6(server.get('accessIPv6')),
             key_name=server.get('key_name'), key_data=key_data,
             injected_files=[(f.get('path') or '', f.get('contents') or '')
                             for f in server.get('personality') or []],
@@ -382,7 +287,7 @@ class ServersController(common.RestController):
         body = kwargs['body']
         ctx = common.context()
         req = pecan.request
-        instance, cell = get_server(ctx, server_id)
+        instance, cell = server_common.get_server(ctx, server_id)
         ctx.can(SERVERS % 'update', {'project_id': instance.project_id,
                                      'user_id': instance.user_id})
         server = body['server']
@@ -394,10 +299,10 @@ class ServersController(common.RestController):
         if 'accessIPv4' in server:
             values['access_ip_v4'] = server['accessIPv4'] or None
         if 'accessIPv6' in server:
-            values['access_ip_v6'] = _ipv6(server['accessIPv6'])
+            values['access_ip_v6'] = server_common.ipv6(server['accessIPv6'])
         if 'hostname' in server:
             values['hostname'] = server['hostname']
-        values.update(disk_config_values(server))
+        values.update(server_common.disk_config_values(server))
         if 'pinned_availability_zone' in server and \
                 microversion.is_supported(req, '2.104'):
             try:
@@ -412,14 +317,14 @@ class ServersController(common.RestController):
         except exception.InstanceInvalidState as error:
             raise common.conflict_for_invalid_state(error, 'update',
                                                     server_id)
-        return _render(views.update, ctx, req, instance, cell)
+        return server_common.render(views.update, ctx, req, instance, cell)
 
     # -- delete --------------------------------------------------------------------
 
     @expose(status=204)
     def delete(self, server_id, **kwargs):
         ctx = common.context()
-        instance, cell = get_server(ctx, server_id)
+        instance, cell = server_common.get_server(ctx, server_id)
         ctx.can(SERVERS % 'delete', {'project_id': instance.project_id,
                                      'user_id': instance.user_id})
         api = common.compute_api()

@@ -5,6 +5,7 @@ import pecan
 import webob.exc
 
 from nova_lite.api.controllers import common
+from nova_lite.api.controllers import server_common
 from nova_lite.api.expose import expose
 from nova_lite.api.expose import Result
 from nova_lite.api import microversion
@@ -17,8 +18,7 @@ POLICY = 'os_compute_api:os-volumes-attachments:%s'
 
 
 def _server(ctx, server_id, action):
-    from nova_lite.api.controllers import servers
-    instance, cell = servers.get_server(ctx, server_id)
+    instance, cell = server_common.get_server(ctx, server_id)
     ctx.can(POLICY % action, {'project_id': instance.project_id})
     return instance, cell
 
@@ -112,8 +112,7 @@ class VolumeAttachmentsController(common.RestController):
         body = kwargs['body']['volumeAttachment']
         ctx = common.context()
         req = pecan.request
-        from nova_lite.api.controllers import servers
-        instance, cell = servers.get_server(ctx, server_id)
+        instance, cell = server_common.get_server(ctx, server_id)
         new_volume_id = body['volumeId']
         swap = new_volume_id != volume_id or \
             not microversion.is_supported(req, '2.85')

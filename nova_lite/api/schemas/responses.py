@@ -3,7 +3,7 @@
 They describe what the views in ``nova_lite/api/views`` and the controllers
 render: every field name a body may carry (``additionalProperties`` is
 false), the ones it always carries (``required``) and their types. The
-OpenAPI document (``nova_lite.api.openapi``) publishes them, and the
+OpenAPI document (``nova_lite.openapi``) publishes them, and the
 functional tests validate real responses against them, so a view that
 gains or loses a field fails a test until its schema follows.
 

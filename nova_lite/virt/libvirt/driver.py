@@ -19,8 +19,8 @@ from xml.etree import ElementTree as ET
 
 from nova_lite import block_device
 from nova_lite import exception
+from nova_lite.compute import power_state
 from nova_lite.image import catalog
-from nova_lite.objects import instance as instance_obj
 from nova_lite.virt import driver
 from nova_lite.virt.libvirt import config
 from nova_lite.virt.libvirt import host_info
@@ -43,14 +43,14 @@ MIN_LIBVIRT_MULTIATTACH = 3010000
 MIN_QEMU_IMAGE_LOCKING = 2010000
 
 _POWER_STATES = {
-    0: instance_obj.NOSTATE,     # VIR_DOMAIN_NOSTATE
-    1: instance_obj.RUNNING,     # RUNNING
-    2: instance_obj.RUNNING,     # BLOCKED
-    3: 3,                        # PAUSED
-    4: instance_obj.SHUTDOWN,    # SHUTDOWN (in progress)
-    5: instance_obj.SHUTDOWN,    # SHUTOFF
-    6: instance_obj.CRASHED,     # CRASHED
-    7: 7,                        # PMSUSPENDED
+    0: power_state.NOSTATE,      # VIR_DOMAIN_NOSTATE
+    1: power_state.RUNNING,      # RUNNING
+    2: power_state.RUNNING,      # BLOCKED
+    3: power_state.PAUSED,       # PAUSED
+    4: power_state.SHUTDOWN,     # SHUTDOWN (in progress)
+    5: power_state.SHUTDOWN,     # SHUTOFF
+    6: power_state.CRASHED,      # CRASHED
+    7: power_state.SUSPENDED,    # PMSUSPENDED
 }
 _BUS_PREFIX = {'virtio': 'vd', 'scsi': 'sd', 'sata': 'sd'}
 
@@ -68,7 +68,7 @@ def domain_name(instance):
     """The server's instance name (``[DEFAULT] instance_name_template``),
     as the API shows it in ``OS-EXT-SRV-ATTR:instance_name``. Domains are
     looked up by uuid."""
-    return instance_obj.instance_name(instance)
+    return instance.name
 
 
 def target_dev(mountpoint, bus):
@@ -307,8 +307,8 @@ class LibvirtDriver(host_info.HostInfo, driver.ComputeDriver):
     def get_power_state(self, instance):
         dom = self._lookup(instance)
         if dom is None:
-            return instance_obj.NOSTATE
-        return _POWER_STATES.get(dom.info()[0], instance_obj.NOSTATE)
+            return power_state.NOSTATE
+        return _POWER_STATES.get(dom.info()[0], power_state.NOSTATE)
 
     # -- volumes -----------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from oslo_serialization import jsonutils
 import pytest
 import webob
 
-from nova_lite.api import auth
+from nova_lite.web import auth
 from nova_lite import conf as nl_conf
 from nova_lite import exception
 from nova_lite import policy

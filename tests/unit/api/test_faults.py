@@ -1,7 +1,7 @@
 import webob
 import webob.exc
 
-from nova_lite.api import faults
+from nova_lite.web import faults
 from nova_lite import exception
 
 

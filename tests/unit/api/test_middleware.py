@@ -9,10 +9,10 @@ import sys
 import pytest
 import webob
 
-from nova_lite.api import faults
-from nova_lite.api import middleware
-from nova_lite.api import request_id
-from nova_lite.api import request_log
+from nova_lite.web import faults
+from nova_lite.web import middleware
+from nova_lite.web import request_id
+from nova_lite.web import request_log
 from nova_lite import conf as nl_conf
 
 REQ_ID = re.compile(r'^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-'

@@ -2,7 +2,7 @@ import pytest
 
 from nova_lite.api.schemas import parameter_types as pt
 from nova_lite.api.schemas import servers as server_schemas
-from nova_lite.api import validation
+from nova_lite.web import validation
 from nova_lite import exception
 
 _SCHEMA = {

@@ -29,11 +29,11 @@ def test_module_level_application(tmp_path, monkeypatch, request):
 
 
 def test_request_log_line(caplog):
-    from nova_lite.api import request_log
+    from nova_lite.web import request_log
 
     def app(environ, start_response):
         return webob.Response(json={'ok': 1})(environ, start_response)
-    caplog.set_level(logging.INFO, logger='nova_lite.api.request_log')
+    caplog.set_level(logging.INFO, logger='nova_lite.web.request_log')
     webob.Request.blank('/v2.1/servers?limit=1').get_response(
         request_log.RequestLog(app))
     assert '"GET /v2.1/servers?limit=1" status: 200' in caplog.text

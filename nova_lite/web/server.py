@@ -74,7 +74,7 @@ class NoAuthLoopbackClientsOnly:
     def __call__(self, environ, start_response):
         if is_loopback(environ.get('REMOTE_ADDR')):
             return self.application(environ, start_response)
-        from nova_lite.api import faults
+        from nova_lite.web import faults
         LOG.warning('Refused a request from %s: auth_strategy = noauth2 '
                     'serves loopback clients only',
                     environ.get('REMOTE_ADDR'))

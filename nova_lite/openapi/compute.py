@@ -1,17 +1,6 @@
-"""OpenAPI 3.1 documents of the compute API and the built-in block storage.
+"""The OpenAPI documents of the compute API, one per microversion
+(``nova_lite.openapi`` explains how they are made)."""
 
-The request body and query schemas are the very objects the API validates
-requests with: the ones each controller method recorded through
-``nova_lite.api.validation`` (``_request_body_schemas``,
-``_query_schemas``), picked for one microversion. The response schemas are
-those of ``nova_lite.api.schemas.responses``, which tests hold against real
-responses. One document describes one microversion; ``ranges()`` groups
-the microversions whose documents are identical.
-
-``nova-lite-manage api openapi`` writes them.
-"""
-
-import copy
 
 from nova_lite.api.controllers import aggregates
 from nova_lite.api.controllers import availability_zones
@@ -53,36 +42,8 @@ from nova_lite.api.schemas import server_metadata as md_schemas
 from nova_lite.api.schemas import server_tags as tag_schemas
 from nova_lite.api.schemas import server_external_events as see_schemas
 from nova_lite.api.schemas import assisted_volume_snapshots as avs_schemas
-
-OPENAPI_VERSION = '3.1.0'
-JSON = 'application/json'
-
-
-class Route:
-    """One operation: method, path, the controller method that serves it
-    (its recorded schemas are used), the success status and the response
-    schema for a microversion (a function, or None for an empty body)."""
-
-    def __init__(self, method, path, handler, status, response,
-                 operation_id, body_schemas=None, min_version=None,
-                 max_version=None):
-        self.method = method
-        self.path = path
-        self.handler = handler
-        self.status = status
-        self.response = response
-        self.operation_id = operation_id
-        self._body_schemas = body_schemas
-        self.min_version = min_version
-        self.max_version = max_version
-
-    def body_schemas(self):
-        if self._body_schemas is not None:
-            return self._body_schemas()
-        return getattr(self.handler, '_request_body_schemas', [])
-
-    def query_schemas(self):
-        return getattr(self.handler, '_query_schemas', [])
+from nova_lite import openapi
+from nova_lite.openapi import Route
 
 
 def _action_schemas():
@@ -399,73 +360,6 @@ def for_version(entries, version):
             if v.matches(min_v or microversion.MIN_VERSION, max_v)]
 
 
-def _query_parameters(query_schemas):
-    params = {}
-    for schema in query_schemas:
-        for name, prop in sorted(schema.get('properties', {}).items()):
-            # Query parameters repeat: the API validates them as lists.
-            params.setdefault(name, {
-                'name': name, 'in': 'query', 'required': False,
-                'style': 'form', 'explode': True,
-                'schema': copy.deepcopy(prop),
-            })
-    return [params[name] for name in sorted(params)]
-
-
-def _path_parameters(path):
-    names = [part[1:-1] for part in path.split('/')
-             if part.startswith('{') and part.endswith('}')]
-    return [{'name': name, 'in': 'path', 'required': True,
-             'schema': {'type': 'string', 'minLength': 1}}
-            for name in names]
-
-
-def _body(schemas):
-    if not schemas:
-        return None
-    schema = schemas[0] if len(schemas) == 1 else {
-        'oneOf': [copy.deepcopy(s) for s in schemas]}
-    return {'required': True,
-            'content': {JSON: {'schema': copy.deepcopy(schema)}}}
-
-
-def _responses(status, response_schema, version, service):
-    out = {}
-    for code in (status if isinstance(status, tuple) else (status,)):
-        ok = {'description': 'Success'}
-        if response_schema is not None and code != 204:
-            schema = response_schema(version) if callable(
-                response_schema) else copy.deepcopy(response_schema)
-            if schema is not None:
-                ok['content'] = {JSON: {'schema': schema}}
-        out[str(code)] = ok
-    out['4XX'] = {'description': '%s fault: a JSON object with one key, '
-                                 'the fault name, holding code and message'
-                                 % service,
-                  'content': {JSON: {'schema': copy.deepcopy(r.fault)}}}
-    return out
-
-
-def _version_header(service, version):
-    return {'name': 'OpenStack-API-Version', 'in': 'header',
-            'required': True,
-            'schema': {'type': 'string',
-                       'enum': ['%s %s' % (service, version)]}}
-
-
-def _document(title, service, version, server_url, operations):
-    return {
-        'openapi': OPENAPI_VERSION,
-        'info': {'title': title, 'version': str(version),
-                 'description': 'Microversion %s %s.' % (service, version)},
-        'servers': [{'url': server_url}],
-        'components': {'securitySchemes': {'token': {
-            'type': 'apiKey', 'in': 'header', 'name': 'X-Auth-Token'}}},
-        'security': [{'token': []}],
-        'paths': operations,
-    }
-
-
 def routes_for(version):
     """The routes the compute API serves at ``version``."""
     v = microversion.APIVersion(version)
@@ -479,144 +373,23 @@ def build(version=microversion.MAX_VERSION, server_url='/v2.1'):
     for route in routes_for(version):
         op = {
             'operationId': route.operation_id,
-            'parameters': (_path_parameters(route.path) +
-                           _query_parameters(for_version(
+            'parameters': (openapi.path_parameters(route.path) +
+                           openapi.query_parameters(for_version(
                                route.query_schemas(), version)) +
-                           [_version_header('compute', version)]),
-            'responses': _responses(
+                           [openapi.version_header('compute', version)]),
+            'responses': openapi.responses(
                 route.status(version) if callable(route.status) else
                 route.status, route.response, version, 'Compute'),
         }
-        body = _body(for_version(route.body_schemas(), version))
+        body = openapi.body(for_version(route.body_schemas(), version))
         if body is not None:
             op['requestBody'] = body
         paths.setdefault(route.path, {})[route.method.lower()] = op
-    return _document('nova_lite compute API', 'compute', version,
-                     server_url, paths)
+    return openapi.document('nova_lite compute API', 'compute', version,
+                            server_url, paths)
 
 
-def _simple_action(name):
-    return {'type': 'object',
-            'properties': {name: {'type': ['object', 'null']}},
-            'required': [name], 'additionalProperties': False}
-
-
-def _block_storage_routes():
-    """(method, path, status, response schema, body schemas, first
-    version) of every route of the block storage's router."""
-    from nova_lite.block_storage import app as bs_app
-    from nova_lite.block_storage import controllers as c
-    from nova_lite.block_storage import limits
-    from nova_lite.block_storage import response_schemas as br
-    from nova_lite.block_storage import schemas as bs
-    from nova_lite.block_storage import snapshots
-    actions = [bs.set_bootable, bs.extend, bs.reset_status, bs.reimage] + [
-        _simple_action(name) for name in (
-            'os-reserve', 'os-unreserve', 'os-begin_detaching',
-            'os-roll_detaching', 'os-force_delete')]
-    table = {
-        c.list_volumes: (200, br.volumes_index, None, None),
-        c.list_volumes_detail: (200, br.volumes_detail, None, None),
-        c.create_volume: (202, br.volume_show, bs.create_volume, None),
-        c.show_volume: (200, br.volume_show, None, None),
-        c.update_volume: (200, br.volume_show, bs.update_volume, None),
-        c.delete_volume: (202, None, None, None),
-        c.volume_action: ((200, 202), None, {'anyOf': actions}, None),
-        c.list_types: (200, br.volume_types_index, None, None),
-        c.create_type: (200, br.volume_type_show, bs.create_type, None),
-        c.show_type: (200, br.volume_type_show, None, None),
-        c.update_type: (200, br.volume_type_show, bs.update_type, None),
-        c.delete_type: (202, None, None, None),
-        c.list_extra_specs: (200, br.extra_specs_show, None, None),
-        c.create_extra_specs: (200, br.extra_specs_show,
-                               bs.set_extra_specs, None),
-        c.show_extra_spec: (200, br.extra_spec_key, None, None),
-        c.update_extra_spec: (200, br.extra_spec_key, bs.set_extra_specs[
-            'properties']['extra_specs'], None),
-        c.delete_extra_spec: (202, None, None, None),
-        c.list_attachments: (200, br.attachments_index, None, '3.27'),
-        c.list_attachments_detail: (200, br.attachments_detail, None,
-                                    '3.27'),
-        c.create_attachment: (200, br.attachment_show,
-                              bs.create_attachment, '3.27'),
-        c.show_attachment: (200, br.attachment_show, None, '3.27'),
-        c.update_attachment: (200, br.attachment_show,
-                              bs.update_attachment, '3.27'),
-        c.delete_attachment: (200, br.attachments_index, None, '3.27'),
-        c.attachment_action: (204, None, bs.complete_attachment, '3.44'),
-        limits.show_limits: (200, br.limits_show, None, None),
-        snapshots.list_snapshots: (200, br.snapshots_index, None, None),
-        snapshots.create: (202, br.snapshot_show,
-                           snapshots.create_snapshot, None),
-        snapshots.show: (200, br.snapshot_show, None, None),
-        snapshots.delete: (202, None, None, None),
-    }
-    volume_query = c.LIST_PARAMS + c.VOLUME_FILTERS
-    queries = {
-        c.list_volumes: volume_query, c.list_volumes_detail: volume_query,
-        c.list_types: ('is_public',), c.delete_volume: ('force',),
-        c.list_attachments: c.LIST_PARAMS + tuple(c.ATTACHMENT_FILTERS),
-        c.list_attachments_detail: c.LIST_PARAMS + tuple(
-            c.ATTACHMENT_FILTERS),
-    }
-    return [(method, path) + table[handler] + (queries.get(handler, ()),)
-            for method, path, handler in bs_app.ROUTES]
-
-
-def build_block_storage(version='3.71', server_url='/v3'):
-    """The OpenAPI document of the built-in block storage at ``version``
-    (body schemas: the ones its controllers validate with; the simple
-    volume actions, which take no arguments, are described here; query
-    parameters, which the controllers parse themselves, as strings)."""
-    paths = {}
-    for method, path, status, response, body, first, query in \
-            _block_storage_routes():
-        if first and not microversion.APIVersion(version).matches(first):
-            continue
-        op = {
-            'operationId': '%s %s' % (method, path),
-            'parameters': (_path_parameters(path) +
-                           [{'name': name, 'in': 'query', 'required': False,
-                             'schema': {'type': 'string'}}
-                            for name in sorted(set(query))] +
-                           [_version_header('volume', version)]),
-            'responses': _responses(status, response, version,
-                                    'Block storage'),
-        }
-        if body is not None:
-            op['requestBody'] = _body([body])
-        paths.setdefault(path, {})[method.lower()] = op
-    return _document('nova_lite block storage API (Cinder v3)', 'volume',
-                     version, server_url, paths)
-
-
-BLOCK_STORAGE_VERSIONS = ['3.%d' % minor for minor in range(0, 72)]
-
-
-def ranges(service='compute'):
-    """``[(first, last, document)]``: microversions grouped by identical
-    documents, in order."""
-    out = []
-    if service == 'volume':
-        versions, builder = BLOCK_STORAGE_VERSIONS, build_block_storage
-    else:
-        versions, builder = microversion.VERSIONS, build
-    for version in versions:
-        doc = builder(version)
-        comparable = _without_version(doc)
-        if out and out[-1][3] == comparable:
-            out[-1][1] = version
-        else:
-            out.append([version, version, doc, comparable])
-    return [(first, last, doc) for first, last, doc, _c in out]
-
-
-def _without_version(doc):
-    doc = copy.deepcopy(doc)
-    doc['info'].pop('version')
-    doc['info'].pop('description')
-    for ops in doc['paths'].values():
-        for op in ops.values():
-            op['parameters'] = [p for p in op['parameters']
-                                if p['name'] != 'OpenStack-API-Version']
-    return doc
+def ranges():
+    """``[(first, last, document)]``: the compute API's microversions
+    grouped by identical documents, in order."""
+    return openapi.ranges(microversion.VERSIONS, build)

@@ -6,8 +6,8 @@ from urllib import parse
 
 import webob
 
-from nova_lite.api import microversion
-from nova_lite.api import middleware
+from nova_lite.web import middleware
+from nova_lite.web import version as api_version
 
 LOG = logging.getLogger(__name__)
 
@@ -26,9 +26,9 @@ def _uri(req):
 
 class RequestLog:
     """``version_key`` names the environ entry holding the request's
-    microversion (the compute API's by default)."""
+    microversion."""
 
-    def __init__(self, application, version_key=microversion.ENVIRON_KEY):
+    def __init__(self, application, version_key=api_version.ENVIRON_KEY):
         self.application = application
         self.version_key = version_key
 

@@ -7,7 +7,7 @@ in routing or in a controller. It gets a 400 fault here instead.
 
 from urllib import parse
 
-from nova_lite.api import faults
+from nova_lite.web import faults
 
 MESSAGE = 'Malformed request URL: the path and query string must be UTF-8.'
 

@@ -21,7 +21,7 @@ from oslo_serialization import jsonutils
 import webob
 import webob.dec
 
-from nova_lite.api import faults
+from nova_lite.web import faults
 from nova_lite import context as nl_context
 
 LOG = logging.getLogger(__name__)

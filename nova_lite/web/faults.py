@@ -10,7 +10,7 @@ from oslo_serialization import jsonutils
 import webob
 import webob.exc
 
-from nova_lite.api import middleware
+from nova_lite.web import middleware
 from nova_lite import exception
 from nova_lite import serialization
 

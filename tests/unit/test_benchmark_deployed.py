@@ -56,3 +56,8 @@ def test_rows_give_ms_per_operation_per_group_and_totals():
 
 def test_the_part_is_selectable():
     assert 'deployed' in bench_main.PARTS
+
+
+def test_the_default_run_leaves_it_out():
+    assert 'deployed' not in bench_main.DEFAULT_PARTS
+    assert set(bench_main.DEFAULT_PARTS) < set(bench_main.PARTS)

@@ -6,6 +6,8 @@
     python -m benchmarks --out bench-results  # JSON files in that folder
     python -m benchmarks --only workload --transport http  # over loopback
     python -m benchmarks --only instructions  # callgrind counts per request
+    python -m benchmarks --only deployed --sizes 50   # real Keystone+Cinder,
+                                              # then nova's deployment
 """
 
 import argparse
@@ -15,20 +17,26 @@ import sys
 import time
 
 from benchmarks import common
+from benchmarks import deployed
 from benchmarks import floor
 from benchmarks import instructions
 from benchmarks import scaling
 from benchmarks import workload
 
-PARTS = ('workload', 'multiprocess', 'floor', 'scaling', 'instructions')
+PARTS = ('workload', 'multiprocess', 'floor', 'scaling', 'instructions',
+         'deployed')
+# The deployed part brings up Keystone, Cinder and nova's deployment
+# (minutes): only when asked for.
+DEFAULT_PARTS = PARTS[:-1]
 # Modules a part needs beyond nova_lite's own requirements (the
-# multi-process deployment runs on PostgreSQL).
-NEEDS = (('multiprocess', 'psycopg2'),)
+# multi-process deployment runs on PostgreSQL, the deployed one on
+# MariaDB).
+NEEDS = (('multiprocess', 'psycopg2'), ('deployed', 'pymysql'))
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog='python -m benchmarks')
-    parser.add_argument('--only', default=','.join(PARTS),
+    parser.add_argument('--only', default=','.join(DEFAULT_PARTS),
                         help='comma list of: %s' % ', '.join(PARTS))
     parser.add_argument('--sizes', default=None,
                         help='workload sizes (default 10,50,200)')
@@ -39,6 +47,16 @@ def main(argv=None):
                              'API in process (local, as the peer harness) '
                              'or over loopback HTTP')
     parser.add_argument('--out', default='bench-results')
+    parser.add_argument('--wait', choices=('notify', 'poll'),
+                        default='notify',
+                        help='deployed: how the workload script learns an '
+                             'operation is complete (versioned '
+                             'notifications, or polling GET every 10 ms)')
+    parser.add_argument('--no-peer', action='store_true',
+                        help="deployed: leave out nova's deployment (the "
+                             'nova-peer-mp kit, $NOVA_PEER_MP_KIT)')
+    parser.add_argument('--block-storage', default='cinder,builtin',
+                        help='deployed: cinder, builtin or both')
     args = parser.parse_args(argv)
     parts = [p for p in args.only.split(',') if p]
     unknown = sorted(set(parts) - set(PARTS))
@@ -82,6 +100,13 @@ def main(argv=None):
         document['instructions'] = instructions.run()
         print(common.table(instructions.rows(document['instructions']),
                            instructions.HEADERS), flush=True)
+    if 'deployed' in parts:
+        document['deployed'] = deployed.run(
+            [n for n in sizes if n <= 50], wait=args.wait,
+            with_peer=not args.no_peer,
+            block_storage=args.block_storage.split(','))
+        print(common.table(deployed.rows(document['deployed']),
+                           deployed.HEADERS), flush=True)
     document['meta']['run_wall_s'] = round(time.monotonic() - started, 2)
     document['meta']['loadavg_1min_end'] = os.getloadavg()[0]
     path = os.path.join(args.out, 'nova_lite.json')

@@ -50,6 +50,10 @@ def unregister(url, app=None):
 
 
 def lookup(url):
+    if not _APPS:
+        # Nothing registered (the services in processes of their own):
+        # the URL is not even parsed.
+        return None
     return _APPS.get(_key(url))
 
 

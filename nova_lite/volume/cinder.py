@@ -187,6 +187,10 @@ class ContextAuth(ks_plugin.BaseAuthPlugin):
         super().__init__()
         self.token = token
         self.catalog = catalog or []
+        # The catalog is the context's, read once: each endpoint found in
+        # it is kept for the plugin's life (the clients that share a
+        # plugin make several calls per operation, each asking again).
+        self._endpoints = {}
 
     def get_token(self, session, **kwargs):
         return self.token
@@ -195,6 +199,21 @@ class ContextAuth(ks_plugin.BaseAuthPlugin):
                      region_name=None, service_name=None, **kwargs):
         if not self.catalog:
             return None
+        key = (service_type, interface, region_name, service_name)
+        try:
+            return self._endpoints[key]
+        except KeyError:
+            pass
+        except TypeError:   # an unhashable argument: not kept
+            return self._find_endpoint(service_type, interface,
+                                       region_name, service_name)
+        url = self._find_endpoint(service_type, interface, region_name,
+                                  service_name)
+        self._endpoints[key] = url
+        return url
+
+    def _find_endpoint(self, service_type, interface, region_name,
+                       service_name):
         if _is_v2_catalog(self.catalog):
             # keystonemiddleware's X-Service-Catalog: the v3 catalog of the
             # token turned into the v2 form (publicURL, internalURL, ...).

@@ -43,3 +43,30 @@ def test_compute_endpoint_in_both_forms():
         ctx = nl_context.RequestContext(user_id='u', project_id='p',
                                         service_catalog=catalog)
         assert compute._endpoint(conf, ctx) == 'http://compute/v2.1'
+
+
+def test_an_endpoint_is_looked_up_once_per_plugin(monkeypatch):
+    from keystoneauth1.access import service_catalog as ks_catalog
+    calls = []
+    real = ks_catalog.ServiceCatalog.url_for
+
+    def counting(self, **kwargs):
+        calls.append(kwargs)
+        return real(self, **kwargs)
+    monkeypatch.setattr(ks_catalog.ServiceCatalog, 'url_for', counting)
+    for catalog in (V3, V2):
+        calls.clear()
+        auth = cinder.ContextAuth('tok', catalog)
+        for _ in range(3):
+            assert auth.get_endpoint(
+                None, service_type='volumev3', interface='publicURL',
+                region_name='RegionOne') == 'http://public/v3/p'
+        assert auth.get_endpoint(
+            None, service_type='volumev3', interface='internalURL',
+            region_name='RegionOne') == 'http://internal/v3/p'
+        assert len(calls) == 2
+        # a new plugin (a new context's catalog) looks again
+        assert cinder.ContextAuth('tok', catalog).get_endpoint(
+            None, service_type='volumev3', interface='publicURL',
+            region_name='RegionOne') == 'http://public/v3/p'
+        assert len(calls) == 3

@@ -229,3 +229,15 @@ def test_keystoneauth_session_calls_in_process(echo_url):
     assert 'keystoneauth1/' in seen['HTTP_USER_AGENT']
     assert json.loads(seen['body']) == {'a': 1}
     assert seen['CONTENT_LENGTH'] == str(len(seen['body']))
+
+
+def test_nothing_registered_no_url_parsed(monkeypatch):
+    monkeypatch.setattr(wsgi_local, '_APPS', {})
+    parsed = []
+    monkeypatch.setattr(wsgi_local, '_key',
+                        lambda url: parsed.append(url) or ('http', url))
+    assert wsgi_local.lookup('http://127.0.0.1:8776/v3/x') is None
+    assert parsed == []
+    wsgi_local.register('http://127.0.0.1:9/', object())
+    assert wsgi_local.lookup('http://127.0.0.1:8776/v3/x') is None
+    assert parsed

@@ -91,8 +91,8 @@ class ImageService:
                     conf, self.app, host=conf.image_service.listen,
                     port=self.port, threads=conf.image_service.workers,
                     name='nova-lite-image', description='Image API',
-                    listen_opts=('[image_service] listen',
-                                 '[image_service] listen_port'))
+                    listen_opts=('image_service.listen',
+                                 'image_service.listen_port'))
                 self.server.start()
         except BaseException:
             try:

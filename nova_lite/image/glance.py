@@ -7,6 +7,7 @@ from the static ``[image_catalog] images`` list.
 """
 
 import logging
+import os
 import random
 
 from keystoneauth1 import exceptions as ks_exc
@@ -22,7 +23,7 @@ LOG = logging.getLogger(__name__)
 class Image:
     """An image as the compute API uses it (the Image v2 record)."""
 
-    def __init__(self, body):
+    def __init__(self, body, conf=None):
         self.body = body
         self.id = body['id']
         self.name = body.get('name')
@@ -30,12 +31,23 @@ class Image:
         self.size = body.get('size')
         self.min_disk = body.get('min_disk') or 0
         self.min_ram = body.get('min_ram') or 0
-        self.path = None
+        # The data file, when the image service is the built-in one of
+        # this host (its file store under state_path): read in place, as
+        # nova and Cinder read a Glance file store's direct_url.
+        self.path = _local_path(conf, self.id) if conf is not None and \
+            self.status == 'active' else None
         self.properties = {k: v for k, v in body.items()
                            if k not in BASE_ATTRIBUTES}
 
     def to_v2(self):
         return dict(self.body)
+
+
+def _local_path(conf, image_id):
+    root = conf.image_service.images_path or os.path.join(
+        conf.state_path, 'images')
+    path = os.path.join(root, image_id)
+    return path if os.path.isfile(path) else None
 
 
 BASE_ATTRIBUTES = frozenset((
@@ -96,7 +108,7 @@ def get(conf, context, image_id):
     if resp is None:
         return catalog.get(conf, image_id)
     if resp.status_code == 200:
-        return Image(resp.json())
+        return Image(resp.json(), conf)
     if resp.status_code in (400, 403, 404):
         raise exception.ImageNotFound(image_id=image_id)
     LOG.warning('The image service answered %s to GET image %s',

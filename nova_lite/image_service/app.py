@@ -71,7 +71,7 @@ ROUTES = [
 
 def _compile(template):
     pattern = re.sub(r'\{(\w+)\}', lambda m: _SEGMENT % m.group(1), template)
-    return re.compile('^%s/?$' % pattern)
+    return re.compile('^%s$' % pattern)
 
 
 _COMPILED = [(method, _compile(path), handler)

@@ -184,19 +184,27 @@ def _parse_changes(req):
         if not isinstance(raw, dict):
             raise webob.exc.HTTPBadRequest(
                 explanation='Operations must be JSON objects.')
-        op = raw.get('op')
-        if op is None:
-            raise webob.exc.HTTPBadRequest(
-                explanation='Unable to find `op` in JSON Schema change. It '
-                            'must be one of the following: `add`, `remove`, '
-                            '`replace`.')
-        if op not in OPS:
-            raise webob.exc.HTTPBadRequest(
-                explanation='Invalid operation: `%s`. It must be one of the '
-                            'following: `add`, `remove`, `replace`.' % op)
-        if 'path' not in raw:
-            raise webob.exc.HTTPBadRequest(
-                explanation='Unable to find `path` in JSON Schema change')
+        if 'op' in raw:
+            op = raw['op']
+            if op not in OPS:
+                raise webob.exc.HTTPBadRequest(
+                    explanation='Invalid operation: `%s`. It must be one of '
+                                'the following: `add`, `remove`, `replace`.'
+                    % (op,))
+            if 'path' not in raw:
+                raise webob.exc.HTTPBadRequest(
+                    explanation='Unable to find `path` in JSON Schema '
+                                'change')
+        else:
+            # The older form: the operation's name holds the path.
+            named = [name for name in OPS if name in raw]
+            if len(named) != 1:
+                raise webob.exc.HTTPBadRequest(
+                    explanation='Operation objects must contain exactly one '
+                                'member named "add", "remove", or '
+                                '"replace".')
+            op = named[0]
+            raw = dict(raw, path=raw[op])
         if op != 'remove' and 'value' not in raw:
             raise webob.exc.HTTPBadRequest(
                 explanation='Operation "%s" requires a member named '

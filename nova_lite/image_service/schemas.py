@@ -17,6 +17,8 @@ READ_ONLY = ('created_at', 'updated_at', 'status', 'checksum', 'size',
              'virtual_size', 'direct_url', 'self', 'file', 'schema',
              'os_hash_algo', 'os_hash_value', 'stores')
 RESERVED = ('location', 'deleted', 'deleted_at')
+# Properties Glance keeps for itself.
+RESERVED_PREFIX = 'os_glance'
 # Base attributes a client may set.
 SETTABLE = ('name', 'visibility', 'protected', 'os_hidden', 'tags',
             'container_format', 'disk_format', 'min_ram', 'min_disk',

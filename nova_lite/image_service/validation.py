@@ -23,7 +23,7 @@ def forbidden(message):
 def check_writable(key):
     if key in schemas.READ_ONLY or key == 'id':
         raise forbidden("Attribute '%s' is read-only." % key)
-    if key in schemas.RESERVED:
+    if key in schemas.RESERVED or key.startswith(schemas.RESERVED_PREFIX):
         raise forbidden("Attribute '%s' is reserved." % key)
 
 

@@ -340,3 +340,23 @@ def test_seed_is_idempotent(tmp_path):
         assert [i['id'] for i in svc.store.list()] == [SEED]
     finally:
         svc.stop()
+
+
+def test_patch_older_form_and_reserved_prefix(image_svc):
+    image = image_svc.create(name='a')
+    resp = image_svc.patch(image['id'], [{'replace': '/name', 'value': 'b'}])
+    assert resp.status_code == 200, resp.text
+    assert resp.json()['name'] == 'b'
+    resp = image_svc.patch(image['id'], [{'replace': '/name', 'add': '/x',
+                                          'value': 'b'}])
+    assert resp.status_code == 400
+    resp = image_svc.patch(image['id'], [
+        {'op': 'add', 'path': '/os_glance_foo', 'value': 'x'}])
+    assert resp.status_code == 403
+    resp = image_svc('POST', '/v2/images', json={'os_glance_foo': 'x'})
+    assert resp.status_code == 403
+
+
+def test_empty_image_id_is_not_found(image_svc):
+    assert image_svc('GET', '/v2/images/').status_code == 404
+    assert image_svc('DELETE', '/v2/images/').status_code == 404

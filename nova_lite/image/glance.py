@@ -12,6 +12,7 @@ import random
 
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import session as ks_session
+from oslo_utils import uuidutils
 
 from nova_lite import exception
 from nova_lite.image import catalog
@@ -34,7 +35,7 @@ class Image:
         # The data file, when the image service is the built-in one of
         # this host (its file store under state_path): read in place, as
         # nova and Cinder read a Glance file store's direct_url.
-        self.path = _local_path(conf, self.id) if conf is not None and \
+        self.path = local_path(conf, self.id) if conf is not None and \
             self.status == 'active' else None
         self.properties = {k: v for k, v in body.items()
                            if k not in BASE_ATTRIBUTES}
@@ -43,7 +44,11 @@ class Image:
         return dict(self.body)
 
 
-def _local_path(conf, image_id):
+def local_path(conf, image_id):
+    """The data file of ``image_id`` in the built-in image service's file
+    store of this host, or None."""
+    if not uuidutils.is_uuid_like(image_id):
+        return None
     root = conf.image_service.images_path or os.path.join(
         conf.state_path, 'images')
     path = os.path.join(root, image_id)

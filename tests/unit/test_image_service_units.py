@@ -88,3 +88,16 @@ def test_base_values():
         validation.property_value('kernel_id', 'not-a-uuid')
     with pytest.raises(webob.exc.HTTPBadRequest):
         validation.property_value('anything', 5)
+
+
+def test_local_path_of_the_built_in_store(tmp_path):
+    from nova_lite.image import glance
+    from tests.fixtures import stack as stack_fixture
+    conf = stack_fixture.make_conf(tmp_path)
+    image_id = '6a1b3c5d-7e9f-4a2b-8c4d-1e3f5a7b9c0d'
+    assert glance.local_path(conf, image_id) is None
+    (tmp_path / 'images').mkdir()
+    (tmp_path / 'images' / image_id).write_bytes(b'data')
+    assert glance.local_path(conf, image_id) == str(
+        tmp_path / 'images' / image_id)
+    assert glance.local_path(conf, '../images/' + image_id) is None

@@ -16,7 +16,7 @@ IN_FILTERS = ('id', 'name', 'status', 'container_format', 'disk_format',
 TIME_OPS = ('gt', 'gte', 'lt', 'lte', 'eq', 'neq')
 _RESERVED = ('limit', 'marker', 'sort_key', 'sort_dir', 'sort',
              'member_status', 'visibility', 'tag', 'size_min', 'size_max',
-             'protected', 'os_hidden', 'created_at', 'updated_at')
+             'protected', 'os_hidden', 'created_at', 'updated_at', 'size')
 
 
 def _bad(message):
@@ -161,6 +161,9 @@ def _filters(params):
         checks.append(lambda i, n=name, w=set(wanted): i[n] in w)
     for tag in params.getall('tag'):
         checks.append(lambda i, t=tag: t in i['tags'])
+    size = _int_param(params, 'size')
+    if size is not None:
+        checks.append(lambda i: i['size'] == size)
     size_min = _int_param(params, 'size_min')
     size_max = _int_param(params, 'size_max')
     if size_min is not None:

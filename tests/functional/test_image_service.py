@@ -240,6 +240,7 @@ def test_list_filters_and_paging(image_svc):
     assert sorted(names('?tag=even')) == ['p0', 'p2', 'p4']
     assert names('?status=active&owner=demo') == ['p0']
     assert names('?size_min=1') == ['p0']
+    assert names('?size=%d' % len(DATA)) == ['p0']
     assert names('?sort_key=name&sort_dir=asc&owner=demo') == [
         'p0', 'p1', 'p2', 'p3', 'p4']
     assert names('?sort=name:desc&owner=demo') == [

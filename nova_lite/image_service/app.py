@@ -20,6 +20,7 @@ import webob.exc
 from nova_lite.api import auth
 from nova_lite.api import request_id
 from nova_lite.api import request_log
+from nova_lite import context as nl_context
 from nova_lite.image_service import images
 from nova_lite.image_service import members
 from nova_lite.image_service import policy as image_policy
@@ -147,11 +148,39 @@ class _Dispatcher:
         return self.v2(environ, start_response)
 
 
+class _AnonymousReads:
+    """Under noauth2, reads without a token are answered as for an
+    anonymous reader of no project (public and community images only), as
+    the image look-ups of the compute listener were before."""
+
+    def __init__(self, application, authenticated, enforcer):
+        self.application = application
+        self.authenticated = authenticated
+        self.enforcer = enforcer
+
+    def __call__(self, environ, start_response):
+        if environ.get('HTTP_X_AUTH_TOKEN') is None and \
+                environ['REQUEST_METHOD'] in ('GET', 'HEAD'):
+            ctx = nl_context.RequestContext(
+                user_id=None, project_id=None, roles=['reader'],
+                is_admin=False)
+            ctx.enforcer = self.enforcer
+            environ[auth.CONTEXT_KEY] = ctx
+            return self.application(environ, start_response)
+        return self.authenticated(environ, start_response)
+
+
 def build_app(conf, store):
     """The WSGI application serving ``store``."""
     svc = ImageAPI(conf, store)
     v2 = ErrorWrapper(Router(svc))
-    v2 = auth.build_auth_pipeline(v2, conf, policy.init(conf))
+    enforcer = policy.init(conf)
+    if conf.api.auth_strategy == 'noauth2':
+        v2 = _AnonymousReads(v2, auth.build_auth_pipeline(v2, conf,
+                                                          enforcer),
+                             enforcer)
+    else:
+        v2 = auth.build_auth_pipeline(v2, conf, enforcer)
     v2 = request_log.RequestLog(v2)
     v2 = ErrorWrapper(v2)
     v2 = request_id.RequestIdMiddleware(v2)

@@ -361,3 +361,18 @@ def test_patch_older_form_and_reserved_prefix(image_svc):
 def test_empty_image_id_is_not_found(image_svc):
     assert image_svc('GET', '/v2/images/').status_code == 404
     assert image_svc('DELETE', '/v2/images/').status_code == 404
+
+
+def test_anonymous_reads_under_noauth2(image_svc):
+    private = image_svc.create(visibility='private')
+    resp = requests.get(image_svc.base + '/v2/images', timeout=30)
+    assert resp.status_code == 200, resp.text
+    ids = [i['id'] for i in resp.json()['images']]
+    assert SEED in ids and private['id'] not in ids
+    assert requests.get(image_svc.base + '/v2/images/%s' % private['id'],
+                        timeout=30).status_code == 404
+    # Writes still need a token.
+    resp = requests.post(image_svc.base + '/v2/images', json={}, timeout=30)
+    assert resp.status_code != 201
+    assert len(image_svc('GET', '/v2/images?owner=demo').json()[
+        'images']) == 1

@@ -101,3 +101,34 @@ def test_local_path_of_the_built_in_store(tmp_path):
     assert glance.local_path(conf, image_id) == str(
         tmp_path / 'images' / image_id)
     assert glance.local_path(conf, '../images/' + image_id) is None
+
+
+def test_glance_endpoint_from_options_then_catalog(tmp_path):
+    from nova_lite import context
+    from nova_lite.image import glance
+    from tests.fixtures import stack as stack_fixture
+    conf = stack_fixture.make_conf(tmp_path)
+    catalog = [{'type': 'image', 'name': 'glance', 'endpoints': [
+        {'interface': 'public', 'region': 'RegionOne', 'region_id':
+         'RegionOne', 'url': 'http://glance.example:9292/'}]}]
+    ctx = context.RequestContext(user_id='u', project_id='p',
+                                 service_catalog=catalog)
+    assert glance.endpoint(conf, ctx) == 'http://glance.example:9292'
+    assert glance.endpoint(conf, context.RequestContext(
+        user_id='u', project_id='p')) is None
+    conf.set_override('api_servers', ['http://img.example:9292/'],
+                      group='glance')
+    assert glance.endpoint(conf, ctx) == 'http://img.example:9292'
+
+
+def test_compute_falls_back_to_the_static_catalog(tmp_path):
+    from nova_lite import context
+    from nova_lite import exception
+    from nova_lite.image import glance
+    from tests.fixtures import stack as stack_fixture
+    conf = stack_fixture.make_conf(tmp_path)
+    ctx = context.RequestContext(user_id='u', project_id='p')
+    image = glance.get(conf, ctx, '70a599e0-31e7-49b7-b260-868f441e862b')
+    assert image.name == 'cirros-0.6.2-x86_64-disk'
+    with pytest.raises(exception.ImageNotFound):
+        glance.get(conf, ctx, '6a1b3c5d-7e9f-4a2b-8c4d-1e3f5a7b9c0d')

@@ -229,7 +229,7 @@ class _Dispatcher:
     """Route by path prefix, stripping /v2.1 and an optional project id."""
 
     def __init__(self, conf, root_app, discovery, v21, enforcer=None,
-                 legacy=None):
+                 legacy=None, image_app=None):
         self.conf = conf
         # GET /v2 and /v2/: the v2.0 version document.
         self.legacy = legacy
@@ -248,6 +248,11 @@ class _Dispatcher:
                 auth.build_auth_pipeline(_ComputeImages(conf, v21), conf,
                                          enforcer))
         self.identity_app = images.IdentityDiscoveryApp()
+        self.image_service = image_app
+        if image_app is not None:
+            # The built-in image service answers /image (and novaclient's
+            # look-ups through the compute endpoint) itself.
+            self.image_versions = self.image_app = image_app
 
     @staticmethod
     def _mount(environ, prefix):
@@ -289,6 +294,8 @@ class _Dispatcher:
             # Neither a resource nor a project id followed by one.
             environ[NO_ROUTE] = True
         environ['PATH_INFO'] = rest or '/'
+        if rest.startswith('/v2/images') and self.image_service:
+            return self.image_service(environ, start_response)
         if rest.startswith('/v2/images') and self.compute_images:
             return self.compute_images(environ, start_response)
         if rest.startswith('/v2/images'):
@@ -301,7 +308,7 @@ class _Dispatcher:
         return self.v21(environ, start_response)
 
 
-def build_app(conf, api=None):
+def build_app(conf, api=None, image_app=None):
     """The WSGI application for ``conf`` (tests build it the same way)."""
     enforcer = policy.init(conf)
     quota.configure(conf)
@@ -332,6 +339,6 @@ def build_app(conf, api=None):
 
     root_app = _ContentType(faults.FaultWrapper(versions.RootApp(conf)))
     app = _Dispatcher(conf, root_app, discovery, v21, enforcer,
-                      legacy=legacy)
+                      legacy=legacy, image_app=image_app)
     app = middleware.ProxyHeaders(app, conf)
     return app

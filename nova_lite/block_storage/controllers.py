@@ -18,7 +18,7 @@ from nova_lite.block_storage import schemas
 from nova_lite.block_storage import snapshots
 from nova_lite.block_storage import views
 from nova_lite import exception as nl_exception
-from nova_lite.image import catalog
+from nova_lite.image import glance as image_api
 from nova_lite.policies import block_storage as policy
 
 LOG = logging.getLogger(__name__)
@@ -203,7 +203,8 @@ def create_volume(req, api_req):
     image_ref = body.get('imageRef') or body.get('image_id')
     if image_ref:
         try:
-            image = catalog.get(conf, image_ref.rsplit('/', 1)[-1])
+            image = image_api.get(conf, api_req.ctx,
+                                  image_ref.rsplit('/', 1)[-1])
         except nl_exception.ImageNotFound:
             raise exception.ImageNotAccessible()
     volume = store.create_volume(
@@ -314,7 +315,7 @@ def _reimage(req, api_req, volume_id, body):
                      'reimage_reserved')
     ctx = api_req.ctx
     try:
-        image = catalog.get(conf, params['image_id'])
+        image = image_api.get(conf, ctx, params['image_id'])
     except nl_exception.ImageNotFound:
         raise exception.ImageNotFound(image_id=params['image_id'])
 

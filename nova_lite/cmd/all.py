@@ -6,6 +6,7 @@ from nova_lite.api import app as api_app
 from nova_lite.web import server as api_server
 from nova_lite.block_storage import service as bs_service
 from nova_lite.cmd import common
+from nova_lite.image_service import service as image_service
 from nova_lite.cmd import startup
 from nova_lite.compute import manager as compute_manager
 from nova_lite.conductor import manager as conductor_manager
@@ -20,10 +21,12 @@ LOG = logging.getLogger(__name__)
 class AllInOne:
     """The embedded default, startable and stoppable (tests use it too)."""
 
-    def __init__(self, conf, port=None, volume_port=None):
+    def __init__(self, conf, port=None, volume_port=None, image_port=None):
         self.conf = conf
         self.port = port
         self.volume_port = volume_port
+        self.image_port = image_port
+        self.image_service = None
         self.services = []
         self.api = None
         self.block_storage = None
@@ -46,6 +49,8 @@ class AllInOne:
         api_server.check_listen_auth(conf)
         if conf.block_storage.enabled:
             api_server.check_listen_auth(conf, conf.osapi_volume_listen)
+        if conf.image_service.enabled:
+            api_server.check_listen_auth(conf, conf.image_service.listen)
         startup.check_message_bus(conf)
         common.configure_databases(conf)
         sync.sync_api_db(conf)
@@ -58,6 +63,13 @@ class AllInOne:
                 conf.set_default('endpoint_template',
                                  self.block_storage.endpoint,
                                  group='cinder')
+        if conf.image_service.enabled:
+            self.image_service = image_service.ImageService(
+                conf, port=self.image_port).start()
+            if not conf.glance.api_servers:
+                conf.set_default('api_servers',
+                                 [self.image_service.endpoint],
+                                 group='glance')
         conductor = service.Service(
             conf, 'nova-conductor', 'conductor',
             conductor_manager.ConductorManager(conf),
@@ -70,8 +82,10 @@ class AllInOne:
             svc.start()
             self.services.append(svc)
         host_selection.discover_hosts(nl_context.get_admin_context())
-        self.api = api_server.APIServer(conf, api_app.build_app(conf),
-                                        port=self.port)
+        image_app = self.image_service.app if self.image_service else None
+        self.api = api_server.APIServer(
+            conf, api_app.build_app(conf, image_app=image_app),
+            port=self.port)
         self.api.start()
         if self.block_storage is not None and \
                 not conf.block_storage.compute_endpoint:
@@ -97,6 +111,9 @@ class AllInOne:
         if self.block_storage is not None:
             self.block_storage.stop()
             self.block_storage = None
+        if self.image_service is not None:
+            self.image_service.stop()
+            self.image_service = None
 
 
 def main(argv=None):
@@ -110,4 +127,7 @@ def _serve(conf):
     if aio.block_storage is not None:
         LOG.info('Built-in block storage on http://%s:%s/v3',
                  conf.osapi_volume_listen, aio.block_storage.bound_port)
+    if aio.image_service is not None:
+        LOG.info('Built-in image service on %s/v2',
+                 aio.image_service.endpoint)
     common.wait_for_signal(aio.stop)

@@ -64,6 +64,14 @@ def db_sync(conf):
         progress.finish(completed=False)
         raise
     progress.finish()
+    if conf.image_service.enabled:
+        # The built-in image service's database (its own alembic tree).
+        from nova_lite.image_service import store as image_store
+        store = image_store.Store(conf)
+        try:
+            store.sync()
+        finally:
+            store.stop()
     return 0
 
 

@@ -279,8 +279,10 @@ def describe(conf, error):
     if isinstance(error, api_server.NoAuthOnPublicAddress):
         return USAGE, str(error)
     if isinstance(error, api_server.ListenFailed):
+        # ``name`` or ``group.name``
+        group, _sep, name = error.option.rpartition('.')
         return RUNTIME, '%s: %s' % (
-            option(conf, None, error.option, error.value), error)
+            option(conf, group or None, name, error.value), error)
     if isinstance(error, exception.DatabaseConnectionFailed):
         return (USAGE if error.usage else RUNTIME), '%s: %s' % (
             option(conf, error.group, 'connection', error.connection),

@@ -16,7 +16,7 @@ from oslo_utils import timeutils
 from nova_lite.compute import instance_events
 from nova_lite import exception
 from nova_lite.compute import power_state
-from nova_lite.image import catalog as image_catalog
+from nova_lite.image import glance as image_api
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import instance as instance_obj
 
@@ -232,7 +232,7 @@ class ActionOperations:
             raise exception.BuildAbortException(instance_uuid=instance.uuid,
                                                 reason=failed)
         try:
-            image = image_catalog.get(self.conf, image_ref)
+            image = image_api.get(self.conf, context, image_ref)
         except exception.ImageNotFound:
             raise exception.BuildAbortException(
                 instance_uuid=instance.uuid,

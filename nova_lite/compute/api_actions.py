@@ -15,7 +15,7 @@ from oslo_utils import timeutils
 from nova_lite.compute import checks
 from nova_lite import context as nl_context
 from nova_lite import exception
-from nova_lite.image import catalog as image_catalog
+from nova_lite.image import glance as image_api
 from nova_lite import notifications
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import cell_mapping
@@ -245,7 +245,7 @@ class ServerActionsAPI:
                 values['key_data'] = pair.public_key
         trusted_certs = kwargs.pop('trusted_certs', None)
         preserve_ephemeral = bool(kwargs.pop('preserve_ephemeral', False))
-        image_catalog.get(self.conf, image_href)
+        image_api.get(self.conf, context, image_href)
         cctxt = nl_context.target_cell(context, cell)
         bdms = bdm_obj.get_by_instance(cctxt, instance.uuid)
         root = [b for b in bdms if b.boot_index == 0 and b.volume_id]

@@ -14,13 +14,14 @@ from nova_lite.conf import conductor
 from nova_lite.conf import database
 from nova_lite.conf import default
 from nova_lite.conf import image
+from nova_lite.conf import image_service
 from nova_lite.conf import libvirt
 from nova_lite.conf import notifications
 from nova_lite.conf import quota
 from nova_lite.conf import wsgi
 
 _MODULES = (default, api, wsgi, database, conductor, compute, image,
-            cinder, block_storage, libvirt, notifications, quota)
+            cinder, block_storage, libvirt, notifications, quota, image_service)
 
 
 def register_opts(conf):

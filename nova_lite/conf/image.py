@@ -4,11 +4,11 @@ from oslo_config import cfg
 
 image_group = cfg.OptGroup(
     'image_catalog', title='Image catalog',
-    help='The images the compute API knows. nova_lite has no image '
-         'service of its own: servers boot from these image ids (checked '
-         'on server create) and the API serves them read-only in the Image '
-         'v2 format at /image so that the openstack CLI and novaclient can '
-         'look them up.')
+    help='Seed images: nova-lite-all and nova-lite-image create them in '
+         'the built-in image service at start when they are missing '
+         '(public, active). A compute API that finds no image service '
+         '([glance] api_servers or the service catalog) uses this list '
+         'as its image catalog.')
 
 image_opts = [
     cfg.ListOpt('images',

@@ -8,11 +8,12 @@ from alembic import config as alembic_config
 from alembic import migration as alembic_migration
 import sqlalchemy as sa
 
-DATABASES = ('api', 'main', 'block_storage')
+DATABASES = ('api', 'main', 'block_storage', 'image')
 
 # The block storage keeps its alembic version in a table of its own, so its
 # tables may share a database with another tree.
-VERSION_TABLES = {'block_storage': 'block_storage_alembic_version'}
+VERSION_TABLES = {'block_storage': 'block_storage_alembic_version',
+                  'image': 'image_alembic_version'}
 
 
 def _candidates():

@@ -39,6 +39,8 @@ class AllInOne:
         self.state_path = str(state_path)
         self.port = processes.free_port()
         self.volume_port = processes.free_port()
+        self.image_port = processes.free_port()
+        self.image_base = 'http://127.0.0.1:%d' % self.image_port
         self.base = 'http://127.0.0.1:%d' % self.port
         self.volume_base = 'http://127.0.0.1:%d' % self.volume_port
         self.log_file = os.path.join(self.state_path, 'nova-lite-all.log')
@@ -63,8 +65,11 @@ class AllInOne:
                     '[fake_driver]\n'
                     '# servers the tests need in ERROR\n'
                     'fail_spawn_for_names = %s\n'
+                    '[image_service]\n'
+                    'listen_port = %d\n'
                     % (self.state_path, self.port, self.volume_port,
-                       self.log_file, ','.join(ERROR_NAMES)))
+                       self.log_file, ','.join(ERROR_NAMES),
+                       self.image_port))
         self._out = open(os.path.join(self.state_path, 'stdout.log'), 'w')
         self.proc = subprocess.Popen(
             [processes.binary('nova-lite-all'), '--config-file',

@@ -65,8 +65,11 @@ def _assert_refused(result, status, message):
 
 def _conf(tmp_path, text, name='nova-lite.conf'):
     path = tmp_path / name
+    # The image service of nova-lite-all on a free port; a section of its
+    # own at the end leaves the options of ``text`` where they are.
     path.write_text('[DEFAULT]\nstate_path = %s\nhost = clean-start\n'
-                    % (tmp_path / 'state') + text)
+                    % (tmp_path / 'state') + text +
+                    '\n[image_service]\nlisten_port = 0\n')
     return path
 
 
@@ -253,12 +256,24 @@ def test_block_storage_port_in_use(tmp_path, busy_port):
 
 # -- a start that succeeds ------------------------------------------------------
 
+def test_image_service_port_in_use(tmp_path, busy_port):
+    path = tmp_path / 'nova-lite.conf'
+    path.write_text('[DEFAULT]\nstate_path = %s\n[image_service]\n'
+                    'listen_port = %d\n' % (tmp_path / 'state', busy_port))
+    result = _run('nova-lite-image', '--config-file', path)
+    _assert_refused(result, 1, 'nova-lite-image: error: %s: '
+                               '[image_service] listen_port = %d: '
+                               'cannot listen on 127.0.0.1:%d: Address '
+                               'already in use' % (path, busy_port,
+                                                   busy_port))
+
+
 def test_eventlet_is_not_imported():
     """futurist imports eventlet whenever it is installed, and eventlet
     dnspython: deprecation warnings at every start, for nothing."""
     code = ('import sys\n'
             'from nova_lite.cmd import all, api, block_storage, compute, '
-            'conductor, manage\n'
+            'conductor, image, manage\n'
             'print(sorted(m for m in ("eventlet", "dns") '
             'if m in sys.modules))\n')
     out = subprocess.run([sys.executable, '-c', code], capture_output=True,

@@ -18,6 +18,7 @@ def images(stack):
     stack.conf.set_override('images', ['%s:cirros' % IMAGE,
                                        '%s:other' % OTHER],
                             group='image_catalog')
+    stack.seed_images()
 
 
 @pytest.fixture

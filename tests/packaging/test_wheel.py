@@ -183,6 +183,7 @@ def test_nova_lite_all_serves_from_the_wheel(installed, tmp_path):
                     'osapi_volume_listen = 127.0.0.1\n'
                     'osapi_volume_listen_port = %d\n'
                     'log_file = %s\n'
+                    '[image_service]\nlisten_port = 0\n'
                     % (state, port, volume_port, log_file))
     base = 'http://127.0.0.1:%d' % port
     with open(str(state / 'stdout.log'), 'w') as out:

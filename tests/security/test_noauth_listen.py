@@ -47,7 +47,7 @@ def _run(binary, tmp_path, extra):
     lines = ['[DEFAULT]', 'state_path = %s' % (tmp_path / 'state'),
              'transport_url = rabbit://guest:guest@127.0.0.1:5672/',
              'osapi_compute_listen_port = 0', 'osapi_volume_listen_port = 0']
-    lines += extra
+    lines += extra + ['[image_service]', 'listen_port = 0']
     config.write_text('\n'.join(lines) + '\n')
     code = ('import sys; from nova_lite.cmd import %s as m; '
             'm.main(["--config-file", sys.argv[1]])' % binary)

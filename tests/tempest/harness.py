@@ -137,15 +137,16 @@ def tempest_conf(keystone):
         run_validation = False
         [image-feature-enabled]
         api_v2 = True
+        image_format_enforcement = False
         ''').format(admin_password=ks_fixture.ADMIN_PASSWORD,
                     identity=keystone.url, region=ks_fixture.REGION,
                     image=IMAGE, image_alt=IMAGE_ALT)
 
 
 def register_images(keystone, stack):
-    """The compute endpoint's read-only image catalog (``/image``, Image
-    API v2) as the ``image`` service: tempest's compute classes need an
-    image client, and the tests look the configured images up there."""
+    """The built-in image service (served at ``/image`` of the compute
+    endpoint, Image API v2) as the ``image`` service: tempest's compute
+    classes need an image client, and the image tests run against it."""
     keystone.register('image', stack.base + '/image', name='glance')
 
 

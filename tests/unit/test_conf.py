@@ -29,4 +29,4 @@ def test_list_opts_covers_every_group():
     groups = {getattr(g, 'name', g) for g, _opts in opts.list_opts()}
     assert {'DEFAULT', 'api', 'api_database', 'compute', 'conductor',
             'scheduler', 'wsgi', 'image_catalog',
-            'fake_driver'} <= groups
+            'fake_driver', 'image_service', 'glance'} <= groups

@@ -30,7 +30,7 @@ from nova_lite import block_device
 from nova_lite.compute import availability_zones
 from nova_lite.compute import keypairs as keypair_api
 from nova_lite import exception
-from nova_lite.image import catalog as image_catalog
+from nova_lite.image import glance as image_api
 from nova_lite.objects import build_request
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import flavor as flavor_obj
@@ -201,9 +201,12 @@ class ServersController(common.RestController):
                 explanation='min_count must be <= max_count')
         if image_ref:
             try:
-                image_catalog.get(conf, image_ref)
+                image = image_api.get(conf, ctx, image_ref)
             except exception.ImageNotFound as error:
                 raise common.bad_request(error)
+            if getattr(image, 'status', 'active') != 'active':
+                raise webob.exc.HTTPBadRequest(
+                    explanation='Image %s is not active.' % image_ref)
         flavor_id = _id_from_href(server['flavorRef'])
         try:
             flavor = flavor_obj.get_by_flavor_id(ctx, flavor_id)

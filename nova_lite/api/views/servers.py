@@ -5,7 +5,7 @@ import hashlib
 from nova_lite.api import microversion
 from nova_lite.api.views import links
 from nova_lite import exception
-from nova_lite.image import catalog as image_catalog
+from nova_lite.image import glance as image_api
 
 _PROGRESS_STATUSES = ('ACTIVE', 'BUILD', 'REBUILD', 'RESIZE',
                       'VERIFY_RESIZE', 'MIGRATING')
@@ -134,8 +134,10 @@ def _image_properties(req, image_id):
     properties = {}
     if conf is not None:
         try:
-            properties = image_catalog.get(conf, image_id).properties
-        except exception.ImageNotFound:
+            properties = image_api.get(
+                conf, req.environ.get('nova_lite.context'),
+                image_id).properties
+        except (exception.ImageNotFound, exception.ServiceUnavailable):
             properties = {}
     if known is not None:
         known[image_id] = properties

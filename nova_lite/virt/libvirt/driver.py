@@ -21,6 +21,7 @@ from nova_lite import block_device
 from nova_lite import exception
 from nova_lite.compute import power_state
 from nova_lite.image import catalog
+from nova_lite.image import glance
 from nova_lite.virt import driver
 from nova_lite.virt.libvirt import config
 from nova_lite.virt.libvirt import host_info
@@ -163,10 +164,15 @@ class LibvirtDriver(host_info.HostInfo, driver.ComputeDriver):
         size_gb = max(int((instance.flavor or {}).get('root_gb') or 1), 1)
         image_path = None
         if instance.image_ref:
-            try:
-                image_path = catalog.get(self.conf, instance.image_ref).path
-            except exception.ImageNotFound:
-                image_path = None
+            # The built-in image service's file of the image on this host,
+            # else the file the image catalog names.
+            image_path = glance.local_path(self.conf, instance.image_ref)
+            if image_path is None:
+                try:
+                    image_path = catalog.get(self.conf,
+                                             instance.image_ref).path
+                except exception.ImageNotFound:
+                    image_path = None
         if image_path and os.path.isfile(image_path):
             with open(image_path, 'rb') as f:
                 backing_format = 'qcow2' if f.read(4) == b'QFI\xfb' \

@@ -1,0 +1,153 @@
+"""The compute API's image look-ups: the image service found through
+``[glance] api_servers`` or the request's service catalog (``[glance]
+catalog_info``), with the caller's token, as nova's glance client does.
+
+With neither (a compute API running without an image service), images come
+from the static ``[image_catalog] images`` list.
+"""
+
+import logging
+import os
+import random
+
+from keystoneauth1 import exceptions as ks_exc
+from keystoneauth1 import session as ks_session
+from oslo_utils import uuidutils
+
+from nova_lite import exception
+from nova_lite.image import catalog
+from nova_lite.volume import cinder
+
+LOG = logging.getLogger(__name__)
+
+
+class Image:
+    """An image as the compute API uses it (the Image v2 record)."""
+
+    def __init__(self, body, conf=None):
+        self.body = body
+        self.id = body['id']
+        self.name = body.get('name')
+        self.status = body.get('status')
+        self.size = body.get('size')
+        self.min_disk = body.get('min_disk') or 0
+        self.min_ram = body.get('min_ram') or 0
+        # The data file, when the image service is the built-in one of
+        # this host (its file store under state_path): read in place, as
+        # nova and Cinder read a Glance file store's direct_url.
+        self.path = local_path(conf, self.id) if conf is not None and \
+            self.status == 'active' else None
+        self.properties = {k: v for k, v in body.items()
+                           if k not in BASE_ATTRIBUTES}
+
+    def to_v2(self):
+        return dict(self.body)
+
+
+def local_path(conf, image_id):
+    """The data file of ``image_id`` in the built-in image service's file
+    store of this host, or None."""
+    if not uuidutils.is_uuid_like(image_id):
+        return None
+    root = conf.image_service.images_path or os.path.join(
+        conf.state_path, 'images')
+    path = os.path.join(root, image_id)
+    return path if os.path.isfile(path) else None
+
+
+BASE_ATTRIBUTES = frozenset((
+    'id', 'name', 'status', 'visibility', 'protected', 'os_hidden',
+    'checksum', 'os_hash_algo', 'os_hash_value', 'owner', 'size',
+    'virtual_size', 'container_format', 'disk_format', 'created_at',
+    'updated_at', 'tags', 'direct_url', 'min_ram', 'min_disk', 'self',
+    'file', 'schema', 'locations', 'stores'))
+
+
+def endpoint(conf, context):
+    """The image service's URL (without /v2), or None when none is known."""
+    servers = conf.glance.api_servers
+    if servers:
+        return random.choice(servers).rstrip('/')
+    service_catalog = getattr(context, 'service_catalog', None)
+    if not service_catalog:
+        return None
+    service_type, service_name, interface = conf.glance.catalog_info.split(
+        ':', 2)
+    auth = cinder.ContextAuth(None, service_catalog)
+    try:
+        url = auth.get_endpoint(None, service_type=service_type,
+                                interface=interface,
+                                region_name=conf.glance.region_name,
+                                service_name=service_name or None)
+    except ks_exc.EndpointNotFound:
+        return None
+    return url.rstrip('/') if url else None
+
+
+def _request(conf, context, method, path, **kwargs):
+    base = endpoint(conf, context)
+    if base is None:
+        return None
+    headers = {'Accept': 'application/json'}
+    token = getattr(context, 'auth_token', None)
+    if token:
+        headers['X-Auth-Token'] = token
+    if getattr(context, 'global_id', None):
+        headers['X-OpenStack-Request-ID'] = context.global_id
+    session = ks_session.Session()
+    try:
+        return session.request(
+            base + path, method, headers=headers, raise_exc=False,
+            connect_retries=conf.glance.num_retries,
+            timeout=conf.glance.timeout, **kwargs)
+    except ks_exc.ConnectionError as error:
+        LOG.warning('The image service at %s is unreachable: %s', base,
+                    error)
+        raise exception.ServiceUnavailable()
+
+
+def get(conf, context, image_id):
+    """The image ``image_id``; ImageNotFound when the caller cannot see
+    it."""
+    resp = _request(conf, context, 'GET', '/v2/images/%s' % image_id)
+    if resp is None:
+        return catalog.get(conf, image_id)
+    if resp.status_code == 200:
+        return Image(resp.json(), conf)
+    if resp.status_code in (400, 403, 404):
+        raise exception.ImageNotFound(image_id=image_id)
+    LOG.warning('The image service answered %s to GET image %s',
+                resp.status_code, image_id)
+    raise exception.ServiceUnavailable()
+
+
+def list_images(conf, context, params=None):
+    """Images the caller sees (every page), or those of the static catalog
+    without an image service."""
+    resp = _request(conf, context, 'GET', '/v2/images',
+                    params=params or {})
+    if resp is None:
+        return list(catalog.all_images(conf))
+    images = []
+    while True:
+        if resp.status_code != 200:
+            raise exception.ServiceUnavailable()
+        body = resp.json()
+        images.extend(Image(b) for b in body.get('images', ()))
+        following = body.get('next')
+        if not following:
+            return images
+        resp = _request(conf, context, 'GET', following)
+
+
+def delete(conf, context, image_id):
+    resp = _request(conf, context, 'DELETE', '/v2/images/%s' % image_id)
+    if resp is None:
+        raise exception.ImageNotFound(image_id=image_id)
+    if resp.status_code in (200, 204):
+        return
+    if resp.status_code == 404:
+        raise exception.ImageNotFound(image_id=image_id)
+    if resp.status_code == 403:
+        raise exception.Forbidden()
+    raise exception.ServiceUnavailable()

@@ -162,3 +162,20 @@ def parse_disks(domain_xml):
         out.append((target.get('dev') if target is not None else None,
                     serial.text if serial is not None else None, disk))
     return out
+
+
+def device_address(disk):
+    """The guest address of a ``<disk>`` element as the metadata gives it:
+    ``0000:00:05.0`` (PCI) or ``controller:bus:target:unit`` (drive)."""
+    address = disk.find('address')
+    if address is None:
+        return None
+    if address.get('type') == 'pci':
+        return '%04x:%02x:%02x.%x' % tuple(
+            int(address.get(k) or '0', 16) for k in
+            ('domain', 'bus', 'slot', 'function'))
+    if address.get('type') == 'drive':
+        keys = ('controller', 'bus', 'target', 'unit') if \
+            disk.find('target').get('bus') == 'scsi' else ('bus', 'unit')
+        return ':'.join(address.get(k) or '0' for k in keys)
+    return None

@@ -91,7 +91,8 @@ class GuestSerialLog(_Config):
 
     def to_xml(self):
         serial = ET.Element('serial', {'type': 'file'})
-        _sub(serial, 'source', path=self.path)
+        # Appended to across restarts: the log keeps every boot.
+        _sub(serial, 'source', path=self.path, append='on')
         _sub(serial, 'target', port=0)
         return serial
 
@@ -179,3 +180,21 @@ def device_address(disk):
             disk.find('target').get('bus') == 'scsi' else ('bus', 'unit')
         return ':'.join(address.get(k) or '0' for k in keys)
     return None
+
+
+def console_log_paths(domain_xml):
+    """The files a domain writes its serial consoles to: the source of a
+    ``<serial type='file'>`` and the ``<log file=...>`` of any serial or
+    console (a pty logged to a file), in that order."""
+    root = ET.fromstring(domain_xml)
+    paths = []
+    for tag in ('serial', 'console'):
+        for device in root.findall('./devices/%s' % tag):
+            source = device.find('source')
+            if device.get('type') == 'file' and source is not None and \
+                    source.get('path'):
+                paths.append(source.get('path'))
+            log = device.find('log')
+            if log is not None and log.get('file'):
+                paths.append(log.get('file'))
+    return list(dict.fromkeys(paths))

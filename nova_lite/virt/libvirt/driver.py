@@ -335,10 +335,13 @@ class LibvirtDriver(host_info.HostInfo, driver.ComputeDriver):
         return os.path.join(self._instance_dir(instance), 'console.log')
 
     def get_console_output(self, instance):
-        """The end (at most MAX_CONSOLE_BYTES) of the serial console log
-        the guest writes to ``console.log`` in its instance directory."""
-        self._domain(instance)
-        path = self.console_log_path(instance)
+        """The end (at most MAX_CONSOLE_BYTES) of the serial console log,
+        read from the file the domain's XML names (a ``<serial
+        type='file'>`` source or a console's ``<log file=...>``), as nova
+        does; ``console.log`` in the instance directory by default."""
+        dom = self._domain(instance)
+        paths = config.console_log_paths(dom.XMLDesc(0))
+        path = paths[0] if paths else self.console_log_path(instance)
         try:
             with open(path, 'rb') as f:
                 f.seek(0, os.SEEK_END)

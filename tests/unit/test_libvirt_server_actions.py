@@ -153,7 +153,7 @@ def test_console_log_is_read_from_the_file_the_domain_names(drv,
     inst = base._instance()
     drv.spawn(inst, [])
     dom = drv.conn.lookupByUUIDString(UUID)
-    devices = dom.config.find('devices')
+    devices = dom.live.find('devices')
     devices.remove(devices.find('serial'))
     log = tmp_path / 'elsewhere.log'
     serial = ET.SubElement(devices, 'serial', type='pty')

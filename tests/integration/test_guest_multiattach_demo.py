@@ -29,6 +29,7 @@ import uuid
 
 import pytest
 
+from nova_lite.virt.libvirt import config as libvirt_config
 from tests.clients import conftest as clients
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -314,3 +315,42 @@ def test_data_written_by_one_server_read_by_another(aio, env, tmp_path,
     for server_id in (vm1, vm2):
         assert server_id not in {d.UUIDString() for d in
                                  libvirt_conn.listAllDomains()}
+
+
+def test_read_only_subsequent_attachment(aio, env, tmp_path, libvirt_conn):
+    _volume_type(env, 'multiattach-ro', multiattach='<is> True',
+                 multiattach_subsequent_mode='ro')
+    volume = _json(env, 'volume', 'create', '--size', '1', '--type',
+                   'multiattach-ro', 'shared-ro')
+    volume_id = volume['id']
+    clients.wait_for(lambda: aio.volume_request(
+        'GET', '/v3/volumes/%s' % volume_id).json()['volume']['status'],
+        'available')
+    vm1 = _vm1(aio, env, tmp_path, 'writer', volume_id)
+    _wait_console(aio, vm1, 'nova-lite-guest: ready')
+    assert _lines(_osc(env, 'console', 'log', 'show', 'writer'),
+                  'vm1 reads:') == ['vm1 reads: hello from writer']
+    vm2 = _vm2(aio, env, tmp_path, 'reader', volume_id)
+    _wait_console(aio, vm2, 'waiting for volume')
+    _osc(env, 'server', 'add', 'volume', 'reader', 'shared-ro')
+    _wait_attachments(aio, volume_id, [vm1, vm2])
+    _wait_console(aio, vm2, 'nova-lite-guest: ready')
+    log2 = _osc(env, 'console', 'log', 'show', 'reader')
+    # The guest sees a read-only disk: it reads the writer's line, and its
+    # own write is refused.
+    assert 'read-only flag 1' in log2
+    assert _lines(log2, 'vm2 reads:') == ['vm2 reads: hello from writer']
+    assert 'reader write refused' in log2
+    assert _lines(log2, 'vm2 now reads:') == [
+        'vm2 now reads: hello from writer']
+    dom = libvirt_conn.lookupByUUIDString(vm2)
+    (disk,) = [d for _t, serial, d in libvirt_config.parse_disks(
+        dom.XMLDesc(0)) if serial == volume_id]
+    assert disk.find('readonly') is not None
+    dom = libvirt_conn.lookupByUUIDString(vm1)
+    (disk,) = [d for _t, serial, d in libvirt_config.parse_disks(
+        dom.XMLDesc(0)) if serial == volume_id]
+    assert disk.find('readonly') is None
+    for name in ('writer', 'reader'):
+        _osc(env, 'server', 'delete', '--wait', name)
+    _wait_attachments(aio, volume_id, [])

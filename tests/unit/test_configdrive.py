@@ -229,3 +229,21 @@ def test_fake_driver_records_the_drive(conf):
                         config_drive=''), [])
     assert 'config_drive' not in \
         drv.guests['5c3d3b38-2b7e-4a43-9d4b-0f2d9d1d0d0d']
+
+
+@pytest.mark.skipif(shutil.which('mkfs.vfat') is None or
+                    shutil.which('mtype') is None,
+                    reason='dosfstools and mtools are not installed')
+def test_vfat_drive(conf, tmp_path):
+    conf.set_override('config_drive_format', 'vfat')
+    path = str(tmp_path / 'disk.config')
+    configdrive.make_drive(conf, configdrive.files(conf, _instance(), []),
+                           path)
+    label = subprocess.run(['mlabel', '-s', '-i', path, '::'],
+                           capture_output=True, text=True,
+                           env={'MTOOLS_SKIP_CHECK': '1'}).stdout
+    assert 'CONFIG-2' in label.upper()
+    data = subprocess.run(
+        ['mtype', '-i', path, '::openstack/latest/user_data'],
+        check=True, capture_output=True).stdout
+    assert data == USER_DATA.encode()

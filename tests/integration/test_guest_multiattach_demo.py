@@ -45,6 +45,7 @@ meta=/mnt/config/openstack/latest/meta_data.json
 serial=$(tr '{}' '\n\n' < $meta | grep '"multiattach"' |
          sed -n 's/.*"serial": *"\([^"]*\)".*/\1/p')
 echo "tagged multiattach: $serial"
+echo "device tags: $(grep -o '"tags": *\[[^]]*\]' $meta | tr '\n' ' ')"
 dev=
 for b in /sys/block/vd*; do
     [ "$(cat $b/serial)" = "$(echo $serial | cut -c1-20)" ] && dev=/dev/${b##*/}
@@ -276,6 +277,9 @@ def test_data_written_by_one_server_read_by_another(aio, env, tmp_path,
     log1 = _osc(env, 'console', 'log', 'show', 'vm1')
     assert 'nova-lite-guest: hostname vm1' in log1
     assert 'tagged multiattach: %s' % volume_id in log1
+    # Both tagged volumes of the boot request, as the guest read them.
+    (tags,) = _lines(log1, 'device tags:')
+    assert '"tags": ["cirros"]' in tags and '"tags": ["multiattach"]' in tags
     assert 'multiattach volume is /dev/vdb' in log1
     assert _lines(log1, 'vm1 reads:') == ['vm1 reads: hello from vm1']
 

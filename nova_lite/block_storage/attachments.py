@@ -62,6 +62,12 @@ _UPDATE_ATTACHMENT = ATTACHMENTS.update().where(
 _DELETE_ATTACHMENT = ATTACHMENTS.delete().where(
     ATTACHMENTS.c.id == sa.bindparam('attachment_id'))
 _INSERT_ATTACHMENT = ATTACHMENTS.insert()
+_SPECS = models.VolumeTypeExtraSpec.__table__
+_SUBSEQUENT_MODE = sa.select(_SPECS.c.value).where(
+    _SPECS.c.volume_type_id == sa.bindparam('type_id'),
+    _SPECS.c.key == sa.bindparam('key'))
+_MODES = sa.select(ATTACHMENTS.c.attach_mode).where(
+    ATTACHMENTS.c.volume_id == sa.bindparam('volume_id'))
 VOLUME = sa.select(VOLUMES).where(VOLUMES.c.id == sa.bindparam('id'))
 _TYPES = models.VolumeType.__table__
 _VOLUME_WIDTH = len(VOLUMES.c)
@@ -270,6 +276,8 @@ def create(session, ctx, volume_id, instance_uuid, mode, check,
                 reason='Volume %s status must be %s to reserve, but the '
                        'current status is %s.'
                 % (volume.id, build_or_str(expected), volume.status))
+    if _read_only_subsequent(session, volume):
+        mode = 'ro'
     now = timeutils.utcnow()
     values = {c.name: None for c in ATTACHMENTS.c}
     values.update(
@@ -280,6 +288,21 @@ def create(session, ctx, volume_id, instance_uuid, mode, check,
     plain.execute(session, _INSERT_ATTACHMENT, values)
     recompute(session, volume, now)
     return types.SimpleNamespace(**values)
+
+
+def _read_only_subsequent(session, volume):
+    """Whether a new attachment of ``volume`` is read-only: its type
+    says ``multiattach_subsequent_mode = ro`` and another attachment (the
+    first, read/write) holds it."""
+    if not volume.multiattach or not volume.volume_type_id:
+        return False
+    specs = list(plain.execute(session, _SUBSEQUENT_MODE, {
+        'type_id': volume.volume_type_id,
+        'key': 'multiattach_subsequent_mode'}))
+    if not specs or specs[0][0] != 'ro':
+        return False
+    return any(row[0] != 'ro' for row in plain.execute(
+        session, _MODES, {'volume_id': volume.id}))
 
 
 def _connection_info(volume, attachment_id, mode):
@@ -314,7 +337,9 @@ def update(session, ctx, attachment_id, connector, serialized, check=None):
             raise exception.ResourceConflict(
                 reason='duplicate connectors detected on volume %s'
                 % volume.id)
-    mode = connector.get('mode') or attachment.attach_mode or 'rw'
+    # A read-only attachment stays read-only whatever the connector says.
+    mode = 'ro' if attachment.attach_mode == 'ro' else (
+        connector.get('mode') or attachment.attach_mode or 'rw')
     now = timeutils.utcnow()
     changes = {
         'connector': jsonutils.dumps(connector),

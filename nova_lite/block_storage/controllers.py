@@ -16,6 +16,7 @@ from nova_lite.block_storage import compute
 from nova_lite.block_storage import exception
 from nova_lite.block_storage import schemas
 from nova_lite.block_storage import snapshots
+from nova_lite.block_storage import store as store_module
 from nova_lite.block_storage import views
 from nova_lite import exception as nl_exception
 from nova_lite.image import glance as image_api
@@ -363,6 +364,7 @@ def create_type(req, api_req):
     store = req.environ['nova_lite.block_storage']
     _authorize(api_req, policy.TYPES_MANAGE)
     body = _body(req, schemas.create_type)['volume_type']
+    store_module.check_extra_specs(body.get('extra_specs'))
     is_public = _bool(str(body.get('os-volume-type-access:is_public',
                                    True)))
     vtype = store.create_type(api_req.ctx, body['name'],
@@ -409,6 +411,7 @@ def create_extra_specs(req, api_req, type_id):
     store = req.environ['nova_lite.block_storage']
     _authorize(api_req, policy.TYPES_MANAGE)
     specs = _body(req, schemas.set_extra_specs)['extra_specs']
+    store_module.check_extra_specs(specs)
     store.set_extra_specs(api_req.ctx, type_id, specs)
     return 200, {'extra_specs': specs}
 
@@ -434,6 +437,7 @@ def update_extra_spec(req, api_req, type_id, key):
         raise exception.InvalidInput(
             reason='Request body contains too many items')
     validation.validate(schemas.set_extra_specs, {'extra_specs': body})
+    store_module.check_extra_specs(body)
     store.set_extra_specs(api_req.ctx, type_id, body)
     return 200, body
 

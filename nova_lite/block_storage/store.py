@@ -49,6 +49,10 @@ LOG = logging.getLogger(__name__)
 
 MULTIATTACH_SPEC = 'multiattach'
 TRUE_SPEC = '<is> True'
+# A multiattach type's mode of every attachment after the first: ``rw``
+# (the default, as Cinder) or ``ro`` (read-only for all but the writer).
+SUBSEQUENT_MODE_SPEC = 'multiattach_subsequent_mode'
+SUBSEQUENT_MODES = ('rw', 'ro')
 
 DELETABLE = ('available', 'error', 'error_restoring', 'error_extending',
              'error_managing')
@@ -80,6 +84,16 @@ class _Scope:
 def default_connection(conf):
     return 'sqlite:///%s' % os.path.join(
         conf.state_path, 'nova_lite_block_storage.sqlite')
+
+
+def check_extra_specs(specs):
+    """Refuse a ``multiattach_subsequent_mode`` that is neither rw nor
+    ro."""
+    value = (specs or {}).get(SUBSEQUENT_MODE_SPEC)
+    if value is not None and value not in SUBSEQUENT_MODES:
+        raise exception.InvalidInput(
+            reason='Invalid value %r for extra spec %s: must be one of %s.'
+            % (value, SUBSEQUENT_MODE_SPEC, ', '.join(SUBSEQUENT_MODES)))
 
 
 def is_multiattach_type(volume_type):

@@ -271,6 +271,8 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
             instance_bdms = [dict(b, uuid=uuidutils.generate_uuid())
                              for b in bdms]
             spec = {'instance_uuid': uuid, 'flavor': flavor.snapshot(),
+                    'multiattach': any(v.get('multiattach')
+                                       for v in volumes.values()),
                     'availability_zone': availability_zone,
                     'forced_host': forced_host, 'forced_node': forced_node,
                     'requested_host': requested_host,

@@ -1,6 +1,7 @@
 """The compute host as administrators see it: the resources it reports in
 its compute node record, its uptime, and its servers' diagnostics."""
 
+import json
 import logging
 import time
 
@@ -58,6 +59,7 @@ class HostOperations:
         values['free_ram_mb'] = values['memory_mb'] - values['memory_mb_used']
         values['free_disk_gb'] = values['local_gb'] - values['local_gb_used']
         values['host_ip'] = self.conf.my_ip
+        values['traits'] = json.dumps(self.driver.capability_traits())
         service_id = self.service_ref.id if self.service_ref else None
         self._last_resource_update = time.monotonic()
         return compute_node_obj.report(context, self.host, service_id, values)

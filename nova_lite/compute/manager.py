@@ -126,9 +126,13 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
         if instance.task_state == instance_obj.DELETING:
             return
         try:
-            instance = instance_obj.update(context, instance.uuid, {
-                'task_state': instance_obj.SPAWNING, 'host': self.host,
-                'node': self.host},
+            values = {'task_state': instance_obj.SPAWNING,
+                      'host': self.host, 'node': self.host}
+            if self.conf.force_config_drive and not instance.config_drive:
+                # As nova: the server shows the drive it was given.
+                values['config_drive'] = 'True'
+            instance = instance_obj.update(
+                context, instance.uuid, values,
                 expected_task_state=[instance_obj.SCHEDULING, None])
             block_device_info = self.prep_block_devices(context, instance)
             self.driver.spawn(instance, block_device_info)

@@ -22,6 +22,7 @@ from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import instance_action
 from nova_lite.objects import service as service_obj
+from nova_lite.scheduler import host_selection
 
 LOG = logging.getLogger(__name__)
 
@@ -56,6 +57,14 @@ class VolumeAPI:
             if volume['multiattach']:
                 if not supports_multiattach:
                     raise exception.MultiattachNotSupportedOldMicroversion()
+                if self.conf.scheduler.multiattach_capability_placement:
+                    # The scheduler places the server on a capable host:
+                    # refused only when there is none.
+                    if not host_selection.multiattach_capable_hosts(
+                            context.elevated(), self.conf):
+                        raise exception.MultiattachSupportNotYetAvailable()
+                    volumes[volume_id] = volume
+                    continue
                 minimum = self.conductor.get_minimum_service_version(
                     context, 'nova-compute')
                 if minimum < service_obj.MIN_COMPUTE_MULTIATTACH:

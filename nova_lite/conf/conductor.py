@@ -29,6 +29,16 @@ scheduler_opts = [
                     'chosen host plus alternates of the same cell, which '
                     'the conductor of the cell tries in turn when a build '
                     'fails.'),
+    cfg.BoolOpt('multiattach_capability_placement', default=False,
+                help='Place servers that boot with a multiattach volume '
+                     'only on compute hosts that can attach one: a service '
+                     'version that supports multiattach and a driver that '
+                     'reports the COMPUTE_VOLUME_MULTI_ATTACH trait. Such '
+                     'a create is refused (409) only when no enabled, up '
+                     'compute host of any cell can take it. False (the '
+                     'default) keeps nova\'s rule: 409 as soon as any '
+                     'compute service of any cell is older than multiattach '
+                     'support. Set it on the API and conductor hosts.'),
 ]
 
 

@@ -82,6 +82,22 @@ core_opts = [
                     '6 GB will have a timeout of 20 * 6 = 120 seconds. Try '
                     'increasing the timeout if the image copy per GB takes '
                     'more time and you are hitting timeout failures.'),
+    cfg.BoolOpt('force_config_drive', default=False,
+                help='Force injection to take place on a config drive. '
+                     'When true, every server built on this compute host '
+                     'gets a config drive, whether or not its create '
+                     'request asked for one (``config_drive``); the server '
+                     'then shows ``config_drive: True``. Set it on the '
+                     'compute hosts.'),
+    cfg.StrOpt('config_drive_format', default='iso9660',
+               choices=[('iso9660', 'An ISO 9660 image, attached as a '
+                         'CD-ROM (made with mkisofs_cmd).'),
+                        ('vfat', 'A VFAT file system, attached as a disk '
+                         '(made with mkfs.vfat and mcopy).')],
+               help='Config drive format. Both are labelled config-2.'),
+    cfg.StrOpt('mkisofs_cmd', default='genisoimage',
+               help='Name or path of the tool used for ISO image creation '
+                    '(genisoimage, mkisofs or xorrisofs).'),
 ]
 
 

@@ -395,6 +395,9 @@ class ComputeNode(CellBase):
     cpu_info = sa.Column(MediumText, nullable=False)
     disk_available_least = sa.Column(sa.Integer, nullable=True)
     host_ip = sa.Column(sa.String(39), nullable=True)
+    # What the host's driver can do, as a JSON list of placement trait
+    # names (COMPUTE_VOLUME_MULTI_ATTACH...).
+    traits = sa.Column(MediumText, nullable=True)
     deleted_at = sa.Column(sa.DateTime, nullable=True)
     deleted = sa.Column(sa.Integer, nullable=False, default=0)
 

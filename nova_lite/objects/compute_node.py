@@ -1,6 +1,8 @@
 """Compute node records of a cell database: the resources each compute
 service reports for its hypervisor, as nova's compute_nodes table."""
 
+import json
+
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
@@ -13,7 +15,7 @@ REPORTED = ('vcpus', 'memory_mb', 'local_gb', 'vcpus_used',
             'memory_mb_used', 'local_gb_used', 'hypervisor_type',
             'hypervisor_version', 'hypervisor_hostname', 'free_ram_mb',
             'free_disk_gb', 'current_workload', 'running_vms', 'cpu_info',
-            'disk_available_least', 'host_ip')
+            'disk_available_least', 'host_ip', 'traits')
 
 
 class ComputeNode(base.Record):
@@ -63,3 +65,11 @@ def destroy_by_host(context, host):
     _query(context).filter_by(host=host).update(
         {'deleted': models.ComputeNode.id, 'deleted_at': now},
         synchronize_session=False)
+
+
+def traits_of(node):
+    """The trait names a node record carries (a list)."""
+    try:
+        return list(json.loads(node.traits or '[]'))
+    except ValueError:
+        return []

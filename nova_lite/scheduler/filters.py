@@ -15,6 +15,7 @@ from nova_lite.objects import aggregate as aggregate_obj
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import instance_group as group_obj
+from nova_lite.objects import service as service_obj
 
 LOG = logging.getLogger(__name__)
 
@@ -44,6 +45,16 @@ def member_hosts(context, group, exclude=()):
     return counts
 
 
+MULTIATTACH_TRAIT = 'COMPUTE_VOLUME_MULTI_ATTACH'
+
+
+def multiattach_capable(service, node_traits):
+    """Whether a compute service (and the traits of its node record) can
+    attach a multiattach volume."""
+    return service.version >= service_obj.MIN_COMPUTE_MULTIATTACH and \
+        MULTIATTACH_TRAIT in node_traits
+
+
 class HostFilter:
     """Built once per build from its request spec (a dict)."""
 
@@ -54,6 +65,10 @@ class HostFilter:
         self.forced_node = spec.get('forced_node')
         self.requested = spec.get('requested_host') or \
             spec.get('requested_node')
+        # Hosts must be able to attach the build's multiattach volume
+        # ([scheduler] multiattach_capability_placement).
+        self.multiattach = bool(spec.get('multiattach')) and \
+            conf.scheduler.multiattach_capability_placement
         self.group = None
         self.members = collections.Counter()
         self.host_zones = {}

@@ -13,6 +13,7 @@ import logging
 from nova_lite import context as nl_context
 from nova_lite import exception
 from nova_lite.objects import cell_mapping
+from nova_lite.objects import compute_node as compute_node_obj
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import service as service_obj
 from nova_lite.scheduler import filters
@@ -58,15 +59,44 @@ def discover_hosts(context, progress=None):
     return added
 
 
+def _node_traits(cctxt):
+    """``{host: set of traits}`` of a cell's compute node records."""
+    out = {}
+    for node in compute_node_obj.get_all(cctxt):
+        out.setdefault(node.host, set()).update(
+            compute_node_obj.traits_of(node))
+    return out
+
+
+def multiattach_capable_hosts(context, conf):
+    """The enabled, up compute hosts of every enabled cell that can
+    attach a multiattach volume (service version and driver trait)."""
+    out = []
+    for _cell, cctxt, services in _computes_by_cell(
+            context, skip_disabled_cells=True):
+        traits = _node_traits(cctxt)
+        out.extend(svc.host for svc in services
+                   if not svc.disabled and
+                   svc.is_up(conf.service_down_time) and
+                   filters.multiattach_capable(
+                       svc, traits.get(svc.host, ())))
+    return sorted(out)
+
+
 def _candidates(context, conf, exclude, cell_uuid=None, host_filter=None):
     mapped = cell_mapping.get_mapped_hosts(context)
     out = []
     for cell, cctxt, services in _computes_by_cell(
             context, skip_disabled_cells=True, cell_uuid=cell_uuid):
+        traits = _node_traits(cctxt) if host_filter is not None and \
+            host_filter.multiattach else None
         for svc in services:
             if svc.host in exclude or mapped.get(svc.host) != cell.id:
                 continue
             if svc.disabled or not svc.is_up(conf.service_down_time):
+                continue
+            if traits is not None and not filters.multiattach_capable(
+                    svc, traits.get(svc.host, ())):
                 continue
             weight = 0
             if host_filter is not None:

@@ -10,6 +10,13 @@ POWER_PAUSED = 3
 POWER_SUSPENDED = 7
 
 
+# Driver capabilities and the traits nova reports for them.
+CAPABILITY_TRAITS = (
+    ('supports_multiattach', 'COMPUTE_VOLUME_MULTI_ATTACH'),
+    ('supports_tagged_attach_volume', 'COMPUTE_VOLUME_ATTACH_WITH_TAG'),
+)
+
+
 class ComputeDriver:
     """Base class of virt drivers.
 
@@ -26,6 +33,12 @@ class ComputeDriver:
         self.conf = conf
         self.host = conf.host
         self.capabilities = dict(type(self).capabilities)
+
+    def capability_traits(self):
+        """The capabilities as nova's placement traits, sorted: what the
+        compute node record carries for the scheduler."""
+        return sorted(trait for capability, trait in CAPABILITY_TRAITS
+                      if self.capabilities.get(capability))
 
     def init_host(self, host):
         """Called once when the compute service starts."""

@@ -14,6 +14,7 @@ from oslo_utils import timeutils
 
 from nova_lite import exception
 from nova_lite.compute import power_state
+from nova_lite.virt import configdrive
 from nova_lite.virt import driver
 from nova_lite.virt import uptime
 
@@ -118,9 +119,25 @@ class FakeDriver(driver.ComputeDriver):
             self.guests[instance.uuid] = {
                 'state': power_state.RUNNING, 'volumes': disks,
                 'console': console}
+            if configdrive.required_by(self.conf, instance):
+                self.guests[instance.uuid]['config_drive'] = \
+                    self._config_drive(instance, block_device_info)
             self._log(instance, 'Booting %s from image %s' % (
                 instance.display_name, instance.image_ref or '(volume)'))
             self._boot_lines(instance)
+
+    def _config_drive(self, instance, block_device_info):
+        """What a config drive would hold: the format, the paths and
+        ``openstack/latest/meta_data.json``."""
+        devices = [configdrive.disk_metadata(bdm, 'virtio')
+                   for bdm in block_device_info or []
+                   if bdm.get('tag') and bdm.get('volume_id')]
+        contents = configdrive.files(self.conf, instance, devices)
+        return {'format': self.conf.config_drive_format,
+                'label': configdrive.LABEL,
+                'files': sorted(contents),
+                'meta_data': json.loads(
+                    contents['openstack/latest/meta_data.json'])}
 
     def _connect(self, info):
         serial = info.get('serial')

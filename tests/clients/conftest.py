@@ -35,7 +35,10 @@ _REQUEST = re.compile(r'"(?P<method>[A-Z]+) (?P<uri>\S+)" status: '
 class AllInOne:
     """``nova-lite-all --config-file <state>/nova-lite.conf``."""
 
-    def __init__(self, state_path):
+    def __init__(self, state_path, defaults='', extra=''):
+        # ``defaults``: more [DEFAULT] lines; ``extra``: more sections.
+        self.defaults = defaults
+        self.extra = extra
         self.state_path = str(state_path)
         self.port = processes.free_port()
         self.volume_port = processes.free_port()
@@ -57,6 +60,7 @@ class AllInOne:
                     'osapi_volume_listen = 127.0.0.1\n'
                     'osapi_volume_listen_port = %d\n'
                     'log_file = %s\n'
+                    '%s'
                     '[api]\n'
                     'auth_strategy = noauth2\n'
                     '[quota]\n'
@@ -67,9 +71,10 @@ class AllInOne:
                     'fail_spawn_for_names = %s\n'
                     '[image_service]\n'
                     'listen_port = %d\n'
+                    '%s'
                     % (self.state_path, self.port, self.volume_port,
-                       self.log_file, ','.join(ERROR_NAMES),
-                       self.image_port))
+                       self.log_file, self.defaults, ','.join(ERROR_NAMES),
+                       self.image_port, self.extra))
         self._out = open(os.path.join(self.state_path, 'stdout.log'), 'w')
         self.proc = subprocess.Popen(
             [processes.binary('nova-lite-all'), '--config-file',

@@ -193,6 +193,28 @@ def test_multiattach_disk_is_shareable_and_uncached():
     assert single.find('driver').get('cache') == 'none'
 
 
+@pytest.mark.parametrize('kind,data', [
+    ('file', {'device_path': '/var/lib/vols/volume-1'}),
+    ('local', {'device_path': '/dev/loop3'}),
+    ('rbd', {'name': 'volumes/volume-1', 'hosts': ['10.0.0.1'],
+             'ports': ['6789']}),
+])
+def test_read_only_access_mode_from_any_block_storage(kind, data):
+    # Cinder (any driver) and the built-in block storage say read-only
+    # with access_mode: the disk is <readonly/>, shared or not.
+    for multiattach in (True, False):
+        for mode, readonly in (('ro', True), ('rw', False)):
+            info = {'driver_volume_type': kind, 'serial': VOL,
+                    'data': dict(data, access_mode=mode)}
+            if multiattach:
+                info['multiattach'] = True
+            driver_ = volume_drivers.get_driver(info, 'compute1')
+            disk = ET.fromstring(driver_.get_config(
+                info, 'vdc', 'virtio').to_string())
+            assert (disk.find('readonly') is not None) is readonly
+            assert (disk.find('shareable') is not None) is multiattach
+
+
 def test_block_rbd_and_iscsi_disks():
     local = volume_drivers.get_driver(
         dict(_info(path='/dev/sdx'), driver_volume_type='local'), 'h')

@@ -7,6 +7,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from nova_lite.virt.libvirt import config as libvirt_config
 from nova_lite.virt.libvirt import driver as libvirt_driver
 from tests.fixtures import stack as stack_fixture
 from tests.unit import test_libvirt_driver as base
@@ -143,6 +144,26 @@ def test_console_log_is_the_serial_file_of_the_guest(drv):
     with open(path, 'wb') as f:
         f.write(b'login: \n')
     assert drv.get_console_output(inst) == b'login: \n'
+
+
+def test_console_log_is_read_from_the_file_the_domain_names(drv,
+                                                            tmp_path):
+    # A domain whose console is a pty logged to a file of its own (as
+    # nova's guests are): that file is read, not console.log.
+    inst = base._instance()
+    drv.spawn(inst, [])
+    dom = drv.conn.lookupByUUIDString(UUID)
+    devices = dom.live.find('devices')
+    devices.remove(devices.find('serial'))
+    log = tmp_path / 'elsewhere.log'
+    serial = ET.SubElement(devices, 'serial', type='pty')
+    ET.SubElement(serial, 'log', file=str(log), append='off')
+    with open(drv.console_log_path(inst), 'wb') as f:
+        f.write(b'not this one\n')
+    assert drv.get_console_output(inst) == b''
+    log.write_bytes(b'nova-lite-guest: ready\n')
+    assert drv.get_console_output(inst) == b'nova-lite-guest: ready\n'
+    assert libvirt_config.console_log_paths(dom.XMLDesc(0)) == [str(log)]
 
 
 def test_console_log_returns_its_last_100k(drv):

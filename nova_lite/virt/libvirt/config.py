@@ -91,7 +91,8 @@ class GuestSerialLog(_Config):
 
     def to_xml(self):
         serial = ET.Element('serial', {'type': 'file'})
-        _sub(serial, 'source', path=self.path)
+        # Appended to across restarts: the log keeps every boot.
+        _sub(serial, 'source', path=self.path, append='on')
         _sub(serial, 'target', port=0)
         return serial
 
@@ -162,3 +163,38 @@ def parse_disks(domain_xml):
         out.append((target.get('dev') if target is not None else None,
                     serial.text if serial is not None else None, disk))
     return out
+
+
+def device_address(disk):
+    """The guest address of a ``<disk>`` element as the metadata gives it:
+    ``0000:00:05.0`` (PCI) or ``controller:bus:target:unit`` (drive)."""
+    address = disk.find('address')
+    if address is None:
+        return None
+    if address.get('type') == 'pci':
+        return '%04x:%02x:%02x.%x' % tuple(
+            int(address.get(k) or '0', 16) for k in
+            ('domain', 'bus', 'slot', 'function'))
+    if address.get('type') == 'drive':
+        keys = ('controller', 'bus', 'target', 'unit') if \
+            disk.find('target').get('bus') == 'scsi' else ('bus', 'unit')
+        return ':'.join(address.get(k) or '0' for k in keys)
+    return None
+
+
+def console_log_paths(domain_xml):
+    """The files a domain writes its serial consoles to: the source of a
+    ``<serial type='file'>`` and the ``<log file=...>`` of any serial or
+    console (a pty logged to a file), in that order."""
+    root = ET.fromstring(domain_xml)
+    paths = []
+    for tag in ('serial', 'console'):
+        for device in root.findall('./devices/%s' % tag):
+            source = device.find('source')
+            if device.get('type') == 'file' and source is not None and \
+                    source.get('path'):
+                paths.append(source.get('path'))
+            log = device.find('log')
+            if log is not None and log.get('file'):
+                paths.append(log.get('file'))
+    return list(dict.fromkeys(paths))

@@ -22,6 +22,7 @@ from nova_lite import exception
 from nova_lite.compute import power_state
 from nova_lite.image import catalog
 from nova_lite.image import glance
+from nova_lite.virt import configdrive
 from nova_lite.virt import driver
 from nova_lite.virt.libvirt import config
 from nova_lite.virt.libvirt import host_info
@@ -214,9 +215,54 @@ class LibvirtDriver(host_info.HostInfo, driver.ComputeDriver):
             driver_.connect_volume(info, instance)
             guest.add_device(driver_.get_config(
                 info, name, 'virtio' if name == 'vda' else bus))
+        if configdrive.required_by(self.conf, instance):
+            guest.add_device(self._config_drive_disk(instance))
         guest.add_device(config.GuestSerialLog(
             self.console_log_path(instance)))
         return guest
+
+    def config_drive_path(self, instance):
+        return os.path.join(self._instance_dir(instance), 'disk.config')
+
+    def _config_drive_disk(self, instance):
+        """As nova attaches it: an ISO 9660 drive is a read-only CD-ROM
+        on the IDE bus ('pc' machine), last device (hdd); a VFAT one is
+        the last disk of the default bus."""
+        if self.conf.config_drive_format == 'vfat':
+            bus = self.conf.libvirt.default_disk_bus
+            return config.GuestDisk(
+                source_path=self.config_drive_path(instance),
+                target_dev=_BUS_PREFIX.get(bus, 'vd') + 'z',
+                target_bus=bus, driver_format='raw', driver_cache='none')
+        return config.GuestDisk(
+            source_path=self.config_drive_path(instance),
+            device_type='cdrom', target_dev='hdd', target_bus='ide',
+            driver_format='raw', driver_cache='none', readonly=True)
+
+    def _device_metadata(self, dom, block_device_info):
+        """``devices`` of the config drive's meta_data.json: the tagged
+        volumes with their guest addresses, read from the defined
+        domain."""
+        disks = {serial: element for _target, serial, element in
+                 config.parse_disks(dom.XMLDesc(0)) if serial}
+        devices = []
+        for bdm in block_device_info or []:
+            element = disks.get(bdm.get('volume_id'))
+            if not bdm.get('tag') or element is None:
+                continue
+            target = element.find('target')
+            devices.append(configdrive.disk_metadata(
+                bdm, target.get('bus'),
+                address=config.device_address(element),
+                path='/dev/' + target.get('dev')))
+        return devices
+
+    def _create_config_drive(self, instance, dom, block_device_info):
+        devices = self._device_metadata(dom, block_device_info)
+        contents = configdrive.files(self.conf, instance, devices)
+        path = self.config_drive_path(instance)
+        LOG.info('Creating config drive at %s', path)
+        configdrive.make_drive(self.conf, contents, path)
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -226,6 +272,10 @@ class LibvirtDriver(host_info.HostInfo, driver.ComputeDriver):
         xml = self.guest_config(instance, block_device_info).to_string()
         dom = self.conn.defineXML(xml)
         try:
+            # Made once the domain is defined: the metadata gives the
+            # tagged volumes' PCI addresses libvirt assigned.
+            if configdrive.required_by(self.conf, instance):
+                self._create_config_drive(instance, dom, block_device_info)
             dom.create()
         except Exception:
             self._undefine(dom)
@@ -291,10 +341,13 @@ class LibvirtDriver(host_info.HostInfo, driver.ComputeDriver):
         return os.path.join(self._instance_dir(instance), 'console.log')
 
     def get_console_output(self, instance):
-        """The end (at most MAX_CONSOLE_BYTES) of the serial console log
-        the guest writes to ``console.log`` in its instance directory."""
-        self._domain(instance)
-        path = self.console_log_path(instance)
+        """The end (at most MAX_CONSOLE_BYTES) of the serial console log,
+        read from the file the domain's XML names (a ``<serial
+        type='file'>`` source or a console's ``<log file=...>``), as nova
+        does; ``console.log`` in the instance directory by default."""
+        dom = self._domain(instance)
+        paths = config.console_log_paths(dom.XMLDesc(0))
+        path = paths[0] if paths else self.console_log_path(instance)
         try:
             with open(path, 'rb') as f:
                 f.seek(0, os.SEEK_END)

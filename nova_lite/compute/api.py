@@ -19,6 +19,7 @@ from nova_lite import cells
 from nova_lite.compute import api_actions
 from nova_lite.compute import availability_zones
 from nova_lite.compute import checks
+from nova_lite.compute import moves_api
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import server_groups
 from nova_lite.compute import volumes
@@ -62,7 +63,8 @@ def _queue_for_delete(context, instance_uuid):
     server_groups.forget_server(context, instance_uuid)
 
 
-class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
+class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
+          moves_api.MovesAPI):
     """The compute API: one per WSGI application."""
 
     def __init__(self, conf):

@@ -6,12 +6,13 @@ History:
 * 1.1 - get_minimum_service_version
 * 1.2 - reschedule_build_instance
 * 1.3 - attach_volume
+* 1.4 - migrate_server (a call), live_migrate_instance, evacuate_instance
 """
 
 from nova_lite import rpc
 
 TOPIC = 'conductor'
-VERSION = '1.3'
+VERSION = '1.4'
 
 
 class ConductorAPI:
@@ -52,3 +53,29 @@ class ConductorAPI:
                    volume_id=volume_id, device=device, tag=tag,
                    delete_on_termination=delete_on_termination,
                    supports_multiattach=supports_multiattach)
+
+    # -- 1.4: moving servers ---------------------------------------------------
+
+    def migrate_server(self, ctxt, instance_uuid, migration_id, host=None):
+        """Choose the destination of a resize or cold migration and start
+        it (a call: NoValidHost reaches the caller)."""
+        cctxt = self.client.prepare(version='1.4')
+        return cctxt.call(ctxt, 'migrate_server',
+                          instance_uuid=instance_uuid,
+                          migration_id=migration_id, host=host)
+
+    def live_migrate_instance(self, ctxt, instance_uuid, migration_id,
+                              host=None, force=False, wait=False):
+        """Choose the destination of a live migration and start it; with
+        ``wait`` a call whose checks reach the caller."""
+        cctxt = self.client.prepare(version='1.4')
+        method = cctxt.call if wait else cctxt.cast
+        return method(ctxt, 'live_migrate_instance',
+                      instance_uuid=instance_uuid,
+                      migration_id=migration_id, host=host, force=force)
+
+    def evacuate_instance(self, ctxt, instance_uuid, migration_id,
+                          host=None, force=False):
+        cctxt = self.client.prepare(version='1.4')
+        cctxt.cast(ctxt, 'evacuate_instance', instance_uuid=instance_uuid,
+                   migration_id=migration_id, host=host, force=force)

@@ -82,6 +82,12 @@ core_opts = [
                     '6 GB will have a timeout of 20 * 6 = 120 seconds. Try '
                     'increasing the timeout if the image copy per GB takes '
                     'more time and you are hitting timeout failures.'),
+    cfg.BoolOpt('allow_resize_to_same_host', default=False,
+                help='Whether a resize or a cold migration may pick the '
+                     'host the server is already on (by default the '
+                     'scheduler leaves that host out). Handy on a '
+                     'single-host deployment. Read by the conductor, which '
+                     'chooses the destination of a move.'),
 ]
 
 

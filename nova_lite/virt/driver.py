@@ -106,6 +106,14 @@ class ComputeDriver:
         starts."""
         raise NotImplementedError()
 
+    def rescue(self, instance, rescue_image_ref):
+        """Boot the guest from ``rescue_image_ref``, its disks (volumes
+        included) kept as they are."""
+        raise NotImplementedError()
+
+    def unrescue(self, instance):
+        raise NotImplementedError()
+
     def get_volume_connector(self, instance):
         """The host connector given to block storage."""
         return {'host': self.host, 'ip': self.conf.my_ip,

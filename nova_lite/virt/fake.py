@@ -222,6 +222,22 @@ class FakeDriver(driver.ComputeDriver):
             self._kept_consoles[instance.uuid] = list(guest.get('console', []))
         super().rebuild(instance, block_device_info, preserve_ephemeral)
 
+    def rescue(self, instance, rescue_image_ref):
+        with self._changing():
+            guest = self._guest(instance)
+            guest['rescue_image_ref'] = rescue_image_ref
+            guest['state'] = instance_obj.RUNNING
+            self._log(instance, 'Rescue boot of %s from image %s' % (
+                instance.display_name, rescue_image_ref))
+
+    def unrescue(self, instance):
+        with self._changing():
+            guest = self._guest(instance)
+            guest.pop('rescue_image_ref', None)
+            guest['state'] = instance_obj.RUNNING
+            self._log(instance, 'Leaving rescue: booting %s again' %
+                      instance.display_name)
+
     def get_console_output(self, instance):
         with self._lock:
             guest = self._guest(instance)

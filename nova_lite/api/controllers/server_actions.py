@@ -96,3 +96,4 @@ class ServerActionsController(common.RestController):
 # The actions defined in modules of their own register on import.
 from nova_lite.api.controllers import server_rebuild  # noqa: E402,F401
 from nova_lite.api.controllers import server_state_actions  # noqa: E402,F401,I100,E501
+from nova_lite.api.controllers import server_moves  # noqa: E402,F401,I100

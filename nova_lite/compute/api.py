@@ -337,6 +337,8 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
                      'service is down)', instance.uuid)
             self.local_cleanup_volumes(
                 cctxt, bdm_obj.get_by_instance(cctxt, instance.uuid))
+            moves_api.drop_kept_attachments(cctxt, self.volume_api,
+                                            instance.uuid)
             instance_obj.destroy(cctxt, instance.uuid)
             return
         # As nova: a delete the compute host carries out is recorded; a

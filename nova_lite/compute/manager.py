@@ -18,6 +18,7 @@ from oslo_utils import timeutils
 from nova_lite.compute import action_ops
 from nova_lite.compute import host_ops
 from nova_lite.compute import move_ops
+from nova_lite.compute import moves_api
 from nova_lite.compute import recovery
 from nova_lite.compute import repair_ops
 from nova_lite.compute import rpcapi as compute_rpcapi
@@ -216,6 +217,8 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
             self._notify(context, 'instance.delete.error', instance,
                          values=_ERROR_VALUES, error=error)
             return
+        moves_api.drop_kept_attachments(context, self.volume_api,
+                                        instance.uuid)
         instance_obj.destroy(context, instance.uuid)
         LOG.info('Server %s deleted', instance.uuid)
         self._notify(context, 'instance.delete.end', instance,

@@ -323,3 +323,16 @@ class MovesAPI:
                          action=ACTION_UNRESCUE)
         self.compute.unrescue_instance(context, instance.host,
                                        instance.uuid, cell=cell)
+
+
+def drop_kept_attachments(cctxt, volume_api, instance_uuid):
+    """A server deleted while a move keeps its source's attachments (a
+    resize waiting for its confirmation): they go with the server and the
+    move counts as confirmed."""
+    for migration in migration_obj.get_all(cctxt, {
+            'instance_uuid': instance_uuid,
+            'status': ['finished', 'confirming', 'reverting']}):
+        kept = (migration.move_data or {}).get('attachments') or {}
+        for attachment_id in kept.values():
+            volume_api.attachment_delete_logged(cctxt, attachment_id)
+        migration_obj.update(cctxt, migration.id, {'status': 'confirmed'})

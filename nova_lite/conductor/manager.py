@@ -304,8 +304,8 @@ class ConductorManager:
         """The destination of a move in the server's cell: ``host`` as it
         is when forced (it must be up), else the scheduler's choice among
         the hosts not excluded (only ``host`` when given)."""
-        cctxt = nl_context.target_cell(context, cell)
         if host and force:
+            cctxt = nl_context.target_cell(context, cell)
             try:
                 svc = service_obj.get_by_host_and_binary(cctxt, host,
                                                          'nova-compute')

@@ -237,3 +237,55 @@ def test_failed_evacuation_keeps_old_attachments(stack, three, monkeypatch):
                    ma._show_volume(stack, volume_id)['attachments'])
     assert after == before
     assert first.driver.host_connections == {volume_id: 2}
+
+
+def test_live_migration_keeps_the_shared_volume(stack, three, monkeypatch):
+    servers, volume_id, hosts = three
+    s1 = servers[0]
+    first, second = hosts['compute1'], hosts['compute2']
+    body = {'os-migrateLive': {'host': 'compute2',
+                               'block_migration': 'auto'}}
+    assert _action(stack, s1, body, version='2.68').status_code == 202
+    ma._wait(lambda: _migrations(s1) and
+             _migrations(s1)[0].status == 'completed')
+    _wait_status(stack, s1, 'ACTIVE')
+    assert _instance(s1).host == 'compute2'
+    _agree(stack, volume_id, servers, hosts)
+    assert volume_id not in first.driver.disconnects
+    assert second.driver.host_connections == {volume_id: 2}
+    # Back to compute1, whose hypervisor fails: the server stays where it
+    # is, with the attachment it had.
+    before = sorted(a['attachment_id'] for a in
+                    ma._show_volume(stack, volume_id)['attachments'])
+
+    def fail(instance, block_device_info):
+        raise RuntimeError('destination hypervisor failure')
+
+    monkeypatch.setattr(first.driver, 'spawn', fail)
+    body['os-migrateLive']['host'] = 'compute1'
+    assert _action(stack, s1, body, version='2.68').status_code == 202
+    ma._wait(lambda: _migrations(s1)[0].status == 'error')
+    _wait_status(stack, s1, 'ACTIVE')
+    assert _instance(s1).host == 'compute2'
+    after = sorted(a['attachment_id'] for a in
+                   ma._show_volume(stack, volume_id)['attachments'])
+    assert after == before
+    _agree(stack, volume_id, servers, hosts)
+    assert first.driver.host_connections == {volume_id: 1}
+
+
+def test_delete_while_the_resize_waits(stack, three):
+    servers, volume_id, hosts = three
+    s1, s2, s3 = servers
+    assert _action(stack, s1, {'resize': {'flavorRef': '2'}}).\
+        status_code == 202
+    _wait_status(stack, s1, 'VERIFY_RESIZE')
+    assert len(ma._show_volume(stack, volume_id)['attachments']) == 4
+    assert stack.request('DELETE', '/v2.1/servers/%s' % s1,
+                         token=ADMIN).status_code == 204
+    stack.wait_for_server(s1, 'DELETED', token=ADMIN, timeout=20)
+    ma._wait_attached(stack, volume_id, [s2, s3])
+    _agree(stack, volume_id, [s2, s3], hosts)
+    (mig,) = migration_obj.get_all(nl_context.get_admin_context(),
+                                   {'instance_uuid': s1})
+    assert mig.status == 'confirmed'

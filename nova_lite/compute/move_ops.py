@@ -31,6 +31,10 @@ LOG = logging.getLogger(__name__)
 
 volume_locks = volume_ops.volume_locks
 
+# Statuses of a move that may still need its kept attachments.
+UNFINISHED = ('pre-migrating', 'migrating', 'post-migrating', 'finished',
+              'confirming', 'reverting')
+
 
 def _info(bdm):
     return jsonutils.loads(bdm.connection_info) if bdm.connection_info \
@@ -169,6 +173,18 @@ class MoveOperations:
             self.driver.destroy(instance, info)
             if counted:
                 self.disconnected(context, bdms)
+
+    def kept_attachments(self, context, instance_uuid):
+        """The attachments the server's unfinished moves keep (the
+        source's, for a revert; the destination's, not mapped yet)."""
+        kept = set()
+        for migration in migration_obj.get_all(context, {
+                'instance_uuid': instance_uuid,
+                'status': list(UNFINISHED)}):
+            data = migration.move_data or {}
+            for key in ('attachments', 'new_attachments'):
+                kept.update((data.get(key) or {}).values())
+        return kept
 
     def _multiattach_flags(self, bdms):
         return {b.uuid: bool(_info(b).get('multiattach')) for b in bdms}

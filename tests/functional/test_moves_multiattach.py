@@ -289,3 +289,26 @@ def test_delete_while_the_resize_waits(stack, three):
     (mig,) = migration_obj.get_all(nl_context.get_admin_context(),
                                    {'instance_uuid': s1})
     assert mig.status == 'confirmed'
+
+
+def test_restarts_during_the_resize_keep_the_attachments(stack, three):
+    servers, volume_id, hosts = three
+    s1 = servers[0]
+    assert _action(stack, s1, {'resize': {'flavorRef': '2'}}).\
+        status_code == 202
+    _wait_status(stack, s1, 'VERIFY_RESIZE')
+    before = sorted(a['attachment_id'] for a in
+                    ma._show_volume(stack, volume_id)['attachments'])
+    assert len(before) == 4
+    ctxt = nl_context.get_admin_context()
+    for manager in hosts.values():
+        summary = manager.recover_host(ctxt)
+        assert summary['deleted_attachments'] == 0
+    after = sorted(a['attachment_id'] for a in
+                   ma._show_volume(stack, volume_id)['attachments'])
+    assert after == before
+    _agree(stack, volume_id, servers, hosts)
+    assert _action(stack, s1, {'revertResize': None}).status_code == 202
+    _wait_status(stack, s1, 'ACTIVE')
+    ma._wait(lambda: _migrations(s1)[0].status == 'reverted')
+    _agree(stack, volume_id, servers, hosts)

@@ -105,13 +105,25 @@ class MovesAPI:
                 raise exception.CannotMigrateToSameHost()
             availability_zones.check_requested_destination(context, host,
                                                            None)
+        # The destination first: a request no host can take writes
+        # nothing.
+        dest = self.conductor.select_move_destination(
+            context, instance.uuid,
+            'resize' if new_flavor else 'cold migrate', host=host)
         cctxt = nl_context.target_cell(context, cell)
         old_id = self._flavor_db_id(context, current.get('flavorid'))
+        self._start_task(
+            context, instance, cell, method, RESIZE_PREP,
+            vm_states=(instance_obj.ACTIVE, instance_obj.STOPPED),
+            extra={'progress': 0},
+            action=ACTION_RESIZE if new_flavor else ACTION_MIGRATE)
         migration = migration_obj.create(cctxt, {
             'instance_uuid': instance.uuid,
             'migration_type': TYPE_RESIZE if new_flavor else TYPE_MIGRATION,
             'status': 'pre-migrating',
             'source_compute': instance.host, 'source_node': instance.node,
+            'dest_compute': dest, 'dest_node': dest,
+            'dest_host': self.conf.my_ip,
             'old_instance_type_id': old_id,
             'new_instance_type_id': new_flavor_db_id if new_flavor
             else old_id,
@@ -119,24 +131,8 @@ class MovesAPI:
             'move_data': {'old_flavor': current,
                           'new_flavor': new_flavor or current,
                           'old_vm_state': instance.vm_state}})
-        try:
-            self._start_task(
-                context, instance, cell, method, RESIZE_PREP,
-                vm_states=(instance_obj.ACTIVE, instance_obj.STOPPED),
-                extra={'progress': 0},
-                action=ACTION_RESIZE if new_flavor else ACTION_MIGRATE)
-        except Exception:
-            migration_obj.update(cctxt, migration.id, {'status': 'error'})
-            raise
-        try:
-            self.conductor.migrate_server(
-                context, instance.uuid, migration.id, host=host)
-        except Exception as error:
-            LOG.info('No destination for the %s of %s: %s', method,
-                     instance.uuid, error)
-            migration_obj.update(cctxt, migration.id, {'status': 'error'})
-            instance_obj.update(cctxt, instance.uuid, {'task_state': None})
-            raise
+        self.compute.resize_instance(context, instance.host, instance.uuid,
+                                     migration.id, cell=cell)
 
     def _finished_migration(self, context, instance, cell, method):
         checks.check_lock(context, instance)
@@ -184,27 +180,38 @@ class MovesAPI:
         if host is not None:
             availability_zones.check_requested_destination(context, host,
                                                            None)
+        dest = None
+        if wait:
+            # Before 2.25 the checks are answered: nothing is written
+            # when no host can take the server.
+            dest = self.conductor.select_move_destination(
+                context, instance.uuid, 'live migrate', host=host,
+                force=force)
         cctxt = nl_context.target_cell(context, cell)
         flavor_id = self._flavor_db_id(
             context, (instance.flavor or {}).get('flavorid'))
+        self._start_task(
+            context, instance, cell, 'live_migrate', MIGRATING,
+            vm_states=(instance_obj.ACTIVE, instance_obj.PAUSED),
+            action=ACTION_LIVE_MIGRATION)
         migration = migration_obj.create(cctxt, {
             'instance_uuid': instance.uuid, 'migration_type': TYPE_LIVE,
-            'status': 'accepted', 'source_compute': instance.host,
-            'source_node': instance.node, 'old_instance_type_id': flavor_id,
+            'status': 'queued' if dest else 'accepted',
+            'source_compute': instance.host, 'source_node': instance.node,
+            'dest_compute': dest, 'dest_node': dest,
+            'dest_host': self.conf.my_ip if dest else None,
+            'old_instance_type_id': flavor_id,
             'new_instance_type_id': flavor_id,
             'user_id': context.user_id, 'project_id': context.project_id,
             'move_data': {'block_migration': block_migration}})
-        try:
-            self._start_task(
-                context, instance, cell, 'live_migrate', MIGRATING,
-                vm_states=(instance_obj.ACTIVE, instance_obj.PAUSED),
-                action=ACTION_LIVE_MIGRATION)
-        except Exception:
-            migration_obj.update(cctxt, migration.id, {'status': 'error'})
-            raise
-        self.conductor.live_migrate_instance(
-            context, instance.uuid, migration.id, host=host, force=force,
-            wait=wait)
+        if dest:
+            self.compute.live_migration(context, instance.host,
+                                        instance.uuid, migration.id,
+                                        cell=cell)
+        else:
+            self.conductor.live_migrate_instance(
+                context, instance.uuid, migration.id, host=host,
+                force=force)
 
     def _live_migration_of(self, context, instance, cell, migration_id,
                            method):
@@ -273,6 +280,11 @@ class MovesAPI:
             raise exception.ComputeServiceInUse(host=instance.host)
         flavor_id = self._flavor_db_id(
             context, (instance.flavor or {}).get('flavorid'))
+        self._start_task(
+            context, instance, cell, 'evacuate', REBUILDING,
+            vm_states=(instance_obj.ACTIVE, instance_obj.STOPPED,
+                       instance_obj.ERROR),
+            task_states=None, action=ACTION_EVACUATE)
         migration = migration_obj.create(cctxt, {
             'instance_uuid': instance.uuid,
             'migration_type': TYPE_EVACUATION, 'status': 'accepted',
@@ -282,15 +294,6 @@ class MovesAPI:
             'user_id': context.user_id, 'project_id': context.project_id,
             'move_data': {'old_vm_state': instance.vm_state,
                           'target_state': target_state}})
-        try:
-            self._start_task(
-                context, instance, cell, 'evacuate', REBUILDING,
-                vm_states=(instance_obj.ACTIVE, instance_obj.STOPPED,
-                           instance_obj.ERROR),
-                task_states=None, action=ACTION_EVACUATE)
-        except Exception:
-            migration_obj.update(cctxt, migration.id, {'status': 'error'})
-            raise
         self.conductor.evacuate_instance(context, instance.uuid,
                                          migration.id, host=host,
                                          force=force)

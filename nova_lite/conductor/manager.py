@@ -329,27 +329,25 @@ class ConductorManager:
             spec=spec)
         return dest
 
-    def migrate_server(self, context, instance_uuid, migration_id,
-                       host=None):
-        cell, cctxt, instance = self._move_target(context, instance_uuid)
-        migration = migration_obj.get_by_id(cctxt, migration_id)
-        kind = 'resize' if migration.migration_type == 'resize' \
-            else 'cold migrate'
-        exclude = () if self.conf.allow_resize_to_same_host \
-            else (instance.host,)
-        try:
-            dest = self._move_destination(context, cell, instance, host,
-                                          exclude)
-        except exception.NoValidHost:
-            raise exception.NoValidHost(
-                reason='No valid host found for %s' % kind)
-        migration_obj.update(cctxt, migration_id, {
-            'dest_compute': dest, 'dest_node': dest,
-            'dest_host': self.conf.my_ip})
-        instance_obj.update(cctxt, instance_uuid,
-                            {'task_state': 'resize_migrating'})
-        self.compute_rpcapi.resize_instance(
-            context, instance.host, instance_uuid, migration_id, cell=cell)
+    def select_move_destination(self, context, instance_uuid, kind,
+                                host=None, force=False):
+        """The destination of a resize, cold or live migration of the
+        server; the caller starts the move."""
+        cell, _cctxt, instance = self._move_target(context, instance_uuid)
+        if kind in ('resize', 'cold migrate'):
+            exclude = () if self.conf.allow_resize_to_same_host \
+                else (instance.host,)
+            try:
+                return self._move_destination(context, cell, instance,
+                                              host, exclude)
+            except exception.NoValidHost:
+                raise exception.NoValidHost(
+                    reason='No valid host found for %s' % kind)
+        if host and host == instance.host:
+            raise exception.UnableToMigrateToSelf(
+                instance_id=instance_uuid, host=host)
+        return self._move_destination(context, cell, instance, host,
+                                      (instance.host,), force=force)
 
     def live_migrate_instance(self, context, instance_uuid, migration_id,
                               host=None, force=False):

@@ -6,7 +6,8 @@ History:
 * 1.1 - get_minimum_service_version
 * 1.2 - reschedule_build_instance
 * 1.3 - attach_volume
-* 1.4 - migrate_server (a call), live_migrate_instance, evacuate_instance
+* 1.4 - select_move_destination (a call), live_migrate_instance,
+  evacuate_instance
 """
 
 from nova_lite import rpc
@@ -56,23 +57,24 @@ class ConductorAPI:
 
     # -- 1.4: moving servers ---------------------------------------------------
 
-    def migrate_server(self, ctxt, instance_uuid, migration_id, host=None):
-        """Choose the destination of a resize or cold migration and start
-        it (a call: NoValidHost reaches the caller)."""
+    def select_move_destination(self, ctxt, instance_uuid, kind, host=None,
+                                force=False):
+        """The destination of a move (a call): ``kind`` is 'resize', 'cold
+        migrate' or 'live migrate'; NoValidHost (or UnableToMigrateToSelf)
+        reaches the caller."""
         cctxt = self.client.prepare(version='1.4')
-        return cctxt.call(ctxt, 'migrate_server',
-                          instance_uuid=instance_uuid,
-                          migration_id=migration_id, host=host)
+        return cctxt.call(ctxt, 'select_move_destination',
+                          instance_uuid=instance_uuid, kind=kind, host=host,
+                          force=force)
 
     def live_migrate_instance(self, ctxt, instance_uuid, migration_id,
-                              host=None, force=False, wait=False):
-        """Choose the destination of a live migration and start it; with
-        ``wait`` a call whose checks reach the caller."""
+                              host=None, force=False):
+        """Choose the destination of a live migration and start it (a
+        cast: a failure is the migration's status)."""
         cctxt = self.client.prepare(version='1.4')
-        method = cctxt.call if wait else cctxt.cast
-        return method(ctxt, 'live_migrate_instance',
-                      instance_uuid=instance_uuid,
-                      migration_id=migration_id, host=host, force=force)
+        cctxt.cast(ctxt, 'live_migrate_instance',
+                   instance_uuid=instance_uuid, migration_id=migration_id,
+                   host=host, force=force)
 
     def evacuate_instance(self, ctxt, instance_uuid, migration_id,
                           host=None, force=False):

@@ -111,8 +111,15 @@ def test_resize_without_a_second_host(stack):
     assert msg.startswith('No valid host was found.')
     shown = _wait(stack, sid, 'ACTIVE')
     assert shown['flavor']['original_name'] == 'm1.tiny'
-    (mig,) = _migrations(stack)
-    assert mig['status'] == 'error'
+    # Refused: nothing recorded.
+    assert _migrations(stack) == []
+    actions = stack.request('GET', '/v2.1/servers/%s/os-instance-actions'
+                            % sid, token=ADMIN).json()['instanceActions']
+    assert [a['action'] for a in actions] == ['create']
+    msg = _fault(_action(stack, sid, {'migrate': None}), 400)
+    assert msg == 'No valid host was found. No valid host found for cold ' \
+        'migrate'
+    assert _migrations(stack) == []
 
 
 def test_resize_to_same_host_when_allowed(tmp_path):

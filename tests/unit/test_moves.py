@@ -154,31 +154,20 @@ def _conductor(monkeypatch, same_host):
     cond = conductor_manager.ConductorManager.__new__(
         conductor_manager.ConductorManager)
     cond.conf = conf
-    cond.compute_rpcapi = types.SimpleNamespace(
-        resize_instance=lambda *a, **k: cond.sent.append((a, k)))
-    cond.sent = []
     cell = types.SimpleNamespace(uuid='cell1')
     inst = _inst()
     monkeypatch.setattr(cond, '_move_target',
                         lambda ctx, uuid: (cell, object(), inst))
-    monkeypatch.setattr(
-        migration_obj, 'get_by_id',
-        lambda c, i: types.SimpleNamespace(migration_type='resize'))
-    updates = []
-    monkeypatch.setattr(migration_obj, 'update',
-                        lambda c, i, v: updates.append(v))
-    monkeypatch.setattr(conductor_manager.instance_obj, 'update',
-                        lambda *a, **k: None)
     monkeypatch.setattr(conductor_manager.build_request,
                         'get_request_spec', lambda c, u: {})
-    return cond, updates
+    return cond
 
 
 @pytest.mark.parametrize('same_host,excluded', [(False, ('compute1',)),
                                                 (True, ())])
 def test_scheduling_excludes_the_source_unless_allowed(monkeypatch,
                                                        same_host, excluded):
-    cond, updates = _conductor(monkeypatch, same_host)
+    cond = _conductor(monkeypatch, same_host)
     seen = {}
 
     def select(ctx, conf, exclude=(), cell_uuid=None, spec=None):
@@ -186,15 +175,22 @@ def test_scheduling_excludes_the_source_unless_allowed(monkeypatch,
         return 'compute9', None
     monkeypatch.setattr(conductor_manager.host_selection,
                         'select_destination', select)
-    cond.migrate_server(_CTX, 'u1', 7, host=None)
+    assert cond.select_move_destination(_CTX, 'u1', 'resize') == 'compute9'
     assert seen['exclude'] == excluded
     assert seen['cell_uuid'] == 'cell1'
-    assert updates[0]['dest_compute'] == 'compute9'
-    assert cond.sent[0][0][1:] == ('compute1', 'u1', 7)
+    assert 'requested_host' not in seen['spec']
+    cond.select_move_destination(_CTX, 'u1', 'cold migrate', host='h2')
+    assert seen['spec']['requested_host'] == 'h2'
+    # A live migration never stays on its host.
+    cond.select_move_destination(_CTX, 'u1', 'live migrate')
+    assert seen['exclude'] == ('compute1',)
+    with pytest.raises(exception.UnableToMigrateToSelf):
+        cond.select_move_destination(_CTX, 'u1', 'live migrate',
+                                     host='compute1')
 
 
 def test_no_valid_host_names_the_move(monkeypatch):
-    cond, _updates = _conductor(monkeypatch, False)
+    cond = _conductor(monkeypatch, False)
 
     def select(*a, **k):
         raise exception.NoValidHost(reason='There are not enough hosts '
@@ -202,10 +198,12 @@ def test_no_valid_host_names_the_move(monkeypatch):
     monkeypatch.setattr(conductor_manager.host_selection,
                         'select_destination', select)
     with pytest.raises(exception.NoValidHost) as err:
-        cond.migrate_server(_CTX, 'u1', 7, host='compute2')
+        cond.select_move_destination(_CTX, 'u1', 'resize', host='compute2')
     assert err.value.format_message() == \
         'No valid host was found. No valid host found for resize'
-    assert cond.sent == []
+    with pytest.raises(exception.NoValidHost) as err:
+        cond.select_move_destination(_CTX, 'u1', 'cold migrate')
+    assert err.value.format_message().endswith('for cold migrate')
 
 
 class _Host(move_ops.MoveOperations):

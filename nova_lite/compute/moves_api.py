@@ -19,6 +19,7 @@ from nova_lite.objects import flavor as flavor_obj
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import migration as migration_obj
 from nova_lite.objects import service as service_obj
+from nova_lite import quota
 
 LOG = logging.getLogger(__name__)
 
@@ -72,6 +73,27 @@ class MovesAPI:
         except exception.FlavorNotFound:
             return None
 
+    @staticmethod
+    def _check_upsize_quota(context, instance, current, new):
+        """The cores and RAM a bigger flavor adds must fit the project's
+        quotas (TooManyInstances, 403, with nova's message)."""
+        deltas = {}
+        for resource, key in (('cores', 'vcpus'), ('ram', 'memory_mb')):
+            delta = int(new.get(key) or 0) - int(current.get(key) or 0)
+            if delta > 0:
+                deltas[resource] = delta
+        if not deltas:
+            return
+        try:
+            quota.check_deltas(context, deltas, instance.project_id)
+        except exception.OverQuota as error:
+            quotas = error.kwargs['quotas']
+            usages = error.kwargs['usages']
+            headroom = {res: quotas[res] - usages.get(res, 0)
+                        for res in quotas}
+            raise exception.TooManyInstances(**quota._over_detail(
+                headroom, error.kwargs['overs'], quotas, deltas))
+
     def resize(self, context, instance, cell, flavor_id=None, host=None):
         """A resize to ``flavor_id``, or a cold migration (no flavor) to
         ``host`` (2.56) or wherever the scheduler chooses."""
@@ -100,6 +122,7 @@ class MovesAPI:
                     reason='Resize to zero disk flavor is not allowed.')
             new_flavor = flavor.snapshot()
             new_flavor_db_id = flavor.id
+            self._check_upsize_quota(context, instance, current, new_flavor)
         if host is not None:
             if host == instance.host:
                 raise exception.CannotMigrateToSameHost()

@@ -200,6 +200,13 @@ def test_migrate(stack, two_hosts):
     assert [m['status'] for m in _migrations(
         stack, '?migration_type=migration&status=confirmed')] == [
         'confirmed']
+    # 2.66: changes-before.
+    assert len(_migrations(stack, '?changes-before=2999-01-01T00:00:00Z',
+                           version='2.66')) == 2
+    assert _migrations(stack, '?changes-before=2000-01-01T00:00:00Z',
+                       version='2.66') == []
+    # Only in-progress live migrations have links.
+    assert 'uuid' in newest and 'links' not in newest
 
 
 # -- live migration --------------------------------------------------------------
@@ -418,3 +425,22 @@ def test_rescue_of_volume_backed_server_needs_2_87(stack):
         status_code == 200
     _wait(stack, sid, 'RESCUE')
     time.sleep(0)
+
+
+def test_resize_up_needs_quota(stack, two_hosts):
+    server = ma._boot(stack, 'quota')
+    sid = server['id']
+    resp = stack.request('PUT', '/v2.1/os-quota-sets/demo', token=ADMIN,
+                         json={'quota_set': {'ram': 1024}})
+    assert resp.status_code == 200, resp.text
+    msg = _fault(_action(stack, sid, {'resize': {'flavorRef': '2'}},
+                         token='demo:demo'), 403)
+    assert msg == ('Quota exceeded for ram: Requested 1536, but already '
+                   'used 512 of 1024 ram')
+    assert _migrations(stack) == []
+    # A flavor that is no bigger needs none.
+    resp = stack.request('PUT', '/v2.1/os-quota-sets/demo', token=ADMIN,
+                         json={'quota_set': {'ram': 512}})
+    assert resp.status_code == 200, resp.text
+    assert _action(stack, sid, {'migrate': None}).status_code == 202
+    _wait(stack, sid, 'VERIFY_RESIZE')

@@ -229,13 +229,27 @@ class MoveOperations:
 
     def _return_here(self, context, instance, migration, data):
         """Bring the server back up on this (source) host with its kept
-        attachments, in the state it had before the move."""
+        attachments, in the state it had before the move. A volume
+        detached meanwhile loses its kept attachment too; one attached
+        meanwhile is connected here with the attachment it has."""
         bdms = _volume_bdms(context, instance.uuid)
-        kept = data.get('attachments') or {}
+        kept = dict(data.get('attachments') or {})
+        present = {b.uuid for b in bdms}
+        for bdm_uuid, attachment_id in list(kept.items()):
+            if bdm_uuid not in present:
+                self._delete_attachment(context, attachment_id)
+                del kept[bdm_uuid]
+        flags = dict(data.get('multiattach') or {})
+        for bdm in bdms:
+            if bdm.uuid not in kept and bdm.attachment_id:
+                kept[bdm.uuid] = bdm.attachment_id
+                flags[bdm.uuid] = bool(self.volume_api.get(
+                    context, bdm.volume_id,
+                    microversion='3.48').get('multiattach'))
         try:
             made = self._reconnect_here(
                 context, instance, [b for b in bdms if b.uuid in kept],
-                kept, data.get('multiattach') or {})
+                kept, flags)
             old_state = data.get('old_vm_state') or instance_obj.ACTIVE
             self._arrive(context, instance,
                          [b for b in bdms if b.uuid in made], made, {

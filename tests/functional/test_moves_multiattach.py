@@ -312,3 +312,36 @@ def test_restarts_during_the_resize_keep_the_attachments(stack, three):
     _wait_status(stack, s1, 'ACTIVE')
     ma._wait(lambda: _migrations(s1)[0].status == 'reverted')
     _agree(stack, volume_id, servers, hosts)
+
+
+def test_volumes_changed_while_the_resize_waits(stack, three):
+    servers, volume_id, hosts = three
+    s1, s2, s3 = servers
+    first, second = hosts['compute1'], hosts['compute2']
+    assert _action(stack, s1, {'resize': {'flavorRef': '2'}}).\
+        status_code == 202
+    _wait_status(stack, s1, 'VERIFY_RESIZE')
+    plain = ma._volume(stack, name='plain')
+    assert ma._attach(stack, s1, plain['id']).status_code == 200
+    ma._wait_attached(stack, plain['id'], [s1])
+    assert ma._detach(stack, s1, volume_id).status_code == 202
+    ma._wait(lambda: [a['volumeId'] for a in ma._attachments(stack, s1)]
+             == [plain['id']])
+    # Only the attachment kept on the source for a revert is left of s1.
+    left = [a for a in ma._show_volume(stack, volume_id)['attachments']
+            if a['server_id'] == s1]
+    assert [a['host_name'] for a in left] == ['compute1']
+    assert second.driver.host_connections[volume_id] == 1
+    assert _action(stack, s1, {'revertResize': None}).status_code == 202
+    _wait_status(stack, s1, 'ACTIVE')
+    ma._wait(lambda: _migrations(s1)[0].status == 'reverted')
+    # The shared volume: only the two others, nothing left of s1.
+    ma._wait_attached(stack, volume_id, [s2, s3])
+    _agree(stack, volume_id, [s2, s3], hosts)
+    # The volume attached meanwhile came back with the server.
+    (attachment,) = ma._show_volume(stack, plain['id'])['attachments']
+    assert attachment['host_name'] == 'compute1'
+    assert first.driver.host_connections[plain['id']] == 1
+    assert plain['id'] not in second.driver.host_connections
+    (item,) = ma._attachments(stack, s1)
+    assert item['attachment_id'] == attachment['attachment_id']

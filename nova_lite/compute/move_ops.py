@@ -57,6 +57,21 @@ class MoveOperations:
             events = self._live_migration_events = {}
         return events
 
+    def _refuse_move(self, context, instance_uuid, migration_id):
+        """A driver that cannot move guests: the move ends before
+        anything changed, with a fault and the migration in error."""
+        if self.driver.capabilities.get('supports_moves'):
+            return False
+        error = exception.MigrationPreCheckError(
+            reason='the %s driver cannot move servers between hosts'
+            % type(self.driver).__name__)
+        LOG.warning('Server %s not moved: %s', instance_uuid,
+                    error.format_message())
+        self._move_fault(context, instance_uuid, error)
+        instance_obj.update(context, instance_uuid, {'task_state': None})
+        migration_obj.update(context, migration_id, {'status': 'error'})
+        return True
+
     def _move_fault(self, context, instance_uuid, error):
         instance_action.note_failure(error)
         try:
@@ -199,6 +214,8 @@ class MoveOperations:
             instance = instance_obj.get_by_uuid(context, instance_uuid)
             migration = migration_obj.get_by_id(context, migration_id)
             data = dict(migration.move_data)
+            if self._refuse_move(context, instance_uuid, migration_id):
+                return
             try:
                 instance_obj.update(context, instance_uuid, {
                     'task_state': 'resize_migrating'})
@@ -382,6 +399,8 @@ class MoveOperations:
             instance = instance_obj.get_by_uuid(context, instance_uuid)
             migration = migration_obj.get_by_id(context, migration_id)
             data = dict(migration.move_data)
+            if self._refuse_move(context, instance_uuid, migration_id):
+                return
             bdms = _volume_bdms(context, instance_uuid)
             old = {b.uuid: b.attachment_id for b in bdms}
             made = {}
@@ -464,6 +483,8 @@ class MoveOperations:
 
     def _live_migration(self, context, instance_uuid, migration_id,
                         control):
+        if self._refuse_move(context, instance_uuid, migration_id):
+            return
         instance = instance_obj.get_by_uuid(context, instance_uuid)
         migration = migration_obj.get_by_id(context, migration_id)
         dest = migration.dest_compute
@@ -562,6 +583,14 @@ class MoveOperations:
         if control is not None:
             control['abort'].set()
 
+    def _cannot(self, context, instance, action):
+        """The driver has no ``action``: the server stays as it was."""
+        error = exception.NotSupported(
+            'The %s driver cannot %s servers.'
+            % (type(self.driver).__name__, action))
+        self._move_fault(context, instance.uuid, error)
+        instance_obj.update(context, instance.uuid, {'task_state': None})
+
     # -- rescue --------------------------------------------------------------------
 
     @instance_action.wrap_instance_event('compute')
@@ -573,6 +602,9 @@ class MoveOperations:
             try:
                 self.driver.rescue(instance, rescue_image_ref or
                                    instance.image_ref)
+            except NotImplementedError:
+                self._cannot(context, instance, 'rescue')
+                return
             except Exception as error:
                 LOG.exception('Rescue of %s failed', instance_uuid)
                 self._set_error(context, instance, error)
@@ -587,6 +619,9 @@ class MoveOperations:
             instance = instance_obj.get_by_uuid(context, instance_uuid)
             try:
                 self.driver.unrescue(instance)
+            except NotImplementedError:
+                self._cannot(context, instance, 'unrescue')
+                return
             except Exception as error:
                 LOG.exception('Unrescue of %s failed', instance_uuid)
                 self._set_error(context, instance, error)

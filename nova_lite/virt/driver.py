@@ -20,6 +20,8 @@ class ComputeDriver:
     capabilities = {
         'supports_multiattach': False,
         'supports_tagged_attach_volume': False,
+        # Resize, migrations and evacuation carry the guest's disks over.
+        'supports_moves': False,
     }
 
     def __init__(self, conf):

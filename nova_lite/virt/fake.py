@@ -38,6 +38,8 @@ class FakeDriver(driver.ComputeDriver):
             conf.fake_driver.supports_multiattach
         self.capabilities['supports_tagged_attach_volume'] = \
             conf.fake_driver.supports_tagged_attach_volume
+        # In-memory guests move as they are.
+        self.capabilities['supports_moves'] = True
         self._lock = threading.Lock()
         self.guests = {}
         # Host connections per volume id, as a host connector would hold

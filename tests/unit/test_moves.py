@@ -236,3 +236,26 @@ def test_multiattach_flags_come_from_the_connection_info():
     without = _bdm('b2', 'v2')
     assert _Host()._multiattach_flags([with_flag, without]) == {
         'b1': True, 'b2': False}
+
+
+@pytest.mark.parametrize('capable', [True, False])
+def test_drivers_that_cannot_move_refuse_first(monkeypatch, capable):
+    host = _Host()
+    host.driver = types.SimpleNamespace(
+        capabilities={'supports_moves': True} if capable else {})
+    changes = []
+    monkeypatch.setattr(move_ops.instance_obj, 'update',
+                        lambda c, u, v: changes.append(('server', v)))
+    monkeypatch.setattr(move_ops.migration_obj, 'update',
+                        lambda c, i, v: changes.append(('migration', v)))
+    faults = []
+    monkeypatch.setattr(host, '_move_fault',
+                        lambda c, u, e: faults.append(e.format_message()))
+    assert host._refuse_move(None, 'u1', 7) is not capable
+    if capable:
+        assert changes == [] and faults == []
+    else:
+        assert changes == [('server', {'task_state': None}),
+                           ('migration', {'status': 'error'})]
+        assert faults == ['Migration pre-check error: the SimpleNamespace '
+                          'driver cannot move servers between hosts']

@@ -201,6 +201,14 @@ class MoveOperations:
                 kept.update((data.get(key) or {}).values())
         return kept
 
+    @staticmethod
+    def _zone(values, zone):
+        """``values`` with the server's new availability zone, when the
+        move recorded it."""
+        if zone:
+            values['availability_zone'] = zone
+        return values
+
     def _multiattach_flags(self, bdms):
         return {b.uuid: bool(_info(b).get('multiattach')) for b in bdms}
 
@@ -269,10 +277,11 @@ class MoveOperations:
                 kept, flags)
             old_state = data.get('old_vm_state') or instance_obj.ACTIVE
             self._arrive(context, instance,
-                         [b for b in bdms if b.uuid in made], made, {
+                         [b for b in bdms if b.uuid in made], made,
+                         self._zone({
                              'vm_state': old_state, 'task_state': None,
                              'flavor': data.get('old_flavor') or
-                             instance.flavor},
+                             instance.flavor}, data.get('source_zone')),
                          power_off=old_state == instance_obj.STOPPED)
         except Exception as error:
             LOG.exception('Server %s could not be brought back on %s',
@@ -297,10 +306,10 @@ class MoveOperations:
                                           data.get('multiattach') or {})
                 was_stopped = data.get('old_vm_state') == \
                     instance_obj.STOPPED
-                self._arrive(context, instance, bdms, made, {
+                self._arrive(context, instance, bdms, made, self._zone({
                     'vm_state': instance_obj.RESIZED, 'task_state': None,
                     'flavor': data.get('new_flavor') or instance.flavor},
-                    power_off=was_stopped)
+                    data.get('dest_zone')), power_off=was_stopped)
             except Exception as error:
                 LOG.exception('Resize of %s failed on its destination',
                               instance_uuid)
@@ -412,10 +421,10 @@ class MoveOperations:
                 stopped = data.get('target_state') == 'stopped' or (
                     data.get('target_state') is None and
                     data.get('old_vm_state') == instance_obj.STOPPED)
-                self._arrive(context, instance, bdms, made, {
+                self._arrive(context, instance, bdms, made, self._zone({
                     'vm_state': instance_obj.STOPPED if stopped
                     else instance_obj.ACTIVE, 'task_state': None},
-                    power_off=stopped)
+                    data.get('dest_zone')), power_off=stopped)
             except Exception as error:
                 LOG.exception('Evacuation of %s failed', instance_uuid)
                 for attachment_id, _unused in made.values():
@@ -561,8 +570,10 @@ class MoveOperations:
             bdms = [b for b in _volume_bdms(context, instance_uuid)
                     if b.uuid in made]
             made = {u: (a, i) for u, (a, i) in made.items()}
-            self._arrive(context, instance, bdms, made, {
-                'task_state': None})
+            migration = migration_obj.get_by_id(context, migration_id)
+            self._arrive(context, instance, bdms, made, self._zone(
+                {'task_state': None},
+                (migration.move_data or {}).get('dest_zone')))
             migration_obj.update(context, migration_id, {
                 'dest_node': self.host})
 

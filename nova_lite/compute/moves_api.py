@@ -153,7 +153,10 @@ class MovesAPI:
             'user_id': context.user_id, 'project_id': context.project_id,
             'move_data': {'old_flavor': current,
                           'new_flavor': new_flavor or current,
-                          'old_vm_state': instance.vm_state}})
+                          'old_vm_state': instance.vm_state,
+                          'source_zone': instance.availability_zone,
+                          'dest_zone': availability_zones.host_zone(
+                              context, self.conf, dest)}})
         self.compute.resize_instance(context, instance.host, instance.uuid,
                                      migration.id, cell=cell)
 
@@ -226,7 +229,10 @@ class MovesAPI:
             'old_instance_type_id': flavor_id,
             'new_instance_type_id': flavor_id,
             'user_id': context.user_id, 'project_id': context.project_id,
-            'move_data': {'block_migration': block_migration}})
+            'move_data': {
+                'block_migration': block_migration,
+                'dest_zone': availability_zones.host_zone(
+                    context, self.conf, dest) if dest else None}})
         if dest:
             self.compute.live_migration(context, instance.host,
                                         instance.uuid, migration.id,

@@ -363,9 +363,12 @@ class ConductorManager:
             migration_obj.update(cctxt, migration_id, {'status': 'error'})
             instance_obj.update(cctxt, instance_uuid, {'task_state': None})
             raise
+        migration = migration_obj.get_by_id(cctxt, migration_id)
         migration_obj.update(cctxt, migration_id, {
             'status': 'queued', 'dest_compute': dest, 'dest_node': dest,
-            'dest_host': self.conf.my_ip})
+            'dest_host': self.conf.my_ip,
+            'move_data': dict(migration.move_data, dest_zone=(
+                availability_zones.host_zone(context, self.conf, dest)))})
         self.compute_rpcapi.live_migration(
             context, instance.host, instance_uuid, migration_id, cell=cell)
 
@@ -384,8 +387,11 @@ class ConductorManager:
             instance_obj.update(cctxt, instance_uuid, {
                 'vm_state': instance_obj.ERROR, 'task_state': None})
             return
+        migration = migration_obj.get_by_id(cctxt, migration_id)
         migration_obj.update(cctxt, migration_id, {
             'dest_compute': dest, 'dest_node': dest,
-            'dest_host': self.conf.my_ip})
+            'dest_host': self.conf.my_ip,
+            'move_data': dict(migration.move_data, dest_zone=(
+                availability_zones.host_zone(context, self.conf, dest)))})
         self.compute_rpcapi.evacuate_instance(
             context, dest, instance_uuid, migration_id, cell=cell)

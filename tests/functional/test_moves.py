@@ -444,3 +444,34 @@ def test_resize_up_needs_quota(stack, two_hosts):
     assert resp.status_code == 200, resp.text
     assert _action(stack, sid, {'migrate': None}).status_code == 202
     _wait(stack, sid, 'VERIFY_RESIZE')
+
+
+def test_the_server_takes_the_zone_of_its_new_host(stack, two_hosts):
+    resp = stack.request('POST', '/v2.1/os-aggregates', token=ADMIN,
+                         json={'aggregate': {'name': 'agg2',
+                                             'availability_zone': 'az2'}})
+    assert resp.status_code == 200, resp.text
+    agg = resp.json()['aggregate']['id']
+    resp = stack.request('POST', '/v2.1/os-aggregates/%s/action' % agg,
+                         token=ADMIN,
+                         json={'add_host': {'host': 'compute2'}})
+    assert resp.status_code == 200, resp.text
+    server = ma._boot(stack, 'zoned')
+    sid = server['id']
+    assert _host(sid) == 'compute1'
+
+    def zone():
+        return stack.request('GET', '/v2.1/servers/%s' % sid, token=ADMIN,
+                             ).json()['server']['OS-EXT-AZ:availability_zone']
+    assert zone() == 'nova'
+    assert _action(stack, sid, {'migrate': None}).status_code == 202
+    _wait(stack, sid, 'VERIFY_RESIZE')
+    assert zone() == 'az2'
+    assert _action(stack, sid, {'revertResize': None}).status_code == 202
+    _wait(stack, sid, 'ACTIVE')
+    assert zone() == 'nova'
+    body = {'os-migrateLive': {'host': None, 'block_migration': 'auto'}}
+    assert _action(stack, sid, body, version='2.68').status_code == 202
+    ma._wait(lambda: _host(sid) == 'compute2')
+    _wait(stack, sid, 'ACTIVE')
+    assert zone() == 'az2'

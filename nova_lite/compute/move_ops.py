@@ -144,9 +144,14 @@ class MoveOperations:
             made[bdm.uuid] = (attachment_id, info)
         return made
 
-    def _arrive(self, context, instance, bdms, made, values, power_off=False):
+    def _arrive(self, context, instance, bdms, made, values, power_off=False,
+                on_arrival=None):
         """Spawn the guest here with the volumes of ``made`` and make this
-        host the server's, in one step under the volumes' locks."""
+        host the server's (under the volumes' locks, so that the other
+        servers of this host count it from then on); complete the
+        attachments, run ``on_arrival`` (what the move records) and only
+        then give the server ``values`` (its state for the caller to see:
+        what that state promises is done by then)."""
         block_device_info = [
             dict(b.to_dict(), connection_info=made[b.uuid][1])
             if b.uuid in made else dict(b.to_dict(), connection_info={})
@@ -164,16 +169,25 @@ class MoveOperations:
                     bdm_obj.update(context, bdm.id, {
                         'attachment_id': attachment_id,
                         'connection_info': jsonutils.dumps(info)})
-                instance_obj.update(context, instance.uuid, dict(
-                    values, host=self.host, node=self.host,
-                    power_state=self.driver.get_power_state(guest)))
+                instance_obj.update(context, instance.uuid, {
+                    'host': self.host, 'node': self.host,
+                    'power_state': self.driver.get_power_state(guest)})
             except Exception:
                 self.driver.destroy(guest, self._guest_info_for_departure(
                     context, bdms, {u: i for u, (_a, i) in made.items()}))
                 raise
-        for bdm in bdms:
-            attachment_id, _info = made[bdm.uuid]
-            self.volume_api.attachment_complete(context, attachment_id)
+        try:
+            for bdm in bdms:
+                attachment_id, _info = made[bdm.uuid]
+                self.volume_api.attachment_complete(context, attachment_id)
+            if on_arrival is not None:
+                on_arrival()
+            instance_obj.update(context, instance.uuid, values)
+        except Exception:
+            arrived = [b for b in _volume_bdms(context, instance.uuid)
+                       if b.uuid in made]
+            self._leave(context, guest, arrived, counted=True)
+            raise
 
     def _leave(self, context, instance, bdms, counted):
         """Destroy the guest here; ``counted``: whether the server still
@@ -252,7 +266,8 @@ class MoveOperations:
         self.compute_rpcapi.finish_resize(
             context, migration.dest_compute, instance_uuid, migration_id)
 
-    def _return_here(self, context, instance, migration, data):
+    def _return_here(self, context, instance, migration, data,
+                     status=None):
         """Bring the server back up on this (source) host with its kept
         attachments, in the state it had before the move. A volume
         detached meanwhile loses its kept attachment too; one attached
@@ -282,7 +297,11 @@ class MoveOperations:
                              'vm_state': old_state, 'task_state': None,
                              'flavor': data.get('old_flavor') or
                              instance.flavor}, data.get('source_zone')),
-                         power_off=old_state == instance_obj.STOPPED)
+                         power_off=old_state == instance_obj.STOPPED,
+                         on_arrival=None if status is None else (
+                             lambda: migration_obj.update(
+                                 context, migration.id,
+                                 {'status': status})))
         except Exception as error:
             LOG.exception('Server %s could not be brought back on %s',
                           instance.uuid, self.host)
@@ -299,6 +318,13 @@ class MoveOperations:
             bdms = [b for b in _volume_bdms(context, instance_uuid)
                     if b.uuid in (data.get('attachments') or {})]
             made = {}
+
+            def finished():
+                data['new_attachments'] = {u: a for u, (a, _i)
+                                           in made.items()}
+                migration_obj.update(context, migration_id, {
+                    'status': 'finished', 'dest_compute': self.host,
+                    'dest_node': self.host, 'move_data': data})
             try:
                 instance_obj.update(context, instance_uuid, {
                     'task_state': 'resize_finish'})
@@ -309,7 +335,8 @@ class MoveOperations:
                 self._arrive(context, instance, bdms, made, self._zone({
                     'vm_state': instance_obj.RESIZED, 'task_state': None,
                     'flavor': data.get('new_flavor') or instance.flavor},
-                    data.get('dest_zone')), power_off=was_stopped)
+                    data.get('dest_zone')), power_off=was_stopped,
+                    on_arrival=finished)
             except Exception as error:
                 LOG.exception('Resize of %s failed on its destination',
                               instance_uuid)
@@ -324,11 +351,6 @@ class MoveOperations:
                     self.compute_rpcapi.finish_revert_resize(
                         context, migration.source_compute, instance_uuid,
                         migration_id)
-                return
-            data['new_attachments'] = {u: a for u, (a, _i) in made.items()}
-            migration_obj.update(context, migration_id, {
-                'status': 'finished', 'dest_compute': self.host,
-                'dest_node': self.host, 'move_data': data})
 
     # -- confirm and revert ------------------------------------------------------
 
@@ -344,13 +366,13 @@ class MoveOperations:
                 instance = instance_obj.get_by_uuid(context, instance_uuid)
             except exception.InstanceNotFound:
                 instance = None
+            migration_obj.update(context, migration_id,
+                                 {'status': 'confirmed'})
             if instance is not None:
                 state = instance_obj.STOPPED if data.get('old_vm_state') \
                     == instance_obj.STOPPED else instance_obj.ACTIVE
                 instance_obj.update(context, instance_uuid, {
                     'vm_state': state, 'task_state': None})
-            migration_obj.update(context, migration_id,
-                                 {'status': 'confirmed'})
 
     @instance_action.wrap_instance_event('compute')
     def revert_resize(self, context, instance_uuid, migration_id):
@@ -390,11 +412,10 @@ class MoveOperations:
         with lockutils.lock('instance-%s' % instance_uuid):
             instance = instance_obj.get_by_uuid(context, instance_uuid)
             migration = migration_obj.get_by_id(context, migration_id)
-            self._return_here(context, instance, migration,
-                              migration.move_data)
-            if migration.status == 'reverting':
-                migration_obj.update(context, migration_id,
-                                     {'status': 'reverted'})
+            self._return_here(
+                context, instance, migration, migration.move_data,
+                status='reverted' if migration.status == 'reverting'
+                else None)
 
     # -- evacuation: the destination ------------------------------------------
 
@@ -415,6 +436,14 @@ class MoveOperations:
             made = {}
             migration_obj.update(context, migration_id,
                                  {'status': 'pre-migrating'})
+
+            def done():
+                # The server runs here: the old attachments go.
+                for attachment_id in old.values():
+                    self._delete_attachment(context, attachment_id)
+                migration_obj.update(context, migration_id, {
+                    'status': 'done', 'dest_compute': self.host,
+                    'dest_node': self.host, 'move_data': data})
             try:
                 made = self._connect_here(context, instance, bdms,
                                           self._multiattach_flags(bdms))
@@ -424,7 +453,8 @@ class MoveOperations:
                 self._arrive(context, instance, bdms, made, self._zone({
                     'vm_state': instance_obj.STOPPED if stopped
                     else instance_obj.ACTIVE, 'task_state': None},
-                    data.get('dest_zone')), power_off=stopped)
+                    data.get('dest_zone')), power_off=stopped,
+                    on_arrival=done)
             except Exception as error:
                 LOG.exception('Evacuation of %s failed', instance_uuid)
                 for attachment_id, _unused in made.values():
@@ -432,14 +462,6 @@ class MoveOperations:
                 self._set_error(context, instance, error)
                 migration_obj.update(context, migration_id,
                                      {'status': 'failed'})
-                return
-            for attachment_id in old.values():
-                self._delete_attachment(context, attachment_id)
-            data['guest_volumes'] = {b.volume_id: bool(
-                _info(b).get('multiattach')) for b in bdms}
-            migration_obj.update(context, migration_id, {
-                'status': 'done', 'dest_compute': self.host,
-                'dest_node': self.host, 'move_data': data})
 
     def destroy_evacuated_instances(self, context):
         """On start: the guests of servers evacuated from this host while
@@ -539,6 +561,7 @@ class MoveOperations:
         for attachment_id in old.values():
             self._delete_attachment(context, attachment_id)
         migration_obj.update(context, migration_id, {'status': 'completed'})
+        instance_obj.update(context, instance_uuid, {'task_state': None})
 
     def _wait_live_migration(self, instance, control):
         """The memory copy: ``[fake_driver] pause_seconds`` when
@@ -571,9 +594,9 @@ class MoveOperations:
                     if b.uuid in made]
             made = {u: (a, i) for u, (a, i) in made.items()}
             migration = migration_obj.get_by_id(context, migration_id)
+            # The source clears the task once it let go of the server.
             self._arrive(context, instance, bdms, made, self._zone(
-                {'task_state': None},
-                (migration.move_data or {}).get('dest_zone')))
+                {}, (migration.move_data or {}).get('dest_zone')))
             migration_obj.update(context, migration_id, {
                 'dest_node': self.host})
 

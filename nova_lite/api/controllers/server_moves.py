@@ -5,6 +5,7 @@ Registered into ``server_actions`` (POST /servers/{id}/action), which looks
 the server up and checks each action's policy before its handler runs.
 """
 
+from oslo_utils import strutils
 import webob.exc
 
 from nova_lite.api.controllers import common
@@ -12,11 +13,11 @@ from nova_lite.api.controllers.server_actions import action
 from nova_lite.api.expose import Result
 from nova_lite.api import microversion
 from nova_lite.api.schemas import server_moves as _schemas  # noqa: F401
+from nova_lite import context as nl_context
 from nova_lite import exception
+from nova_lite.objects import cell_mapping
 from nova_lite.objects import service as service_obj
 from nova_lite.policies import server_moves as policies
-from nova_lite import context as nl_context
-from nova_lite.objects import cell_mapping
 
 _NO_FORCE_WITHOUT_HOST = "Can't force to a non-provided destination"
 
@@ -89,13 +90,11 @@ def _migrate_live(self, instance, cell, body=None):
     host = args.get('host')
     block_migration = args.get('block_migration')
     if block_migration != 'auto':
-        from oslo_utils import strutils
         block_migration = strutils.bool_from_string(block_migration,
                                                     strict=True)
     force = False
     if microversion.is_supported(req, '2.30') and \
             not microversion.is_supported(req, '2.68'):
-        from oslo_utils import strutils
         force = strutils.bool_from_string(args.get('force', False),
                                           strict=True)
         if force and not host:
@@ -126,7 +125,6 @@ def _evacuate(self, instance, cell, body=None):
     force = False
     password = None
     if not microversion.is_supported(req, '2.14'):
-        from oslo_utils import strutils
         on_shared_storage = strutils.bool_from_string(
             args['onSharedStorage'])
         password = args.get('adminPass')
@@ -139,7 +137,6 @@ def _evacuate(self, instance, cell, body=None):
             password = servers._generate_password()
     if microversion.is_supported(req, '2.29') and \
             not microversion.is_supported(req, '2.68'):
-        from oslo_utils import strutils
         force = strutils.bool_from_string(args.get('force', False),
                                           strict=True)
         if force and not host:
@@ -152,9 +149,6 @@ def _evacuate(self, instance, cell, body=None):
                 nl_context.target_cell(ctx, mapping), host, 'nova-compute')
         except (exception.HostMappingNotFound,
                 exception.ComputeHostNotFound, exception.CellMappingNotFound):
-            raise webob.exc.HTTPNotFound(
-                explanation='Compute host %s not found.' % host)
-        except Exception:
             raise webob.exc.HTTPNotFound(
                 explanation='Compute host %s not found.' % host)
     if instance.host == host:

@@ -88,6 +88,18 @@ def test_resize_errors(stack, two_hosts):
     shown = _wait(stack, sid, 'ACTIVE')
     assert shown['flavor']['original_name'] == 'm1.small'
     assert _fault(_action(stack, sid, {'revertResize': None}), 409)
+    actions = stack.request('GET', '/v2.1/servers/%s/os-instance-actions'
+                            % sid, token=ADMIN).json()['instanceActions']
+    assert [a['action'] for a in actions] == [
+        'confirmResize', 'resize', 'create']
+    resize = [a for a in actions if a['action'] == 'resize'][0]
+    events = stack.request(
+        'GET', '/v2.1/servers/%s/os-instance-actions/%s'
+        % (sid, resize['request_id']), token=ADMIN, version='2.51').json()
+    names = {e['event']: e['result'] for e in
+             events['instanceAction']['events']}
+    assert names == {'compute_resize_instance': 'Success',
+                     'compute_finish_resize': 'Success'}
 
 
 def test_resize_stopped_server_comes_back_stopped(stack, two_hosts):

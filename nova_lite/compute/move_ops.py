@@ -238,6 +238,7 @@ class MoveOperations:
             data = dict(migration.move_data)
             if self._refuse_move(context, instance_uuid, migration_id):
                 return
+            left = False
             try:
                 instance_obj.update(context, instance_uuid, {
                     'task_state': 'resize_migrating'})
@@ -250,6 +251,7 @@ class MoveOperations:
                 migration_obj.update(context, migration_id,
                                      {'move_data': data})
                 self.driver.power_off(instance)
+                left = True
                 self._leave(context, instance, bdms, counted=True)
                 instance_obj.update(context, instance_uuid, {
                     'task_state': 'resize_migrated'})
@@ -261,7 +263,12 @@ class MoveOperations:
                 self._move_fault(context, instance_uuid, error)
                 migration_obj.update(context, migration_id,
                                      {'status': 'error'})
-                self._return_here(context, instance, migration, data)
+                if left:
+                    self._return_here(context, instance, migration, data)
+                else:
+                    # Nothing changed here: the guest runs as it did.
+                    instance_obj.update(context, instance_uuid,
+                                        {'task_state': None})
                 return
         self.compute_rpcapi.finish_resize(
             context, migration.dest_compute, instance_uuid, migration_id)

@@ -345,3 +345,26 @@ def test_volumes_changed_while_the_resize_waits(stack, three):
     assert plain['id'] not in second.driver.host_connections
     (item,) = ma._attachments(stack, s1)
     assert item['attachment_id'] == attachment['attachment_id']
+
+
+def test_failed_source_keeps_the_server(stack, three, monkeypatch):
+    servers, volume_id, hosts = three
+    s1 = servers[0]
+    first = hosts['compute1']
+    before = sorted(a['attachment_id'] for a in
+                    ma._show_volume(stack, volume_id)['attachments'])
+
+    def fail(instance):
+        raise RuntimeError('source hypervisor failure')
+
+    monkeypatch.setattr(first.driver, 'power_off', fail)
+    assert _action(stack, s1, {'migrate': None}).status_code == 202
+    ma._wait(lambda: _migrations(s1)[0].status == 'error')
+    shown = _wait_status(stack, s1, 'ACTIVE')
+    assert shown['OS-EXT-STS:power_state'] == 1
+    assert _instance(s1).host == 'compute1'
+    after = sorted(a['attachment_id'] for a in
+                   ma._show_volume(stack, volume_id)['attachments'])
+    assert after == before
+    _agree(stack, volume_id, servers, hosts)
+    assert first.driver.host_connections == {volume_id: 2}

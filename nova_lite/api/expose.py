@@ -31,6 +31,11 @@ def _json_response(status, body, headers=None):
         resp = webob.Response(status=status)
         resp.content_type = None
         resp.body = b''
+        if resp.status_int == 200:
+            # A 200 without a body (nova's evacuate): pecan would make it
+            # a 204 unless the body is an iterator it must peek into.
+            resp.app_iter = (chunk for chunk in (b'',))
+            resp.content_length = 0
     for name, value in (headers or {}).items():
         resp.headers[name] = value
     return resp

@@ -319,8 +319,12 @@ def _connection_info(volume, attachment_id, mode):
     }
 
 
-def update(session, ctx, attachment_id, connector, serialized, check=None):
-    """Connect an attachment to ``connector``'s host; its record."""
+def update(session, ctx, attachment_id, connector, serialized, check=None,
+           new=False):
+    """Connect an attachment to ``connector``'s host; its record.
+    ``new``: an attachment created with its connector, which Cinder
+    connects without looking for the volume's other connections (how a
+    server moving to another host gets its second attachment)."""
     attachment, volume = lock_attachment(session, ctx, attachment_id,
                                          serialized, check)
     if 'error' in volume.status:
@@ -328,7 +332,7 @@ def update(session, ctx, attachment_id, connector, serialized, check=None):
             reason='Volume attachments can not be updated if the volume is '
                    'in an error state. The Volume %s currently has a status '
                    'of: %s ' % (volume.id, volume.status))
-    if not volume.multiattach:
+    if not volume.multiattach and not new:
         hosts = {jsonutils.loads(r.connector).get('host')
                  for r in plain.execute(session, _CONNECTED,
                                         {'volume_id': volume.id})

@@ -639,11 +639,14 @@ class Store:
             build_or_str))
         if not connector:
             return attachment
-        return self.attachment_update(ctx, attachment.id, connector)
+        return self.attachment_update(ctx, attachment.id, connector,
+                                      new=True)
 
-    def attachment_update(self, ctx, attachment_id, connector, check=None):
+    def attachment_update(self, ctx, attachment_id, connector, check=None,
+                          new=False):
         return self._write(lambda conn: attachments.update(
-            conn, ctx, attachment_id, connector, self._serialized, check))
+            conn, ctx, attachment_id, connector, self._serialized, check,
+            new=new))
 
     def attachment_complete(self, ctx, attachment_id, check=None):
         self._write(lambda conn: attachments.complete(

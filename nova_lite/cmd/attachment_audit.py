@@ -239,6 +239,8 @@ class Audit:
             common = dict(server=uuid, volume=att.get('volume_id'),
                           attachment=att['id'])
             if server is not None:
+                if server.get('vm_state') == instance_obj.RESIZED:
+                    continue    # the source's, kept for a revert
                 if any(not b.attachment_id for b in
                        by_server_volume.get((uuid, att.get('volume_id')),
                                             ())):

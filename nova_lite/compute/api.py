@@ -19,6 +19,7 @@ from nova_lite import cells
 from nova_lite.compute import api_actions
 from nova_lite.compute import availability_zones
 from nova_lite.compute import checks
+from nova_lite.compute import moves_api
 from nova_lite.compute import power_state
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import server_groups
@@ -63,7 +64,8 @@ def _queue_for_delete(context, instance_uuid):
     server_groups.forget_server(context, instance_uuid)
 
 
-class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
+class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
+          moves_api.MovesAPI):
     """The compute API: one per WSGI application."""
 
     def __init__(self, conf):
@@ -338,6 +340,8 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI):
                      'service is down)', instance.uuid)
             self.local_cleanup_volumes(
                 cctxt, bdm_obj.get_by_instance(cctxt, instance.uuid))
+            moves_api.drop_kept_attachments(cctxt, self.volume_api,
+                                            instance.uuid)
             instance_obj.destroy(cctxt, instance.uuid)
             return
         # As nova: a delete the compute host carries out is recorded; a

@@ -17,9 +17,12 @@ from oslo_utils import timeutils
 
 from nova_lite.compute import action_ops
 from nova_lite.compute import host_ops
+from nova_lite.compute import move_ops
+from nova_lite.compute import moves_api
 from nova_lite.compute import power_state
 from nova_lite.compute import recovery
 from nova_lite.compute import repair_ops
+from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import volume_ops
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
@@ -56,8 +59,9 @@ def _locked_instance(func):
 class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
                      host_ops.HostOperations,
                      action_ops.ActionOperations,
-                     repair_ops.RepairOperations):
-    target = messaging.Target(version='1.5')
+                     repair_ops.RepairOperations,
+                     move_ops.MoveOperations):
+    target = messaging.Target(version='1.6')
 
     def __init__(self, conf, driver=None, host=None):
         self.conf = conf
@@ -65,6 +69,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
         instance_obj.set_name_template(conf)
         self.driver = driver or virt_driver.load_compute_driver(conf)
         self.conductor_rpcapi = conductor_rpcapi.ConductorAPI(conf)
+        self.compute_rpcapi = compute_rpcapi.ComputeAPI(conf)
         self.volume_api = cinder.API(conf)
         self.notifier = notifications.Notifier(conf, self.host)
         self.service_ref = None
@@ -75,6 +80,11 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
     def init_host(self, service_ref):
         self.service_ref = service_ref
         self.driver.init_host(self.host)
+        try:
+            self.destroy_evacuated_instances(nl_context.get_admin_context())
+        except Exception:
+            LOG.exception('Could not clean up the servers evacuated from '
+                          'this host')
         self.recover_host(nl_context.get_admin_context())
         self.refresh_resources_if_due(nl_context.get_admin_context())
 
@@ -212,6 +222,8 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
             self._notify(context, 'instance.delete.error', instance,
                          values=_ERROR_VALUES, error=error)
             return
+        moves_api.drop_kept_attachments(context, self.volume_api,
+                                        instance.uuid)
         instance_obj.destroy(context, instance.uuid)
         LOG.info('Server %s deleted', instance.uuid)
         self._notify(context, 'instance.delete.end', instance,

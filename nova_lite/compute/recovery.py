@@ -185,7 +185,8 @@ class HostRecovery:
             plugged = self.driver.get_guest_volumes(instance)
         except NotImplementedError:
             plugged = None
-        known = set()
+        # Attachments a move keeps on its source for a revert.
+        known = self.kept_attachments(context, instance.uuid)
         for bdm in bdms:
             in_guest = plugged is not None and \
                 bdm.volume_id in plugged.values()

@@ -16,12 +16,18 @@ History:
   snapshots)
 * 1.5 - get_guest_volumes, reconcile_volumes, remove_volume_connection,
   connect_volume (calls, for ``nova-lite-manage volume_attachment``)
+* 1.6 - resize_instance, finish_resize, confirm_resize, revert_resize,
+  finish_revert_resize, evacuate_instance, live_migration,
+  pre_live_migration, post_live_migration_at_destination,
+  rollback_live_migration_at_destination (calls),
+  live_migration_force_complete, live_migration_abort, rescue_instance,
+  unrescue_instance
 """
 
 from nova_lite import rpc
 
 TOPIC = 'compute'
-VERSION = '1.5'
+VERSION = '1.6'
 
 
 class ComputeAPI:
@@ -239,3 +245,95 @@ class ComputeAPI:
         the connection info its mapping holds."""
         return self._call_15(ctxt, host, cell, 'connect_volume',
                              instance_uuid=instance_uuid, volume_id=volume_id)
+
+    # -- 1.6: moving servers ---------------------------------------------------
+
+    def _cast_16(self, ctxt, host, method, cell=None, **kwargs):
+        self._client(host, cell, version='1.6').cast(ctxt, method, **kwargs)
+
+    def _call_16(self, ctxt, host, method, cell=None, **kwargs):
+        return self._client(host, cell, version='1.6').call(
+            ctxt, method, **kwargs)
+
+    def resize_instance(self, ctxt, host, instance_uuid, migration_id,
+                        cell=None):
+        """On the source of a resize or cold migration."""
+        self._cast_16(ctxt, host, 'resize_instance', cell,
+                      instance_uuid=instance_uuid, migration_id=migration_id)
+
+    def finish_resize(self, ctxt, host, instance_uuid, migration_id,
+                      cell=None):
+        """On the destination."""
+        self._cast_16(ctxt, host, 'finish_resize', cell,
+                      instance_uuid=instance_uuid, migration_id=migration_id)
+
+    def confirm_resize(self, ctxt, host, instance_uuid, migration_id,
+                       cell=None):
+        """On the source."""
+        self._cast_16(ctxt, host, 'confirm_resize', cell,
+                      instance_uuid=instance_uuid, migration_id=migration_id)
+
+    def revert_resize(self, ctxt, host, instance_uuid, migration_id,
+                      cell=None):
+        """On the destination."""
+        self._cast_16(ctxt, host, 'revert_resize', cell,
+                      instance_uuid=instance_uuid, migration_id=migration_id)
+
+    def finish_revert_resize(self, ctxt, host, instance_uuid, migration_id,
+                             cell=None):
+        """On the source: the server back there."""
+        self._cast_16(ctxt, host, 'finish_revert_resize', cell,
+                      instance_uuid=instance_uuid, migration_id=migration_id)
+
+    def evacuate_instance(self, ctxt, host, instance_uuid, migration_id,
+                          cell=None):
+        """On the destination of an evacuation."""
+        self._cast_16(ctxt, host, 'evacuate_instance', cell,
+                      instance_uuid=instance_uuid, migration_id=migration_id)
+
+    def live_migration(self, ctxt, host, instance_uuid, migration_id,
+                       cell=None):
+        """On the source of a live migration."""
+        self._cast_16(ctxt, host, 'live_migration', cell,
+                      instance_uuid=instance_uuid, migration_id=migration_id)
+
+    def pre_live_migration(self, ctxt, host, instance_uuid, migration_id,
+                           multiattach, cell=None):
+        return self._call_16(ctxt, host, 'pre_live_migration', cell,
+                             instance_uuid=instance_uuid,
+                             migration_id=migration_id,
+                             multiattach=dict(multiattach))
+
+    def post_live_migration_at_destination(self, ctxt, host, instance_uuid,
+                                           migration_id, made, cell=None):
+        return self._call_16(ctxt, host,
+                             'post_live_migration_at_destination', cell,
+                             instance_uuid=instance_uuid,
+                             migration_id=migration_id, made=made)
+
+    def rollback_live_migration_at_destination(self, ctxt, host,
+                                               instance_uuid, made,
+                                               cell=None):
+        return self._call_16(ctxt, host,
+                             'rollback_live_migration_at_destination', cell,
+                             instance_uuid=instance_uuid, made=made)
+
+    def live_migration_force_complete(self, ctxt, host, instance_uuid,
+                                      migration_id, cell=None):
+        self._cast_16(ctxt, host, 'live_migration_force_complete', cell,
+                      instance_uuid=instance_uuid, migration_id=migration_id)
+
+    def live_migration_abort(self, ctxt, host, instance_uuid, migration_id,
+                             cell=None):
+        self._cast_16(ctxt, host, 'live_migration_abort', cell,
+                      instance_uuid=instance_uuid, migration_id=migration_id)
+
+    def rescue_instance(self, ctxt, host, instance_uuid,
+                        rescue_image_ref=None, cell=None):
+        self._cast_16(ctxt, host, 'rescue_instance', cell,
+                      instance_uuid=instance_uuid,
+                      rescue_image_ref=rescue_image_ref)
+
+    def unrescue_instance(self, ctxt, host, instance_uuid, cell=None):
+        self._cast_16(ctxt, host, 'unrescue_instance', cell,
+                      instance_uuid=instance_uuid)

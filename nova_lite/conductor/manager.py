@@ -23,6 +23,7 @@ from nova_lite.objects import cell_mapping
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import instance_action
 from nova_lite.objects import instance_fault
+from nova_lite.objects import migration as migration_obj
 from nova_lite.objects import service as service_obj
 from nova_lite.scheduler import host_selection
 
@@ -40,7 +41,7 @@ def _record_in_cell(cell_ctx, uuid, values, bdms):
 
 
 class ConductorManager:
-    target = messaging.Target(version='1.3')
+    target = messaging.Target(version='1.4')
 
     def __init__(self, conf, superconductor=True):
         self.conf = conf
@@ -289,3 +290,108 @@ class ConductorManager:
                             {'availability_zone': zone})
         self.compute_rpcapi.unshelve_instance(context, host, instance_uuid,
                                               cell=cell)
+
+    # -- moving servers ------------------------------------------------------------
+
+    def _move_target(self, context, instance_uuid):
+        mapping = cell_mapping.get_instance_mapping(context, instance_uuid)
+        cell = mapping.cell_mapping
+        cctxt = nl_context.target_cell(context, cell)
+        return cell, cctxt, instance_obj.get_by_uuid(cctxt, instance_uuid)
+
+    def _move_destination(self, context, cell, instance, host, exclude,
+                          force=False):
+        """The destination of a move in the server's cell: ``host`` as it
+        is when forced (it must be up), else the scheduler's choice among
+        the hosts not excluded (only ``host`` when given)."""
+        if host and force:
+            cctxt = nl_context.target_cell(context, cell)
+            try:
+                svc = service_obj.get_by_host_and_binary(cctxt, host,
+                                                         'nova-compute')
+            except exception.ComputeHostNotFound:
+                raise exception.NoValidHost(
+                    reason='Compute host %s could not be found.' % host)
+            if not svc.is_up(self.conf.service_down_time):
+                raise exception.NoValidHost(
+                    reason='Compute service of %s is unavailable at this '
+                           'time.' % host)
+            return host
+        stored = build_request.get_request_spec(context, instance.uuid) \
+            or {}
+        spec = {key: stored.get(key)
+                for key in ('availability_zone', 'group')}
+        spec['instance_uuid'] = instance.uuid
+        if host:
+            spec['requested_host'] = host
+        dest, _cell = host_selection.select_destination(
+            context, self.conf, exclude=exclude, cell_uuid=cell.uuid,
+            spec=spec)
+        return dest
+
+    def select_move_destination(self, context, instance_uuid, kind,
+                                host=None, force=False):
+        """The destination of a resize, cold or live migration of the
+        server; the caller starts the move."""
+        cell, _cctxt, instance = self._move_target(context, instance_uuid)
+        if kind in ('resize', 'cold migrate'):
+            exclude = () if self.conf.allow_resize_to_same_host \
+                else (instance.host,)
+            try:
+                return self._move_destination(context, cell, instance,
+                                              host, exclude)
+            except exception.NoValidHost:
+                raise exception.NoValidHost(
+                    reason='No valid host found for %s' % kind)
+        if host and host == instance.host:
+            raise exception.UnableToMigrateToSelf(
+                instance_id=instance_uuid, host=host)
+        return self._move_destination(context, cell, instance, host,
+                                      (instance.host,), force=force)
+
+    def live_migrate_instance(self, context, instance_uuid, migration_id,
+                              host=None, force=False):
+        cell, cctxt, instance = self._move_target(context, instance_uuid)
+        try:
+            if host and host == instance.host:
+                raise exception.UnableToMigrateToSelf(
+                    instance_id=instance_uuid, host=host)
+            dest = self._move_destination(context, cell, instance, host,
+                                          (instance.host,), force=force)
+        except Exception as error:
+            instance_action.note_failure(error)
+            migration_obj.update(cctxt, migration_id, {'status': 'error'})
+            instance_obj.update(cctxt, instance_uuid, {'task_state': None})
+            raise
+        migration = migration_obj.get_by_id(cctxt, migration_id)
+        migration_obj.update(cctxt, migration_id, {
+            'status': 'queued', 'dest_compute': dest, 'dest_node': dest,
+            'dest_host': self.conf.my_ip,
+            'move_data': dict(migration.move_data, dest_zone=(
+                availability_zones.host_zone(context, self.conf, dest)))})
+        self.compute_rpcapi.live_migration(
+            context, instance.host, instance_uuid, migration_id, cell=cell)
+
+    def evacuate_instance(self, context, instance_uuid, migration_id,
+                          host=None, force=False):
+        cell, cctxt, instance = self._move_target(context, instance_uuid)
+        try:
+            dest = self._move_destination(context, cell, instance, host,
+                                          (instance.host,), force=force)
+        except exception.NoValidHost as error:
+            LOG.warning('No destination for the evacuation of %s',
+                        instance_uuid)
+            instance_fault.create(cctxt, instance_fault.fault_values(
+                instance_uuid, error))
+            migration_obj.update(cctxt, migration_id, {'status': 'error'})
+            instance_obj.update(cctxt, instance_uuid, {
+                'vm_state': instance_obj.ERROR, 'task_state': None})
+            return
+        migration = migration_obj.get_by_id(cctxt, migration_id)
+        migration_obj.update(cctxt, migration_id, {
+            'dest_compute': dest, 'dest_node': dest,
+            'dest_host': self.conf.my_ip,
+            'move_data': dict(migration.move_data, dest_zone=(
+                availability_zones.host_zone(context, self.conf, dest)))})
+        self.compute_rpcapi.evacuate_instance(
+            context, dest, instance_uuid, migration_id, cell=cell)

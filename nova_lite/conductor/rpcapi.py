@@ -6,12 +6,14 @@ History:
 * 1.1 - get_minimum_service_version
 * 1.2 - reschedule_build_instance
 * 1.3 - attach_volume
+* 1.4 - select_move_destination (a call), live_migrate_instance,
+  evacuate_instance
 """
 
 from nova_lite import rpc
 
 TOPIC = 'conductor'
-VERSION = '1.3'
+VERSION = '1.4'
 
 
 class ConductorAPI:
@@ -52,3 +54,30 @@ class ConductorAPI:
                    volume_id=volume_id, device=device, tag=tag,
                    delete_on_termination=delete_on_termination,
                    supports_multiattach=supports_multiattach)
+
+    # -- 1.4: moving servers ---------------------------------------------------
+
+    def select_move_destination(self, ctxt, instance_uuid, kind, host=None,
+                                force=False):
+        """The destination of a move (a call): ``kind`` is 'resize', 'cold
+        migrate' or 'live migrate'; NoValidHost (or UnableToMigrateToSelf)
+        reaches the caller."""
+        cctxt = self.client.prepare(version='1.4')
+        return cctxt.call(ctxt, 'select_move_destination',
+                          instance_uuid=instance_uuid, kind=kind, host=host,
+                          force=force)
+
+    def live_migrate_instance(self, ctxt, instance_uuid, migration_id,
+                              host=None, force=False):
+        """Choose the destination of a live migration and start it (a
+        cast: a failure is the migration's status)."""
+        cctxt = self.client.prepare(version='1.4')
+        cctxt.cast(ctxt, 'live_migrate_instance',
+                   instance_uuid=instance_uuid, migration_id=migration_id,
+                   host=host, force=force)
+
+    def evacuate_instance(self, ctxt, instance_uuid, migration_id,
+                          host=None, force=False):
+        cctxt = self.client.prepare(version='1.4')
+        cctxt.cast(ctxt, 'evacuate_instance', instance_uuid=instance_uuid,
+                   migration_id=migration_id, host=host, force=force)

@@ -98,6 +98,12 @@ core_opts = [
     cfg.StrOpt('mkisofs_cmd', default='genisoimage',
                help='Name or path of the tool used for ISO image creation '
                     '(genisoimage, mkisofs or xorrisofs).'),
+    cfg.BoolOpt('allow_resize_to_same_host', default=False,
+                help='Whether a resize or a cold migration may pick the '
+                     'host the server is already on (by default the '
+                     'scheduler leaves that host out). Handy on a '
+                     'single-host deployment. Read by the conductor, which '
+                     'chooses the destination of a move.'),
 ]
 
 

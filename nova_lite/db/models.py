@@ -442,6 +442,9 @@ class Migration(CellBase):
     cross_cell_move = sa.Column(sa.Boolean, nullable=True, default=False)
     user_id = sa.Column(sa.String(255), nullable=True)
     project_id = sa.Column(sa.String(255), nullable=True)
+    # What the move keeps until it ends (flavors, the source's volume
+    # attachments, the server's state before it): JSON.
+    move_data = sa.Column(sa.Text(), nullable=True)
     deleted_at = sa.Column(sa.DateTime, nullable=True)
     deleted = sa.Column(sa.Integer, nullable=False, default=0)
 

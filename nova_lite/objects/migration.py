@@ -2,6 +2,7 @@
 as nova's migrations table; listed with nova's filters."""
 
 from oslo_utils import strutils
+from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
@@ -20,6 +21,7 @@ class Migration(base.Record):
               'memory_remaining', 'disk_total', 'disk_processed',
               'disk_remaining', 'cross_cell_move', 'user_id', 'project_id',
               'created_at', 'updated_at', 'deleted_at', 'deleted')
+    JSON_FIELDS = {'move_data': dict}
 
 
 def _filtered(query, filters):
@@ -106,7 +108,61 @@ def get_by_id_and_instance(context, migration_id, instance_uuid):
 
 @db_api.cell_writer
 def create(context, values):
+    values = dict(values)
+    values.setdefault('uuid', uuidutils.generate_uuid())
+    if 'move_data' in values:
+        values['move_data'] = base.dumps(values['move_data'] or {})
     row = models.Migration(deleted=0, **values)
     context.session.add(row)
     context.session.flush()
     return Migration.from_row(row)
+
+
+@db_api.cell_writer
+def update(context, migration_id, values):
+    """Change a migration; its record after the change."""
+    values = dict(values)
+    if 'move_data' in values:
+        values['move_data'] = base.dumps(values['move_data'] or {})
+    row = context.session.query(models.Migration).filter_by(
+        id=migration_id).first()
+    if row is None:
+        raise exception.MigrationNotFound(migration_id=migration_id)
+    for key, value in values.items():
+        setattr(row, key, value)
+    context.session.flush()
+    return Migration.from_row(row)
+
+
+@db_api.cell_reader
+def get_by_id(context, migration_id):
+    row = context.session.query(models.Migration).filter_by(
+        id=migration_id, deleted=0).first()
+    if row is None:
+        raise exception.MigrationNotFound(migration_id=migration_id)
+    return Migration.from_row(row)
+
+
+@db_api.cell_reader
+def get_by_instance_and_status(context, instance_uuid, status):
+    """The latest migration of the server in ``status`` (a name or a
+    list of names); MigrationNotFoundByStatus when there is none."""
+    m = models.Migration
+    status = [status] if isinstance(status, str) else list(status)
+    row = context.session.query(m).filter(
+        m.deleted == 0, m.instance_uuid == instance_uuid,
+        m.status.in_(status)).order_by(m.id.desc()).first()
+    if row is None:
+        raise exception.MigrationNotFoundByStatus(
+            instance_id=instance_uuid, status=','.join(status))
+    return Migration.from_row(row)
+
+
+@db_api.cell_reader
+def get_by_host_and_status(context, host, status):
+    """Migrations from or to ``host`` in one of ``status``."""
+    m = models.Migration
+    rows = context.session.query(m).filter(
+        m.deleted == 0, m.status.in_(list(status)),
+        sa.or_(m.source_compute == host, m.dest_compute == host))
+    return [Migration.from_row(r) for r in rows]

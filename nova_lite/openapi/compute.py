@@ -154,6 +154,12 @@ ADMIN_ROUTES = [
     Route('GET', '/servers/{server_id}/migrations/{migration_id}',
           _SM.get_one, 200, ar.server_migration_show, 'showServerMigration',
           min_version='2.23'),
+    Route('POST', '/servers/{server_id}/migrations/{migration_id}/action',
+          _SM.action, 202, None, 'forceCompleteServerMigration',
+          min_version='2.22'),
+    Route('DELETE', '/servers/{server_id}/migrations/{migration_id}',
+          _SM.delete, 202, None, 'deleteServerMigration',
+          min_version='2.24'),
     Route('GET', '/servers/{server_id}/diagnostics',
           server_admin.DiagnosticsController.get_all, 200, ar.diagnostics,
           'showServerDiagnostics'),
@@ -185,9 +191,10 @@ COMPUTE_ROUTES = [
     Route('DELETE', '/servers/{server_id}', _S.delete, 204, None,
           'deleteServer'),
     # 202 without a body, but rebuild's (the server); 200 for the console
-    # output.
+    # output, rescue and evacuate (its admin password before 2.14); 204 for
+    # confirmResize.
     Route('POST', '/servers/{server_id}/action',
-          server_actions.ServerActionsController.post, (200, 202),
+          server_actions.ServerActionsController.post, (200, 202, 204),
           action_responses.server_action, 'serverAction',
           body_schemas=_action_schemas),
     Route('GET', '/servers/{server_id}/ips', ips.IPsController.get_all, 200,

@@ -17,6 +17,7 @@ from nova_lite.policies import limits
 from nova_lite.policies import proxies
 from nova_lite.policies import quota_sets
 from nova_lite.policies import server_metadata
+from nova_lite.policies import server_moves
 from nova_lite.policies import server_tags
 from nova_lite.policies import server_groups
 from nova_lite.policies import server_actions
@@ -52,4 +53,5 @@ def list_rules():
         proxies.list_rules(),
         server_external_events.list_rules(),
         assisted_volume_snapshots.list_rules(),
+        server_moves.list_rules(),
     ))

@@ -27,6 +27,8 @@ class ComputeDriver:
     capabilities = {
         'supports_multiattach': False,
         'supports_tagged_attach_volume': False,
+        # Resize, migrations and evacuation carry the guest's disks over.
+        'supports_moves': False,
     }
 
     def __init__(self, conf):
@@ -117,6 +119,14 @@ class ComputeDriver:
         plugged into the guest, or None when the guest does not exist;
         compared with the block device mappings when the compute service
         starts."""
+        raise NotImplementedError()
+
+    def rescue(self, instance, rescue_image_ref):
+        """Boot the guest from ``rescue_image_ref``, its disks (volumes
+        included) kept as they are."""
+        raise NotImplementedError()
+
+    def unrescue(self, instance):
         raise NotImplementedError()
 
     def get_volume_connector(self, instance):

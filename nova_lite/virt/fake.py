@@ -39,6 +39,8 @@ class FakeDriver(driver.ComputeDriver):
             conf.fake_driver.supports_multiattach
         self.capabilities['supports_tagged_attach_volume'] = \
             conf.fake_driver.supports_tagged_attach_volume
+        # In-memory guests move as they are.
+        self.capabilities['supports_moves'] = True
         self._lock = threading.Lock()
         self.guests = {}
         # Host connections per volume id, as a host connector would hold
@@ -238,6 +240,22 @@ class FakeDriver(driver.ComputeDriver):
                 instance.image_ref or '(volume)'))
             self._kept_consoles[instance.uuid] = list(guest.get('console', []))
         super().rebuild(instance, block_device_info, preserve_ephemeral)
+
+    def rescue(self, instance, rescue_image_ref):
+        with self._changing():
+            guest = self._guest(instance)
+            guest['rescue_image_ref'] = rescue_image_ref
+            guest['state'] = power_state.RUNNING
+            self._log(instance, 'Rescue boot of %s from image %s' % (
+                instance.display_name, rescue_image_ref))
+
+    def unrescue(self, instance):
+        with self._changing():
+            guest = self._guest(instance)
+            guest.pop('rescue_image_ref', None)
+            guest['state'] = power_state.RUNNING
+            self._log(instance, 'Leaving rescue: booting %s again' %
+                      instance.display_name)
 
     def get_console_output(self, instance):
         with self._lock:

@@ -61,6 +61,8 @@ class AllInOne:
                     'osapi_volume_listen_port = %d\n'
                     'log_file = %s\n'
                     '%s'
+                    '# one compute host: resizes and migrations stay on it\n'
+                    'allow_resize_to_same_host = true\n'
                     '[api]\n'
                     'auth_strategy = noauth2\n'
                     '[quota]\n'

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from nova_lite import context as nl_context
-from nova_lite.db import sync
+from nova_lite.cmd import db_sync as sync
 from nova_lite import exception
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import compute_node as compute_node_obj

@@ -22,6 +22,7 @@ from nova_lite import crypto
 from nova_lite.objects import service as service_obj
 from tests.fixtures import stack as stack_fixture
 from tests.security import admin_routes
+from tests.security import move_routes
 from tests.security import personas as p
 from tests.security import proxy_routes
 from tests.security import routes
@@ -534,6 +535,7 @@ MATRIX = {
 
 MATRIX.update(admin_routes.entries(Entry))
 MATRIX.update(proxy_routes.entries(Entry))
+MATRIX.update(move_routes.entries(Entry))
 
 # Block storage routes whose method and path a compute route has too.
 SHARED_PATHS = {
@@ -563,7 +565,9 @@ class Env:
 def env(tmp_path_factory):
     conf = stack_fixture.make_conf(
         tmp_path_factory.mktemp('policy-matrix'),
-        overrides=[('compute', 'shelved_offload_time', -1)] + [
+        overrides=[('compute', 'shelved_offload_time', -1),
+                   # One compute host: resizes stay on it.
+                   (None, 'allow_resize_to_same_host', True)] + [
             # The member's project holds a server per route and persona.
             ('quota', resource, -1)
             for resource in ('instances', 'cores', 'ram')])

@@ -254,6 +254,17 @@ EXPECTED = {
     'os_compute_api:os-quota-sets:delete': ADMIN,
     'os_compute_api:os-quota-class-sets:show': ADMIN,
     'os_compute_api:os-quota-class-sets:update': ADMIN,
+    # moving servers
+    'os_compute_api:servers:resize': MEMBER,
+    'os_compute_api:servers:confirm_resize': MEMBER,
+    'os_compute_api:servers:revert_resize': MEMBER,
+    'os_compute_api:os-migrate-server:migrate': MANAGER,
+    'os_compute_api:os-migrate-server:migrate:host': ADMIN,
+    'os_compute_api:os-migrate-server:migrate_live': MANAGER,
+    'os_compute_api:os-migrate-server:migrate_live:host': ADMIN,
+    'os_compute_api:os-evacuate': ADMIN,
+    'os_compute_api:os-rescue': MEMBER,
+    'os_compute_api:os-unrescue': MEMBER,
 }
 
 BASE_RULES = {'context_is_admin', 'admin_or_owner', 'admin_api',

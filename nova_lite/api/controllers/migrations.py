@@ -11,6 +11,7 @@ from nova_lite.api.controllers import server_common
 from nova_lite.api.expose import expose
 from nova_lite.api import microversion
 from nova_lite.api.schemas import admin_views as schemas
+from nova_lite.api import validation
 from nova_lite.api.views import links
 from nova_lite import context as nl_context
 from nova_lite import exception
@@ -204,3 +205,51 @@ class ServerMigrationsController(common.RestController):
         return {'migration': _server_view(
             mig, microversion.is_supported(req, '2.59'),
             microversion.is_supported(req, '2.80'), True)}
+
+    # -- force complete (2.22) and abort (2.24) of a live migration -----------
+
+    _custom_actions = {'action': ['POST']}
+    _member_actions = frozenset(_custom_actions)
+
+    @expose(status=202)
+    @validation.schema(schemas.FORCE_COMPLETE, '2.22')
+    def action(self, server_id, *args, **kwargs):
+        """POST /servers/{server_id}/migrations/{migration_id}/action."""
+        req = pecan.request
+        if len(args) != 1 or not microversion.is_supported(req, '2.22'):
+            raise webob.exc.HTTPNotFound(
+                explanation='The resource could not be found.')
+        migration_id = args[0]
+        ctx = common.context()
+        instance, cell = server_common.get_server(ctx, server_id)
+        ctx.can(SERVER_POLICY % 'force_complete',
+                target={'project_id': instance.project_id})
+        try:
+            common.compute_api().live_migrate_force_complete(
+                ctx, instance, cell, migration_id)
+        except exception.InstanceInvalidState as error:
+            raise common.conflict_for_invalid_state(
+                error, 'force_complete', server_id)
+        except exception.MigrationNotFound as error:
+            raise webob.exc.HTTPBadRequest(
+                explanation=error.format_message())
+
+    @expose(status=202)
+    def delete(self, server_id, migration_id, **kwargs):
+        req = pecan.request
+        if not microversion.is_supported(req, '2.24'):
+            raise webob.exc.HTTPNotFound(
+                explanation='The resource could not be found.')
+        ctx = common.context()
+        instance, cell = server_common.get_server(ctx, server_id)
+        ctx.can(SERVER_POLICY % 'delete',
+                target={'project_id': instance.project_id})
+        try:
+            common.compute_api().live_migrate_abort(
+                ctx, instance, cell, migration_id,
+                queued_ok=microversion.is_supported(req, '2.65'))
+        except exception.InstanceInvalidState as error:
+            raise common.conflict_for_invalid_state(
+                error, 'abort live migration', server_id)
+        except exception.MigrationNotFound as error:
+            raise webob.exc.HTTPNotFound(explanation=error.format_message())

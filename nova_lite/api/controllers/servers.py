@@ -16,6 +16,7 @@ from nova_lite.api.controllers import server_common
 from nova_lite.api.controllers import server_filters
 from nova_lite.api.controllers import server_metadata
 # The actions of these modules register on import.
+from nova_lite.api.controllers import server_moves  # noqa: F401
 from nova_lite.api.controllers import server_rebuild  # noqa: F401
 from nova_lite.api.controllers import server_state_actions  # noqa: F401
 from nova_lite.api.controllers import server_tags

@@ -1,6 +1,6 @@
 """Response schemas of the server actions that answer with a body:
-rebuild (202, the server) and os-getConsoleOutput (200). The other
-actions answer 202 without a body."""
+rebuild (202, the server), os-getConsoleOutput, rescue and evacuate
+(200). The other actions answer 202 (confirmResize 204) without a body."""
 
 import copy
 
@@ -31,7 +31,15 @@ def server_rebuild(version):
 console_output = r._obj({'output': _STR})
 
 
+# rescue (200): the admin password where instance passwords are enabled,
+# else an empty object; evacuate before 2.14: the same password.
+admin_password = {'type': 'object',
+                  'properties': {'adminPass': _STR},
+                  'additionalProperties': False}
+
+
 def server_action(version):
-    """Either body: a 202 of rebuild or a 200 of console output (the
-    other actions have none)."""
-    return {'anyOf': [server_rebuild(version), console_output]}
+    """Any of these bodies: a 202 of rebuild, a 200 of console output,
+    rescue or evacuate (the other actions have none)."""
+    return {'anyOf': [server_rebuild(version), console_output,
+                      admin_password]}

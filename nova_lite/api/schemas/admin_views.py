@@ -107,3 +107,11 @@ MIGRATIONS_INDEX = [('2.1', '2.58', migrations_index),
                     ('2.59', '2.65', migrations_index_v259),
                     ('2.66', '2.79', migrations_index_v266),
                     ('2.80', None, migrations_index_v280)]
+
+# POST /servers/{id}/migrations/{migration_id}/action (2.22).
+FORCE_COMPLETE = {
+    'type': 'object',
+    'properties': {'force_complete': {'type': 'null'}},
+    'required': ['force_complete'],
+    'additionalProperties': False,
+}

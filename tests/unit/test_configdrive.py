@@ -30,7 +30,8 @@ def conf(tmp_path):
 
 def _instance(**kw):
     values = dict(
-        id=42, uuid=UUID, display_name='vm1', hostname='vm1',
+        id=42, name='instance-0000002a', uuid=UUID, display_name='vm1',
+        hostname='vm1',
         image_ref='70a599e0-31e7-49b7-b260-868f441e862b',
         root_device_name='/dev/vda', launch_index=0,
         availability_zone='nova', project_id='demo-project',

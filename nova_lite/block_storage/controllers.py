@@ -12,6 +12,7 @@ from oslo_config import cfg
 from oslo_utils import strutils
 
 from nova_lite.api import validation
+from nova_lite.block_storage import actions
 from nova_lite.block_storage import compute
 from nova_lite.block_storage import exception
 from nova_lite.block_storage import schemas
@@ -202,6 +203,7 @@ def create_volume(req, api_req):
     image = None
     image_ref = body.get('imageRef') or body.get('image_id')
     if image_ref:
+        _authorize(api_req, policy.CREATE_FROM_IMAGE)
         try:
             image = catalog.get(conf, image_ref.rsplit('/', 1)[-1])
         except nl_exception.ImageNotFound:
@@ -215,9 +217,23 @@ def create_volume(req, api_req):
         metadata=body.get('metadata'), image=image,
         availability_zone=body.get('availability_zone'),
         source_volid=source,
-        snapshot_id=snapshot.id if snapshot is not None else None)
+        snapshot_id=snapshot.id if snapshot is not None else None,
+        image_metadata=image_metadata(image) if image else None)
     return 202, {'volume': views.volume_detail(api_req, volume,
                                                extended=False)}
+
+
+def image_metadata(image):
+    """What a volume made from ``image`` keeps of it (Cinder's volume
+    glance metadata: strings)."""
+    info = image.to_v2()
+    out = {'image_id': image.id, 'image_name': image.name}
+    for key in ('checksum', 'container_format', 'disk_format', 'min_disk',
+                'min_ram', 'size'):
+        if info.get(key) is not None:
+            out[key] = str(info[key])
+    out.update({k: str(v) for k, v in (image.properties or {}).items()})
+    return out
 
 
 def update_volume(req, api_req, volume_id):
@@ -296,6 +312,15 @@ def volume_action(req, api_req, volume_id):
     elif action == 'os-force_delete':
         _authorize(api_req, policy.FORCE_DELETE, project)
         store.delete_volume(ctx, volume_id, force=True)
+    elif action == 'os-retype':
+        return actions.do_retype(req, api_req, volume_id, body)
+    elif action == 'os-show_image_metadata':
+        return actions.do_show_image_metadata(req, api_req, volume_id, body)
+    elif action == 'os-set_image_metadata':
+        return actions.do_set_image_metadata(req, api_req, volume_id, body)
+    elif action == 'os-unset_image_metadata':
+        return actions.do_unset_image_metadata(req, api_req, volume_id,
+                                               body)
     else:
         raise nl_exception.ValidationError(
             detail='There is no such action: %s' % action)
@@ -346,16 +371,15 @@ def list_types(req, api_req):
         else:
             is_public = _bool(value, 'is_public')
     types = store.list_types(api_req.ctx, is_public=is_public)
-    return 200, {'volume_types': [views.volume_type(api_req, t, brief=True)
-                                  for t in types]}
+    return 200, {'volume_types': [
+        views.volume_type(api_req, t, brief=True, access=True)
+        for t in types]}
 
 
 def show_type(req, api_req, type_id):
     store = req.environ['nova_lite.block_storage']
     vtype = store.get_type(api_req.ctx, type_id)
-    if not vtype.is_public and not api_req.ctx.is_admin:
-        raise exception.VolumeTypeNotFound(volume_type_id=type_id)
-    return 200, views.volume_type(api_req, vtype)
+    return 200, views.volume_type(api_req, vtype, access=True)
 
 
 def create_type(req, api_req):
@@ -368,7 +392,7 @@ def create_type(req, api_req):
                               description=body.get('description'),
                               is_public=is_public,
                               extra_specs=body.get('extra_specs'))
-    return 200, views.volume_type(api_req, vtype)
+    return 200, views.volume_type(api_req, vtype, access=True)
 
 
 def update_type(req, api_req, type_id):

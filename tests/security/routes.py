@@ -10,6 +10,7 @@ from nova_lite.api.controllers import flavor_extras
 from nova_lite.api.controllers import aggregates
 from nova_lite.api.controllers import root
 from nova_lite.api.controllers import server_actions
+from nova_lite.block_storage import actions as bs_actions
 from nova_lite.block_storage import app as bs_app
 from nova_lite.block_storage import controllers as bs_controllers
 
@@ -122,6 +123,9 @@ def block_storage_routes():
             routes.update((method, path, name) for name in volume_actions)
         elif handler is bs_controllers.attachment_action:
             routes.add((method, path, 'os-complete'))
+        elif handler is bs_actions.type_action:
+            routes.update((method, path, name)
+                          for name in bs_actions.TYPE_ACTIONS)
         else:
             routes.add((method, path, None))
     return routes

@@ -558,6 +558,9 @@ def _block_storage_routes():
         snapshots.update: (200, br.snapshot_show, snapshots.update_snapshot,
                            None),
         snapshots.delete: (202, None, None, None),
+        snapshots.action: (202, None, {'anyOf': [
+            snapshots.reset_status, snapshots.update_status,
+            snapshots.force_delete]}, None),
         ba.type_action: (202, None, {'anyOf': [
             ba.add_project_access, ba.remove_project_access]}, None),
         ba.list_type_access: (200, br.type_access_index, None, None),
@@ -576,7 +579,8 @@ def _block_storage_routes():
     volume_query = c.LIST_PARAMS + c.VOLUME_FILTERS
     queries = {
         c.list_volumes: volume_query, c.list_volumes_detail: volume_query,
-        c.list_types: ('is_public',), c.delete_volume: ('force',),
+        c.list_types: ('is_public',),
+        c.delete_volume: ('force', 'cascade'),
         c.list_attachments: c.LIST_PARAMS + tuple(c.ATTACHMENT_FILTERS),
         c.list_attachments_detail: c.LIST_PARAMS + tuple(
             c.ATTACHMENT_FILTERS),

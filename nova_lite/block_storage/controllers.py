@@ -259,12 +259,14 @@ def delete_volume(req, api_req, volume_id):
     store = req.environ['nova_lite.block_storage']
     volume = store.get_volume(api_req.ctx, volume_id)
     force = _bool(req.GET.get('force', 'false'), 'force')
+    cascade = _bool(req.GET.get('cascade', 'false'), 'cascade')
     if force:
         _require(api_req, api_req.version, '3.23')
         _authorize(api_req, policy.FORCE_DELETE, volume.project_id)
     else:
         _authorize(api_req, policy.DELETE, volume.project_id)
-    store.delete_volume(api_req.ctx, volume_id, force=force)
+    store.delete_volume(api_req.ctx, volume_id, force=force,
+                        cascade=cascade)
     return 202, None
 
 

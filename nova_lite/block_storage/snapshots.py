@@ -44,7 +44,7 @@ create_snapshot = {
             'properties': {
                 'name': _NAME, 'display_name': _NAME,
                 'description': _NAME, 'display_description': _NAME,
-                'volume_id': {'type': 'string', 'format': 'uuid'},
+                'volume_id': {'type': ['string', 'null'], 'format': 'uuid'},
                 'force': _BOOLEAN,
                 'metadata': _METADATA,
             },
@@ -74,6 +74,38 @@ update_snapshot = {
     'required': ['snapshot'],
     'additionalProperties': False,
 }
+
+STATUSES = ('error', 'available', 'creating', 'deleting', 'deleted',
+            'updating', 'error_deleting', 'unmanaging', 'backing-up',
+            'restoring')
+# os-update_snapshot_status: the statuses each current one may move to.
+STATUS_MAP = {'creating': ('creating', 'available', 'error'),
+              'deleting': ('deleting', 'error_deleting')}
+_ACTION_BODY = {'type': 'object', 'minProperties': 1, 'maxProperties': 1}
+reset_status = {
+    'type': 'object',
+    'properties': {'os-reset_status': {
+        'type': 'object',
+        'properties': {'status': {'type': 'string',
+                                  'enum': list(STATUSES) + [
+                                      s.upper() for s in STATUSES]}},
+        'required': ['status'], 'additionalProperties': False}},
+    'required': ['os-reset_status'], 'additionalProperties': False}
+update_status = {
+    'type': 'object',
+    'properties': {'os-update_snapshot_status': {
+        'type': 'object',
+        'properties': {'status': {'type': 'string'},
+                       'progress': {'type': ['string', 'null'],
+                                    'pattern': '^[0-9]{1,3}%$'}},
+        'required': ['status'], 'additionalProperties': False}},
+    'required': ['os-update_snapshot_status'], 'additionalProperties': False}
+force_delete = {
+    'type': 'object',
+    'properties': {'os-force_delete': {}},
+    'required': ['os-force_delete'], 'additionalProperties': False}
+SNAPSHOT_ACTIONS = ('os-reset_status', 'os-update_snapshot_status',
+                    'os-force_delete')
 
 # Cinder's text for a false ``force`` from 3.66 on.
 IN_USE_FORCE_MSG = (
@@ -189,7 +221,8 @@ def create(req, api_req):
     ctx = api_req.ctx
     with store._writer() as session:
         volume = session.query(models.Volume).filter_by(
-            id=snap['volume_id']).with_for_update().first()
+            id=snap['volume_id']).with_for_update().first() \
+            if snap['volume_id'] else None
         if volume is None or not (ctx.is_admin or
                                   volume.project_id == ctx.project_id):
             raise exception.VolumeNotFound(volume_id=snap['volume_id'])
@@ -393,17 +426,75 @@ def update(req, api_req, snapshot_id):
         return 200, {'snapshot': view(snapshot, api_req, detail=True)}
 
 
-def delete(req, api_req, snapshot_id):
+def delete(req, api_req, snapshot_id, force=False):
     store = _store(req)
     with store._writer() as session:
         snapshot = _get(session, api_req.ctx, snapshot_id, lock=True)
-        _authorize(api_req, policy.DELETE, snapshot.project_id)
-        if snapshot.status not in ('available', 'error'):
+        _authorize(api_req, policy.FORCE_DELETE if force else policy.DELETE,
+                   snapshot.project_id)
+        if not force and snapshot.status not in ('available', 'error'):
             raise InvalidSnapshot(
                 reason='Snapshot status must be available or error and '
                        'must not be part of a group.')
         session.delete(snapshot)
+    # A copy still running finds the row gone and removes its file.
     store.backend.delete_snapshot(snapshot_id)
+    return 202, None
+
+
+def delete_all_of_volume(store, session, volume_id):
+    """Delete a volume's snapshots (Cinder's cascade): they must all be
+    available or error; their files are removed once committed (the
+    returned ids)."""
+    rows = session.query(models.Snapshot).filter_by(
+        volume_id=volume_id).with_for_update().all()
+    for snapshot in rows:
+        if snapshot.status not in ('available', 'error'):
+            raise exception.InvalidVolume(
+                reason='Snapshot %s must be available or error to be '
+                       'deleted with its volume, but its status is: %s.'
+                % (snapshot.id, snapshot.status))
+    ids = [snapshot.id for snapshot in rows]
+    for snapshot in rows:
+        session.delete(snapshot)
+    return ids
+
+
+def action(req, api_req, snapshot_id):
+    """os-reset_status and os-force_delete (administrators), and
+    os-update_snapshot_status (what a volume driver reports)."""
+    body = validation.request_body(req)
+    if not isinstance(body, dict) or len(body) != 1:
+        raise nl_exception.ValidationError(detail='Malformed request body')
+    name = next(iter(body))
+    if name == 'os-force_delete':
+        validation.validate(force_delete, body)
+        return delete(req, api_req, snapshot_id, force=True)
+    if name == 'os-reset_status':
+        validation.validate(reset_status, body)
+        rule = policy.RESET_STATUS
+    elif name == 'os-update_snapshot_status':
+        validation.validate(update_status, body)
+        rule = policy.UPDATE_STATUS
+    else:
+        raise nl_exception.ValidationError(
+            detail='There is no such action: %s' % name)
+    status = body[name]['status'].lower() if name == 'os-reset_status' \
+        else body[name]['status']
+    with _store(req)._writer() as session:
+        snapshot = _get(session, api_req.ctx, snapshot_id, lock=True)
+        _authorize(api_req, rule, snapshot.project_id)
+        if name == 'os-update_snapshot_status':
+            if snapshot.status not in STATUS_MAP:
+                raise nl_exception.Invalid(
+                    'Snapshot status %s not allowed for '
+                    'update_snapshot_status' % snapshot.status)
+            if status not in STATUS_MAP[snapshot.status]:
+                raise nl_exception.Invalid(
+                    'Provided snapshot status %s not allowed for snapshot '
+                    'with status %s.' % (status, snapshot.status))
+        snapshot.status = status
+        snapshot.updated_at = timeutils.utcnow()
     return 202, None
 
 
@@ -445,4 +536,5 @@ ROUTES = [
     ('GET', '/snapshots/{snapshot_id}', show),
     ('PUT', '/snapshots/{snapshot_id}', update),
     ('DELETE', '/snapshots/{snapshot_id}', delete),
+    ('POST', '/snapshots/{snapshot_id}/action', action),
 ]

@@ -622,22 +622,33 @@ class Store:
                     setattr(volume, key, value)
         return self.get_volume(ctx, volume_id)
 
-    def delete_volume(self, ctx, volume_id, force=False):
+    def delete_volume(self, ctx, volume_id, force=False, cascade=False):
+        """Delete a volume: with ``force`` whatever its status and
+        attachments; with ``cascade`` its snapshots too (they must be
+        available or error). Without ``cascade`` a volume with snapshots
+        is not deleted, forced or not (Cinder)."""
+        status = build_or_str(DELETABLE, 'status must be %s and')
+        refusal = ('Volume %s must not be migrating, attached, belong to a '
+                   'group, have snapshots, awaiting a transfer, or be '
+                   'disassociated from snapshots after volume transfer.'
+                   % status)
         with self._writer() as session:
             volume = self._get_volume(session, ctx, volume_id, lock=True)
             live = [a for a in volume.attachments]
-            if not force and (volume.status not in DELETABLE or live or
-                              snapshots.has_snapshots(session, volume_id)):
-                status = build_or_str(DELETABLE, 'status must be %s and')
-                raise exception.InvalidVolume(
-                    reason='Volume %s must not be migrating, attached, '
-                           'belong to a group, have snapshots, awaiting a '
-                           'transfer, or be disassociated from snapshots '
-                           'after volume transfer.' % status)
+            if not force and (volume.status not in DELETABLE or live):
+                raise exception.InvalidVolume(reason=refusal)
+            snapshot_ids = []
+            if cascade:
+                snapshot_ids = snapshots.delete_all_of_volume(
+                    self, session, volume_id)
+            elif snapshots.has_snapshots(session, volume_id):
+                raise exception.InvalidVolume(reason=refusal)
             for attachment in live:
                 session.delete(attachment)
             path = volume.path
             session.delete(volume)
+        for snapshot_id in snapshot_ids:
+            self.backend.delete_snapshot(snapshot_id)
         self.backend.delete(path)
 
     def _conditional_status(self, ctx, volume_id, expected, values, msg):

@@ -139,3 +139,11 @@ def test_clones_inherit_image_metadata(bs):
                             'volume-%s' % made['id'])
         with open(path, 'rb') as f:
             assert f.read(len(IMAGE_BYTES)) == IMAGE_BYTES
+
+
+def test_extend_with_null_size_is_refused(bs):
+    vol = _volume(bs)
+    resp = _action(bs, vol['id'], {'os-extend': {'new_size': None}})
+    assert resp.status_code == 400, resp.text
+    assert bs.volume_request('GET', '/v3/volumes/%s' % vol['id']).json()[
+        'volume']['size'] == 1

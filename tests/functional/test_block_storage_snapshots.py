@@ -15,6 +15,7 @@ from tests.fixtures import stack as stack_fixture
 
 DEMO = 'demo:demo'
 OTHER = 'other:other'
+ADMIN = 'admin:admin'
 
 
 @pytest.fixture(scope='module')
@@ -297,3 +298,84 @@ def test_delete_and_volume_from_unfinished_snapshot(bs):
         session.query(models.Snapshot).filter_by(id=snap['id']).update(
             {'status': 'error'})
     assert bs.volume_request('DELETE', url, token=DEMO).status_code == 202
+
+
+def _snapshot_action(bs, snapshot_id, body, token=ADMIN):
+    return bs.volume_request('POST', '/v3/snapshots/%s/action' % snapshot_id,
+                             token=token, json=body)
+
+
+def test_snapshot_actions(bs):
+    """os-reset_status and os-force_delete for administrators,
+    os-update_snapshot_status with Cinder's status map."""
+    vol = _volume(bs)
+    snap = _snapshot(bs, vol['id'])['snapshot']
+    url = '/v3/snapshots/%s' % snap['id']
+    resp = _snapshot_action(bs, snap['id'], {
+        'os-reset_status': {'status': 'creating'}}, token=DEMO)
+    assert resp.status_code == 403
+    resp = _snapshot_action(bs, snap['id'], {
+        'os-reset_status': {'status': 'bogus'}})
+    assert resp.status_code == 400
+    assert _snapshot_action(bs, snap['id'], {
+        'os-reset_status': {'status': 'creating'}}).status_code == 202
+    resp = _snapshot_action(bs, snap['id'], {
+        'os-update_snapshot_status': {'status': 'deleting'}}, token=DEMO)
+    assert resp.json()['badRequest']['message'] == (
+        'Provided snapshot status deleting not allowed for snapshot with '
+        'status creating.')
+    assert _snapshot_action(bs, snap['id'], {
+        'os-update_snapshot_status': {'status': 'error', 'progress': '50%'}},
+        token=DEMO).status_code == 202
+    assert bs.volume_request('GET', url, token=DEMO).json()['snapshot'][
+        'status'] == 'error'
+    resp = _snapshot_action(bs, snap['id'], {
+        'os-update_snapshot_status': {'status': 'available'}}, token=DEMO)
+    assert resp.json()['badRequest']['message'] == (
+        'Snapshot status error not allowed for update_snapshot_status')
+    _snapshot_action(bs, snap['id'], {
+        'os-reset_status': {'status': 'deleting'}})
+    assert bs.volume_request('DELETE', url, token=DEMO).status_code == 400
+    assert _snapshot_action(bs, snap['id'], {'os-force_delete': {}},
+                            token=DEMO).status_code == 403
+    assert _snapshot_action(bs, snap['id'],
+                            {'os-force_delete': {}}).status_code == 202
+    assert bs.volume_request('GET', url, token=DEMO).status_code == 404
+    assert not os.path.exists(_path(bs, 'snapshot-%s' % snap['id']))
+    assert _snapshot_action(bs, vol['id'], {'os-force_delete': {}}
+                            ).status_code == 404
+
+
+def test_cascade_delete(bs):
+    """A volume with snapshots is deleted with them only with cascade
+    (forced or not); a snapshot in progress stops the cascade."""
+    vol = _volume(bs)
+    first = _snapshot(bs, vol['id'])['snapshot']
+    second = _snapshot(bs, vol['id'])['snapshot']
+    url = '/v3/volumes/%s' % vol['id']
+    assert bs.volume_request('DELETE', url + '?force=true', token=ADMIN,
+                             version='3.23').status_code == 400
+    _snapshot_action(bs, second['id'], {
+        'os-reset_status': {'status': 'creating'}})
+    resp = bs.volume_request('DELETE', url + '?cascade=true', token=DEMO)
+    assert resp.status_code == 400
+    assert bs.volume_request('GET', '/v3/snapshots/%s' % first['id'],
+                             token=DEMO).status_code == 200
+    _snapshot_action(bs, second['id'], {
+        'os-reset_status': {'status': 'available'}})
+    resp = bs.volume_request('DELETE', url + '?cascade=true', token=DEMO)
+    assert resp.status_code == 202, resp.text
+    bs.wait_for_volume(vol['id'], 'DELETED')
+    for snap in (first, second):
+        assert bs.volume_request('GET', '/v3/snapshots/%s' % snap['id'],
+                                 token=DEMO).status_code == 404
+        assert not os.path.exists(_path(bs, 'snapshot-%s' % snap['id']))
+    assert bs.volume_request('DELETE', url + '?cascade=maybe',
+                             token=DEMO).status_code in (400, 404)
+
+
+def test_snapshot_without_volume_id(bs):
+    """A null volume id is Cinder's 404."""
+    body = _snapshot(bs, None, status=404)
+    assert body['itemNotFound']['message'] == \
+        'Volume None could not be found.'

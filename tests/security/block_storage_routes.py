@@ -45,6 +45,15 @@ def _image_volume(env):
     return {'volume_id': volume_id}
 
 
+def _creating_snapshot(env):
+    params = proxy_routes._snapshot(env)
+    resp = env.stack.volume_request(
+        'POST', '/v3/snapshots/%s/action' % params['snapshot_id'],
+        token=p.ADMIN, json={'os-reset_status': {'status': 'creating'}})
+    assert resp.status_code == 202, resp.text
+    return params
+
+
 def _retype(env):
     return {'volume_id': env.res.volume(),
             'new_type': env.res.volume_type()}
@@ -113,6 +122,22 @@ def entries(Entry):
         ('DELETE', S + '/metadata/{key}', None): Entry(
             BS, 200, WRITE, 'volume:delete_snapshot_metadata',
             prep=_snapshot_with_metadata, fresh=True),
+        ('POST', S + '/action', 'os-reset_status'): Entry(
+            BS, 202, ADMIN_ONLY,
+            'volume_extension:snapshot_admin_actions:reset_status',
+            prep=proxy_routes._snapshot,
+            body=lambda params: {'os-reset_status': {'status': 'error'}}),
+        ('POST', S + '/action', 'os-force_delete'): Entry(
+            BS, 202, ADMIN_ONLY,
+            'volume_extension:snapshot_admin_actions:force_delete',
+            prep=proxy_routes._snapshot, fresh=True,
+            body=lambda params: {'os-force_delete': {}}),
+        ('POST', S + '/action', 'os-update_snapshot_status'): Entry(
+            BS, 202, WRITE,
+            'snapshot_extension:snapshot_actions:update_snapshot_status',
+            prep=_creating_snapshot, fresh=True,
+            body=lambda params: {'os-update_snapshot_status': {
+                'status': 'available', 'progress': '100%'}}),
         ('POST', V + '/action', 'os-retype'): Entry(
             BS, 202, WRITE, 'volume:retype', prep=_retype, fresh=True,
             body=lambda params: {'os-retype': {

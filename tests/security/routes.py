@@ -13,6 +13,7 @@ from nova_lite.api.controllers import server_actions
 from nova_lite.block_storage import actions as bs_actions
 from nova_lite.block_storage import app as bs_app
 from nova_lite.block_storage import controllers as bs_controllers
+from nova_lite.block_storage import snapshots as bs_snapshots
 
 # pecan RestController methods: (HTTP method, whether the URL ends in an id).
 _REST_METHODS = {'get_all': ('GET', False), 'get_one': ('GET', True),
@@ -123,6 +124,9 @@ def block_storage_routes():
             routes.update((method, path, name) for name in volume_actions)
         elif handler is bs_controllers.attachment_action:
             routes.add((method, path, 'os-complete'))
+        elif handler is bs_snapshots.action:
+            routes.update((method, path, name)
+                          for name in bs_snapshots.SNAPSHOT_ACTIONS)
         elif handler is bs_actions.type_action:
             routes.update((method, path, name)
                           for name in bs_actions.TYPE_ACTIONS)

@@ -17,6 +17,7 @@ from nova_lite.block_storage import compute
 from nova_lite.block_storage import exception
 from nova_lite.block_storage import schemas
 from nova_lite.block_storage import snapshots
+from nova_lite.block_storage import store as bs_store
 from nova_lite.block_storage import views
 from nova_lite import exception as nl_exception
 from nova_lite.image import catalog
@@ -218,22 +219,10 @@ def create_volume(req, api_req):
         availability_zone=body.get('availability_zone'),
         source_volid=source,
         snapshot_id=snapshot.id if snapshot is not None else None,
-        image_metadata=image_metadata(image) if image else None)
+        image_metadata=bs_store.image_metadata_of(image) if image
+        else None)
     return 202, {'volume': views.volume_detail(api_req, volume,
                                                extended=False)}
-
-
-def image_metadata(image):
-    """What a volume made from ``image`` keeps of it (Cinder's volume
-    glance metadata: strings)."""
-    info = image.to_v2()
-    out = {'image_id': image.id, 'image_name': image.name}
-    for key in ('checksum', 'container_format', 'disk_format', 'min_disk',
-                'min_ram', 'size'):
-        if info.get(key) is not None:
-            out[key] = str(info[key])
-    out.update({k: str(v) for k, v in (image.properties or {}).items()})
-    return out
 
 
 def update_volume(req, api_req, volume_id):

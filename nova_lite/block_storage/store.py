@@ -82,6 +82,19 @@ def default_connection(conf):
         conf.state_path, 'nova_lite_block_storage.sqlite')
 
 
+def image_metadata_of(image):
+    """What a volume made from (or re-imaged with) a catalog ``image``
+    keeps of it: Cinder's volume glance metadata, as strings."""
+    info = image.to_v2()
+    out = {'image_id': image.id, 'image_name': image.name}
+    for key in ('checksum', 'container_format', 'disk_format', 'min_disk',
+                'min_ram', 'size'):
+        if info.get(key) is not None:
+            out[key] = str(info[key])
+    out.update({k: str(v) for k, v in (image.properties or {}).items()})
+    return out
+
+
 def can_use_type(ctx, vtype):
     """Whether ``ctx`` (None: the service itself) may see and use the
     type: public ones, and private ones for administrators and the
@@ -743,7 +756,9 @@ class Store:
     def _reimage(self, volume_id, size, path, image, previous, servers,
                  done):
         values = {'status': previous, 'image_id': image.id,
-                  'image_name': image.name, 'bootable': True}
+                  'image_name': image.name, 'bootable': True,
+                  'image_metadata_json': jsonutils.dumps(
+                      image_metadata_of(image))}
         try:
             self.backend.reimage(path, size, image.path)
         except Exception:

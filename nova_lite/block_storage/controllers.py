@@ -363,14 +363,15 @@ def list_types(req, api_req):
             is_public = _bool(value, 'is_public')
     types = store.list_types(api_req.ctx, is_public=is_public)
     return 200, {'volume_types': [
-        views.volume_type(api_req, t, brief=True, access=True)
+        views.volume_type(api_req, t, brief=True, access=True,
+                          qos=True)
         for t in types]}
 
 
 def show_type(req, api_req, type_id):
     store = req.environ['nova_lite.block_storage']
     vtype = store.get_type(api_req.ctx, type_id)
-    return 200, views.volume_type(api_req, vtype, access=True)
+    return 200, views.volume_type(api_req, vtype, access=True, qos=True)
 
 
 def create_type(req, api_req):

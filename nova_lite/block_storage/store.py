@@ -197,21 +197,22 @@ class Store:
 
     def _get_type(self, session, id_or_name, by_name=False, ctx=None):
         """A type by id (or by name too); with ``ctx``, a private type
-        only for an administrator or a project given access to it (any
-        other project is told it does not exist, as Cinder does)."""
+        only for an administrator or a project given access to it. Cinder's
+        404s: "Volume type <id> could not be found." for an unknown id and
+        for a private type (found by id or name) the project may not use,
+        "Volume type with name <name> could not be found." for an unknown
+        name."""
         query = self._type_query(session)
         vtype = query.filter_by(id=id_or_name).first()
-        if vtype is not None and not can_use_type(ctx, vtype):
-            vtype = None
         if vtype is None and by_name:
             vtype = query.filter_by(name=id_or_name).first()
-            if vtype is not None and not can_use_type(ctx, vtype):
-                vtype = None
             if vtype is None and not uuidutils.is_uuid_like(id_or_name):
                 raise exception.VolumeTypeNotFoundByName(
                     volume_type_name=id_or_name)
         if vtype is None:
             raise exception.VolumeTypeNotFound(volume_type_id=id_or_name)
+        if not can_use_type(ctx, vtype):
+            raise exception.VolumeTypeNotFound(volume_type_id=vtype.id)
         return vtype
 
     def default_type(self, session):
@@ -568,11 +569,7 @@ class Store:
                                       for_view=False)
             if authorize is not None:
                 authorize('retype', volume)
-            try:
-                vtype = self._get_type(session, new_type, by_name=True)
-            except exception.VolumeTypeNotFound:
-                raise exception.InvalidInput(
-                    reason='Invalid volume_type passed: %s.' % new_type)
+            vtype = self._get_type(session, new_type, by_name=True)
             target_multiattach = is_multiattach_type(vtype)
             if bool(volume.multiattach) != target_multiattach:
                 if volume.status != 'available':

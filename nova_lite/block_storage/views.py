@@ -184,7 +184,7 @@ def volume_list(req, volumes, detail, count=None, next_marker=None,
     return body
 
 
-def volume_type(req, vtype, brief=False, access=False):
+def volume_type(req, vtype, brief=False, access=False, qos=False):
     """A volume type; with ``access`` (list, show and create, as Cinder's
     volume type access extension extends them, not update)
     ``os-volume-type-access:is_public`` for whoever its policy allows."""
@@ -198,6 +198,9 @@ def volume_type(req, vtype, brief=False, access=False):
         body['os-volume-type-access:is_public'] = bool(vtype.is_public)
     if req.allowed(bs_policy.TYPES_EXTRA_SPECS, req.ctx.project_id):
         body['extra_specs'] = {s.key: s.value for s in vtype.extra_specs}
+    if qos and req.allowed(bs_policy.TYPES_QOS, req.ctx.project_id):
+        # Show and list answers (Cinder's v3 view): no QoS specs here.
+        body['qos_specs_id'] = None
     return body if brief else {'volume_type': body}
 
 

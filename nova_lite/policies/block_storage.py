@@ -30,6 +30,7 @@ TENANT_ATTRIBUTE = 'volume_extension:volume_tenant_attribute'
 MIG_ATTRIBUTE = 'volume_extension:volume_mig_status_attribute'
 TYPES_MANAGE = 'volume_extension:types_manage'
 TYPES_EXTRA_SPECS = 'volume_extension:access_types_extra_specs'
+TYPES_QOS = 'volume_extension:access_types_qos_specs_id'
 ATTACHMENT_GET = 'volume:attachment_get'
 ATTACHMENT_CREATE = 'volume:attachment_create'
 ATTACHMENT_UPDATE = 'volume:attachment_update'
@@ -121,6 +122,9 @@ rules = [
           'Include extra_specs in volume type bodies and read them.',
           ('GET', V + '/types/{type_id}'),
           ('GET', V + '/types/{type_id}/extra_specs')),
+    _rule(TYPES_QOS, base.ADMIN,
+          'Include qos_specs_id in volume type bodies.',
+          ('GET', V + '/types'), ('GET', V + '/types/{type_id}')),
     _rule(ATTACHMENT_GET, base.PROJECT_READER_OR_ADMIN,
           'List and show attachments.',
           ('GET', V + '/attachments'), ('GET', V + '/attachments/detail'),

@@ -101,8 +101,8 @@ def test_private_type_needs_access(bs):
     for ref, message in (
             (vtype['id'], 'Volume type %s could not be found.'
              % vtype['id']),
-            (vtype['name'], 'Volume type with name %s could not be found.'
-             % vtype['name'])):
+            (vtype['name'], 'Volume type %s could not be found.'
+             % vtype['id'])):
         body = _volume(bs, status=404, volume_type=ref)
         assert body == {'itemNotFound': {'code': 404, 'message': message}}
     assert bs.volume_request('GET', '/v3/types/%s' % vtype['id'],
@@ -165,9 +165,9 @@ def test_retype_available_volume(bs):
         'Invalid volume: Retype needs volume to be in available or in-use '
         'state')
     resp = _retype(bs, vol['id'], 'nope')
-    assert resp.json() == {'badRequest': {
-        'code': 400, 'message': 'Invalid input received: Invalid '
-        'volume_type passed: nope.'}}
+    assert resp.json() == {'itemNotFound': {
+        'code': 404,
+        'message': 'Volume type with name nope could not be found.'}}
     other = _type(bs)
     resp = _retype(bs, vol['id'], other['id'], migration_policy='always')
     assert resp.status_code == 400

@@ -194,6 +194,7 @@ EXPECTED = {
     'volume_extension:volume_mig_status_attribute': ADMIN,
     'volume_extension:types_manage': ADMIN,
     'volume_extension:access_types_extra_specs': READER,
+    'volume_extension:access_types_qos_specs_id': ADMIN,
     'volume:attachment_get': READER,
     'volume:attachment_create': MEMBER,
     'volume:attachment_update': MEMBER,

@@ -139,3 +139,6 @@ class Snapshot(Base):
     display_name = sa.Column(sa.String(255), nullable=True)
     display_description = sa.Column(sa.String(255), nullable=True)
     metadata_json = sa.Column(sa.Text, nullable=True)
+    # '0%' while the volume's data is copied, '100%' once done (or what
+    # os-update_snapshot_status last said).
+    progress = sa.Column(sa.String(255), nullable=True)

@@ -164,7 +164,8 @@ def extended(api_req, body, snapshot):
         body['os-extended-snapshot-attributes:project_id'] = \
             snapshot.project_id
         body['os-extended-snapshot-attributes:progress'] = \
-            '100%' if snapshot.status == 'available' else '0%'
+            snapshot.progress or (
+                '100%' if snapshot.status == 'available' else '0%')
     return body
 
 
@@ -242,7 +243,7 @@ def create(req, api_req):
         snapshot = models.Snapshot(
             id=uuidutils.generate_uuid(), volume_id=volume.id,
             project_id=ctx.project_id, user_id=ctx.user_id,
-            status='creating', volume_size=volume.size,
+            status='creating', progress='0%', volume_size=volume.size,
             display_name=_strip(snap.get('name', snap.get('display_name'))),
             display_description=_strip(snap.get(
                 'description', snap.get('display_description'))),
@@ -261,15 +262,15 @@ def _copy(store, snapshot_id, volume_path, size):
     becomes ``available`` (``error`` when the copy failed)."""
     try:
         store.backend.snapshot(volume_path, snapshot_id, size)
-        status = 'available'
+        values = {'status': 'available', 'progress': '100%'}
     except Exception:
         LOG.exception('Copying the data of snapshot %s failed', snapshot_id)
-        status = 'error'
+        values = {'status': 'error'}
+    values['updated_at'] = timeutils.utcnow()
     with store._writer() as session:
         updated = session.query(models.Snapshot).filter_by(
             id=snapshot_id, status='creating').update(
-                {'status': status, 'updated_at': timeutils.utcnow()},
-                synchronize_session=False)
+                values, synchronize_session=False)
     if not updated:
         # Deleted (by force) while it was being copied.
         store.backend.delete_snapshot(snapshot_id)
@@ -494,6 +495,9 @@ def action(req, api_req, snapshot_id):
                     'Provided snapshot status %s not allowed for snapshot '
                     'with status %s.' % (status, snapshot.status))
         snapshot.status = status
+        if name == 'os-update_snapshot_status' and \
+                body[name].get('progress'):
+            snapshot.progress = body[name]['progress']
         snapshot.updated_at = timeutils.utcnow()
     return 202, None
 

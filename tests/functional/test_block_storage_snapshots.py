@@ -279,7 +279,7 @@ def test_delete_and_volume_from_unfinished_snapshot(bs):
     store = bs.aio.block_storage.store
     with store._writer() as session:
         session.query(models.Snapshot).filter_by(id=snap['id']).update(
-            {'status': 'creating'})
+            {'status': 'creating', 'progress': '0%'})
     url = '/v3/snapshots/%s' % snap['id']
     resp = bs.volume_request('DELETE', url, token=DEMO)
     assert resp.status_code == 400
@@ -327,8 +327,10 @@ def test_snapshot_actions(bs):
     assert _snapshot_action(bs, snap['id'], {
         'os-update_snapshot_status': {'status': 'error', 'progress': '50%'}},
         token=DEMO).status_code == 202
-    assert bs.volume_request('GET', url, token=DEMO).json()['snapshot'][
-        'status'] == 'error'
+    shown = bs.volume_request('GET', url, token=DEMO).json()['snapshot']
+    assert (shown['status'],
+            shown['os-extended-snapshot-attributes:progress']) == (
+        'error', '50%')
     resp = _snapshot_action(bs, snap['id'], {
         'os-update_snapshot_status': {'status': 'available'}}, token=DEMO)
     assert resp.json()['badRequest']['message'] == (

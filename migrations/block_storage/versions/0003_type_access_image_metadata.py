@@ -1,4 +1,5 @@
-"""volume type access, and the image metadata a volume keeps
+"""volume type access, the image metadata a volume keeps, snapshot
+progress
 
 Revision ID: 0003_type_access
 Revises: 0002_proxies
@@ -29,3 +30,5 @@ def upgrade():
     )
     op.add_column('volumes', sa.Column('image_metadata_json', sa.Text(),
                                        nullable=True))
+    op.add_column('snapshots', sa.Column('progress', sa.String(length=255),
+                                         nullable=True))

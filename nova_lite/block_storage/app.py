@@ -23,9 +23,11 @@ from nova_lite.web import middleware
 from nova_lite.web import request_id
 from nova_lite.web import request_log
 from nova_lite.web import request_url
+from nova_lite.block_storage import actions
 from nova_lite.block_storage import controllers as c
 from nova_lite.block_storage import exception
 from nova_lite.block_storage import limits
+from nova_lite.block_storage import metadata
 from nova_lite.block_storage import snapshots
 from nova_lite.block_storage import views
 from nova_lite import exception as nl_exception
@@ -65,7 +67,7 @@ ROUTES = [
     ('DELETE', '/attachments/{attachment_id}', c.delete_attachment),
     ('POST', '/attachments/{attachment_id}/action', c.attachment_action),
     ('GET', '/limits', limits.show_limits),
-] + snapshots.ROUTES
+] + snapshots.ROUTES + metadata.ROUTES + actions.ROUTES
 
 
 def _compile(template):

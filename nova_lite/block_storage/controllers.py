@@ -12,6 +12,7 @@ from oslo_config import cfg
 from oslo_utils import strutils
 
 from nova_lite.web import validation
+from nova_lite.block_storage import actions
 from nova_lite.block_storage import compute
 from nova_lite.block_storage import exception
 from nova_lite.block_storage import schemas
@@ -203,6 +204,7 @@ def create_volume(req, api_req):
     image = None
     image_ref = body.get('imageRef') or body.get('image_id')
     if image_ref:
+        _authorize(api_req, policy.CREATE_FROM_IMAGE)
         try:
             image = image_api.get(conf, api_req.ctx,
                                   image_ref.rsplit('/', 1)[-1])
@@ -217,7 +219,9 @@ def create_volume(req, api_req):
         metadata=body.get('metadata'), image=image,
         availability_zone=body.get('availability_zone'),
         source_volid=source,
-        snapshot_id=snapshot.id if snapshot is not None else None)
+        snapshot_id=snapshot.id if snapshot is not None else None,
+        image_metadata=store_module.image_metadata_of(image) if image
+        else None)
     return 202, {'volume': views.volume_detail(api_req, volume,
                                                extended=False)}
 
@@ -245,12 +249,14 @@ def delete_volume(req, api_req, volume_id):
     store = req.environ['nova_lite.block_storage']
     volume = store.get_volume(api_req.ctx, volume_id)
     force = _bool(req.GET.get('force', 'false'), 'force')
+    cascade = _bool(req.GET.get('cascade', 'false'), 'cascade')
     if force:
         _require(api_req, api_req.version, '3.23')
         _authorize(api_req, policy.FORCE_DELETE, volume.project_id)
     else:
         _authorize(api_req, policy.DELETE, volume.project_id)
-    store.delete_volume(api_req.ctx, volume_id, force=force)
+    store.delete_volume(api_req.ctx, volume_id, force=force,
+                        cascade=cascade)
     return 202, None
 
 
@@ -298,6 +304,15 @@ def volume_action(req, api_req, volume_id):
     elif action == 'os-force_delete':
         _authorize(api_req, policy.FORCE_DELETE, project)
         store.delete_volume(ctx, volume_id, force=True)
+    elif action == 'os-retype':
+        return actions.do_retype(req, api_req, volume_id, body)
+    elif action == 'os-show_image_metadata':
+        return actions.do_show_image_metadata(req, api_req, volume_id, body)
+    elif action == 'os-set_image_metadata':
+        return actions.do_set_image_metadata(req, api_req, volume_id, body)
+    elif action == 'os-unset_image_metadata':
+        return actions.do_unset_image_metadata(req, api_req, volume_id,
+                                               body)
     else:
         raise nl_exception.ValidationError(
             detail='There is no such action: %s' % action)
@@ -348,16 +363,16 @@ def list_types(req, api_req):
         else:
             is_public = _bool(value, 'is_public')
     types = store.list_types(api_req.ctx, is_public=is_public)
-    return 200, {'volume_types': [views.volume_type(api_req, t, brief=True)
-                                  for t in types]}
+    return 200, {'volume_types': [
+        views.volume_type(api_req, t, brief=True, access=True,
+                          qos=True)
+        for t in types]}
 
 
 def show_type(req, api_req, type_id):
     store = req.environ['nova_lite.block_storage']
     vtype = store.get_type(api_req.ctx, type_id)
-    if not vtype.is_public and not api_req.ctx.is_admin:
-        raise exception.VolumeTypeNotFound(volume_type_id=type_id)
-    return 200, views.volume_type(api_req, vtype)
+    return 200, views.volume_type(api_req, vtype, access=True, qos=True)
 
 
 def create_type(req, api_req):
@@ -371,7 +386,7 @@ def create_type(req, api_req):
                               description=body.get('description'),
                               is_public=is_public,
                               extra_specs=body.get('extra_specs'))
-    return 200, views.volume_type(api_req, vtype)
+    return 200, views.volume_type(api_req, vtype, access=True)
 
 
 def update_type(req, api_req, type_id):

@@ -11,8 +11,30 @@ class VolumeTypeNotFound(exception.NotFound):
     msg_fmt = 'Volume type %(volume_type_id)s could not be found.'
 
 
-class VolumeTypeNotFoundForCreate(exception.NotFound):
-    msg_fmt = 'Volume type not found.'
+class VolumeTypeNotFoundByName(VolumeTypeNotFound):
+    msg_fmt = 'Volume type with name %(volume_type_name)s could not be found.'
+
+
+class VolumeTypeAccessNotFound(exception.NotFound):
+    msg_fmt = ('Volume type access not found for %(volume_type_id)s / '
+               '%(project_id)s combination.')
+
+
+class VolumeTypeAccessExists(exception.Conflict):
+    msg_fmt = ('Volume type access for %(volume_type_id)s / '
+               '%(project_id)s combination already exists.')
+
+
+class SnapshotNotFound(exception.NotFound):
+    msg_fmt = 'Snapshot %(snapshot_id)s could not be found.'
+
+
+class InvalidSnapshot(exception.Invalid):
+    msg_fmt = 'Invalid snapshot: %(reason)s'
+
+
+class GlanceMetadataNotFound(exception.NotFound):
+    msg_fmt = 'Glance metadata for volume/snapshot %(id)s cannot be found.'
 
 
 class VolumeTypeExtraSpecsNotFound(exception.NotFound):

@@ -28,6 +28,9 @@ class VolumeType(Base):
     extra_specs = orm.relationship(
         'VolumeTypeExtraSpec', lazy='selectin', cascade='all, delete-orphan',
         order_by='VolumeTypeExtraSpec.key')
+    projects = orm.relationship(
+        'VolumeTypeProject', lazy='selectin', cascade='all, delete-orphan',
+        order_by='VolumeTypeProject.project_id')
 
 
 class VolumeTypeExtraSpec(Base):
@@ -42,6 +45,20 @@ class VolumeTypeExtraSpec(Base):
                                nullable=False)
     key = sa.Column(sa.String(255), nullable=False)
     value = sa.Column(sa.String(255), nullable=True)
+
+
+class VolumeTypeProject(Base):
+    """A project given access to a private volume type."""
+    __tablename__ = 'volume_type_projects'
+    __table_args__ = (
+        sa.UniqueConstraint('volume_type_id', 'project_id',
+                            name='uniq_volume_type_projects0type0project'),
+    )
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    volume_type_id = sa.Column(sa.String(36),
+                               sa.ForeignKey('volume_types.id'),
+                               nullable=False)
+    project_id = sa.Column(sa.String(255), nullable=False)
 
 
 class Volume(Base):
@@ -72,6 +89,9 @@ class Volume(Base):
     snapshot_id = sa.Column(sa.String(36), nullable=True)
     metadata_json = sa.Column(sa.Text, nullable=True)
     path = sa.Column(sa.Text, nullable=True)
+    # The image's properties the volume was made from (Cinder's volume
+    # glance metadata): image_id, image_name, checksum, sizes, formats...
+    image_metadata_json = sa.Column(sa.Text, nullable=True)
     volume_type = orm.relationship(VolumeType)
     # Loaded only where a view needs them (the store's read paths):
     # attachment calls must not read every attachment of a shared volume.
@@ -119,3 +139,6 @@ class Snapshot(Base):
     display_name = sa.Column(sa.String(255), nullable=True)
     display_description = sa.Column(sa.String(255), nullable=True)
     metadata_json = sa.Column(sa.Text, nullable=True)
+    # '0%' while the volume's data is copied, '100%' once done (or what
+    # os-update_snapshot_status last said).
+    progress = sa.Column(sa.String(255), nullable=True)

@@ -83,6 +83,14 @@ limits_show = _obj({'limits': _obj({
                   'maxTotalBackupGigabytes'), closed=True)}, closed=True)},
     closed=True)
 
+_METADATA = {'type': 'object', 'additionalProperties': _STR}
+metadata_show = _obj({'metadata': _METADATA}, closed=True)
+meta_show = _obj({'meta': dict(_METADATA, minProperties=1,
+                               maxProperties=1)}, closed=True)
+_ACCESS = _obj({'volume_type_id': _STR, 'project_id': _STR}, closed=True)
+type_access_index = _obj({'volume_type_access': {
+    'type': 'array', 'items': _ACCESS}}, closed=True)
+
 snapshot = _obj({'id': _STR, 'created_at': _STR,
                  'updated_at': _STR_OR_NULL, 'name': _STR_OR_NULL,
                  'description': _STR_OR_NULL, 'volume_id': _STR,

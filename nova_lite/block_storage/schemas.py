@@ -182,7 +182,8 @@ extend = {
     'properties': {
         'os-extend': {
             'type': 'object',
-            'properties': {'new_size': _size},
+            'properties': {'new_size': dict(_size,
+                                            type=['integer', 'string'])},
             'required': ['new_size'],
             'additionalProperties': False,
         },

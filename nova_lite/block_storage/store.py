@@ -96,6 +96,28 @@ def check_extra_specs(specs):
             % (value, SUBSEQUENT_MODE_SPEC, ', '.join(SUBSEQUENT_MODES)))
 
 
+def image_metadata_of(image):
+    """What a volume made from (or re-imaged with) a catalog ``image``
+    keeps of it: Cinder's volume glance metadata, as strings."""
+    info = image.to_v2()
+    out = {'image_id': image.id, 'image_name': image.name}
+    for key in ('checksum', 'container_format', 'disk_format', 'min_disk',
+                'min_ram', 'size'):
+        if info.get(key) is not None:
+            out[key] = str(info[key])
+    out.update({k: str(v) for k, v in (image.properties or {}).items()})
+    return out
+
+
+def can_use_type(ctx, vtype):
+    """Whether ``ctx`` (None: the service itself) may see and use the
+    type: public ones, and private ones for administrators and the
+    projects given access."""
+    if ctx is None or ctx.is_admin or vtype.is_public:
+        return True
+    return ctx.project_id in {p.project_id for p in vtype.projects}
+
+
 def is_multiattach_type(volume_type):
     for spec in volume_type.extra_specs:
         if spec.key == MULTIATTACH_SPEC:
@@ -187,13 +209,24 @@ class Store:
     def _type_query(session):
         return session.query(models.VolumeType)
 
-    def _get_type(self, session, id_or_name, by_name=False):
+    def _get_type(self, session, id_or_name, by_name=False, ctx=None):
+        """A type by id (or by name too); with ``ctx``, a private type
+        only for an administrator or a project given access to it. Cinder's
+        404s: "Volume type <id> could not be found." for an unknown id and
+        for a private type (found by id or name) the project may not use,
+        "Volume type with name <name> could not be found." for an unknown
+        name."""
         query = self._type_query(session)
         vtype = query.filter_by(id=id_or_name).first()
         if vtype is None and by_name:
             vtype = query.filter_by(name=id_or_name).first()
+            if vtype is None and not uuidutils.is_uuid_like(id_or_name):
+                raise exception.VolumeTypeNotFoundByName(
+                    volume_type_name=id_or_name)
         if vtype is None:
             raise exception.VolumeTypeNotFound(volume_type_id=id_or_name)
+        if not can_use_type(ctx, vtype):
+            raise exception.VolumeTypeNotFound(volume_type_id=vtype.id)
         return vtype
 
     def default_type(self, session):
@@ -202,17 +235,50 @@ class Store:
                               by_name=True)
 
     def list_types(self, ctx, is_public=True):
+        """Types by ``is_public`` (None: all); a project that is not an
+        administrator's also sees the private types it was given."""
         with self._reader() as session:
-            query = self._type_query(session)
-            if is_public is not None:
-                query = query.filter_by(is_public=is_public)
-            return query.order_by(models.VolumeType.name).all()
+            types = self._type_query(session).order_by(
+                models.VolumeType.name).all()
+        if is_public is None:
+            return types
+        if ctx.is_admin:
+            return [t for t in types if bool(t.is_public) == is_public]
+        return [t for t in types if t.is_public or
+                ctx.project_id in {p.project_id for p in t.projects}]
 
     def get_type(self, ctx, type_id):
         with self._reader() as session:
             if type_id == 'default':
                 return self.default_type(session)
-            return self._get_type(session, type_id)
+            return self._get_type(session, type_id, ctx=ctx)
+
+    def add_type_access(self, ctx, type_id, project_id):
+        with self._writer() as session:
+            vtype = self._get_type(session, type_id)
+            if vtype.is_public:
+                raise exception.InvalidVolumeType(
+                    reason='Type access modification is not applicable to '
+                           'public volume type.')
+            if project_id in {p.project_id for p in vtype.projects}:
+                raise exception.VolumeTypeAccessExists(
+                    volume_type_id=type_id, project_id=project_id)
+            vtype.projects.append(models.VolumeTypeProject(
+                project_id=project_id))
+
+    def remove_type_access(self, ctx, type_id, project_id):
+        with self._writer() as session:
+            vtype = self._get_type(session, type_id)
+            if vtype.is_public:
+                raise exception.InvalidVolumeType(
+                    reason='Type access modification is not applicable to '
+                           'public volume type.')
+            for access in vtype.projects:
+                if access.project_id == project_id:
+                    vtype.projects.remove(access)
+                    return
+            raise exception.VolumeTypeAccessNotFound(
+                volume_type_id=type_id, project_id=project_id)
 
     def create_type(self, ctx, name, description=None, is_public=True,
                     extra_specs=None):
@@ -385,7 +451,9 @@ class Store:
     def create_volume(self, ctx, size, name=None, description=None,
                       volume_type=None, metadata=None, image=None,
                       availability_zone=None, source_volid=None,
-                      snapshot_id=None):
+                      snapshot_id=None, image_metadata=None):
+        """A new volume, ``creating`` until its file is written (empty, or
+        from an image, a source volume or a snapshot) by a fill thread."""
         bs = self.conf.block_storage
         if size > bs.max_volume_size:
             raise exception.VolumeSizeExceedsAvailableQuota(
@@ -400,47 +468,158 @@ class Store:
             raise exception.InvalidInput(
                 reason='Availability zone \'%s\' is invalid.' % zone)
         volume_id = uuidutils.generate_uuid()
-        source_path = None
+        fill_from = image.path if image is not None else None
+        bootable = image is not None
+        if image is not None:
+            image_metadata = dict(image_metadata or {})
         with self._writer() as session:
-            if volume_type is None:
-                vtype = self.default_type(session)
-            else:
-                try:
-                    vtype = self._get_type(session, volume_type, by_name=True)
-                except exception.VolumeTypeNotFound:
-                    raise exception.VolumeTypeNotFoundForCreate()
-            if source_volid is not None:
-                source = self._get_volume(session, ctx, source_volid)
-                if source.status not in ('available', 'in-use'):
+            origin = None
+            if snapshot_id is not None:
+                snapshot = session.query(models.Snapshot).filter_by(
+                    id=snapshot_id).first()
+                if snapshot is None:
+                    raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
+                if snapshot.status != 'available':
+                    raise exception.InvalidSnapshot(
+                        reason="Originating snapshot status must be one of "
+                               "'available' values")
+                origin = self._get_volume(session, ctx, snapshot.volume_id,
+                                          for_view=False)
+                fill_from = self.backend.snapshot_path_for(snapshot_id)
+            elif source_volid is not None:
+                origin = self._get_volume(session, ctx, source_volid,
+                                          for_view=False)
+                if origin.status not in ('available', 'in-use'):
                     raise exception.InvalidVolume(
-                        reason='source volume must be available or in-use')
-                if size < source.size:
+                        reason="Originating source volume status must be "
+                               "one of 'available, in-use' values")
+                if size < origin.size:
                     raise exception.InvalidInput(
-                        reason='Volume size %(size)sGB cannot be smaller '
-                               'than original volume size %(source)sGB. '
-                               'They must be >= original volume size.'
-                               % {'size': size, 'source': source.size})
-                source_path = source.path
+                        reason="Volume size '%(size)s'GB cannot be smaller "
+                               "than original volume size  %(source)sGB. "
+                               "They must be >= original volume size."
+                               % {'size': size, 'source': origin.size})
+                fill_from = origin.path
+            if volume_type is not None:
+                vtype = self._get_type(session, volume_type, by_name=True,
+                                       ctx=ctx)
+            elif origin is not None:
+                vtype = self._get_type(session, origin.volume_type_id)
+            else:
+                vtype = self.default_type(session)
+            if origin is not None:
+                # As Cinder copies a volume's image metadata and bootable
+                # flag to the volumes made from it or its snapshots.
+                bootable = bool(origin.bootable)
+                image_metadata = self.image_metadata(origin) or None
             volume = models.Volume(
                 id=volume_id, project_id=ctx.project_id, user_id=ctx.user_id,
                 display_name=name, display_description=description,
                 size=size, status='creating', attach_status='detached',
                 availability_zone=zone, host=self.host,
-                volume_type_id=vtype.id,
-                bootable=bool(image is not None or (
-                    source_volid and source.bootable)),
+                volume_type_id=vtype.id, bootable=bootable,
                 multiattach=is_multiattach_type(vtype),
-                image_id=image.id if image is not None else None,
-                image_name=image.name if image is not None else None,
+                image_id=(image_metadata or {}).get('image_id'),
+                image_name=(image_metadata or {}).get('image_name'),
+                image_metadata_json=jsonutils.dumps(image_metadata)
+                if image_metadata else None,
                 source_volid=source_volid, snapshot_id=snapshot_id,
                 metadata_json=jsonutils.dumps(metadata or {}),
                 path=self.backend.path_for(volume_id))
             session.add(volume)
-        fill_from = source_path or (image.path if image is not None
-                                    else None)
         created = self.get_volume(ctx, volume_id)
         self._executor.submit(self._fill, volume_id, size, fill_from)
         return created
+
+    @staticmethod
+    def image_metadata(volume):
+        """The image metadata a volume keeps (``{}`` without an image)."""
+        if getattr(volume, 'image_metadata_json', None):
+            return jsonutils.loads(volume.image_metadata_json)
+        if volume.image_id:
+            return {'image_id': volume.image_id,
+                    'image_name': volume.image_name}
+        return {}
+
+    def set_image_metadata(self, ctx, volume_id, items=None, remove=None,
+                           check=None):
+        """Set ``items`` of the volume's image metadata, or remove the key
+        ``remove`` (Cinder's 404 when it has no such key); the result."""
+        with self._writer() as session:
+            volume = self._get_volume(session, ctx, volume_id, lock=True,
+                                      for_view=False)
+            if check is not None:
+                check(volume)
+            current = self.image_metadata(volume)
+            if remove is not None:
+                if remove not in current:
+                    raise exception.GlanceMetadataNotFound(id=volume_id)
+                current.pop(remove)
+            else:
+                current.update(items or {})
+            volume.image_metadata_json = jsonutils.dumps(current)
+            volume.image_id = current.get('image_id')
+            volume.image_name = current.get('image_name')
+            return current
+
+    def retype(self, ctx, volume_id, new_type, migration_policy=None,
+               authorize=None):
+        """Change a volume's type, as Cinder's os-retype: the file backend
+        changes nothing on disk, so a retype within this backend is done
+        in place at once. ``authorize(rule, volume)`` runs the policy
+        checks (``volume:retype``, then ``volume:multiattach`` for a retype
+        to a multiattach type). Cinder's rules: a retype that changes
+        whether the volume is multiattach is refused unless the volume is
+        ``available`` (so an in-use multiattach volume never becomes
+        single-attach under its servers, nor the reverse); the volume must
+        be available or in-use and the type must differ. A type naming
+        another ``volume_backend_name`` needs a migration to a backend this
+        service does not have: as in Cinder, the request is accepted and
+        the volume keeps its type (``migration_policy`` never: "Retype
+        requires migration but is not allowed."; on-demand: no valid
+        backend). Returns whether the type changed."""
+        with self._writer() as session:
+            volume = self._get_volume(session, ctx, volume_id, lock=True,
+                                      for_view=False)
+            if authorize is not None:
+                authorize('retype', volume)
+            vtype = self._get_type(session, new_type, by_name=True)
+            target_multiattach = is_multiattach_type(vtype)
+            if bool(volume.multiattach) != target_multiattach:
+                if volume.status != 'available':
+                    raise exception.InvalidInput(
+                        reason='Invalid volume_type passed, retypes '
+                               'affecting multiattach are only allowed on '
+                               'available volumes, the specified volume '
+                               'however currently has a status of: %s.'
+                               % volume.status)
+                if target_multiattach and authorize is not None:
+                    authorize('multiattach', volume)
+            if volume.status not in ('available', 'in-use') or \
+                    volume.volume_type_id == vtype.id:
+                raise exception.InvalidVolume(
+                    reason='Retype needs volume to be in available or '
+                           'in-use state, not be part of an active '
+                           'migration or a consistency group, requested '
+                           'type has to be different that the one from the '
+                           'volume, and for in-use volumes front-end qos '
+                           'specs cannot change.')
+            backend = {spec.key: spec.value for spec in vtype.extra_specs
+                       }.get('volume_backend_name')
+            if backend and backend != self.conf.block_storage.backend_name:
+                if (migration_policy or 'never') == 'never':
+                    LOG.error('Retype of volume %s to type %s failed: '
+                              'Retype requires migration but is not '
+                              'allowed.', volume_id, vtype.id)
+                else:
+                    LOG.error('Retype of volume %s to type %s failed: no '
+                              'valid backend %s', volume_id, vtype.id,
+                              backend)
+                return False
+            volume.volume_type_id = vtype.id
+            volume.multiattach = target_multiattach
+            LOG.info('Retyped volume %s to type %s', volume_id, vtype.id)
+            return True
 
     def _fill(self, volume_id, size, fill_from):
         try:
@@ -467,22 +646,33 @@ class Store:
                     setattr(volume, key, value)
         return self.get_volume(ctx, volume_id)
 
-    def delete_volume(self, ctx, volume_id, force=False):
+    def delete_volume(self, ctx, volume_id, force=False, cascade=False):
+        """Delete a volume: with ``force`` whatever its status and
+        attachments; with ``cascade`` its snapshots too (they must be
+        available or error). Without ``cascade`` a volume with snapshots
+        is not deleted, forced or not (Cinder)."""
+        status = build_or_str(DELETABLE, 'status must be %s and')
+        refusal = ('Volume %s must not be migrating, attached, belong to a '
+                   'group, have snapshots, awaiting a transfer, or be '
+                   'disassociated from snapshots after volume transfer.'
+                   % status)
         with self._writer() as session:
             volume = self._get_volume(session, ctx, volume_id, lock=True)
             live = [a for a in volume.attachments]
-            if not force and (volume.status not in DELETABLE or live or
-                              snapshots.has_snapshots(session, volume_id)):
-                status = build_or_str(DELETABLE, 'status must be %s and')
-                raise exception.InvalidVolume(
-                    reason='Volume %s must not be migrating, attached, '
-                           'belong to a group, have snapshots, awaiting a '
-                           'transfer, or be disassociated from snapshots '
-                           'after volume transfer.' % status)
+            if not force and (volume.status not in DELETABLE or live):
+                raise exception.InvalidVolume(reason=refusal)
+            snapshot_ids = []
+            if cascade:
+                snapshot_ids = snapshots.delete_all_of_volume(
+                    self, session, volume_id)
+            elif snapshots.has_snapshots(session, volume_id):
+                raise exception.InvalidVolume(reason=refusal)
             for attachment in live:
                 session.delete(attachment)
             path = volume.path
             session.delete(volume)
+        for snapshot_id in snapshot_ids:
+            self.backend.delete_snapshot(snapshot_id)
         self.backend.delete(path)
 
     def _conditional_status(self, ctx, volume_id, expected, values, msg):
@@ -577,7 +767,9 @@ class Store:
     def _reimage(self, volume_id, size, path, image, previous, servers,
                  done):
         values = {'status': previous, 'image_id': image.id,
-                  'image_name': image.name, 'bootable': True}
+                  'image_name': image.name, 'bootable': True,
+                  'image_metadata_json': jsonutils.dumps(
+                      image_metadata_of(image))}
         try:
             self.backend.reimage(path, size, image.path)
         except Exception:

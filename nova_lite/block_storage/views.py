@@ -151,9 +151,10 @@ def volume_detail(req, volume, extended=True):
     if extended and req.allowed(bs_policy.MIG_ATTRIBUTE, project):
         body['os-vol-mig-status-attr:migstat'] = None
         body['os-vol-mig-status-attr:name_id'] = None
-    if extended and volume.image_id:
-        body['volume_image_metadata'] = {'image_id': volume.image_id,
-                                         'image_name': volume.image_name}
+    if extended and req.allowed(bs_policy.IMAGE_METADATA_SHOW, project):
+        image_metadata = bs_store.Store.image_metadata(volume)
+        if image_metadata:
+            body['volume_image_metadata'] = image_metadata
     if req.at_least('3.13'):
         body['group_id'] = None
     if admin and req.at_least('3.21'):
@@ -183,16 +184,23 @@ def volume_list(req, volumes, detail, count=None, next_marker=None,
     return body
 
 
-def volume_type(req, vtype, brief=False):
+def volume_type(req, vtype, brief=False, access=False, qos=False):
+    """A volume type; with ``access`` (list, show and create, as Cinder's
+    volume type access extension extends them, not update)
+    ``os-volume-type-access:is_public`` for whoever its policy allows."""
     body = {
         'id': vtype.id,
         'name': vtype.name,
         'is_public': bool(vtype.is_public),
         'description': vtype.description,
-        'os-volume-type-access:is_public': bool(vtype.is_public),
     }
+    if access and req.allowed(bs_policy.TYPE_ACCESS, req.ctx.project_id):
+        body['os-volume-type-access:is_public'] = bool(vtype.is_public)
     if req.allowed(bs_policy.TYPES_EXTRA_SPECS, req.ctx.project_id):
         body['extra_specs'] = {s.key: s.value for s in vtype.extra_specs}
+    if qos and req.allowed(bs_policy.TYPES_QOS, req.ctx.project_id):
+        # Show and list answers (Cinder's v3 view): no QoS specs here.
+        body['qos_specs_id'] = None
     return body if brief else {'volume_type': body}
 
 

@@ -1,9 +1,11 @@
 """The OpenAPI documents of the built-in block storage (Cinder v3), one
 per microversion."""
 
+from nova_lite.block_storage import actions as ba
 from nova_lite.block_storage import app as bs_app
 from nova_lite.block_storage import controllers as c
 from nova_lite.block_storage import limits
+from nova_lite.block_storage import metadata as bm
 from nova_lite.block_storage import response_schemas as br
 from nova_lite.block_storage import schemas as bs
 from nova_lite.block_storage import snapshots
@@ -20,7 +22,9 @@ def _simple_action(name):
 def _block_storage_routes():
     """(method, path, status, response schema, body schemas, first
     version) of every route of the block storage's router."""
-    actions = [bs.set_bootable, bs.extend, bs.reset_status, bs.reimage] + [
+    actions = [bs.set_bootable, bs.extend, bs.reset_status, bs.reimage,
+               ba.retype, ba.show_image_metadata, ba.set_image_metadata,
+               ba.unset_image_metadata] + [
         _simple_action(name) for name in (
             'os-reserve', 'os-unreserve', 'os-begin_detaching',
             'os-roll_detaching', 'os-force_delete')]
@@ -56,18 +60,43 @@ def _block_storage_routes():
         c.attachment_action: (204, None, bs.complete_attachment, '3.44'),
         limits.show_limits: (200, br.limits_show, None, None),
         snapshots.list_snapshots: (200, br.snapshots_index, None, None),
+        snapshots.list_snapshots_detail: (200, br.snapshots_index, None,
+                                          None),
         snapshots.create: (202, br.snapshot_show,
                            snapshots.create_snapshot, None),
         snapshots.show: (200, br.snapshot_show, None, None),
+        snapshots.update: (200, br.snapshot_show, snapshots.update_snapshot,
+                           None),
         snapshots.delete: (202, None, None, None),
+        snapshots.action: (202, None, {'anyOf': [
+            snapshots.reset_status, snapshots.update_status,
+            snapshots.force_delete]}, None),
+        ba.type_action: (202, None, {'anyOf': [
+            ba.add_project_access, ba.remove_project_access]}, None),
+        ba.list_type_access: (200, br.type_access_index, None, None),
     }
+    for handlers in (bm.volume_handlers, bm.snapshot_handlers):
+        table.update({
+            handlers['index']: (200, br.metadata_show, None, None),
+            handlers['create']: (200, br.metadata_show, bm.set_metadata,
+                                 None),
+            handlers['update_all']: (200, br.metadata_show,
+                                     bm.set_metadata, None),
+            handlers['show']: (200, br.meta_show, None, None),
+            handlers['update']: (200, br.meta_show, bm.set_item, None),
+            handlers['delete']: (200, None, None, None),
+        })
     volume_query = c.LIST_PARAMS + c.VOLUME_FILTERS
     queries = {
         c.list_volumes: volume_query, c.list_volumes_detail: volume_query,
-        c.list_types: ('is_public',), c.delete_volume: ('force',),
+        c.list_types: ('is_public',),
+        c.delete_volume: ('force', 'cascade'),
         c.list_attachments: c.LIST_PARAMS + tuple(c.ATTACHMENT_FILTERS),
         c.list_attachments_detail: c.LIST_PARAMS + tuple(
             c.ATTACHMENT_FILTERS),
+        snapshots.list_snapshots: snapshots.LIST_PARAMS + snapshots.FILTERS,
+        snapshots.list_snapshots_detail: snapshots.LIST_PARAMS +
+        snapshots.FILTERS,
     }
     return [(method, path) + table[handler] + (queries.get(handler, ()),)
             for method, path, handler in bs_app.ROUTES]

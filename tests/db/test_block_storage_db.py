@@ -58,7 +58,7 @@ def _available(store, ctx, **kwargs):
 
 def test_models_match_migrations(store):
     engine = store.engine()
-    assert migration.current(engine, 'block_storage') == '0002_proxies'
+    assert migration.current(engine, 'block_storage') == '0003_type_access'
     url = engine.url.render_as_string(hide_password=False)
     diff = test_migrations._diff(url, 'block_storage', models.Base.metadata)
     assert [d for d in diff if not (

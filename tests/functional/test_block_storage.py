@@ -240,7 +240,7 @@ def test_volume_from_image_holds_its_bytes(bs, image_file):
     ({'volume': {}}, 400, "Invalid input received: Volume size 'None' "
      "must be an integer and greater than 0"),
     ({'volume': {'size': 1, 'volume_type': 'nope'}}, 404,
-     'Volume type not found.'),
+     'Volume type with name nope could not be found.'),
     ({'volume': {'size': 1, 'snapshot_id': SERVER_A}}, 404,
      'Snapshot %s could not be found.' % SERVER_A),
     ({'volume': {'size': 4096}}, 413, None),

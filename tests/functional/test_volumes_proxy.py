@@ -130,7 +130,9 @@ def test_snapshots(stack):
         'response_body'])
     assert (snap['volumeId'], snap['size'], snap['status'],
             snap['displayName'], snap['displayDescription']) == (
-        vol['id'], 1, 'available', 'snap', 'a snapshot')
+        vol['id'], 1, 'creating', 'snap', 'a snapshot')
+    stack.wait_for_snapshot(snap['id'])
+    snap['status'] = 'available'
     shown = _call(stack, 'GET', '/os-snapshots/%s' % snap['id'], 200)
     jsonschema.validate(shown.json(), t_vols_snap.create_get_snapshot[
         'response_body'])
@@ -182,7 +184,8 @@ def test_snapshot_of_in_use_volume_needs_force(stack):
     refused = _snapshot(stack, vol['id'], status=400).json()
     assert 'status must be available' in refused['badRequest']['message']
     snap = _snapshot(stack, vol['id'], force=True).json()['snapshot']
-    assert snap['status'] == 'available'
+    assert snap['status'] == 'creating'
+    assert stack.wait_for_snapshot(snap['id'])['status'] == 'available'
     _call(stack, 'DELETE', '/os-snapshots/%s' % snap['id'], 202)
 
 

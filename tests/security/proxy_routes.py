@@ -36,8 +36,9 @@ def _snapshot(env):
     resp = p.call(env.base(BS), 'POST', '/snapshots', p.PERSONAS['member'],
                   json={'snapshot': {'volume_id': volume_id}})
     assert resp.status_code == 202, resp.text
-    return {'volume_id': volume_id,
-            'snapshot_id': resp.json()['snapshot']['id']}
+    snapshot_id = resp.json()['snapshot']['id']
+    env.stack.wait_for_snapshot(snapshot_id, token=p.MEMBER)
+    return {'volume_id': volume_id, 'snapshot_id': snapshot_id}
 
 
 def _snapshot_entries(Entry):

@@ -10,8 +10,10 @@ from nova_lite.api.controllers import flavor_extras
 from nova_lite.api.controllers import aggregates
 from nova_lite.api.controllers import root
 from nova_lite.api.controllers import server_actions
+from nova_lite.block_storage import actions as bs_actions
 from nova_lite.block_storage import app as bs_app
 from nova_lite.block_storage import controllers as bs_controllers
+from nova_lite.block_storage import snapshots as bs_snapshots
 
 # pecan RestController methods: (HTTP method, whether the URL ends in an id).
 _REST_METHODS = {'get_all': ('GET', False), 'get_one': ('GET', True),
@@ -122,6 +124,12 @@ def block_storage_routes():
             routes.update((method, path, name) for name in volume_actions)
         elif handler is bs_controllers.attachment_action:
             routes.add((method, path, 'os-complete'))
+        elif handler is bs_snapshots.action:
+            routes.update((method, path, name)
+                          for name in bs_snapshots.SNAPSHOT_ACTIONS)
+        elif handler is bs_actions.type_action:
+            routes.update((method, path, name)
+                          for name in bs_actions.TYPE_ACTIONS)
         else:
             routes.add((method, path, None))
     return routes

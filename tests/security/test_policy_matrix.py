@@ -23,6 +23,7 @@ from nova_lite.objects import service as service_obj
 from tests.fixtures import stack as stack_fixture
 from tests.security import admin_routes
 from tests.security import move_routes
+from tests.security import block_storage_routes
 from tests.security import personas as p
 from tests.security import proxy_routes
 from tests.security import routes
@@ -536,6 +537,7 @@ MATRIX = {
 MATRIX.update(admin_routes.entries(Entry))
 MATRIX.update(proxy_routes.entries(Entry))
 MATRIX.update(move_routes.entries(Entry))
+MATRIX.update(block_storage_routes.entries(Entry))
 
 # Block storage routes whose method and path a compute route has too.
 SHARED_PATHS = {

@@ -3,6 +3,7 @@
 volumes made from another volume or a snapshot inherit, over the block
 storage's HTTP API."""
 
+import hashlib
 import os
 
 import pytest
@@ -88,7 +89,8 @@ def test_volume_from_image(bs):
     assert vol['volume_image_metadata'] == {
         'image_id': IMAGE_ID, 'image_name': 'raw-image',
         'container_format': 'bare', 'disk_format': 'qcow2',
-        'min_disk': '0', 'min_ram': '0', 'size': str(len(IMAGE_BYTES))}
+        'min_disk': '0', 'min_ram': '0', 'size': str(len(IMAGE_BYTES)),
+        'checksum': hashlib.md5(IMAGE_BYTES).hexdigest()}
     path = os.path.join(bs.conf.state_path, 'volumes',
                         'volume-%s' % vol['id'])
     with open(path, 'rb') as f:

@@ -169,9 +169,9 @@ def _error_message(resp):
         body = resp.json()
     except ValueError:
         return resp.text
-    if isinstance(body, dict):
-        return body.get('message') or resp.text
-    return resp.text
+    message = body.get('message') if isinstance(body, dict) else None
+    # webob's faults end their message with HTML line breaks.
+    return (message or resp.text).split('<br', 1)[0].strip()
 
 
 def list_page(conf, context, filters=None, limit=None, marker=None):

@@ -146,9 +146,14 @@ def test_paging_with_limit_marker_and_next_links(stack):
     detail = _call(stack, 'GET', '/images/detail?name=p-%s&limit=1' % tag,
                    200).json()
     assert '/v2.1/images/detail?' in detail['images_links'][0]['href']
-    for bad in ('limit=abc', 'limit=-1', 'marker=%s' % uuid.uuid4()):
+    for bad in ('limit=abc', 'limit=-1'):
         resp = _call(stack, 'GET', '/images?%s' % bad, 400)
         assert 'badRequest' in resp.json()
+    marker = str(uuid.uuid4())
+    resp = _call(stack, 'GET', '/images?marker=%s' % marker, 400)
+    assert resp.json() == {'badRequest': {
+        'code': 400,
+        'message': 'Invalid marker. Image %s could not be found.' % marker}}
 
 
 def test_removed_from_2_36_and_metadata_from_2_39(stack):

@@ -221,6 +221,10 @@ class ImageNotFound(NotFound):
     msg_fmt = 'Image %(image_id)s could not be found.'
 
 
+class ImageNotAuthorized(NotAuthorized):
+    msg_fmt = 'Not authorized for image %(image_id)s.'
+
+
 class VolumeNotFound(NotFound):
     msg_fmt = 'Volume %(volume_id)s could not be found.'
 

@@ -84,14 +84,20 @@ def endpoint(conf, context):
     return url.rstrip('/') if url else None
 
 
-def _request(conf, context, method, path, **kwargs):
+def _request(conf, context, method, path, headers_extra=None, **kwargs):
     base = endpoint(conf, context)
     if base is None:
         return None
     headers = {'Accept': 'application/json'}
+    headers.update(headers_extra or {})
     token = getattr(context, 'auth_token', None)
     if token:
         headers['X-Auth-Token'] = token
+    roles = getattr(context, 'roles', None)
+    if roles and conf.api.auth_strategy == 'noauth2':
+        # Without Keystone the token names no roles: the image service
+        # is told the caller's (X-Roles only narrows what noauth2 gives).
+        headers['X-Roles'] = ','.join(roles)
     if getattr(context, 'global_id', None):
         headers['X-OpenStack-Request-ID'] = context.global_id
     session = ks_session.Session()
@@ -151,3 +157,93 @@ def delete(conf, context, image_id):
     if resp.status_code == 403:
         raise exception.Forbidden()
     raise exception.ServiceUnavailable()
+
+
+def _as_image(catalog_image):
+    return Image(catalog_image.to_v2())
+
+
+def _error_message(resp):
+    """The text of an image service fault."""
+    try:
+        body = resp.json()
+    except ValueError:
+        return resp.text
+    message = body.get('message') if isinstance(body, dict) else None
+    # webob's faults end their message with HTML line breaks.
+    return (message or resp.text).split('<br', 1)[0].strip()
+
+
+def list_page(conf, context, filters=None, limit=None, marker=None):
+    """At most ``limit`` images (every one without it) after ``marker``
+    that match the Image v2 ``filters``; Invalid when the image service
+    refuses the filters or the marker."""
+    params = dict(filters or {})
+    if marker is not None:
+        params['marker'] = marker
+    if limit is not None:
+        params['limit'] = limit
+    resp = _request(conf, context, 'GET', '/v2/images', params=params)
+    if resp is None:
+        images = [_as_image(i) for i in catalog.all_images(conf)]
+        if marker is not None:
+            ids = [i.id for i in images]
+            if marker not in ids:
+                raise exception.Invalid(
+                    'Invalid marker. Image %s could not be found.' % marker)
+            images = images[ids.index(marker) + 1:]
+        return images if limit is None else images[:limit]
+    images = []
+    while True:
+        if resp.status_code == 400:
+            raise exception.Invalid(_error_message(resp))
+        if resp.status_code != 200:
+            LOG.warning('The image service answered %s to an image list',
+                        resp.status_code)
+            raise exception.ServiceUnavailable()
+        body = resp.json()
+        images.extend(Image(b) for b in body.get('images', ()))
+        following = body.get('next')
+        if not following or (limit is not None and len(images) >= limit):
+            return images if limit is None else images[:limit]
+        resp = _request(conf, context, 'GET', following)
+
+
+def update_properties(conf, context, image, properties):
+    """Make ``properties`` the custom properties of ``image`` (those it
+    has and ``properties`` lacks are removed), as nova's image update with
+    purge_props does; the updated image."""
+    changes = []
+    for key in sorted(set(image.properties) - set(properties)):
+        changes.append({'op': 'remove', 'path': '/%s' % _pointer(key)})
+    for key in sorted(properties):
+        value = properties[key]
+        if key not in image.properties:
+            changes.append({'op': 'add', 'path': '/%s' % _pointer(key),
+                            'value': value})
+        elif image.properties[key] != value:
+            changes.append({'op': 'replace', 'path': '/%s' % _pointer(key),
+                            'value': value})
+    if not changes:
+        return image
+    resp = _request(conf, context, 'PATCH', '/v2/images/%s' % image.id,
+                    json=changes, headers_extra={
+                        'Content-Type':
+                            'application/openstack-images-v2.1-json-patch'})
+    if resp is None:
+        raise exception.ImageNotAuthorized(image_id=image.id)
+    if resp.status_code == 200:
+        return Image(resp.json(), conf)
+    if resp.status_code == 404:
+        raise exception.ImageNotFound(image_id=image.id)
+    if resp.status_code == 403:
+        raise exception.ImageNotAuthorized(image_id=image.id)
+    if resp.status_code in (400, 409, 413):
+        raise exception.Invalid(_error_message(resp))
+    LOG.warning('The image service answered %s to an update of image %s',
+                resp.status_code, image.id)
+    raise exception.ServiceUnavailable()
+
+
+def _pointer(key):
+    return key.replace('~', '~0').replace('/', '~1')

@@ -16,7 +16,8 @@ IN_FILTERS = ('id', 'name', 'status', 'container_format', 'disk_format',
 TIME_OPS = ('gt', 'gte', 'lt', 'lte', 'eq', 'neq')
 _RESERVED = ('limit', 'marker', 'sort_key', 'sort_dir', 'sort',
              'member_status', 'visibility', 'tag', 'size_min', 'size_max',
-             'protected', 'os_hidden', 'created_at', 'updated_at', 'size')
+             'protected', 'os_hidden', 'created_at', 'updated_at', 'size',
+             'min_ram', 'min_disk')
 
 
 def _bad(message):
@@ -172,6 +173,10 @@ def _filters(params):
     if size_max is not None:
         checks.append(lambda i: i['size'] is not None and
                       i['size'] <= size_max)
+    for name in ('min_ram', 'min_disk'):
+        value = _int_param(params, name)
+        if value is not None:
+            checks.append(lambda i, n=name, v=value: (i[n] or 0) == v)
     protected = _bool_param(params, 'protected')
     if protected is not None:
         checks.append(lambda i: i['protected'] == protected)

@@ -9,6 +9,7 @@ from nova_lite.api.controllers import flavor_extras
 from nova_lite.api.controllers import flavors
 from nova_lite.api.controllers import hosts
 from nova_lite.api.controllers import hypervisors
+from nova_lite.api.controllers import images_proxy
 from nova_lite.api.controllers import instance_actions
 from nova_lite.api.controllers import ips
 from nova_lite.api.controllers import keypairs
@@ -32,6 +33,7 @@ from nova_lite.api import microversion
 from nova_lite.api.schemas import action_responses
 from nova_lite.api.schemas import admin_responses as ar
 from nova_lite.api.schemas import flavors as flavor_schemas
+from nova_lite.api.schemas import images_proxy as img_schemas
 from nova_lite.api.schemas import keypairs as kp_schemas
 from nova_lite.api.schemas import limits as limit_schemas
 from nova_lite.api.schemas import proxy_responses as pr
@@ -356,6 +358,35 @@ COMPUTE_ROUTES += [
           pr.audit_logs_index, 'listUsageAuditLogs'),
     Route('GET', '/os-instance_usage_audit_log/{before_timestamp}',
           _AUDIT.get_one, 200, pr.audit_log_show, 'showUsageAuditLog'),
+]
+
+_IMG = images_proxy.ImagesController
+_IMD = images_proxy.ImageMetadataController
+_IMP = '/images/{image_id}/metadata'
+COMPUTE_ROUTES += [
+    Route('GET', '/images', _IMG.get_all, 200, pr.images_index,
+          'listImages', max_version='2.35'),
+    Route('GET', '/images/detail', _IMG.detail, 200, pr.images_detail,
+          'listImagesDetail', max_version='2.35'),
+    Route('GET', '/images/{image_id}', _IMG.get_one, 200, pr.image_show,
+          'showImage', max_version='2.35'),
+    Route('DELETE', '/images/{image_id}', _IMG.delete, 204, None,
+          'deleteImage', max_version='2.35'),
+    Route('GET', _IMP, _IMD.get_all, 200, pr.image_metadata_index,
+          'listImageMetadata', max_version='2.38'),
+    Route('POST', _IMP, _IMD.post, 200, pr.image_metadata_index,
+          'createImageMetadata', max_version='2.38'),
+    Route('PUT', _IMP, _IMD.put, 200, pr.image_metadata_index,
+          'replaceImageMetadata', max_version='2.38',
+          body_schemas=lambda: [('2.1', '2.38',
+                                 img_schemas.metadata_update_all)]),
+    Route('GET', _IMP + '/{key}', _IMD.get_one, 200,
+          pr.image_metadata_item, 'showImageMetadataItem',
+          max_version='2.38'),
+    Route('PUT', _IMP + '/{key}', _IMD.put, 200, pr.image_metadata_item,
+          'createOrUpdateImageMetadataItem', max_version='2.38'),
+    Route('DELETE', _IMP + '/{key}', _IMD.delete, 204, None,
+          'deleteImageMetadataItem', max_version='2.38'),
 ]
 
 

@@ -1,6 +1,6 @@
-"""The fuzzing of test_openapi_fuzz on the volume proxy, host and usage
-audit routes only, as a project member and as an administrator, at the
-first microversion and the last one each route is served at."""
+"""The fuzzing of test_openapi_fuzz on the volume and image proxy, host
+and usage audit routes only, as a project member and as an administrator,
+at the first microversion and the last one each route is served at."""
 
 import pytest
 
@@ -9,7 +9,7 @@ from tests.fuzz import conftest as fz
 from tests.fuzz.test_openapi_fuzz import _fuzz
 
 _PREFIXES = ('/os-volumes', '/os-snapshots', '/os-hosts',
-             '/os-instance_usage_audit_log')
+             '/os-instance_usage_audit_log', '/images')
 
 
 def _doc(version):

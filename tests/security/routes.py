@@ -35,7 +35,8 @@ _ID_NAMES = {'servers': 'server_id', 'flavors': 'flavor_id',
              'os-hosts': 'host_name', 'os-volumes': 'volume_id',
              'os-snapshots': 'snapshot_id',
              'os-assisted-volume-snapshots': 'snapshot_id',
-             'os-instance_usage_audit_log': 'before_timestamp'}
+             'os-instance_usage_audit_log': 'before_timestamp',
+             'images': 'image_id'}
 
 
 def _exposed(cls, name):

@@ -22,6 +22,7 @@ from nova_lite import crypto
 from nova_lite.objects import service as service_obj
 from tests.fixtures import stack as stack_fixture
 from tests.security import admin_routes
+from tests.security import image_routes
 from tests.security import move_routes
 from tests.security import block_storage_routes
 from tests.security import personas as p
@@ -538,6 +539,7 @@ MATRIX.update(admin_routes.entries(Entry))
 MATRIX.update(proxy_routes.entries(Entry))
 MATRIX.update(move_routes.entries(Entry))
 MATRIX.update(block_storage_routes.entries(Entry))
+MATRIX.update(image_routes.entries(Entry))
 
 # Block storage routes whose method and path a compute route has too.
 SHARED_PATHS = {
@@ -587,7 +589,7 @@ def _path(template, params, persona):
 
 def _listed_ids(body):
     for key in ('servers', 'volumes', 'attachments', 'server_groups',
-                'snapshots'):
+                'snapshots', 'images'):
         if key in body:
             return {item['id'] for item in body[key]}
     raise AssertionError('not a listing: %r' % body)
@@ -617,14 +619,16 @@ def _check(persona, entry, resp, params, route):
         (fault,) = resp.json().values()
         assert fault['code'] == 404
         assert 'itemNotFound' in resp.json(), (where, resp.text)
-        assert any(str(v) in fault['message'] for v in params.values()), \
+        assert any(str(v) in fault['message'] for v in params.values()) or \
+            fault['message'] == getattr(entry, 'not_found_message', None), \
             (where, fault)
         return
     assert resp.status_code == 403, (where, resp.text)
-    assert resp.json() == {'forbidden': {
-        'code': 403,
-        'message': "Policy doesn't allow %s to be performed." % entry.rule,
-    }}, where
+    message = getattr(entry, 'forbidden_message', None)
+    message = message.format(**params) if message else \
+        "Policy doesn't allow %s to be performed." % entry.rule
+    assert resp.json() == {'forbidden': {'code': 403, 'message': message}}, \
+        where
 
 
 def _call(env, route, entry, persona, params):

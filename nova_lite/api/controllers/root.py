@@ -9,6 +9,7 @@ from nova_lite.api.controllers import extensions
 from nova_lite.api.controllers import flavors
 from nova_lite.api.controllers import hosts
 from nova_lite.api.controllers import hypervisors
+from nova_lite.api.controllers import images_proxy
 from nova_lite.api.controllers import keypairs
 from nova_lite.api.controllers import limits
 from nova_lite.api.controllers import migrations
@@ -47,6 +48,7 @@ RESOURCES = frozenset([
     'os-snapshots',
     'os-volumes',
     'servers',
+    'images',
 ])
 
 
@@ -89,3 +91,4 @@ pecan.route(V21Controller, 'os-instance_usage_audit_log',
 pecan.route(V21Controller, 'os-volumes', volumes_proxy.VolumesController())
 pecan.route(V21Controller, 'os-snapshots',
             volumes_proxy.SnapshotsController())
+pecan.route(V21Controller, 'images', images_proxy.ImagesController())

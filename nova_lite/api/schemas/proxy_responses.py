@@ -80,3 +80,52 @@ def audit_logs_index(version):
 
 def audit_log_show(version):
     return _obj({'instance_usage_audit_log': _AUDIT_LOG})
+
+
+# -- images (the image proxy) -------------------------------------------------
+
+_IMAGE_LINKS = {'type': 'array', 'items': r.link, 'minItems': 3,
+                'maxItems': 3}
+_ANY = {'type': ['array', 'boolean', 'integer', 'number', 'object',
+                 'string', 'null']}
+_IMAGE = _obj({
+    'id': _STR, 'name': _STR_OR_NULL, 'links': _IMAGE_LINKS,
+    'created': _STR_OR_NULL, 'updated': _STR_OR_NULL,
+    'status': {'type': 'string',
+               'enum': ['ACTIVE', 'SAVING', 'DELETED', 'ERROR', 'UNKNOWN']},
+    'progress': {'type': 'integer', 'enum': [0, 25, 50, 100]},
+    'minRam': {'type': 'integer', 'minimum': 0},
+    'minDisk': {'type': 'integer', 'minimum': 0},
+    'metadata': {'type': 'object', 'additionalProperties': _ANY},
+    'OS-EXT-IMG-SIZE:size': {'type': ['integer', 'null']},
+    'OS-DCF:diskConfig': {'type': 'string', 'enum': ['AUTO', 'MANUAL']},
+    'server': _obj({'id': _STR, 'links': r.links}),
+}, ['created', 'id', 'links', 'metadata', 'minDisk', 'minRam', 'name',
+    'progress', 'status', 'updated', 'OS-EXT-IMG-SIZE:size'])
+_IMAGE_BRIEF = _obj({'id': _STR, 'name': _STR_OR_NULL,
+                     'links': _IMAGE_LINKS})
+_IMAGE_METADATA = {'type': 'object', 'additionalProperties': _ANY}
+
+
+def image_show(version):
+    return _obj({'image': _IMAGE})
+
+
+def images_index(version):
+    return _obj({'images': {'type': 'array', 'items': _IMAGE_BRIEF},
+                 'images_links': r.links}, ['images'])
+
+
+def images_detail(version):
+    return _obj({'images': {'type': 'array', 'items': _IMAGE},
+                 'images_links': r.links}, ['images'])
+
+
+def image_metadata_index(version):
+    return _obj({'metadata': _IMAGE_METADATA})
+
+
+def image_metadata_item(version):
+    return _obj({'meta': {'type': 'object', 'minProperties': 1,
+                          'maxProperties': 1,
+                          'additionalProperties': _ANY}})

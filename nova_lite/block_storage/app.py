@@ -23,6 +23,7 @@ from nova_lite.web import middleware
 from nova_lite.web import request_id
 from nova_lite.web import request_log
 from nova_lite.web import request_url
+from nova_lite.web import routes
 from nova_lite.block_storage import actions
 from nova_lite.block_storage import controllers as c
 from nova_lite.block_storage import exception
@@ -39,7 +40,6 @@ VERSION_KEY = 'nova_lite.volume_version'
 SERVICE = 'volume'
 RESOURCES = ('volumes', 'types', 'attachments', 'limits', 'snapshots')
 _PROJECT_RE = re.compile(r'^[0-9a-zA-Z_\-]+$')
-_UUIDISH = r'(?P<%s>[^/]+)'
 
 ROUTES = [
     ('GET', '/volumes', c.list_volumes),
@@ -70,13 +70,7 @@ ROUTES = [
 ] + snapshots.ROUTES + metadata.ROUTES + actions.ROUTES
 
 
-def _compile(template):
-    pattern = re.sub(r'\{(\w+)\}', lambda m: _UUIDISH % m.group(1), template)
-    return re.compile('^%s/?$' % pattern)
-
-
-_COMPILED = [(method, _compile(path), handler)
-             for method, path, handler in ROUTES]
+_TABLE = routes.RouteTable(ROUTES, trailing_slash=True)
 
 
 def _json_response(status, body, headers=()):
@@ -133,24 +127,18 @@ class Router:
                 % (url_project, ctx.project_id))
         req.environ['nova_lite.conf'] = self.conf
         req.environ['nova_lite.block_storage'] = self.store
-        path = req.path_info or '/'
-        allowed = []
-        for method, pattern, handler in _COMPILED:
-            match = pattern.match(path)
-            if match is None:
-                continue
-            if method != req.method:
-                allowed.append(method)
-                continue
+        handler, args, allowed = _TABLE.match(req.method,
+                                              req.path_info or '/')
+        if handler is not None:
             api_req = views.Request(ctx, version, self._base_url(req),
                                     bool(url_project))
-            status, body = handler(req, api_req, **match.groupdict())
+            status, body = handler(req, api_req, **args)
             return _json_response(status, body, self._version_headers(
                 version))
         if allowed:
             return faults.fault_response(
                 405, 'The method specified is not allowed for this '
-                     'resource.', [('Allow', ', '.join(sorted(allowed)))])
+                     'resource.', [('Allow', ', '.join(allowed))])
         raise nl_exception.NotFound('The resource could not be found.')
 
     def _base_url(self, req):

@@ -11,7 +11,6 @@ depending on the request's Accept header.
 """
 
 import logging
-import re
 
 import webob
 import webob.dec
@@ -20,6 +19,7 @@ import webob.exc
 from nova_lite.web import auth
 from nova_lite.web import request_id
 from nova_lite.web import request_log
+from nova_lite.web import routes
 from nova_lite import context as nl_context
 from nova_lite.image_service import images
 from nova_lite.image_service import members
@@ -29,8 +29,6 @@ from nova_lite.image_service import views
 from nova_lite import policy
 
 LOG = logging.getLogger(__name__)
-
-_SEGMENT = r'(?P<%s>[^/]+)'
 
 
 def _schema(name):
@@ -70,13 +68,7 @@ ROUTES = [
 ]
 
 
-def _compile(template):
-    pattern = re.sub(r'\{(\w+)\}', lambda m: _SEGMENT % m.group(1), template)
-    return re.compile('^%s$' % pattern)
-
-
-_COMPILED = [(method, _compile(path), handler)
-             for method, path, handler in ROUTES]
+_TABLE = routes.RouteTable(ROUTES)
 
 
 class ImageAPI:
@@ -95,19 +87,13 @@ class Router:
     @webob.dec.wsgify
     def __call__(self, req):
         ctx = req.environ[auth.CONTEXT_KEY]
-        path = req.path_info or '/'
-        allowed = []
-        for method, pattern, handler in _COMPILED:
-            match = pattern.match(path)
-            if match is None:
-                continue
-            if method != req.method:
-                allowed.append(method)
-                continue
-            return handler(self.svc, req, ctx, **match.groupdict())
+        handler, args, allowed = _TABLE.match(req.method,
+                                              req.path_info or '/')
+        if handler is not None:
+            return handler(self.svc, req, ctx, **args)
         if allowed:
             return webob.exc.HTTPMethodNotAllowed(
-                headers=[('Allow', ', '.join(sorted(set(allowed))))])
+                headers=[('Allow', ', '.join(allowed))])
         return webob.exc.HTTPNotFound()
 
 

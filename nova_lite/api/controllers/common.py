@@ -118,8 +118,9 @@ def conflict_for_invalid_state(error, action, server_id):
     return webob.exc.HTTPConflict(explanation=msg)
 
 
-def get_limit_and_marker(params, max_limit):
-    """Nova's limit/marker rules: limit a non-negative int, capped."""
+def get_limit_and_marker(params, max_limit=None):
+    """Nova's limit/marker rules: limit a non-negative int, capped at
+    ``max_limit`` (which is also the default) when there is one."""
     limit = params.get('limit')
     marker = params.get('marker')
     if limit is not None:
@@ -131,7 +132,8 @@ def get_limit_and_marker(params, max_limit):
         if limit < 0:
             raise webob.exc.HTTPBadRequest(
                 explanation='limit param must be positive')
-        limit = min(limit, max_limit)
+        if max_limit is not None:
+            limit = min(limit, max_limit)
     else:
         limit = max_limit
     return limit, marker

@@ -52,26 +52,11 @@ def _filters(params):
     return out
 
 
-def _paging(params):
-    limit = common.last_param(params, 'limit')
-    marker = common.last_param(params, 'marker')
-    if limit is not None:
-        try:
-            limit = int(limit)
-        except ValueError:
-            raise webob.exc.HTTPBadRequest(
-                explanation='limit param must be an integer')
-        if limit < 0:
-            raise webob.exc.HTTPBadRequest(
-                explanation='limit param must be positive')
-    return limit, marker
-
-
 def _list(view, collection):
     req = common.request()
     ctx = common.context()
     conf = common.conf()
-    limit, marker = _paging(req.GET)
+    limit, marker = common.get_limit_and_marker(req.GET)
     try:
         images = glance.list_page(conf, ctx, _filters(req.GET), limit=limit,
                                   marker=marker)

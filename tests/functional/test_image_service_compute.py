@@ -65,3 +65,36 @@ def test_image_service_mounted_under_the_compute_listener(stack):
     resp = requests.get(stack.base + '/image/v2/images/%s' % image_id,
                         headers={'X-Auth-Token': 'demo:demo'}, timeout=30)
     assert resp.json()['name'] == 'via-port'
+
+
+def _upload(stack, image_id):
+    resp = requests.put(stack.image_base + '/v2/images/%s/file' % image_id,
+                        data=b'disk', timeout=30, headers={
+                            'X-Auth-Token': 'demo:demo',
+                            'Content-Type': 'application/octet-stream'})
+    assert resp.status_code == 204, resp.text
+
+
+def test_flavor_too_small_for_the_image(stack):
+    flavor = stack.request('GET', '/v2.1/flavors/1').json()['flavor']
+    big_ram = _image(stack, name='big-ram', min_ram=flavor['ram'] + 1)
+    _upload(stack, big_ram)
+    resp = _boot(stack, big_ram)
+    assert resp.status_code == 400
+    assert resp.json()['badRequest']['message'] == (
+        "Flavor's memory is too small for requested image.")
+    big_disk = _image(stack, name='big-disk', min_disk=flavor['disk'] + 1)
+    _upload(stack, big_disk)
+    resp = _boot(stack, big_disk)
+    assert resp.status_code == 400
+    assert resp.json()['badRequest']['message'] == (
+        "Flavor's disk is too small for requested image. Flavor disk is "
+        "%d bytes, minimum size is %d bytes." % (
+            flavor['disk'] * 1024 ** 3, (flavor['disk'] + 1) * 1024 ** 3))
+    # Refused: nothing was created.
+    assert stack.request('GET', '/v2.1/servers').json()['servers'] == []
+    fits = _image(stack, name='fits', min_ram=flavor['ram'],
+                  min_disk=flavor['disk'])
+    _upload(stack, fits)
+    resp = _boot(stack, fits)
+    assert resp.status_code == 202, resp.text

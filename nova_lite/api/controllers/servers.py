@@ -47,6 +47,30 @@ def _id_from_href(value):
     return value.rstrip('/').rsplit('/', 1)[-1] if '/' in value else value
 
 
+def _check_flavor_fits_image(flavor, image, volume_backed=False):
+    """nova's checks of the flavor against the image's ``min_ram``,
+    ``min_disk`` and size (the disk ones only for a server booted from
+    the flavor's root disk, when the flavor has one)."""
+    if int(getattr(image, 'min_ram', 0) or 0) > flavor.memory_mb:
+        raise webob.exc.HTTPBadRequest(
+            explanation="Flavor's memory is too small for requested image.")
+    root_bytes = flavor.root_gb * 1024 ** 3
+    if volume_backed or not root_bytes:
+        return
+    min_disk = int(getattr(image, 'min_disk', 0) or 0) * 1024 ** 3
+    if min_disk > root_bytes:
+        raise webob.exc.HTTPBadRequest(
+            explanation="Flavor's disk is too small for requested image. "
+                        "Flavor disk is %d bytes, minimum size is %d bytes."
+                        % (root_bytes, min_disk))
+    size = int(getattr(image, 'size', 0) or 0)
+    if size > root_bytes:
+        raise webob.exc.HTTPBadRequest(
+            explanation="Flavor's disk is too small for requested image. "
+                        "Flavor disk is %d bytes, image is %d bytes."
+                        % (root_bytes, size))
+
+
 def _check_requested_networks(networks):
     """The checks nova makes of a ``networks`` list before it asks the
     network service (which nova_lite does not run) about it."""
@@ -200,6 +224,7 @@ class ServersController(common.RestController):
         if min_count > max_count:
             raise webob.exc.HTTPBadRequest(
                 explanation='min_count must be <= max_count')
+        image = None
         if image_ref:
             try:
                 image = image_api.get(conf, ctx, image_ref)
@@ -214,6 +239,10 @@ class ServersController(common.RestController):
         except exception.FlavorNotFound:
             raise webob.exc.HTTPBadRequest(
                 explanation='Flavor %s could not be found.' % flavor_id)
+        if image is not None:
+            _check_flavor_fits_image(flavor, image, volume_backed=any(
+                str(b.get('boot_index')) == '0' and
+                b.get('destination_type') == 'volume' for b in bdm_v2))
         key_name = server.get('key_name')
         key_data = None
         if key_name is not None:
@@ -252,10 +281,12 @@ class ServersController(common.RestController):
             return Result({'reservation_id': reservation_id}, status=202)
         admin_pass = None
         if conf.api.enable_instance_password:
-            admin_pass = server.get('adminPass') or server_common.generate_password()
-        resp = views.create(req, uuids[0], admin_pass,
-                            auto_disk_config=server_common.disk_config_values(server).get(
-                                'auto_disk_config'))
+            admin_pass = server.get('adminPass') or \
+                server_common.generate_password()
+        resp = views.create(
+            req, uuids[0], admin_pass,
+            auto_disk_config=server_common.disk_config_values(server).get(
+                'auto_disk_config'))
         location = links.server_links(req, uuids[0])[0]['href']
         return Result(resp, status=202, headers={'Location': location})
 

@@ -26,12 +26,21 @@ INCLUDE_LIST = os.environ.get('NOVA_LITE_TEMPEST_INCLUDE_LIST',
 IMAGE = '70a599e0-31e7-49b7-b260-868f441e862b'
 # A second image, for rebuilds to another image and the image filters.
 IMAGE_ALT = '5d0a3c8e-6f4b-4e2a-9c71-b8e0f3a2d614'
-# What nova-lite-all is started with for tempest.
-STACK_OVERRIDES = [
-    ('image_catalog', 'images',
-     [IMAGE + ':cirros-0.6.2-x86_64-disk',
-      IMAGE_ALT + ':cirros-0.6.2-x86_64-disk-alt']),
-]
+
+
+def stack_overrides(base):
+    """What nova-lite-all is started with for tempest: the two images,
+    with data (tempest downloads an image's data to make images of its
+    own), written under ``base``."""
+    os.makedirs(base, exist_ok=True)
+    data = os.path.join(str(base), 'tempest-image.img')
+    with open(data, 'wb') as f:
+        f.write(b'nova_lite tempest image\n' * 64)
+    return [
+        ('image_catalog', 'images',
+         [IMAGE + ':cirros-0.6.2-x86_64-disk:' + data,
+          IMAGE_ALT + ':cirros-0.6.2-x86_64-disk-alt:' + data]),
+    ]
 
 
 class _NetworkHandler(http.server.BaseHTTPRequestHandler):

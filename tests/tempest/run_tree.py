@@ -57,7 +57,7 @@ def main(argv=None):
     try:
         stack = ks_fixture.start_stack(keystone,
                                        os.path.join(base, 'nova-lite'),
-                                       harness.STACK_OVERRIDES)
+                                       harness.stack_overrides(base))
         keystone.register('network', network.url, name='neutron')
         harness.register_images(keystone, stack)
         harness.create_multiattach_type(keystone, stack)

@@ -22,7 +22,7 @@ def workspace(keystone, tmp_path_factory):
     base = tmp_path_factory.mktemp('tempest')
     network = harness.NetworkStub().start()
     stack = ks_fixture.start_stack(keystone, base / 'nova-lite',
-                                   harness.STACK_OVERRIDES)
+                                   harness.stack_overrides(base))
     try:
         keystone.register('network', network.url, name='neutron')
         harness.register_images(keystone, stack)

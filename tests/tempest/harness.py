@@ -37,6 +37,8 @@ def stack_overrides(base):
     with open(data, 'wb') as f:
         f.write(b'nova_lite tempest image\n' * 64)
     return [
+        # One compute host: resizes stay on it.
+        (None, 'allow_resize_to_same_host', True),
         ('image_catalog', 'images',
          [IMAGE + ':cirros-0.6.2-x86_64-disk:' + data,
           IMAGE_ALT + ':cirros-0.6.2-x86_64-disk-alt:' + data]),
@@ -115,21 +117,21 @@ def tempest_conf(keystone):
         build_interval = 1
         [compute-feature-enabled]
         volume_multiattach = True
-        resize = False
+        resize = True
         snapshot = False
         console_output = True
         change_password = False
         rebuild = True
         pause = True
         suspend = True
-        rescue = False
+        rescue = True
         shelve = True
         shelve_migrate = False
         interface_attach = False
         metadata_service = False
-        config_drive = False
+        config_drive = True
         personality = False
-        cold_migration = False
+        cold_migration = True
         live_migration = False
         vnc_console = False
         serial_console = False

@@ -43,9 +43,10 @@ def _valid(action, version, body):
     ('resize', '2.1', {'resize': {}}, False),
     ('resize', '2.1', {'resize': {'flavorRef': '2', 'x': 1}}, False),
     ('confirmResize', '2.1', {'confirmResize': None}, True),
-    ('confirmResize', '2.1', {'confirmResize': {}}, False),
+    # nova takes any value here, and ignores the migrate body before 2.56.
+    ('confirmResize', '2.1', {'confirmResize': {}}, True),
     ('migrate', '2.55', {'migrate': None}, True),
-    ('migrate', '2.55', {'migrate': {'host': 'h'}}, False),
+    ('migrate', '2.55', {'migrate': {'host': 'h'}}, True),
     ('migrate', '2.56', {'migrate': {'host': 'h'}}, True),
     ('migrate', '2.56', {'migrate': {'host': None}}, True),
     ('os-migrateLive', '2.24', {'os-migrateLive': {

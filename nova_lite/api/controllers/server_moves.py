@@ -37,14 +37,19 @@ def _bad_request(error):
 @action('resize', policies.SERVERS % 'resize')
 def _resize(self, instance, cell, body=None):
     flavor_ref = str(body['resize']['flavorRef'])
+    ctx = common.context()
+    api = common.compute_api()
     try:
-        common.compute_api().resize(common.context(), instance, cell,
-                                    flavor_id=flavor_ref)
+        api.resize(ctx, instance, cell, flavor_id=flavor_ref)
     except exception.FlavorNotFound:
         raise webob.exc.HTTPBadRequest(
             explanation='Unable to locate requested flavor.')
     except exception.NoValidHost as error:
         raise _bad_request(error)
+    # OS-DCF:diskConfig of the body becomes the server's, as nova keeps it.
+    disk_config = server_common.disk_config_values(body['resize'])
+    if disk_config:
+        api.update(ctx, instance, cell, disk_config)
 
 
 @action('confirmResize', policies.SERVERS % 'confirm_resize')

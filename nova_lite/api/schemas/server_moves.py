@@ -43,10 +43,12 @@ resize = _action('resize', {
     'additionalProperties': False,
 })
 
-_null = {'type': 'null'}
-confirm_resize = _action('confirmResize', _null)
-revert_resize = _action('revertResize', _null)
-migrate = _action('migrate', _null)
+# Any value, as nova takes them (``{}`` from tempest, ``null`` from the
+# clients); before 2.56 nova does not look at the migrate body.
+_any = {}
+confirm_resize = _action('confirmResize', _any)
+revert_resize = _action('revertResize', _any)
+migrate = _action('migrate', _any)
 migrate_v256 = _action('migrate', {
     'type': ['object', 'null'],
     'properties': {'host': _nullable_host},
@@ -96,7 +98,7 @@ rescue = _action('rescue', {
     },
     'additionalProperties': False,
 })
-unrescue = _action('unrescue', _null)
+unrescue = _action('unrescue', _any)
 
 ACTION_SCHEMAS = {
     'resize': [(None, None, resize)],

@@ -279,6 +279,11 @@ class _Dispatcher:
             return self.root_app(environ, start_response)
         environ['SCRIPT_NAME'] = environ.get('SCRIPT_NAME', '') + '/v2.1'
         rest = path[len('/v2.1'):]
+        if rest == '/v2/images' or rest.startswith('/v2/images/') or \
+                rest.startswith('/v2/images?'):
+            answer = self._image_lookup(environ, start_response, rest)
+            if answer is not None:
+                return answer
         segments = rest.split('/')
         first = segments[1] if len(segments) > 1 else ''
         environ['nova_lite.url_project_id'] = None
@@ -294,18 +299,24 @@ class _Dispatcher:
             # Neither a resource nor a project id followed by one.
             environ[NO_ROUTE] = True
         environ['PATH_INFO'] = rest or '/'
-        if rest.startswith('/v2/images') and self.image_service:
-            return self.image_service(environ, start_response)
-        if rest.startswith('/v2/images') and self.compute_images:
-            return self.compute_images(environ, start_response)
-        if rest.startswith('/v2/images'):
-            # novaclient looks images up through the compute endpoint.
-            resp = images.images_response(
-                self.conf, environ['REQUEST_METHOD'], rest,
-                environ.get('QUERY_STRING', ''))
-            if resp is not None:
-                return resp(environ, start_response)
         return self.v21(environ, start_response)
+
+    def _image_lookup(self, environ, start_response, rest):
+        """``/v2.1/v2/images...``: novaclient looks images up through the
+        compute endpoint (``v2`` is not a project id here, although
+        ``images`` follows it). None when nothing answers."""
+        environ['nova_lite.url_project_id'] = None
+        environ['PATH_INFO'] = rest
+        if self.image_service:
+            return self.image_service(environ, start_response)
+        if self.compute_images:
+            return self.compute_images(environ, start_response)
+        resp = images.images_response(
+            self.conf, environ['REQUEST_METHOD'], rest,
+            environ.get('QUERY_STRING', ''))
+        if resp is not None:
+            return resp(environ, start_response)
+        return None
 
 
 def build_app(conf, api=None, image_app=None):

@@ -274,3 +274,19 @@ def test_protected_image_is_not_deleted(stack):
     assert resp.json() == {'forbidden': {
         'code': 403, 'message': 'You are not allowed to delete the image.'}}
     assert _service_image(stack, image_id).status_code == 200
+
+
+def test_image_look_ups_through_the_compute_endpoint(stack):
+    """novaclient finds images at /v2.1/v2/images (the image service's
+    answer); ``v2`` is not taken for a project id."""
+    image_id = _image(stack, name='looked-up')
+    resp = stack.request('GET', '/v2.1/v2/images/%s' % image_id)
+    assert resp.status_code == 200, resp.text
+    assert resp.json()['name'] == 'looked-up'
+    listed = stack.request('GET', '/v2.1/v2/images?name=looked-up')
+    assert [i['id'] for i in listed.json()['images']] == [image_id]
+    # The compute API's own proxy, with a project id in the URL, still works.
+    resp = stack.request('GET', '/v2.1/demo/images/%s' % image_id,
+                         version='2.35')
+    assert resp.status_code == 200, resp.text
+    assert resp.json()['image']['id'] == image_id

@@ -638,35 +638,31 @@ class MoveOperations:
     def rescue_instance(self, context, instance_uuid, rescue_image_ref=None):
         """The guest boots the rescue image; its volumes stay attached and
         connected as they are."""
-        with lockutils.lock('instance-%s' % instance_uuid):
-            instance = instance_obj.get_by_uuid(context, instance_uuid)
-            try:
-                self.driver.rescue(instance, rescue_image_ref or
-                                   instance.image_ref)
-            except NotImplementedError:
-                self._cannot(context, instance, 'rescue')
-                return
-            except Exception as error:
-                LOG.exception('Rescue of %s failed', instance_uuid)
-                self._set_error(context, instance, error)
-                return
-            instance_obj.update(context, instance_uuid, {
-                'vm_state': instance_obj.RESCUED, 'task_state': None,
-                'power_state': self.driver.get_power_state(instance)})
+        self._rescue_step(
+            context, instance_uuid, 'rescue', instance_obj.RESCUED,
+            lambda instance: self.driver.rescue(
+                instance, rescue_image_ref or instance.image_ref))
 
     @instance_action.wrap_instance_event('compute')
     def unrescue_instance(self, context, instance_uuid):
+        self._rescue_step(context, instance_uuid, 'unrescue',
+                          instance_obj.ACTIVE, self.driver.unrescue)
+
+    def _rescue_step(self, context, instance_uuid, name, vm_state, call):
+        """``call(instance)`` under the instance's lock; ``vm_state`` after
+        it, a fault when the driver cannot or fails."""
         with lockutils.lock('instance-%s' % instance_uuid):
             instance = instance_obj.get_by_uuid(context, instance_uuid)
             try:
-                self.driver.unrescue(instance)
+                call(instance)
             except NotImplementedError:
-                self._cannot(context, instance, 'unrescue')
+                self._cannot(context, instance, name)
                 return
             except Exception as error:
-                LOG.exception('Unrescue of %s failed', instance_uuid)
+                LOG.exception('%s of %s failed', name.capitalize(),
+                              instance_uuid)
                 self._set_error(context, instance, error)
                 return
             instance_obj.update(context, instance_uuid, {
-                'vm_state': instance_obj.ACTIVE, 'task_state': None,
+                'vm_state': vm_state, 'task_state': None,
                 'power_state': self.driver.get_power_state(instance)})

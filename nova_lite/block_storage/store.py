@@ -137,13 +137,7 @@ class Store:
         self.conf = conf
         bs = conf.block_storage
         self.connection = bs.connection or default_connection(conf)
-        if self.connection.startswith('sqlite:///'):
-            os.makedirs(conf.state_path, exist_ok=True)
-        self._tc = enginefacade.transaction_context()
-        self._tc.configure(connection=self.connection,
-                           **db_api._engine_kwargs(conf.database),
-                           **db_api.sqlite_args(self.connection))
-        db_api.start_engine(self._tc, 'block_storage', self.connection)
+        self._tc = db_api.service_database(conf, 'block_storage', self.connection)
         self._serialized = self.connection.startswith('sqlite')
         self.backend = file_backend.FileBackend(
             bs.volumes_path or os.path.join(conf.state_path, 'volumes'))

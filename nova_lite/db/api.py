@@ -233,6 +233,19 @@ def sqlite_args(connection):
     return {}
 
 
+def service_database(conf, group, connection):
+    """The transaction context of a service's own database (the block
+    storage's, the image service's) at ``connection``, started as
+    :func:`start_engine` starts one; SQLite files go under state_path."""
+    if connection.startswith('sqlite:///'):
+        os.makedirs(conf.state_path, exist_ok=True)
+    mgr = enginefacade.transaction_context()
+    mgr.configure(connection=connection, **_engine_kwargs(conf.database),
+                  **sqlite_args(connection))
+    start_engine(mgr, group, connection)
+    return mgr
+
+
 def default_connections(conf):
     """Connection strings of the embedded default (SQLite under state_path)."""
     state = conf.state_path

@@ -61,13 +61,7 @@ class Store:
         self.conf = conf
         opts = conf.image_service
         self.connection = opts.connection or default_connection(conf)
-        if self.connection.startswith('sqlite:///'):
-            os.makedirs(conf.state_path, exist_ok=True)
-        self._tc = enginefacade.transaction_context()
-        self._tc.configure(connection=self.connection,
-                           **db_api._engine_kwargs(conf.database),
-                           **db_api.sqlite_args(self.connection))
-        db_api.start_engine(self._tc, 'image_service', self.connection)
+        self._tc = db_api.service_database(conf, 'image_service', self.connection)
         self.files = filestore.FileStore(
             opts.images_path or os.path.join(conf.state_path, 'images'))
 

@@ -173,7 +173,9 @@ def test_etc_files_land_under_the_prefix(installed):
 def test_nova_lite_all_serves_from_the_wheel(installed, tmp_path):
     state = tmp_path / 'state'
     state.mkdir()
-    port, volume_port = processes.free_port(), processes.free_port()
+    port, volume_port, image_port = (processes.free_port(),
+                                     processes.free_port(),
+                                     processes.free_port())
     log_file = state / 'nova-lite-all.log'
     conf = state / 'nova-lite.conf'
     conf.write_text('[DEFAULT]\n'
@@ -183,8 +185,8 @@ def test_nova_lite_all_serves_from_the_wheel(installed, tmp_path):
                     'osapi_volume_listen = 127.0.0.1\n'
                     'osapi_volume_listen_port = %d\n'
                     'log_file = %s\n'
-                    '[image_service]\nlisten_port = 0\n'
-                    % (state, port, volume_port, log_file))
+                    '[image_service]\nlisten_port = %d\n'
+                    % (state, port, volume_port, log_file, image_port))
     base = 'http://127.0.0.1:%d' % port
     with open(str(state / 'stdout.log'), 'w') as out:
         proc = subprocess.Popen(

@@ -61,7 +61,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
                      action_ops.ActionOperations,
                      repair_ops.RepairOperations,
                      move_ops.MoveOperations):
-    target = messaging.Target(version='1.6')
+    target = messaging.Target(version='1.7')
 
     def __init__(self, conf, driver=None, host=None):
         self.conf = conf

@@ -222,9 +222,11 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
             self._notify(context, 'instance.delete.error', instance,
                          values=_ERROR_VALUES, error=error)
             return
+        kept = self.moves_keeping_disks(context, instance.uuid)
         moves_api.drop_kept_attachments(context, self.volume_api,
                                         instance.uuid)
         instance_obj.destroy(context, instance.uuid)
+        self.release_kept_disks(context, instance.uuid, kept)
         LOG.info('Server %s deleted', instance.uuid)
         self._notify(context, 'instance.delete.end', instance,
                      values=notifications.deleted_values())

@@ -392,8 +392,11 @@ class MoveOperations:
         with lockutils.lock('instance-%s' % instance_uuid):
             migration = migration_obj.get_by_id(context, migration_id)
             data = migration.move_data
-            for attachment_id in (data.get('attachments') or {}).values():
-                self._delete_attachment(context, attachment_id)
+            if migration.status != 'confirmed':
+                # (A deleted server's kept attachments went already.)
+                for attachment_id in (data.get('attachments') or
+                                      {}).values():
+                    self._delete_attachment(context, attachment_id)
             try:
                 self.driver.confirm_migration(
                     instance_obj.get_by_uuid(context, instance_uuid,
@@ -413,6 +416,28 @@ class MoveOperations:
                     == instance_obj.STOPPED else instance_obj.ACTIVE
                 instance_obj.update(context, instance_uuid, {
                     'vm_state': state, 'task_state': None})
+
+    def moves_keeping_disks(self, context, instance_uuid):
+        """The server's resizes and migrations whose source keeps the
+        guest's disks until they are confirmed or reverted."""
+        return [m for m in migration_obj.get_all(context, {
+                'instance_uuid': instance_uuid,
+                'status': ['finished', 'confirming', 'reverting']})
+                if (m.move_data or {}).get('disk_info')]
+
+    def release_kept_disks(self, context, instance_uuid, migrations):
+        """The server is deleted: the sources of ``migrations`` delete
+        what they kept (their confirmation, as nova confirms a resize of a
+        server being deleted)."""
+        for migration in migrations:
+            try:
+                self.compute_rpcapi.confirm_resize(
+                    context, migration.source_compute, instance_uuid,
+                    migration.id)
+            except Exception:
+                LOG.exception('Could not ask %s to drop what it kept for '
+                              'server %s', migration.source_compute,
+                              instance_uuid)
 
     @instance_action.wrap_instance_event('compute')
     def revert_resize(self, context, instance_uuid, migration_id):

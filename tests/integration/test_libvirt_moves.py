@@ -341,11 +341,25 @@ def test_moves_of_a_guest_sharing_a_multiattach_volume(
     _agree(st, volume_id, [a, b])
     assert rec1.disconnected == []
 
-    for sid in (a, b):
-        assert st.request('DELETE', '/v2.1/servers/%s' % sid,
-                          token=ADMIN).status_code == 204
-    for sid in (a, b):
-        st.wait_for_server(sid, 'DELETED', token=ADMIN, timeout=60)
-    # The last of the two guests on compute1 disconnects the volume.
-    assert [v for v, _s in rec1.disconnected] == [volume_id]
+    # -- deleting a server whose resize waits --------------------------------
+    assert _action(st, a, {'resize': {'flavorRef': '3'}}).status_code == 202
+    _status(st, a, 'VERIFY_RESIZE')
+    assert _instance(a).host == 'compute2'
+    assert os.path.isdir(a_dir + '_resize')
+    assert st.request('DELETE', '/v2.1/servers/%s' % a,
+                      token=ADMIN).status_code == 204
+    st.wait_for_server(a, 'DELETED', token=ADMIN, timeout=60)
+    # The source drops the disk it kept; only the other server's
+    # attachment is left.
+    _wait(lambda: not os.path.exists(a_dir + '_resize'))
+    assert not os.path.exists(os.path.join(path2, a))
+    assert _migrations(a)[0].status == 'confirmed'
+    _agree(st, volume_id, [b])
+    _check_guest(conn, b, volume_id, paths)
+    assert rec1.disconnected == []
+
+    assert st.request('DELETE', '/v2.1/servers/%s' % b,
+                      token=ADMIN).status_code == 204
+    st.wait_for_server(b, 'DELETED', token=ADMIN, timeout=60)
+    assert rec1.disconnected == [(volume_id, b)]
     assert not {d.UUIDString() for d in conn.listAllDomains(0)} & {a, b}

@@ -277,7 +277,10 @@ def test_a_migration_without_a_resize_keeps_the_disk_size(pair):
 def test_evacuation_replaces_the_down_hosts_domain(pair):
     conn, one, two = pair
     inst = _instance()
-    one.spawn(inst, _bdi())
+    one.spawn(inst, [])
+    # Attached after the guest was made: the down host's clean-up still
+    # knows of it.
+    one.attach_volume(inst, base._info(), '/dev/sdb', disk_bus='scsi')
     two.spawn_evacuated(inst, _bdi())
     root = _root(two)
     assert _file_of(root, 'vda') == os.path.join(two.instances_path, UUID,
@@ -338,3 +341,24 @@ def test_live_migration_between_libvirtds_is_refused(
     with pytest.raises(exception.MigrationPreCheckError) as caught:
         one.check_can_live_migrate_source(_instance(), data)
     assert 'does not live migrate' in caught.value.format_message()
+
+
+def test_a_failed_destination_leaves_nothing_and_the_source_takes_back(
+        pair, monkeypatch):
+    conn, one, two = pair
+    inst = _instance()
+    one.spawn(inst, _bdi())
+    bigger = {'memory_mb': 128, 'vcpus': 2, 'root_gb': 2}
+    info = one.migrate_disk_and_power_off(inst, 'compute2', bigger, _bdi())
+
+    def refuse(dom_xml):
+        raise RuntimeError('the hypervisor refuses the guest')
+    monkeypatch.setattr(conn, 'defineXML', refuse)
+    with pytest.raises(RuntimeError):
+        two.finish_migration(_instance(flavor=bigger), info, _bdi(), True)
+    assert not os.path.exists(os.path.join(two.instances_path, UUID))
+    monkeypatch.undo()
+    one.finish_revert_migration(inst, info, _bdi())
+    assert conn.domains[UUID].isActive()
+    assert _file_of(_root(one), 'vda') == os.path.join(
+        one.instances_path, UUID, 'disk')

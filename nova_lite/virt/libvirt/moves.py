@@ -246,6 +246,15 @@ class LibvirtMoves:
             self._undefine(dom)
         shutil.rmtree(directory, ignore_errors=True)
         os.makedirs(directory, mode=0o755)
+        try:
+            self._copy_in(instance, directory, disk_info, resize_instance)
+            self.spawn(instance, block_device_info)
+        except Exception:
+            # The source keeps its copy: nothing of the guest stays here.
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
+
+    def _copy_in(self, instance, directory, disk_info, resize_instance):
         kept = disk_info.get('path')
         for name in MOVED_FILES:
             source = os.path.join(kept or '', name)
@@ -258,7 +267,6 @@ class LibvirtMoves:
             if grow_disk(disk, new_gb):
                 LOG.info('Root disk of %s grown to %d GiB', instance.uuid,
                          new_gb)
-        self.spawn(instance, block_device_info)
 
     def confirm_migration(self, instance, disk_info):
         kept = disk_info.get('path') or \
@@ -291,8 +299,8 @@ class LibvirtMoves:
         if dom is not None and not self._owns(dom):
             xml = dom.XMLDesc(VIR_DOMAIN_XML_INACTIVE)
             logs = config.console_log_paths(xml)
-            if logs and not os.path.exists(
-                    os.path.join(os.path.dirname(logs[0]), XML_FILE)):
+            if logs and os.path.isdir(os.path.dirname(logs[0])):
+                # Its volumes as they are now, for that host's clean-up.
                 self._save_xml(os.path.dirname(logs[0]), xml)
             LOG.warning('Undefining the domain of server %s left by its '
                         'down host in this libvirtd', instance.uuid)

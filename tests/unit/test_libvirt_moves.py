@@ -362,3 +362,26 @@ def test_a_failed_destination_leaves_nothing_and_the_source_takes_back(
     assert conn.domains[UUID].isActive()
     assert _file_of(_root(one), 'vda') == os.path.join(
         one.instances_path, UUID, 'disk')
+
+
+def test_revert_on_the_same_host(pair):
+    conn, one, _two = pair
+    inst = _instance()
+    one.spawn(inst, _bdi())
+    directory = os.path.join(one.instances_path, UUID)
+    with open(os.path.join(directory, 'disk'), 'r+b') as f:
+        f.write(b'old data')
+    bigger = {'memory_mb': 128, 'vcpus': 1, 'root_gb': 3}
+    info = one.migrate_disk_and_power_off(inst, 'compute1', bigger,
+                                          _bdi(disconnect=False))
+    one.finish_migration(_instance(flavor=bigger), info,
+                         _bdi(disconnect=False), True)
+    # The new guest goes (the kept disk stays), the old one comes back.
+    one.destroy(_instance(flavor=bigger), _bdi(disconnect=False))
+    assert os.path.isdir(directory + '_resize')
+    one.finish_revert_migration(inst, info, _bdi())
+    assert os.path.getsize(os.path.join(directory, 'disk')) == GiB
+    with open(os.path.join(directory, 'disk'), 'rb') as f:
+        assert f.read(8) == b'old data'
+    assert _root(one).findtext('memory') == str(64 * 1024)
+    assert not os.path.exists(directory + '_resize')

@@ -2,8 +2,10 @@
 compute services (compute1 and compute2, instances paths of their own)
 share this machine's one libvirtd. Two servers share a multiattach
 volume; one of them is resized (reverted, then confirmed on its own
-host), cold migrated, rescued and unrescued, evacuated, and refused a
-live migration. After every step: the domain XML (the shared disk
+host), cold migrated, rescued and unrescued, refused a live migration,
+evacuated (its host's compute service stopped, then started again to
+clean up) and deleted while a resize waits. After every step: the
+domain XML (the shared disk
 ``<shareable/>`` with ``cache='none'`` on both guests, the flavor's vCPUs
 and memory, the disks in the right instances path), the block storage's
 attachments and nova_lite's block device mappings agree, and a host
@@ -159,7 +161,7 @@ def test_moves_of_a_guest_sharing_a_multiattach_volume(
     rec1, rec2 = Recorder('compute1'), Recorder('compute2')
     first.driver._volume_overrides['file'] = rec1
     path2 = os.path.join(st.conf.state_path, 'instances-compute2')
-    second = st.add_compute('compute2', driver=libvirt_driver.LibvirtDriver(
+    st.add_compute('compute2', driver=libvirt_driver.LibvirtDriver(
         st.conf, instances_path=path2, volume_overrides={'file': rec2}))
     paths = {'compute1': first.driver.instances_path, 'compute2': path2}
     assert paths['compute1'] != path2
@@ -312,7 +314,10 @@ def test_moves_of_a_guest_sharing_a_multiattach_volume(
     _check_guest(conn, a, volume_id, paths, (1, 2048))
     _agree(st, volume_id, [a, b])
 
-    # -- evacuation from compute2 (down) to compute1 ---------------------------
+    # -- evacuation from compute2 (stopped, forced down) to compute1 ------
+    (stopped,) = st.extra_services
+    stopped.stop()
+    st.extra_services.remove(stopped)
     ctxt = nl_context.get_admin_context()
     svc = service_obj.get_by_host_and_binary(ctxt, 'compute2',
                                              'nova-compute')
@@ -330,8 +335,10 @@ def test_moves_of_a_guest_sharing_a_multiattach_volume(
     # compute2's files and connection stay until it starts again.
     assert os.path.isdir(os.path.join(path2, a))
     disconnects = list(rec2.disconnected)
+    # compute2 starts again and cleans up what it left.
     service_obj.update(ctxt, svc.id, {'forced_down': False})
-    second.destroy_evacuated_instances(ctxt)
+    st.add_compute('compute2', driver=libvirt_driver.LibvirtDriver(
+        st.conf, instances_path=path2, volume_overrides={'file': rec2}))
     assert rec2.disconnected == disconnects + [(volume_id, a)]
     assert not os.path.exists(os.path.join(path2, a))
     assert [m.status for m in _migrations(a)

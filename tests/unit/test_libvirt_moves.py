@@ -385,3 +385,29 @@ def test_revert_on_the_same_host(pair):
         assert f.read(8) == b'old data'
     assert _root(one).findtext('memory') == str(64 * 1024)
     assert not os.path.exists(directory + '_resize')
+
+
+def test_a_volume_backed_server_moves_without_a_disk(pair):
+    conn, one, two = pair
+    root_volume = [{'device_name': '/dev/vda', 'boot_index': 0,
+                    'volume_id': 'root-vol', 'disk_bus': 'virtio',
+                    'connection_info': dict(
+                        base._info(multiattach=False, path='/vols/root'),
+                        serial='root-vol'),
+                    'disconnect_host': True}]
+    inst = _instance(flavor={'memory_mb': 64, 'vcpus': 1, 'root_gb': 5})
+    one.spawn(inst, root_volume + _bdi())
+    # A smaller flavor disk does not matter to a volume-backed server.
+    smaller = {'memory_mb': 128, 'vcpus': 1, 'root_gb': 1}
+    info = one.migrate_disk_and_power_off(inst, 'compute2', smaller,
+                                          root_volume + _bdi())
+    assert info['booted_from_volume'] is True
+    two.finish_migration(_instance(flavor=smaller), info,
+                         root_volume + _bdi(), True)
+    root = _root(two)
+    assert _file_of(root, 'vda') == '/vols/root'
+    assert not os.path.exists(os.path.join(two.instances_path, UUID,
+                                           'disk'))
+    assert _shared(root).find('shareable') is not None
+    assert sorted(one.recorder.disconnected) == [(VOL, UUID),
+                                                 ('root-vol', UUID)]

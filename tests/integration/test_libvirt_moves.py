@@ -4,7 +4,8 @@ share this machine's one libvirtd. Two servers share a multiattach
 volume; one of them is resized (reverted, then confirmed on its own
 host), cold migrated, rescued and unrescued, refused a live migration,
 evacuated (its host's compute service stopped, then started again to
-clean up) and deleted while a resize waits. After every step: the
+clean up), stopped and resized (staying stopped) and deleted while that
+resize waits. After every step: the
 domain XML (the shared disk
 ``<shareable/>`` with ``cache='none'`` on both guests, the flavor's vCPUs
 and memory, the disks in the right instances path), the block storage's
@@ -348,10 +349,23 @@ def test_moves_of_a_guest_sharing_a_multiattach_volume(
     _agree(st, volume_id, [a, b])
     assert rec1.disconnected == []
 
-    # -- deleting a server whose resize waits --------------------------------
+    # -- a stopped server resized stays stopped; deleted while it waits -----
+    assert _action(st, a, {'os-stop': None}).status_code == 202
+    _status(st, a, 'SHUTOFF')
+    assert not conn.lookupByUUIDString(a).isActive()
     assert _action(st, a, {'resize': {'flavorRef': '3'}}).status_code == 202
-    _status(st, a, 'VERIFY_RESIZE')
+    shown = _status(st, a, 'VERIFY_RESIZE')
+    assert shown['OS-EXT-STS:power_state'] == 4
     assert _instance(a).host == 'compute2'
+    dom, root = _domain(conn, a)
+    assert not dom.isActive()
+    assert (root.findtext('vcpu'), root.findtext('memory')) == \
+        ('2', str(4096 * 1024))
+    assert _root_file(root) == os.path.join(path2, a, 'disk')
+    shared = [d for d in root.findall('./devices/disk')
+              if d.findtext('serial') == volume_id]
+    assert shared[0].find('shareable') is not None
+    _agree(st, volume_id, [a, b])
     assert os.path.isdir(a_dir + '_resize')
     assert st.request('DELETE', '/v2.1/servers/%s' % a,
                       token=ADMIN).status_code == 204

@@ -5,12 +5,12 @@ volume; one of them is resized (reverted, then confirmed on its own
 host), cold migrated, rescued and unrescued, refused a live migration,
 evacuated (its host's compute service stopped, then started again to
 clean up), stopped and resized (staying stopped) and deleted while that
-resize waits. After every step: the
-domain XML (the shared disk
-``<shareable/>`` with ``cache='none'`` on both guests, the flavor's vCPUs
-and memory, the disks in the right instances path), the block storage's
-attachments and nova_lite's block device mappings agree, and a host
-disconnects the volume only when no guest of its own has it any more.
+resize waits. After every step: the domain XML (the shared disk
+``<shareable/>`` with ``cache='none'`` on both guests, the flavor's
+vCPUs and memory, the disks in the right instances path), the block
+storage's attachments and nova_lite's block device mappings agree, and a
+host disconnects the volume only when no guest of its own has it any
+more.
 
 Needs libvirtd on qemu:///system (tools/ensure-libvirt; run as root).
 Guests are firmware only (the image has no file: an empty root disk).

@@ -411,3 +411,15 @@ def test_a_volume_backed_server_moves_without_a_disk(pair):
     assert _shared(root).find('shareable') is not None
     assert sorted(one.recorder.disconnected) == [(VOL, UUID),
                                                  ('root-vol', UUID)]
+
+
+def test_a_domain_going_meanwhile_is_nobodys(pair):
+    conn, one, _two = pair
+    one.spawn(_instance(), [])
+    dom = conn.domains[UUID]
+
+    def gone(flags=0):
+        raise base.FakeLibvirtError(42, 'Domain not found')
+    dom.XMLDesc = gone
+    assert one.list_instance_uuids() == []
+    assert one._guests_using(VOL, 'another') == []

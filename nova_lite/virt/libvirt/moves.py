@@ -160,8 +160,21 @@ class LibvirtMoves:
         return not paths or any(os.path.abspath(p).startswith(base)
                                 for p in paths)
 
+    @staticmethod
+    def _inactive_xml(dom):
+        """The domain's configuration, None when it went meanwhile (others
+        may undefine domains of the same libvirtd at any time)."""
+        try:
+            return dom.XMLDesc(VIR_DOMAIN_XML_INACTIVE)
+        except Exception as error:
+            code = getattr(error, 'get_error_code', lambda: None)()
+            if code not in (None, VIR_ERR_NO_DOMAIN):
+                raise
+            return None
+
     def _owns(self, dom):
-        return self._owns_xml(dom.XMLDesc(VIR_DOMAIN_XML_INACTIVE))
+        xml = self._inactive_xml(dom)
+        return xml is not None and self._owns_xml(xml)
 
     def _any_domain(self, instance_uuid):
         """The domain of this uuid, whoever it belongs to."""
@@ -184,8 +197,9 @@ class LibvirtMoves:
         for dom in self.conn.listAllDomains(0):
             if dom.UUIDString() == except_uuid:
                 continue
-            xml = dom.XMLDesc(VIR_DOMAIN_XML_INACTIVE)
-            if volume_id in volume_disks(xml).values() and \
+            xml = self._inactive_xml(dom)
+            if xml is not None and \
+                    volume_id in volume_disks(xml).values() and \
                     self._owns_xml(xml):
                 users.append(dom.UUIDString())
         return users

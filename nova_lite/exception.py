@@ -610,3 +610,13 @@ class InvalidMigrationState(Invalid):
 
 class ResizeError(NovaLiteException):
     msg_fmt = 'Resize error: %(reason)s'
+
+
+class InstanceFaultRollback(NovaLiteException):
+    """A move refused before anything changed: the server stays as it
+    was, the fault is ``inner_exception``'s."""
+
+    def __init__(self, inner_exception=None):
+        self.inner_exception = inner_exception
+        super().__init__('Instance rollback performed due to: %s'
+                         % inner_exception)

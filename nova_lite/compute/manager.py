@@ -61,7 +61,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
                      action_ops.ActionOperations,
                      repair_ops.RepairOperations,
                      move_ops.MoveOperations):
-    target = messaging.Target(version='1.6')
+    target = messaging.Target(version='1.7')
 
     def __init__(self, conf, driver=None, host=None):
         self.conf = conf
@@ -222,9 +222,11 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
             self._notify(context, 'instance.delete.error', instance,
                          values=_ERROR_VALUES, error=error)
             return
+        kept = self.moves_keeping_disks(context, instance.uuid)
         moves_api.drop_kept_attachments(context, self.volume_api,
                                         instance.uuid)
         instance_obj.destroy(context, instance.uuid)
+        self.release_kept_disks(context, instance.uuid, kept)
         LOG.info('Server %s deleted', instance.uuid)
         self._notify(context, 'instance.delete.end', instance,
                      values=notifications.deleted_values())

@@ -17,6 +17,7 @@ import threading
 import time
 
 from oslo_concurrency import lockutils
+import oslo_messaging as messaging
 from oslo_serialization import jsonutils
 
 from nova_lite.compute import volume_ops
@@ -145,13 +146,15 @@ class MoveOperations:
         return made
 
     def _arrive(self, context, instance, bdms, made, values, power_off=False,
-                on_arrival=None):
+                on_arrival=None, create=None):
         """Spawn the guest here with the volumes of ``made`` and make this
         host the server's (under the volumes' locks, so that the other
         servers of this host count it from then on); complete the
         attachments, run ``on_arrival`` (what the move records) and only
         then give the server ``values`` (its state for the caller to see:
-        what that state promises is done by then)."""
+        what that state promises is done by then). ``create(guest,
+        block_device_info)`` makes the guest (the driver's spawn by
+        default)."""
         block_device_info = [
             dict(b.to_dict(), connection_info=made[b.uuid][1])
             if b.uuid in made else dict(b.to_dict(), connection_info={})
@@ -160,7 +163,7 @@ class MoveOperations:
         guest = instance_obj.Instance(**dict(
             instance.to_dict(), flavor=flavor or instance.flavor))
         with volume_locks([b.volume_id for b in bdms]):
-            self.driver.spawn(guest, block_device_info)
+            (create or self.driver.spawn)(guest, block_device_info)
             try:
                 if power_off:
                     self.driver.power_off(guest)
@@ -189,8 +192,9 @@ class MoveOperations:
             self._leave(context, guest, arrived, counted=True)
             raise
 
-    def _leave(self, context, instance, bdms, counted):
-        """Destroy the guest here; ``counted``: whether the server still
+    def _leave(self, context, instance, bdms, counted, departure=None):
+        """Destroy the guest here (or ``departure(block_device_info)``,
+        whose result is returned); ``counted``: whether the server still
         counts as a user of this host's connections (its host is this
         one and its mappings connected)."""
         with volume_locks([b.volume_id for b in bdms]):
@@ -199,9 +203,13 @@ class MoveOperations:
             else:
                 info = self._guest_info_for_departure(
                     context, bdms, {b.uuid: _info(b) for b in bdms})
-            self.driver.destroy(instance, info)
+            if departure is None:
+                result = self.driver.destroy(instance, info)
+            else:
+                result = departure(info)
             if counted:
                 self.disconnected(context, bdms)
+        return result
 
     def kept_attachments(self, context, instance_uuid):
         """The attachments the server's unfinished moves keep (the
@@ -250,14 +258,24 @@ class MoveOperations:
                 data['multiattach'] = self._multiattach_flags(bdms)
                 migration_obj.update(context, migration_id,
                                      {'move_data': data})
-                self.driver.power_off(instance)
+                new_flavor = data.get('new_flavor') or instance.flavor
                 left = True
-                self._leave(context, instance, bdms, counted=True)
+                data['disk_info'] = self._leave(
+                    context, instance, bdms, counted=True,
+                    departure=lambda info: (
+                        self.driver.migrate_disk_and_power_off(
+                            instance, migration.dest_compute, new_flavor,
+                            info))) or {}
+                migration_obj.update(context, migration_id,
+                                     {'move_data': data})
                 instance_obj.update(context, instance_uuid, {
                     'task_state': 'resize_migrated'})
                 migration_obj.update(context, migration_id,
                                      {'status': 'post-migrating'})
             except Exception as error:
+                if isinstance(error, exception.InstanceFaultRollback):
+                    # The driver refused before changing anything.
+                    error, left = error.inner_exception, False
                 LOG.exception('Resize of %s failed on its source',
                               instance_uuid)
                 self._move_fault(context, instance_uuid, error)
@@ -308,7 +326,10 @@ class MoveOperations:
                          on_arrival=None if status is None else (
                              lambda: migration_obj.update(
                                  context, migration.id,
-                                 {'status': status})))
+                                 {'status': status})),
+                         create=lambda guest, info: (
+                             self.driver.finish_revert_migration(
+                                 guest, data.get('disk_info') or {}, info)))
         except Exception as error:
             LOG.exception('Server %s could not be brought back on %s',
                           instance.uuid, self.host)
@@ -339,11 +360,15 @@ class MoveOperations:
                                           data.get('multiattach') or {})
                 was_stopped = data.get('old_vm_state') == \
                     instance_obj.STOPPED
+                resized = data.get('new_flavor') != data.get('old_flavor')
                 self._arrive(context, instance, bdms, made, self._zone({
                     'vm_state': instance_obj.RESIZED, 'task_state': None,
                     'flavor': data.get('new_flavor') or instance.flavor},
                     data.get('dest_zone')), power_off=was_stopped,
-                    on_arrival=finished)
+                    on_arrival=finished,
+                    create=lambda guest, info: self.driver.finish_migration(
+                        guest, data.get('disk_info') or {}, info,
+                        resized))
             except Exception as error:
                 LOG.exception('Resize of %s failed on its destination',
                               instance_uuid)
@@ -367,8 +392,19 @@ class MoveOperations:
         with lockutils.lock('instance-%s' % instance_uuid):
             migration = migration_obj.get_by_id(context, migration_id)
             data = migration.move_data
-            for attachment_id in (data.get('attachments') or {}).values():
-                self._delete_attachment(context, attachment_id)
+            if migration.status != 'confirmed':
+                # (A deleted server's kept attachments went already.)
+                for attachment_id in (data.get('attachments') or
+                                      {}).values():
+                    self._delete_attachment(context, attachment_id)
+            try:
+                self.driver.confirm_migration(
+                    instance_obj.get_by_uuid(context, instance_uuid,
+                                             read_deleted='yes'),
+                    data.get('disk_info') or {})
+            except Exception:
+                LOG.exception('What was kept for a revert of %s could not '
+                              'be removed', instance_uuid)
             try:
                 instance = instance_obj.get_by_uuid(context, instance_uuid)
             except exception.InstanceNotFound:
@@ -380,6 +416,28 @@ class MoveOperations:
                     == instance_obj.STOPPED else instance_obj.ACTIVE
                 instance_obj.update(context, instance_uuid, {
                     'vm_state': state, 'task_state': None})
+
+    def moves_keeping_disks(self, context, instance_uuid):
+        """The server's resizes and migrations whose source keeps the
+        guest's disks until they are confirmed or reverted."""
+        return [m for m in migration_obj.get_all(context, {
+                'instance_uuid': instance_uuid,
+                'status': ['finished', 'confirming', 'reverting']})
+                if (m.move_data or {}).get('disk_info')]
+
+    def release_kept_disks(self, context, instance_uuid, migrations):
+        """The server is deleted: the sources of ``migrations`` delete
+        what they kept (their confirmation, as nova confirms a resize of a
+        server being deleted)."""
+        for migration in migrations:
+            try:
+                self.compute_rpcapi.confirm_resize(
+                    context, migration.source_compute, instance_uuid,
+                    migration.id)
+            except Exception:
+                LOG.exception('Could not ask %s to drop what it kept for '
+                              'server %s', migration.source_compute,
+                              instance_uuid)
 
     @instance_action.wrap_instance_event('compute')
     def revert_resize(self, context, instance_uuid, migration_id):
@@ -461,7 +519,7 @@ class MoveOperations:
                     'vm_state': instance_obj.STOPPED if stopped
                     else instance_obj.ACTIVE, 'task_state': None},
                     data.get('dest_zone')), power_off=stopped,
-                    on_arrival=done)
+                    on_arrival=done, create=self.driver.spawn_evacuated)
             except Exception as error:
                 LOG.exception('Evacuation of %s failed', instance_uuid)
                 for attachment_id, _unused in made.values():
@@ -469,6 +527,20 @@ class MoveOperations:
                 self._set_error(context, instance, error)
                 migration_obj.update(context, migration_id,
                                      {'status': 'failed'})
+
+    @staticmethod
+    def _evacuated_connection(context, instance_uuid, volume_id):
+        """The connection info to disconnect a volume of a guest evacuated
+        from this host with: its mapping's (block storage connects a
+        volume the same way everywhere), else only the volume id."""
+        try:
+            bdm = bdm_obj.get_by_volume_and_instance(context, volume_id,
+                                                     instance_uuid)
+        except exception.NovaLiteException:
+            bdm = None
+        info = dict(_info(bdm)) if bdm is not None else {}
+        info['serial'] = volume_id
+        return info
 
     def destroy_evacuated_instances(self, context):
         """On start: the guests of servers evacuated from this host while
@@ -482,7 +554,7 @@ class MoveOperations:
                     context, migration.instance_uuid, read_deleted='yes')
             except exception.InstanceNotFound:
                 instance = None
-            volumes = self.driver.get_guest_volumes(instance) \
+            volumes = self.driver.get_evacuated_guest_volumes(instance) \
                 if instance is not None else None
             if volumes:
                 devices = {v: d for d, v in volumes.items()}
@@ -493,7 +565,8 @@ class MoveOperations:
                             context, volume_id)
                         info.append({
                             'device_name': device,
-                            'connection_info': {'serial': volume_id},
+                            'connection_info': self._evacuated_connection(
+                                context, instance.uuid, volume_id),
                             'disconnect_host': users == 0})
                     self.driver.destroy(instance, info)
             elif instance is not None:
@@ -582,6 +655,25 @@ class MoveOperations:
             if control['abort'].is_set() or control['complete'].is_set():
                 return
             time.sleep(0.02)
+
+    @messaging.expected_exceptions(exception.MigrationPreCheckError)
+    def check_can_live_migrate_destination(self, context, instance_uuid,
+                                           source):
+        """On the destination (a call): the driver's checks here, then
+        the source's (MigrationPreCheckError reaches the caller)."""
+        instance = instance_obj.get_by_uuid(context, instance_uuid)
+        dest_check_data = self.driver.check_can_live_migrate_destination(
+            instance)
+        return self.compute_rpcapi.check_can_live_migrate_source(
+            context, source, instance_uuid, dest_check_data)
+
+    @messaging.expected_exceptions(exception.MigrationPreCheckError)
+    def check_can_live_migrate_source(self, context, instance_uuid,
+                                      dest_check_data):
+        """On the source (a call)."""
+        instance = instance_obj.get_by_uuid(context, instance_uuid)
+        return self.driver.check_can_live_migrate_source(instance,
+                                                         dest_check_data)
 
     def pre_live_migration(self, context, instance_uuid, migration_id,
                            multiattach):

@@ -22,12 +22,14 @@ History:
   rollback_live_migration_at_destination (calls),
   live_migration_force_complete, live_migration_abort, rescue_instance,
   unrescue_instance
+* 1.7 - check_can_live_migrate_destination,
+  check_can_live_migrate_source (calls)
 """
 
 from nova_lite import rpc
 
 TOPIC = 'compute'
-VERSION = '1.6'
+VERSION = '1.7'
 
 
 class ComputeAPI:
@@ -337,3 +339,19 @@ class ComputeAPI:
     def unrescue_instance(self, ctxt, host, instance_uuid, cell=None):
         self._cast_16(ctxt, host, 'unrescue_instance', cell,
                       instance_uuid=instance_uuid)
+
+    # -- 1.7: live migration checks ----------------------------------------
+
+    def check_can_live_migrate_destination(self, ctxt, host, instance_uuid,
+                                           source, cell=None):
+        """On the destination (a call): its checks, then the source's;
+        MigrationPreCheckError when the server cannot go there."""
+        return self._client(host, cell, version='1.7').call(
+            ctxt, 'check_can_live_migrate_destination',
+            instance_uuid=instance_uuid, source=source)
+
+    def check_can_live_migrate_source(self, ctxt, host, instance_uuid,
+                                      dest_check_data, cell=None):
+        return self._client(host, cell, version='1.7').call(
+            ctxt, 'check_can_live_migrate_source',
+            instance_uuid=instance_uuid, dest_check_data=dest_check_data)

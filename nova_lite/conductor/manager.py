@@ -343,21 +343,37 @@ class ConductorManager:
             except exception.NoValidHost:
                 raise exception.NoValidHost(
                     reason='No valid host found for %s' % kind)
+        return self._live_destination(context, cell, instance, host, force)
+
+    def _live_destination(self, context, cell, instance, host, force):
+        """The destination of a live migration that passes the hosts'
+        checks (the destination's, then the source's): a host chosen by
+        the scheduler that fails them is skipped, a forced host's
+        MigrationPreCheckError reaches the caller."""
         if host and host == instance.host:
             raise exception.UnableToMigrateToSelf(
-                instance_id=instance_uuid, host=host)
-        return self._move_destination(context, cell, instance, host,
-                                      (instance.host,), force=force)
+                instance_id=instance.uuid, host=host)
+        exclude = [instance.host]
+        while True:
+            dest = self._move_destination(context, cell, instance, host,
+                                          tuple(exclude), force=force)
+            try:
+                self.compute_rpcapi.check_can_live_migrate_destination(
+                    context, dest, instance.uuid, instance.host, cell=cell)
+                return dest
+            except exception.MigrationPreCheckError as error:
+                if force:
+                    raise
+                LOG.debug('Skipping host %s for the live migration of %s: '
+                          '%s', dest, instance.uuid, error)
+                exclude.append(dest)
 
     def live_migrate_instance(self, context, instance_uuid, migration_id,
                               host=None, force=False):
         cell, cctxt, instance = self._move_target(context, instance_uuid)
         try:
-            if host and host == instance.host:
-                raise exception.UnableToMigrateToSelf(
-                    instance_id=instance_uuid, host=host)
-            dest = self._move_destination(context, cell, instance, host,
-                                          (instance.host,), force=force)
+            dest = self._live_destination(context, cell, instance, host,
+                                          force)
         except Exception as error:
             instance_action.note_failure(error)
             migration_obj.update(cctxt, migration_id, {'status': 'error'})

@@ -129,6 +129,60 @@ class ComputeDriver:
     def unrescue(self, instance):
         raise NotImplementedError()
 
+    # -- moves (resize, cold migration, evacuation, live migration) ---------
+
+    def migrate_disk_and_power_off(self, instance, dest, flavor,
+                                   block_device_info):
+        """On the source of a resize or cold migration: power the guest
+        off and let go of it, keeping its disks for a revert. Volumes whose
+        item says ``disconnect_host`` are disconnected. Returns what the
+        destination's :meth:`finish_migration` needs (a dict);
+        InstanceFaultRollback when nothing changed."""
+        try:
+            self.power_off(instance)
+        except Exception as error:
+            # The guest runs as it did.
+            raise exception.InstanceFaultRollback(error)
+        self.destroy(instance, block_device_info)
+        return {}
+
+    def finish_migration(self, instance, disk_info, block_device_info,
+                         resize_instance):
+        """On the destination: the guest of the moved server, with its
+        (new) flavor; ``disk_info`` is what the source returned."""
+        self.spawn(instance, block_device_info)
+
+    def confirm_migration(self, instance, disk_info):
+        """On the source, once the move is confirmed: what was kept for a
+        revert goes."""
+
+    def finish_revert_migration(self, instance, disk_info,
+                                block_device_info):
+        """On the source of a reverted (or failed) move: the guest back
+        with what :meth:`migrate_disk_and_power_off` kept."""
+        self.spawn(instance, block_device_info)
+
+    def check_can_live_migrate_destination(self, instance):
+        """On the destination of a live migration: what the source's
+        check needs; MigrationPreCheckError when it cannot take it."""
+        return {}
+
+    def check_can_live_migrate_source(self, instance, dest_check_data):
+        """On the source, with the destination's answer;
+        MigrationPreCheckError when the guest cannot go there."""
+        return dest_check_data
+
+    def spawn_evacuated(self, instance, block_device_info):
+        """The guest of a server evacuated to this host from a host that
+        is down."""
+        self.spawn(instance, block_device_info)
+
+    def get_evacuated_guest_volumes(self, instance):
+        """Like :meth:`get_guest_volumes`, for the guest a server evacuated
+        from this host left behind (cleaned up when the compute service
+        starts again)."""
+        return self.get_guest_volumes(instance)
+
     def get_volume_connector(self, instance):
         """The host connector given to block storage."""
         return {'host': self.host, 'ip': self.conf.my_ip,

@@ -52,15 +52,15 @@ def stack(libvirt_conn):
         # same libvirtd (a real compute host has one libvirtd to itself).
         (None, 'instance_name_template', 'nl-%s-%%08x' % run[:8]),
     ])
-    before = {d.UUIDString() for d in libvirt_conn.listAllDomains()}
     st = stack_fixture.Stack(conf).start()
     try:
         yield st
     finally:
         st.stop()
-        # Guests a failed test left behind go too.
+        # Guests a failed test left behind go too: this run's only (other
+        # runs may share the libvirtd meanwhile).
         for dom in libvirt_conn.listAllDomains():
-            if dom.UUIDString() in before:
+            if not dom.name().startswith('nl-%s-' % run[:8]):
                 continue
             try:
                 if dom.isActive():

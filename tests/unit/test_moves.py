@@ -155,6 +155,9 @@ def _conductor(monkeypatch, same_host):
     cond = conductor_manager.ConductorManager.__new__(
         conductor_manager.ConductorManager)
     cond.conf = conf
+    # The hosts' live migration checks pass.
+    cond.compute_rpcapi = types.SimpleNamespace(
+        check_can_live_migrate_destination=lambda *a, **k: {})
     cell = types.SimpleNamespace(uuid='cell1')
     inst = _inst()
     monkeypatch.setattr(cond, '_move_target',

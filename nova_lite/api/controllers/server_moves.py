@@ -106,9 +106,15 @@ def _migrate_live(self, instance, cell, body=None):
         if force and not host:
             raise webob.exc.HTTPBadRequest(
                 explanation=_NO_FORCE_WITHOUT_HOST)
+    elif host and not microversion.is_supported(req, '2.30'):
+        # Before 2.30 a host given is the destination as it is: only the
+        # hosts' own checks run, as with force.
+        force = True
     if host:
         ctx.can(policies.MIGRATE % 'migrate_live:host', _target(instance))
-    wait = not microversion.is_supported(req, '2.25')
+    # The checks are answered before 2.34; from 2.34 the request is
+    # accepted and the migration fails instead.
+    wait = not microversion.is_supported(req, '2.34')
     try:
         common.compute_api().live_migrate(
             ctx, instance, cell, host=host, block_migration=block_migration,

@@ -26,6 +26,7 @@ from nova_lite.virt import configdrive
 from nova_lite.virt import driver
 from nova_lite.virt.libvirt import config
 from nova_lite.virt.libvirt import host_info
+from nova_lite.virt.libvirt import moves
 from nova_lite.virt.libvirt import volume as volume_drivers
 
 LOG = logging.getLogger(__name__)
@@ -81,20 +82,23 @@ def target_dev(mountpoint, bus):
     return _BUS_PREFIX.get(bus, 'vd') + letters
 
 
-class LibvirtDriver(host_info.HostInfo, driver.ComputeDriver):
+class LibvirtDriver(moves.LibvirtMoves, host_info.HostInfo,
+                    driver.ComputeDriver):
 
     capabilities = {
         'supports_multiattach': True,
         'supports_tagged_attach_volume': True,
+        'supports_moves': True,
     }
 
-    def __init__(self, conf, connection=None, volume_overrides=None):
+    def __init__(self, conf, connection=None, volume_overrides=None,
+                 instances_path=None):
         super().__init__(conf)
         self._conn = connection
         self._conn_lock = threading.Lock()
         self._volume_overrides = volume_overrides or {}
-        self.instances_path = conf.instances_path or os.path.join(
-            conf.state_path, 'instances')
+        self.instances_path = instances_path or conf.instances_path or \
+            os.path.join(conf.state_path, 'instances')
 
     # -- connection ----------------------------------------------------------
 
@@ -127,13 +131,10 @@ class LibvirtDriver(host_info.HostInfo, driver.ComputeDriver):
                 self._conn = None
 
     def _lookup(self, instance):
-        try:
-            return self.conn.lookupByUUIDString(instance.uuid)
-        except Exception as error:
-            code = getattr(error, 'get_error_code', lambda: None)()
-            if code not in (None, VIR_ERR_NO_DOMAIN):
-                raise
-            return None
+        """The server's domain if it is this compute service's (see
+        :mod:`nova_lite.virt.libvirt.moves`)."""
+        dom = self._any_domain(instance.uuid)
+        return dom if dom is not None and self._owns(dom) else None
 
     def _domain(self, instance):
         dom = self._lookup(instance)
@@ -142,7 +143,8 @@ class LibvirtDriver(host_info.HostInfo, driver.ComputeDriver):
         return dom
 
     def list_instance_uuids(self):
-        return [d.UUIDString() for d in self.conn.listAllDomains(0)]
+        return [d.UUIDString() for d in self.conn.listAllDomains(0)
+                if self._owns(d)]
 
     # -- guest configuration -----------------------------------------------------
 
@@ -162,6 +164,9 @@ class LibvirtDriver(host_info.HostInfo, driver.ComputeDriver):
         or an empty sparse raw disk of the flavor's size."""
         os.makedirs(self._instance_dir(instance), mode=0o755, exist_ok=True)
         path = os.path.join(self._instance_dir(instance), 'disk')
+        if os.path.isfile(path):
+            # A disk the guest already has (moved, or kept for a revert).
+            return path, moves.disk_format(path)
         size_gb = max(int((instance.flavor or {}).get('root_gb') or 1), 1)
         image_path = None
         if instance.image_ref:
@@ -271,6 +276,7 @@ class LibvirtDriver(host_info.HostInfo, driver.ComputeDriver):
                     exist_ok=True)
         xml = self.guest_config(instance, block_device_info).to_string()
         dom = self.conn.defineXML(xml)
+        self._save_xml(self._instance_dir(instance), xml)
         try:
             # Made once the domain is defined: the metadata gives the
             # tagged volumes' PCI addresses libvirt assigned.
@@ -293,15 +299,7 @@ class LibvirtDriver(host_info.HostInfo, driver.ComputeDriver):
         dom = self._lookup(instance)
         if dom is not None:
             self._undefine(dom)
-        for bdm in block_device_info or []:
-            info = bdm.get('connection_info')
-            if info and bdm.get('disconnect_host', True):
-                try:
-                    self._volume_driver(info).disconnect_volume(info,
-                                                                instance)
-                except Exception:
-                    LOG.exception('Disconnecting volume %s failed',
-                                  info.get('serial'))
+        self._release_volumes(instance, block_device_info)
         shutil.rmtree(self._instance_dir(instance), ignore_errors=True)
 
     def power_off(self, instance):

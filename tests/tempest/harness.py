@@ -31,18 +31,40 @@ IMAGE_ALT = '5d0a3c8e-6f4b-4e2a-9c71-b8e0f3a2d614'
 def stack_overrides(base):
     """What nova-lite-all is started with for tempest: the two images,
     with data (tempest downloads an image's data to make images of its
-    own), written under ``base``."""
+    own), written under ``base``. ``allow_resize_to_same_host`` keeps its
+    default (False): with two compute hosts a resize or a cold migration
+    always lands on the other one, as tempest's checks of the host
+    expect."""
     os.makedirs(base, exist_ok=True)
     data = os.path.join(str(base), 'tempest-image.img')
     with open(data, 'wb') as f:
         f.write(b'nova_lite tempest image\n' * 64)
     return [
-        # One compute host: resizes stay on it.
-        (None, 'allow_resize_to_same_host', True),
         ('image_catalog', 'images',
          [IMAGE + ':cirros-0.6.2-x86_64-disk:' + data,
           IMAGE_ALT + ':cirros-0.6.2-x86_64-disk-alt:' + data]),
     ]
+
+
+# The compute hosts of the stack: nova-lite-all's own and a second one,
+# which the moves between hosts (cold and live migration, unshelve to a
+# host) and the server group (anti-)affinity tests need.
+COMPUTE_HOSTS = ('compute1', 'compute2')
+
+
+def start_stack(keystone, base):
+    """nova-lite-all behind ``keystone`` (state under ``base``), with a
+    second compute host (fake driver, zone ``nova``) in the same cell."""
+    stack = ks_fixture.start_stack(keystone,
+                                   os.path.join(str(base), 'nova-lite'),
+                                   stack_overrides(base))
+    try:
+        for host in COMPUTE_HOSTS[1:]:
+            stack.add_compute(host)
+    except Exception:
+        stack.stop()
+        raise
+    return stack
 
 
 class _NetworkHandler(http.server.BaseHTTPRequestHandler):
@@ -111,6 +133,7 @@ def tempest_conf(keystone):
         image_ref_alt = {image_alt}
         flavor_ref = 1
         flavor_ref_alt = 2
+        min_compute_nodes = {compute_nodes}
         min_microversion = 2.1
         max_microversion = 2.104
         build_timeout = 30
@@ -132,7 +155,9 @@ def tempest_conf(keystone):
         config_drive = True
         personality = False
         cold_migration = True
-        live_migration = False
+        live_migration = True
+        block_migration_for_live_migration = True
+        volume_backed_live_migration = True
         vnc_console = False
         serial_console = False
         spice_console = False
@@ -151,7 +176,8 @@ def tempest_conf(keystone):
         image_format_enforcement = False
         ''').format(admin_password=ks_fixture.ADMIN_PASSWORD,
                     identity=keystone.url, region=ks_fixture.REGION,
-                    image=IMAGE, image_alt=IMAGE_ALT)
+                    image=IMAGE, image_alt=IMAGE_ALT,
+                    compute_nodes=len(COMPUTE_HOSTS))
 
 
 def register_images(keystone, stack):

@@ -55,9 +55,7 @@ def main(argv=None):
     network = harness.NetworkStub().start()
     stack = None
     try:
-        stack = ks_fixture.start_stack(keystone,
-                                       os.path.join(base, 'nova-lite'),
-                                       harness.stack_overrides(base))
+        stack = harness.start_stack(keystone, base)
         keystone.register('network', network.url, name='neutron')
         harness.register_images(keystone, stack)
         harness.create_multiattach_type(keystone, stack)

@@ -10,7 +10,6 @@ import re
 
 import pytest
 
-from tests.fixtures import keystone as ks_fixture
 from tests.tempest import harness
 
 MULTIATTACH = ('tempest.api.compute.volumes.test_attach_volume.'
@@ -21,8 +20,7 @@ MULTIATTACH = ('tempest.api.compute.volumes.test_attach_volume.'
 def workspace(keystone, tmp_path_factory):
     base = tmp_path_factory.mktemp('tempest')
     network = harness.NetworkStub().start()
-    stack = ks_fixture.start_stack(keystone, base / 'nova-lite',
-                                   harness.stack_overrides(base))
+    stack = harness.start_stack(keystone, base)
     try:
         keystone.register('network', network.url, name='neutron')
         harness.register_images(keystone, stack)

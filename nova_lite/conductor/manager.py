@@ -333,9 +333,9 @@ class ConductorManager:
                                 host=None, force=False):
         """The destination of a resize, cold or live migration of the
         server; the caller starts the move."""
-        cell, _cctxt, instance = self._move_target(context, instance_uuid)
+        cell, cctxt, instance = self._move_target(context, instance_uuid)
         if kind in ('resize', 'cold migrate'):
-            exclude = () if self.conf.allow_resize_to_same_host \
+            exclude = () if self._same_host_allowed(cctxt, instance, kind) \
                 else (instance.host,)
             try:
                 return self._move_destination(context, cell, instance,
@@ -344,6 +344,18 @@ class ConductorManager:
                 raise exception.NoValidHost(
                     reason='No valid host found for %s' % kind)
         return self._live_destination(context, cell, instance, host, force)
+
+    def _same_host_allowed(self, cctxt, instance, kind):
+        """A resize may stay on its host with [DEFAULT]
+        allow_resize_to_same_host; a cold migration only where the host's
+        driver also reports COMPUTE_SAME_HOST_COLD_MIGRATE, as nova's
+        compute refuses to migrate a server to itself otherwise."""
+        if not self.conf.allow_resize_to_same_host:
+            return False
+        if kind == 'resize':
+            return True
+        return host_selection.host_has_trait(
+            cctxt, instance.host, 'COMPUTE_SAME_HOST_COLD_MIGRATE')
 
     def _live_destination(self, context, cell, instance, host, force):
         """The destination of a live migration that passes the hosts'

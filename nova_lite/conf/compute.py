@@ -42,6 +42,11 @@ fake_opts = [
                 help='Capability reported by the fake driver.'),
     cfg.BoolOpt('supports_tagged_attach_volume', default=True,
                 help='Capability reported by the fake driver.'),
+    cfg.BoolOpt('supports_migrate_to_same_host', default=False,
+                help='Capability reported by the fake driver: a cold '
+                     'migration may stay on its host (with [DEFAULT] '
+                     'allow_resize_to_same_host), as on a single-host '
+                     'deployment.'),
     cfg.FloatOpt('spawn_delay', default=0.0, min=0.0,
                  help='Seconds the fake driver waits in spawn.'),
     cfg.ListOpt('fail_spawn_for_names', default=[],

@@ -68,6 +68,12 @@ def _node_traits(cctxt):
     return out
 
 
+def host_has_trait(cctxt, host, trait):
+    """Whether the compute node records of ``host`` (in the cell of
+    ``cctxt``) carry ``trait``."""
+    return trait in _node_traits(cctxt).get(host, ())
+
+
 def multiattach_capable_hosts(context, conf):
     """The enabled, up compute hosts of every enabled cell that can
     attach a multiattach volume (service version and driver trait)."""

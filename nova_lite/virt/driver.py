@@ -14,6 +14,7 @@ POWER_SUSPENDED = 7
 CAPABILITY_TRAITS = (
     ('supports_multiattach', 'COMPUTE_VOLUME_MULTI_ATTACH'),
     ('supports_tagged_attach_volume', 'COMPUTE_VOLUME_ATTACH_WITH_TAG'),
+    ('supports_migrate_to_same_host', 'COMPUTE_SAME_HOST_COLD_MIGRATE'),
 )
 
 
@@ -29,6 +30,8 @@ class ComputeDriver:
         'supports_tagged_attach_volume': False,
         # Resize, migrations and evacuation carry the guest's disks over.
         'supports_moves': False,
+        # A cold migration may land on the host it leaves.
+        'supports_migrate_to_same_host': False,
     }
 
     def __init__(self, conf):

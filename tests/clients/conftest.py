@@ -71,6 +71,8 @@ class AllInOne:
                     '[fake_driver]\n'
                     '# servers the tests need in ERROR\n'
                     'fail_spawn_for_names = %s\n'
+                    '# one compute host: cold migrations stay on it\n'
+                    'supports_migrate_to_same_host = true\n'
                     '[image_service]\n'
                     'listen_port = %d\n'
                     '%s'

@@ -571,7 +571,9 @@ def env(tmp_path_factory):
         tmp_path_factory.mktemp('policy-matrix'),
         overrides=[('compute', 'shelved_offload_time', -1),
                    # One compute host: resizes stay on it.
-                   (None, 'allow_resize_to_same_host', True)] + [
+                   (None, 'allow_resize_to_same_host', True),
+                   ('fake_driver', 'supports_migrate_to_same_host',
+                    True)] + [
             # The member's project holds a server per route and persona.
             ('quota', resource, -1)
             for resource in ('instances', 'cores', 'ram')])

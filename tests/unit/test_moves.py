@@ -183,6 +183,8 @@ def test_scheduling_excludes_the_source_unless_allowed(monkeypatch,
     assert seen['exclude'] == excluded
     assert seen['cell_uuid'] == 'cell1'
     assert 'requested_host' not in seen['spec']
+    monkeypatch.setattr(conductor_manager.host_selection, 'host_has_trait',
+                        lambda cctxt, host, trait: True)
     cond.select_move_destination(_CTX, 'u1', 'cold migrate', host='h2')
     assert seen['spec']['requested_host'] == 'h2'
     # A live migration never stays on its host.
@@ -191,6 +193,30 @@ def test_scheduling_excludes_the_source_unless_allowed(monkeypatch,
     with pytest.raises(exception.UnableToMigrateToSelf):
         cond.select_move_destination(_CTX, 'u1', 'live migrate',
                                      host='compute1')
+
+
+@pytest.mark.parametrize('same_host,traits,excluded', [
+    (True, {'compute1': {'COMPUTE_SAME_HOST_COLD_MIGRATE'}}, ()),
+    (True, {'compute1': {'COMPUTE_VOLUME_MULTI_ATTACH'}}, ('compute1',)),
+    (False, {'compute1': {'COMPUTE_SAME_HOST_COLD_MIGRATE'}},
+     ('compute1',))])
+def test_cold_migration_stays_only_where_the_driver_can(
+        monkeypatch, same_host, traits, excluded):
+    cond = _conductor(monkeypatch, same_host)
+    seen = {}
+
+    def select(ctx, conf, exclude=(), cell_uuid=None, spec=None):
+        seen.update(exclude=exclude)
+        return 'compute9', None
+    monkeypatch.setattr(conductor_manager.host_selection,
+                        'select_destination', select)
+    monkeypatch.setattr(conductor_manager.host_selection, '_node_traits',
+                        lambda cctxt: traits)
+    cond.select_move_destination(_CTX, 'u1', 'cold migrate')
+    assert seen['exclude'] == excluded
+    # A resize follows [DEFAULT] allow_resize_to_same_host alone.
+    cond.select_move_destination(_CTX, 'u1', 'resize')
+    assert seen['exclude'] == (() if same_host else ('compute1',))
 
 
 def test_no_valid_host_names_the_move(monkeypatch):

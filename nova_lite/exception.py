@@ -620,3 +620,21 @@ class InstanceFaultRollback(NovaLiteException):
         self.inner_exception = inner_exception
         super().__init__('Instance rollback performed due to: %s'
                          % inner_exception)
+
+
+class InstancePasswordSetFailed(NovaLiteException):
+    msg_fmt = ('Failed to set admin password on %(instance)s because '
+               '%(reason)s')
+    code = 409
+
+
+class InstanceAgentNotEnabled(Invalid):
+    msg_fmt = 'Guest agent is not enabled for the instance'
+
+
+class QemuGuestAgentNotEnabled(InstanceAgentNotEnabled):
+    msg_fmt = 'QEMU guest agent is not enabled'
+
+
+class SetAdminPasswdNotSupported(Invalid):
+    msg_fmt = 'Set admin password is not supported'

@@ -19,6 +19,8 @@ from nova_lite.compute import power_state
 from nova_lite.image import glance as image_api
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import instance_action
+from nova_lite.objects import instance_fault
 
 LOG = logging.getLogger(__name__)
 
@@ -147,6 +149,39 @@ class ActionOperations:
         return reclaimed
 
     # -- console output --------------------------------------------------------
+
+    def _set_admin_password(self, context, instance, new_pass):
+        """Set the guest's admin password; the driver's refusal (no guest
+        agent, not supported, not implemented) reaches the caller with
+        the task state cleared and a fault recorded, as nova's."""
+        try:
+            if self.driver.get_power_state(instance) != \
+                    power_state.RUNNING:
+                raise exception.InstancePasswordSetFailed(
+                    instance=instance.uuid,
+                    reason='instance %s is not running' % instance.uuid)
+            self.driver.set_admin_password(instance, new_pass)
+        except (exception.InstancePasswordSetFailed,
+                exception.InstanceAgentNotEnabled,
+                exception.SetAdminPasswdNotSupported,
+                NotImplementedError) as error:
+            self._password_failed(context, instance, error)
+            raise
+        except Exception as error:
+            LOG.exception('Setting the admin password of server %s failed',
+                          instance.uuid)
+            failure = exception.InstancePasswordSetFailed(
+                instance=instance.uuid, reason='error setting admin password')
+            self._password_failed(context, instance, failure)
+            raise failure from error
+        LOG.info('Admin password set on server %s', instance.uuid)
+        instance_obj.update(context, instance.uuid, {'task_state': None})
+
+    def _password_failed(self, context, instance, error):
+        instance_action.note_failure(error)
+        instance_fault.create(context, instance_fault.fault_values(
+            instance.uuid, error, host=self.host))
+        instance_obj.update(context, instance.uuid, {'task_state': None})
 
     def _get_console_output(self, context, instance, tail_length=None):
         output = self.driver.get_console_output(instance)

@@ -33,6 +33,7 @@ RESUMING = 'resuming'
 REBUILDING = 'rebuilding'
 SOFT_DELETING = 'soft-deleting'
 RESTORING = 'restoring'
+UPDATING_PASSWORD = 'updating_password'
 
 # nova's instance action names (nova/compute/instance_actions.py).
 ACTION_LOCK = 'lock'
@@ -45,6 +46,7 @@ ACTION_REBUILD = 'rebuild'
 ACTION_RESTORE = 'restore'
 ACTION_RESET_STATE = 'resetState'
 ACTION_DELETE = 'delete'
+ACTION_CHANGE_PASSWORD = 'changePassword'
 
 ALLOW_REBUILD = (instance_obj.ACTIVE, instance_obj.STOPPED,
                  instance_obj.ERROR)
@@ -137,6 +139,25 @@ class ServerActionsAPI:
         self._simple_action(context, instance, cell, 'resume', RESUMING,
                             (instance_obj.SUSPENDED,), ACTION_RESUME,
                             'resume_instance')
+
+    # -- admin password and network info ----------------------------------
+
+    def set_admin_password(self, context, instance, cell, password):
+        """changePassword: the compute host sets the password in the
+        guest (a call, so that the driver's refusal reaches the caller)."""
+        self._start_task(context, instance, cell, 'changePassword',
+                         UPDATING_PASSWORD, vm_states=(instance_obj.ACTIVE,),
+                         action=ACTION_CHANGE_PASSWORD)
+        self.compute.set_admin_password(context, instance.host,
+                                        instance.uuid, password, cell=cell)
+
+    def inject_network_info(self, context, instance, cell):
+        """injectNetworkInfo: a cast to the server's host, as nova's (no
+        instance action is recorded)."""
+        checks.check_lock(context, instance)
+        if instance.host and cell is not None:
+            self.compute.inject_network_info(context, instance.host,
+                                             instance.uuid, cell=cell)
 
     # -- reset state ---------------------------------------------------------------
 

@@ -61,7 +61,7 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
                      action_ops.ActionOperations,
                      repair_ops.RepairOperations,
                      move_ops.MoveOperations):
-    target = messaging.Target(version='1.7')
+    target = messaging.Target(version='1.8')
 
     def __init__(self, conf, driver=None, host=None):
         self.conf = conf
@@ -359,3 +359,16 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
         # A read: no need to wait for the server's lock.
         instance = instance_obj.get_by_uuid(context, instance_uuid)
         return self._get_console_output(context, instance, tail_length)
+
+    # -- admin password, network info (1.8) ---------------------------------
+
+    @instance_action.wrap_instance_event('compute')
+    @_locked_instance
+    def set_admin_password(self, context, instance, new_pass):
+        self._set_admin_password(context, instance, new_pass)
+
+    def inject_network_info(self, context, instance_uuid):
+        # As nova's drivers without an injection: nothing reaches the
+        # guest, whose network comes from the network service.
+        LOG.debug('Network information of server %s left as it is',
+                  instance_uuid)

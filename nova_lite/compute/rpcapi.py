@@ -24,12 +24,13 @@ History:
   unrescue_instance
 * 1.7 - check_can_live_migrate_destination,
   check_can_live_migrate_source (calls)
+* 1.8 - set_admin_password (a call), inject_network_info
 """
 
 from nova_lite import rpc
 
 TOPIC = 'compute'
-VERSION = '1.7'
+VERSION = '1.8'
 
 
 class ComputeAPI:
@@ -150,6 +151,16 @@ class ComputeAPI:
     def _cast_13(self, ctxt, host, method, instance_uuid, cell, **kwargs):
         self._client(host, cell, version='1.3').cast(
             ctxt, method, instance_uuid=instance_uuid, **kwargs)
+
+    def set_admin_password(self, ctxt, host, instance_uuid, new_pass,
+                           cell=None):
+        return self._client(host, cell, version='1.8').call(
+            ctxt, 'set_admin_password', instance_uuid=instance_uuid,
+            new_pass=new_pass)
+
+    def inject_network_info(self, ctxt, host, instance_uuid, cell=None):
+        self._client(host, cell, version='1.8').cast(
+            ctxt, 'inject_network_info', instance_uuid=instance_uuid)
 
     def pause_instance(self, ctxt, host, instance_uuid, cell=None):
         self._cast_13(ctxt, host, 'pause_instance', instance_uuid, cell)

@@ -1,7 +1,8 @@
-"""Policies of the rebuild, pause, suspend, deferred delete, console output
-and reset state server actions: nova's names and default check strings
-(nova keeps them in servers.py, pause_server.py, suspend_server.py,
-deferred_delete.py, console_output.py and admin_actions.py). Targets: the
+"""Policies of the rebuild, pause, suspend, deferred delete, console output,
+reset state, inject network info and change password server actions:
+nova's names and default check strings (nova keeps them in servers.py,
+pause_server.py, suspend_server.py, deferred_delete.py, console_output.py,
+admin_actions.py and admin_password.py). Targets: the
 owning project (and user) of the server.
 """
 
@@ -15,6 +16,7 @@ SUSPEND = 'os_compute_api:os-suspend-server:%s'
 DEFERRED_DELETE = 'os_compute_api:os-deferred-delete:%s'
 CONSOLE_OUTPUT = 'os_compute_api:os-console-output'
 ADMIN_ACTIONS = 'os_compute_api:os-admin-actions:%s'
+ADMIN_PASSWORD = 'os_compute_api:os-admin-password'
 
 _ACTION = '/servers/{server_id}/action (%s)'
 
@@ -51,6 +53,12 @@ rules = [
     _rule(ADMIN_ACTIONS % 'reset_state', base.ADMIN,
           'Reset the state of a server (to active or error).',
           'os-resetState'),
+    _rule(ADMIN_ACTIONS % 'inject_network_info', base.ADMIN,
+          'Inject network information into the server.',
+          'injectNetworkInfo'),
+    _rule(ADMIN_PASSWORD, base.PROJECT_MEMBER_OR_ADMIN,
+          'Change the administrative password for a server.',
+          'changePassword'),
 ]
 
 

@@ -86,6 +86,10 @@ class ComputeDriver:
     def pause(self, instance):
         raise NotImplementedError()
 
+    def set_admin_password(self, instance, new_pass):
+        """Set the root/admin password in the running guest."""
+        raise NotImplementedError()
+
     def unpause(self, instance):
         raise NotImplementedError()
 

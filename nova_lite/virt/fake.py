@@ -219,6 +219,14 @@ class FakeDriver(driver.ComputeDriver):
             guest['state'] = state
             self._log(instance, line)
 
+    def set_admin_password(self, instance, new_pass):
+        with self._lock:
+            guest = self.guests.get(instance.uuid)
+            if guest is None:
+                raise exception.InstanceNotFound(instance_id=instance.uuid)
+            guest['admin_password'] = new_pass
+            self._log(instance, 'Admin password set')
+
     def pause(self, instance):
         self._set_state(instance, (power_state.RUNNING,),
                         driver.POWER_PAUSED, 'Paused')

@@ -395,6 +395,13 @@ MATRIX = {
     ('POST', S + '/action', 'os-resetState'): Entry(
         C, 202, ADMIN_ONLY, 'os_compute_api:os-admin-actions:reset_state',
         prep=_server(), body=_action('os-resetState', {'state': 'active'})),
+    ('POST', S + '/action', 'injectNetworkInfo'): Entry(
+        C, 202, ADMIN_ONLY,
+        'os_compute_api:os-admin-actions:inject_network_info',
+        prep=_server(), body=_action('injectNetworkInfo')),
+    ('POST', S + '/action', 'changePassword'): Entry(
+        C, 202, WRITE, 'os_compute_api:os-admin-password', prep=_server(),
+        body=_action('changePassword', {'adminPass': 'pw'})),
     ('POST', S + '/action', 'restore'): Entry(
         C, 202, WRITE, DEFERRED % 'restore', prep=_soft_deleted, fresh=True,
         body=_action('restore')),

@@ -143,7 +143,7 @@ def tempest_conf(keystone):
         resize = True
         snapshot = False
         console_output = True
-        change_password = False
+        change_password = True
         rebuild = True
         pause = True
         suspend = True
@@ -153,7 +153,7 @@ def tempest_conf(keystone):
         interface_attach = False
         metadata_service = False
         config_drive = True
-        personality = False
+        personality = True
         cold_migration = True
         live_migration = True
         block_migration_for_live_migration = True

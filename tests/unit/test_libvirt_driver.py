@@ -7,6 +7,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from nova_lite import exception
 from nova_lite.virt.libvirt import config
 from nova_lite.virt.libvirt import driver as libvirt_driver
 from nova_lite.virt.libvirt import volume as volume_drivers
@@ -361,3 +362,20 @@ def test_guest_volumes_from_disk_serials(drv):
     assert drv.get_guest_volumes(inst) == {'vdb': VOL}
     drv.detach_volume(inst, _info(), '/dev/vdb')
     assert drv.get_guest_volumes(inst) == {}
+
+
+# -- admin password ---------------------------------------------------------------
+
+def test_admin_password_needs_the_guest_agent(drv, monkeypatch):
+    set_calls = []
+    monkeypatch.setattr(
+        drv, '_domain', lambda inst: types.SimpleNamespace(
+            setUserPassword=lambda *a: set_calls.append(a)))
+    with pytest.raises(exception.QemuGuestAgentNotEnabled) as error:
+        drv.set_admin_password(_instance(), 'pw')
+    assert error.value.format_message() == 'QEMU guest agent is not enabled'
+    assert set_calls == []
+    drv.set_admin_password(_instance(system_metadata={
+        'image_hw_qemu_guest_agent': 'yes',
+        'image_os_admin_user': 'admin'}), 'pw')
+    assert set_calls == [('admin', 'pw', 0)]

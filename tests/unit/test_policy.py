@@ -103,6 +103,8 @@ EXPECTED = {
     'os_compute_api:os-deferred-delete:force': MEMBER,
     'os_compute_api:os-console-output': MEMBER,
     'os_compute_api:os-admin-actions:reset_state': ADMIN,
+    'os_compute_api:os-admin-actions:inject_network_info': ADMIN,
+    'os_compute_api:os-admin-password': MEMBER,
     'os_compute_api:os-extended-server-attributes': ADMIN,
     'os_compute_api:ips:index': READER,
     'os_compute_api:ips:show': READER,

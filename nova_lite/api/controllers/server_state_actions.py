@@ -1,5 +1,6 @@
 """Server actions: lock and unlock, pause and unpause, suspend and resume,
-os-resetState, restore and forceDelete (soft delete), os-getConsoleOutput.
+os-resetState, restore and forceDelete (soft delete), os-getConsoleOutput,
+changePassword and injectNetworkInfo.
 
 Registered into ``server_actions`` (POST /servers/{id}/action), which looks
 the server up and checks each action's policy before its handler runs.
@@ -108,3 +109,24 @@ def _console_output(self, instance, cell, body=None):
         raise webob.exc.HTTPNotImplemented(
             explanation='Action is not supported.')
     return Result({'output': _CONTROL.sub('', output)}, status=200)
+
+
+@action('changePassword', policies.ADMIN_PASSWORD)
+def _change_password(self, instance, cell, body=None):
+    try:
+        common.compute_api().set_admin_password(
+            common.context(), instance, cell,
+            body['changePassword']['adminPass'])
+    except (exception.InstancePasswordSetFailed,
+            exception.SetAdminPasswdNotSupported,
+            exception.InstanceAgentNotEnabled) as error:
+        raise webob.exc.HTTPConflict(explanation=error.format_message())
+    except NotImplementedError:
+        raise webob.exc.HTTPNotImplemented(
+            explanation='Unable to set password on instance')
+
+
+@action('injectNetworkInfo', policies.ADMIN_ACTIONS % 'inject_network_info')
+def _inject_network_info(self, instance, cell, body=None):
+    common.compute_api().inject_network_info(common.context(), instance,
+                                             cell)

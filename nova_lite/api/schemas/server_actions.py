@@ -44,6 +44,16 @@ reset_state = _action('os-resetState', {
     'additionalProperties': False,
 })
 
+change_password = _action('changePassword', {
+    'type': 'object',
+    'properties': {'adminPass': pt.admin_password},
+    'required': ['adminPass'],
+    'additionalProperties': False,
+})
+
+# Any value, as nova's (null is what clients send).
+inject_network_info = _action('injectNetworkInfo', {})
+
 rebuild = _action('rebuild', {
     'type': 'object',
     'properties': {
@@ -96,6 +106,8 @@ ACTION_SCHEMAS = {
     'forceDelete': [(None, None, _action('forceDelete', _EMPTY))],
     'os-resetState': [(None, None, reset_state)],
     'os-getConsoleOutput': [(None, None, get_console_output)],
+    'changePassword': [(None, None, change_password)],
+    'injectNetworkInfo': [(None, None, inject_network_info)],
     'rebuild': [('2.1', '2.18', rebuild),
                 ('2.19', '2.53', rebuild_v219),
                 ('2.54', '2.56', rebuild_v254),

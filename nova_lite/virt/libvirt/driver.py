@@ -319,6 +319,21 @@ class LibvirtDriver(moves.LibvirtMoves, host_info.HostInfo,
             dom.destroy()
         dom.create()
 
+    def set_admin_password(self, instance, new_pass):
+        """Through the QEMU guest agent, which the image must declare
+        (``hw_qemu_guest_agent``), as nova's libvirt driver."""
+        meta = getattr(instance, 'system_metadata', None) or {}
+        if str(meta.get('image_hw_qemu_guest_agent', '')).lower() not in (
+                'true', 'yes', '1', 'on'):
+            raise exception.QemuGuestAgentNotEnabled()
+        user = meta.get('image_os_admin_user') or 'root'
+        import libvirt
+        try:
+            self._domain(instance).setUserPassword(user, new_pass, 0)
+        except libvirt.libvirtError as error:
+            raise exception.InstancePasswordSetFailed(
+                instance=instance.uuid, reason=error.get_error_message())
+
     def pause(self, instance):
         self._domain(instance).suspend()
 

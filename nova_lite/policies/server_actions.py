@@ -1,7 +1,8 @@
 """Policies of the rebuild, pause, suspend, deferred delete, console output
-and reset state server actions: nova's names and default check strings
-(nova keeps them in servers.py, pause_server.py, suspend_server.py,
-deferred_delete.py, console_output.py and admin_actions.py). Targets: the
+and reset state server actions, and of createImage and createBackup: nova's
+names and default check strings (nova keeps them in servers.py,
+pause_server.py, suspend_server.py, deferred_delete.py, console_output.py,
+admin_actions.py and create_backup.py). Targets: the
 owning project (and user) of the server.
 """
 
@@ -15,6 +16,9 @@ SUSPEND = 'os_compute_api:os-suspend-server:%s'
 DEFERRED_DELETE = 'os_compute_api:os-deferred-delete:%s'
 CONSOLE_OUTPUT = 'os_compute_api:os-console-output'
 ADMIN_ACTIONS = 'os_compute_api:os-admin-actions:%s'
+CREATE_IMAGE = SERVERS % 'create_image'
+CREATE_IMAGE_VOLUME_BACKED = SERVERS % 'create_image:allow_volume_backed'
+CREATE_BACKUP = 'os_compute_api:os-create-backup'
 
 _ACTION = '/servers/{server_id}/action (%s)'
 
@@ -51,6 +55,13 @@ rules = [
     _rule(ADMIN_ACTIONS % 'reset_state', base.ADMIN,
           'Reset the state of a server (to active or error).',
           'os-resetState'),
+    _rule(CREATE_IMAGE, base.PROJECT_MEMBER_OR_ADMIN,
+          'Create an image from a server.', 'createImage'),
+    _rule(CREATE_IMAGE_VOLUME_BACKED, base.PROJECT_MEMBER_OR_ADMIN,
+          'Create an image from a volume backed server (in addition to '
+          'os_compute_api:servers:create_image).', 'createImage'),
+    _rule(CREATE_BACKUP, base.PROJECT_MEMBER_OR_ADMIN,
+          'Create a back up of a server.', 'createBackup'),
 ]
 
 

@@ -17,6 +17,7 @@ from nova_lite.api.controllers import server_filters
 from nova_lite.api.controllers import server_metadata
 # The actions of these modules register on import.
 from nova_lite.api.controllers import server_moves  # noqa: F401
+from nova_lite.api.controllers import server_images  # noqa: F401
 from nova_lite.api.controllers import server_rebuild  # noqa: F401
 from nova_lite.api.controllers import server_state_actions  # noqa: F401
 from nova_lite.api.controllers import server_tags
@@ -272,7 +273,7 @@ class ServersController(common.RestController):
             uuids, reservation_id = self._create(
                 ctx, req, server, flavor, image_ref, bdms, min_count,
                 max_count, user_data, hints, zone, forced_host, forced_node,
-                key_data, requested)
+                key_data, requested, image=image)
         except (exception.VolumeNotFound, exception.InstanceGroupNotFound,
                 exception.ComputeHostNotFound) as error:
             # A volume to boot with that does not exist: 400, as nova.
@@ -293,9 +294,9 @@ class ServersController(common.RestController):
     @staticmethod
     def _create(ctx, req, server, flavor, image_ref, bdms, min_count,
                 max_count, user_data, hints, zone, forced_host, forced_node,
-                key_data=None, requested=None):
+                key_data=None, requested=None, image=None):
         return common.compute_api().create(
-            ctx, flavor, server['name'], image_ref, bdms,
+            ctx, flavor, server['name'], image_ref, bdms, image=image,
             hostname=server.get('hostname') if
             microversion.is_supported(req, '2.90') else None,
             auto_disk_config=server_common.disk_config_values(server).get(

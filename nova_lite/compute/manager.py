@@ -250,11 +250,11 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
         with self._reverts_task_state(context, instance):
             self.driver.power_on(
                 instance, self._block_device_info(context, instance))
+            # Unshelved before its offload: its stored image goes.
+            self._forget_shelved_image(context, instance)
             instance_obj.update(context, instance.uuid, {
                 'vm_state': instance_obj.ACTIVE, 'task_state': None,
                 'power_state': self.driver.get_power_state(instance)})
-            # Unshelved before its offload: its stored image goes.
-            self._forget_shelved_image(context, instance)
 
     @instance_action.wrap_instance_event('compute')
     @_locked_instance
@@ -309,9 +309,6 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
                     self.driver.flatten_root_disk(instance)
             finally:
                 instance.image_ref = image_ref
-            instance = instance_obj.update(context, instance.uuid, {
-                'vm_state': instance_obj.ACTIVE, 'task_state': None,
-                'power_state': power_state.RUNNING})
         except Exception as error:
             LOG.exception('Unshelve of server %s failed', instance.uuid)
             instance_action.note_failure(error)
@@ -322,7 +319,11 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
                 'vm_state': instance_obj.SHELVED_OFFLOADED,
                 'task_state': None, 'host': None, 'node': None})
             return
+        # As nova: the stored image goes before the server is ACTIVE.
         self._forget_shelved_image(context, instance)
+        instance_obj.update(context, instance.uuid, {
+            'vm_state': instance_obj.ACTIVE, 'task_state': None,
+            'power_state': power_state.RUNNING})
 
     # -- snapshots (1.7) -------------------------------------------------------
 

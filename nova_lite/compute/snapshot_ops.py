@@ -162,12 +162,12 @@ class SnapshotOperations:
         if offload:
             self._offload(context, instance)
 
-    def _forget_shelved_image(self, context, instance, delete=True):
+    def _forget_shelved_image(self, context, instance):
         """After an unshelve: the stored image goes, and the shelve keys
         leave the system metadata."""
         system_metadata = instance.system_metadata or {}
         image_id = system_metadata.get('shelved_image_id')
-        if image_id and delete:
+        if image_id:
             self._delete_image(context, image_id)
         if any(k in system_metadata for k in image_meta.SHELVED_KEYS):
             instance_obj.update(context, instance.uuid, {

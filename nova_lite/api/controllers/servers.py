@@ -240,10 +240,12 @@ class ServersController(common.RestController):
         except exception.FlavorNotFound:
             raise webob.exc.HTTPBadRequest(
                 explanation='Flavor %s could not be found.' % flavor_id)
+        image_mappings = block_device.image_mappings(image)
         if image is not None:
             _check_flavor_fits_image(flavor, image, volume_backed=any(
                 str(b.get('boot_index')) == '0' and
-                b.get('destination_type') == 'volume' for b in bdm_v2))
+                b.get('destination_type') == 'volume'
+                for b in list(bdm_v2) + image_mappings))
         key_name = server.get('key_name')
         key_data = None
         if key_name is not None:
@@ -261,6 +263,10 @@ class ServersController(common.RestController):
                 raise webob.exc.HTTPBadRequest(
                     explanation='Userdata content cannot be decoded')
         items = list(bdm_v2) + [_legacy_bdm(b) for b in legacy]
+        if image_mappings:
+            # An image of a volume-backed snapshot: its mappings, which
+            # the request's override by device name.
+            items = block_device.merge_image_mappings(image_mappings, items)
         try:
             bdms = block_device.transform(items, image_ref, min_count,
                                           max_count)

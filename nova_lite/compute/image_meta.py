@@ -74,7 +74,12 @@ def snapshot_metadata(context, instance, name, extra_properties=None,
     project (shared with it when someone of another project asks, with
     ``instance_owner``), without the properties nova does not pass on;
     ``extra_properties`` last."""
-    image = image_from_system_metadata(instance.system_metadata)
+    system_metadata = dict(instance.system_metadata or {})
+    if instance.image_ref:
+        # A server recorded before it kept system metadata.
+        system_metadata.setdefault('image_base_image_ref',
+                                   instance.image_ref)
+    image = image_from_system_metadata(system_metadata)
     image['name'] = name
     extra = dict(extra_properties or {})
     if context.project_id != instance.project_id:

@@ -326,3 +326,19 @@ def test_backup_rotation(stack):
                 {'name': 'b', 'backup_type': 1, 'rotation': 1}):
         resp = _action(stack, sid, {'createBackup': bad})
         assert resp.status_code == 400, (bad, resp.text)
+
+
+def test_image_tasks_of_a_snapshot(stack):
+    sid = _server(stack)
+    resp = _action(stack, sid, {'createImage': {'name': 's'}},
+                   version='2.45')
+    image_id = resp.json()['image_id']
+    _wait_image(stack, image_id)
+    resp = requests.get(stack.image_base + '/v2/images/%s/tasks' % image_id,
+                        headers={'X-Auth-Token': 'demo:demo'}, timeout=30)
+    assert resp.status_code == 200
+    assert resp.json() == {'tasks': []}
+    # Another project does not see the private snapshot.
+    resp = requests.get(stack.image_base + '/v2/images/%s/tasks' % image_id,
+                        headers={'X-Auth-Token': 'other:other'}, timeout=30)
+    assert resp.status_code == 404

@@ -47,6 +47,17 @@ def system_metadata_from_image(image, flavor_root_gb=0):
     return out
 
 
+def rebuilt_system_metadata(system_metadata, image, image_ref,
+                            flavor_root_gb=0):
+    """A server's system metadata once rebuilt from ``image``: the old
+    ``image_*`` entries replaced by the new image's."""
+    out = {key: value for key, value in (system_metadata or {}).items()
+           if not key.startswith(PREFIX)}
+    out.update(system_metadata_from_image(image, flavor_root_gb))
+    out['image_base_image_ref'] = image_ref
+    return out
+
+
 def image_from_system_metadata(system_metadata):
     """``{min_ram, min_disk, ..., 'properties': {...}}`` of every system
     metadata entry, the ``image_`` prefix removed."""

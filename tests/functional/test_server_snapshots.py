@@ -342,3 +342,25 @@ def test_image_tasks_of_a_snapshot(stack):
     resp = requests.get(stack.image_base + '/v2/images/%s/tasks' % image_id,
                         headers={'X-Auth-Token': 'other:other'}, timeout=30)
     assert resp.status_code == 404
+
+
+def test_snapshot_after_a_rebuild_names_the_new_image(stack):
+    sid = _server(stack)
+    resp = requests.post(stack.image_base + '/v2/images', json={
+        'name': 'other', 'disk_format': 'raw', 'container_format': 'bare',
+        'hw_vif_model': 'virtio'}, headers={'X-Auth-Token': 'demo:demo'},
+        timeout=30)
+    other = resp.json()['id']
+    resp = requests.put(stack.image_base + '/v2/images/%s/file' % other,
+                        data=b'other disk', timeout=30, headers={
+                            'X-Auth-Token': 'demo:demo',
+                            'Content-Type': 'application/octet-stream'})
+    assert resp.status_code == 204
+    resp = _action(stack, sid, {'rebuild': {'imageRef': other}})
+    assert resp.status_code == 202, resp.text
+    stack.wait_for_server(sid, 'ACTIVE')
+    resp = _action(stack, sid, {'createImage': {'name': 'after'}},
+                   version='2.45')
+    image = _wait_image(stack, resp.json()['image_id'])
+    assert image['base_image_ref'] == other
+    assert image['hw_vif_model'] == 'virtio'

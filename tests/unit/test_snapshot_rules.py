@@ -130,3 +130,15 @@ def test_image_mappings_and_their_merge():
     merged = block_device.merge_image_mappings(mappings, request)
     assert [m.get('snapshot_id') or m.get('uuid') for m in merged] == [
         'v9', 's1']
+
+
+def test_rebuilt_system_metadata():
+    meta = image_meta.rebuilt_system_metadata(
+        {'image_hw_disk_bus': 'scsi', 'image_base_image_ref': 'old',
+         'owner_user_name': 'u', 'shelved_at': None},
+        _image({'hw_vif_model': 'virtio'}, min_disk=3), 'new', 1)
+    assert meta == {'owner_user_name': 'u', 'shelved_at': None,
+                    'image_hw_vif_model': 'virtio', 'image_min_ram': 64,
+                    'image_min_disk': 3, 'image_disk_format': 'qcow2',
+                    'image_container_format': 'bare',
+                    'image_base_image_ref': 'new'}

@@ -5,6 +5,7 @@ mapping records stored with a server, raising nova's errors for what nova
 refuses.
 """
 
+import json
 import re
 import string
 
@@ -98,6 +99,46 @@ def from_api(item, image_uuid_specified):
     return record
 
 
+def image_mappings(image):
+    """The ``block_device_mapping`` property of an image (an image of a
+    volume-backed snapshot, ``bdm_v2``) as create items, or []."""
+    properties = getattr(image, 'properties', None) or {}
+    raw = properties.get('block_device_mapping')
+    if not raw or str(properties.get('bdm_v2')).lower() not in (
+            'true', '1', 'yes', 'on', 't', 'y'):
+        return []
+    try:
+        items = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return []
+    out = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        out.append({key: value for key, value in item.items()
+                    if key in _API_FIELDS and value is not None})
+    return out
+
+
+def _root(item):
+    return str(item.get('boot_index')) == '0'
+
+
+def merge_image_mappings(image_items, request_items):
+    """nova's merge of an image's mappings with a create's: with a root
+    mapping in the image, the request's image root goes; a request
+    mapping replaces the image's of the same device name."""
+    if any(_root(i) for i in image_items):
+        request_items = [i for i in request_items
+                         if not (_root(i) and i.get('source_type') == 'image')]
+    names = {strip_dev(i['device_name']) for i in request_items
+             if i.get('device_name')}
+    kept = [i for i in image_items
+            if not i.get('device_name') or
+            strip_dev(i['device_name']) not in names]
+    return list(request_items) + kept
+
+
 def image_root_mapping(image_ref):
     """The implicit root disk of a server booted from an image."""
     return {'source_type': 'image', 'destination_type': 'local',
@@ -130,6 +171,10 @@ def transform(items, image_ref, min_count, max_count):
 
 _DEVICE_RE = re.compile(r'(^/dev/x{0,1}[a-z]{0,1}d{0,1})([a-z]+)[0-9]*$')
 DEFAULT_ROOT_DEV_NAME = '/dev/sda1'
+
+
+def strip_dev(name):
+    return name[len('/dev/'):] if name and name.startswith('/dev/') else name
 
 
 def prepend_dev(name):

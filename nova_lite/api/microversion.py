@@ -56,7 +56,7 @@ VERSIONS = [
     '2.42',  # tag in block_device_mapping_v2 and networks restored
     '2.43',  # os-hosts removed
     '2.44',  # network proxy actions removed (not served)
-    '2.45',  # createImage returns image_id (not served)
+    '2.45',  # createImage and createBackup answer {"image_id"}, no Location
     '2.46',  # request id returned (signalling only)
     '2.47',  # embedded flavor in server responses
     '2.48',  # diagnostics format

@@ -19,15 +19,18 @@ from nova_lite import cells
 from nova_lite.compute import api_actions
 from nova_lite.compute import availability_zones
 from nova_lite.compute import checks
+from nova_lite.compute import image_meta
 from nova_lite.compute import moves_api
 from nova_lite.compute import power_state
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import server_groups
+from nova_lite.compute import snapshots_api
 from nova_lite.compute import volumes
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
 from nova_lite.db import plain
 from nova_lite import exception
+from nova_lite.image import glance
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import build_request
 from nova_lite.objects import cell_mapping
@@ -65,7 +68,7 @@ def _queue_for_delete(context, instance_uuid):
 
 
 class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
-          moves_api.MovesAPI):
+          moves_api.MovesAPI, snapshots_api.SnapshotsAPI):
     """The compute API: one per WSGI application."""
 
     def __init__(self, conf):
@@ -204,7 +207,7 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
                key_data=None, supports_multiattach=False, hostname=None,
                auto_disk_config=None, scheduler_hints=None,
                injected_files=None, forced_host=None, forced_node=None,
-               requested_host=None, requested_node=None):
+               requested_host=None, requested_node=None, image=None):
         """Record new servers as build requests and cast their build.
 
         Quotas as nova checks them: metadata items and personality files,
@@ -244,6 +247,15 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
         for bdm in bdms:
             if bdm.get('boot_index') == 0 and bdm.get('device_name'):
                 root_device_name = bdm['device_name']
+        # What nova's system metadata keeps of the image (snapshots
+        # inherit it).
+        system_metadata = image_meta.system_metadata_from_image(
+            image, flavor.root_gb)
+        system_metadata.setdefault('image_base_image_ref', image_ref or '')
+        system_metadata['owner_user_name'] = getattr(context, 'user_name',
+                                                     None)
+        system_metadata['owner_project_name'] = getattr(
+            context, 'project_name', None)
         for index in range(count):
             uuid = uuidutils.generate_uuid()
             display_name = name
@@ -264,6 +276,7 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
                 'user_data': user_data, 'access_ip_v4': access_ip_v4,
                 'access_ip_v6': access_ip_v6,
                 'metadata': dict(metadata or {}), 'tags': list(tags or []),
+                'system_metadata': dict(system_metadata),
                 'locked': False, 'launch_index': index,
                 'reservation_id': reservation_id,
                 'root_device_name': root_device_name or '/dev/vda',
@@ -324,6 +337,9 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
     def delete(self, context, instance, cell):
         check_lock(context, instance)
         _queue_for_delete(context, instance.uuid)
+        if instance.vm_state in (instance_obj.SHELVED,
+                                 instance_obj.SHELVED_OFFLOADED):
+            self._delete_shelved_image(context, instance)
         if cell is None:
             if build_request.destroy(context, instance.uuid):
                 build_request.destroy_request_spec(context, instance.uuid)
@@ -436,14 +452,47 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
                                      reboot_type, cell=cell)
 
     def shelve(self, context, instance, cell):
+        """Shelve: an image-backed server's disk is stored in a new
+        image ("<name>-shelved") by its host, which then offloads it per
+        ``[DEFAULT] shelved_offload_time``; a volume-backed server is
+        offloaded at once."""
+        system_metadata = dict(instance.system_metadata or {},
+                               image_base_image_ref=instance.image_ref)
         self._start_task(context, instance, cell, 'shelve',
                          instance_obj.SHELVING,
                          vm_states=(instance_obj.ACTIVE, instance_obj.STOPPED,
                                     instance_obj.PAUSED,
                                     instance_obj.SUSPENDED),
+                         extra={'system_metadata': system_metadata},
                          action=instance_action.SHELVE)
+        instance.system_metadata = system_metadata
+        try:
+            image = self.shelve_image(context, instance)
+        except Exception:
+            cctxt = nl_context.target_cell(context, cell)
+            instance_obj.update(cctxt, instance.uuid, {'task_state': None})
+            raise
+        if image is None:
+            self.compute.shelve_offload_instance(context, instance.host,
+                                                 instance.uuid, cell=cell)
+            return
         self.compute.shelve_instance(context, instance.host, instance.uuid,
-                                     cell=cell)
+                                     cell=cell, image_id=image.id)
+
+    def _delete_shelved_image(self, context, instance):
+        image_id = (instance.system_metadata or {}).get('shelved_image_id')
+        if not image_id:
+            return
+        LOG.info('Deleting image %s of the shelved server %s', image_id,
+                 instance.uuid)
+        try:
+            glance.delete(self.conf, context, image_id)
+        except (exception.ImageNotFound, exception.Forbidden) as error:
+            LOG.warning('Failed to delete the image of the shelved server '
+                        '%s: %s', instance.uuid, error)
+        except Exception:
+            LOG.exception('Failed to delete the image of the shelved '
+                          'server %s', instance.uuid)
 
     def shelve_offload(self, context, instance, cell):
         self._start_task(context, instance, cell, 'shelve_offload',

@@ -13,6 +13,7 @@ import logging
 from oslo_utils import timeutils
 
 from nova_lite.compute import checks
+from nova_lite.compute import image_meta
 from nova_lite import context as nl_context
 from nova_lite import exception
 from nova_lite.image import glance as image_api
@@ -266,7 +267,11 @@ class ServerActionsAPI:
                 values['key_data'] = pair.public_key
         trusted_certs = kwargs.pop('trusted_certs', None)
         preserve_ephemeral = bool(kwargs.pop('preserve_ephemeral', False))
-        image_api.get(self.conf, context, image_href)
+        image = image_api.get(self.conf, context, image_href)
+        # As nova: the system metadata describes the new image.
+        values['system_metadata'] = image_meta.rebuilt_system_metadata(
+            instance.system_metadata, image, image_href,
+            (instance.flavor or {}).get('root_gb') or 0)
         cctxt = nl_context.target_cell(context, cell)
         bdms = bdm_obj.get_by_instance(cctxt, instance.uuid)
         root = [b for b in bdms if b.boot_index == 0 and b.volume_id]

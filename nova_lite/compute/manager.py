@@ -22,6 +22,7 @@ from nova_lite.compute import moves_api
 from nova_lite.compute import power_state
 from nova_lite.compute import recovery
 from nova_lite.compute import repair_ops
+from nova_lite.compute import snapshot_ops
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import volume_ops
 from nova_lite.conductor import rpcapi as conductor_rpcapi
@@ -60,8 +61,9 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
                      host_ops.HostOperations,
                      action_ops.ActionOperations,
                      repair_ops.RepairOperations,
-                     move_ops.MoveOperations):
-    target = messaging.Target(version='1.8')
+                     move_ops.MoveOperations,
+                     snapshot_ops.SnapshotOperations):
+    target = messaging.Target(version='1.9')
 
     def __init__(self, conf, driver=None, host=None):
         self.conf = conf
@@ -97,6 +99,8 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
         self.refresh_resources_if_due(context)
         if self.conf.reclaim_instance_interval > 0:
             self.reclaim_queued_deletes(context)
+        if self.conf.shelved_offload_time > 0:
+            self.offload_shelved_instances(context)
         timeout = self.conf.compute.volume_operation_timeout
         if timeout <= 0 or time.monotonic() - self._last_volume_check < \
                 min(60.0, timeout / 2.0):
@@ -248,6 +252,8 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
         with self._reverts_task_state(context, instance):
             self.driver.power_on(
                 instance, self._block_device_info(context, instance))
+            # Unshelved before its offload: its stored image goes.
+            self._forget_shelved_image(context, instance)
             instance_obj.update(context, instance.uuid, {
                 'vm_state': instance_obj.ACTIVE, 'task_state': None,
                 'power_state': self.driver.get_power_state(instance)})
@@ -266,16 +272,9 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
 
     @instance_action.wrap_instance_event('compute')
     @_locked_instance
-    def shelve_instance(self, context, instance):
+    def shelve_instance(self, context, instance, image_id=None):
         with self._reverts_task_state(context, instance):
-            self.driver.power_off(instance)
-            instance_obj.update(context, instance.uuid, {
-                'vm_state': instance_obj.SHELVED, 'task_state': None,
-                'power_state': power_state.SHUTDOWN})
-            if self.conf.compute.shelved_offload_time == 0:
-                instance = instance_obj.update(context, instance.uuid, {
-                    'task_state': instance_obj.SHELVING_OFFLOADING})
-                self._offload(context, instance)
+            self._shelve(context, instance, image_id)
 
     @instance_action.wrap_instance_event('compute')
     @_locked_instance
@@ -293,16 +292,25 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
 
     @instance_action.wrap_instance_event('compute')
     @_locked_instance
-    def unshelve_instance(self, context, instance):
+    def unshelve_instance(self, context, instance, image_id=None):
+        """Boot the offloaded server here: from the image its shelve
+        stored (``image_id``), which is deleted once the guest runs, or
+        from its volumes."""
         try:
             instance = instance_obj.update(context, instance.uuid, {
                 'task_state': instance_obj.SPAWNING, 'host': self.host,
                 'node': self.host})
             block_device_info = self.prep_block_devices(context, instance)
-            self.driver.spawn(instance, block_device_info)
-            instance_obj.update(context, instance.uuid, {
-                'vm_state': instance_obj.ACTIVE, 'task_state': None,
-                'power_state': power_state.RUNNING})
+            image_ref = instance.image_ref
+            if image_id:
+                # The driver builds the root disk from the stored image.
+                instance.image_ref = image_id
+            try:
+                self.driver.spawn(instance, block_device_info)
+                if image_id:
+                    self.driver.flatten_root_disk(instance)
+            finally:
+                instance.image_ref = image_ref
         except Exception as error:
             LOG.exception('Unshelve of server %s failed', instance.uuid)
             instance_action.note_failure(error)
@@ -312,6 +320,26 @@ class ComputeManager(recovery.HostRecovery, volume_ops.VolumeOperations,
             instance_obj.update(context, instance.uuid, {
                 'vm_state': instance_obj.SHELVED_OFFLOADED,
                 'task_state': None, 'host': None, 'node': None})
+            return
+        # As nova: the stored image goes before the server is ACTIVE.
+        self._forget_shelved_image(context, instance)
+        instance_obj.update(context, instance.uuid, {
+            'vm_state': instance_obj.ACTIVE, 'task_state': None,
+            'power_state': power_state.RUNNING})
+
+    # -- snapshots (1.7) -------------------------------------------------------
+
+    @instance_action.wrap_instance_event('compute')
+    @_locked_instance
+    def snapshot_instance(self, context, instance, image_id):
+        self._snapshot_instance(context, instance, image_id)
+
+    @instance_action.wrap_instance_event('compute')
+    @_locked_instance
+    def backup_instance(self, context, instance, image_id, backup_type,
+                        rotation):
+        self._backup_instance(context, instance, image_id, backup_type,
+                              rotation)
 
     # -- pause, suspend, soft delete, console output, rebuild (1.3) ----------
 

@@ -25,12 +25,15 @@ History:
 * 1.7 - check_can_live_migrate_destination,
   check_can_live_migrate_source (calls)
 * 1.8 - set_admin_password (a call), inject_network_info
+* 1.9 - snapshot_instance, backup_instance; shelve_instance takes
+  ``image_id`` (the image to store the server's disk in), and
+  unshelve_instance ``image_id`` (the image to boot from)
 """
 
 from nova_lite import rpc
 
 TOPIC = 'compute'
-VERSION = '1.8'
+VERSION = '1.9'
 
 
 class ComputeAPI:
@@ -75,17 +78,41 @@ class ComputeAPI:
                                       instance_uuid=instance_uuid,
                                       reboot_type=reboot_type)
 
-    def shelve_instance(self, ctxt, host, instance_uuid, cell=None):
-        self._client(host, cell).cast(ctxt, 'shelve_instance',
-                                      instance_uuid=instance_uuid)
+    def shelve_instance(self, ctxt, host, instance_uuid, cell=None,
+                        image_id=None):
+        if image_id is None:
+            self._client(host, cell).cast(ctxt, 'shelve_instance',
+                                          instance_uuid=instance_uuid)
+            return
+        self._client(host, cell, version='1.9').cast(
+            ctxt, 'shelve_instance', instance_uuid=instance_uuid,
+            image_id=image_id)
+
+    def snapshot_instance(self, ctxt, host, instance_uuid, image_id,
+                          cell=None):
+        self._client(host, cell, version='1.9').cast(
+            ctxt, 'snapshot_instance', instance_uuid=instance_uuid,
+            image_id=image_id)
+
+    def backup_instance(self, ctxt, host, instance_uuid, image_id,
+                        backup_type, rotation, cell=None):
+        self._client(host, cell, version='1.9').cast(
+            ctxt, 'backup_instance', instance_uuid=instance_uuid,
+            image_id=image_id, backup_type=backup_type, rotation=rotation)
 
     def shelve_offload_instance(self, ctxt, host, instance_uuid, cell=None):
         self._client(host, cell).cast(ctxt, 'shelve_offload_instance',
                                       instance_uuid=instance_uuid)
 
-    def unshelve_instance(self, ctxt, host, instance_uuid, cell=None):
-        self._client(host, cell).cast(ctxt, 'unshelve_instance',
-                                      instance_uuid=instance_uuid)
+    def unshelve_instance(self, ctxt, host, instance_uuid, cell=None,
+                          image_id=None):
+        if image_id is None:
+            self._client(host, cell).cast(ctxt, 'unshelve_instance',
+                                          instance_uuid=instance_uuid)
+            return
+        self._client(host, cell, version='1.9').cast(
+            ctxt, 'unshelve_instance', instance_uuid=instance_uuid,
+            image_id=image_id)
 
     def reserve_block_device_name(self, ctxt, host, instance_uuid, device,
                                   volume_id, disk_bus=None, device_type=None,

@@ -391,14 +391,16 @@ class VolumeOperations:
                 for b in bdms]
 
     def _create_volume(self, context, instance, bdm):
-        """The volume of an image or blank source mapping."""
+        """The volume of an image, snapshot or blank source mapping."""
         name = '%s-%s' % (instance.display_name or instance.uuid,
                           'blank-vol' if bdm.source_type == 'blank'
                           else 'vol')
         volume = self.volume_api.create(
             context, bdm.volume_size, name, '',
             image_id=bdm.image_id if bdm.source_type == 'image' else None,
-            volume_type=bdm.volume_type)
+            volume_type=bdm.volume_type,
+            snapshot_id=bdm.snapshot_id if bdm.source_type == 'snapshot'
+            else None)
         bdm_obj.update(context, bdm.id, {'volume_id': volume['id']})
         bdm.volume_id = volume['id']
         self._wait_for_volume(context, volume['id'])

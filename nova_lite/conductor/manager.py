@@ -17,6 +17,7 @@ from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite import context as nl_context
 from nova_lite.db import api as db_api
 from nova_lite import exception
+from nova_lite.image import glance
 from nova_lite.objects import block_device as bdm_obj
 from nova_lite.objects import build_request
 from nova_lite.objects import cell_mapping
@@ -261,6 +262,9 @@ class ConductorManager:
     def unshelve_instance(self, context, instance_uuid):
         mapping = cell_mapping.get_instance_mapping(context, instance_uuid)
         cctxt = nl_context.target_cell(context, mapping.cell_mapping)
+        image_id = self._shelved_image(context, cctxt, instance_uuid)
+        if image_id is False:
+            return
         with instance_action.event(cctxt, instance_uuid,
                                    'schedule_instances',
                                    host=self.conf.host):
@@ -289,7 +293,33 @@ class ConductorManager:
         instance_obj.update(cctxt, instance_uuid,
                             {'availability_zone': zone})
         self.compute_rpcapi.unshelve_instance(context, host, instance_uuid,
-                                              cell=cell)
+                                              cell=cell, image_id=image_id)
+
+    def _shelved_image(self, context, cctxt, instance_uuid):
+        """The image the shelve of the server stored (None for a
+        volume-backed server); False when it is gone: the server is then
+        in ERROR with nova's fault."""
+        instance = instance_obj.get_by_uuid(cctxt, instance_uuid,
+                                            with_extra=False)
+        image_id = (instance.system_metadata or {}).get('shelved_image_id')
+        if not image_id:
+            return None
+        with instance_action.event(cctxt, instance_uuid, 'get_image_info',
+                                   host=self.conf.host):
+            try:
+                glance.get(self.conf, context, image_id)
+            except exception.ImageNotFound as error:
+                reason = ('Unshelve attempted but the image %s cannot be '
+                          'found.' % image_id)
+                LOG.error('%s (server %s)', reason, instance_uuid)
+                instance_action.note_failure(error)
+                values = instance_fault.fault_values(instance_uuid, error)
+                values['message'] = reason
+                instance_fault.create(cctxt, values)
+                instance_obj.update(cctxt, instance_uuid, {
+                    'vm_state': instance_obj.ERROR, 'task_state': None})
+                return False
+        return image_id
 
     # -- moving servers ------------------------------------------------------------
 

@@ -5,9 +5,6 @@ from oslo_config import cfg
 compute_group = cfg.OptGroup('compute', title='Compute options')
 
 compute_opts = [
-    cfg.IntOpt('shelved_offload_time', default=0, min=-1,
-               help='Seconds to wait before offloading a shelved server; 0 '
-                    'offloads at once, -1 never.'),
     cfg.IntOpt('executor_thread_pool_size', default=16, min=1,
                help='Threads of the compute RPC server executor.'),
     cfg.IntOpt('max_disk_devices_to_attach', default=-1, min=-1,

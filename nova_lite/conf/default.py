@@ -65,6 +65,21 @@ core_opts = [
                     'it for their lifetime. Unset (the default), servers '
                     'created without a zone may land on a host of any '
                     'zone. Related options: [cinder] cross_az_attach.'),
+    cfg.IntOpt('shelved_offload_time', default=0, min=-1,
+               deprecated_group='compute',
+               help='Seconds a shelved server stays on its compute host '
+                    'before a periodic task of that host offloads it; 0 '
+                    'offloads it as soon as it is shelved, -1 never (until '
+                    'the shelveOffload action). A volume-backed server is '
+                    'always offloaded at once.'),
+    cfg.ListOpt('non_inheritable_image_properties',
+                default=['cache_in_nova', 'bittorrent'],
+                help='Image properties a snapshot of a server '
+                     '(createImage, createBackup, shelve) does not inherit '
+                     'from the image the server booted from. The image '
+                     'signature properties (img_signature*), the '
+                     'cinder_encryption_key_* properties and those in the '
+                     'os_glance namespace are never inherited.'),
     cfg.IntOpt('reclaim_instance_interval', default=0,
                help='Interval for reclaiming deleted instances. A value '
                     'greater than 0 enables soft delete: a deleted server '

@@ -304,6 +304,8 @@ class Instance(CellBase):
     access_ip_v4 = sa.Column(sa.String(39), nullable=True)
     access_ip_v6 = sa.Column(sa.String(39), nullable=True)
     server_metadata = sa.Column(sa.Text(), nullable=True)
+    # nova's instance system metadata, as a JSON object.
+    system_metadata = sa.Column(sa.Text(), nullable=True)
     tags = sa.Column(sa.Text(), nullable=True)
     locked = sa.Column(sa.Boolean, nullable=False, default=False)
     locked_by = sa.Column(sa.String(255), nullable=True)

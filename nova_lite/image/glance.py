@@ -12,6 +12,7 @@ import random
 
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import session as ks_session
+from oslo_serialization import jsonutils
 from oslo_utils import uuidutils
 
 from nova_lite import exception
@@ -247,3 +248,112 @@ def update_properties(conf, context, image, properties):
 
 def _pointer(key):
     return key.replace('~', '~0').replace('/', '~1')
+
+
+# ------------------------------------------------------ snapshots ---
+
+def _raise_for(resp, image_id=None, what='request'):
+    """nova's exception for an image service fault answer."""
+    if resp.status_code == 404:
+        raise exception.ImageNotFound(image_id=image_id)
+    if resp.status_code == 403:
+        raise exception.ImageNotAuthorized(image_id=image_id)
+    if resp.status_code in (400, 409, 413):
+        raise exception.Invalid(_error_message(resp))
+    LOG.warning('The image service answered %s to the %s of image %s',
+                resp.status_code, what, image_id)
+    raise exception.ServiceUnavailable()
+
+
+def _v2_body(image_meta):
+    """An image of nova's form (``properties`` apart) as an Image v2
+    create body: property values are strings (lists and dicts as JSON),
+    ``size`` is not sent."""
+    body = {}
+    for name, value in image_meta.items():
+        if name == 'properties':
+            for key, prop in value.items():
+                if key in ('kernel_id', 'ramdisk_id') and prop is not None \
+                        and str(prop).strip().lower() in ('none', ''):
+                    continue
+                if prop is None or isinstance(prop, str):
+                    body[key] = prop
+                elif isinstance(prop, (list, dict)):
+                    body[key] = jsonutils.dumps(prop)
+                else:
+                    body[key] = str(prop)
+        elif name in ('min_ram', 'min_disk'):
+            body[name] = int(value)
+        elif name in ('size', 'deleted', 'id'):
+            continue
+        else:
+            body[name] = value
+    return body
+
+
+def create(conf, context, image_meta):
+    """A new image of ``image_meta`` (nova's form: ``name``,
+    ``visibility``, ``min_ram``, ``min_disk``, ``properties``...): queued
+    for an upload, or active and empty when its ``size`` is 0 (the image
+    of a volume-backed snapshot). A property ``instance_owner`` makes
+    that project a member of the image. Returns the Image."""
+    meta = dict(image_meta)
+    properties = dict(meta.get('properties') or {})
+    member = properties.pop('instance_owner', None)
+    meta['properties'] = properties
+    activate = meta.get('size') == 0
+    resp = _request(conf, context, 'POST', '/v2/images',
+                    json=_v2_body(meta),
+                    headers_extra={'Content-Type': 'application/json'})
+    if resp is None:
+        raise exception.ImageNotAuthorized(image_id=None)
+    if resp.status_code != 201:
+        _raise_for(resp, None, 'create')
+    image = Image(resp.json(), conf)
+    if member:
+        resp = _request(conf, context, 'POST',
+                        '/v2/images/%s/members' % image.id,
+                        json={'member': member},
+                        headers_extra={'Content-Type': 'application/json'})
+        if resp.status_code not in (200, 409):
+            _raise_for(resp, image.id, 'sharing')
+    if activate:
+        return upload(conf, context, image.id, b'')
+    return image
+
+
+def upload(conf, context, image_id, data, disk_format=None,
+           container_format=None):
+    """Give the queued image ``image_id`` its formats and its data (bytes
+    or a binary file object); the active Image."""
+    changes = []
+    if disk_format:
+        changes.append({'op': 'replace', 'path': '/disk_format',
+                        'value': disk_format})
+    if container_format:
+        changes.append({'op': 'replace', 'path': '/container_format',
+                        'value': container_format})
+    if changes:
+        resp = _request(conf, context, 'PATCH', '/v2/images/%s' % image_id,
+                        json=changes, headers_extra={
+                            'Content-Type':
+                                'application/openstack-images-v2.1-json-patch'})
+        if resp is None or resp.status_code != 200:
+            _raise_for(resp, image_id, 'update')
+    resp = _request(conf, context, 'PUT', '/v2/images/%s/file' % image_id,
+                    data=data, headers_extra={
+                        'Content-Type': 'application/octet-stream'})
+    if resp is None:
+        raise exception.ImageNotFound(image_id=image_id)
+    if resp.status_code not in (201, 204):
+        _raise_for(resp, image_id, 'upload')
+    return get(conf, context, image_id)
+
+
+def list_by_properties(conf, context, properties, sort_key='created_at',
+                       sort_dir='desc'):
+    """Every image the caller sees whose properties have the values of
+    ``properties``, sorted."""
+    params = dict(properties)
+    params.update(sort_key=sort_key, sort_dir=sort_dir)
+    return list_images(conf, context, params)

@@ -55,6 +55,7 @@ ROUTES = [
     ('DELETE', '/images/{image_id}/tags/{tag}', images.delete_tag),
     ('POST', '/images/{image_id}/actions/deactivate', images.deactivate),
     ('POST', '/images/{image_id}/actions/reactivate', images.reactivate),
+    ('GET', '/images/{image_id}/tasks', images.tasks),
     ('GET', '/images/{image_id}/members', members.index),
     ('POST', '/images/{image_id}/members', members.create),
     ('GET', '/images/{image_id}/members/{member_id}', members.show),

@@ -1,5 +1,6 @@
 """Image resources: create, show, list, update (JSON patch), delete, data
-upload and download, tags and the deactivate/reactivate actions."""
+upload and download, tags, the deactivate/reactivate actions and the
+(empty) task list of an image."""
 
 import struct
 from urllib import parse as urlparse
@@ -130,6 +131,13 @@ def create(svc, req, ctx):
 
 def show(svc, req, ctx, image_id):
     return json_response(200, views.image(load(svc, ctx, image_id)))
+
+
+def tasks(svc, req, ctx, image_id):
+    """Glance's image tasks (API 2.12): the service runs none, so an
+    image the caller sees has none (404 as for show otherwise)."""
+    load(svc, ctx, image_id)
+    return json_response(200, {'tasks': []})
 
 
 def index(svc, req, ctx):

@@ -68,12 +68,12 @@ _COLUMNS = (
 class Instance(base.Record):
     FIELDS = _COLUMNS + ('fault', 'cell_uuid')
     JSON_FIELDS = {'flavor': dict, 'metadata': dict, 'tags': list,
-                   'bdms': list}
+                   'bdms': list, 'system_metadata': dict}
 
     @classmethod
     def json_columns(cls):
         return {'flavor': 'flavor', 'metadata': 'server_metadata',
-                'tags': 'tags'}
+                'tags': 'tags', 'system_metadata': 'system_metadata'}
 
     @property
     def name(self):
@@ -135,6 +135,8 @@ def _row_values(values):
     for key, value in values.items():
         if key == 'metadata':
             out['server_metadata'] = base.dumps(value or {})
+        elif key == 'system_metadata':
+            out['system_metadata'] = base.dumps(value or {})
         elif key in ('flavor', 'tags'):
             out[key] = base.dumps(value if value is not None else
                                   ({} if key == 'flavor' else []))

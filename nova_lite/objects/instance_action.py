@@ -64,6 +64,8 @@ UNSHELVE = 'unshelve'
 ATTACH_VOLUME = 'attach_volume'
 DETACH_VOLUME = 'detach_volume'
 SWAP_VOLUME = 'swap_volume'
+CREATE_IMAGE = 'createImage'
+BACKUP = 'createBackup'
 
 SUCCESS = 'Success'
 ERROR = 'Error'

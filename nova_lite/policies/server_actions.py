@@ -1,8 +1,9 @@
 """Policies of the rebuild, pause, suspend, deferred delete, console output,
-reset state, inject network info and change password server actions:
-nova's names and default check strings (nova keeps them in servers.py,
-pause_server.py, suspend_server.py, deferred_delete.py, console_output.py,
-admin_actions.py and admin_password.py). Targets: the
+reset state, inject network info, change password, createImage and
+createBackup server actions: nova's names and default check strings (nova
+keeps them in servers.py, pause_server.py, suspend_server.py,
+deferred_delete.py, console_output.py, admin_actions.py, admin_password.py
+and create_backup.py). Targets: the
 owning project (and user) of the server.
 """
 
@@ -17,6 +18,9 @@ DEFERRED_DELETE = 'os_compute_api:os-deferred-delete:%s'
 CONSOLE_OUTPUT = 'os_compute_api:os-console-output'
 ADMIN_ACTIONS = 'os_compute_api:os-admin-actions:%s'
 ADMIN_PASSWORD = 'os_compute_api:os-admin-password'
+CREATE_IMAGE = SERVERS % 'create_image'
+CREATE_IMAGE_VOLUME_BACKED = SERVERS % 'create_image:allow_volume_backed'
+CREATE_BACKUP = 'os_compute_api:os-create-backup'
 
 _ACTION = '/servers/{server_id}/action (%s)'
 
@@ -59,6 +63,13 @@ rules = [
     _rule(ADMIN_PASSWORD, base.PROJECT_MEMBER_OR_ADMIN,
           'Change the administrative password for a server.',
           'changePassword'),
+    _rule(CREATE_IMAGE, base.PROJECT_MEMBER_OR_ADMIN,
+          'Create an image from a server.', 'createImage'),
+    _rule(CREATE_IMAGE_VOLUME_BACKED, base.PROJECT_MEMBER_OR_ADMIN,
+          'Create an image from a volume backed server (in addition to '
+          'os_compute_api:servers:create_image).', 'createImage'),
+    _rule(CREATE_BACKUP, base.PROJECT_MEMBER_OR_ADMIN,
+          'Create a back up of a server.', 'createBackup'),
 ]
 
 

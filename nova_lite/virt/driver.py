@@ -121,6 +121,20 @@ class ComputeDriver:
         self.destroy(instance, block_device_info)
         self.spawn(instance, block_device_info)
 
+    def snapshot(self, context, instance, image_id, update_task_state):
+        """Upload the guest's root disk into the queued image
+        ``image_id`` (with the caller's ``context``), calling
+        ``update_task_state('image_pending_upload')`` once the disk is
+        captured and ``update_task_state('image_uploading',
+        expected_state='image_pending_upload')`` before the upload, as
+        nova's drivers do."""
+        raise NotImplementedError()
+
+    def flatten_root_disk(self, instance):
+        """Make the root disk independent of the image it was made from
+        (that image is about to be deleted: an unshelve's); nothing for
+        drivers whose disks do not refer to their image."""
+
     def get_guest_volumes(self, instance):
         """``{device name in the guest: volume id}`` of the volumes
         plugged into the guest, or None when the guest does not exist;

@@ -14,6 +14,7 @@ from oslo_utils import timeutils
 
 from nova_lite import exception
 from nova_lite.compute import power_state
+from nova_lite.image import glance
 from nova_lite.virt import configdrive
 from nova_lite.virt import driver
 from nova_lite.virt import uptime
@@ -267,6 +268,21 @@ class FakeDriver(driver.ComputeDriver):
             self._log(instance, 'Leaving rescue: booting %s again' %
                       instance.display_name)
 
+    def snapshot(self, context, instance, image_id, update_task_state):
+        """A small raw "disk" naming the server and what it booted from
+        is uploaded as the image's data."""
+        with self._lock:
+            guest = self._guest(instance)
+            state = guest['state']
+            self._log(instance, 'Snapshot to image %s' % image_id)
+        update_task_state('image_pending_upload')
+        self._pause('snapshot', instance)
+        data = snapshot_data(instance, state)
+        update_task_state('image_uploading',
+                          expected_state='image_pending_upload')
+        glance.upload(self.conf, context, image_id, data,
+                      disk_format='raw', container_format='bare')
+
     def get_console_output(self, instance):
         with self._lock:
             guest = self._guest(instance)
@@ -403,3 +419,12 @@ class FakeDriver(driver.ComputeDriver):
             'memory_details': {
                 'maximum': int(flavor.get('memory_mb') or 0), 'used': 0},
         }
+
+
+def snapshot_data(instance, state=None):
+    """The bytes of the fake driver's snapshot of ``instance``."""
+    values = (instance.uuid, instance.display_name,
+              instance.image_ref or '', state)
+    text = ('nova_lite fake disk\nserver %s\nname %s\nimage %s\n'
+            'power_state %s\n') % values
+    return text.encode('utf-8')

@@ -590,6 +590,13 @@ class API:
         return _untranslate_snapshot(client.volume_snapshots.create(
             volume_id, force=force, name=name, description=description))
 
+    @_translate(None)
+    def get_absolute_limits(self, context):
+        """The caller's absolute block storage limits and usage
+        (``maxTotalSnapshots``, ``totalSnapshotsUsed``...)."""
+        limits = self._client(context).limits.get()
+        return {item.name: item.value for item in limits.absolute}
+
     @_translate(_snapshot_not_found)
     def delete_snapshot(self, context, snapshot_id):
         if not snapshot_id:

@@ -15,7 +15,7 @@ IMAGE = '70a599e0-31e7-49b7-b260-868f441e862b'
 def stack(tmp_path_factory):
     conf = stack_fixture.make_conf(
         tmp_path_factory.mktemp('actions'),
-        overrides=[('compute', 'shelved_offload_time', -1)])
+        overrides=[(None, 'shelved_offload_time', -1)])
     st = stack_fixture.Stack(conf).start()
     try:
         yield st
@@ -96,7 +96,9 @@ def test_every_operation_is_recorded(stack):
         'reboot': ['compute_reboot_instance'],
         'shelve': ['compute_shelve_instance'],
         'shelveOffload': ['compute_shelve_offload_instance'],
-        'unshelve': ['compute_unshelve_instance', 'schedule_instances'],
+        # The conductor reads the image the shelve stored, as nova's.
+        'unshelve': ['compute_unshelve_instance', 'schedule_instances',
+                     'get_image_info'],
     }
     for name, events in expected.items():
         action = _finished(stack, sid, ids[name], len(events))

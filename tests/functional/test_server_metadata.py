@@ -12,7 +12,7 @@ def stack(tmp_path_factory):
     conf = stack_fixture.make_conf(
         tmp_path_factory.mktemp('metadata'),
         overrides=[('quota', 'metadata_items', 4),
-                   ('compute', 'shelved_offload_time', -1)])
+                   (None, 'shelved_offload_time', -1)])
     st = stack_fixture.Stack(conf).start()
     try:
         yield st

@@ -73,7 +73,7 @@ def test_lifecycle(stack, version):
 
 
 def test_shelve_keep_on_host_then_offload(stack):
-    stack.conf.set_override('shelved_offload_time', -1, group='compute')
+    stack.conf.set_override('shelved_offload_time', -1)
     sid = _create(stack).json()['server']['id']
     stack.wait_for_server(sid, 'ACTIVE')
     assert _action(stack, sid, {'shelve': None}).status_code == 202

@@ -411,6 +411,13 @@ MATRIX = {
     ('POST', S + '/action', 'os-getConsoleOutput'): Entry(
         C, 200, WRITE, 'os_compute_api:os-console-output', prep=_server(),
         body=_action('os-getConsoleOutput', {'length': 5})),
+    ('POST', S + '/action', 'createImage'): Entry(
+        C, 202, WRITE, SERVERS % 'create_image', prep=_server(), fresh=True,
+        body=_action('createImage', {'name': 'snap'})),
+    ('POST', S + '/action', 'createBackup'): Entry(
+        C, 202, WRITE, 'os_compute_api:os-create-backup', prep=_server(),
+        fresh=True, body=_action('createBackup', {
+            'name': 'backup', 'backup_type': 'daily', 'rotation': 1})),
     ('POST', S + '/action', 'rebuild'): Entry(
         C, 202, WRITE, SERVERS % 'rebuild', prep=_server(), fresh=True,
         body=_action('rebuild', {'imageRef': p.IMAGE})),
@@ -576,7 +583,7 @@ class Env:
 def env(tmp_path_factory):
     conf = stack_fixture.make_conf(
         tmp_path_factory.mktemp('policy-matrix'),
-        overrides=[('compute', 'shelved_offload_time', -1),
+        overrides=[(None, 'shelved_offload_time', -1),
                    # One compute host: resizes stay on it.
                    (None, 'allow_resize_to_same_host', True),
                    ('fake_driver', 'supports_migrate_to_same_host',

@@ -141,7 +141,7 @@ def tempest_conf(keystone):
         [compute-feature-enabled]
         volume_multiattach = True
         resize = True
-        snapshot = False
+        snapshot = True
         console_output = True
         change_password = True
         rebuild = True

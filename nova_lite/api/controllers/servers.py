@@ -17,6 +17,7 @@ from nova_lite.api.controllers import server_filters
 from nova_lite.api.controllers import server_metadata
 # The actions of these modules register on import.
 from nova_lite.api.controllers import server_moves  # noqa: F401
+from nova_lite.api.controllers import server_images  # noqa: F401
 from nova_lite.api.controllers import server_rebuild  # noqa: F401
 from nova_lite.api.controllers import server_state_actions  # noqa: F401
 from nova_lite.api.controllers import server_tags
@@ -239,10 +240,12 @@ class ServersController(common.RestController):
         except exception.FlavorNotFound:
             raise webob.exc.HTTPBadRequest(
                 explanation='Flavor %s could not be found.' % flavor_id)
+        image_mappings = block_device.image_mappings(image)
         if image is not None:
             _check_flavor_fits_image(flavor, image, volume_backed=any(
                 str(b.get('boot_index')) == '0' and
-                b.get('destination_type') == 'volume' for b in bdm_v2))
+                b.get('destination_type') == 'volume'
+                for b in list(bdm_v2) + image_mappings))
         key_name = server.get('key_name')
         key_data = None
         if key_name is not None:
@@ -260,6 +263,10 @@ class ServersController(common.RestController):
                 raise webob.exc.HTTPBadRequest(
                     explanation='Userdata content cannot be decoded')
         items = list(bdm_v2) + [_legacy_bdm(b) for b in legacy]
+        if image_mappings:
+            # An image of a volume-backed snapshot: its mappings, which
+            # the request's override by device name.
+            items = block_device.merge_image_mappings(image_mappings, items)
         try:
             bdms = block_device.transform(items, image_ref, min_count,
                                           max_count)
@@ -272,7 +279,7 @@ class ServersController(common.RestController):
             uuids, reservation_id = self._create(
                 ctx, req, server, flavor, image_ref, bdms, min_count,
                 max_count, user_data, hints, zone, forced_host, forced_node,
-                key_data, requested)
+                key_data, requested, image=image)
         except (exception.VolumeNotFound, exception.InstanceGroupNotFound,
                 exception.ComputeHostNotFound) as error:
             # A volume to boot with that does not exist: 400, as nova.
@@ -293,9 +300,9 @@ class ServersController(common.RestController):
     @staticmethod
     def _create(ctx, req, server, flavor, image_ref, bdms, min_count,
                 max_count, user_data, hints, zone, forced_host, forced_node,
-                key_data=None, requested=None):
+                key_data=None, requested=None, image=None):
         return common.compute_api().create(
-            ctx, flavor, server['name'], image_ref, bdms,
+            ctx, flavor, server['name'], image_ref, bdms, image=image,
             hostname=server.get('hostname') if
             microversion.is_supported(req, '2.90') else None,
             auto_disk_config=server_common.disk_config_values(server).get(

@@ -1,6 +1,7 @@
 """Response schemas of the server actions that answer with a body:
-rebuild (202, the server), os-getConsoleOutput, rescue and evacuate
-(200). The other actions answer 202 (confirmResize 204) without a body."""
+rebuild (202, the server), createImage and createBackup (202, the image id,
+from 2.45), os-getConsoleOutput, rescue and evacuate (200). The other
+actions answer 202 (confirmResize 204) without a body."""
 
 import copy
 
@@ -38,8 +39,17 @@ admin_password = {'type': 'object',
                   'additionalProperties': False}
 
 
+# createImage and createBackup from 2.45 (202).
+image_id = {'type': 'object',
+            'properties': {'image_id': {'type': 'string', 'format': 'uuid'}},
+            'required': ['image_id'], 'additionalProperties': False}
+
+
 def server_action(version):
-    """Any of these bodies: a 202 of rebuild, a 200 of console output,
-    rescue or evacuate (the other actions have none)."""
-    return {'anyOf': [server_rebuild(version), console_output,
-                      admin_password]}
+    """Any of these bodies: a 202 of rebuild (or, from 2.45, of
+    createImage and createBackup), a 200 of console output, rescue or
+    evacuate (the other actions have none)."""
+    bodies = [server_rebuild(version), console_output, admin_password]
+    if r._at_least(version, '2.45'):
+        bodies.append(image_id)
+    return {'anyOf': bodies}

@@ -1,5 +1,6 @@
 """Request schemas of the lock, rebuild, soft delete, console output,
-reset state, pause and suspend server actions, per microversion.
+reset state, pause, suspend, createImage and createBackup server actions,
+per microversion.
 
 Entries are ``(min_version, max_version, schema)`` as in
 ``servers.ACTION_SCHEMAS``, which this module extends when imported.
@@ -92,6 +93,28 @@ rebuild_v263 = _rebuild_with(rebuild_v257,
 rebuild_v290 = _rebuild_with(rebuild_v263, hostname=pt.hostname)
 rebuild_v294 = _rebuild_with(rebuild_v290, hostname=pt.fqdn)
 
+create_image = _action('createImage', {
+    'type': 'object',
+    'properties': {
+        'name': pt.name,
+        'metadata': pt.metadata,
+    },
+    'required': ['name'],
+    'additionalProperties': False,
+})
+
+create_backup = _action('createBackup', {
+    'type': 'object',
+    'properties': {
+        'name': pt.name,
+        'backup_type': {'type': 'string'},
+        'rotation': pt.non_negative_integer,
+        'metadata': pt.metadata,
+    },
+    'required': ['name', 'backup_type', 'rotation'],
+    'additionalProperties': False,
+})
+
 _EMPTY = {}
 
 ACTION_SCHEMAS = {
@@ -108,6 +131,8 @@ ACTION_SCHEMAS = {
     'os-getConsoleOutput': [(None, None, get_console_output)],
     'changePassword': [(None, None, change_password)],
     'injectNetworkInfo': [(None, None, inject_network_info)],
+    'createImage': [(None, None, create_image)],
+    'createBackup': [(None, None, create_backup)],
     'rebuild': [('2.1', '2.18', rebuild),
                 ('2.19', '2.53', rebuild_v219),
                 ('2.54', '2.56', rebuild_v254),

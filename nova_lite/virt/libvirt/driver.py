@@ -27,6 +27,7 @@ from nova_lite.virt import driver
 from nova_lite.virt.libvirt import config
 from nova_lite.virt.libvirt import host_info
 from nova_lite.virt.libvirt import moves
+from nova_lite.virt.libvirt import snapshot as snapshots
 from nova_lite.virt.libvirt import volume as volume_drivers
 
 LOG = logging.getLogger(__name__)
@@ -349,6 +350,13 @@ class LibvirtDriver(moves.LibvirtMoves, host_info.HostInfo,
         dom = self._domain(instance)
         if not dom.isActive():
             dom.create()
+
+    def snapshot(self, context, instance, image_id, update_task_state):
+        snapshots.snapshot(self, context, instance, image_id,
+                           update_task_state)
+
+    def flatten_root_disk(self, instance):
+        snapshots.flatten_root_disk(self, instance)
 
     def console_log_path(self, instance):
         return os.path.join(self._instance_dir(instance), 'console.log')

@@ -638,3 +638,7 @@ class QemuGuestAgentNotEnabled(InstanceAgentNotEnabled):
 
 class SetAdminPasswdNotSupported(Invalid):
     msg_fmt = 'Set admin password is not supported'
+
+
+class UnsupportedRescueImage(Invalid):
+    msg_fmt = "Requested rescue image '%(image)s' is not supported"

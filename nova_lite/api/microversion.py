@@ -98,7 +98,7 @@ VERSIONS = [
     '2.84',  # instance action event details
     '2.85',  # PUT volume attachment delete_on_termination
     '2.86',  # extra specs validation
-    '2.87',  # rescue of volume-backed servers (not served)
+    '2.87',  # rescue of volume-backed servers (stable device rescue)
     '2.88',  # hypervisor fields removed
     '2.89',  # attachment_id and bdm_uuid in volume attachments
     '2.90',  # hostname on create, update and rebuild; shown to everyone

@@ -8,6 +8,7 @@ and cold migration, whose failure to find a host the caller sees) and the
 compute hosts carry the move out.
 """
 
+import json
 import logging
 
 from nova_lite.compute import api_actions
@@ -15,6 +16,9 @@ from nova_lite.compute import availability_zones
 from nova_lite.compute import checks
 from nova_lite import context as nl_context
 from nova_lite import exception
+from nova_lite.compute import image_meta
+from nova_lite.image import glance as image_api
+from nova_lite.objects import compute_node as compute_node_obj
 from nova_lite.objects import flavor as flavor_obj
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import migration as migration_obj
@@ -58,6 +62,17 @@ def is_volume_backed(instance):
     return any(b.get('boot_index') == 0 and
                b.get('destination_type') == 'volume'
                for b in (instance.bdms or []))
+
+
+def _non_empty(mappings):
+    """A block device mapping property with entries (a list, or its JSON
+    text as the image service keeps it)."""
+    if isinstance(mappings, str):
+        try:
+            mappings = json.loads(mappings)
+        except ValueError:
+            return bool(mappings.strip())
+    return bool(mappings)
 
 
 class MovesAPI:
@@ -335,10 +350,23 @@ class MovesAPI:
         checks.check_state(instance, 'rescue',
                            (instance_obj.ACTIVE, instance_obj.STOPPED,
                             instance_obj.ERROR))
-        if is_volume_backed(instance) and not allow_bfv_rescue:
-            raise exception.InstanceNotRescuable(
-                instance_id=instance.uuid,
-                reason='Cannot rescue a volume-backed instance')
+        properties = self._rescue_image_properties(
+            context, instance, rescue_image_ref)
+        # 2.87: a volume-backed server is rescued only with an image that
+        # names its rescue bus and device, on a host that can.
+        allow_bfv_rescue = allow_bfv_rescue and \
+            'hw_rescue_bus' in properties and \
+            'hw_rescue_device' in properties
+        if is_volume_backed(instance):
+            if not allow_bfv_rescue:
+                raise exception.InstanceNotRescuable(
+                    instance_id=instance.uuid,
+                    reason='Cannot rescue a volume-backed instance')
+            if not self._host_has_trait(context, cell, instance.host,
+                                        'COMPUTE_RESCUE_BFV'):
+                raise exception.InstanceNotRescuable(
+                    instance_id=instance.uuid,
+                    reason='Host unable to rescue a volume-backed instance')
         self._start_task(context, instance, cell, 'rescue', RESCUING,
                          vm_states=(instance_obj.ACTIVE,
                                     instance_obj.STOPPED,
@@ -347,6 +375,37 @@ class MovesAPI:
         self.compute.rescue_instance(context, instance.host, instance.uuid,
                                      rescue_image_ref=rescue_image_ref,
                                      cell=cell)
+
+    def _rescue_image_properties(self, context, instance, image_ref):
+        """The properties of the rescue image (the server's own when none
+        is given); UnsupportedRescueImage for an image the caller cannot
+        see, or the image of a volume snapshot."""
+        if not image_ref:
+            meta = instance.system_metadata or {}
+            return {key[len(image_meta.PREFIX):]: value
+                    for key, value in meta.items()
+                    if key.startswith(image_meta.PREFIX)}
+        try:
+            image = image_api.get(self.conf, context, image_ref)
+        except exception.ImageNotFound:
+            LOG.warning('Failed to fetch rescue image metadata using '
+                        'image_ref %s', image_ref)
+            raise exception.UnsupportedRescueImage(image=image_ref)
+        properties = dict(getattr(image, 'properties', None) or {})
+        # The image of a volume snapshot (nova reads block_device_mapping
+        # as img_block_device_mapping).
+        if _non_empty(properties.get('img_block_device_mapping')) or \
+                _non_empty(properties.get('block_device_mapping')):
+            raise exception.UnsupportedRescueImage(image=image_ref)
+        return properties
+
+    @staticmethod
+    def _host_has_trait(context, cell, host, trait):
+        if not host or cell is None:
+            return False
+        cctxt = nl_context.target_cell(context, cell)
+        return any(trait in compute_node_obj.traits_of(node)
+                   for node in compute_node_obj.get_by_host(cctxt, host))
 
     def unrescue(self, context, instance, cell):
         checks.check_lock(context, instance)

@@ -44,6 +44,10 @@ fake_opts = [
                      'migration may stay on its host (with [DEFAULT] '
                      'allow_resize_to_same_host), as on a single-host '
                      'deployment.'),
+    cfg.BoolOpt('supports_bfv_rescue', default=True,
+                help='Capability reported by the fake driver: volume-backed '
+                     'servers may be rescued (microversion 2.87), as the '
+                     'libvirt driver reports.'),
     cfg.FloatOpt('spawn_delay', default=0.0, min=0.0,
                  help='Seconds the fake driver waits in spawn.'),
     cfg.ListOpt('fail_spawn_for_names', default=[],

@@ -15,6 +15,7 @@ CAPABILITY_TRAITS = (
     ('supports_multiattach', 'COMPUTE_VOLUME_MULTI_ATTACH'),
     ('supports_tagged_attach_volume', 'COMPUTE_VOLUME_ATTACH_WITH_TAG'),
     ('supports_migrate_to_same_host', 'COMPUTE_SAME_HOST_COLD_MIGRATE'),
+    ('supports_bfv_rescue', 'COMPUTE_RESCUE_BFV'),
 )
 
 
@@ -32,6 +33,8 @@ class ComputeDriver:
         'supports_moves': False,
         # A cold migration may land on the host it leaves.
         'supports_migrate_to_same_host': False,
+        # A volume-backed server may be rescued (2.87).
+        'supports_bfv_rescue': False,
     }
 
     def __init__(self, conf):

@@ -42,6 +42,8 @@ class FakeDriver(driver.ComputeDriver):
             conf.fake_driver.supports_tagged_attach_volume
         self.capabilities['supports_migrate_to_same_host'] = \
             conf.fake_driver.supports_migrate_to_same_host
+        self.capabilities['supports_bfv_rescue'] = \
+            conf.fake_driver.supports_bfv_rescue
         # In-memory guests move as they are.
         self.capabilities['supports_moves'] = True
         self._lock = threading.Lock()

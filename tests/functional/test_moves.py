@@ -2,9 +2,10 @@
 live migration, evacuation, rescue; each action's nova answers, its
 migration records as os-migrations lists them, and its volumes."""
 
-import time
+import json
 
 import pytest
+import requests
 
 from nova_lite import context as nl_context
 from nova_lite.objects import instance as instance_obj
@@ -439,13 +440,67 @@ def test_rescue_of_volume_backed_server_needs_2_87(stack):
     assert resp.status_code == 202, resp.text
     sid = resp.json()['server']['id']
     _wait(stack, sid, 'ACTIVE')
+    refused = ('Instance %s cannot be rescued: Cannot rescue a '
+               'volume-backed instance' % sid)
     msg = _fault(_action(stack, sid, {'rescue': None}, version='2.86'), 400)
-    assert msg == ('Instance %s cannot be rescued: Cannot rescue a '
-                   'volume-backed instance' % sid)
-    assert _action(stack, sid, {'rescue': None}, version='2.87').\
-        status_code == 200
+    assert msg == refused
+    # 2.87 needs a rescue image naming its rescue bus and device.
+    assert _fault(_action(stack, sid, {'rescue': None}, version='2.87'),
+                  400) == refused
+    stable = _rescue_image(stack, hw_rescue_bus='virtio',
+                           hw_rescue_device='disk')
+    assert _fault(_action(stack, sid, {'rescue': {
+        'rescue_image_ref': stable}}, version='2.86'), 400) == refused
+    missing = '9d1c7a3e-0000-4000-8000-000000000001'
+    assert _fault(_action(stack, sid, {'rescue': {
+        'rescue_image_ref': missing}}, version='2.87'), 400) == (
+        "Requested rescue image '%s' is not supported" % missing)
+    # ... on a host whose driver can.
+    driver = stack.aio.compute_manager.driver
+    driver.capabilities['supports_bfv_rescue'] = False
+    stack.aio.compute_manager.update_available_resource(
+        nl_context.get_admin_context())
+    assert _fault(_action(stack, sid, {'rescue': {
+        'rescue_image_ref': stable}}, version='2.87'), 400) == (
+        'Instance %s cannot be rescued: Host unable to rescue a '
+        'volume-backed instance' % sid)
+    driver.capabilities['supports_bfv_rescue'] = True
+    stack.aio.compute_manager.update_available_resource(
+        nl_context.get_admin_context())
+    assert _action(stack, sid, {'rescue': {'rescue_image_ref': stable}},
+                   version='2.87').status_code == 200
     _wait(stack, sid, 'RESCUE')
-    time.sleep(0)
+    assert driver.guests[sid]['rescue_image_ref'] == stable
+
+
+def _rescue_image(stack, **properties):
+    body = dict(properties, name='rescue', disk_format='raw',
+                container_format='bare')
+    headers = {'X-Auth-Token': 'demo:demo'}
+    resp = requests.post(stack.image_base + '/v2/images', json=body,
+                         headers=headers, timeout=30)
+    assert resp.status_code == 201, resp.text
+    image_id = resp.json()['id']
+    resp = requests.put(
+        stack.image_base + '/v2/images/%s/file' % image_id, data=b'rescue',
+        headers=dict(headers, **{'Content-Type': 'application/octet-stream'}),
+        timeout=30)
+    assert resp.status_code == 204, resp.text
+    return image_id
+
+
+def test_rescue_refuses_a_volume_snapshot_image(stack):
+    server = ma._boot(stack, 'rescue-bdm')
+    image_id = _rescue_image(stack, block_device_mapping=json.dumps([{
+        'boot_index': 0, 'source_type': 'snapshot',
+        'destination_type': 'volume',
+        'snapshot_id': '0c5e0b4c-0000-4000-8000-000000000002'}]))
+    resp = _action(stack, server['id'], {'rescue': {
+        'rescue_image_ref': image_id}})
+    assert _fault(resp, 400) == (
+        "Requested rescue image '%s' is not supported" % image_id)
+    shown = stack.request('GET', '/v2.1/servers/%s' % server['id']).json()
+    assert shown['server']['status'] == 'ACTIVE'
 
 
 def test_resize_up_needs_quota(stack, two_hosts):

@@ -148,6 +148,7 @@ def tempest_conf(keystone):
         pause = True
         suspend = True
         rescue = True
+        stable_rescue = True
         shelve = True
         shelve_migrate = False
         interface_attach = False

@@ -192,7 +192,8 @@ def _rescue(self, instance, cell, body=None):
             ctx, instance, cell,
             rescue_image_ref=args.get('rescue_image_ref'),
             allow_bfv_rescue=microversion.is_supported(req, '2.87'))
-    except exception.InstanceNotRescuable as error:
+    except (exception.InstanceNotRescuable,
+            exception.UnsupportedRescueImage) as error:
         raise _bad_request(error)
     if common.conf().api.enable_instance_password:
         return Result({'adminPass': password}, status=200)

@@ -90,6 +90,7 @@ class LibvirtDriver(moves.LibvirtMoves, host_info.HostInfo,
         'supports_multiattach': True,
         'supports_tagged_attach_volume': True,
         'supports_moves': True,
+        'supports_bfv_rescue': True,
     }
 
     def __init__(self, conf, connection=None, volume_overrides=None,

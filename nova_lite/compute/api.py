@@ -95,7 +95,7 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
         raise exception.InstanceNotFound(instance_id=uuid)
 
     def get_all(self, context, filters, sort_keys, sort_dirs, limit=None,
-                marker=None, cell_down_support=False):
+                marker=None, cell_down_support=False, listing=None):
         """Servers of all cells and build requests, merged in sort order.
 
         Cells are asked in parallel; one that fails or does not answer in
@@ -104,6 +104,11 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
         servers built from the instance mappings, after the others.
         ``marker`` is a server uuid; a marker that is nowhere raises
         MarkerNotFound. Returns the list (at most ``limit`` long).
+
+        With a :class:`ListedServers` as ``listing``, the servers read from
+        the cells are their rows (see :class:`instance_obj.Listing`), whose
+        volume mappings, faults and cells ``listing`` collects; build
+        requests and down cells' servers stay records.
         """
         marker_inst = None
         if marker is not None:
@@ -121,12 +126,15 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
         answers = cells.scatter_gather_cells(
             context, all_cells, self.conf.conductor.cell_timeout,
             instance_obj.get_all, filters, sort_keys, sort_dirs,
-            limit=limit, marker=marker_inst)
+            limit=limit, marker=marker_inst, as_rows=listing is not None)
         results, down = [], []
         for cell in all_cells:
             answer = answers[cell.uuid]
             if cells.is_failure(answer):
                 down.append(cell)
+            elif listing is not None:
+                results.extend(answer.rows)
+                listing.add(answer)
             else:
                 results.extend(answer)
         in_cells = {inst.uuid for inst in results}
@@ -556,6 +564,23 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
                                                requested_az=zone)
         spec['availability_zone'] = zone
         build_request.update_request_spec(context, instance.uuid, spec)
+
+
+class ListedServers:
+    """What a server list read from the cells with its rows: volume
+    mappings and faults by server uuid, and each server's cell uuid."""
+
+    def __init__(self):
+        self.volumes = {}
+        self.faults = {}
+        self.cell_uuids = {}
+
+    def add(self, answer):
+        self.volumes.update(answer.volumes)
+        self.faults.update(answer.faults)
+        cell_uuid = answer.cell_uuid
+        for row in answer.rows:
+            self.cell_uuids[row.uuid] = cell_uuid
 
 
 def _tags_match(tags, filters):

@@ -503,8 +503,37 @@ def _value_filters(filters):
     return tuple(sorted(keys))
 
 
-def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None):
-    """Instances matching ``filters``, sorted, after ``marker``.
+class Listing:
+    """A cell's servers as a list shows them (``get_all(as_rows=True)``):
+    their rows (every column, as :func:`nova_lite.db.plain.select` gives
+    them; JSON columns as text), and by server uuid the volume mappings
+    shown with them and, for those in ERROR or DELETED, the latest
+    fault."""
+
+    __slots__ = ('rows', 'volumes', 'faults', 'cell_uuid')
+
+    def __init__(self, rows, volumes, faults, cell_uuid):
+        self.rows = rows
+        self.volumes = volumes
+        self.faults = faults
+        self.cell_uuid = cell_uuid
+
+
+def _listing_of(context, rows):
+    uuids = [r.uuid for r in rows]
+    volumes = block_device.get_volumes_by_instances(context, uuids) \
+        if uuids else {}
+    faulted = [r.uuid for r in rows
+               if r.vm_state in FAULT_STATES or r.deleted]
+    faults = instance_fault.get_latest_by_instances(context, faulted) \
+        if faulted else {}
+    return Listing(rows, volumes, faults, context.cell_uuid)
+
+
+def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None,
+            as_rows=False):
+    """Instances matching ``filters``, sorted, after ``marker``; with
+    ``as_rows``, a :class:`Listing` of them instead of records.
 
     ``filters`` keys: project_id, user_id, name (regex), vm_state (list),
     task_state (list), host, node, image_ref, flavor_id, reservation_id,
@@ -524,15 +553,17 @@ def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None):
         query = _listing(deleted, keys, tuple(sort_keys), tuple(sort_dirs),
                          limit is not None)
         # One statement: outside a transaction where it can be.
-        return _to_records(context,
-                           plain.select(context, 'cell', query, params))
+        rows = plain.select(context, 'cell', query, params)
+        if as_rows:
+            return _listing_of(context, rows)
+        return _to_records(context, rows)
     return _get_all_filtered(context, filters, sort_keys, sort_dirs, limit,
-                             marker)
+                             marker, as_rows)
 
 
 @db_api.cell_reader
 def _get_all_filtered(context, filters, sort_keys, sort_dirs, limit,
-                      marker):
+                      marker, as_rows=False):
     deleted = filters.get('deleted', False)
     m = models.Instance.__table__.c
     query = _with_deleted(_SELECT, m, deleted)
@@ -564,7 +595,10 @@ def _get_all_filtered(context, filters, sort_keys, sort_dirs, limit,
     query = _ordered(query, m, sort_keys, sort_dirs)
     if limit is not None:
         query = query.limit(limit)
-    return _to_records(context, context.session.execute(query).all())
+    rows = context.session.execute(query).all()
+    if as_rows:
+        return _listing_of(context, rows)
+    return _to_records(context, rows)
 
 
 def _has_tag(model, tag):

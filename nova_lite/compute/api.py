@@ -7,6 +7,7 @@ here talks HTTP or a hypervisor.
 """
 
 import logging
+import operator
 import random
 import re
 import string
@@ -630,6 +631,16 @@ def _sort_value(inst, key):
 
 def _sort(instances, sort_keys, sort_dirs):
     out = list(instances)
+    if len(set(sort_dirs)) == 1:
+        # One direction: one sort on the keys' values together (the same
+        # order as one stable sort per key, last key first).
+        getters = [operator.attrgetter(key) for key in sort_keys]
+
+        def values(inst):
+            return tuple((v is not None, v if v is not None else 0)
+                         for v in (get(inst) for get in getters))
+        out.sort(key=values, reverse=(sort_dirs[0] == 'desc'))
+        return out
     for key, direction in reversed(list(zip(sort_keys, sort_dirs))):
         out.sort(key=lambda i: _sort_value(i, key),
                  reverse=(direction == 'desc'))

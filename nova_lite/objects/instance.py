@@ -198,6 +198,14 @@ def _by_uuid(read_deleted):
 
 # Every column of servers, built once (each build coerces every column).
 _SELECT = sa.select(*models.Instance.__table__.c)
+# What a list reads as rows (get_all(as_rows=True)): every column but the
+# key pair's public key, which no list shows, and the user data, which
+# only admins see (and then only from 2.3): up to 64 KiB a server.
+_LIST_SELECTS = {
+    with_user_data: sa.select(*[
+        c for c in models.Instance.__table__.c
+        if c.key != 'key_data' and (with_user_data or c.key != 'user_data')])
+    for with_user_data in (False, True)}
 
 _BY_UUID = {read_deleted: _by_uuid(read_deleted)
             for read_deleted in ('no', 'only', 'yes')}
@@ -476,12 +484,14 @@ def _ordered(query, m, sort_keys, sort_dirs):
 
 
 @functools.lru_cache(maxsize=256)
-def _listing(deleted, keys, sort_keys, sort_dirs, limited):
+def _listing(deleted, keys, sort_keys, sort_dirs, limited, select=None):
     """The statement of a list filtered only on column values (``keys``,
     bound by name) and ``deleted``, built once per shape: the lists
-    clients make most (a project's servers, by creation) build nothing."""
+    clients make most (a project's servers, by creation) build nothing.
+    ``select``: the columns (a key of _LIST_SELECTS), or every one."""
     m = models.Instance.__table__.c
-    query = _with_deleted(_SELECT, m, deleted)
+    query = _with_deleted(
+        _SELECT if select is None else _LIST_SELECTS[select], m, deleted)
     for key in keys:
         query = query.filter(getattr(m, key) == sa.bindparam(key))
     query = _ordered(query, m, sort_keys, sort_dirs)
@@ -531,9 +541,11 @@ def _listing_of(context, rows):
 
 
 def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None,
-            as_rows=False):
+            as_rows=False, with_user_data=False):
     """Instances matching ``filters``, sorted, after ``marker``; with
-    ``as_rows``, a :class:`Listing` of them instead of records.
+    ``as_rows``, a :class:`Listing` of them instead of records, whose rows
+    have every column but ``key_data``, and ``user_data`` only
+    ``with_user_data``.
 
     ``filters`` keys: project_id, user_id, name (regex), vm_state (list),
     task_state (list), host, node, image_ref, flavor_id, reservation_id,
@@ -551,22 +563,25 @@ def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None,
         if limit is not None:
             params['limit'] = limit
         query = _listing(deleted, keys, tuple(sort_keys), tuple(sort_dirs),
-                         limit is not None)
+                         limit is not None,
+                         bool(with_user_data) if as_rows else None)
         # One statement: outside a transaction where it can be.
         rows = plain.select(context, 'cell', query, params)
         if as_rows:
             return _listing_of(context, rows)
         return _to_records(context, rows)
     return _get_all_filtered(context, filters, sort_keys, sort_dirs, limit,
-                             marker, as_rows)
+                             marker, as_rows, with_user_data)
 
 
 @db_api.cell_reader
 def _get_all_filtered(context, filters, sort_keys, sort_dirs, limit,
-                      marker, as_rows=False):
+                      marker, as_rows=False, with_user_data=False):
     deleted = filters.get('deleted', False)
     m = models.Instance.__table__.c
-    query = _with_deleted(_SELECT, m, deleted)
+    query = _with_deleted(
+        _LIST_SELECTS[bool(with_user_data)] if as_rows else _SELECT, m,
+        deleted)
     for key in _VALUE_FILTERS:
         if filters.get(key) is not None:
             query = query.filter(getattr(m, key) == filters[key])

@@ -135,8 +135,13 @@ class ServersController(common.RestController):
         sort_keys, sort_dirs = server_filters.sort_params(req)
         # A detailed list reads its servers as rows and renders them
         # straight from those (views.server_rows).
-        listing = compute_api.ListedServers() \
-            if is_detail and LIST_FROM_ROWS else None
+        opts = listing = None
+        if is_detail:
+            opts = server_common.view_options(ctx, req)
+            if LIST_FROM_ROWS:
+                listing = compute_api.ListedServers(
+                    with_user_data=opts['show_extended_attrs'] and
+                    microversion.is_supported(req, '2.3'))
         try:
             instances = common.compute_api().get_all(
                 list_ctx, filters, sort_keys, sort_dirs, limit=limit,
@@ -151,7 +156,6 @@ class ServersController(common.RestController):
             next_marker = instances[-1].uuid
         if not is_detail:
             return views.index(req, instances, next_marker=next_marker)
-        opts = server_common.view_options(ctx, req)
         host_statuses = {}
         if opts['show_host_status']:
             cell_uuids = listing.cell_uuids if listing is not None else {}

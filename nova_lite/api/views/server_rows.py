@@ -141,7 +141,8 @@ def _renderer(req, fields, listing, *, show_extended_attrs,
     i_ramdisk = at['ramdisk_id']
     i_reservation = at['reservation_id']
     i_root_device = at['root_device_name']
-    i_user_data = at['user_data']
+    # Only in rows read for those who are shown it.
+    i_user_data = at.get('user_data')
     i_power_state = at['power_state']
     i_locked = at['locked']
     i_description = at['display_description']

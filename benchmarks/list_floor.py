@@ -113,7 +113,7 @@ def _databases(backend, state):
                  ('database', 'connection', cell_url)]
 
 
-def run(servers=100, backends=BACKENDS, versions=VERSIONS, connections=(1,),
+def run(servers=100, backends=BACKENDS, versions=VERSIONS, connections=(1, 16),
         duration=5, threads=16, rounds=3):
     from nova_lite.web import server as api_server
     from tests.fixtures import stack as stack_fixture

@@ -128,7 +128,7 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
             context, all_cells, self.conf.conductor.cell_timeout,
             instance_obj.get_all, filters, sort_keys, sort_dirs,
             limit=limit, marker=marker_inst, as_rows=listing is not None,
-            with_user_data=listing is not None and listing.with_user_data)
+            extended=listing is not None and listing.extended)
         results, down = [], []
         for cell in all_cells:
             answer = answers[cell.uuid]
@@ -571,12 +571,13 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
 class ListedServers:
     """What a server list read from the cells with its rows: volume
     mappings and faults by server uuid, and each server's cell uuid; the
-    rows have the servers' user data only ``with_user_data``."""
+    rows have the columns of the extended attributes only ``extended``
+    (see :func:`instance_obj.get_all`)."""
 
-    def __init__(self, with_user_data=False):
-        # Whether the rows carry the servers' user data (which only some
-        # callers are shown).
-        self.with_user_data = with_user_data
+    def __init__(self, extended=False):
+        # Whether the rows carry the columns of the extended attributes
+        # (which only some callers are shown).
+        self.extended = extended
         self.volumes = {}
         self.faults = {}
         self.cell_uuids = {}

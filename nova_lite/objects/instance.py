@@ -198,14 +198,29 @@ def _by_uuid(read_deleted):
 
 # Every column of servers, built once (each build coerces every column).
 _SELECT = sa.select(*models.Instance.__table__.c)
-# What a list reads as rows (get_all(as_rows=True)): every column but the
-# key pair's public key, which no list shows, and the user data, which
-# only admins see (and then only from 2.3): up to 64 KiB a server.
-_LIST_SELECTS = {
-    with_user_data: sa.select(*[
+# The columns a server list shows everybody (see
+# nova_lite.api.views.server_rows), read as rows (get_all(as_rows=True)):
+# a list reads no more (each column costs its driver's decoding, a
+# pure-Python one on MariaDB).
+LIST_COLUMNS = frozenset((
+    'uuid', 'project_id', 'user_id', 'display_name', 'display_description',
+    'hostname', 'host', 'availability_zone', 'vm_state', 'task_state',
+    'power_state', 'flavor', 'image_ref', 'key_name', 'config_drive',
+    'access_ip_v4', 'access_ip_v6', 'server_metadata', 'tags', 'locked',
+    'locked_reason', 'launched_at', 'terminated_at', 'progress', 'deleted',
+    'auto_disk_config', 'created_at', 'updated_at'))
+
+
+@functools.lru_cache(maxsize=64)
+def _list_select(extended, sort_keys):
+    """The columns of a list read as rows: those of LIST_COLUMNS and the
+    sort keys, or, ``extended`` (the extended attributes shown), every
+    column but the key pair's public key, which no list shows."""
+    return sa.select(*[
         c for c in models.Instance.__table__.c
-        if c.key != 'key_data' and (with_user_data or c.key != 'user_data')])
-    for with_user_data in (False, True)}
+        if (c.key != 'key_data' if extended else
+            c.key in LIST_COLUMNS or c.key in sort_keys)])
+
 
 _BY_UUID = {read_deleted: _by_uuid(read_deleted)
             for read_deleted in ('no', 'only', 'yes')}
@@ -488,10 +503,12 @@ def _listing(deleted, keys, sort_keys, sort_dirs, limited, select=None):
     """The statement of a list filtered only on column values (``keys``,
     bound by name) and ``deleted``, built once per shape: the lists
     clients make most (a project's servers, by creation) build nothing.
-    ``select``: the columns (a key of _LIST_SELECTS), or every one."""
+    ``select``: whether rows with the extended attributes' columns
+    (see _list_select), or None for every column."""
     m = models.Instance.__table__.c
     query = _with_deleted(
-        _SELECT if select is None else _LIST_SELECTS[select], m, deleted)
+        _SELECT if select is None else _list_select(select, sort_keys), m,
+        deleted)
     for key in keys:
         query = query.filter(getattr(m, key) == sa.bindparam(key))
     query = _ordered(query, m, sort_keys, sort_dirs)
@@ -541,11 +558,11 @@ def _listing_of(context, rows):
 
 
 def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None,
-            as_rows=False, with_user_data=False):
+            as_rows=False, extended=False):
     """Instances matching ``filters``, sorted, after ``marker``; with
     ``as_rows``, a :class:`Listing` of them instead of records, whose rows
-    have every column but ``key_data``, and ``user_data`` only
-    ``with_user_data``.
+    have the columns of LIST_COLUMNS and the sort keys, or, ``extended``,
+    every column but ``key_data``.
 
     ``filters`` keys: project_id, user_id, name (regex), vm_state (list),
     task_state (list), host, node, image_ref, flavor_id, reservation_id,
@@ -564,24 +581,24 @@ def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None,
             params['limit'] = limit
         query = _listing(deleted, keys, tuple(sort_keys), tuple(sort_dirs),
                          limit is not None,
-                         bool(with_user_data) if as_rows else None)
+                         bool(extended) if as_rows else None)
         # One statement: outside a transaction where it can be.
         rows = plain.select(context, 'cell', query, params)
         if as_rows:
             return _listing_of(context, rows)
         return _to_records(context, rows)
     return _get_all_filtered(context, filters, sort_keys, sort_dirs, limit,
-                             marker, as_rows, with_user_data)
+                             marker, as_rows, extended)
 
 
 @db_api.cell_reader
 def _get_all_filtered(context, filters, sort_keys, sort_dirs, limit,
-                      marker, as_rows=False, with_user_data=False):
+                      marker, as_rows=False, extended=False):
     deleted = filters.get('deleted', False)
     m = models.Instance.__table__.c
     query = _with_deleted(
-        _LIST_SELECTS[bool(with_user_data)] if as_rows else _SELECT, m,
-        deleted)
+        _list_select(bool(extended), tuple(sort_keys)) if as_rows
+        else _SELECT, m, deleted)
     for key in _VALUE_FILTERS:
         if filters.get(key) is not None:
             query = query.filter(getattr(m, key) == filters[key])

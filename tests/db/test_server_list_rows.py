@@ -234,6 +234,9 @@ def _queries(ids):
          '&sort_dir=asc' % ids[12], ADMIN),
         ('sort_key=display_name&sort_dir=asc', MEMBER),
         ('sort_key=launched_at&sort_dir=desc&sort_key=host', ADMIN),
+        # Sort keys that are no column a member's list shows.
+        ('sort_key=node&sort_key=launch_index&sort_dir=asc', MEMBER),
+        ('limit=3&marker=%s&sort_key=kernel_id' % ids[21], MEMBER),
         ('changes-since=%s' % since, MEMBER),
         ('all_tenants=1&changes-since=%s' % since, ADMIN),
         ('status=ERROR', MEMBER),

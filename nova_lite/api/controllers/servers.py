@@ -140,8 +140,7 @@ class ServersController(common.RestController):
             opts = server_common.view_options(ctx, req)
             if LIST_FROM_ROWS:
                 listing = compute_api.ListedServers(
-                    with_user_data=opts['show_extended_attrs'] and
-                    microversion.is_supported(req, '2.3'))
+                    extended=opts['show_extended_attrs'])
         try:
             instances = common.compute_api().get_all(
                 list_ctx, filters, sort_keys, sort_dirs, limit=limit,

@@ -111,6 +111,8 @@ def _renderer(req, fields, listing, *, show_extended_attrs,
     and rows with ``fields``."""
     v = views._versions(req)
     at = _plan(fields)
+    # The extended attributes' columns are in the rows only for those who
+    # are shown them.
     i_uuid = at['uuid']
     i_project = at['project_id']
     i_user = at['user_id']
@@ -134,14 +136,13 @@ def _renderer(req, fields, listing, *, show_extended_attrs,
     i_key_name = at['key_name']
     i_launched = at['launched_at']
     i_terminated = at['terminated_at']
-    i_node = at['node']
+    i_node = at.get('node')
     i_hostname = at['hostname']
-    i_kernel = at['kernel_id']
-    i_launch_index = at['launch_index']
-    i_ramdisk = at['ramdisk_id']
-    i_reservation = at['reservation_id']
-    i_root_device = at['root_device_name']
-    # Only in rows read for those who are shown it.
+    i_kernel = at.get('kernel_id')
+    i_launch_index = at.get('launch_index')
+    i_ramdisk = at.get('ramdisk_id')
+    i_reservation = at.get('reservation_id')
+    i_root_device = at.get('root_device_name')
     i_user_data = at.get('user_data')
     i_power_state = at['power_state']
     i_locked = at['locked']

@@ -281,3 +281,78 @@ def test_detail_from_rows_is_the_record_views_bytes(stack):
     assert compared > 300
     # Every kind of piece was in what was compared.
     assert all(seen.values()), seen
+
+
+def test_detail_from_rows_shows_every_change(stack):
+    """Bodies written once for what they are made of: whatever changes
+    (a column, a volume, a fault, a request spec, the image, a host's
+    service), the next list shows it, as the record views do."""
+    ids = _servers(stack)
+    ctxt = nl_context.get_admin_context()
+    cell = [c for c in cell_mapping.get_all_cells(ctxt) if not c.is_cell0][0]
+    engine = db_api.get_main_engine(nl_context.target_cell(ctxt, cell))
+    table = models.Instance.__table__
+
+    def both(token='admin:admin', version='latest', query='all_tenants=1'):
+        want = _get(stack, token, version, query, from_rows=False)
+        got = _get(stack, token, version, query, from_rows=True)
+        assert got.content == want.content
+        return {s['id']: s for s in got.json()['servers']}
+
+    before = both()
+    both(MEMBER, '2.60', '')
+    # Each change on a server of its own (the others unchanged).
+    renamed, faulted, attached, respecced, pinned = (
+        ids[1], ids[4], ids[2], ids[6], ids[13])
+    with engine.begin() as conn:
+        conn.execute(table.update().where(table.c.uuid == renamed).values(
+            display_name='renamed'))
+        conn.execute(models.InstanceFault.__table__.insert(), {
+            'instance_uuid': faulted, 'code': 409, 'message': 'new fault',
+            'details': 'why', 'host': 'compute1', 'created_at': _at(500)})
+        conn.execute(models.BlockDeviceMapping.__table__.insert(), {
+            'uuid': uuidutils.generate_uuid(), 'instance_uuid': attached,
+            'source_type': 'volume', 'destination_type': 'volume',
+            'device_name': '/dev/vdz', 'volume_id': 'a-new-volume',
+            'delete_on_termination': True, 'created_at': _at(500)})
+    with db_api.get_api_engine().begin() as conn:
+        specs = models.RequestSpec.__table__
+        conn.execute(specs.update().where(
+            specs.c.instance_uuid == respecced).values(
+                spec=jsonutils.dumps({'availability_zone': None,
+                                      'scheduler_hints': {'new': ['hint']}})))
+        conn.execute(specs.update().where(
+            specs.c.instance_uuid == pinned).values(
+                spec=jsonutils.dumps({'availability_zone': 'az9',
+                                      'scheduler_hints': {}})))
+    after = both()
+    for server in (renamed, faulted, attached, respecced, pinned):
+        assert before[server] != after[server]
+    assert after[renamed]['name'] == 'renamed'
+    assert after[faulted]['fault']['message'] == 'new fault'
+    assert {'id': 'a-new-volume', 'delete_on_termination': True} in \
+        after[attached]['os-extended-volumes:volumes_attached']
+    assert after[respecced]['scheduler_hints'] == {'new': ['hint']}
+    assert after[pinned]['pinned_availability_zone'] == 'az9'
+    # The image's properties changed: every server of the image shows it.
+    stack.aio.image_service.store.update(
+        IMAGE, set_properties={'os_distro': 'changed'})
+    after = both()
+    assert after[ids[0]]['image']['properties']['os_distro'] == 'changed'
+    # The host's service disabled: its servers' host status changes.
+    on_host = [i for i, s in after.items()
+               if s.get('OS-EXT-SRV-ATTR:host') == 'compute1']
+    assert on_host and after[on_host[0]]['host_status'] == 'UP'
+    services = requests.get(
+        stack.base + '/v2.1/os-services?binary=nova-compute',
+        headers={'X-Auth-Token': ADMIN,
+                 'OpenStack-API-Version': 'compute 2.53'},
+        timeout=30).json()['services']
+    resp = requests.put(
+        stack.base + '/v2.1/os-services/%s' % services[0]['id'],
+        headers={'X-Auth-Token': ADMIN,
+                 'OpenStack-API-Version': 'compute 2.53'},
+        json={'status': 'disabled'}, timeout=30)
+    assert resp.status_code == 200, resp.text
+    assert both()[on_host[0]]['host_status'] == 'MAINTENANCE'
+    both(MEMBER, '2.60', '')

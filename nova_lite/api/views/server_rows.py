@@ -18,6 +18,7 @@ import json
 from nova_lite.api.views import links
 from nova_lite.api.views import servers as views
 from nova_lite.objects import instance as instance_obj
+from nova_lite import serialization
 
 try:
     import orjson
@@ -73,31 +74,17 @@ def detail(req, items, listing, *, show_extended_attrs, show_host_status,
     :class:`nova_lite.compute.api.ListedServers` ``listing``, and records
     (build requests, servers of cells down)."""
     req = views._Resolved(req)
-    render = None
-    servers = []
     host_statuses = host_statuses or {}
     specs = specs or {}
-    for item in items:
-        if isinstance(item, (instance_obj.Instance,
-                             instance_obj.DownCellInstance)):
-            if getattr(item, 'cell_down', False):
-                servers.append(views._down_cell(req, item, True))
-                continue
-            servers.append(views._server(
-                req, item, show_extended_attrs=show_extended_attrs,
-                show_extra_specs=show_extra_specs,
-                host_status=host_statuses.get(item.uuid),
-                show_host_status=show_host_status,
-                spec=specs.get(item.uuid)))
-            continue
-        if render is None:
-            render = _renderer(req, item._fields, listing,
-                               show_extended_attrs=show_extended_attrs,
-                               show_host_status=show_host_status,
-                               host_statuses=host_statuses,
-                               show_extra_specs=show_extra_specs,
-                               specs=specs)
-        servers.append(render(item))
+    servers = _servers(req, items, listing, show_extended_attrs,
+                       show_host_status, host_statuses, show_extra_specs,
+                       specs, memo=orjson is not None)
+    if servers is None:
+        # A server body orjson does not write (the serializer then writes
+        # the whole body its other way): no written bodies.
+        servers = _servers(req, items, listing, show_extended_attrs,
+                           show_host_status, host_statuses, show_extra_specs,
+                           specs, memo=False)
     body = {'servers': servers}
     if next_marker:
         body['servers_links'] = links.collection_next_link(
@@ -105,10 +92,66 @@ def detail(req, items, listing, *, show_extended_attrs, show_host_status,
     return body
 
 
+def _servers(req, items, listing, show_extended_attrs, show_host_status,
+             host_statuses, show_extra_specs, specs, memo):
+    """The bodies of ``items``; with ``memo``, each row's as the JSON text
+    written once for what it is made of (an ``orjson.Fragment``), or None
+    where a body cannot be written so."""
+    render = None
+    servers = []
+    for item in items:
+        if isinstance(item, (instance_obj.Instance,
+                             instance_obj.DownCellInstance)):
+            if getattr(item, 'cell_down', False):
+                server = views._down_cell(req, item, True)
+            else:
+                server = views._server(
+                    req, item, show_extended_attrs=show_extended_attrs,
+                    show_extra_specs=show_extra_specs,
+                    host_status=host_statuses.get(item.uuid),
+                    show_host_status=show_host_status,
+                    spec=specs.get(item.uuid))
+            if memo:
+                # Written here too, as the rows' bodies are (never kept).
+                try:
+                    server = orjson.Fragment(orjson.dumps(
+                        server, default=serialization.to_primitive,
+                        option=serialization.OPTIONS))
+                except (TypeError, ValueError):
+                    return None
+            servers.append(server)
+            continue
+        if render is None:
+            render = _renderer(req, item._fields, listing,
+                               show_extended_attrs=show_extended_attrs,
+                               show_host_status=show_host_status,
+                               host_statuses=host_statuses,
+                               show_extra_specs=show_extra_specs,
+                               specs=specs, memo=memo)
+        server = render(item)
+        if server is None:
+            return None
+        servers.append(server)
+    return servers
+
+
+# Servers' bodies as JSON text, by everything each is made of (see
+# _renderer): what a list of unchanged servers renders again is written
+# once. The key holds every input of the body (the row's every value, its
+# volumes, fault, request spec, host status and image, and what the
+# request's microversion, links and caller change), so a changed server,
+# whichever process changed it, is a new key; the value is the text the
+# same inputs always give. Bounded: emptied when full.
+_MEMO = {}
+MEMO_SIZE = 10000
+
+
 def _renderer(req, fields, listing, *, show_extended_attrs,
-              show_host_status, host_statuses, show_extra_specs, specs):
+              show_host_status, host_statuses, show_extra_specs, specs,
+              memo=False):
     """A function of a row answering its server's body, for this request
-    and rows with ``fields``."""
+    and rows with ``fields``; with ``memo``, the body's JSON text (an
+    ``orjson.Fragment``), or None where orjson does not write it."""
     v = views._versions(req)
     at = _plan(fields)
     # The extended attributes' columns are in the rows only for those who
@@ -338,7 +381,53 @@ def _renderer(req, fields, listing, *, show_extended_attrs,
                     spec.get('scheduler_hints') or {})
         return body
 
-    return render
+    if not memo:
+        return render
+    # What the request changes in a body.
+    shape = (tuple(fields), tuple(sorted(v.items())), server_prefix,
+             server_bookmark, links._prefixes(req, 'flavors'),
+             links._prefixes(req, 'images'), show_extended_attrs,
+             show_extra_specs, host_status_shown, fault_details_for_all,
+             instance_obj._name_template[0])
+    image_texts = {}
+    dumps = orjson.dumps
+    options = serialization.OPTIONS
+    to_primitive = serialization.to_primitive
+
+    def written(row):
+        uuid = row[i_uuid]
+        fault = faults_of.get(uuid)
+        volumes = volumes_of.get(uuid)
+        key = [shape, row if isinstance(row, tuple) else tuple(row),
+               tuple(volumes) if volumes else None,
+               (fault['code'], fault['message'], fault['details'],
+                fault['created'], fault['host']) if fault else None,
+               host_statuses.get(uuid) if host_status_shown else None]
+        try:
+            if v2_96 or v2_100:
+                spec = specs.get(uuid) or empty_spec
+                key.append(dumps((spec.get('availability_zone'),
+                                  spec.get('scheduler_hints'))))
+            if v2_98:
+                image_ref = row[i_image]
+                text = image_texts.get(image_ref)
+                if text is None:
+                    text = image_texts[image_ref] = dumps(
+                        image_of(image_ref))
+                key.append(text)
+            key = tuple(key)
+            fragment = _MEMO.get(key)
+            if fragment is None:
+                fragment = orjson.Fragment(dumps(
+                    render(row), default=to_primitive, option=options))
+                if len(_MEMO) >= MEMO_SIZE:
+                    _MEMO.clear()
+                _MEMO[key] = fragment
+        except (TypeError, ValueError):
+            return None
+        return fragment
+
+    return written
 
 
 class _HostOf:

@@ -182,10 +182,28 @@ def _specs_of(size):
             [sa.bindparam('u%d' % i) for i in range(size)]))
 
 
+# Specs as read by their text (a list reads the same specs again and
+# again): the value a text decodes to, shared by those who list servers,
+# who only read it. Bounded: emptied when full.
+_SPECS_READ = {}
+SPECS_READ_SIZE = 10000
+
+
+def _spec_of(text):
+    spec = _SPECS_READ.get(text)
+    if spec is None:
+        spec = _loads(text)
+        if len(_SPECS_READ) >= SPECS_READ_SIZE:
+            _SPECS_READ.clear()
+        _SPECS_READ[text] = spec
+    return spec
+
+
 def get_request_specs(context, instance_uuids):
     """``{instance_uuid: spec}`` of those of ``instance_uuids`` that have
     a request spec, in one statement per thousand (outside a transaction
-    where it can be)."""
+    where it can be). The specs are shared: read them, never change
+    them."""
     out = {}
     uuids = list(instance_uuids)
     batch_max = _SPEC_BATCH_SIZES[-1]
@@ -195,7 +213,7 @@ def get_request_specs(context, instance_uuids):
         params = {'u%d' % i: batch[min(i, len(batch) - 1)]
                   for i in range(size)}
         for row in plain.select(context, 'api', _specs_of(size), params):
-            out[row[0]] = _loads(row[1])
+            out[row[0]] = _spec_of(row[1])
     return out
 
 

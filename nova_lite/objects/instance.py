@@ -579,9 +579,10 @@ def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None,
         params = {key: filters[key] for key in keys}
         if limit is not None:
             params['limit'] = limit
-        query = _listing(deleted, keys, tuple(sort_keys), tuple(sort_dirs),
-                         limit is not None,
-                         bool(extended) if as_rows else None)
+        shape = (deleted, keys, tuple(sort_keys), tuple(sort_dirs),
+                 limit is not None)
+        query = _listing(*shape, bool(extended)) if as_rows else \
+            _listing(*shape)
         # One statement: outside a transaction where it can be.
         rows = plain.select(context, 'cell', query, params)
         if as_rows:

@@ -8,6 +8,8 @@
     python -m benchmarks --only instructions  # callgrind counts per request
     python -m benchmarks --only deployed --sizes 50   # real Keystone+Cinder,
                                               # then nova's deployment
+    python -m benchmarks --only list          # GET /servers/detail against
+                                              # its floor on each database
 """
 
 import argparse
@@ -20,18 +22,20 @@ from benchmarks import common
 from benchmarks import deployed
 from benchmarks import floor
 from benchmarks import instructions
+from benchmarks import list_floor
 from benchmarks import scaling
 from benchmarks import workload
 
 PARTS = ('workload', 'multiprocess', 'floor', 'scaling', 'instructions',
-         'deployed')
+         'list', 'deployed')
 # The deployed part brings up Keystone, Cinder and nova's deployment
 # (minutes): only when asked for.
 DEFAULT_PARTS = PARTS[:-1]
 # Modules a part needs beyond nova_lite's own requirements (the
 # multi-process deployment runs on PostgreSQL, the deployed one on
 # MariaDB).
-NEEDS = (('multiprocess', 'psycopg2'), ('deployed', 'pymysql'))
+NEEDS = (('multiprocess', 'psycopg2'), ('deployed', 'pymysql'),
+         ('list', 'psycopg2'), ('list', 'pymysql'))
 
 
 def main(argv=None):
@@ -57,6 +61,9 @@ def main(argv=None):
                              'nova-peer-mp kit, $NOVA_PEER_MP_KIT)')
     parser.add_argument('--block-storage', default='cinder,builtin',
                         help='deployed: cinder, builtin or both')
+    parser.add_argument('--databases', default=','.join(list_floor.BACKENDS),
+                        help='list: comma list of sqlite, mysql, '
+                             'postgresql')
     args = parser.parse_args(argv)
     parts = [p for p in args.only.split(',') if p]
     unknown = sorted(set(parts) - set(PARTS))
@@ -100,6 +107,13 @@ def main(argv=None):
         document['instructions'] = instructions.run()
         print(common.table(instructions.rows(document['instructions']),
                            instructions.HEADERS), flush=True)
+    if 'list' in parts:
+        document['list'] = list_floor.run(
+            backends=[b for b in args.databases.split(',') if b],
+            duration=3 if args.quick else 5,
+            rounds=2 if args.quick else 3)
+        print(common.table(list_floor.rows(document['list']),
+                           list_floor.HEADERS), flush=True)
     if 'deployed' in parts:
         document['deployed'] = deployed.run(
             [n for n in sizes if n <= 50], wait=args.wait,

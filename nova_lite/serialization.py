@@ -17,14 +17,18 @@ except ImportError:  # pragma: no cover - orjson is a requirement
     orjson = None
 
 if orjson is not None:
-    _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+    OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+    _OPTIONS = OPTIONS
+
+# What orjson hands back for what it does not write itself.
+to_primitive = jsonutils.to_primitive
 
 
 def dump_as_bytes(value):
     """``value`` as UTF-8 JSON bytes."""
     if orjson is not None:
         try:
-            return orjson.dumps(value, default=jsonutils.to_primitive,
+            return orjson.dumps(value, default=to_primitive,
                                 option=_OPTIONS)
         except (TypeError, ValueError):
             # What orjson refuses (integers beyond 64 bits, say): the

@@ -7,6 +7,7 @@ here talks HTTP or a hypervisor.
 """
 
 import logging
+import operator
 import random
 import re
 import string
@@ -98,7 +99,7 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
         raise exception.InstanceNotFound(instance_id=uuid)
 
     def get_all(self, context, filters, sort_keys, sort_dirs, limit=None,
-                marker=None, cell_down_support=False):
+                marker=None, cell_down_support=False, listing=None):
         """Servers of all cells and build requests, merged in sort order.
 
         Cells are asked in parallel; one that fails or does not answer in
@@ -107,6 +108,11 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
         servers built from the instance mappings, after the others.
         ``marker`` is a server uuid; a marker that is nowhere raises
         MarkerNotFound. Returns the list (at most ``limit`` long).
+
+        With a :class:`ListedServers` as ``listing``, the servers read from
+        the cells are their rows (see :class:`instance_obj.Listing`), whose
+        volume mappings, faults and cells ``listing`` collects; build
+        requests and down cells' servers stay records.
         """
         marker_inst = None
         if marker is not None:
@@ -124,12 +130,16 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
         answers = cells.scatter_gather_cells(
             context, all_cells, self.conf.conductor.cell_timeout,
             instance_obj.get_all, filters, sort_keys, sort_dirs,
-            limit=limit, marker=marker_inst)
+            limit=limit, marker=marker_inst, as_rows=listing is not None,
+            extended=listing is not None and listing.extended)
         results, down = [], []
         for cell in all_cells:
             answer = answers[cell.uuid]
             if cells.is_failure(answer):
                 down.append(cell)
+            elif listing is not None:
+                results.extend(answer.rows)
+                listing.add(answer)
             else:
                 results.extend(answer)
         in_cells = {inst.uuid for inst in results}
@@ -607,6 +617,28 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
         build_request.update_request_spec(context, instance.uuid, spec)
 
 
+class ListedServers:
+    """What a server list read from the cells with its rows: volume
+    mappings and faults by server uuid, and each server's cell uuid; the
+    rows have the columns of the extended attributes only ``extended``
+    (see :func:`instance_obj.get_all`)."""
+
+    def __init__(self, extended=False):
+        # Whether the rows carry the columns of the extended attributes
+        # (which only some callers are shown).
+        self.extended = extended
+        self.volumes = {}
+        self.faults = {}
+        self.cell_uuids = {}
+
+    def add(self, answer):
+        self.volumes.update(answer.volumes)
+        self.faults.update(answer.faults)
+        cell_uuid = answer.cell_uuid
+        for row in answer.rows:
+            self.cell_uuids[row.uuid] = cell_uuid
+
+
 def _tags_match(tags, filters):
     tags = set(tags)
     if filters.get('tags') and not set(filters['tags']) <= tags:
@@ -654,6 +686,16 @@ def _sort_value(inst, key):
 
 def _sort(instances, sort_keys, sort_dirs):
     out = list(instances)
+    if len(set(sort_dirs)) == 1:
+        # One direction: one sort on the keys' values together (the same
+        # order as one stable sort per key, last key first).
+        getters = [operator.attrgetter(key) for key in sort_keys]
+
+        def values(inst):
+            return tuple((v is not None, v if v is not None else 0)
+                         for v in (get(inst) for get in getters))
+        out.sort(key=values, reverse=(sort_dirs[0] == 'desc'))
+        return out
     for key, direction in reversed(list(zip(sort_keys, sort_dirs))):
         out.sort(key=lambda i: _sort_value(i, key),
                  reverse=(direction == 'desc'))

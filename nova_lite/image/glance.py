@@ -9,6 +9,7 @@ from the static ``[image_catalog] images`` list.
 import logging
 import os
 import random
+import threading
 
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import session as ks_session
@@ -16,6 +17,7 @@ from oslo_serialization import jsonutils
 from oslo_utils import uuidutils
 
 from nova_lite import exception
+from nova_lite import http_settings
 from nova_lite.image import catalog
 from nova_lite.volume import cinder
 
@@ -85,6 +87,25 @@ def endpoint(conf, context):
     return url.rstrip('/') if url else None
 
 
+_LOCK = threading.Lock()
+_ATTR = '_nova_lite_glance_session'
+
+
+def _session(conf):
+    """The session image calls of ``conf`` go through, kept: its
+    connections to the image service stay open from call to call (a new
+    session per call opened a new connection each time)."""
+    session = vars(conf).get(_ATTR)
+    if session is None:
+        with _LOCK:
+            session = vars(conf).get(_ATTR)
+            if session is None:
+                session = ks_session.Session()
+                http_settings.remember_environment(session.session)
+                setattr(conf, _ATTR, session)
+    return session
+
+
 def _request(conf, context, method, path, headers_extra=None, **kwargs):
     base = endpoint(conf, context)
     if base is None:
@@ -101,7 +122,7 @@ def _request(conf, context, method, path, headers_extra=None, **kwargs):
         headers['X-Roles'] = ','.join(roles)
     if getattr(context, 'global_id', None):
         headers['X-OpenStack-Request-ID'] = context.global_id
-    session = ks_session.Session()
+    session = _session(conf)
     try:
         return session.request(
             base + path, method, headers=headers, raise_exc=False,

@@ -235,6 +235,35 @@ def get_dicts_by_instances(context, instance_uuids):
     return out
 
 
+@functools.lru_cache(maxsize=None)
+def _volumes_by_instances(size):
+    return sa.select(_TABLE.c.instance_uuid, _TABLE.c.volume_id,
+                     _TABLE.c.delete_on_termination).where(
+        _TABLE.c.instance_uuid.in_(
+            [sa.bindparam('u%d' % i) for i in range(size)]),
+        _TABLE.c.volume_id.isnot(None)).order_by(_TABLE.c.id)
+
+
+def get_volumes_by_instances(context, instance_uuids):
+    """``{instance_uuid: [(volume_id, delete_on_termination), ...]}``: the
+    volume mappings of many servers in their order, as server lists show
+    them (``os-extended-volumes:volumes_attached``), without the rest of
+    each mapping; one statement per batch, outside a transaction where it
+    can be."""
+    out = {}
+    uuids = list(instance_uuids)
+    for start in range(0, len(uuids), BATCH):
+        batch = uuids[start:start + BATCH]
+        size = next(n for n in _BATCH_SIZES if n >= len(batch))
+        params = {'u%d' % i: batch[min(i, len(batch) - 1)]
+                  for i in range(size)}
+        for uuid, volume_id, delete in plain.select(
+                context, 'cell', _volumes_by_instances(size), params):
+            if volume_id:
+                out.setdefault(uuid, []).append((volume_id, delete))
+    return out
+
+
 # Every volume mapping of the live servers of a cell, with its server's
 # host and states (``nova-lite-manage volume_attachment audit``).
 _VOLUME_MAPPINGS = sa.select(

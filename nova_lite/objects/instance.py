@@ -200,6 +200,29 @@ def _by_uuid(read_deleted):
 
 # Every column of servers, built once (each build coerces every column).
 _SELECT = sa.select(*models.Instance.__table__.c)
+# The columns a server list shows everybody (see
+# nova_lite.api.views.server_rows), read as rows (get_all(as_rows=True)):
+# a list reads no more (each column costs its driver's decoding, a
+# pure-Python one on MariaDB).
+LIST_COLUMNS = frozenset((
+    'uuid', 'project_id', 'user_id', 'display_name', 'display_description',
+    'hostname', 'host', 'availability_zone', 'vm_state', 'task_state',
+    'power_state', 'flavor', 'image_ref', 'key_name', 'config_drive',
+    'access_ip_v4', 'access_ip_v6', 'server_metadata', 'tags', 'locked',
+    'locked_reason', 'launched_at', 'terminated_at', 'progress', 'deleted',
+    'auto_disk_config', 'created_at', 'updated_at'))
+
+
+@functools.lru_cache(maxsize=64)
+def _list_select(extended, sort_keys):
+    """The columns of a list read as rows: those of LIST_COLUMNS and the
+    sort keys, or, ``extended`` (the extended attributes shown), every
+    column but the key pair's public key, which no list shows."""
+    return sa.select(*[
+        c for c in models.Instance.__table__.c
+        if (c.key != 'key_data' if extended else
+            c.key in LIST_COLUMNS or c.key in sort_keys)])
+
 
 _BY_UUID = {read_deleted: _by_uuid(read_deleted)
             for read_deleted in ('no', 'only', 'yes')}
@@ -478,12 +501,16 @@ def _ordered(query, m, sort_keys, sort_dirs):
 
 
 @functools.lru_cache(maxsize=256)
-def _listing(deleted, keys, sort_keys, sort_dirs, limited):
+def _listing(deleted, keys, sort_keys, sort_dirs, limited, select=None):
     """The statement of a list filtered only on column values (``keys``,
     bound by name) and ``deleted``, built once per shape: the lists
-    clients make most (a project's servers, by creation) build nothing."""
+    clients make most (a project's servers, by creation) build nothing.
+    ``select``: whether rows with the extended attributes' columns
+    (see _list_select), or None for every column."""
     m = models.Instance.__table__.c
-    query = _with_deleted(_SELECT, m, deleted)
+    query = _with_deleted(
+        _SELECT if select is None else _list_select(select, sort_keys), m,
+        deleted)
     for key in keys:
         query = query.filter(getattr(m, key) == sa.bindparam(key))
     query = _ordered(query, m, sort_keys, sort_dirs)
@@ -505,8 +532,39 @@ def _value_filters(filters):
     return tuple(sorted(keys))
 
 
-def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None):
-    """Instances matching ``filters``, sorted, after ``marker``.
+class Listing:
+    """A cell's servers as a list shows them (``get_all(as_rows=True)``):
+    their rows (every column, as :func:`nova_lite.db.plain.select` gives
+    them; JSON columns as text), and by server uuid the volume mappings
+    shown with them and, for those in ERROR or DELETED, the latest
+    fault."""
+
+    __slots__ = ('rows', 'volumes', 'faults', 'cell_uuid')
+
+    def __init__(self, rows, volumes, faults, cell_uuid):
+        self.rows = rows
+        self.volumes = volumes
+        self.faults = faults
+        self.cell_uuid = cell_uuid
+
+
+def _listing_of(context, rows):
+    uuids = [r.uuid for r in rows]
+    volumes = block_device.get_volumes_by_instances(context, uuids) \
+        if uuids else {}
+    faulted = [r.uuid for r in rows
+               if r.vm_state in FAULT_STATES or r.deleted]
+    faults = instance_fault.get_latest_by_instances(context, faulted) \
+        if faulted else {}
+    return Listing(rows, volumes, faults, context.cell_uuid)
+
+
+def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None,
+            as_rows=False, extended=False):
+    """Instances matching ``filters``, sorted, after ``marker``; with
+    ``as_rows``, a :class:`Listing` of them instead of records, whose rows
+    have the columns of LIST_COLUMNS and the sort keys, or, ``extended``,
+    every column but ``key_data``.
 
     ``filters`` keys: project_id, user_id, name (regex), vm_state (list),
     task_state (list), host, node, image_ref, flavor_id, reservation_id,
@@ -523,21 +581,27 @@ def get_all(context, filters, sort_keys, sort_dirs, limit=None, marker=None):
         params = {key: filters[key] for key in keys}
         if limit is not None:
             params['limit'] = limit
-        query = _listing(deleted, keys, tuple(sort_keys), tuple(sort_dirs),
-                         limit is not None)
+        shape = (deleted, keys, tuple(sort_keys), tuple(sort_dirs),
+                 limit is not None)
+        query = _listing(*shape, bool(extended)) if as_rows else \
+            _listing(*shape)
         # One statement: outside a transaction where it can be.
-        return _to_records(context,
-                           plain.select(context, 'cell', query, params))
+        rows = plain.select(context, 'cell', query, params)
+        if as_rows:
+            return _listing_of(context, rows)
+        return _to_records(context, rows)
     return _get_all_filtered(context, filters, sort_keys, sort_dirs, limit,
-                             marker)
+                             marker, as_rows, extended)
 
 
 @db_api.cell_reader
 def _get_all_filtered(context, filters, sort_keys, sort_dirs, limit,
-                      marker):
+                      marker, as_rows=False, extended=False):
     deleted = filters.get('deleted', False)
     m = models.Instance.__table__.c
-    query = _with_deleted(_SELECT, m, deleted)
+    query = _with_deleted(
+        _list_select(bool(extended), tuple(sort_keys)) if as_rows
+        else _SELECT, m, deleted)
     for key in _VALUE_FILTERS:
         if filters.get(key) is not None:
             query = query.filter(getattr(m, key) == filters[key])
@@ -566,7 +630,10 @@ def _get_all_filtered(context, filters, sort_keys, sort_dirs, limit,
     query = _ordered(query, m, sort_keys, sort_dirs)
     if limit is not None:
         query = query.limit(limit)
-    return _to_records(context, context.session.execute(query).all())
+    rows = context.session.execute(query).all()
+    if as_rows:
+        return _listing_of(context, rows)
+    return _to_records(context, rows)
 
 
 def _has_tag(model, tag):

@@ -1,11 +1,13 @@
 """Instance faults: why a server went to ERROR."""
 
+import functools
 import traceback
 
 import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
 from nova_lite.db import models
+from nova_lite.db import plain
 from nova_lite import exception
 
 
@@ -40,19 +42,39 @@ def _fault(row):
             'host': row.host}
 
 
-@db_api.cell_reader
+# Statements for the faults of a batch of servers, one per number of
+# places for their uuids (a batch fills the next size up, repeating its
+# last uuid), each built and prepared once.
+_BATCH_SIZES = (1, 4, 16, 64, 128, 256, 500)
+
+
+@functools.lru_cache(maxsize=None)
+def _by_instances(size):
+    table = models.InstanceFault.__table__
+    return sa.select(table.c.instance_uuid, table.c.code, table.c.message,
+                     table.c.details, table.c.created_at,
+                     table.c.host).where(table.c.instance_uuid.in_(
+                         [sa.bindparam('u%d' % i) for i in range(size)])
+                     ).order_by(table.c.created_at.asc(), table.c.id.asc())
+
+
 def get_latest_by_instances(context, instance_uuids):
-    """``{instance_uuid: latest fault}`` for many servers at once."""
+    """``{instance_uuid: latest fault}`` for many servers at once: one
+    statement per batch, outside a transaction where it can be."""
     out = {}
     uuids = list(instance_uuids)
-    for start in range(0, len(uuids), 500):
-        rows = context.session.query(models.InstanceFault).filter(
-            models.InstanceFault.instance_uuid.in_(
-                uuids[start:start + 500])).order_by(
-            models.InstanceFault.created_at.asc(),
-            models.InstanceFault.id.asc()).all()
-        for row in rows:
-            out[row.instance_uuid] = _fault(row)
+    batch_max = _BATCH_SIZES[-1]
+    for start in range(0, len(uuids), batch_max):
+        batch = uuids[start:start + batch_max]
+        size = next(n for n in _BATCH_SIZES if n >= len(batch))
+        params = {'u%d' % i: batch[min(i, len(batch) - 1)]
+                  for i in range(size)}
+        for row in plain.select(context, 'cell', _by_instances(size),
+                                params):
+            # The latest comes last.
+            out[row[0]] = {'code': row[1], 'message': row[2],
+                           'details': row[3], 'created': row[4],
+                           'host': row[5]}
     return out
 
 

@@ -27,8 +27,10 @@ from nova_lite.api.expose import Result
 from nova_lite.api import microversion
 from nova_lite.api.schemas import servers as schemas
 from nova_lite.api.views import links
+from nova_lite.api.views import server_rows
 from nova_lite.api.views import servers as views
 from nova_lite import block_device
+from nova_lite.compute import api as compute_api
 from nova_lite.compute import availability_zones
 from nova_lite.compute import keypairs as keypair_api
 from nova_lite import exception
@@ -40,6 +42,9 @@ from nova_lite.objects import flavor as flavor_obj
 LOG = logging.getLogger(__name__)
 
 SERVERS = server_common.SERVERS
+# Detailed lists rendered from the servers' rows (False: from records, as
+# every other server body; the two are the same bytes).
+LIST_FROM_ROWS = True
 REQUESTED_DESTINATION = 'compute:servers:create:requested_destination'
 
 
@@ -129,11 +134,20 @@ class ServersController(common.RestController):
             {k: req.GET.getall(k)[-1] for k in ('limit', 'marker')
              if k in req.GET}, common.conf().api.max_limit)
         sort_keys, sort_dirs = server_filters.sort_params(req)
+        # A detailed list reads its servers as rows and renders them
+        # straight from those (views.server_rows).
+        opts = listing = None
+        if is_detail:
+            opts = server_common.view_options(ctx, req)
+            if LIST_FROM_ROWS:
+                listing = compute_api.ListedServers(
+                    extended=opts['show_extended_attrs'])
         try:
             instances = common.compute_api().get_all(
                 list_ctx, filters, sort_keys, sort_dirs, limit=limit,
                 marker=marker,
-                cell_down_support=microversion.is_supported(req, '2.69'))
+                cell_down_support=microversion.is_supported(req, '2.69'),
+                listing=listing)
         except exception.MarkerNotFound:
             raise webob.exc.HTTPBadRequest(
                 explanation='marker [%s] not found' % marker)
@@ -142,17 +156,22 @@ class ServersController(common.RestController):
             next_marker = instances[-1].uuid
         if not is_detail:
             return views.index(req, instances, next_marker=next_marker)
-        opts = server_common.view_options(ctx, req)
         host_statuses = {}
         if opts['show_host_status']:
+            cell_uuids = listing.cell_uuids if listing is not None else {}
             host_statuses = {
-                i.uuid: server_common.host_status(ctx, i, _cell_of(ctx, i))
+                i.uuid: server_common.host_status(ctx, i, _cell_of(
+                    ctx, i, cell_uuids.get(i.uuid)))
                 for i in instances if not getattr(i, 'cell_down', False)}
         specs = None
         if server_common.wants_spec(req):
             specs = build_request.get_request_specs(
                 ctx, [i.uuid for i in instances
                       if not getattr(i, 'cell_down', False)])
+        if listing is not None:
+            return server_rows.detail(
+                req, instances, listing, host_statuses=host_statuses,
+                next_marker=next_marker, specs=specs, **opts)
         return views.detail(req, instances, host_statuses=host_statuses,
                             next_marker=next_marker, specs=specs, **opts)
 
@@ -400,12 +419,14 @@ def _requested_destination(ctx, req, server, target, forced):
     return {'requested_host': host, 'requested_node': node}
 
 
-def _cell_of(ctx, instance):
-    """The cell mapping a listed instance was read from (or None)."""
-    if not instance.cell_uuid:
+def _cell_of(ctx, instance, cell_uuid=None):
+    """The cell mapping a listed instance was read from (or None): the
+    record's, or ``cell_uuid`` for a row."""
+    cell_uuid = cell_uuid or getattr(instance, 'cell_uuid', None)
+    if not cell_uuid:
         return None
     try:
-        return cell_mapping.get_cell(ctx, instance.cell_uuid)
+        return cell_mapping.get_cell(ctx, cell_uuid)
     except exception.CellMappingNotFound:
         return None
 

@@ -1,6 +1,12 @@
 """Server bodies as nova renders them at each microversion."""
 
+import datetime
 import hashlib
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - orjson is a requirement
+    orjson = None
 
 from nova_lite.api import microversion
 from nova_lite.api.views import links
@@ -10,6 +16,9 @@ from nova_lite.image import glance as image_api
 _PROGRESS_STATUSES = ('ACTIVE', 'BUILD', 'REBUILD', 'RESIZE',
                       'VERIFY_RESIZE', 'MIGRATING')
 _FAULT_STATUSES = ('ERROR', 'DELETED')
+if orjson is not None:
+    _SECONDS_Z = orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z | \
+        orjson.OPT_OMIT_MICROSECONDS
 
 _STATE_MAP = {
     'active': {
@@ -63,19 +72,29 @@ def _status(instance):
 
 
 def _isotime(when):
-    """``YYYY-MM-DDTHH:MM:SSZ`` as nova writes it (isoformat where it gives
-    the same text: several times quicker than strftime)."""
+    """``YYYY-MM-DDTHH:MM:SSZ`` as nova writes it: for a naive datetime of
+    a year from 1000 on, orjson's RFC 3339 text of it as UTC, without
+    microseconds and with Z (isoformat's text, ten times quicker; a list
+    writes two or three per server), else strftime's."""
     if not when:
         return None
     if when.tzinfo is None and when.year >= 1000:
+        if orjson is not None and type(when) is datetime.datetime:
+            return orjson.dumps(when, option=_SECONDS_Z)[1:-1].decode()
         return when.isoformat(timespec='seconds') + 'Z'
     return when.strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
 def _usage_time(when):
+    """``YYYY-MM-DDTHH:MM:SS.ffffff``: orjson's text of a naive datetime
+    of a year from 1000 on (which leaves out microseconds of 0), else
+    strftime's."""
     if not when:
         return None
     if when.tzinfo is None and when.year >= 1000:
+        if orjson is not None and type(when) is datetime.datetime:
+            text = orjson.dumps(when)[1:-1].decode()
+            return text if when.microsecond else text + '.000000'
         return when.isoformat(timespec='microseconds')
     return when.strftime('%Y-%m-%dT%H:%M:%S.%f')
 

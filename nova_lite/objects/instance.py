@@ -210,7 +210,7 @@ LIST_COLUMNS = frozenset((
     'power_state', 'flavor', 'image_ref', 'key_name', 'config_drive',
     'access_ip_v4', 'access_ip_v6', 'server_metadata', 'tags', 'locked',
     'locked_reason', 'launched_at', 'terminated_at', 'progress', 'deleted',
-    'auto_disk_config', 'created_at', 'updated_at'))
+    'auto_disk_config', 'created_at', 'updated_at', 'system_metadata'))
 
 
 @functools.lru_cache(maxsize=64)

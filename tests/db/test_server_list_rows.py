@@ -134,6 +134,12 @@ def _servers(stack):
             ('{}' if index % 4 else None),
             'tags': jsonutils.dumps(['web', 'tier-%d' % (index % 3)])
             if index % 3 == 1 else '[]',
+            # The image's properties kept at boot (shown from 2.98, those
+            # nova knows only).
+            'system_metadata': jsonutils.dumps({
+                'image_hw_disk_bus': 'virtio', 'image_os_distro': 'x',
+                'image_custom': 'not shown', 'image_min_ram': '0',
+                'owner_user_name': 'demo'}) if index % 3 else None,
             'created_at': _at(index // 2), 'updated_at':
             _at(index + 30) if index % 5 else None, 'deleted': 0}
         row.update(kind)
@@ -186,9 +192,6 @@ def _servers(stack):
     with db_api.get_main_engine(
             nl_context.target_cell(ctxt, cell0)).begin() as conn:
         conn.execute(table.insert(), in_cell0)
-    # The image has properties (shown from 2.98).
-    stack.aio.image_service.store.update(
-        IMAGE, set_properties={'hw_disk_bus': 'virtio', 'os_distro': 'x'})
     # And one still a build request.
     building = uuidutils.generate_uuid()
     demo = nl_context.RequestContext(user_id='demo', project_id='demo')
@@ -334,11 +337,17 @@ def test_detail_from_rows_shows_every_change(stack):
         after[attached]['os-extended-volumes:volumes_attached']
     assert after[respecced]['scheduler_hints'] == {'new': ['hint']}
     assert after[pinned]['pinned_availability_zone'] == 'az9'
-    # The image's properties changed: every server of the image shows it.
+    # A server's kept image properties changed (a rebuild): it shows them;
+    # an image changed later changes no server's.
     stack.aio.image_service.store.update(
-        IMAGE, set_properties={'os_distro': 'changed'})
+        IMAGE, set_properties={'os_distro': 'image-changed'})
+    with engine.begin() as conn:
+        conn.execute(table.update().where(table.c.uuid == ids[1]).values(
+            system_metadata=jsonutils.dumps({'image_os_distro': 'rebuilt'})))
     after = both()
-    assert after[ids[0]]['image']['properties']['os_distro'] == 'changed'
+    assert after[ids[1]]['image']['properties'] == {'os_distro': 'rebuilt'}
+    assert after[ids[2]]['image']['properties'] == {
+        'hw_disk_bus': 'virtio', 'os_distro': 'x'}
     # The host's service disabled: its servers' host status changes.
     on_host = [i for i, s in after.items()
                if s.get('OS-EXT-SRV-ATTR:host') == 'compute1']

@@ -89,6 +89,7 @@ def _inst(**kw):
                   launched_at=datetime.datetime(2026, 1, 1), locked=False,
                   host='compute1', node='compute1', image_ref='img',
                   bdms=[], flavor={'flavorid': '1', 'root_gb': 1},
+                  system_metadata={},
                   project_id='p', user_id='u')
     values.update(kw)
     return types.SimpleNamespace(**values)

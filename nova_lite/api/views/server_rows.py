@@ -17,6 +17,7 @@ import json
 
 from nova_lite.api.views import links
 from nova_lite.api.views import servers as views
+from nova_lite.compute import image_meta
 from nova_lite.objects import instance as instance_obj
 from nova_lite import serialization
 
@@ -167,6 +168,7 @@ def _renderer(req, fields, listing, *, show_extended_attrs,
     i_updated = at['updated_at']
     i_flavor = at['flavor']
     i_image = at['image_ref']
+    i_system_metadata = at.get('system_metadata')
     i_metadata = at['server_metadata']
     i_tags = at['tags']
     i_ipv4 = at['access_ip_v4']
@@ -244,8 +246,9 @@ def _renderer(req, fields, listing, *, show_extended_attrs,
             flavors[raw] = body
         return body
 
-    def image_of(image_ref):
-        body = images.get(image_ref)
+    def image_of(image_ref, system_metadata=None):
+        key = (image_ref, system_metadata) if v2_98 else image_ref
+        body = images.get(key)
         if body is None:
             if not image_ref:
                 body = ''
@@ -256,9 +259,10 @@ def _renderer(req, fields, listing, *, show_extended_attrs,
                                    'href': links.bookmark_link(
                                        req, 'images', image_id)}]}
                 if v2_98:
-                    body['properties'] = views._image_properties(
-                        req, image_id)
-            images[image_ref] = body
+                    body['properties'] = image_meta.shown_properties(
+                        decoded[system_metadata] if system_metadata
+                        else None)
+            images[key] = body
         return body
 
     def host_id_of(project_id, host):
@@ -301,7 +305,8 @@ def _renderer(req, fields, listing, *, show_extended_attrs,
             'flavor': flavor_of(row[i_flavor]),
             'hostId': host_id_of(project_id, host),
             'id': uuid,
-            'image': image_of(row[i_image]),
+            'image': image_of(row[i_image], row[i_system_metadata]
+                              if v2_98 else None),
             'links': [{'rel': 'self', 'href': server_prefix + uuid},
                       {'rel': 'bookmark', 'href': server_bookmark + uuid}],
             'metadata': dict(metadata) if metadata else {},
@@ -389,7 +394,6 @@ def _renderer(req, fields, listing, *, show_extended_attrs,
              links._prefixes(req, 'images'), show_extended_attrs,
              show_extra_specs, host_status_shown, fault_details_for_all,
              instance_obj._name_template[0])
-    image_texts = {}
     dumps = orjson.dumps
     options = serialization.OPTIONS
     to_primitive = serialization.to_primitive
@@ -408,13 +412,6 @@ def _renderer(req, fields, listing, *, show_extended_attrs,
                 spec = specs.get(uuid) or empty_spec
                 key.append(dumps((spec.get('availability_zone'),
                                   spec.get('scheduler_hints'))))
-            if v2_98:
-                image_ref = row[i_image]
-                text = image_texts.get(image_ref)
-                if text is None:
-                    text = image_texts[image_ref] = dumps(
-                        image_of(image_ref))
-                key.append(text)
             key = tuple(key)
             fragment = _MEMO.get(key)
             if fragment is None:

@@ -10,8 +10,7 @@ except ImportError:  # pragma: no cover - orjson is a requirement
 
 from nova_lite.api import microversion
 from nova_lite.api.views import links
-from nova_lite import exception
-from nova_lite.image import glance as image_api
+from nova_lite.compute import image_meta
 
 _PROGRESS_STATUSES = ('ACTIVE', 'BUILD', 'REBUILD', 'RESIZE',
                       'VERIFY_RESIZE', 'MIGRATING')
@@ -143,26 +142,6 @@ def _host_id(req, instance):
     return digest
 
 
-def _image_properties(req, image_id):
-    """2.98: the image's properties (from the image catalog; those of an
-    image no longer in it: none), looked up once per request."""
-    known = getattr(req, 'image_properties', None)
-    if known is not None and image_id in known:
-        return dict(known[image_id])
-    conf = req.environ.get('nova_lite.conf')
-    properties = {}
-    if conf is not None:
-        try:
-            properties = image_api.get(
-                conf, req.environ.get('nova_lite.context'),
-                image_id).properties
-        except (exception.ImageNotFound, exception.ServiceUnavailable):
-            properties = {}
-    if known is not None:
-        known[image_id] = properties
-    return dict(properties)
-
-
 def _image(req, instance):
     image_ref = instance.image_ref
     if not image_ref:
@@ -173,7 +152,8 @@ def _image(req, instance):
                        'href': links.bookmark_link(req, 'images',
                                                    image_id)}]}
     if _versions(req)['2.98']:
-        body['properties'] = _image_properties(req, image_id)
+        body['properties'] = image_meta.shown_properties(
+            getattr(instance, 'system_metadata', None))
     return body
 
 
@@ -345,8 +325,7 @@ class _Resolved:
     """What the views read of a request, resolved once: controllers pass
     pecan's request proxy, whose every attribute access is a lookup."""
 
-    __slots__ = ('environ', '_request', 'supported', 'host_ids',
-                 'image_properties')
+    __slots__ = ('environ', '_request', 'supported', 'host_ids')
 
     def __init__(self, req):
         self.environ = req.environ
@@ -355,8 +334,6 @@ class _Resolved:
         self.supported = None
         # hostId digests by project and host.
         self.host_ids = {}
-        # Image properties by image id (2.98).
-        self.image_properties = {}
 
     @property
     def application_url(self):

@@ -242,3 +242,25 @@ def osc(env, *args, cloud=None, ok=True):
 def osc_json(env, *args, **kwargs):
     """``osc`` with ``-f json``, its output parsed."""
     return json.loads(osc(env, *(args + ('-f', 'json')), **kwargs).stdout)
+
+
+def server_body(aio, server_id, version='2.73'):
+    """``GET /servers/{id}``'s server, asked directly of the API."""
+    return aio.request('GET', '/v2.1/servers/%s' % server_id,
+                       version=version).json()['server']
+
+
+def settled_status(aio, server_id):
+    """The server's status once no task is running on it, else None."""
+    server = server_body(aio, server_id)
+    if server.get('OS-EXT-STS:task_state'):
+        return None
+    return server.get('status')
+
+
+def boot_with_osc(env, name):
+    """``openstack server create --wait``: the id of an ACTIVE server."""
+    server = osc_json(env, 'server', 'create', '--flavor', '1', '--image',
+                      IMAGE, '--nic', 'none', '--wait', name)
+    assert server['status'] == 'ACTIVE'
+    return server['id']

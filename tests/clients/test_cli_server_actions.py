@@ -6,32 +6,20 @@ Waits for a state are read over HTTP, not with more CLI calls.
 
 import pytest
 
+from tests.clients.conftest import boot_with_osc
 from tests.clients.conftest import IMAGE
 from tests.clients.conftest import osc as _osc
 from tests.clients.conftest import osc_json as _json
+from tests.clients.conftest import server_body as _server
+from tests.clients.conftest import settled_status as _status
 from tests.clients.conftest import wait_for
 
 ADMIN = 'nova-lite-admin'
 
 
-def _server(aio, server_id, version='2.73'):
-    return aio.request('GET', '/v2.1/servers/%s' % server_id,
-                       version=version).json()['server']
-
-
-def _status(aio, server_id):
-    server = _server(aio, server_id)
-    if server.get('OS-EXT-STS:task_state'):
-        return None
-    return server.get('status')
-
-
 @pytest.fixture(scope='module')
 def vm(aio, osc_env):
-    server = _json(osc_env, 'server', 'create', '--flavor', '1', '--image',
-                   IMAGE, '--nic', 'none', '--wait', 'osc-actions')
-    assert server['status'] == 'ACTIVE'
-    return server['id']
+    return boot_with_osc(osc_env, 'osc-actions')
 
 
 def test_lock_and_unlock(aio, osc_env, vm):

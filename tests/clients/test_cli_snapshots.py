@@ -8,30 +8,17 @@ import types
 import pytest
 
 from nova_lite.virt import fake
+from tests.clients.conftest import boot_with_osc
 from tests.clients.conftest import IMAGE
 from tests.clients.conftest import osc as _osc
 from tests.clients.conftest import osc_json as _json
+from tests.clients.conftest import settled_status as _status
 from tests.clients.conftest import wait_for
-
-
-def _server(aio, server_id):
-    return aio.request('GET', '/v2.1/servers/%s' % server_id,
-                       version='2.73').json()['server']
-
-
-def _status(aio, server_id):
-    server = _server(aio, server_id)
-    if server.get('OS-EXT-STS:task_state'):
-        return None
-    return server.get('status')
 
 
 @pytest.fixture(scope='module')
 def vm(aio, osc_env):
-    server = _json(osc_env, 'server', 'create', '--flavor', '1', '--image',
-                   IMAGE, '--nic', 'none', '--wait', 'osc-snap')
-    assert server['status'] == 'ACTIVE'
-    return server['id']
+    return boot_with_osc(osc_env, 'osc-snap')
 
 
 def test_server_image_create_and_the_image_commands(aio, osc_env, vm,

@@ -36,8 +36,8 @@ def st(tmp_path):
         stack.stop()
 
 
-def _volume(st, name, image=None, volume_type=None):
-    body = {'size': 1, 'name': name}
+def _volume(st, name, image=None, volume_type=None, size=1):
+    body = {'size': size, 'name': name}
     if image:
         body['imageRef'] = image
     if volume_type:

@@ -6,19 +6,10 @@ import json
 
 import requests
 
+from tests.functional.test_rebuild_reimage import _volume
+
 IMAGE = '70a599e0-31e7-49b7-b260-868f441e862b'
 ADMIN = 'admin:admin'
-
-
-def _volume(st, name, image=None, volume_type=None, size=1):
-    body = {'size': size, 'name': name}
-    if image:
-        body['imageRef'] = image
-    if volume_type:
-        body['volume_type'] = volume_type
-    resp = st.volume_request('POST', '/v3/volumes', json={'volume': body})
-    assert resp.status_code == 202, resp.text
-    return st.wait_for_volume(resp.json()['volume']['id'], 'available')
 
 
 def _bfv(st, name='bfv'):

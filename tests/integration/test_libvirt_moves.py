@@ -17,7 +17,6 @@ Guests are firmware only (the image has no file: an empty root disk).
 """
 
 import os
-import time
 from xml.etree import ElementTree as ET
 
 from oslo_serialization import jsonutils
@@ -29,6 +28,7 @@ from nova_lite.objects import migration as migration_obj
 from nova_lite.objects import service as service_obj
 from nova_lite.virt.libvirt import driver as libvirt_driver
 from nova_lite.virt.libvirt import volume as volume_drivers
+from tests.integration import test_libvirt as libvirt_tests
 from tests.integration.test_libvirt import ADMIN
 from tests.integration.test_libvirt import IMAGE
 from tests.integration.test_libvirt import libvirt_conn  # noqa: F401
@@ -49,13 +49,7 @@ class Recorder(volume_drivers.FileVolumeDriver):
 
 
 def _wait(predicate, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError('condition never held')
+    return libvirt_tests._wait(predicate, timeout=timeout)
 
 
 def _action(st, sid, body, version='2.60'):

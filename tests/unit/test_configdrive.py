@@ -248,3 +248,23 @@ def test_vfat_drive(conf, tmp_path):
         ['mtype', '-i', path, '::openstack/latest/user_data'],
         check=True, capture_output=True).stdout
     assert data == USER_DATA.encode()
+
+
+def test_fake_driver_persisted_guests_come_back(conf):
+    """With ``[fake_driver] persist_guests`` a compute restarted on the same
+    state_path finds its guests, their volumes and config drives again."""
+    conf.set_override('persist_guests', True, group='fake_driver')
+    drv = fake.FakeDriver(conf)
+    drv.init_host('compute1')
+    drv.spawn(_instance(), _bdms())
+    drv.attach_volume(_instance(), {'serial': 'vol-extra', 'data': {}},
+                      '/dev/vdc')
+    again = fake.FakeDriver(conf)
+    again.init_host('compute1')
+    assert again.guests == json.loads(json.dumps(drv.guests))
+    assert again.get_guest_volumes(_instance())['/dev/vdc'] == 'vol-extra'
+    assert again.host_connections == json.loads(
+        json.dumps(drv.host_connections))
+    other = fake.FakeDriver(conf)
+    other.init_host('compute2')
+    assert other.guests == {}

@@ -83,3 +83,55 @@ def test_server_being_placed_is_listed_once(monkeypatch):
     got = api.get_all(types.SimpleNamespace(), {}, ['created_at', 'uuid'],
                       ['desc', 'desc'])
     assert got == [placed]
+
+
+def _listing_api(monkeypatch, per_cell, building=()):
+    from nova_lite.objects import build_request
+    from nova_lite.objects import cell_mapping
+    from nova_lite.objects import instance as instance_obj
+
+    all_cells = [types.SimpleNamespace(
+        uuid='c%d' % i, name='cell%d' % i, db_connection=None,
+        database_connection='sqlite://') for i in range(len(per_cell))]
+    answers = dict(zip([c.uuid for c in all_cells], per_cell))
+    monkeypatch.setattr(build_request, 'get_all_instances',
+                        lambda ctx, project_id=None: list(building))
+    monkeypatch.setattr(cell_mapping, 'get_all_cells', lambda ctx: all_cells)
+    monkeypatch.setattr(instance_obj, 'get_all',
+                        lambda cctxt, *a, **kw: list(answers[cctxt]))
+    monkeypatch.setattr(compute_api.nl_context, 'target_cell',
+                        lambda ctx, c: c.uuid)
+    api = compute_api.API.__new__(compute_api.API)
+    api.conf = types.SimpleNamespace(
+        conductor=types.SimpleNamespace(cell_timeout=5))
+    return api
+
+
+def test_get_all_merges_cells_in_sort_order(monkeypatch):
+    """Servers of several cells are merged in the requested order; those of
+    one cell, read in that order by the database for keys every database
+    orders as Python does, come as read; other keys are sorted here."""
+    t = datetime.datetime(2026, 1, 1)
+
+    def server(uuid, minutes, name):
+        return types.SimpleNamespace(
+            uuid=uuid, created_at=t + datetime.timedelta(minutes=minutes),
+            display_name=name, vm_state='active', task_state=None, bdms=[],
+            tags=[])
+
+    a, b, c = server('a', 3, 'Zed'), server('b', 2, None), \
+        server('c', 1, 'abc')
+    keys, dirs = ['created_at', 'uuid'], ['desc', 'desc']
+    api = _listing_api(monkeypatch, [[b], [a, c]])
+    assert api.get_all(None, {}, keys, dirs) == [a, b, c]
+    # One cell: as the database ordered it.
+    api = _listing_api(monkeypatch, [[], [a, b, c]])
+    assert api.get_all(None, {}, keys, dirs) == [a, b, c]
+    # One cell and a build request: merged.
+    api = _listing_api(monkeypatch, [[a, c]], building=[b])
+    assert api.get_all(None, {}, keys, dirs) == [a, b, c]
+    # A key a database may order otherwise (NULLs, collations): sorted
+    # here even for one cell.
+    api = _listing_api(monkeypatch, [[a, c, b]])
+    assert api.get_all(None, {}, ['display_name', 'uuid'],
+                       ['asc', 'asc']) == [b, a, c]

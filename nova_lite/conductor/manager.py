@@ -26,6 +26,7 @@ from nova_lite.objects import instance_action
 from nova_lite.objects import instance_fault
 from nova_lite.objects import migration as migration_obj
 from nova_lite.objects import service as service_obj
+from nova_lite.scheduler import filters as scheduler_filters
 from nova_lite.scheduler import host_selection
 
 LOG = logging.getLogger(__name__)
@@ -51,6 +52,10 @@ class ConductorManager:
         self._last_discovery = 0.0
         # The compute API's volume operations, made on first use.
         self._compute_api = None
+        unknown = scheduler_filters.unknown_filters(conf)
+        if unknown:
+            LOG.warning('[filter_scheduler] enabled_filters lists filters '
+                        'nova_lite does not apply: %s', ', '.join(unknown))
 
     def periodic_tasks(self, context):
         if not self.superconductor:

@@ -42,12 +42,37 @@ scheduler_opts = [
 ]
 
 
+filter_scheduler_group = cfg.OptGroup(
+    'filter_scheduler', title='Filter scheduler options')
+
+filter_scheduler_opts = [
+    cfg.ListOpt('enabled_filters',
+                default=['ComputeFilter', 'ComputeCapabilitiesFilter',
+                         'ImagePropertiesFilter',
+                         'ServerGroupAntiAffinityFilter',
+                         'ServerGroupAffinityFilter'],
+                help='Filters the scheduler applies to the hosts of a build '
+                     'or a move, as nova names them. Hosts that are '
+                     'disabled or down, outside the requested availability '
+                     'zone or against the server group\'s policy are always '
+                     'left out. Add SameHostFilter and DifferentHostFilter '
+                     'to honour the same_host and different_host scheduler '
+                     'hints (server uuids: the host must hold one of them, '
+                     'or none of them). Names of other nova filters are '
+                     'logged by the conductor when it starts and not '
+                     'applied.'),
+]
+
+
 def register_opts(conf):
     conf.register_group(copy.deepcopy(conductor_group))
     conf.register_opts(conductor_opts, group=conductor_group)
     conf.register_group(copy.deepcopy(scheduler_group))
     conf.register_opts(scheduler_opts, group=scheduler_group)
+    conf.register_group(copy.deepcopy(filter_scheduler_group))
+    conf.register_opts(filter_scheduler_opts, group=filter_scheduler_group)
 
 
 def list_opts():
-    return {conductor_group: conductor_opts, scheduler_group: scheduler_opts}
+    return {conductor_group: conductor_opts, scheduler_group: scheduler_opts,
+            filter_scheduler_group: filter_scheduler_opts}

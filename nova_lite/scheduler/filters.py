@@ -1,5 +1,8 @@
 """What a build asks of its host: an availability zone, a forced host or
-node (``az:host``, ``az::node``), the policy of its server group.
+node (``az:host``, ``az::node``), the policy of its server group, and,
+where ``[filter_scheduler] enabled_filters`` lists SameHostFilter or
+DifferentHostFilter, the hosts of the servers its ``same_host`` or
+``different_host`` scheduler hint names.
 
 Hard policies (and the zone) refuse hosts; soft policies only order the
 hosts that are left: soft-affinity prefers hosts holding more members of
@@ -20,11 +23,36 @@ from nova_lite.objects import service as service_obj
 LOG = logging.getLogger(__name__)
 
 
+# The filters of nova's [filter_scheduler] enabled_filters that nova_lite
+# applies as listed; ComputeFilter, the availability zone and the server
+# group policies are always applied, and the other filters of nova are not
+# (ComputeCapabilitiesFilter and ImagePropertiesFilter, in nova's default
+# list, are accepted: nothing here asks what they check).
+SAME_HOST_FILTER = 'SameHostFilter'
+DIFFERENT_HOST_FILTER = 'DifferentHostFilter'
+KNOWN_FILTERS = frozenset((
+    'ComputeFilter', 'AvailabilityZoneFilter', 'ComputeCapabilitiesFilter',
+    'ImagePropertiesFilter', 'ServerGroupAntiAffinityFilter',
+    'ServerGroupAffinityFilter', SAME_HOST_FILTER, DIFFERENT_HOST_FILTER))
+
+
+def unknown_filters(conf):
+    """The names of ``[filter_scheduler] enabled_filters`` nova_lite does
+    not know (the conductor logs them when it starts)."""
+    return [name for name in conf.filter_scheduler.enabled_filters
+            if name not in KNOWN_FILTERS]
+
+
 def member_hosts(context, group, exclude=()):
     """``{host: number of the group's members on it}`` of its placed,
     live members (``exclude``: server uuids not to count)."""
-    counts = collections.Counter()
-    for uuid in group.members:
+    return collections.Counter(
+        _placed_hosts(context, group.members, exclude))
+
+
+def _placed_hosts(context, uuids, exclude=()):
+    """The host of each live, placed server of ``uuids``."""
+    for uuid in uuids:
         if uuid in exclude:
             continue
         try:
@@ -41,8 +69,18 @@ def member_hosts(context, group, exclude=()):
         except exception.InstanceNotFound:
             continue
         if inst.host:
-            counts[inst.host] += 1
-    return counts
+            yield inst.host
+
+
+def _hinted_hosts(context, hints, name):
+    """The hosts of the servers the ``name`` hint names, or None without
+    the hint."""
+    uuids = hints.get(name)
+    if not uuids:
+        return None
+    if isinstance(uuids, str):
+        uuids = [uuids]
+    return set(_placed_hosts(context.elevated(), uuids))
 
 
 MULTIATTACH_TRAIT = 'COMPUTE_VOLUME_MULTI_ATTACH'
@@ -73,6 +111,15 @@ class HostFilter:
         self.members = collections.Counter()
         self.host_zones = {}
         self.conf = conf
+        enabled = set(conf.filter_scheduler.enabled_filters)
+        hints = spec.get('scheduler_hints') or {}
+        # Hosts a server must (same_host) or must not (different_host) be
+        # put on; None where the hint or its filter is absent.
+        self.same_hosts = _hinted_hosts(context, hints, 'same_host') \
+            if SAME_HOST_FILTER in enabled else None
+        self.different_hosts = _hinted_hosts(
+            context, hints, 'different_host') \
+            if DIFFERENT_HOST_FILTER in enabled else None
         if self.zone:
             self.host_zones = aggregate_obj.host_zones(context)
         group_uuid = spec.get('group')
@@ -104,6 +151,10 @@ class HostFilter:
                 self.conf.default_availability_zone}
             if self.zone not in zones:
                 return False
+        if self.same_hosts is not None and host not in self.same_hosts:
+            return False
+        if self.different_hosts and host in self.different_hosts:
+            return False
         if self.group is None:
             return True
         policy = self.group.policy

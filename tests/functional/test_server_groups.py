@@ -318,3 +318,53 @@ def test_soft_policy_shown_at_every_version(stack):
         (group,) = body['server_groups']
         shown = group.get('policies') or [group.get('policy')]
         assert shown == ['soft-anti-affinity']
+
+
+def _hinted(stack, hints, status='ACTIVE', name='h'):
+    body = {'server': {'name': name, 'flavorRef': '1', 'imageRef': IMAGE},
+            'os:scheduler_hints': hints}
+    resp = stack.request('POST', '/v2.1/servers', json=body)
+    assert resp.status_code == 202, resp.text
+    server_id = resp.json()['server']['id']
+    stack.wait_for_server(server_id, status)
+    return server_id
+
+
+def test_same_and_different_host_hints(stack):
+    """With SameHostFilter and DifferentHostFilter enabled, the hints put a
+    server with, or away from, the servers they name (a uuid or a list);
+    a host that cannot be found refuses the build."""
+    stack.conf.set_override('enabled_filters', [
+        'ComputeFilter', 'SameHostFilter', 'DifferentHostFilter'],
+        group='filter_scheduler')
+    stack.add_compute('compute2')
+    first = _hinted(stack, {}, name='first')
+    # The least loaded host would be the other one without the hint.
+    with_first = _hinted(stack, {'same_host': first}, name='with')
+    assert _host(stack, with_first) == _host(stack, first)
+    # Both are on one host: the next least loaded host is the other one
+    # anyway; a third server away from both and from the other host's
+    # server leaves no host.
+    away = _hinted(stack, {'different_host': [first, with_first]},
+                   name='away')
+    assert _host(stack, away) != _host(stack, first)
+    nowhere = _hinted(stack, {'different_host': [first, away]},
+                      status='ERROR', name='nowhere')
+    server = stack.request('GET', '/v2.1/servers/%s' % nowhere,
+                           token=ADMIN).json()['server']
+    assert server['fault']['message'].startswith('No valid host was found')
+    # same_host naming servers on two hosts: either host.
+    both = _hinted(stack, {'same_host': [first, away]}, name='both')
+    assert _host(stack, both) in {_host(stack, first), _host(stack, away)}
+
+
+def test_host_hints_ignored_without_their_filters(stack):
+    """nova's default filters leave the two hints out: the build goes
+    where the hosts' load sends it."""
+    stack.add_compute('compute2')
+    first = _hinted(stack, {}, name='first')
+    second = _hinted(stack, {'same_host': first}, name='second')
+    assert _host(stack, second) != _host(stack, first)
+    third = _hinted(stack, {'different_host': [first, second]},
+                    name='third')
+    assert _host(stack, third) in {'compute1', 'compute2'}

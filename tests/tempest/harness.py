@@ -31,10 +31,11 @@ IMAGE_ALT = '5d0a3c8e-6f4b-4e2a-9c71-b8e0f3a2d614'
 def stack_overrides(base):
     """What nova-lite-all is started with for tempest: the two images,
     with data (tempest downloads an image's data to make images of its
-    own), written under ``base``. ``allow_resize_to_same_host`` keeps its
-    default (False): with two compute hosts a resize or a cold migration
-    always lands on the other one, as tempest's checks of the host
-    expect."""
+    own), written under ``base``, and nova's default scheduler filters
+    with SameHostFilter and DifferentHostFilter (as ``tempest.conf`` says).
+    ``allow_resize_to_same_host`` keeps its default (False): with two
+    compute hosts a resize or a cold migration always lands on the other
+    one, as tempest's checks of the host expect."""
     os.makedirs(base, exist_ok=True)
     data = os.path.join(str(base), 'tempest-image.img')
     with open(data, 'wb') as f:
@@ -43,7 +44,14 @@ def stack_overrides(base):
         ('image_catalog', 'images',
          [IMAGE + ':cirros-0.6.2-x86_64-disk:' + data,
           IMAGE_ALT + ':cirros-0.6.2-x86_64-disk-alt:' + data]),
+        ('filter_scheduler', 'enabled_filters', SCHEDULER_FILTERS),
     ]
+
+
+SCHEDULER_FILTERS = ['ComputeFilter', 'ComputeCapabilitiesFilter',
+                     'ImagePropertiesFilter', 'ServerGroupAntiAffinityFilter',
+                     'ServerGroupAffinityFilter', 'SameHostFilter',
+                     'DifferentHostFilter']
 
 
 # The compute hosts of the stack: nova-lite-all's own and a second one,
@@ -163,6 +171,7 @@ def tempest_conf(keystone):
         serial_console = False
         spice_console = False
         hostname_fqdn_sanitization = False
+        scheduler_enabled_filters = {filters}
         [volume]
         catalog_type = volumev3
         volume_type_multiattach = multiattach
@@ -178,7 +187,8 @@ def tempest_conf(keystone):
         ''').format(admin_password=ks_fixture.ADMIN_PASSWORD,
                     identity=keystone.url, region=ks_fixture.REGION,
                     image=IMAGE, image_alt=IMAGE_ALT,
-                    compute_nodes=len(COMPUTE_HOSTS))
+                    compute_nodes=len(COMPUTE_HOSTS),
+                    filters=','.join(SCHEDULER_FILTERS))
 
 
 def register_images(keystone, stack):

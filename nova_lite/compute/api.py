@@ -131,25 +131,20 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
             context, all_cells, self.conf.conductor.cell_timeout,
             instance_obj.get_all, filters, sort_keys, sort_dirs,
             limit=limit, marker=marker_inst, as_rows=listing is not None,
-            extended=listing is not None and listing.extended,
-            local_inline=True)
-        results, down, sources = [], [], 0
+            extended=listing is not None and listing.extended)
+        results, down = [], []
         for cell in all_cells:
             answer = answers[cell.uuid]
             if cells.is_failure(answer):
                 down.append(cell)
-                continue
-            rows = answer.rows if listing is not None else answer
-            if listing is not None:
+            elif listing is not None:
+                results.extend(answer.rows)
                 listing.add(answer)
-            sources += bool(rows)
-            results.extend(rows)
+            else:
+                results.extend(answer)
         in_cells = {inst.uuid for inst in results}
-        count = len(results)
         results.extend(i for i in building if i.uuid not in in_cells)
-        sources += len(results) > count
-        if sources > 1 or not set(sort_keys) <= DATABASE_ORDERED_KEYS:
-            results = _sort(results, sort_keys, sort_dirs)
+        results = _sort(results, sort_keys, sort_dirs)
         if marker_inst is not None:
             results = [r for r in results
                        if _after(r, marker_inst, sort_keys, sort_dirs)]
@@ -682,11 +677,6 @@ def _hostname(name, uuid, count=1, index=0):
     if count > 1:
         return '%s-%d' % (hostname, index + 1)
     return hostname
-
-
-# Sort keys whose values are never NULL and which every database orders as
-# Python does: the servers of one cell come in the order they are shown.
-DATABASE_ORDERED_KEYS = frozenset(('created_at', 'uuid', 'id'))
 
 
 def _sort_value(inst, key):

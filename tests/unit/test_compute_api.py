@@ -108,9 +108,8 @@ def _listing_api(monkeypatch, per_cell, building=()):
 
 
 def test_get_all_merges_cells_in_sort_order(monkeypatch):
-    """Servers of several cells are merged in the requested order; those of
-    one cell, read in that order by the database for keys every database
-    orders as Python does, come as read; other keys are sorted here."""
+    """Servers of several cells, of one cell, and of a cell and build
+    requests come in the requested order, NULLs first ascending."""
     t = datetime.datetime(2026, 1, 1)
 
     def server(uuid, minutes, name):
@@ -124,14 +123,13 @@ def test_get_all_merges_cells_in_sort_order(monkeypatch):
     keys, dirs = ['created_at', 'uuid'], ['desc', 'desc']
     api = _listing_api(monkeypatch, [[b], [a, c]])
     assert api.get_all(None, {}, keys, dirs) == [a, b, c]
-    # One cell: as the database ordered it.
+    # One cell.
     api = _listing_api(monkeypatch, [[], [a, b, c]])
     assert api.get_all(None, {}, keys, dirs) == [a, b, c]
     # One cell and a build request: merged.
     api = _listing_api(monkeypatch, [[a, c]], building=[b])
     assert api.get_all(None, {}, keys, dirs) == [a, b, c]
-    # A key a database may order otherwise (NULLs, collations): sorted
-    # here even for one cell.
+    # A key with a NULL, from one cell read out of order.
     api = _listing_api(monkeypatch, [[a, c, b]])
     assert api.get_all(None, {}, ['display_name', 'uuid'],
                        ['asc', 'asc']) == [b, a, c]

@@ -217,11 +217,14 @@ LIST_COLUMNS = frozenset((
 def _list_select(extended, sort_keys):
     """The columns of a list read as rows: those of LIST_COLUMNS and the
     sort keys, or, ``extended`` (the extended attributes shown), every
-    column but the key pair's public key, which no list shows."""
+    column but the key pair's public key, which no list shows; and the
+    server's volumes (``volume_list``, see
+    :class:`block_device.volume_list`)."""
     return sa.select(*[
         c for c in models.Instance.__table__.c
         if (c.key != 'key_data' if extended else
-            c.key in LIST_COLUMNS or c.key in sort_keys)])
+            c.key in LIST_COLUMNS or c.key in sort_keys)],
+        block_device.volume_list().label('volume_list'))
 
 
 _BY_UUID = {read_deleted: _by_uuid(read_deleted)
@@ -549,9 +552,9 @@ class Listing:
 
 
 def _listing_of(context, rows):
-    uuids = [r.uuid for r in rows]
-    volumes = block_device.get_volumes_by_instances(context, uuids) \
-        if uuids else {}
+    # Each row carries its server's volumes (one statement for both).
+    volumes = block_device.volumes_of_lists(
+        context, {r.uuid: r.volume_list for r in rows})
     faulted = [r.uuid for r in rows
                if r.vm_state in FAULT_STATES or r.deleted]
     faults = instance_fault.get_latest_by_instances(context, faulted) \

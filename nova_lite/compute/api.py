@@ -131,7 +131,8 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
             context, all_cells, self.conf.conductor.cell_timeout,
             instance_obj.get_all, filters, sort_keys, sort_dirs,
             limit=limit, marker=marker_inst, as_rows=listing is not None,
-            extended=listing is not None and listing.extended)
+            extended=listing is not None and listing.extended,
+            local_inline=True)
         results, down = [], []
         for cell in all_cells:
             answer = answers[cell.uuid]

@@ -611,3 +611,40 @@ def test_build_request_update_waits_for_a_placement(synced):
     assert answers == [None]
     assert instance_obj.get_by_uuid(ctx, uuid).display_name == 'placed'
     cell_mapping.PLACED.clear()
+
+
+def test_server_list_reads_volumes_with_its_servers(synced):
+    """A list's rows carry their servers' volume mappings (one statement):
+    in the mappings' order, with delete_on_termination, mappings without
+    a volume left out; a list that long may have been cut by MySQL's
+    group_concat limit is read again from the table."""
+    _conf, ctx = synced
+    bare = _make(ctx, 'bare', datetime.datetime(2026, 1, 1))
+    two = _make(ctx, 'two', datetime.datetime(2026, 1, 2))
+    many = _make(ctx, 'many', datetime.datetime(2026, 1, 3))
+    block_device.create(ctx, {
+        'instance_uuid': two.uuid, 'source_type': 'image',
+        'destination_type': 'local', 'boot_index': 0, 'image_id': 'i'})
+    _volume_mapping(ctx, two, 'b' * 36, delete_on_termination=True)
+    _volume_mapping(ctx, two, 'a' * 36)
+    for index in range(30):
+        _volume_mapping(ctx, many, '%036d' % index)
+    listing = instance_obj.get_all(ctx, {'project_id': 'p1'},
+                                   ['created_at'], ['asc'], as_rows=True)
+    assert [r.uuid for r in listing.rows] == [bare.uuid, two.uuid,
+                                              many.uuid]
+    assert listing.rows[0].volume_list is None
+    assert len(listing.rows[2].volume_list) >= \
+        block_device.VOLUME_LIST_TRUSTED
+    assert listing.volumes == block_device.get_volumes_by_instances(
+        ctx, [bare.uuid, two.uuid, many.uuid])
+    assert listing.volumes[two.uuid] == [('b' * 36, True),
+                                         ('a' * 36, False)]
+    assert [v for v, _d in listing.volumes[many.uuid]] == [
+        '%036d' % index for index in range(30)]
+    with mock.patch.object(block_device, 'get_volumes_by_instances',
+                           wraps=block_device.get_volumes_by_instances) as \
+            again:
+        instance_obj.get_all(ctx, {'project_id': 'p1'}, ['created_at'],
+                             ['asc'], as_rows=True)
+    again.assert_called_once_with(ctx, [many.uuid])

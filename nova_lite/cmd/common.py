@@ -174,15 +174,22 @@ def settle():
 
 def wait_for_signal(stop):
     """Settle the started service (:func:`settle`), block until
-    SIGINT/SIGTERM, then call ``stop()``."""
+    SIGINT/SIGTERM, then call ``stop()``. SIGHUP makes the service read
+    the cell mappings again (a cell created or deleted since it started)."""
     settle()
     done = threading.Event()
 
     def _handler(signum, frame):
         done.set()
 
+    def _hangup(signum, frame):
+        from nova_lite.objects import cell_mapping
+        cell_mapping.forget_cells()
+        LOG.info('Caught SIGHUP: the cell mappings will be read again')
+
     signal.signal(signal.SIGTERM, _handler)
     signal.signal(signal.SIGINT, _handler)
+    signal.signal(signal.SIGHUP, _hangup)
     while not done.wait(1):
         pass
     stop()

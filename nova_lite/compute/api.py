@@ -126,7 +126,7 @@ class API(api_actions.ServerActionsAPI, volumes.VolumeAPI,
         building = []
         if filters.get('deleted', False) is not True:
             building = self._build_requests(context, filters)
-        all_cells = cell_mapping.get_all_cells(context)
+        all_cells = cell_mapping.get_all_cells_cached(context)
         answers = cells.scatter_gather_cells(
             context, all_cells, self.conf.conductor.cell_timeout,
             instance_obj.get_all, filters, sort_keys, sort_dirs,

@@ -47,9 +47,37 @@ _ALL_HOSTS = sa.select(_HOSTS.c.host, _HOSTS.c.cell_id)
 
 
 def get_all_cells(context):
-    # One statement: outside a transaction where it can be (every server
-    # list reads the cells).
+    # One statement: outside a transaction where it can be.
     return CellMapping.from_rows(plain.select(context, 'api', _ALL_CELLS))
+
+
+# The cells as the API's server lists see them, read once per process as
+# nova-api reads them: a cell created or deleted by another process is
+# seen after SIGHUP (or a restart); one this process creates or deletes,
+# at once.
+_CELLS_SEEN = []
+_CELLS_SEEN_LOCK = threading.Lock()
+
+
+def get_all_cells_cached(context):
+    """The cells (as :func:`get_all_cells`), read the first time and kept
+    until :func:`forget_cells`."""
+    try:
+        cells = _CELLS_SEEN[0]
+    except IndexError:
+        cells = get_all_cells(context)
+        with _CELLS_SEEN_LOCK:
+            _CELLS_SEEN[:] = [cells]
+    return cells
+
+
+def forget_cells():
+    """The next :func:`get_all_cells_cached` reads the cells again."""
+    with _CELLS_SEEN_LOCK:
+        _CELLS_SEEN.clear()
+
+
+db_api.on_reset(forget_cells)
 
 
 @db_api.api_reader
@@ -82,12 +110,14 @@ def create_cell(context, name, database_connection, transport_url=None,
                              disabled=disabled)
     context.session.add(row)
     context.session.flush()
+    forget_cells()
     return CellMapping.from_row(row)
 
 
 @db_api.api_writer
 def delete_cell(context, uuid):
     context.session.query(models.CellMapping).filter_by(uuid=uuid).delete()
+    forget_cells()
 
 
 # -- hosts -------------------------------------------------------------------

@@ -6,6 +6,7 @@ import time
 from nova_lite import cells
 from nova_lite import context as nl_context
 from nova_lite.db import api as db_api
+from nova_lite.db import models
 from nova_lite.cmd import db_sync as sync
 from nova_lite.objects import cell_mapping
 from nova_lite.objects import service as service_obj
@@ -153,3 +154,30 @@ def test_build_finds_a_host_mapped_by_another_discovery(synced, monkeypatch):
     host, chosen, _alternates = host_selection.select_destinations(ctx, conf)
     assert (host, chosen.uuid) == ('new-host', cell.uuid)
     assert len(reads) == 3
+
+
+def test_server_lists_read_the_cells_once(synced):
+    """The cells a server list reads are kept, as nova-api keeps them: a
+    cell mapped by another process is seen after forget_cells (SIGHUP);
+    one this process creates or deletes, at once."""
+    _conf, ctx = synced
+    cell_mapping.forget_cells()
+    first = cell_mapping.create_cell(ctx, 'first', 'sqlite://')
+    assert [c.uuid for c in cell_mapping.get_all_cells_cached(ctx)] == [
+        first.uuid]
+    # Another process maps a cell: not seen yet.
+    with db_api.get_api_engine().begin() as conn:
+        conn.execute(models.CellMapping.__table__.insert().values(
+            uuid='b' * 36, name='elsewhere', database_connection='sqlite://',
+            transport_url=None, disabled=False))
+    assert [c.uuid for c in cell_mapping.get_all_cells_cached(ctx)] == [
+        first.uuid]
+    cell_mapping.forget_cells()
+    assert [c.uuid for c in cell_mapping.get_all_cells_cached(ctx)] == [
+        first.uuid, 'b' * 36]
+    second = cell_mapping.create_cell(ctx, 'second', 'sqlite://')
+    assert second.uuid in [
+        c.uuid for c in cell_mapping.get_all_cells_cached(ctx)]
+    cell_mapping.delete_cell(ctx, first.uuid)
+    assert [c.uuid for c in cell_mapping.get_all_cells_cached(ctx)] == [
+        'b' * 36, second.uuid]

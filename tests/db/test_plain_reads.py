@@ -309,15 +309,21 @@ def _server_database(ctx):
 
 
 def _autocommit(dbapi):
+    """Whether a driver connection is in autocommit (PyMySQL, mysqlclient,
+    psycopg2, psycopg); a closed one is not."""
     if hasattr(dbapi, 'get_autocommit'):
-        return dbapi.get_autocommit()
+        if not dbapi.open:
+            return False
+        return bool(dbapi.get_autocommit())
     return dbapi.autocommit
 
 
 def _backend_id(engine, connection):
     dbapi = connection.dbapi_connection
     if engine.dialect.name == 'postgresql':
-        return dbapi.get_backend_pid()
+        info = getattr(dbapi, 'info', None)  # psycopg 3
+        return info.backend_pid if info is not None else \
+            dbapi.get_backend_pid()
     return dbapi.thread_id()
 
 

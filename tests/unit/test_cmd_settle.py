@@ -73,3 +73,33 @@ class SettleTest(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+_HANGUP_SCRIPT = '''
+import os, signal, threading
+from nova_lite.cmd import common
+from nova_lite.objects import cell_mapping
+cell_mapping._CELLS_SEEN[:] = [['kept']]
+stopped = []
+
+def signals():
+    os.kill(os.getpid(), signal.SIGHUP)
+    while cell_mapping._CELLS_SEEN:
+        pass
+    os.kill(os.getpid(), signal.SIGTERM)
+
+threading.Timer(0.5, signals).start()
+common.wait_for_signal(lambda: stopped.append(True))
+print(stopped, cell_mapping._CELLS_SEEN)
+'''
+
+
+def test_sighup_makes_a_service_read_the_cells_again():
+    """SIGHUP does not end a service: it forgets the cells its server lists
+    read (as nova-api's are refreshed), and SIGTERM still stops it."""
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, '-c', _HANGUP_SCRIPT],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == '[True] []'

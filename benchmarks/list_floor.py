@@ -23,7 +23,9 @@ import requests
 from benchmarks import common
 from benchmarks import floor
 
-BACKENDS = ('sqlite', 'mysql', 'postgresql')
+# A database, or a database and the driver of its URLs.
+BACKENDS = ('sqlite', 'mysql', 'mysql+mysqldb', 'postgresql',
+            'postgresql+psycopg')
 VERSIONS = ('2.60', 'latest')
 
 WRK_LUA = '''
@@ -102,13 +104,21 @@ def dress_servers(stack, ids):
 
 
 def _databases(backend, state):
+    """Throw-away databases of ``backend`` (``mysql+mysqldb``: MariaDB
+    through that driver) and the options naming them."""
+    import sqlalchemy as sa
     from tests.fixtures import databases
     if backend == 'sqlite':
         return [], []
-    dbs = [databases.Database(backend, state) for _ in range(3)]
+    database, _plus, driver = backend.partition('+')
+    dbs = [databases.Database(database, state) for _ in range(3)]
     # The all-in-one maps cell0 on the cell database's name + _cell0.
     dbs[2].name = dbs[1].name + '_cell0'
     api_url, cell_url, _cell0 = [db.create() for db in dbs]
+    if driver:
+        api_url, cell_url = [
+            sa.engine.make_url(url).set(drivername=backend).render_as_string(
+                hide_password=False) for url in (api_url, cell_url)]
     return dbs, [('api_database', 'connection', api_url),
                  ('database', 'connection', cell_url)]
 

@@ -218,6 +218,20 @@ class _Prepared:
         return rows
 
 
+@functools.lru_cache(maxsize=None)
+def _place_names(size):
+    return tuple('u%d' % i for i in range(size))
+
+
+def places(values, size):
+    """The parameters of a statement with ``size`` places named ``u0``,
+    ``u1``, ... for ``values`` (at most ``size`` of them; the last value
+    fills the places left)."""
+    values = list(values)
+    values.extend([values[-1]] * (size - len(values)))
+    return dict(zip(_place_names(size), values))
+
+
 def _engine(engine):
     state = _ENGINES.get(engine)
     if state is None:

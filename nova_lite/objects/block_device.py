@@ -227,8 +227,7 @@ def get_dicts_by_instances(context, instance_uuids):
     for start in range(0, len(uuids), BATCH):
         batch = uuids[start:start + BATCH]
         size = next(n for n in _BATCH_SIZES if n >= len(batch))
-        params = {'u%d' % i: batch[min(i, len(batch) - 1)]
-                  for i in range(size)}
+        params = plain.places(batch, size)
         rows = plain.select(context, 'cell', _by_instances(size), params)
         for row in rows:
             mapping = row._asdict()
@@ -328,8 +327,7 @@ def get_volumes_by_instances(context, instance_uuids):
     for start in range(0, len(uuids), BATCH):
         batch = uuids[start:start + BATCH]
         size = next(n for n in _BATCH_SIZES if n >= len(batch))
-        params = {'u%d' % i: batch[min(i, len(batch) - 1)]
-                  for i in range(size)}
+        params = plain.places(batch, size)
         for uuid, volume_id, delete in plain.select(
                 context, 'cell', _volumes_by_instances(size), params):
             if volume_id:

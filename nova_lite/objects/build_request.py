@@ -210,8 +210,7 @@ def get_request_specs(context, instance_uuids):
     for start in range(0, len(uuids), batch_max):
         batch = uuids[start:start + batch_max]
         size = next(n for n in _SPEC_BATCH_SIZES if n >= len(batch))
-        params = {'u%d' % i: batch[min(i, len(batch) - 1)]
-                  for i in range(size)}
+        params = plain.places(batch, size)
         for row in plain.select(context, 'api', _specs_of(size), params):
             out[row[0]] = _spec_of(row[1])
     return out

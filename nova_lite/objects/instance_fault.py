@@ -67,8 +67,7 @@ def get_latest_by_instances(context, instance_uuids):
     for start in range(0, len(uuids), batch_max):
         batch = uuids[start:start + batch_max]
         size = next(n for n in _BATCH_SIZES if n >= len(batch))
-        params = {'u%d' % i: batch[min(i, len(batch) - 1)]
-                  for i in range(size)}
+        params = plain.places(batch, size)
         for row in plain.select(context, 'cell', _by_instances(size),
                                 params):
             # The latest comes last.

@@ -379,3 +379,9 @@ def test_server_database_read_on_a_dropped_connection(synced):
     assert kept not in [c for c, _born in state.idle]
     rows = plain.select(ctx, 'cell', BY_UUID, {'uuid': one.uuid})
     assert rows[0].uuid == one.uuid and len(state.idle) == 1
+
+
+def test_places_fill_a_batch_statement():
+    assert plain.places(['a', 'b'], 4) == {'u0': 'a', 'u1': 'b', 'u2': 'b',
+                                           'u3': 'b'}
+    assert plain.places(('a',), 1) == {'u0': 'a'}

@@ -299,6 +299,13 @@ def select(context, database, statement, params=None):
     return _THROUGH[database](context, statement, params)
 
 
+def dialect_name(context, database):
+    """The name of the dialect of ``database`` (as :func:`select`) for
+    ``context``: ``sqlite``, ``mysql`` or ``postgresql``."""
+    return db_api._form(_MANAGER[database](context),
+                        'reader').get_engine().dialect.name
+
+
 def select_on(engine, statement, params=None):
     """The rows of ``statement`` run here on ``engine``, or None where it
     cannot be (see the module's documentation): the caller then reads

@@ -5,6 +5,7 @@ record and block device mappings, until the conductor builds it in a cell.
 """
 
 import functools
+import hashlib
 
 from oslo_serialization import jsonutils
 from oslo_utils import timeutils
@@ -199,20 +200,67 @@ def _spec_of(text):
     return spec
 
 
-def get_request_specs(context, instance_uuids):
-    """``{instance_uuid: spec}`` of those of ``instance_uuids`` that have
-    a request spec, in one statement per thousand (outside a transaction
-    where it can be). The specs are shared: read them, never change
-    them."""
-    out = {}
+@functools.lru_cache(maxsize=None)
+def _spec_digests_of(size):
+    return sa.select(_SPECS.c.instance_uuid, sa.func.md5(_SPECS.c.spec)).where(
+        _SPECS.c.instance_uuid.in_(
+            [sa.bindparam('u%d' % i) for i in range(size)]))
+
+
+# Specs by the MD5 digest of their text, for the server databases, where a
+# list reads the digests and then the text of only the specs not seen yet
+# (a spec's text is about a kilobyte, its digest 32 characters). Bounded:
+# emptied when full.
+_SPECS_BY_DIGEST = {}
+# The databases that compute a text's MD5 digest (md5(), MD5()).
+_DIGESTING = frozenset(('mysql', 'postgresql'))
+
+
+def _digest(text):
+    return hashlib.md5(text.encode('utf-8'),
+                       usedforsecurity=False).hexdigest()
+
+
+def _batches(instance_uuids):
     uuids = list(instance_uuids)
     batch_max = _SPEC_BATCH_SIZES[-1]
     for start in range(0, len(uuids), batch_max):
         batch = uuids[start:start + batch_max]
         size = next(n for n in _SPEC_BATCH_SIZES if n >= len(batch))
-        params = plain.places(batch, size)
-        for row in plain.select(context, 'api', _specs_of(size), params):
-            out[row[0]] = _spec_of(row[1])
+        yield size, plain.places(batch, size)
+
+
+def get_request_specs(context, instance_uuids):
+    """``{instance_uuid: spec}`` of those of ``instance_uuids`` that have
+    a request spec, in one statement per thousand (outside a transaction
+    where it can be); on MariaDB and PostgreSQL, the specs' digests, then
+    the text of those whose spec has not been read before. The specs are
+    shared: read them, never change them."""
+    out = {}
+    unseen = list(instance_uuids)
+    digesting = plain.dialect_name(context, 'api') in _DIGESTING
+    if digesting:
+        unseen = []
+        for size, params in _batches(instance_uuids):
+            for uuid, digest in plain.select(
+                    context, 'api', _spec_digests_of(size), params):
+                spec = _SPECS_BY_DIGEST.get(digest)
+                if spec is None:
+                    unseen.append(uuid)
+                else:
+                    out[uuid] = spec
+    if not unseen:
+        return out
+    for size, params in _batches(unseen):
+        for uuid, text in plain.select(context, 'api', _specs_of(size),
+                                       params):
+            if text is None:
+                continue
+            spec = out[uuid] = _spec_of(text)
+            if digesting:
+                if len(_SPECS_BY_DIGEST) >= SPECS_READ_SIZE:
+                    _SPECS_BY_DIGEST.clear()
+                _SPECS_BY_DIGEST[_digest(text)] = spec
     return out
 
 

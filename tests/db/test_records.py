@@ -648,3 +648,37 @@ def test_server_list_reads_volumes_with_its_servers(synced):
         instance_obj.get_all(ctx, {'project_id': 'p1'}, ['created_at'],
                              ['asc'], as_rows=True)
     again.assert_called_once_with(ctx, [many.uuid])
+
+
+def test_request_specs_of_a_list(synced):
+    """A list's request specs: what each server's spec holds, a changed
+    spec read again; on MariaDB and PostgreSQL the text of specs already
+    read is not read again (only their digests)."""
+    _conf, ctx = synced
+    # Specs by digest are the same whichever database read them.
+    build_request._SPECS_BY_DIGEST.clear()
+    uuids = ['%08d-0000-0000-0000-000000000000' % n for n in range(3)]
+    for n, uuid in enumerate(uuids[:2]):
+        cell_mapping.create_instance_mapping(ctx, uuid, 'p1', 'u1')
+        build_request.create(ctx, {'uuid': uuid, 'project_id': 'p1',
+                                   'user_id': 'u1', 'display_name': 's'},
+                             [], {'availability_zone': 'az%d' % n,
+                                  'scheduler_hints': {'h': ['é']}})
+    texts = mock.patch.object(build_request, '_specs_of',
+                              wraps=build_request._specs_of)
+    want = {uuids[0]: {'availability_zone': 'az0',
+                       'scheduler_hints': {'h': ['é']}},
+            uuids[1]: {'availability_zone': 'az1',
+                       'scheduler_hints': {'h': ['é']}}}
+    assert build_request.get_request_specs(ctx, uuids) == want
+    with texts as read:
+        assert build_request.get_request_specs(ctx, uuids) == want
+    digesting = build_request.plain.dialect_name(ctx, 'api') != 'sqlite'
+    assert read.called is not digesting
+    build_request.update_request_spec(ctx, uuids[1],
+                                      {'availability_zone': 'other'})
+    with texts as read:
+        got = build_request.get_request_specs(ctx, uuids)
+    assert got == dict(want, **{uuids[1]: {'availability_zone': 'other'}})
+    if digesting:
+        read.assert_called_once_with(1)

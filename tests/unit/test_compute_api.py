@@ -72,7 +72,8 @@ def test_server_being_placed_is_listed_once(monkeypatch):
                                  database_connection='sqlite://')
     monkeypatch.setattr(build_request, 'get_all_instances',
                         lambda ctx, project_id=None: [building])
-    monkeypatch.setattr(cell_mapping, 'get_all_cells', lambda ctx: [cell])
+    monkeypatch.setattr(cell_mapping, 'get_all_cells_cached',
+                        lambda ctx: [cell])
     monkeypatch.setattr(instance_obj, 'get_all',
                         lambda *a, **kw: [placed])
     monkeypatch.setattr(compute_api.nl_context, 'target_cell',
@@ -96,7 +97,8 @@ def _listing_api(monkeypatch, per_cell, building=()):
     answers = dict(zip([c.uuid for c in all_cells], per_cell))
     monkeypatch.setattr(build_request, 'get_all_instances',
                         lambda ctx, project_id=None: list(building))
-    monkeypatch.setattr(cell_mapping, 'get_all_cells', lambda ctx: all_cells)
+    monkeypatch.setattr(cell_mapping, 'get_all_cells_cached',
+                        lambda ctx: all_cells)
     monkeypatch.setattr(instance_obj, 'get_all',
                         lambda cctxt, *a, **kw: list(answers[cctxt]))
     monkeypatch.setattr(compute_api.nl_context, 'target_cell',

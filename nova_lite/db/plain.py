@@ -232,6 +232,19 @@ def places(values, size):
     return dict(zip(_place_names(size), values))
 
 
+def batches(values, sizes):
+    """``(size, parameters)`` for each batch of ``values`` read by a
+    statement with one of ``sizes`` places (ascending; the last is the
+    most a batch holds): the smallest that holds the batch, filled by
+    :func:`places`."""
+    values = list(values)
+    most = sizes[-1]
+    for start in range(0, len(values), most):
+        batch = values[start:start + most]
+        size = next(n for n in sizes if n >= len(batch))
+        yield size, places(batch, size)
+
+
 def _engine(engine):
     state = _ENGINES.get(engine)
     if state is None:

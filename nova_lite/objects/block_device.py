@@ -223,11 +223,7 @@ def get_dicts_by_instances(context, instance_uuids):
     statement per batch, outside a transaction where it can be
     (:func:`nova_lite.db.plain.select`)."""
     out = {}
-    uuids = list(instance_uuids)
-    for start in range(0, len(uuids), BATCH):
-        batch = uuids[start:start + BATCH]
-        size = next(n for n in _BATCH_SIZES if n >= len(batch))
-        params = plain.places(batch, size)
+    for size, params in plain.batches(instance_uuids, _BATCH_SIZES):
         rows = plain.select(context, 'cell', _by_instances(size), params)
         for row in rows:
             mapping = row._asdict()
@@ -260,28 +256,29 @@ _VOLUME_LIST_SQL = (
     "(SELECT %s FROM block_device_mapping AS volume_bdm "
     "WHERE volume_bdm.instance_uuid = instances.uuid "
     "AND volume_bdm.volume_id IS NOT NULL)")
-_VOLUME_ENTRY = ("volume_bdm.id, ' ', volume_bdm.volume_id, ' ', "
-                 "CASE WHEN volume_bdm.delete_on_termination "
-                 "THEN '1' ELSE '0' END")
+_DELETE_FLAG = ("CASE WHEN volume_bdm.delete_on_termination "
+                "THEN '1' ELSE '0' END")
 
 
 @compiler.compiles(volume_list)
 def _volume_list_sqlite(element, compiler_, **kw):
-    entry = _VOLUME_ENTRY.replace(', ', ' || ')
-    return _VOLUME_LIST_SQL % ("group_concat(%s, ',')" % entry)
+    return _VOLUME_LIST_SQL % (
+        "group_concat(volume_bdm.id || ' ' || volume_bdm.volume_id || ' ' "
+        "|| %s, ',')" % _DELETE_FLAG)
 
 
 @compiler.compiles(volume_list, 'postgresql')
 def _volume_list_postgresql(element, compiler_, **kw):
-    entry = _VOLUME_ENTRY.replace('volume_bdm.id,', 'volume_bdm.id::text,')
-    return _VOLUME_LIST_SQL % ("string_agg(%s, ',')" % entry.replace(
-        ', ', ' || '))
+    return _VOLUME_LIST_SQL % (
+        "string_agg(volume_bdm.id::text || ' ' || volume_bdm.volume_id "
+        "|| ' ' || %s, ',')" % _DELETE_FLAG)
 
 
 @compiler.compiles(volume_list, 'mysql')
 def _volume_list_mysql(element, compiler_, **kw):
     return _VOLUME_LIST_SQL % (
-        "group_concat(concat(%s) SEPARATOR ',')" % _VOLUME_ENTRY)
+        "group_concat(concat(volume_bdm.id, ' ', volume_bdm.volume_id, ' ', "
+        "%s) SEPARATOR ',')" % _DELETE_FLAG)
 
 
 # MySQL cuts a group_concat at group_concat_max_len (1,024 bytes by
@@ -323,11 +320,7 @@ def get_volumes_by_instances(context, instance_uuids):
     each mapping; one statement per batch, outside a transaction where it
     can be."""
     out = {}
-    uuids = list(instance_uuids)
-    for start in range(0, len(uuids), BATCH):
-        batch = uuids[start:start + BATCH]
-        size = next(n for n in _BATCH_SIZES if n >= len(batch))
-        params = plain.places(batch, size)
+    for size, params in plain.batches(instance_uuids, _BATCH_SIZES):
         for uuid, volume_id, delete in plain.select(
                 context, 'cell', _volumes_by_instances(size), params):
             if volume_id:

@@ -221,15 +221,6 @@ def _digest(text):
                        usedforsecurity=False).hexdigest()
 
 
-def _batches(instance_uuids):
-    uuids = list(instance_uuids)
-    batch_max = _SPEC_BATCH_SIZES[-1]
-    for start in range(0, len(uuids), batch_max):
-        batch = uuids[start:start + batch_max]
-        size = next(n for n in _SPEC_BATCH_SIZES if n >= len(batch))
-        yield size, plain.places(batch, size)
-
-
 def get_request_specs(context, instance_uuids):
     """``{instance_uuid: spec}`` of those of ``instance_uuids`` that have
     a request spec, in one statement per thousand (outside a transaction
@@ -241,7 +232,7 @@ def get_request_specs(context, instance_uuids):
     digesting = plain.dialect_name(context, 'api') in _DIGESTING
     if digesting:
         unseen = []
-        for size, params in _batches(instance_uuids):
+        for size, params in plain.batches(instance_uuids, _SPEC_BATCH_SIZES):
             for uuid, digest in plain.select(
                     context, 'api', _spec_digests_of(size), params):
                 spec = _SPECS_BY_DIGEST.get(digest)
@@ -251,7 +242,7 @@ def get_request_specs(context, instance_uuids):
                     out[uuid] = spec
     if not unseen:
         return out
-    for size, params in _batches(unseen):
+    for size, params in plain.batches(unseen, _SPEC_BATCH_SIZES):
         for uuid, text in plain.select(context, 'api', _specs_of(size),
                                        params):
             if text is None:

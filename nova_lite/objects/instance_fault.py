@@ -62,12 +62,7 @@ def get_latest_by_instances(context, instance_uuids):
     """``{instance_uuid: latest fault}`` for many servers at once: one
     statement per batch, outside a transaction where it can be."""
     out = {}
-    uuids = list(instance_uuids)
-    batch_max = _BATCH_SIZES[-1]
-    for start in range(0, len(uuids), batch_max):
-        batch = uuids[start:start + batch_max]
-        size = next(n for n in _BATCH_SIZES if n >= len(batch))
-        params = plain.places(batch, size)
+    for size, params in plain.batches(instance_uuids, _BATCH_SIZES):
         for row in plain.select(context, 'cell', _by_instances(size),
                                 params):
             # The latest comes last.

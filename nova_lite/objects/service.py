@@ -173,6 +173,8 @@ class _MinimumVersionCache:
 
 
 MIN_VERSION_CACHE = _MinimumVersionCache()
+# Not kept across a reset of the databases (tests).
+db_api.on_reset(MIN_VERSION_CACHE.clear)
 
 
 def get_minimum_version_all_cells(context, binaries, timeout=None,

@@ -125,12 +125,8 @@ def test_minimum_version_cache(synced):
     assert service_obj.get_minimum_version_all_cells(
         ctx, ['nova-compute'], cache_ttl=60) == 2
     service_obj.MIN_VERSION_CACHE.clear()
-    try:
-        assert service_obj.get_minimum_version_all_cells(
-            ctx, ['nova-compute'], cache_ttl=60) == 1
-    finally:
-        # Not left for the next test of this process to read.
-        service_obj.MIN_VERSION_CACHE.clear()
+    assert service_obj.get_minimum_version_all_cells(
+        ctx, ['nova-compute'], cache_ttl=60) == 1
 
 
 def test_build_finds_a_host_mapped_by_another_discovery(synced, monkeypatch):

@@ -385,3 +385,11 @@ def test_places_fill_a_batch_statement():
     assert plain.places(['a', 'b'], 4) == {'u0': 'a', 'u1': 'b', 'u2': 'b',
                                            'u3': 'b'}
     assert plain.places(('a',), 1) == {'u0': 'a'}
+
+
+def test_batches_fill_the_smallest_statement_that_holds_them():
+    got = list(plain.batches(['a', 'b', 'c', 'd', 'e', 'f'], (1, 4)))
+    assert got == [(4, {'u0': 'a', 'u1': 'b', 'u2': 'c', 'u3': 'd'}),
+                   (4, {'u0': 'e', 'u1': 'f', 'u2': 'f', 'u3': 'f'})]
+    assert list(plain.batches(['a'], (1, 4))) == [(1, {'u0': 'a'})]
+    assert list(plain.batches([], (1, 4))) == []

@@ -690,12 +690,23 @@ def _sort(instances, sort_keys, sort_dirs):
     if len(set(sort_dirs)) == 1:
         # One direction: one sort on the keys' values together (the same
         # order as one stable sort per key, last key first).
+        reverse = sort_dirs[0] == 'desc'
+        if sort_keys:
+            # The values as they are, where no None meets another value:
+            # ordered alike, as only a None's place differs (first, as
+            # _sort_value orders it) and comparing None raises.
+            try:
+                out.sort(key=operator.attrgetter(*sort_keys),
+                         reverse=reverse)
+                return out
+            except TypeError:
+                out = list(instances)
         getters = [operator.attrgetter(key) for key in sort_keys]
 
         def values(inst):
             return tuple((v is not None, v if v is not None else 0)
                          for v in (get(inst) for get in getters))
-        out.sort(key=values, reverse=(sort_dirs[0] == 'desc'))
+        out.sort(key=values, reverse=reverse)
         return out
     for key, direction in reversed(list(zip(sort_keys, sort_dirs))):
         out.sort(key=lambda i: _sort_value(i, key),

@@ -52,7 +52,13 @@ import threading
 import time
 import weakref
 
+import sqlalchemy as sa
+
 from nova_lite.db import api as db_api
+
+# Column types whose values, once converted, cannot be changed in place.
+_IMMUTABLE_TYPES = (sa.DateTime, sa.Date, sa.Time, sa.Interval, sa.Boolean,
+                    sa.Integer, sa.Numeric, sa.String, sa.Enum)
 
 # engine -> _Engine
 _ENGINES = weakref.WeakKeyDictionary()
@@ -66,7 +72,7 @@ class _Engine:
     use, in autocommit, while they are free."""
 
     __slots__ = ('statements', 'written', 'lock', 'connection', 'idle',
-                 'dialect', 'recycle', 'write_lock', 'writer')
+                 'dialect', 'recycle', 'write_lock', 'writer', 'results')
 
     def __init__(self, engine):
         self.statements = {}
@@ -82,6 +88,12 @@ class _Engine:
         self.lock = threading.Lock() \
             if engine.dialect.name == 'sqlite' else None
         self.connection = None
+        # SQLite database files: the rows of the reads made on the kept
+        # connection, by statement and parameters, with the database's
+        # data version they were read at (see _remembered); None where
+        # not kept (a database in memory, which every connection shares).
+        self.results = {} if self.lock is not None and \
+            _own_file(engine) else None
         # SQLite: the connection plain write transactions run on (see
         # transaction()), one at a time.
         self.write_lock = threading.Lock()
@@ -100,6 +112,8 @@ class _Engine:
     def release(self):
         with self.lock or contextlib.nullcontext():
             connection, self.connection = self.connection, None
+            if self.results is not None:
+                self.results.clear()
         if connection is not None:
             connection.close()
         with self.write_lock:
@@ -122,7 +136,8 @@ class _Engine:
 
 class _Prepared:
     __slots__ = ('sql', 'positions', 'defaults', 'row', 'processors',
-                 'converters', 'generated', 'is_dml', 'primary_key')
+                 'converters', 'generated', 'is_dml', 'primary_key',
+                 'shareable')
 
     def __init__(self, engine, statement, column_keys=None, convert=False):
         dialect = engine.dialect
@@ -184,6 +199,13 @@ class _Prepared:
         self.processors = tuple(
             (index, processor) for index, processor in enumerate(processors)
             if processor is not None) or None
+        # Whether its rows may be handed to several callers: every value
+        # is immutable (what the driver gives, and what dates, numbers and
+        # booleans become; a JSON column's value would be a dict).
+        self.shareable = not self.is_dml and all(
+            processor is None or
+            isinstance(column.type, _IMMUTABLE_TYPES)
+            for column, processor in zip(columns, processors))
 
     def parameters(self, params):
         values = self.defaults
@@ -350,6 +372,8 @@ def _drop_kept(state):
     """Not this connection again (``state.lock`` held): the caller reads
     through a transaction, which translates and retries the error."""
     connection, state.connection = state.connection, None
+    if state.results is not None:
+        state.results.clear()
     connection.invalidate()
     connection.close()
 
@@ -357,14 +381,81 @@ def _drop_kept(state):
 def _run(engine, state, prepared, params):
     if state.lock is None:
         return _run_pooled(engine, state, prepared, params)
+    key = _result_key(state, prepared, params)
     with state.lock:
         connection = _kept(engine, state)
         try:
+            if key is not None:
+                version = _data_version(connection)
+                rows = _remembered(state, key, version)
+                if rows is not None:
+                    return list(rows)
             raw = _fetch(connection, prepared, params)
         except engine.dialect.loaded_dbapi.Error:
             _drop_kept(state)
             return None
-    return prepared.rows(raw)
+    rows = prepared.rows(raw)
+    if key is not None:
+        _remember(state, key, version, rows)
+    return rows
+
+
+# Reads remembered per SQLite database file (emptied when full).
+RESULTS_KEPT = 256
+
+
+def _own_file(engine):
+    """Whether ``engine`` is a SQLite database file each connection opens
+    for itself (not a database in memory, one connection for all)."""
+    database = engine.url.database
+    return bool(database) and database != ':memory:' and \
+        'mode=memory' not in database and \
+        type(engine.pool).__name__ not in ('StaticPool',
+                                           'SingletonThreadPool')
+
+
+def _result_key(state, prepared, params):
+    """The key of a read's remembered rows, or None where its rows are
+    not remembered.
+
+    SQLite's ``PRAGMA data_version`` answers, on one connection, a number
+    that changes whenever another connection has committed to the database
+    since it last asked: while it stays the same, the same read gives the
+    same rows, so the rows read at that version are given again without
+    reading (the kept connection only ever reads; writes go through other
+    connections)."""
+    if state.results is None or not prepared.shareable:
+        return None
+    try:
+        key = (prepared, tuple(sorted(params.items())) if params else ())
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _data_version(connection):
+    cursor = connection.dbapi_connection.execute('PRAGMA data_version')
+    try:
+        return cursor.fetchone()[0]
+    finally:
+        cursor.close()
+
+
+def _remembered(state, key, version):
+    entry = state.results.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    return None
+
+
+def _remember(state, key, version, rows):
+    results = state.results
+    if len(results) >= RESULTS_KEPT:
+        results.clear()
+    # Tagged with its version: a read of an older version stored after a
+    # newer one was seen is never given for the newer.
+    results[key] = (version, tuple(rows))
 
 
 def select_together_on(engine, reads):

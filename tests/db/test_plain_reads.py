@@ -109,6 +109,8 @@ def test_driver_error_drops_the_connection_and_reads_again(synced):
     one = _server(ctx, 'vm1')
     plain.select(ctx, 'cell', BY_UUID, {'uuid': one.uuid})
     prepared = plain._ENGINES[_engine(ctx)].statements[BY_UUID]
+    # A write since: on SQLite, the read is not the rows read before.
+    _server(ctx, 'vm2')
     invalidated = []
     with mock.patch.object(prepared, 'sql', 'SELECT * FROM no_such_table'), \
             mock.patch.object(sa.pool.base._ConnectionFairy, 'invalidate',
@@ -393,3 +395,53 @@ def test_batches_fill_the_smallest_statement_that_holds_them():
                    (4, {'u0': 'e', 'u1': 'f', 'u2': 'f', 'u3': 'f'})]
     assert list(plain.batches(['a'], (1, 4))) == [(1, {'u0': 'a'})]
     assert list(plain.batches([], (1, 4))) == []
+
+
+def test_sqlite_reads_give_the_rows_read_while_nothing_was_written(synced):
+    """On a SQLite file a read is answered with the rows it gave before
+    while no connection, of this process or another, has committed
+    since; any commit makes it read again."""
+    import sqlite3
+    _conf, ctx = synced
+    engine = _engine(ctx)
+    if engine.dialect.name != 'sqlite':
+        pytest.skip('a SQLite file only')
+    first = _server(ctx, 'same')
+    fetched = []
+    real_fetch = plain._fetch
+
+    def counting(connection, prepared, params):
+        fetched.append(prepared.sql)
+        return real_fetch(connection, prepared, params)
+
+    def names():
+        return [r.uuid for r in
+                plain.select(ctx, 'cell', ACTIVE_BY_NAME, {'name': 'same'})]
+
+    with mock.patch.object(plain, '_fetch', counting):
+        assert names() == [first.uuid]
+        assert names() == [first.uuid]
+        assert len(fetched) == 1
+        # Other parameters are another read.
+        assert plain.select(ctx, 'cell', ACTIVE_BY_NAME,
+                            {'name': 'other'}) == []
+        assert len(fetched) == 2
+        # A commit of this process, through its other connections.
+        second = _server(ctx, 'same')
+        assert names() == [first.uuid, second.uuid]
+        assert len(fetched) == 3
+        # A commit of another process's connection.
+        with sqlite3.connect(engine.url.database) as other:
+            other.execute('UPDATE instances SET display_name = ? '
+                          'WHERE uuid = ?', ('renamed', first.uuid))
+        other.close()
+        assert names() == [second.uuid]
+        assert len(fetched) == 4
+        assert names() == [second.uuid]
+        assert len(fetched) == 4
+        # Rows whose values could be changed in place are never given
+        # twice.
+        as_json = sa.select(sa.type_coerce(SERVERS.c.display_name,
+                                           sa.JSON).label('name'))
+        assert not plain._prepared(plain._engine(engine), engine,
+                                   as_json).shareable

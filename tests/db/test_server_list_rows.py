@@ -365,3 +365,21 @@ def test_detail_from_rows_shows_every_change(stack):
     assert resp.status_code == 200, resp.text
     assert both()[on_host[0]]['host_status'] == 'MAINTENANCE'
     both(MEMBER, '2.60', '')
+
+
+def test_written_bodies_kept_are_bounded(stack, monkeypatch):
+    """The bodies kept for unchanged servers are at most MEMO_SIZE; when
+    full they are forgotten, and the lists stay the record views' bytes."""
+    from nova_lite.api.views import server_rows
+    _servers(stack)
+    server_rows._forget_bodies()
+    monkeypatch.setattr(server_rows, 'MEMO_SIZE', 7)
+    for version in ('2.60', 'latest', '2.60'):
+        want = _get(stack, ADMIN, version, 'all_tenants=1', from_rows=False)
+        got = _get(stack, ADMIN, version, 'all_tenants=1', from_rows=True)
+        assert got.status_code == 200
+        assert got.content == want.content
+        assert len(got.json()['servers']) > 7
+        kept = sum(len(bodies) for bodies in server_rows._MEMO.values())
+        assert 0 < kept <= 7
+        assert server_rows._MEMO_KEPT[0] <= 7

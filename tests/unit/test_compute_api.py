@@ -49,6 +49,33 @@ def test_merge_sort_and_marker_across_sources():
             if compute_api._after(i, marker, keys, dirs)] == ['c', 'a']
 
 
+def test_sort_places_none_first_whichever_path():
+    """Values sorted as they are, and, where a None meets a value, as
+    _sort_value orders them: the same order both ways, stable."""
+    import itertools
+    import random
+    rng = random.Random(7)
+    names = [None, 'a', 'b', 'B']
+    stamps = [None, datetime.datetime(2026, 1, 1),
+              datetime.datetime(2026, 1, 2)]
+    for round_ in range(200):
+        insts = [types.SimpleNamespace(uuid='%03d' % i,
+                                       display_name=rng.choice(names),
+                                       created_at=rng.choice(stamps))
+                 for i in range(rng.randint(1, 12))]
+        for keys, direction in itertools.product(
+                (['display_name'], ['created_at', 'display_name'],
+                 ['display_name', 'created_at']), ('asc', 'desc')):
+            dirs = [direction] * len(keys)
+            expected = list(insts)
+            for key in reversed(keys):
+                expected.sort(key=lambda i: compute_api._sort_value(i, key),
+                              reverse=direction == 'desc')
+            got = compute_api._sort(insts, keys, dirs)
+            assert [i.uuid for i in got] == [i.uuid for i in expected], (
+                round_, keys, direction)
+
+
 @pytest.mark.parametrize('name,expected', [
     ('Web Server 1', 'web-server-1'), ('---', None), ('a_b.c', 'a-b-c')])
 def test_hostname_from_display_name(name, expected):

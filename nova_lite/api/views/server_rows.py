@@ -136,15 +136,19 @@ def _servers(req, items, listing, show_extended_attrs, show_host_status,
     return servers
 
 
-# Servers' bodies as JSON text, by everything each is made of (see
-# _renderer): what a list of unchanged servers renders again is written
-# once. The key holds every input of the body (the row's every value, its
-# volumes, fault, request spec, host status and image, and what the
-# request's microversion, links and caller change), so a changed server,
-# whichever process changed it, is a new key; the value is the text the
-# same inputs always give. Bounded: emptied when full.
+# Servers' bodies as JSON text, written once for what each is made of (see
+# _renderer): what a list of unchanged servers renders again is not
+# written again. By what the request's microversion, links and caller
+# change (its "shape"), then by server uuid: every input of the body (the
+# row's every value, its volumes, fault, request spec and host status)
+# and the text those inputs give. A body is reused only when its inputs
+# are equal to the kept ones, so a changed server, whichever process
+# changed it, is written again. Comparing the inputs is cheaper than
+# hashing them: a row's text columns are new strings at every read.
+# Bounded: emptied when MEMO_SIZE bodies are kept.
 _MEMO = {}
 MEMO_SIZE = 10000
+_MEMO_KEPT = [0]
 
 
 def _renderer(req, fields, listing, *, show_extended_attrs,
@@ -397,34 +401,51 @@ def _renderer(req, fields, listing, *, show_extended_attrs,
     dumps = orjson.dumps
     options = serialization.OPTIONS
     to_primitive = serialization.to_primitive
+    kept = _MEMO.get(shape)
+    if kept is None:
+        kept = _MEMO.setdefault(shape, {})
 
     def written(row):
         uuid = row[i_uuid]
         fault = faults_of.get(uuid)
         volumes = volumes_of.get(uuid)
-        key = [shape, row if isinstance(row, tuple) else tuple(row),
-               tuple(volumes) if volumes else None,
-               (fault['code'], fault['message'], fault['details'],
-                fault['created'], fault['host']) if fault else None,
-               host_statuses.get(uuid) if host_status_shown else None]
+        inputs = [row if isinstance(row, tuple) else tuple(row),
+                  tuple(volumes) if volumes else None,
+                  (fault['code'], fault['message'], fault['details'],
+                   fault['created'], fault['host']) if fault else None,
+                  host_statuses.get(uuid) if host_status_shown else None]
         try:
             if v2_96 or v2_100:
                 spec = specs.get(uuid) or empty_spec
-                key.append(dumps((spec.get('availability_zone'),
-                                  spec.get('scheduler_hints'))))
-            key = tuple(key)
-            fragment = _MEMO.get(key)
-            if fragment is None:
-                fragment = orjson.Fragment(dumps(
-                    render(row), default=to_primitive, option=options))
-                if len(_MEMO) >= MEMO_SIZE:
-                    _MEMO.clear()
-                _MEMO[key] = fragment
+                inputs.append(dumps((spec.get('availability_zone'),
+                                     spec.get('scheduler_hints'))))
+            inputs = tuple(inputs)
+            entry = kept.get(uuid)
+            if entry is not None and entry[0] == inputs:
+                return entry[1]
+            fragment = orjson.Fragment(dumps(
+                render(row), default=to_primitive, option=options))
         except (TypeError, ValueError):
             return None
+        if _MEMO_KEPT[0] >= MEMO_SIZE:
+            _forget_bodies()
+            _MEMO[shape] = kept
+            entry = None
+        if entry is None:
+            _MEMO_KEPT[0] += 1
+        kept[uuid] = (inputs, fragment)
         return fragment
 
     return written
+
+
+def _forget_bodies():
+    """Empty the memory of written bodies (each request's renderer keeps
+    the dict of its shape: emptied in place)."""
+    for bodies in list(_MEMO.values()):
+        bodies.clear()
+    _MEMO.clear()
+    _MEMO_KEPT[0] = 0
 
 
 class _HostOf:

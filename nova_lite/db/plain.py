@@ -20,6 +20,11 @@ times the statement itself; the hottest reads (a server by uuid for every
   releases the interpreter lock) contend on SQLite's own mutexes, and the
   thread switches that costs outweigh the wait.
 
+A read whose values cannot be changed in place (no JSON column) is given
+the rows it gave before while the data it was made at has not changed: on
+SQLite while the database's data version holds, on PostgreSQL, for reads
+of many rows, while the server's snapshot does (see :func:`_result_key`).
+
 Inside a transaction of the context (a decorated function calling another)
 the statement joins that transaction instead. Statements this cannot run as
 they are (expanding or processed parameters) and any driver error go
@@ -88,12 +93,12 @@ class _Engine:
         self.lock = threading.Lock() \
             if engine.dialect.name == 'sqlite' else None
         self.connection = None
-        # SQLite database files: the rows of the reads made on the kept
-        # connection, by statement and parameters, with the database's
-        # data version they were read at (see _remembered); None where
-        # not kept (a database in memory, which every connection shares).
-        self.results = {} if self.lock is not None and \
-            _own_file(engine) else None
+        # SQLite database files and PostgreSQL: the rows of reads, by
+        # statement and parameters, with the version of the data they were
+        # read at (see _result_key); None where not kept (MariaDB, a SQLite
+        # database in memory, which every connection shares).
+        self.results = {} if (self.lock is not None and _own_file(engine)) \
+            or engine.dialect.name == 'postgresql' else None
         # SQLite: the connection plain write transactions run on (see
         # transaction()), one at a time.
         self.write_lock = threading.Lock()
@@ -418,12 +423,15 @@ def _result_key(state, prepared, params):
     """The key of a read's remembered rows, or None where its rows are
     not remembered.
 
-    SQLite's ``PRAGMA data_version`` answers, on one connection, a number
-    that changes whenever another connection has committed to the database
-    since it last asked: while it stays the same, the same read gives the
-    same rows, so the rows read at that version are given again without
-    reading (the kept connection only ever reads; writes go through other
-    connections)."""
+    A read gives the rows it gave before, without reading them again,
+    while the version of the data it was made at holds; the version is
+    taken before the read, so rows read after a later commit are never
+    given for an earlier version. On SQLite the version is ``PRAGMA
+    data_version``, a number that changes on one connection whenever
+    another connection has committed to the database since it last asked
+    (the kept connection only ever reads; writes go through other
+    connections); on PostgreSQL, the snapshot (see :func:`_snapshot`),
+    looked at only for reads that gave many rows (``REMEMBER_ROWS``)."""
     if state.results is None or not prepared.shareable:
         return None
     try:
@@ -432,6 +440,25 @@ def _result_key(state, prepared, params):
     except TypeError:
         return None
     return key
+
+
+# PostgreSQL: the reads whose rows are remembered are those that gave at
+# least this many rows once (a look at the snapshot is a round trip of its
+# own; for a read of a few rows it costs as much as the read).
+REMEMBER_ROWS = 20
+
+
+def _snapshot(connection):
+    """PostgreSQL's snapshot as a statement run now would take it: the
+    transactions in progress and the next to start. Two equal snapshots
+    see the same committed transactions, so the same data; any commit in
+    between, to any database of the server, changes it."""
+    cursor = connection.dbapi_connection.cursor()
+    try:
+        cursor.execute('SELECT txid_current_snapshot()::text')
+        return cursor.fetchone()[0]
+    finally:
+        cursor.close()
 
 
 def _data_version(connection):
@@ -444,7 +471,7 @@ def _data_version(connection):
 
 def _remembered(state, key, version):
     entry = state.results.get(key)
-    if entry is not None and entry[0] == version:
+    if entry is not None and entry[0] is not None and entry[0] == version:
         return entry[1]
     return None
 
@@ -516,8 +543,14 @@ def _run_pooled(engine, state, prepared, params):
         except engine.dialect.loaded_dbapi.Error:
             connection.invalidate()
             return None
+    key = _result_key(state, prepared, params)
+    version = rows = None
     try:
-        raw = _fetch(connection, prepared, params)
+        if key is not None and key in state.results:
+            version = _snapshot(connection)
+            rows = _remembered(state, key, version)
+        if rows is None:
+            raw = _fetch(connection, prepared, params)
     except engine.dialect.loaded_dbapi.Error:
         connection.invalidate()
         return None
@@ -525,7 +558,16 @@ def _run_pooled(engine, state, prepared, params):
         state.idle.append((connection, born))
     else:
         state.give_back(connection)
-    return prepared.rows(raw)
+    if rows is not None:
+        return list(rows)
+    rows = prepared.rows(raw)
+    if key is not None:
+        if version is not None:
+            _remember(state, key, version, rows)
+        elif len(rows) >= REMEMBER_ROWS:
+            # Worth a look at the snapshot before it from now on.
+            _remember(state, key, None, ())
+    return rows
 
 
 class _Result:

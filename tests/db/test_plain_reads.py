@@ -445,3 +445,56 @@ def test_sqlite_reads_give_the_rows_read_while_nothing_was_written(synced):
                                            sa.JSON).label('name'))
         assert not plain._prepared(plain._engine(engine), engine,
                                    as_json).shareable
+
+
+def test_postgresql_reads_of_many_rows_kept_while_the_snapshot_holds(
+        synced, monkeypatch):
+    """On PostgreSQL a read that gave many rows is answered with them
+    while the server's snapshot is the one they were read at; a commit of
+    any connection makes it read again."""
+    _conf, ctx = synced
+    engine = _engine(ctx)
+    if engine.dialect.name != 'postgresql':
+        pytest.skip('PostgreSQL only')
+    monkeypatch.setattr(plain, 'REMEMBER_ROWS', 2)
+    made = [_server(ctx, 'same').uuid for _ in range(2)]
+    fetched = []
+    real_fetch = plain._fetch
+
+    def counting(connection, prepared, params):
+        fetched.append(prepared.sql)
+        return real_fetch(connection, prepared, params)
+
+    def names(name='same'):
+        return [r.uuid for r in
+                plain.select(ctx, 'cell', ACTIVE_BY_NAME, {'name': name})]
+
+    with mock.patch.object(plain, '_fetch', counting):
+        # Read twice before it is kept: once to see it is many rows, once
+        # after the snapshot.
+        assert names() == made
+        assert names() == made
+        assert names() == made
+        assert names() == made
+        assert len(fetched) == 2
+        # A read of few rows is always read.
+        assert names('other') == [] and names('other') == []
+        assert len(fetched) == 4
+        made.append(_server(ctx, 'same').uuid)
+        assert names() == made
+        assert len(fetched) == 5
+        # A commit of another connection, to another database of the
+        # server.
+        with db_api.get_api_engine().begin() as conn:
+            conn.execute(sa.text('CREATE TEMPORARY TABLE t (i int)'))
+            conn.execute(sa.text('INSERT INTO t VALUES (1)'))
+        assert names() == made
+        assert len(fetched) == 6
+        with engine.connect() as conn:
+            conn.execute(SERVERS.update().where(
+                SERVERS.c.uuid == made[0]).values(display_name='renamed'))
+            conn.commit()
+        assert names() == made[1:]
+        assert len(fetched) == 7
+        assert names() == made[1:]
+        assert len(fetched) == 7

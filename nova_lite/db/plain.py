@@ -77,7 +77,8 @@ class _Engine:
     use, in autocommit, while they are free."""
 
     __slots__ = ('statements', 'written', 'lock', 'connection', 'idle',
-                 'dialect', 'recycle', 'write_lock', 'writer', 'results')
+                 'dialect', 'recycle', 'write_lock', 'writer', 'results',
+                 'results_rows')
 
     def __init__(self, engine):
         self.statements = {}
@@ -99,6 +100,7 @@ class _Engine:
         # database in memory, which every connection shares).
         self.results = {} if (self.lock is not None and _own_file(engine)) \
             or engine.dialect.name == 'postgresql' else None
+        self.results_rows = 0
         # SQLite: the connection plain write transactions run on (see
         # transaction()), one at a time.
         self.write_lock = threading.Lock()
@@ -405,8 +407,10 @@ def _run(engine, state, prepared, params):
     return rows
 
 
-# Reads remembered per SQLite database file (emptied when full).
+# Reads remembered per database, and their rows (emptied when either is
+# full).
 RESULTS_KEPT = 256
+ROWS_KEPT = 20000
 
 
 def _own_file(engine):
@@ -478,11 +482,14 @@ def _remembered(state, key, version):
 
 def _remember(state, key, version, rows):
     results = state.results
-    if len(results) >= RESULTS_KEPT:
+    if len(results) >= RESULTS_KEPT or \
+            state.results_rows + len(rows) > ROWS_KEPT:
         results.clear()
+        state.results_rows = 0
     # Tagged with its version: a read of an older version stored after a
     # newer one was seen is never given for the newer.
     results[key] = (version, tuple(rows))
+    state.results_rows += len(rows)
 
 
 def select_together_on(engine, reads):

@@ -498,3 +498,24 @@ def test_postgresql_reads_of_many_rows_kept_while_the_snapshot_holds(
         assert len(fetched) == 7
         assert names() == made[1:]
         assert len(fetched) == 7
+
+
+def test_reads_kept_are_bounded_by_their_rows(synced, monkeypatch):
+    """The rows kept per database are at most ROWS_KEPT: past it, those
+    kept are forgotten, and reads still give the rows of the database."""
+    _conf, ctx = synced
+    engine = _engine(ctx)
+    if engine.dialect.name == 'mysql':
+        pytest.skip('no read is kept on MariaDB')
+    monkeypatch.setattr(plain, 'REMEMBER_ROWS', 1)
+    monkeypatch.setattr(plain, 'ROWS_KEPT', 5)
+    made = {name: [_server(ctx, name).uuid for _ in range(3)]
+            for name in ('a', 'b', 'c')}
+    state = plain._engine(engine)
+    for _ in range(3):
+        for name, uuids in made.items():
+            rows = plain.select(ctx, 'cell', ACTIVE_BY_NAME, {'name': name})
+            assert [r.uuid for r in rows] == uuids
+            assert state.results_rows <= 5
+            assert sum(len(rows) for _v, rows in state.results.values()) \
+                == state.results_rows

@@ -147,6 +147,14 @@ class Enforcer:
         """
         if target is None:
             target = default_target(context)
+        decision = self._decided(action, target, context)
+        if decision is True:
+            return True
+        if fatal or decision is _WRONG_SCOPE:
+            raise exception.PolicyNotAuthorized(action=action)
+        return False
+
+    def _decided(self, action, target, context):
         # As oslo.policy does on every check (throttled): a changed policy
         # file also drops the remembered decisions.
         self._enforcer.load_rules()
@@ -156,11 +164,7 @@ class Enforcer:
             generation = self._decisions.generation
             decision = self._decide(action, target, credentials(context))
             self._decisions.put(key, decision, generation)
-        if decision is True:
-            return True
-        if fatal or decision is _WRONG_SCOPE:
-            raise exception.PolicyNotAuthorized(action=action)
-        return False
+        return decision
 
     def _decide(self, action, target, creds):
         try:
@@ -178,10 +182,9 @@ class Enforcer:
     def check_is_admin(self, context):
         """Whether ``context`` passes ``context_is_admin`` (policy file
         overrides included); how nova decides ``is_admin`` for Keystone
-        contexts."""
-        return bool(self._enforcer.authorize(
-            'context_is_admin', default_target(context),
-            credentials(context), do_raise=False))
+        contexts. Remembered as every other decision."""
+        return self._decided('context_is_admin', default_target(context),
+                             context) is True
 
 
 # How often the enforcer looks for a changed or new policy file. oslo.policy

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import time
+from unittest import mock
 
 from oslo_config import cfg
 from oslo_policy import generator
@@ -459,6 +460,17 @@ def test_credentials_map_context_for_oslo_policy():
 def test_check_is_admin(enforcer):
     assert enforcer.check_is_admin(_context('admin'))
     assert not enforcer.check_is_admin(_context('member'))
+
+
+def test_check_is_admin_is_remembered(enforcer):
+    """Asked for every request: decided once per credentials, as the
+    other rules are."""
+    oslo = enforcer.oslo_enforcer
+    with mock.patch.object(oslo, 'authorize', wraps=oslo.authorize) as spy:
+        for _ in range(3):
+            assert enforcer.check_is_admin(_context('admin'))
+            assert not enforcer.check_is_admin(_context('member'))
+    assert spy.call_count == 2
 
 
 def test_elevated_context_is_admin(enforcer):

@@ -462,9 +462,10 @@ def test_check_is_admin(enforcer):
     assert not enforcer.check_is_admin(_context('member'))
 
 
-def test_check_is_admin_is_remembered(enforcer):
+def test_check_is_admin_is_remembered():
     """Asked for every request: decided once per credentials, as the
     other rules are."""
+    enforcer = policy.init(_conf())
     oslo = enforcer.oslo_enforcer
     with mock.patch.object(oslo, 'authorize', wraps=oslo.authorize) as spy:
         for _ in range(3):

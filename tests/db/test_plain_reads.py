@@ -486,7 +486,8 @@ def test_postgresql_reads_of_many_rows_kept_while_the_snapshot_holds(
         # A commit of another connection, to another database of the
         # server.
         with db_api.get_api_engine().begin() as conn:
-            conn.execute(sa.text('CREATE TEMPORARY TABLE t (i int)'))
+            conn.execute(sa.text('CREATE TEMPORARY TABLE t (i int) '
+                                 'ON COMMIT DROP'))
             conn.execute(sa.text('INSERT INTO t VALUES (1)'))
         assert names() == made
         assert len(fetched) == 6

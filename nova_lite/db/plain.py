@@ -393,7 +393,7 @@ def _run(engine, state, prepared, params):
         connection = _kept(engine, state)
         try:
             if key is not None:
-                version = _data_version(connection)
+                version = _data_version(state, connection)
                 rows = _remembered(state, key, version)
                 if rows is not None:
                     return list(rows)
@@ -419,8 +419,8 @@ def _own_file(engine):
     database = engine.url.database
     return bool(database) and database != ':memory:' and \
         'mode=memory' not in database and \
-        type(engine.pool).__name__ not in ('StaticPool',
-                                           'SingletonThreadPool')
+        not isinstance(engine.pool, (sa.pool.StaticPool,
+                                     sa.pool.SingletonThreadPool))
 
 
 def _result_key(state, prepared, params):
@@ -434,7 +434,7 @@ def _result_key(state, prepared, params):
     data_version``, a number that changes on one connection whenever
     another connection has committed to the database since it last asked
     (the kept connection only ever reads; writes go through other
-    connections); on PostgreSQL, the snapshot (see :func:`_snapshot`),
+    connections); on PostgreSQL, the snapshot (see :func:`_data_version`),
     looked at only for reads that gave many rows (``REMEMBER_ROWS``)."""
     if state.results is None or not prepared.shareable:
         return None
@@ -452,22 +452,18 @@ def _result_key(state, prepared, params):
 REMEMBER_ROWS = 20
 
 
-def _snapshot(connection):
-    """PostgreSQL's snapshot as a statement run now would take it: the
+def _data_version(state, connection):
+    """The version of the data a read on ``connection`` sees now (see
+    :func:`_result_key`). On SQLite, ``PRAGMA data_version``. On
+    PostgreSQL, the snapshot a statement run now would take: the
     transactions in progress and the next to start. Two equal snapshots
     see the same committed transactions, so the same data; any commit in
     between, to any database of the server, changes it."""
+    sql = 'PRAGMA data_version' if state.dialect.name == 'sqlite' else \
+        'SELECT txid_current_snapshot()::text'
     cursor = connection.dbapi_connection.cursor()
     try:
-        cursor.execute('SELECT txid_current_snapshot()::text')
-        return cursor.fetchone()[0]
-    finally:
-        cursor.close()
-
-
-def _data_version(connection):
-    cursor = connection.dbapi_connection.execute('PRAGMA data_version')
-    try:
+        cursor.execute(sql)
         return cursor.fetchone()[0]
     finally:
         cursor.close()
@@ -554,7 +550,7 @@ def _run_pooled(engine, state, prepared, params):
     version = rows = None
     try:
         if key is not None and key in state.results:
-            version = _snapshot(connection)
+            version = _data_version(state, connection)
             rows = _remembered(state, key, version)
         if rows is None:
             raw = _fetch(connection, prepared, params)
